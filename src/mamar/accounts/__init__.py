@@ -1,0 +1,1 @@
+"""Accounts: who records what, with which role, for which party."""

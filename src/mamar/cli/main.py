@@ -1,0 +1,127 @@
+"""``mamar``: init, demo, scenario, verify, rebuild, timeline, show, status, export, users."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from mamar.config import Settings
+from mamar.domain.errors import DomainError
+from mamar.journal import store
+from mamar.journal.verify import record_checkpoint, verify
+from mamar.projections.entities import rebuild
+from mamar.system import Mamar
+
+app = typer.Typer(
+    help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
+)
+console = Console()
+err = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        "-d",
+        help="Database URL (default: $MAMAR_DATABASE_URL, else sqlite:///mamar.db)",
+    ),
+]
+
+
+def open_system(database: str | None) -> Mamar:
+    settings = Settings()
+    system = Mamar(settings, database_url=database) if database else Mamar(settings)
+    system.init()
+    return system
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def init(database: DatabaseOption = None) -> None:
+    """Create the database schema, or upgrade it."""
+    system = open_system(database)
+    console.print(f"database ready: {system.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("verify")
+def verify_command(
+    database: DatabaseOption = None,
+    checkpoint: Annotated[
+        bool, typer.Option(help="Record the verified head as a checkpoint")
+    ] = True,
+) -> None:
+    """Recompute the hash chain; name the first position that does not match, and why."""
+    system = open_system(database)
+    with system.reading() as conn:
+        total = store.count(conn)
+    with progress_bar() as bar, system.reading() as conn:
+        task = bar.add_task("verifying", total=total)
+        result = verify(conn, progress=lambda n: bar.advance(task, n))
+    if not result.ok:
+        err.print(f"[red]{result.describe()}[/red]")
+        raise typer.Exit(2)
+    if checkpoint:
+        with system.writing() as conn:
+            record_checkpoint(conn, result.head_position, result.head_hash)
+    console.print(f"ok: {result.count} events")
+    console.print(f"head: {result.head_position} {result.head_hash.hex()}")
+
+
+@app.command("rebuild")
+def rebuild_command(database: DatabaseOption = None) -> None:
+    """Replay the journal into fresh read models."""
+    system = open_system(database)
+    with system.reading() as conn:
+        total = store.count(conn)
+    with progress_bar() as bar, system.writing() as conn:
+        task = bar.add_task("replaying", total=total)
+        replayed = rebuild(conn, progress=lambda n: bar.advance(task, n))
+    console.print(f"rebuilt read models from {replayed} events")
+
+
+export_app = typer.Typer(help="Export records.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("journal")
+def export_journal(
+    database: DatabaseOption = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="File, or - for stdout")] = "-",
+) -> None:
+    """The whole journal as JSON Lines, one event per line, with hashes."""
+    system = open_system(database)
+    out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    try:
+        with system.reading() as conn:
+            for event in store.read_all(conn):
+                out.write(orjson.dumps(event.summary()) + b"\n")
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+
+
+def main() -> None:
+    try:
+        app()
+    except DomainError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Convoys and evacuation batches: vehicles, teams, escorts, counts and the status machine."""

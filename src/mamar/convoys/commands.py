@@ -1,0 +1,207 @@
+"""Commands on convoys and the decisions that accept or refuse them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mamar.convoys.events import (
+    ConvoyCountsRecorded,
+    ConvoyEscortAdded,
+    ConvoyManifestEntryAdded,
+    ConvoyPlanned,
+    ConvoyRouteAssigned,
+    ConvoyStatus,
+    ConvoyStatusChanged,
+    ConvoyVehiclesAdded,
+    Counts,
+    Escort,
+    Vehicles,
+)
+from mamar.convoys.model import TRANSITIONS, ConvoyState, allowed_next
+from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.domain.model import Command, Context, CreateCommand, decides
+from mamar.domain.text import FreeText, LocalName
+from mamar.domain.visibility import Role
+from mamar.journal.registry import EventData
+
+_MEDICAL = frozenset({Role.MEDICAL, Role.COORDINATOR, Role.ADMIN})
+
+
+class PlanConvoy(CreateCommand):
+    command_name: ClassVar[str] = "convoy.plan"
+    kind: ClassVar[str] = "convoy"
+
+    name: LocalName
+    batch_of: FreeText | None = None
+    origin: str | None = None
+    destination: str | None = None
+    route: str | None = None
+    route_version: int | None = None
+    vehicles: tuple[Vehicles, ...] = ()
+    teams: tuple[str, ...] = ()
+    escorts: tuple[Escort, ...] = ()
+    counts: Counts = Counts()
+
+
+class AssignConvoyRoute(Command):
+    command_name: ClassVar[str] = "convoy.assign_route"
+    kind: ClassVar[str] = "convoy"
+
+    route: str
+    route_version: int
+
+
+class ChangeConvoyStatus(Command):
+    command_name: ClassVar[str] = "convoy.change_status"
+    kind: ClassVar[str] = "convoy"
+
+    status: ConvoyStatus
+    reason: FreeText | None = None
+    place: str | None = None
+    incident: str | None = None
+    conditions: FreeText | None = None
+
+
+class RecordConvoyCounts(Command):
+    command_name: ClassVar[str] = "convoy.record_counts"
+    kind: ClassVar[str] = "convoy"
+
+    counts: Counts
+
+
+class AddConvoyEscort(Command):
+    command_name: ClassVar[str] = "convoy.add_escort"
+    kind: ClassVar[str] = "convoy"
+
+    escort: Escort
+
+
+class AddConvoyVehicles(Command):
+    command_name: ClassVar[str] = "convoy.add_vehicles"
+    kind: ClassVar[str] = "convoy"
+
+    vehicles: Vehicles
+
+
+class AddManifestEntry(Command):
+    command_name: ClassVar[str] = "convoy.add_manifest_entry"
+    kind: ClassVar[str] = "convoy"
+    roles: ClassVar[frozenset[Role]] = _MEDICAL
+
+    person: str
+
+
+def _check_route(ctx: Context, route: str | None, version: int | None) -> None:
+    if route is None:
+        return
+    state = ctx.require("route", route, "route")
+    current = getattr(state, "current_version", None)
+    if version is not None and current is not None and not 1 <= version <= current:
+        raise DomainError(
+            "unknown_version", f"route '{route}' has no version {version}", field="route_version"
+        )
+
+
+def _check_places(ctx: Context, **places: str | None) -> None:
+    for field, place in places.items():
+        if place is not None:
+            ctx.require("place", place, field)
+
+
+def _check_parties(ctx: Context, field: str, parties: list[str | None]) -> None:
+    for party in parties:
+        if party is not None:
+            ctx.require("party", party, field)
+
+
+@decides(PlanConvoy)
+def plan(state: None, cmd: PlanConvoy, ctx: Context) -> list[EventData]:
+    _check_route(ctx, cmd.route, cmd.route_version)
+    _check_places(ctx, origin=cmd.origin, destination=cmd.destination)
+    _check_parties(ctx, "teams", list(cmd.teams))
+    _check_parties(ctx, "escorts", [e.party for e in cmd.escorts])
+    _check_parties(ctx, "vehicles", [v.party for v in cmd.vehicles])
+    return [
+        ConvoyPlanned(
+            name=cmd.name,
+            batch_of=cmd.batch_of,
+            origin=cmd.origin,
+            destination=cmd.destination,
+            route=cmd.route,
+            route_version=cmd.route_version,
+            vehicles=cmd.vehicles,
+            teams=cmd.teams,
+            escorts=cmd.escorts,
+            counts=cmd.counts,
+        )
+    ]
+
+
+@decides(AssignConvoyRoute)
+def assign_route(state: ConvoyState, cmd: AssignConvoyRoute, ctx: Context) -> list[EventData]:
+    if state.status in (ConvoyStatus.ARRIVED, ConvoyStatus.CANCELLED):
+        raise DomainError(
+            "convoy_closed", f"the convoy is {state.status.value}; its route is final"
+        )
+    _check_route(ctx, cmd.route, cmd.route_version)
+    return [ConvoyRouteAssigned(route=cmd.route, route_version=cmd.route_version)]
+
+
+@decides(ChangeConvoyStatus)
+def change_status(state: ConvoyState, cmd: ChangeConvoyStatus, ctx: Context) -> list[EventData]:
+    if cmd.status not in TRANSITIONS[state.status]:
+        raise IllegalTransition(
+            "convoy", state.status.value, cmd.status.value, allowed_next(state.status)
+        )
+    _check_places(ctx, place=cmd.place)
+    if cmd.incident is not None:
+        ctx.require("incident", cmd.incident, "incident")
+    return [
+        ConvoyStatusChanged(
+            status=cmd.status,
+            previous=state.status,
+            reason=cmd.reason,
+            place=cmd.place,
+            incident=cmd.incident,
+            conditions=cmd.conditions,
+        )
+    ]
+
+
+@decides(RecordConvoyCounts)
+def record_counts(state: ConvoyState, cmd: RecordConvoyCounts, ctx: Context) -> list[EventData]:
+    c = cmd.counts
+    merged_boarded = c.boarded if c.boarded is not None else state.counts.boarded
+    if c.arrived is not None and merged_boarded is not None and c.arrived > merged_boarded:
+        raise DomainError(
+            "count_exceeds_boarded",
+            f"arrived ({c.arrived}) cannot exceed boarded ({merged_boarded})",
+            field="counts.arrived",
+        )
+    if c.arrived is not None and state.status != ConvoyStatus.ARRIVED:
+        raise DomainError(
+            "not_arrived", "record arrivals once the convoy has arrived", field="counts.arrived"
+        )
+    return [ConvoyCountsRecorded(counts=c)]
+
+
+@decides(AddConvoyEscort)
+def add_escort(state: ConvoyState, cmd: AddConvoyEscort, ctx: Context) -> list[EventData]:
+    _check_parties(ctx, "escort.party", [cmd.escort.party])
+    return [ConvoyEscortAdded(escort=cmd.escort)]
+
+
+@decides(AddConvoyVehicles)
+def add_vehicles(state: ConvoyState, cmd: AddConvoyVehicles, ctx: Context) -> list[EventData]:
+    _check_parties(ctx, "vehicles.party", [cmd.vehicles.party])
+    return [ConvoyVehiclesAdded(vehicles=cmd.vehicles)]
+
+
+@decides(AddManifestEntry)
+def add_manifest_entry(state: ConvoyState, cmd: AddManifestEntry, ctx: Context) -> list[EventData]:
+    ctx.require("person", cmd.person, "person")
+    if cmd.person in state.manifest:
+        raise DomainError(
+            "already_on_manifest", "this person is already on the manifest", field="person"
+        )
+    return [ConvoyManifestEntryAdded(person=cmd.person)]

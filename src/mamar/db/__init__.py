@@ -1,0 +1,1 @@
+"""Database access: engine set-up, table definitions, migrations."""

@@ -1,0 +1,123 @@
+"""Table definitions: the journal (source of truth), the vault, accounts and read models.
+
+Timestamps that must sort are stored as ISO 8601 UTC strings with a fixed width
+(``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so ordering is the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream", String(120), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(80), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("operation", String(120), nullable=True),
+    Column("occurred_at", String(40), nullable=False),
+    Column("occurred_utc", String(27), nullable=False),
+    Column("precision", String(16), nullable=False),
+    Column("phrase", Text, nullable=True),
+    Column("recorded_at", String(27), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    UniqueConstraint("stream", "version", name="uq_journal_stream_version"),
+)
+Index("ix_journal_operation", journal.c.operation)
+Index("ix_journal_type", journal.c.type)
+Index("ix_journal_occurred", journal.c.occurred_utc)
+
+# One row: the chain head. Appends lock it, so they are serialised on both engines.
+journal_head = Table(
+    "journal_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+checkpoints = Table(
+    "journal_checkpoints",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+)
+
+vault_entries = Table(
+    "vault_entries",
+    metadata,
+    Column("ref", String(36), primary_key=True),
+    Column("nonce", LargeBinary(12), nullable=True),
+    Column("ciphertext", LargeBinary, nullable=True),
+    Column("key_id", String(16), nullable=False),
+    Column("created_at", String(27), nullable=False),
+    Column("erased_at", String(27), nullable=True),
+)
+
+# Credentials only: who an account is (role, party, disabled) is in the journal.
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("changed_at", String(27), nullable=False),
+)
+
+# Read models: projections of the journal, rebuilt from it at any time.
+entities = Table(
+    "entities",
+    metadata,
+    Column("stream", String(120), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("entity_id", String(80), nullable=False),
+    Column("operation", String(120), nullable=True),
+    Column("visibility", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("occurred_utc", String(27), nullable=False),
+    Column("state", Text, nullable=False),
+)
+Index("ix_entities_kind_operation", entities.c.kind, entities.c.operation)
+
+entity_history = Table(
+    "entity_history",
+    metadata,
+    Column("stream", String(120), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(40), nullable=False),
+    Column("operation", String(120), nullable=True),
+    Column("position", BigInteger, nullable=False),
+    Column("occurred_utc", String(27), nullable=False),
+    Column("state", Text, nullable=False),
+)
+Index("ix_history_operation_occurred", entity_history.c.operation, entity_history.c.occurred_utc)
+
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+READ_MODEL_TABLES = (entities, entity_history, projection_positions)

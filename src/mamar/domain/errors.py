@@ -1,0 +1,59 @@
+"""Errors the domain raises when a command cannot be carried out."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command was refused: ``code`` is stable, ``message`` says why, ``field`` names the input."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return (
+            f"{self.message} [{self.code}]"
+            if self.field is None
+            else (f"{self.field}: {self.message} [{self.code}]")
+        )
+
+
+class NotFound(DomainError):
+    def __init__(self, kind: str, entity_id: str, *, field: str | None = None) -> None:
+        super().__init__("not_found", f"no {kind} with id '{entity_id}'", field=field)
+
+
+class AlreadyExists(DomainError):
+    def __init__(self, kind: str, entity_id: str) -> None:
+        super().__init__(
+            "already_exists", f"a {kind} with id '{entity_id}' already exists", field="id"
+        )
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, kind: str, current: str, wanted: str, allowed: list[str]) -> None:
+        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        super().__init__(
+            "illegal_transition",
+            f"a {kind} that is '{current}' cannot become '{wanted}'; allowed next: {allowed_text}",
+            field="status",
+        )
+        self.current = current
+        self.wanted = wanted
+
+
+class NotPermitted(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__("not_permitted", message)
+
+
+class Conflict(DomainError):
+    """Someone else appended to the same stream first (optimistic concurrency)."""
+
+    def __init__(self, stream: str, expected: int, actual: int) -> None:
+        super().__init__(
+            "conflict",
+            f"'{stream}' changed meanwhile (expected version {expected}, found {actual}); retry",
+        )

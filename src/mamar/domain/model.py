@@ -1,0 +1,200 @@
+"""The shape every feature model follows: commands decided against state, events evolving it.
+
+A feature package (``mamar.convoys`` …) declares:
+
+- its state (a subclass of :class:`EntityState`) and events (``EventData`` subclasses),
+- commands (subclasses of :class:`Command`) and, for each, a pure ``decide`` function
+  registered with :func:`decides`,
+- one ``evolve`` function registered with :func:`aggregate`.
+
+``decide`` raises :class:`~mamar.domain.errors.DomainError` to refuse; ``evolve`` never fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mamar.domain.ids import EntityId
+from mamar.domain.visibility import Role, Visibility
+from mamar.journal.registry import EventData
+
+
+class Value(BaseModel):
+    """An immutable value inside a state or an event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EntityState(BaseModel):
+    """Common fields of every entity's state."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    operation: str | None = None
+    visibility: Visibility = Visibility.INTERNAL
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class EventMeta:
+    """What ``evolve`` may know about an event besides its data."""
+
+    entity_id: str
+    operation: str | None
+    visibility: Visibility
+    occurred_at: str
+    actor: str
+
+
+S = TypeVar("S", bound=EntityState)
+
+
+class Lookup(Protocol):
+    """Read-only access to other entities' current state, for cross-entity rules."""
+
+    def get(self, kind: str, entity_id: str) -> EntityState | None: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: Role
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a decision may consult, besides the target's state and the command."""
+
+    actor: Actor
+    occurred_at: datetime
+    lookup: Lookup
+
+    def require(self, kind: str, entity_id: str, field: str) -> EntityState:
+        from mamar.domain.errors import NotFound
+
+        state = self.lookup.get(kind, entity_id)
+        if state is None:
+            raise NotFound(kind, entity_id, field=field)
+        return state
+
+
+_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+FIELD_TEAMS = frozenset({Role.NEGOTIATOR, Role.OPERATIONS, Role.MEDICAL, Role.MONITOR}) | _MANAGERS
+
+
+class Command(BaseModel):
+    """A request to change one entity. ``command_name`` is stable (``convoy.change_status``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    command_name: ClassVar[str]
+    kind: ClassVar[str]
+    creates: ClassVar[bool] = False
+    roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
+    default_visibility: ClassVar[Visibility] = Visibility.INTERNAL
+
+    id: EntityId
+
+
+class CreateCommand(Command):
+    """A command that creates an entity inside an operation."""
+
+    creates: ClassVar[bool] = True
+
+    operation: EntityId
+    visibility: Visibility | None = None
+
+
+@dataclass(frozen=True)
+class Aggregate(Generic[S]):
+    kind: str
+    state_type: type[S]
+    evolve: Callable[[S | None, EventData, EventMeta], S]
+
+
+Decider = Callable[[Any, Any, Context], list[EventData]]
+
+_AGGREGATES: dict[str, Aggregate[Any]] = {}
+_COMMANDS: dict[str, type[Command]] = {}
+_DECIDERS: dict[type[Command], Decider] = {}
+
+
+def aggregate(
+    kind: str, state_type: type[S]
+) -> Callable[
+    [Callable[[S | None, EventData, EventMeta], S]], Callable[[S | None, EventData, EventMeta], S]
+]:
+    """Register ``evolve`` for entities of ``kind`` with state ``state_type``."""
+
+    def register(
+        fn: Callable[[S | None, EventData, EventMeta], S],
+    ) -> Callable[[S | None, EventData, EventMeta], S]:
+        if kind in _AGGREGATES:
+            raise ValueError(f"aggregate {kind!r} registered twice")
+        _AGGREGATES[kind] = Aggregate(kind, state_type, fn)
+        return fn
+
+    return register
+
+
+C = TypeVar("C", bound=Command)
+
+
+def decides(command: type[C]) -> Callable[[Callable[[Any, C, Context], list[EventData]]], Any]:
+    """Register the pure decision function for ``command``."""
+
+    def register(fn: Callable[[Any, C, Context], list[EventData]]) -> Any:
+        if command.command_name in _COMMANDS:
+            raise ValueError(f"command {command.command_name!r} registered twice")
+        _COMMANDS[command.command_name] = command
+        _DECIDERS[command] = fn
+        return fn
+
+    return register
+
+
+def aggregate_for(kind: str) -> Aggregate[Any]:
+    return _AGGREGATES[kind]
+
+
+def aggregates() -> dict[str, Aggregate[Any]]:
+    return dict(_AGGREGATES)
+
+
+def command_type(name: str) -> type[Command]:
+    try:
+        return _COMMANDS[name]
+    except KeyError:
+        raise KeyError(f"unknown command {name!r}") from None
+
+
+def commands() -> dict[str, type[Command]]:
+    return dict(_COMMANDS)
+
+
+def decider_for(command: type[Command]) -> Decider:
+    return _DECIDERS[command]
+
+
+def base_fields(meta: EventMeta) -> dict[str, Any]:
+    """The common fields of a newly created entity's state."""
+    return {
+        "id": meta.entity_id,
+        "operation": meta.operation,
+        "visibility": meta.visibility,
+        "created_at": meta.occurred_at,
+        "updated_at": meta.occurred_at,
+    }
+
+
+def touched(state: S, meta: EventMeta, **changes: Any) -> S:
+    """A copy of ``state`` with ``changes`` and the update time set."""
+    return state.model_copy(update={**changes, "updated_at": meta.occurred_at})

@@ -1,0 +1,71 @@
+"""Events before and after they are appended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mamar.domain.time import OccurredAt
+from mamar.domain.visibility import Visibility
+from mamar.journal.registry import EventData, decode
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event decided by the domain, not yet in the journal."""
+
+    stream: str
+    version: int
+    data: EventData
+    occurred: OccurredAt
+    actor: str
+    visibility: Visibility
+    operation: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event as stored: its place in the chain and the canonical bytes that were hashed."""
+
+    position: int
+    event_id: str
+    stream: str
+    version: int
+    type: str
+    schema_version: int
+    operation: str | None
+    occurred_at: str
+    occurred_utc: str
+    precision: str
+    phrase: str | None
+    recorded_at: str
+    actor: str
+    visibility: str
+    data: dict[str, Any]
+    body: bytes = field(repr=False)
+    prev_hash: bytes = field(repr=False)
+    hash: bytes = field(repr=False)
+
+    def decoded(self) -> EventData:
+        """The event's data as the current event class (old shapes upcast)."""
+        return decode(self.type, self.schema_version, self.data)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "event_id": self.event_id,
+            "stream": self.stream,
+            "version": self.version,
+            "type": self.type,
+            "schema_version": self.schema_version,
+            "operation": self.operation,
+            "occurred_at": self.occurred_at,
+            "precision": self.precision,
+            "phrase": self.phrase,
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "visibility": self.visibility,
+            "data": self.data,
+            "hash": self.hash.hex(),
+            "prev_hash": self.prev_hash.hex(),
+        }

@@ -1,0 +1,176 @@
+"""Appending to and reading from the journal, on SQLite or PostgreSQL.
+
+Appends are serialised: on SQLite by ``BEGIN IMMEDIATE`` (one writer), on
+PostgreSQL by a row lock on the chain head. The caller owns the transaction, so
+projections are written in the same one and an acknowledged append is durable
+together with its read models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, func, insert, select, update
+
+from mamar.db.tables import journal, journal_head
+from mamar.domain.errors import Conflict
+from mamar.domain.ids import new_id
+from mamar.domain.time import now_utc, utc_key
+from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
+from mamar.journal.envelope import PendingEvent, RecordedEvent
+
+_COLUMNS = (
+    journal.c.position,
+    journal.c.event_id,
+    journal.c.stream,
+    journal.c.version,
+    journal.c.type,
+    journal.c.schema_version,
+    journal.c.operation,
+    journal.c.occurred_at,
+    journal.c.occurred_utc,
+    journal.c.precision,
+    journal.c.phrase,
+    journal.c.recorded_at,
+    journal.c.actor,
+    journal.c.visibility,
+    journal.c.body,
+    journal.c.prev_hash,
+    journal.c.hash,
+)
+
+
+def lock_head(conn: Connection) -> tuple[int, bytes]:
+    """Take the append lock and return the chain head (position, hash)."""
+    query = select(journal_head.c.position, journal_head.c.hash).where(journal_head.c.id == 1)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        conn.execute(insert(journal_head).values(id=1, position=0, hash=GENESIS_HASH))
+        if conn.dialect.name == "postgresql":
+            row = conn.execute(query).first()
+            assert row is not None
+            return int(row.position), bytes(row.hash)
+        return 0, GENESIS_HASH
+    return int(row.position), bytes(row.hash)
+
+
+def stream_version(conn: Connection, stream: str) -> int:
+    value = conn.execute(
+        select(func.max(journal.c.version)).where(journal.c.stream == stream)
+    ).scalar()
+    return int(value or 0)
+
+
+def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEvent]:
+    """Append ``events`` atomically in the caller's transaction; return them as recorded.
+
+    Each event's ``version`` must be the next version of its stream, else ``Conflict``.
+    """
+    if not events:
+        return []
+    position, prev = lock_head(conn)
+    next_version: dict[str, int] = {}
+    recorded_at = utc_key(now_utc())
+    rows: list[dict[str, Any]] = []
+    out: list[RecordedEvent] = []
+    for pending in events:
+        expected = next_version.get(pending.stream)
+        if expected is None:
+            expected = stream_version(conn, pending.stream) + 1
+        if pending.version != expected:
+            raise Conflict(pending.stream, pending.version - 1, expected - 1)
+        next_version[pending.stream] = expected + 1
+        position += 1
+        data = pending.data.model_dump(mode="json")
+        envelope = {
+            "position": position,
+            "event_id": new_id(),
+            "stream": pending.stream,
+            "version": pending.version,
+            "type": pending.data.type_name,
+            "schema_version": pending.data.schema_version,
+            "operation": pending.operation,
+            "occurred_at": pending.occurred.iso(),
+            "occurred_utc": pending.occurred.utc_key(),
+            "precision": pending.occurred.precision.value,
+            "phrase": pending.occurred.phrase,
+            "recorded_at": recorded_at,
+            "actor": pending.actor,
+            "visibility": pending.visibility.value,
+            "data": data,
+        }
+        body = canonical_bytes(envelope)
+        digest = chain_hash(prev, body)
+        row: dict[str, Any] = {k: v for k, v in envelope.items() if k != "data"}
+        row.update(body=body, prev_hash=prev, hash=digest)
+        rows.append(row)
+        out.append(RecordedEvent(**row, data=data))
+        prev = digest
+    conn.execute(insert(journal), rows)
+    conn.execute(
+        update(journal_head).where(journal_head.c.id == 1).values(position=position, hash=prev)
+    )
+    return out
+
+
+def _to_recorded(row: Any) -> RecordedEvent:
+    body = bytes(row.body)
+    return RecordedEvent(
+        position=int(row.position),
+        event_id=row.event_id,
+        stream=row.stream,
+        version=int(row.version),
+        type=row.type,
+        schema_version=int(row.schema_version),
+        operation=row.operation,
+        occurred_at=row.occurred_at,
+        occurred_utc=row.occurred_utc,
+        precision=row.precision,
+        phrase=row.phrase,
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+        visibility=row.visibility,
+        data=orjson.loads(body)["data"],
+        body=body,
+        prev_hash=bytes(row.prev_hash),
+        hash=bytes(row.hash),
+    )
+
+
+def read_stream(conn: Connection, stream: str) -> list[RecordedEvent]:
+    rows = conn.execute(
+        select(*_COLUMNS).where(journal.c.stream == stream).order_by(journal.c.version)
+    )
+    return [_to_recorded(r) for r in rows]
+
+
+def read_all(conn: Connection, *, after: int = 0, batch: int = 2000) -> Iterator[RecordedEvent]:
+    """Every event after ``after``, in journal order, fetched in batches."""
+    position = after
+    while True:
+        rows = conn.execute(
+            select(*_COLUMNS)
+            .where(journal.c.position > position)
+            .order_by(journal.c.position)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield _to_recorded(row)
+        position = int(rows[-1].position)
+
+
+def head(conn: Connection) -> tuple[int, bytes]:
+    row = conn.execute(select(journal_head.c.position, journal_head.c.hash)).first()
+    if row is None:
+        return 0, GENESIS_HASH
+    return int(row.position), bytes(row.hash)
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(journal)).scalar() or 0)

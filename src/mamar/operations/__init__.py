@@ -1,0 +1,1 @@
+"""Operations: one siege or evacuation effort, with its area, time zone and parties."""

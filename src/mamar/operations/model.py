@@ -1,0 +1,119 @@
+"""Operation events, state and commands."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator
+
+from mamar.domain.errors import DomainError
+from mamar.domain.model import (
+    Command,
+    Context,
+    EntityState,
+    EventMeta,
+    aggregate,
+    base_fields,
+    decides,
+    touched,
+)
+from mamar.domain.text import FreeText, LocalName
+from mamar.domain.visibility import Role, Visibility
+from mamar.journal.registry import EventData, event_type
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone '{value}' (use an IANA name like Asia/Damascus)"
+        ) from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+
+
+class OperationStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@event_type
+class OperationOpened(EventData):
+    type_name = "operation.opened"
+
+    name: LocalName
+    timezone: TimeZoneName
+    description: FreeText | None = None
+    area: str | None = None  # a place id
+
+
+@event_type
+class OperationClosed(EventData):
+    type_name = "operation.closed"
+
+    summary: FreeText | None = None
+
+
+class OperationState(EntityState):
+    name: LocalName
+    timezone: str
+    description: str | None = None
+    area: str | None = None
+    status: OperationStatus = OperationStatus.OPEN
+
+
+@aggregate("operation", OperationState)
+def evolve(state: OperationState | None, event: EventData, meta: EventMeta) -> OperationState:
+    if isinstance(event, OperationOpened):
+        return OperationState(
+            **base_fields(meta),
+            name=event.name,
+            timezone=event.timezone,
+            description=event.description,
+            area=event.area,
+        )
+    assert state is not None
+    if isinstance(event, OperationClosed):
+        return touched(state, meta, status=OperationStatus.CLOSED)
+    return state
+
+
+_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+class OpenOperation(Command):
+    command_name: ClassVar[str] = "operation.open"
+    kind: ClassVar[str] = "operation"
+    creates: ClassVar[bool] = True
+    roles: ClassVar[frozenset[Role]] = _MANAGERS
+    default_visibility: ClassVar[Visibility] = Visibility.SHARED
+
+    name: LocalName
+    timezone: TimeZoneName
+    description: FreeText | None = None
+    visibility: Visibility | None = None
+
+
+class CloseOperation(Command):
+    command_name: ClassVar[str] = "operation.close"
+    kind: ClassVar[str] = "operation"
+    roles: ClassVar[frozenset[Role]] = _MANAGERS
+
+    summary: FreeText | None = None
+
+
+@decides(OpenOperation)
+def open_operation(state: None, cmd: OpenOperation, ctx: Context) -> list[EventData]:
+    return [OperationOpened(name=cmd.name, timezone=cmd.timezone, description=cmd.description)]
+
+
+@decides(CloseOperation)
+def close_operation(state: OperationState, cmd: CloseOperation, ctx: Context) -> list[EventData]:
+    if state.status is OperationStatus.CLOSED:
+        raise DomainError("already_closed", "the operation is already closed")
+    return [OperationClosed(summary=cmd.summary)]

@@ -1,0 +1,1 @@
+"""Read models: projections of the journal, written in the append's transaction."""

@@ -1,0 +1,210 @@
+"""The entity read model: every entity's current state, and its state after each event.
+
+``entities`` holds the current state; ``entity_history`` the state after every
+version, so any entity can be read as of any past moment. Both are derived from
+the journal alone and rebuilt identically by :func:`rebuild`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history, projection_positions
+from mamar.domain.ids import split_stream
+from mamar.domain.model import EntityState, EventMeta, aggregate_for
+from mamar.domain.visibility import Visibility
+from mamar.journal import store
+from mamar.journal.envelope import RecordedEvent
+
+NAME = "entities"
+
+
+def _dump(state: EntityState) -> str:
+    return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
+
+
+def load_state(kind: str, text: str) -> EntityState:
+    state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
+    return state
+
+
+def meta_of(event: RecordedEvent) -> EventMeta:
+    _, entity_id = split_stream(event.stream)
+    return EventMeta(
+        entity_id=entity_id,
+        operation=event.operation,
+        visibility=Visibility(event.visibility),
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+    )
+
+
+def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
+    """An entity's current state and version, or None."""
+    row = conn.execute(
+        select(entities.c.kind, entities.c.state, entities.c.version).where(
+            entities.c.stream == stream
+        )
+    ).first()
+    if row is None:
+        return None
+    return load_state(row.kind, row.state), int(row.version)
+
+
+class Projector:
+    """Applies recorded events to the entity read model."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._cache: dict[str, tuple[EntityState | None, int]] = {}
+
+    def _state(self, stream: str) -> tuple[EntityState | None, int]:
+        if stream not in self._cache:
+            found = current(self.conn, stream)
+            self._cache[stream] = found if found is not None else (None, 0)
+        return self._cache[stream]
+
+    def apply(self, events: Iterable[RecordedEvent], *, write_position: bool = True) -> None:
+        history_rows: list[dict[str, Any]] = []
+        last = 0
+        for event in events:
+            kind, entity_id = split_stream(event.stream)
+            state, _version = self._state(event.stream)
+            new = aggregate_for(kind).evolve(state, event.decoded(), meta_of(event))
+            text = _dump(new)
+            row = {
+                "stream": event.stream,
+                "kind": kind,
+                "operation": new.operation,
+                "version": event.version,
+                "position": event.position,
+                "occurred_utc": event.occurred_utc,
+                "state": text,
+            }
+            if state is None:
+                self.conn.execute(
+                    insert(entities).values(
+                        **row, entity_id=entity_id, visibility=new.visibility.value
+                    )
+                )
+            else:
+                self.conn.execute(
+                    update(entities)
+                    .where(entities.c.stream == event.stream)
+                    .values(**row, visibility=new.visibility.value)
+                )
+            history_rows.append(row)
+            self._cache[event.stream] = (new, event.version)
+            last = event.position
+        if history_rows:
+            self.conn.execute(insert(entity_history), history_rows)
+        if write_position and last:
+            _set_position(self.conn, last)
+
+
+def _set_position(conn: Connection, position: int) -> None:
+    updated = conn.execute(
+        update(projection_positions)
+        .where(projection_positions.c.name == NAME)
+        .values(position=position)
+    )
+    if updated.rowcount == 0:
+        conn.execute(insert(projection_positions).values(name=NAME, position=position))
+
+
+def projected_position(conn: Connection) -> int:
+    value = conn.execute(
+        select(projection_positions.c.position).where(projection_positions.c.name == NAME)
+    ).scalar()
+    return int(value or 0)
+
+
+def rebuild(conn: Connection, *, progress: Callable[[int], None] | None = None) -> int:
+    """Drop every read model and replay the whole journal into it. Returns the events replayed."""
+    for table in reversed(READ_MODEL_TABLES):
+        conn.execute(delete(table))
+    projector = Projector(conn)
+    batch: list[RecordedEvent] = []
+    total = 0
+    for event in store.read_all(conn):
+        batch.append(event)
+        if len(batch) >= 1000:
+            projector.apply(batch)
+            total += len(batch)
+            if progress:
+                progress(len(batch))
+            batch = []
+    projector.apply(batch)
+    total += len(batch)
+    if progress and batch:
+        progress(len(batch))
+    return total
+
+
+def catch_up(conn: Connection) -> int:
+    """Project events the read model has not seen yet (after a crash, or an upgrade)."""
+    start = projected_position(conn)
+    pending = list(store.read_all(conn, after=start))
+    Projector(conn).apply(pending)
+    return len(pending)
+
+
+def dump(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read model's rows, in a stable order (for comparing rebuilds)."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for table in READ_MODEL_TABLES:
+        order = list(table.primary_key.columns)
+        out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*order))]
+    return out
+
+
+def states_as_of(
+    conn: Connection,
+    *,
+    operation: str | None,
+    at_utc: str | None,
+    kinds: Iterable[str] | None = None,
+) -> list[EntityState]:
+    """Every entity of ``operation`` (or all) as it stood at ``at_utc`` (None: now)."""
+    if at_utc is None:
+        query = select(entities.c.kind, entities.c.state)
+        if operation is not None:
+            query = query.where(entities.c.operation == operation)
+        if kinds is not None:
+            query = query.where(entities.c.kind.in_(list(kinds)))
+        return [
+            load_state(r.kind, r.state) for r in conn.execute(query.order_by(entities.c.stream))
+        ]
+    h = entity_history
+    latest = select(h.c.stream, func.max(h.c.version).label("version")).where(
+        h.c.occurred_utc <= at_utc
+    )
+    if operation is not None:
+        latest = latest.where(h.c.operation == operation)
+    if kinds is not None:
+        latest = latest.where(h.c.kind.in_(list(kinds)))
+    sub = latest.group_by(h.c.stream).subquery()
+    rows = conn.execute(
+        select(h.c.kind, h.c.state)
+        .join(sub, and_(h.c.stream == sub.c.stream, h.c.version == sub.c.version))
+        .order_by(h.c.stream)
+    )
+    return [load_state(r.kind, r.state) for r in rows]
+
+
+def state_as_of(conn: Connection, stream: str, at_utc: str | None) -> EntityState | None:
+    if at_utc is None:
+        found = current(conn, stream)
+        return found[0] if found else None
+    h = entity_history
+    row = conn.execute(
+        select(h.c.kind, h.c.state)
+        .where(h.c.stream == stream, h.c.occurred_utc <= at_utc)
+        .order_by(h.c.version.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else load_state(row.kind, row.state)

@@ -1,0 +1,1 @@
+"""Application services: every surface (CLI, scenarios, API, pages) goes through these."""

@@ -1,0 +1,116 @@
+"""Carrying out a command: authorise → decide → append → project, in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from mamar.domain.errors import AlreadyExists, NotFound, NotPermitted
+from mamar.domain.ids import stream_name
+from mamar.domain.model import Actor, Command, Context, EntityState, decider_for
+from mamar.domain.time import OccurredAt, Precision, now_utc
+from mamar.domain.visibility import Role, Visibility, visible_to
+from mamar.journal import store
+from mamar.journal.envelope import PendingEvent, RecordedEvent
+from mamar.projections.entities import Projector, current
+from mamar.projections.redact import can_see
+from mamar.vault.store import Vault
+
+# Kinds that stand outside any operation, or are one.
+_UNSCOPED = frozenset({"account", "operation"})
+
+
+class DbLookup:
+    """Other entities' current state, as far as the actor may see them."""
+
+    def __init__(self, conn: Connection, allowed: frozenset[Visibility]) -> None:
+        self.conn = conn
+        self.allowed = allowed
+
+    def get(self, kind: str, entity_id: str) -> EntityState | None:
+        found = current(self.conn, stream_name(kind, entity_id))
+        if found is None or not can_see(found[0], self.allowed):
+            return None
+        return found[0]
+
+
+#: The local administrator: the CLI on the server acts as this account.
+SYSTEM = Actor(username="system", role=Role.ADMIN)
+
+
+def _seal_personal(conn: Connection, vault: Vault | None, cmd: Command) -> Command:
+    """Move personal fields into the vault; the event only carries the reference."""
+    field = getattr(type(cmd), "personal_field", None)
+    if field is None or getattr(cmd, field) is None:
+        return cmd
+    if vault is None:
+        raise NotPermitted("personal data cannot be stored: no vault key is configured")
+    record: Any = getattr(cmd, field)
+    ref = vault.put(conn, record.model_dump(mode="json"))
+    return cmd.model_copy(update={field: None, "vault_ref": ref})
+
+
+def execute(
+    conn: Connection,
+    cmd: Command,
+    *,
+    actor: Actor,
+    occurred: OccurredAt | None = None,
+    vault: Vault | None = None,
+) -> list[RecordedEvent]:
+    """Run ``cmd`` for ``actor`` inside the caller's transaction; return the recorded events."""
+    if occurred is None:
+        occurred = OccurredAt(at=now_utc(), precision=Precision.EXACT)
+    if actor.role not in cmd.roles:
+        raise NotPermitted(f"the role '{actor.role.value}' may not carry out '{cmd.command_name}'")
+    allowed = visible_to(actor.role)
+    stream = stream_name(cmd.kind, cmd.id)
+    found = current(conn, stream)
+    lookup = DbLookup(conn, allowed)
+    state: EntityState | None
+    if cmd.creates:
+        if found is not None:
+            raise AlreadyExists(cmd.kind, cmd.id)
+        state, version = None, 0
+        operation = _operation_of_new(cmd, lookup)
+        visibility = getattr(cmd, "visibility", None) or cmd.default_visibility
+        if visibility not in allowed:
+            raise NotPermitted(
+                f"the role '{actor.role.value}' cannot create '{visibility.value}' records"
+            )
+    else:
+        if found is None or not can_see(found[0], allowed):
+            raise NotFound(cmd.kind, cmd.id, field="id")
+        state, version = found
+        operation = state.operation
+        visibility = state.visibility
+    cmd = _seal_personal(conn, vault, cmd)
+    ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
+    decided = decider_for(type(cmd))(state, cmd, ctx)
+    pending = [
+        PendingEvent(
+            stream=stream,
+            version=version + index,
+            data=data,
+            occurred=occurred,
+            actor=actor.username,
+            visibility=data.compartment or visibility,
+            operation=operation,
+        )
+        for index, data in enumerate(decided, start=1)
+    ]
+    recorded = store.append(conn, pending)
+    Projector(conn).apply(recorded)
+    return recorded
+
+
+def _operation_of_new(cmd: Command, lookup: DbLookup) -> str | None:
+    if cmd.kind == "operation":
+        return cmd.id
+    if cmd.kind in _UNSCOPED:
+        return None
+    operation: str = cmd.operation  # type: ignore[attr-defined]
+    if lookup.get("operation", operation) is None:
+        raise NotFound("operation", operation, field="operation")
+    return operation

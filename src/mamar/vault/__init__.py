@@ -1,0 +1,1 @@
+"""The vault: personal data (names, phone numbers, injuries), encrypted, referenced by opaque id."""
