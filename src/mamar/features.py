@@ -7,8 +7,8 @@ A feature package is any direct subpackage of ``mamar``; its modules named
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import pkgutil
+from pathlib import Path
 
 import mamar
 
@@ -17,14 +17,16 @@ _REGISTERING_MODULES = ("events", "model", "commands")
 
 def load() -> list[str]:
     loaded: list[str] = []
-    for package in sorted(pkgutil.iter_modules(mamar.__path__), key=lambda m: m.name):
-        if not package.ispkg:
-            continue
-        for module in _REGISTERING_MODULES:
-            name = f"mamar.{package.name}.{module}"
-            if importlib.util.find_spec(name) is not None:
-                importlib.import_module(name)
-                loaded.append(name)
+    for root in mamar.__path__:
+        for package in sorted(pkgutil.iter_modules([root]), key=lambda m: m.name):
+            if not package.ispkg:
+                continue
+            # Look at files, not specs: finding a spec would import the package itself.
+            for module in _REGISTERING_MODULES:
+                if (Path(root) / package.name / f"{module}.py").exists():
+                    name = f"mamar.{package.name}.{module}"
+                    importlib.import_module(name)
+                    loaded.append(name)
     return loaded
 
 

@@ -198,3 +198,11 @@ def base_fields(meta: EventMeta) -> dict[str, Any]:
 def touched(state: S, meta: EventMeta, **changes: Any) -> S:
     """A copy of ``state`` with ``changes`` and the update time set."""
     return state.model_copy(update={**changes, "updated_at": meta.occurred_at})
+
+
+def kind_of(state: EntityState) -> str:
+    """The aggregate kind of a state object."""
+    for kind, spec in _AGGREGATES.items():
+        if type(state) is spec.state_type:
+            return kind
+    raise KeyError(f"no aggregate for {type(state).__name__}")

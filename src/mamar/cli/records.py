@@ -1,0 +1,292 @@
+"""CLI commands that read the record: status, timeline, show, scenario, demo, users."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from mamar.accounts.credentials import set_password
+from mamar.accounts.model import CreateAccount, DisableAccount
+from mamar.cli.main import DatabaseOption, app, console, err, open_system, progress_bar
+from mamar.cli.render import describe_event, format_moment
+from mamar.domain.errors import DomainError
+from mamar.domain.model import Actor
+from mamar.domain.time import utc_key
+from mamar.domain.visibility import Role
+from mamar.scenarios import runner
+from mamar.services import queries
+from mamar.services.commands import SYSTEM
+from mamar.system import Mamar
+
+AsOption = Annotated[
+    str, typer.Option("--as", help="Read as this account (its compartments apply)")
+]
+AtOption = Annotated[
+    datetime | None,
+    typer.Option("--at", help="As of this moment, ISO 8601 with offset", formats=None),
+]
+LangOption = Annotated[str, typer.Option("--lang", help="ar or en")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON")]
+
+
+def _viewer(system: Mamar, username: str) -> Actor:
+    return system.actor(username)
+
+
+def _parse_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not an ISO 8601 time", param_hint="--at") from None
+    if moment.tzinfo is None:
+        raise typer.BadParameter(
+            "give a UTC offset, e.g. 2016-12-14T02:00+02:00", param_hint="--at"
+        )
+    return moment
+
+
+def _default_operation(system: Mamar, viewer: Actor) -> str:
+    with system.reading() as conn:
+        ops = queries.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
+    if not ops:
+        raise typer.BadParameter("there is no operation yet", param_hint="--operation")
+    return ops[0].id
+
+
+def _print_json(value: object) -> None:
+    console.print_json(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode())
+
+
+scenario_app = typer.Typer(help="Scenarios of timestamped commands.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("run")
+def scenario_run(
+    name: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file")],
+    database: DatabaseOption = None,
+) -> None:
+    """Run a scenario through the application services, step by step."""
+    system = open_system(database)
+    try:
+        scenario = runner.load(name)
+        total = len(runner.plan(scenario))
+        with progress_bar() as bar:
+            task = bar.add_task(f"scenario {scenario.name}", total=total)
+            count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
+    except runner.ScenarioError as exc:
+        err.print(f"[red]scenario stopped at {exc.where}:[/red] {exc.reason}")
+        raise typer.Exit(2) from None
+    console.print(f"scenario {scenario.name}: {total} commands, {count} events recorded")
+
+
+@app.command()
+def status(
+    database: DatabaseOption = None,
+    operation: Annotated[str | None, typer.Option(help="Operation id")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time with offset")] = None,
+    as_: AsOption = "system",
+    json: JsonOption = False,
+) -> None:
+    """The operation overview now, or as of any past moment."""
+    system = open_system(database)
+    viewer = _viewer(system, as_)
+    moment = _parse_at(at)
+    op = operation or _default_operation(system, viewer)
+    with system.reading() as conn:
+        data = queries.overview(conn, viewer=viewer, operation=op, at=moment)
+    if json:
+        _print_json(data)
+        return
+    from mamar.cli.render import print_overview
+
+    print_overview(console, data)
+
+
+@app.command()
+def timeline(
+    database: DatabaseOption = None,
+    operation: Annotated[str | None, typer.Option(help="Operation id")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this entity: kind:id")] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", help="Event type, or a prefix ending in '.'")
+    ] = None,
+    party: Annotated[str | None, typer.Option(help="Only events naming this party")] = None,
+    order: Annotated[str, typer.Option(help="occurred or recorded")] = "occurred",
+    lang: LangOption = "en",
+    as_: AsOption = "system",
+    json: JsonOption = False,
+) -> None:
+    """The record in time order: when it happened (with precision) and when it was recorded."""
+    if order not in ("occurred", "recorded"):
+        raise typer.BadParameter("use 'occurred' or 'recorded'", param_hint="--order")
+    if lang not in ("ar", "en"):
+        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+    system = open_system(database)
+    viewer = _viewer(system, as_)
+    with system.reading() as conn:
+        zones = {
+            s.id: getattr(s, "timezone", "UTC")
+            for s in queries.visible_states(
+                conn, viewer=viewer, operation=None, kinds=["operation"]
+            )
+        }
+        entries = list(
+            queries.timeline(
+                conn,
+                viewer=viewer,
+                operation=operation,
+                entity=entity,
+                types=type_,
+                party=party,
+                order=order,
+            )
+        )
+    if json:
+        _print_json([e.as_dict() for e in entries])
+        return
+    recorded_word = "سُجّل" if lang == "ar" else "recorded"
+    for e in entries:
+        zone = zones.get(e.operation or "", "UTC")
+        when = format_moment(e.occurred_at, zone, lang)
+        qualifier = ", ".join(x for x in (e.precision, e.phrase) if x)
+        console.print(
+            f"{when} ({qualifier}) · {describe_event(e, lang)} · {e.actor}, "
+            f"{recorded_word} {format_moment(e.recorded_at, zone, lang)}",
+            soft_wrap=True,
+            highlight=False,
+        )
+
+
+@app.command()
+def show(
+    entity: Annotated[str, typer.Argument(help="kind:id, e.g. convoy:first-wounded")],
+    database: DatabaseOption = None,
+    at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time with offset")] = None,
+    as_: AsOption = "system",
+) -> None:
+    """One entity's state, now or as of a moment."""
+    kind, _, entity_id = entity.partition(":")
+    if not entity_id:
+        raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
+    system = open_system(database)
+    viewer = _viewer(system, as_)
+    moment = _parse_at(at)
+    with system.reading() as conn:
+        data = queries.get_entity(
+            conn,
+            viewer=viewer,
+            kind=kind,
+            entity_id=entity_id,
+            at_utc=utc_key(moment) if moment else None,
+        )
+    _print_json(data)
+
+
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="The account's role")],
+    display_name: Annotated[str | None, typer.Option(help="Name shown in the record")] = None,
+    party: Annotated[str | None, typer.Option(help="The party the account acts for")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (default: generated and printed)")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Create an account (recorded in the journal) with a password."""
+    system = open_system(database)
+    secret = password or secrets.token_urlsafe(12)
+    with system.writing() as conn:
+        from mamar.services.commands import execute
+
+        execute(
+            conn,
+            CreateAccount(
+                id=username, display_name=display_name or username, role=role, party=party
+            ),
+            actor=SYSTEM,
+        )
+        set_password(conn, username, secret)
+    console.print(f"account {username} ({role.value}) created")
+    if password is None:
+        console.print(f"password: {secret}")
+
+
+@user_app.command("disable")
+def user_disable(
+    username: str,
+    reason: Annotated[str | None, typer.Option(help="Why")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Disable an account; it stays in the record."""
+    system = open_system(database)
+    system.execute(DisableAccount(id=username, reason=reason), actor=SYSTEM)
+    console.print(f"account {username} disabled")
+
+
+@user_app.command("list")
+def user_list(database: DatabaseOption = None) -> None:
+    """Every account, its role and party."""
+    system = open_system(database)
+    with system.reading() as conn:
+        accounts = queries.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
+    table = Table("username", "role", "party", "status")
+    for a in accounts:
+        table.add_row(
+            a.id,
+            getattr(a, "role", ""),
+            getattr(a, "party", "") or "",
+            "disabled" if getattr(a, "disabled", False) else "active",
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    database: Annotated[
+        str, typer.Option("--database", "-d", help="SQLite file for the demo (recreated)")
+    ] = "mamar-demo.db",
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+    serve: Annotated[bool, typer.Option(help="Serve after loading")] = True,
+) -> None:
+    """A fresh SQLite database with the aleppo-2016 scenario and one demo account per role."""
+    from pathlib import Path
+
+    path = Path(database)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    system = open_system(f"sqlite:///{path}")
+    try:
+        scenario = runner.load("aleppo-2016")
+        total = len(runner.plan(scenario))
+        with progress_bar() as bar:
+            task = bar.add_task("loading aleppo-2016", total=total)
+            count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
+    except (runner.ScenarioError, DomainError) as exc:
+        err.print(f"[red]demo could not load:[/red] {exc}")
+        raise typer.Exit(2) from None
+    table = Table("account", "role", "party", "password", title="demo accounts")
+    with system.writing() as conn:
+        for account in scenario.accounts:
+            secret = secrets.token_urlsafe(12)
+            set_password(conn, account.username, secret)
+            table.add_row(account.username, account.role.value, account.party or "", secret)
+    console.print(f"loaded aleppo-2016 into {path}: {count} events")
+    console.print(table)
+    if serve:
+        from mamar.cli.serving import serve_app
+
+        serve_app(system, host=host, port=port)

@@ -1,0 +1,81 @@
+"""Rendering records for people in a terminal, in Arabic or English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from rich.console import Console
+from rich.table import Table
+
+from mamar.domain.time import parse_utc_key
+from mamar.i18n.labels import event_label, status_label
+from mamar.services.queries import TimelineEntry
+
+
+def format_moment(text: str, zone: str, lang: str) -> str:
+    """A stored time (ISO with offset, or a UTC key) in the operation's time zone."""
+    moment = parse_utc_key(text) if text.endswith("Z") else datetime.fromisoformat(text)
+    local = moment.astimezone(ZoneInfo(zone))
+    return format_datetime(local, "yyyy-MM-dd HH:mm", locale="ar" if lang == "ar" else "en")
+
+
+def _local(value: Any, lang: str) -> str | None:
+    if isinstance(value, dict):
+        if "original" in value:
+            return str(
+                value.get("translation")
+                if lang == "en" and value.get("translation")
+                else value["original"]
+            )
+        if "ar" in value or "en" in value:
+            first, second = ("ar", "en") if lang == "ar" else ("en", "ar")
+            return str(value.get(first) or value.get(second) or "")
+    return None
+
+
+def describe_event(entry: TimelineEntry, lang: str) -> str:
+    parts = [event_label(entry.type, lang), f"{entry.kind}:{entry.entity_id}"]
+    data = entry.data
+    for key in ("name", "title"):
+        text = _local(data.get(key), lang)
+        if text:
+            parts.append(text)
+    if isinstance(data.get("status"), str):
+        parts.append("→ " + status_label(data["status"], lang))
+    for key in ("summary", "description", "text", "message", "what", "reason"):
+        value = data.get(key)
+        text = _local(value, lang) if isinstance(value, dict) else value
+        if isinstance(text, str) and text:
+            parts.append(text if len(text) <= 120 else text[:117] + "…")
+            break
+    return " · ".join(parts)
+
+
+def print_overview(console: Console, data: dict[str, Any]) -> None:
+    op = data["operation"]
+    console.print(f"[bold]{op['id']}[/bold] as of {data['at']}")
+    table = Table("what", "state", title="overview")
+    for cf in data["ceasefires"]:
+        table.add_row(f"ceasefire {cf['id']}", str(cf["status"]))
+    for status, convoys in data["convoys_by_status"].items():
+        table.add_row(f"convoys {status}", ", ".join(c["id"] for c in convoys))
+    for esc in data["open_escalations"]:
+        waiting = esc["waiting_seconds"]
+        state = f"{esc['status']}" + (f", waiting {waiting / 60:.0f} min" if waiting else "")
+        table.add_row(f"escalation {esc['id']}", state)
+    for g in data["guarantees"]:
+        table.add_row(f"guarantee {g['id']} ({g['guarantor']})", str(g["outcome"]))
+    incidents = data["incidents"]
+    for category, n in incidents["by_category"].items():
+        table.add_row(f"incidents {category}", str(n))
+    for party, n in incidents["by_alleged_perpetrator"].items():
+        table.add_row(f"incidents, alleged perpetrator {party}", str(n))
+    totals = data["evacuated"]
+    table.add_row(
+        "people planned / boarded / arrived",
+        f"{totals['planned']} / {totals['boarded']} / {totals['arrived']}",
+    )
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Words of the interface in Arabic and English."""

@@ -1,0 +1,1 @@
+"""Reports built from read models: the operation overview."""

@@ -1,0 +1,194 @@
+"""Loading and running scenarios.
+
+A scenario is validated whole before anything runs (shape, command names,
+each command's fields), so a malformed file changes nothing. Then each command
+runs in its own transaction through the same services as every other surface;
+the first refusal stops the run, naming the step and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mamar.domain.errors import DomainError
+from mamar.domain.model import Actor, Command, command_type
+from mamar.domain.text import LocalName
+from mamar.domain.time import AwareDatetime, OccurredAt, Precision
+from mamar.domain.visibility import Role
+from mamar.services.commands import SYSTEM
+from mamar.system import Mamar
+
+BUILT_IN = Path(__file__).parent
+
+
+class ScenarioError(Exception):
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+class CommandSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    do: str
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    as_: str | None = Field(default=None, alias="as")
+    at: AwareDatetime | None = None
+    precision: Precision | None = None
+    phrase: str | None = None
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    step: str
+    title: str | None = None
+    at: AwareDatetime
+    precision: Precision = Precision.APPROXIMATE
+    phrase: str | None = None
+    as_: str = Field(default="system", alias="as")
+    do: str | None = None
+    with_: dict[str, Any] | None = Field(default=None, alias="with")
+    commands: list[CommandSpec] = Field(default_factory=list)
+
+    def specs(self) -> list[CommandSpec]:
+        if self.do is not None:
+            return [CommandSpec(do=self.do, **{"with": self.with_ or {}}), *self.commands]
+        return self.commands
+
+
+class AccountSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str
+    display_name: str
+    role: Role
+    party: str | None = None
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    title: LocalName
+    description: str | None = None
+    operation: str
+    setup: list[Step] = Field(default_factory=list)
+    accounts: list[AccountSpec] = Field(default_factory=list)
+    steps: list[Step]
+
+
+@dataclass(frozen=True)
+class Planned:
+    label: str
+    actor: str
+    command: Command
+    occurred: OccurredAt
+
+
+def resolve(name_or_file: str) -> Path:
+    path = Path(name_or_file)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return path
+    built_in = BUILT_IN / f"{name_or_file}.yaml"
+    if built_in.exists():
+        return built_in
+    names = ", ".join(sorted(p.stem for p in BUILT_IN.glob("*.yaml")))
+    raise ScenarioError(name_or_file, f"no such scenario file or built-in scenario ({names})")
+
+
+def load(name_or_file: str) -> Scenario:
+    path = resolve(name_or_file)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Scenario.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(str(path), f"not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        raise ScenarioError(str(path), _explain(exc)) from exc
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def plan(scenario: Scenario) -> list[Planned]:
+    """Turn every step into validated commands, refusing the whole file on the first problem."""
+    planned: list[Planned] = []
+    for section, steps in (("setup", scenario.setup), ("steps", scenario.steps)):
+        for step in steps:
+            specs = step.specs()
+            if not specs:
+                raise ScenarioError(f"step {step.step}", "has no command (give 'do' or 'commands')")
+            for number, spec in enumerate(specs, start=1):
+                label = f"step {step.step}" + (f" command {number}" if len(specs) > 1 else "")
+                try:
+                    cls = command_type(spec.do)
+                except KeyError:
+                    raise ScenarioError(label, f"unknown command '{spec.do}'") from None
+                payload = dict(spec.with_)
+                if cls.creates and "operation" in cls.model_fields and "operation" not in payload:
+                    payload["operation"] = scenario.operation
+                try:
+                    command = cls.model_validate(payload)
+                except ValidationError as exc:
+                    raise ScenarioError(label, f"{spec.do}: {_explain(exc)}") from exc
+                occurred = OccurredAt(
+                    at=spec.at or step.at,
+                    precision=spec.precision or step.precision,
+                    phrase=spec.phrase or step.phrase,
+                )
+                actor = spec.as_ or step.as_
+                planned.append(Planned(label, actor, command, occurred))
+        if section == "setup":
+            planned.extend(_account_commands(scenario))
+    return planned
+
+
+def _account_commands(scenario: Scenario) -> list[Planned]:
+    from mamar.accounts.model import CreateAccount
+
+    first = scenario.steps[0].at if scenario.steps else datetime.now().astimezone()
+    return [
+        Planned(
+            f"account {a.username}",
+            SYSTEM.username,
+            CreateAccount(id=a.username, display_name=a.display_name, role=a.role, party=a.party),
+            OccurredAt(at=first, precision=Precision.APPROXIMATE),
+        )
+        for a in scenario.accounts
+    ]
+
+
+def run(
+    system: Mamar,
+    scenario: Scenario,
+    *,
+    progress: Callable[[Planned], None] | None = None,
+) -> int:
+    """Run every command in order; return how many events were recorded."""
+    planned = plan(scenario)
+    recorded = 0
+    actors: dict[str, Actor] = {}
+    for item in planned:
+        try:
+            actor = actors.get(item.actor) or system.actor(item.actor)
+            actors[item.actor] = actor
+            recorded += len(system.execute(item.command, actor=actor, occurred=item.occurred))
+        except DomainError as exc:
+            raise ScenarioError(item.label, f"{item.command.command_name} refused: {exc}") from exc
+        if progress is not None:
+            progress(item)
+    return recorded

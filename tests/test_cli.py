@@ -1,0 +1,88 @@
+"""The command line, on a real SQLite file: rebuild, timeline, status, show, export, users."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mamar.cli import app
+from mamar.projections.entities import dump
+from mamar.system import Mamar
+
+MINI = str(Path(__file__).parent / "scenarios" / "mini.yaml")
+runner = CliRunner()
+
+
+@pytest.fixture
+def loaded(sqlite_system: Mamar) -> tuple[Mamar, str]:
+    url = sqlite_system.settings.database_url
+    result = runner.invoke(app, ["scenario", "run", MINI, "-d", url])
+    assert result.exit_code == 0, result.output
+    assert "8 events recorded" in result.output
+    return sqlite_system, url
+
+
+def test_rebuild_yields_identical_read_models(loaded: tuple[Mamar, str]) -> None:
+    system, url = loaded
+    with system.reading() as conn:
+        before = dump(conn)
+    result = runner.invoke(app, ["rebuild", "-d", url])
+    assert result.exit_code == 0 and "from 8 events" in result.output
+    with system.reading() as conn:
+        assert dump(conn) == before
+
+
+def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, str]) -> None:
+    _, url = loaded
+    result = runner.invoke(app, ["timeline", "-d", url, "--json", "--entity", "convoy:batch-1"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.output)
+    assert [e["type"] for e in entries][:2] == ["convoy.planned", "convoy.status_changed"]
+    assert [e["occurred_at"] for e in entries] == sorted(e["occurred_at"] for e in entries)
+    assert entries[1]["precision"] == "hour" and entries[1]["phrase"] == "in the evening"
+    typed = json.loads(
+        runner.invoke(
+            app, ["timeline", "-d", url, "--json", "--type", "convoy.counts_recorded"]
+        ).output
+    )
+    assert [e["type"] for e in typed] == ["convoy.counts_recorded"]
+    arabic = runner.invoke(app, ["timeline", "-d", url, "--lang", "ar"])
+    assert arabic.exit_code == 0 and "تغيّرت حالة القافلة" in arabic.output
+    bad = runner.invoke(app, ["timeline", "-d", url, "--lang", "fr"])
+    assert bad.exit_code != 0 and "'ar' or 'en'" in bad.output
+
+
+def test_status_as_of_a_past_moment(loaded: tuple[Mamar, str]) -> None:
+    _, url = loaded
+    past = runner.invoke(app, ["status", "-d", url, "--json", "--at", "2016-12-13T21:15+02:00"])
+    assert past.exit_code == 0, past.output
+    data = json.loads(past.output)
+    assert list(data["convoys_by_status"]) == ["preparing"]
+    now = json.loads(runner.invoke(app, ["status", "-d", url, "--json"]).output)
+    assert now["evacuated"]["arrived"] == 38
+    naive = runner.invoke(app, ["status", "-d", url, "--at", "2016-12-13T21:15"])
+    assert naive.exit_code != 0 and "offset" in naive.output
+
+
+def test_show_and_export(loaded: tuple[Mamar, str], tmp_path: Path) -> None:
+    _, url = loaded
+    shown = json.loads(runner.invoke(app, ["show", "convoy:batch-1", "-d", url]).output)
+    assert shown["status"] == "arrived"
+    out = tmp_path / "journal.jsonl"
+    assert runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)]).exit_code == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["position"] for line in lines] == list(range(1, 9))
+    assert all(len(line["hash"]) == 64 for line in lines)
+
+
+def test_user_add_list_disable(sqlite_system: Mamar) -> None:
+    url = sqlite_system.settings.database_url
+    added = runner.invoke(app, ["user", "add", "amal", "--role", "negotiator", "-d", url])
+    assert added.exit_code == 0 and "password:" in added.output
+    listed = runner.invoke(app, ["user", "list", "-d", url])
+    assert "amal" in listed.output and "negotiator" in listed.output
+    assert runner.invoke(app, ["user", "disable", "amal", "-d", url]).exit_code == 0
+    assert "disabled" in runner.invoke(app, ["user", "list", "-d", url]).output
