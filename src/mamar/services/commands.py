@@ -13,6 +13,7 @@ from mamar.domain.time import OccurredAt, Precision, now_utc
 from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
+from mamar.journal.registry import EventData
 from mamar.projections.entities import Projector, current
 from mamar.projections.redact import can_see
 from mamar.vault.store import Vault
@@ -101,8 +102,20 @@ def execute(
         for index, data in enumerate(decided, start=1)
     ]
     recorded = store.append(conn, pending)
+    _erase_personal(conn, vault, decided)
     Projector(conn).apply(recorded)
     return recorded
+
+
+def _erase_personal(conn: Connection, vault: Vault | None, decided: list[EventData]) -> None:
+    """Destroy the vault records that events marked ``erases_vault_ref`` name, in this transaction."""
+    for data in decided:
+        ref = getattr(data, "vault_ref", None)
+        if not getattr(type(data), "erases_vault_ref", False) or ref is None:
+            continue
+        if vault is None:
+            raise NotPermitted("personal data cannot be erased: no vault key is configured")
+        vault.erase(conn, ref)
 
 
 def _operation_of_new(cmd: Command, lookup: DbLookup) -> str | None:

@@ -1,0 +1,1 @@
+"""Contacts: calls, messages and meetings, scheduled and logged."""

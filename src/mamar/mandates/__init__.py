@@ -1,0 +1,1 @@
+"""Mandates: who may negotiate for whom, on what, and for how long."""

@@ -1,0 +1,40 @@
+"""Events of a mandate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from mamar.domain.text import FreeText
+from mamar.journal.registry import EventData, event_type
+from mamar.parties.refs import PartyOrPerson
+
+
+class MandateStatus(StrEnum):
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+@event_type
+class MandateGranted(EventData):
+    type_name = "mandate.granted"
+
+    granted_by: tuple[str, ...]
+    to: PartyOrPerson
+    scope: FreeText
+    issues: tuple[str, ...] = ()
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+@event_type
+class MandateRevoked(EventData):
+    type_name = "mandate.revoked"
+
+    reason: FreeText | None = None
+
+
+@event_type
+class MandateExpired(EventData):
+    type_name = "mandate.expired"

@@ -1,0 +1,1 @@
+"""Situation notes: the state of the front, morale, displacement; corrected, never overwritten."""

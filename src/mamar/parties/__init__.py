@@ -1,0 +1,1 @@
+"""Parties (armed groups, state forces, guarantors, humanitarian bodies …), sides and influence."""
