@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from mamar.domain.errors import AlreadyExists, NotFound, NotPermitted
+from mamar.domain.errors import AlreadyExists, DomainError, NotFound, NotPermitted
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command, Context, EntityState, decider_for
 from mamar.domain.time import OccurredAt, Precision, now_utc
@@ -43,7 +43,15 @@ SYSTEM = Actor(username="system", role=Role.ADMIN)
 def _seal_personal(conn: Connection, vault: Vault | None, cmd: Command) -> Command:
     """Move personal fields into the vault; the event only carries the reference."""
     field = getattr(type(cmd), "personal_field", None)
-    if field is None or getattr(cmd, field) is None:
+    if field is None:
+        return cmd
+    if getattr(cmd, "vault_ref", None) is not None:
+        raise DomainError(
+            "vault_ref_reserved",
+            "vault_ref is set by the system, not by callers",
+            field="vault_ref",
+        )
+    if getattr(cmd, field) is None:
         return cmd
     if vault is None:
         raise NotPermitted("personal data cannot be stored: no vault key is configured")

@@ -41,7 +41,7 @@ def get_entity(
 ) -> dict[str, Any]:
     """An entity as JSON data, without the fields of compartments the viewer lacks."""
     state = get_state(conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc)
-    return {"kind": kind, **redacted(state, allowed_for(viewer))}
+    return {"entity": kind, **redacted(state, allowed_for(viewer))}
 
 
 def visible_states(
@@ -72,7 +72,7 @@ def list_entities(
 ) -> list[dict[str, Any]]:
     allowed = allowed_for(viewer)
     states = visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc, kinds=[kind])
-    return [{"kind": kind, **redacted(s, allowed)} for s in states[offset : offset + limit]]
+    return [{"entity": kind, **redacted(s, allowed)} for s in states[offset : offset + limit]]
 
 
 @dataclass(frozen=True)
