@@ -35,9 +35,11 @@ class AlreadyExists(DomainError):
 class IllegalTransition(DomainError):
     def __init__(self, kind: str, current: str, wanted: str, allowed: list[str]) -> None:
         allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        article = "an" if kind[:1] and kind[0] in "aeiou" else "a"  # "an incident", "an escalation"
         super().__init__(
             "illegal_transition",
-            f"a {kind} that is '{current}' cannot become '{wanted}'; allowed next: {allowed_text}",
+            f"{article} {kind} that is '{current}' cannot become '{wanted}';"
+            f" allowed next: {allowed_text}",
             field="status",
         )
         self.current = current

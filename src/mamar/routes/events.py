@@ -1,0 +1,60 @@
+"""Events of a route's life: proposed, revised, approved or rejected per version."""
+
+from __future__ import annotations
+
+from mamar.domain.model import Value
+from mamar.domain.text import FreeText, LocalName, Name
+from mamar.journal.registry import EventData, event_type
+from mamar.routes.coordinates import Latitude, Longitude
+
+
+class Waypoint(Value):
+    """A point the route passes: a gazetteer place if known, and its coordinates."""
+
+    place: str | None = None
+    lat: Latitude
+    lon: Longitude
+    label: Name | None = None
+
+
+@event_type
+class RouteProposed(EventData):
+    """Version 1 of a route."""
+
+    type_name = "route.proposed"
+
+    name: LocalName
+    proposed_by: str | None = None
+    waypoints: tuple[Waypoint, ...]
+    note: FreeText | None = None
+
+
+@event_type
+class RouteRevised(EventData):
+    """A new version; approvals of earlier versions no longer count (listed in ``voided``)."""
+
+    type_name = "route.revised"
+
+    version: int
+    proposed_by: str | None = None
+    waypoints: tuple[Waypoint, ...]
+    note: FreeText | None = None
+    voided: tuple[str, ...] = ()
+
+
+@event_type
+class RouteApproved(EventData):
+    type_name = "route.approved"
+
+    version: int
+    party: str
+    note: FreeText | None = None
+
+
+@event_type
+class RouteRejected(EventData):
+    type_name = "route.rejected"
+
+    version: int
+    party: str
+    reasons: tuple[FreeText, ...]
