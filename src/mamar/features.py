@@ -1,7 +1,9 @@
 """Imports every feature package, so their event types, aggregates and commands register.
 
-A feature package is any direct subpackage of ``mamar``; its modules named
-``events``, ``model`` and ``commands`` (those that exist) are imported, in that order.
+A feature package is a direct subpackage of ``mamar`` that has a ``model`` module
+and is not one of the surfaces or infrastructure packages below; its modules
+named ``events``, ``model`` and ``commands`` (those that exist) are imported, in
+that order.
 """
 
 from __future__ import annotations
@@ -13,17 +15,38 @@ from pathlib import Path
 import mamar
 
 _REGISTERING_MODULES = ("events", "model", "commands")
+_NOT_FEATURES = frozenset(
+    {
+        "api",
+        "cli",
+        "db",
+        "domain",
+        "i18n",
+        "journal",
+        "projections",
+        "reports",
+        "scenarios",
+        "services",
+        "vault",
+        "web",
+    }
+)
 
 
 def load() -> list[str]:
     loaded: list[str] = []
     for root in mamar.__path__:
         for package in sorted(pkgutil.iter_modules([root]), key=lambda m: m.name):
-            if not package.ispkg:
+            folder = Path(root) / package.name
+            if (
+                not package.ispkg
+                or package.name in _NOT_FEATURES
+                or not (folder / "model.py").exists()
+            ):
                 continue
             # Look at files, not specs: finding a spec would import the package itself.
             for module in _REGISTERING_MODULES:
-                if (Path(root) / package.name / f"{module}.py").exists():
+                if (folder / f"{module}.py").exists():
                     name = f"mamar.{package.name}.{module}"
                     importlib.import_module(name)
                     loaded.append(name)
