@@ -1,0 +1,1 @@
+"""Agreements: parties, guarantors, typed terms, status, and versions that supersede."""

@@ -1,0 +1,145 @@
+"""Agreement state, its status machine and versions, and how events change it."""
+
+from __future__ import annotations
+
+from mamar.agreements.events import (
+    AgreementConcluded,
+    AgreementDrafted,
+    AgreementStatus,
+    AgreementStatusChanged,
+    AgreementVersionAdopted,
+)
+from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.text import LocalName, LocalText
+from mamar.journal.registry import EventData
+from mamar.negotiation.terms import Terms
+
+S = AgreementStatus
+
+# Which status may follow which. A draft becomes preliminary or in force only by being
+# concluded; "in force" again after "suspended" or "breached" is a restoration.
+TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
+    S.DRAFT: frozenset({S.PRELIMINARY, S.IN_FORCE, S.TERMINATED}),
+    S.PRELIMINARY: frozenset({S.IN_FORCE, S.SUSPENDED, S.BREACHED, S.TERMINATED}),
+    S.IN_FORCE: frozenset({S.SUSPENDED, S.BREACHED, S.TERMINATED}),
+    S.SUSPENDED: frozenset({S.IN_FORCE, S.BREACHED, S.TERMINATED}),
+    S.BREACHED: frozenset({S.IN_FORCE, S.SUSPENDED, S.TERMINATED}),
+    S.TERMINATED: frozenset(),
+}
+
+
+def allowed_next(status: AgreementStatus) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS[status])
+
+
+class AgreementVersion(Value):
+    version: int
+    terms: Terms
+    text: LocalText | None = None
+    adopted_at: str
+    supersedes: int | None = None
+    note: str | None = None
+
+
+class StatusEntry(Value):
+    status: AgreementStatus
+    at: str
+    reason: str | None = None
+    incidents: tuple[str, ...] = ()
+    restored: bool = False  # in force again after suspension or breach
+
+
+class AgreementState(EntityState):
+    title: LocalName
+    parties: tuple[str, ...]
+    guarantors: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    proposals: tuple[str, ...] = ()
+    status: AgreementStatus = S.DRAFT
+    terms: Terms = ()  # the current version's (a draft's until concluded)
+    text: LocalText | None = None
+    versions: tuple[AgreementVersion, ...] = ()
+    current_version: int = 0  # 0 while a draft
+    concluded_at: str | None = None
+    history: tuple[StatusEntry, ...] = ()
+
+    def version(self, number: int) -> AgreementVersion | None:
+        for held in self.versions:
+            if held.version == number:
+                return held
+        return None
+
+
+def _status_entry(
+    state: AgreementState,
+    status: AgreementStatus,
+    meta: EventMeta,
+    reason: str | None,
+    incidents: tuple[str, ...] = (),
+) -> StatusEntry:
+    return StatusEntry(
+        status=status,
+        at=meta.occurred_at,
+        reason=reason,
+        incidents=incidents,
+        restored=status is S.IN_FORCE and state.status in (S.SUSPENDED, S.BREACHED),
+    )
+
+
+@aggregate("agreement", AgreementState)
+def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> AgreementState:
+    if isinstance(event, AgreementDrafted):
+        return AgreementState(
+            **base_fields(meta),
+            title=event.title,
+            parties=event.parties,
+            guarantors=event.guarantors,
+            issues=event.issues,
+            proposals=event.proposals,
+            terms=event.terms,
+            text=event.text,
+            history=(StatusEntry(status=S.DRAFT, at=meta.occurred_at),),
+        )
+    assert state is not None
+    match event:
+        case AgreementConcluded():
+            status = AgreementStatus(event.status.value)
+            first = AgreementVersion(
+                version=1,
+                terms=event.terms,
+                text=event.text,
+                adopted_at=meta.occurred_at,
+                note=event.note,
+            )
+            return touched(
+                state,
+                meta,
+                status=status,
+                terms=event.terms,
+                text=event.text,
+                versions=(first,),
+                current_version=1,
+                concluded_at=meta.occurred_at,
+                history=(*state.history, _status_entry(state, status, meta, event.note)),
+            )
+        case AgreementVersionAdopted():
+            held = AgreementVersion(
+                version=event.version,
+                terms=event.terms,
+                text=event.text,
+                adopted_at=meta.occurred_at,
+                supersedes=event.supersedes,
+                note=event.note,
+            )
+            return touched(
+                state,
+                meta,
+                terms=event.terms,
+                text=event.text,
+                versions=(*state.versions, held),
+                current_version=event.version,
+            )
+        case AgreementStatusChanged():
+            entry = _status_entry(state, event.status, meta, event.reason, event.incidents)
+            return touched(state, meta, status=event.status, history=(*state.history, entry))
+    return state

@@ -1,0 +1,1 @@
+"""Ceasefire windows: declared, in force, violated, suspended, restored, expired."""

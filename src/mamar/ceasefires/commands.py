@@ -1,0 +1,170 @@
+"""Commands on ceasefires and the decisions that accept or refuse them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mamar.ceasefires.events import (
+    CeasefireDeclared,
+    CeasefireExpired,
+    CeasefireRestored,
+    CeasefireStatus,
+    CeasefireSuspended,
+    CeasefireTookEffect,
+    CeasefireViolated,
+)
+from mamar.ceasefires.model import TRANSITIONS, CeasefireState, allowed_next
+from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.domain.ids import EntityId
+from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
+from mamar.domain.text import FreeText
+from mamar.domain.time import AwareDatetime
+from mamar.domain.visibility import Visibility
+from mamar.journal.registry import EventData
+from mamar.negotiation.checks import require_each
+
+S = CeasefireStatus
+
+
+class DeclareCeasefire(CreateCommand):
+    command_name: ClassVar[str] = "ceasefire.declare"
+    kind: ClassVar[str] = "ceasefire"
+    # Monitors and the parties' liaisons need to know a ceasefire exists.
+    default_visibility: ClassVar[Visibility] = Visibility.SHARED
+
+    area: FreeText
+    agreement: EntityId | None = None
+    agreement_version: int | None = None  # default: the agreement's current version
+    parties: tuple[EntityId, ...] = ()
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    note: FreeText | None = None
+
+
+class TakeEffect(Command):
+    command_name: ClassVar[str] = "ceasefire.take_effect"
+    kind: ClassVar[str] = "ceasefire"
+
+    note: FreeText | None = None
+
+
+class RecordViolation(Command):
+    command_name: ClassVar[str] = "ceasefire.record_violation"
+    kind: ClassVar[str] = "ceasefire"
+
+    incident: EntityId
+    note: FreeText | None = None
+
+
+class SuspendCeasefire(Command):
+    command_name: ClassVar[str] = "ceasefire.suspend"
+    kind: ClassVar[str] = "ceasefire"
+
+    reason: FreeText | None = None
+
+
+class RestoreCeasefire(Command):
+    command_name: ClassVar[str] = "ceasefire.restore"
+    kind: ClassVar[str] = "ceasefire"
+
+    reason: FreeText | None = None
+    agreement_version: int | None = None
+
+
+class ExpireCeasefire(Command):
+    command_name: ClassVar[str] = "ceasefire.expire"
+    kind: ClassVar[str] = "ceasefire"
+
+    reason: FreeText | None = None
+
+
+def _check(state: CeasefireState, wanted: CeasefireStatus) -> None:
+    if wanted not in TRANSITIONS[state.status]:
+        raise IllegalTransition(
+            "ceasefire", state.status.value, wanted.value, allowed_next(state.status)
+        )
+
+
+def _agreement_version(agreement: EntityState, version: int | None, field: str) -> int | None:
+    """The version asked for, checked; or the agreement's current one (None for a draft)."""
+    current: int = getattr(agreement, "current_version", 0)
+    if version is None:
+        return current or None
+    if not 1 <= version <= current:
+        raise DomainError(
+            "unknown_version", f"agreement '{agreement.id}' has no version {version}", field=field
+        )
+    return version
+
+
+@decides(DeclareCeasefire)
+def declare(state: None, cmd: DeclareCeasefire, ctx: Context) -> list[EventData]:
+    if cmd.starts_at and cmd.ends_at and cmd.ends_at <= cmd.starts_at:
+        raise DomainError("ends_before_start", "the end must be after the start", field="ends_at")
+    version: int | None = None
+    if cmd.agreement is not None:
+        agreement = ctx.require("agreement", cmd.agreement, "agreement")
+        version = _agreement_version(agreement, cmd.agreement_version, "agreement_version")
+    elif cmd.agreement_version is not None:
+        raise DomainError(
+            "agreement_missing", "an agreement version goes with an agreement", field="agreement"
+        )
+    require_each(ctx, "party", cmd.parties, "parties")
+    return [
+        CeasefireDeclared(
+            area=cmd.area,
+            agreement=cmd.agreement,
+            agreement_version=version,
+            parties=cmd.parties,
+            starts_at=cmd.starts_at,
+            ends_at=cmd.ends_at,
+            note=cmd.note,
+        )
+    ]
+
+
+@decides(TakeEffect)
+def take_effect(state: CeasefireState, cmd: TakeEffect, ctx: Context) -> list[EventData]:
+    _check(state, S.IN_FORCE)
+    return [CeasefireTookEffect(note=cmd.note)]
+
+
+@decides(RecordViolation)
+def record_violation(state: CeasefireState, cmd: RecordViolation, ctx: Context) -> list[EventData]:
+    _check(state, S.VIOLATED)
+    if any(v.incident == cmd.incident for v in state.violations):
+        raise DomainError(
+            "already_recorded",
+            f"incident '{cmd.incident}' is already recorded as a violation of this ceasefire",
+            field="incident",
+        )
+    ctx.require("incident", cmd.incident, "incident")
+    return [CeasefireViolated(incident=cmd.incident, note=cmd.note)]
+
+
+@decides(SuspendCeasefire)
+def suspend(state: CeasefireState, cmd: SuspendCeasefire, ctx: Context) -> list[EventData]:
+    _check(state, S.SUSPENDED)
+    return [CeasefireSuspended(reason=cmd.reason)]
+
+
+@decides(RestoreCeasefire)
+def restore(state: CeasefireState, cmd: RestoreCeasefire, ctx: Context) -> list[EventData]:
+    _check(state, S.RESTORED)
+    version = cmd.agreement_version
+    if version is not None:
+        if state.agreement is None:
+            raise DomainError(
+                "agreement_missing",
+                "this ceasefire is not tied to an agreement",
+                field="agreement_version",
+            )
+        agreement = ctx.require("agreement", state.agreement, "agreement_version")
+        version = _agreement_version(agreement, version, "agreement_version")
+    return [CeasefireRestored(reason=cmd.reason, agreement_version=version)]
+
+
+@decides(ExpireCeasefire)
+def expire(state: CeasefireState, cmd: ExpireCeasefire, ctx: Context) -> list[EventData]:
+    _check(state, S.EXPIRED)
+    return [CeasefireExpired(reason=cmd.reason)]

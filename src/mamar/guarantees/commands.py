@@ -1,0 +1,110 @@
+"""Commands on guarantees and the decisions that accept or refuse them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mamar.domain.errors import DomainError, IllegalTransition, NotPermitted
+from mamar.domain.ids import EntityId
+from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
+from mamar.domain.text import FreeText, LocalText
+from mamar.domain.visibility import Role, Visibility
+from mamar.guarantees.events import (
+    GuaranteeBroken,
+    GuaranteeHonoured,
+    GuaranteeOutcome,
+    GuaranteeRecorded,
+    Subject,
+)
+from mamar.guarantees.model import TRANSITIONS, GuaranteeState, allowed_next
+from mamar.journal.registry import EventData
+from mamar.negotiation.checks import require_each
+
+
+class RecordGuarantee(CreateCommand):
+    """A guarantee given; a guarantor's liaison may record the one their own side gives."""
+
+    command_name: ClassVar[str] = "guarantee.record"
+    kind: ClassVar[str] = "guarantee"
+    roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
+    # What a guarantor promised is shown to the guarantor and the guaranteed alike.
+    default_visibility: ClassVar[Visibility] = Visibility.SHARED
+
+    guarantor: EntityId
+    given_to: EntityId
+    what: LocalText
+    via_channel: EntityId | None = None
+    via_persons: tuple[EntityId, ...] = ()
+    subject: tuple[Subject, ...] = ()
+
+
+class MarkHonoured(Command):
+    command_name: ClassVar[str] = "guarantee.mark_honoured"
+    kind: ClassVar[str] = "guarantee"
+
+    note: FreeText | None = None
+
+
+class MarkBroken(Command):
+    command_name: ClassVar[str] = "guarantee.mark_broken"
+    kind: ClassVar[str] = "guarantee"
+
+    incidents: tuple[EntityId, ...] = ()
+    note: FreeText | None = None
+
+
+def _check(state: GuaranteeState, wanted: GuaranteeOutcome) -> None:
+    if wanted not in TRANSITIONS[state.outcome]:
+        raise IllegalTransition(
+            "guarantee", state.outcome.value, wanted.value, allowed_next(state.outcome)
+        )
+
+
+@decides(RecordGuarantee)
+def record(state: None, cmd: RecordGuarantee, ctx: Context) -> list[EventData]:
+    if ctx.actor.role is Role.LIAISON and ctx.actor.party != cmd.guarantor:
+        raise NotPermitted("a liaison may record only the guarantees their own party gives")
+    if cmd.guarantor == cmd.given_to:
+        raise DomainError(
+            "same_party", "a guarantee is given by one party to another", field="given_to"
+        )
+    ctx.require("party", cmd.guarantor, "guarantor")
+    ctx.require("party", cmd.given_to, "given_to")
+    if cmd.via_channel is not None:
+        ctx.require("channel", cmd.via_channel, "via_channel")
+    require_each(ctx, "person", cmd.via_persons, "via_persons")
+    seen: set[Subject] = set()
+    for item in cmd.subject:
+        if item in seen:
+            raise DomainError(
+                "duplicate", f"{item.kind.value} '{item.id}' is listed twice", field="subject"
+            )
+        seen.add(item)
+        ctx.require(item.kind.value, item.id, "subject")
+    return [
+        GuaranteeRecorded(
+            guarantor=cmd.guarantor,
+            given_to=cmd.given_to,
+            what=cmd.what,
+            via_channel=cmd.via_channel,
+            via_persons=cmd.via_persons,
+            subject=cmd.subject,
+        )
+    ]
+
+
+@decides(MarkHonoured)
+def mark_honoured(state: GuaranteeState, cmd: MarkHonoured, ctx: Context) -> list[EventData]:
+    _check(state, GuaranteeOutcome.HONOURED)
+    return [GuaranteeHonoured(note=cmd.note)]
+
+
+@decides(MarkBroken)
+def mark_broken(state: GuaranteeState, cmd: MarkBroken, ctx: Context) -> list[EventData]:
+    _check(state, GuaranteeOutcome.BROKEN)
+    if not cmd.incidents and cmd.note is None:
+        raise DomainError(
+            "no_evidence", "say how it was broken: the incidents, or a note", field="incidents"
+        )
+    require_each(ctx, "incident", cmd.incidents, "incidents")
+    return [GuaranteeBroken(incidents=cmd.incidents, note=cmd.note)]

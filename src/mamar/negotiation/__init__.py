@@ -1,0 +1,1 @@
+"""Negotiation: issues on the agenda, proposals and counter-proposals, positions."""

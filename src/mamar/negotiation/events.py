@@ -1,0 +1,109 @@
+"""Events of issues, proposals and positions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.visibility import Visibility
+from mamar.journal.registry import EventData, event_type
+from mamar.negotiation.terms import Terms
+
+# --- issues -------------------------------------------------------------------------------
+
+
+@event_type
+class IssueRaised(EventData):
+    type_name = "issue.raised"
+
+    title: LocalName
+    description: FreeText | None = None
+
+
+@event_type
+class IssueClosed(EventData):
+    type_name = "issue.closed"
+
+    reason: FreeText | None = None
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+class ProposalStatus(StrEnum):
+    TABLED = "tabled"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    COUNTERED = "countered"
+    WITHDRAWN = "withdrawn"
+
+
+class ProposalOutcome(StrEnum):
+    """How the other side answered a proposal."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    COUNTERED = "countered"
+
+
+@event_type
+class ProposalTabled(EventData):
+    type_name = "proposal.tabled"
+
+    from_party: str
+    to_party: str
+    via_parties: tuple[str, ...] = ()
+    via_persons: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    terms: Terms = ()
+    text: LocalText | None = None
+    counter_to: str | None = None
+
+
+@event_type
+class ProposalResponded(EventData):
+    type_name = "proposal.responded"
+
+    outcome: ProposalOutcome
+    reasons: FreeText | None = None
+    counter: str | None = None  # the counter-proposal, when countered
+
+
+@event_type
+class ProposalWithdrawn(EventData):
+    type_name = "proposal.withdrawn"
+
+    reason: FreeText | None = None
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+@event_type
+class PositionStated(EventData):
+    type_name = "position.stated"
+
+    party: str
+    issue: str
+    stance: FreeText | None = None
+
+
+@event_type
+class PositionRevised(EventData):
+    type_name = "position.revised"
+
+    stance: FreeText | None = None
+    note: FreeText | None = None
+
+
+@event_type
+class PositionBottomLineSet(EventData):
+    """A side's bottom line, red lines and ceiling: the whole confidential set, as now held."""
+
+    type_name = "position.bottom_line_set"
+    compartment = Visibility.NEGOTIATION
+
+    bottom_line: FreeText | None = None
+    red_lines: tuple[FreeText, ...] = ()
+    ceiling: FreeText | None = None
+    note: FreeText | None = None
