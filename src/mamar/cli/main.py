@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError
 from mamar.journal import store
@@ -100,6 +101,10 @@ def rebuild_command(database: DatabaseOption = None) -> None:
 
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(route_app, name="route")
+app.add_typer(places_app, name="places")
+app.add_typer(control_app, name="control")
+app.command("import-osm")(import_osm)
 
 
 @export_app.command("journal")

@@ -22,4 +22,6 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # "heads": features add their revisions in parallel off the same base;
+        # every branch is applied.
+        command.upgrade(config, "heads")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    Double,
     Index,
     Integer,
     LargeBinary,
@@ -121,3 +123,43 @@ projection_positions = Table(
 )
 
 READ_MODEL_TABLES = (entities, entity_history, projection_positions)
+
+# Road graphs imported from OpenStreetMap (``mamar import-osm``). Reference data, not
+# journal projections: ``rebuild`` leaves them alone.
+road_graphs = Table(
+    "road_graphs",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("bbox", String(200), nullable=True),
+    Column("imported_at", String(27), nullable=False),
+    Column("node_count", Integer, nullable=False),
+    Column("edge_count", Integer, nullable=False),
+)
+
+road_nodes = Table(
+    "road_nodes",
+    metadata,
+    Column("graph", String(80), primary_key=True),
+    Column("node", Integer, primary_key=True, autoincrement=False),
+    Column("osm_id", BigInteger, nullable=False),
+    Column("lon", Double, nullable=False),
+    Column("lat", Double, nullable=False),
+)
+
+# ``geometry``: the edge's polyline as little-endian float64 lon/lat pairs.
+road_edges = Table(
+    "road_edges",
+    metadata,
+    Column("graph", String(80), primary_key=True),
+    Column("edge", Integer, primary_key=True, autoincrement=False),
+    Column("source", Integer, nullable=False),
+    Column("target", Integer, nullable=False),
+    Column("length_m", Double, nullable=False),
+    Column("forward", Boolean, nullable=False),
+    Column("backward", Boolean, nullable=False),
+    Column("osm_way", BigInteger, nullable=False),
+    Column("highway", String(40), nullable=False),
+    Column("name", Text, nullable=True),
+    Column("geometry", LargeBinary, nullable=False),
+)

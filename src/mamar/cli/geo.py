@@ -1,0 +1,536 @@
+"""``mamar route …``, ``mamar places …``, ``mamar control …`` and ``mamar import-osm``.
+
+Reads act for an account (``--as``, default the local administrator) and show
+only what that account's compartments allow.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mamar.domain.errors import DomainError
+from mamar.domain.model import Actor, Command
+from mamar.domain.time import now_utc
+from mamar.domain.visibility import Visibility, visible_to
+from mamar.geo import exchange
+from mamar.geo.roads import parse_bbox, read_osm
+from mamar.geo.roadstore import load_graph, save_graph
+from mamar.geo.routing import Router, plan_options
+from mamar.geo.search import search_places
+from mamar.geo.service import Assessment, GeoView, assess, parse_route_ref
+from mamar.geo.shapes import area_geometry
+from mamar.geo.territory import control_layer, who_controls
+from mamar.geo.wording import compare, risk_statements, summary
+from mamar.services import commands
+from mamar.system import Mamar
+
+console = Console()
+
+# The same option as ``cli.main``'s; repeated so ``main`` can import this module at its top.
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        "-d",
+        help="Database URL (default: $MAMAR_DATABASE_URL, else sqlite:///mamar.db)",
+    ),
+]
+
+
+def open_system(database: str | None) -> Mamar:
+    from mamar.cli.main import open_system as open_main
+
+    return open_main(database)
+
+
+route_app = typer.Typer(help="Route exposure and risk-aware alternatives.", no_args_is_help=True)
+places_app = typer.Typer(help="The gazetteer: search, import, export.", no_args_is_help=True)
+control_app = typer.Typer(help="Control areas and front lines.", no_args_is_help=True)
+
+AsOption = Annotated[str, typer.Option("--as", help="Account to act as (its compartments apply)")]
+OperationOption = Annotated[str | None, typer.Option("--operation", help="Operation id")]
+AtOption = Annotated[
+    str | None, typer.Option("--at", help="Moment, ISO 8601 with offset (default: now)")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="ar or en")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help="geojson or csv (default: from the file name)")
+]
+OutputOption = Annotated[str, typer.Option("--output", "-o", help="File, or - for stdout")]
+
+
+def _moment(text: str | None) -> datetime:
+    if text is None:
+        return now_utc()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError("invalid_time", f"'{text}' is not an ISO 8601 time", field="at") from None
+    if moment.tzinfo is None:
+        raise DomainError(
+            "invalid_time",
+            "give the time with its UTC offset, e.g. 2016-12-14T18:00+02:00",
+            field="at",
+        )
+    return moment
+
+
+def _viewer(system: Mamar, username: str) -> tuple[Actor, frozenset[Visibility]]:
+    actor = system.actor(username)
+    return actor, visible_to(actor.role)
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("ar", "en"):
+        raise DomainError("invalid_language", "use --lang ar or --lang en", field="lang")
+    return lang
+
+
+def _format(fmt: str | None, path: str) -> str:
+    chosen = (fmt or ("csv" if path.lower().endswith(".csv") else "geojson")).lower()
+    if chosen not in ("geojson", "csv"):
+        raise DomainError("invalid_format", "use --format geojson or --format csv", field="format")
+    return chosen
+
+
+def _write(text: str, output: str) -> None:
+    if output == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+def _run_all(system: Mamar, actor: Actor, cmds: list[Command]) -> int:
+    """All or nothing: one transaction for the whole import."""
+    with system.writing() as conn:
+        for cmd in cmds:
+            commands.execute(conn, cmd, actor=actor, vault=system.vault)
+    return len(cmds)
+
+
+# --- route ---------------------------------------------------------------------------------
+
+
+def _assessments(
+    system: Mamar,
+    username: str,
+    refs: list[str],
+    at: datetime,
+    *,
+    default_version: int | None,
+    roads: bool,
+    graph_name: str | None,
+    speed: float,
+    buffer: float,
+    hours: float,
+    hostile: list[str] | None,
+) -> tuple[list[Assessment], GeoView]:
+    actor, allowed = _viewer(system, username)
+    with system.reading() as conn:
+        view = GeoView.load(conn, allowed)
+        graph = load_graph(conn, graph_name) if roads else None
+        index, incidents = view.control_index(), view.incident_index()
+        results = []
+        for ref in refs:
+            route_id, version = parse_route_ref(ref)
+            results.append(
+                assess(
+                    conn,
+                    allowed,
+                    route_id,
+                    version if version is not None else default_version,
+                    at,
+                    view=view,
+                    actor=actor,
+                    hostile=set(hostile) if hostile else None,
+                    graph=graph,
+                    speed_kmh=speed,
+                    buffer_m=buffer,
+                    hours=hours,
+                    index=index,
+                    incidents=incidents,
+                )
+            )
+    return results, view
+
+
+SpeedOption = Annotated[float, typer.Option("--speed", help="Convoy speed, km/h")]
+BufferOption = Annotated[float, typer.Option("--buffer", help="Incident search distance, metres")]
+HoursOption = Annotated[float, typer.Option("--hours", help="Incidents of the last N hours")]
+HostileOption = Annotated[
+    list[str] | None,
+    typer.Option("--hostile", help="Party id to count as hostile (repeat); default: from --as"),
+]
+RoadsOption = Annotated[
+    bool, typer.Option("--roads/--straight", help="Follow the imported road graph")
+]
+GraphOption = Annotated[str | None, typer.Option("--graph", help="Road graph name")]
+
+
+@route_app.command("assess")
+def route_assess(
+    route: Annotated[str, typer.Argument(help="Route id (or id@version)")],
+    version: Annotated[int | None, typer.Option("--version", help="Route version")] = None,
+    at: AtOption = None,
+    json_out: JsonOption = False,
+    lang: LangOption = "en",
+    speed: SpeedOption = 20.0,
+    buffer: BufferOption = 500.0,
+    hours: HoursOption = 24.0,
+    hostile: HostileOption = None,
+    roads: RoadsOption = False,
+    graph: GraphOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """A route version's exposure at a moment: length in each party's control, front line, incidents."""
+    lang = _lang(lang)
+    system = open_system(database)
+    (result,), view = _assessments(
+        system,
+        as_user,
+        [route],
+        _moment(at),
+        default_version=version,
+        roads=roads,
+        graph_name=graph,
+        speed=speed,
+        buffer=buffer,
+        hours=hours,
+        hostile=hostile,
+    )
+    names = view.party_names(lang)
+    statements = risk_statements(result.exposure, lang, names)
+    if json_out:
+        data = {
+            "route": result.route,
+            "version": result.version,
+            "snapped_to_roads": result.snapped,
+            **result.exposure.as_json(),
+            "statements": statements,
+        }
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    console.print(f"[bold]{result.label}[/bold]: {summary(result.exposure, lang)}")
+    for line in statements:
+        console.print(f"  • {line}")
+
+
+@route_app.command("compare")
+def route_compare(
+    routes: Annotated[list[str], typer.Argument(help="Route ids (or id@version), two or more")],
+    at: AtOption = None,
+    json_out: JsonOption = False,
+    lang: LangOption = "en",
+    speed: SpeedOption = 20.0,
+    buffer: BufferOption = 500.0,
+    hours: HoursOption = 24.0,
+    hostile: HostileOption = None,
+    roads: RoadsOption = False,
+    graph: GraphOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Routes (or versions of one route) side by side."""
+    lang = _lang(lang)
+    system = open_system(database)
+    results, view = _assessments(
+        system,
+        as_user,
+        routes,
+        _moment(at),
+        default_version=None,
+        roads=roads,
+        graph_name=graph,
+        speed=speed,
+        buffer=buffer,
+        hours=hours,
+        hostile=hostile,
+    )
+    names = view.party_names(lang)
+    table = compare([(r.label, r.exposure) for r in results], lang, names)
+    if json_out:
+        data = {
+            "columns": list(table.columns),
+            "rows": [{"measure": m, "values": list(v)} for m, v in table.rows],
+            "best": table.best,
+            "routes": [
+                {
+                    "route": r.route,
+                    "version": r.version,
+                    **r.exposure.as_json(),
+                    "statements": risk_statements(r.exposure, lang, names),
+                }
+                for r in results
+            ],
+        }
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    grid = Table(title="مقارنة الطرق" if lang == "ar" else "Routes compared")
+    grid.add_column("")
+    for column in table.columns:
+        grid.add_column(column + (" ✓" if column == table.best else ""))
+    for measure, values in table.rows:
+        grid.add_row(measure, *values)
+    console.print(grid)
+
+
+@route_app.command("plan")
+def route_plan(
+    points: Annotated[
+        list[str],
+        typer.Argument(help="Origin, required waypoints, destination: place ids or lon,lat"),
+    ],
+    k: Annotated[int, typer.Option("-k", help="Alternatives besides the shortest")] = 3,
+    avoid: Annotated[
+        list[str] | None, typer.Option("--avoid", help="Place or control area id to avoid")
+    ] = None,
+    at: AtOption = None,
+    json_out: JsonOption = False,
+    lang: LangOption = "en",
+    hostile: HostileOption = None,
+    graph: GraphOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """The shortest road route and alternatives that minimise exposure."""
+    from mamar.geo.exposure import route_exposure
+
+    lang = _lang(lang)
+    moment = _moment(at)
+    system = open_system(database)
+    actor, allowed = _viewer(system, as_user)
+    with system.reading() as conn:
+        view = GeoView.load(conn, allowed)
+        road_graph = load_graph(conn, graph)
+    coords = [view.point_of(p) for p in points]
+    avoid_shapes = [_avoid_shape(view, ref) for ref in avoid or []]
+    hostile_set = set(hostile) if hostile else view.hostile_to(actor.party) or set()
+    index, fronts, incidents = view.control_index(), view.front_records(), view.incident_index()
+    router = Router(road_graph)
+    options = plan_options(
+        router,
+        coords,
+        moment,
+        k=k,
+        areas=index,
+        hostile=hostile_set,
+        fronts=fronts,
+        incidents=incidents,
+        avoid=avoid_shapes,
+    )
+    names = view.party_names(lang)
+    rows = []
+    for label, path in options:
+        exposure = route_exposure(
+            path.line(road_graph),
+            moment,
+            areas=index,
+            fronts=fronts,
+            incidents=incidents,
+            hostile=hostile_set or None,
+        )
+        rows.append((label, path, exposure))
+    if json_out:
+        data = [
+            {
+                "option": label,
+                "length_m": round(path.length_m, 1),
+                "weighted_cost": round(path.cost, 1),
+                "coordinates": [list(c) for c in path.line(road_graph).coords],
+                **exposure.as_json(),
+                "statements": risk_statements(exposure, lang, names),
+            }
+            for label, path, exposure in rows
+        ]
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = compare([(label, e) for label, _, e in rows], lang, names)
+    grid = Table(title="Road routes")
+    grid.add_column("")
+    for column in table.columns:
+        grid.add_column(column)
+    for measure, values in table.rows:
+        grid.add_row(measure, *values)
+    console.print(grid)
+
+
+def _avoid_shape(view: GeoView, ref: str) -> Any:
+    for area in view.areas:
+        if area.id == ref:
+            return area_geometry(area.area)
+    for place in view.places:
+        if place.id == ref and place.polygon is not None:
+            return area_geometry(place.polygon)
+        if place.id == ref and place.point is not None:
+            from shapely.geometry import Point
+
+            # A point place: keep 200 m (about 0.002°) clear of it.
+            return Point(place.point.lon, place.point.lat).buffer(0.002)
+    raise DomainError("not_found", f"no control area or place '{ref}' to avoid", field="avoid")
+
+
+# --- import-osm ----------------------------------------------------------------------------
+
+
+def import_osm(
+    file: Annotated[Path, typer.Argument(help="An OpenStreetMap extract (.osm.pbf)")],
+    bbox: Annotated[
+        str | None, typer.Option("--bbox", help="min_lon,min_lat,max_lon,max_lat")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Name of the road graph")] = "roads",
+    database: DatabaseOption = None,
+) -> None:
+    """Build a routable road graph from an OpenStreetMap extract and keep it in the database."""
+    box = parse_bbox(bbox) if bbox else None
+    graph = read_osm(file, name=name, bbox=box)
+    system = open_system(database)
+    with system.writing() as conn:
+        save_graph(conn, graph, source=file.name, bbox=box)
+    km = graph.edge_length.sum() / 1000
+    console.print(
+        f"road graph '{name}': {graph.node_count} junctions, {graph.edge_count} roads, {km:.1f} km"
+    )
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+@places_app.command("search")
+def places_search(
+    query: str,
+    operation: OperationOption = None,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+    json_out: JsonOption = False,
+    lang: LangOption = "en",
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Places by name or alias, spelling-tolerant (Arabic and Latin), best first."""
+    system = open_system(database)
+    _, allowed = _viewer(system, as_user)
+    with system.reading() as conn:
+        view = GeoView.load(conn, allowed, operation)
+    hits = search_places(view.places, query, limit=limit, lang=_lang(lang))
+    if json_out:
+        data = [h.as_json() for h in hits]
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    if not hits:
+        console.print("no match")
+    for hit in hits:
+        console.print(f"{hit.place}\t{hit.name}\t({hit.tier.name.lower()}: {hit.matched})")
+
+
+@places_app.command("export")
+def places_export(
+    operation: OperationOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = "-",
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Places as GeoJSON (default) or CSV."""
+    system = open_system(database)
+    _, allowed = _viewer(system, as_user)
+    with system.reading() as conn:
+        places = GeoView.load(conn, allowed, operation).places
+    if _format(fmt, output) == "csv":
+        _write(exchange.places_to_csv(places), output)
+    else:
+        _write(orjson.dumps(exchange.places_to_geojson(places)).decode(), output)
+
+
+@places_app.command("import")
+def places_import(
+    file: Path,
+    operation: Annotated[str, typer.Option("--operation", help="Operation id")],
+    fmt: FormatOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Register the places of a GeoJSON or CSV file (all or none)."""
+    text = file.read_text(encoding="utf-8")
+    if _format(fmt, file.name) == "csv":
+        cmds: list[Command] = list(exchange.places_from_csv(text, operation))
+    else:
+        cmds = list(exchange.places_from_geojson(orjson.loads(text), operation))
+    system = open_system(database)
+    count = _run_all(system, system.actor(as_user), cmds)
+    console.print(f"registered {count} places")
+
+
+# --- control -------------------------------------------------------------------------------
+
+
+@control_app.command("export")
+def control_export(
+    operation: OperationOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = "-",
+    at: AtOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Control areas (every period) and front lines; with --at, the map layer at that moment."""
+    system = open_system(database)
+    _, allowed = _viewer(system, as_user)
+    with system.reading() as conn:
+        view = GeoView.load(conn, allowed, operation)
+    if at is not None:
+        layer = control_layer(
+            view.control_records(),
+            view.front_records(),
+            _moment(at),
+            party_names=view.party_names(),
+        )
+        _write(orjson.dumps(layer).decode(), output)
+    elif _format(fmt, output) == "csv":
+        _write(exchange.control_to_csv(view.areas, view.fronts), output)
+    else:
+        _write(orjson.dumps(exchange.control_to_geojson(view.areas, view.fronts)).decode(), output)
+
+
+@control_app.command("import")
+def control_import(
+    file: Path,
+    operation: Annotated[str, typer.Option("--operation", help="Operation id")],
+    fmt: FormatOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Record the control areas (with transfers) and front lines of a file (all or none)."""
+    text = file.read_text(encoding="utf-8")
+    if _format(fmt, file.name) == "csv":
+        cmds = exchange.control_from_csv(text, operation)
+    else:
+        cmds = exchange.control_from_geojson(orjson.loads(text), operation)
+    system = open_system(database)
+    count = _run_all(system, system.actor(as_user), cmds)
+    console.print(f"recorded {count} control changes")
+
+
+@control_app.command("who")
+def control_who(
+    point: Annotated[str, typer.Argument(help="A place id, or lon,lat")],
+    at: AtOption = None,
+    as_user: AsOption = "system",
+    database: DatabaseOption = None,
+) -> None:
+    """Who controlled a point at a moment."""
+    system = open_system(database)
+    _, allowed = _viewer(system, as_user)
+    with system.reading() as conn:
+        view = GeoView.load(conn, allowed)
+    parties = who_controls(view.point_of(point), _moment(at), view.control_index())
+    names = view.party_names()
+    console.print(", ".join(names.get(p, p) for p in parties) if parties else "no recorded control")
