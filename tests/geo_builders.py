@@ -15,19 +15,136 @@ from tests.helpers import at
 # (id, ar, en, aliases, kind, lat, lon, estimated) from the demo facts.
 GAZETTEER: list[tuple[str, str, str, tuple[str, ...], str, float, float, bool]] = [
     ("aleppo", "حلب", "Aleppo", ("Halab",), "city", 36.217, 37.167, False),
-    ("sukkari", "السكري", "Al-Sukkari", ("Sukkari", "Sukari", "al-Sakri"), "neighbourhood", 36.177, 37.152, True),
-    ("amiriyah", "العامرية", "Al-Amiriyah", ("Ameriyeh", "Ameriyah", "Amiriya"), "neighbourhood", 36.172, 37.141, True),
-    ("mashhad", "المشهد", "Al-Mashhad", ("Mashhad", "Mashad"), "neighbourhood", 36.183, 37.143, True),
-    ("idaa", "الإذاعة", "Al-Idaa'a", ("Izaa'a", "Idha'a", "Iza'a"), "neighbourhood", 36.189, 37.143, True),
-    ("saif-al-dawla", "سيف الدولة", "Saif al-Dawla", ("Sayf al-Dawla", "Seif al-Dawla"), "neighbourhood", 36.193, 37.135, True),
-    ("salah-al-din", "صلاح الدين", "Salah al-Din", ("Salaheddine", "Salahaddin"), "neighbourhood", 36.186, 37.130, True),
-    ("ramouseh", "الراموسة", "Al-Ramouseh", ("Ramousah", "Ramousa", "Ramouse", "Ramoussa"), "neighbourhood", 36.158, 37.145, True),
-    ("ramouseh-roundabout", "دوار الراموسة", "Ramouseh roundabout", ("Ramousseh bridge",), "roundabout", 36.150, 37.138, True),
-    ("jisr-al-hajj", "دوار جسر الحج", "Jisr al-Hajj roundabout", ("Jisr al-Haj",), "roundabout", 36.186, 37.154, True),
-    ("layramoun", "دوار الليرمون", "Layramoun roundabout", ("Layramoun", "Lairamoun", "Lermon", "Layramon"), "roundabout", 36.233, 37.128, True),
-    ("kafr-hamra", "كفر حمرة", "Kafr Hamra", ("Kafr Hamrah", "Kfar Hamra"), "village", 36.250, 37.083, False),
-    ("rashidin", "الراشدين", "Al-Rashidin", ("Rashideen", "Rashidin"), "neighbourhood", 36.180, 37.075, True),
-    ("khan-al-asal", "خان العسل", "Khan al-Asal", ("Khan al-Assal",), "village", 36.167, 37.039, False),
+    (
+        "sukkari",
+        "السكري",
+        "Al-Sukkari",
+        ("Sukkari", "Sukari", "al-Sakri"),
+        "neighbourhood",
+        36.177,
+        37.152,
+        True,
+    ),
+    (
+        "amiriyah",
+        "العامرية",
+        "Al-Amiriyah",
+        ("Ameriyeh", "Ameriyah", "Amiriya"),
+        "neighbourhood",
+        36.172,
+        37.141,
+        True,
+    ),
+    (
+        "mashhad",
+        "المشهد",
+        "Al-Mashhad",
+        ("Mashhad", "Mashad"),
+        "neighbourhood",
+        36.183,
+        37.143,
+        True,
+    ),
+    (
+        "idaa",
+        "الإذاعة",
+        "Al-Idaa'a",
+        ("Izaa'a", "Idha'a", "Iza'a"),
+        "neighbourhood",
+        36.189,
+        37.143,
+        True,
+    ),
+    (
+        "saif-al-dawla",
+        "سيف الدولة",
+        "Saif al-Dawla",
+        ("Sayf al-Dawla", "Seif al-Dawla"),
+        "neighbourhood",
+        36.193,
+        37.135,
+        True,
+    ),
+    (
+        "salah-al-din",
+        "صلاح الدين",
+        "Salah al-Din",
+        ("Salaheddine", "Salahaddin"),
+        "neighbourhood",
+        36.186,
+        37.130,
+        True,
+    ),
+    (
+        "ramouseh",
+        "الراموسة",
+        "Al-Ramouseh",
+        ("Ramousah", "Ramousa", "Ramouse", "Ramoussa"),
+        "neighbourhood",
+        36.158,
+        37.145,
+        True,
+    ),
+    (
+        "ramouseh-roundabout",
+        "دوار الراموسة",
+        "Ramouseh roundabout",
+        ("Ramousseh bridge",),
+        "roundabout",
+        36.150,
+        37.138,
+        True,
+    ),
+    (
+        "jisr-al-hajj",
+        "دوار جسر الحج",
+        "Jisr al-Hajj roundabout",
+        ("Jisr al-Haj",),
+        "roundabout",
+        36.186,
+        37.154,
+        True,
+    ),
+    (
+        "layramoun",
+        "دوار الليرمون",
+        "Layramoun roundabout",
+        ("Layramoun", "Lairamoun", "Lermon", "Layramon"),
+        "roundabout",
+        36.233,
+        37.128,
+        True,
+    ),
+    (
+        "kafr-hamra",
+        "كفر حمرة",
+        "Kafr Hamra",
+        ("Kafr Hamrah", "Kfar Hamra"),
+        "village",
+        36.250,
+        37.083,
+        False,
+    ),
+    (
+        "rashidin",
+        "الراشدين",
+        "Al-Rashidin",
+        ("Rashideen", "Rashidin"),
+        "neighbourhood",
+        36.180,
+        37.075,
+        True,
+    ),
+    (
+        "khan-al-asal",
+        "خان العسل",
+        "Khan al-Asal",
+        ("Khan al-Assal",),
+        "village",
+        36.167,
+        37.039,
+        False,
+    ),
     ("idlib", "إدلب", "Idlib", ("Idleb", "Edlib"), "city", 35.933, 36.633, False),
 ]
 
@@ -101,8 +218,18 @@ def aleppo_control(system: Mamar, operation: str = "op") -> None:
     factions; the ground west and north of it by the government side; the Ramouseh
     road corridor to the south-west open (no control recorded)."""
     # The pocket: Sukkari, Amiriyah, Mashhad, Idaa'a, Saif al-Dawla, part of Salah al-Din.
-    record_area(system, "pocket", "factions", box(37.128, 36.165, 37.158, 36.196), operation=operation)
+    record_area(
+        system, "pocket", "factions", box(37.128, 36.165, 37.158, 36.196), operation=operation
+    )
     # Government-held neighbourhoods north and west of the pocket, up to Layramoun.
-    record_area(system, "west-aleppo", "government", box(37.090, 36.196, 37.170, 36.245), operation=operation)
+    record_area(
+        system,
+        "west-aleppo",
+        "government",
+        box(37.090, 36.196, 37.170, 36.245),
+        operation=operation,
+    )
     # Government-held ground around the Jisr al-Hajj road, east of the pocket.
-    record_area(system, "jisr-east", "government", box(37.158, 36.165, 37.180, 36.196), operation=operation)
+    record_area(
+        system, "jisr-east", "government", box(37.158, 36.165, 37.180, 36.196), operation=operation
+    )

@@ -15,7 +15,7 @@ from mamar.control.commands import (
     TransferControlArea,
 )
 from mamar.domain.errors import DomainError
-from mamar.domain.visibility import Visibility, visible_to, Role
+from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.geo.service import GeoView
 from mamar.geo.territory import control_layer, who_controls
 from mamar.journal import store
@@ -73,7 +73,9 @@ def test_place_refusals_change_nothing(system: Mamar) -> None:
     }
     with pytest.raises(DomainError, match="not valid") as refused:
         system.execute(
-            RegisterPlace(id="x", operation="op", name={"en": "X"}, place_kind="other", polygon=bowtie),
+            RegisterPlace(
+                id="x", operation="op", name={"en": "X"}, place_kind="other", polygon=bowtie
+            ),
             actor=SYSTEM,
         )
     assert refused.value.field == "polygon"
@@ -83,7 +85,11 @@ def test_place_refusals_change_nothing(system: Mamar) -> None:
 def test_coordinates_are_range_checked() -> None:
     with pytest.raises(ValidationError, match="latitude must be between"):
         RegisterPlace(
-            id="x", operation="op", name={"en": "X"}, place_kind="other", point={"lat": 91, "lon": 0}
+            id="x",
+            operation="op",
+            name={"en": "X"},
+            place_kind="other",
+            point={"lat": 91, "lon": 0},
         )
     with pytest.raises(ValidationError, match="ring must end where it starts"):
         RegisterPlace(
@@ -98,7 +104,13 @@ def test_coordinates_are_range_checked() -> None:
 def test_control_transfer_and_who_controls_over_time(system: Mamar) -> None:
     open_operation(system)
     register_parties(system)
-    record_area(system, "salah-al-din", "factions", box(37.125, 36.180, 37.135, 36.190), "2016-12-01T00:00+02:00")
+    record_area(
+        system,
+        "salah-al-din",
+        "factions",
+        box(37.125, 36.180, 37.135, 36.190),
+        "2016-12-01T00:00+02:00",
+    )
     events = system.execute(
         TransferControlArea(
             id="salah-al-din",
@@ -117,8 +129,12 @@ def test_control_transfer_and_who_controls_over_time(system: Mamar) -> None:
         view = GeoView.load(conn, visible_to(Role.ADMIN))
     index = view.control_index()
     point = (37.130, 36.186)
-    assert who_controls(point, datetime.fromisoformat("2016-12-10T12:00+02:00"), index) == ("factions",)
-    assert who_controls(point, datetime.fromisoformat("2016-12-12T14:00+02:00"), index) == ("government",)
+    assert who_controls(point, datetime.fromisoformat("2016-12-10T12:00+02:00"), index) == (
+        "factions",
+    )
+    assert who_controls(point, datetime.fromisoformat("2016-12-12T14:00+02:00"), index) == (
+        "government",
+    )
     assert who_controls((37.0, 36.0), datetime.fromisoformat("2016-12-12T14:00+02:00"), index) == ()
     assert who_controls(point, datetime.fromisoformat("2016-11-30T00:00+02:00"), index) == ()
 
@@ -129,7 +145,9 @@ def test_control_transfer_and_who_controls_over_time(system: Mamar) -> None:
     with system.reading() as conn:
         index = GeoView.load(conn, visible_to(Role.ADMIN)).control_index()
     assert who_controls(point, datetime.fromisoformat("2016-12-23T00:00+02:00"), index) == ()
-    assert who_controls(point, datetime.fromisoformat("2016-12-21T00:00+02:00"), index) == ("government",)
+    assert who_controls(point, datetime.fromisoformat("2016-12-21T00:00+02:00"), index) == (
+        "government",
+    )
 
 
 def test_control_refusals_change_nothing(system: Mamar) -> None:
@@ -144,15 +162,21 @@ def test_control_refusals_change_nothing(system: Mamar) -> None:
 
     t = datetime.fromisoformat
     refused(
-        TransferControlArea(id="a", party="factions", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"),
+        TransferControlArea(
+            id="a", party="factions", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"
+        ),
         "already controls",
     )
     refused(
-        TransferControlArea(id="a", party="government", at=t("2016-12-09T00:00+02:00"), source="s", confidence="low"),
+        TransferControlArea(
+            id="a", party="government", at=t("2016-12-09T00:00+02:00"), source="s", confidence="low"
+        ),
         "after the current control began",
     )
     refused(
-        TransferControlArea(id="a", party="nobody", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"),
+        TransferControlArea(
+            id="a", party="nobody", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"
+        ),
         "no party",
     )
     refused(EndControlArea(id="a", at=t("2016-12-09T00:00+02:00")), "must come after")
@@ -173,7 +197,9 @@ def test_control_refusals_change_nothing(system: Mamar) -> None:
     system.execute(EndControlArea(id="a", at=t("2016-12-12T00:00+02:00")), actor=SYSTEM)
     refused(EndControlArea(id="a", at=t("2016-12-13T00:00+02:00")), "already ended")
     refused(
-        TransferControlArea(id="a", party="government", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"),
+        TransferControlArea(
+            id="a", party="government", at=t("2016-12-11T00:00+02:00"), source="s", confidence="low"
+        ),
         "can start then or later",
     )
 
@@ -206,7 +232,9 @@ def test_front_lines_and_time_sliced_layer(system: Mamar) -> None:
     assert {f["properties"]["layer"] for f in layer["features"]} == {"control_area", "front_line"}
     later = control_layer(view.control_records(), view.front_records(), t("2016-12-16T00:00+02:00"))
     assert [f["properties"]["layer"] for f in later["features"]] == ["control_area"]
-    before = control_layer(view.control_records(), view.front_records(), t("2016-12-01T00:00+02:00"))
+    before = control_layer(
+        view.control_records(), view.front_records(), t("2016-12-01T00:00+02:00")
+    )
     assert before["features"] == []
 
 
@@ -215,7 +243,9 @@ def test_liaison_sees_only_shared_ground(system: Mamar) -> None:
     register_parties(system)
     register_places(system)
     record_area(system, "internal-area", "factions", box(37.1, 36.1, 37.2, 36.2))
-    record_area(system, "shared-area", "government", box(37.2, 36.1, 37.3, 36.2), visibility="shared")
+    record_area(
+        system, "shared-area", "government", box(37.2, 36.1, 37.3, 36.2), visibility="shared"
+    )
     with system.reading() as conn:
         liaison = GeoView.load(conn, visible_to(Role.LIAISON))
         admin = GeoView.load(conn, visible_to(Role.ADMIN))

@@ -71,7 +71,9 @@ def _gazetteer() -> list[PlaceState]:
     ]
 
 
-@pytest.mark.parametrize("query", ["Ramouseh", "Ramousa", "ramousah", "Ramouse", "الراموسة", "الراموسه"])
+@pytest.mark.parametrize(
+    "query", ["Ramouseh", "Ramousa", "ramousah", "Ramouse", "الراموسة", "الراموسه"]
+)
 def test_every_spelling_finds_ramouseh_first(query: str) -> None:
     hits = search_places(_gazetteer(), query)
     assert hits[0].place == "ramouseh"

@@ -70,8 +70,14 @@ class LocalPlane:
         lon = np.where(c > 1e-15, self.lon0 + np.degrees(lam), self.lon0)
         return lon, lat
 
-    def to_metric(self, geometry: Any) -> Any:
-        """A Shapely geometry (or array of them) in lon/lat, moved to this plane."""
+    def to_metric(self, geometry: Any, densify_deg: float | None = 0.002) -> Any:
+        """A Shapely geometry (or array of them) in lon/lat, moved to this plane.
+
+        Lines drawn straight on a lon/lat map are not straight in the plane: long
+        segments are first cut to ``densify_deg`` (about 200 m) so they keep their shape.
+        """
+        if densify_deg:
+            geometry = shapely.segmentize(geometry, densify_deg)
 
         def move(coords: FloatArray) -> FloatArray:
             x, y = self.forward(coords[:, 0], coords[:, 1])
