@@ -7,96 +7,124 @@ the moment, and returns plain data for the CLI, the API and the pages alike.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from mamar.ceasefires.model import CeasefireState
+from mamar.convoys.model import ConvoyState
 from mamar.domain.model import EntityState
-from mamar.domain.time import seconds_between
+from mamar.escalations.model import (
+    EscalationState,
+    EscalationStatus,
+    seconds_waiting,
+    time_to_respond_seconds,
+)
+from mamar.guarantees.model import GuaranteeState
+from mamar.incidents.model import IncidentState
+
+T = TypeVar("T", bound=EntityState)
 
 
-def _value(obj: Any, name: str, default: Any = None) -> Any:
-    value = getattr(obj, name, default)
-    return getattr(value, "value", value)
+def _of(states: Sequence[EntityState], cls: type[T]) -> list[T]:
+    return [s for s in states if isinstance(s, cls)]
 
 
-def _name(state: Any) -> Any:
-    name: Any = getattr(state, "name", None)
-    return name.model_dump() if name is not None and hasattr(name, "model_dump") else name
-
-
-def build_overview(states_by_kind: dict[str, list[EntityState]], *, at: datetime) -> dict[str, Any]:
-    """Summarise an operation's states as of ``at``."""
-    ceasefires = [
+def _ceasefires(states: Sequence[EntityState]) -> list[dict[str, Any]]:
+    return [
         {
-            "id": s.id,
-            "status": _value(s, "status"),
-            "agreement": _value(s, "agreement"),
-            "since": s.updated_at,
+            "id": c.id,
+            "status": c.status.value,
+            "agreement": c.agreement,
+            "agreement_version": c.agreement_version,
+            "since": c.history[-1].at if c.history else c.created_at,
+            "violations": len(c.violations),
         }
-        for s in states_by_kind.get("ceasefire", [])
+        for c in _of(states, CeasefireState)
     ]
 
-    convoys_by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
+
+def _convoys(
+    states: Sequence[EntityState],
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+    by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
     totals = {"planned": 0, "boarded": 0, "arrived": 0}
-    for convoy in states_by_kind.get("convoy", []):
-        convoys_by_status[_value(convoy, "status")].append({"id": convoy.id, "name": _name(convoy)})
-        counts = getattr(convoy, "counts", None)
-        for field in totals:
-            totals[field] += int(getattr(counts, field, None) or 0)
-
-    escalations = []
-    for esc in states_by_kind.get("escalation", []):
-        status = _value(esc, "status")
-        if status in ("resolved", "unresolved"):
-            continue
-        raised = datetime.fromisoformat(esc.created_at)
-        first = getattr(esc, "first_response_at", None)
-        escalations.append(
-            {
-                "id": esc.id,
-                "to": _value(esc, "to_party") or _value(esc, "to_person"),
-                "status": status,
-                "raised_at": esc.created_at,
-                "waiting_seconds": None if first else max(0.0, seconds_between(raised, at)),
-                "answered_after_seconds": (
-                    seconds_between(raised, datetime.fromisoformat(first)) if first else None
-                ),
-            }
+    for convoy in _of(states, ConvoyState):
+        by_status[convoy.status.value].append(
+            {"id": convoy.id, "name": convoy.name.model_dump(), "since": convoy.history[-1].at}
         )
+        totals["planned"] += convoy.counts.planned or 0
+        totals["boarded"] += convoy.counts.boarded or 0
+        totals["arrived"] += convoy.counts.arrived or 0
+    return dict(sorted(by_status.items())), totals
 
-    guarantees = [
+
+_CLOSED = (EscalationStatus.RESOLVED, EscalationStatus.UNRESOLVED)
+
+
+def _escalations(states: Sequence[EntityState], at: datetime) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "id": e.id,
+            "to": e.to_party or e.to_person,
+            "status": e.status.value,
+            "raised_at": e.raised_at,
+            "awaiting_since": e.awaiting_since,
+            "waiting_seconds": seconds_waiting(e, at),
+            "answered_after_seconds": time_to_respond_seconds(e),
+        }
+        for e in _of(states, EscalationState)
+        if e.status not in _CLOSED
+    ]
+    return sorted(rows, key=lambda row: row["raised_at"])
+
+
+def _guarantees(states: Sequence[EntityState]) -> list[dict[str, Any]]:
+    return [
         {
             "id": g.id,
-            "guarantor": _value(g, "guarantor"),
-            "outcome": _value(g, "outcome"),
+            "guarantor": g.guarantor,
+            "given_to": g.given_to,
+            "what": g.what.model_dump(),
+            "outcome": g.outcome.value,
         }
-        for g in states_by_kind.get("guarantee", [])
+        for g in _of(states, GuaranteeState)
     ]
 
+
+def _incidents(states: Sequence[EntityState]) -> dict[str, Any]:
     by_category: Counter[str] = Counter()
     by_perpetrator: Counter[str] = Counter()
     killed = injured = 0
-    for incident in states_by_kind.get("incident", []):
-        if _value(incident, "verification") == "retracted":
+    for incident in _of(states, IncidentState):
+        if incident.verification.value == "retracted":
             continue
-        by_category[f"{_value(incident, 'event_type')}/{_value(incident, 'sub_event_type')}"] += 1
-        by_perpetrator[_value(incident, "alleged_perpetrator") or "unknown"] += 1
-        casualties = getattr(incident, "casualties", None)
-        killed += int(getattr(casualties, "killed", 0) or 0)
-        injured += int(getattr(casualties, "injured", 0) or 0)
+        sub = incident.sub_event_type.value if incident.sub_event_type else "unspecified"
+        by_category[f"{incident.event_type.value}/{sub}"] += 1
+        by_perpetrator[incident.alleged_perpetrator or "unknown"] += 1
+        if incident.casualties.killed is not None:
+            killed += incident.casualties.killed.total
+        if incident.casualties.injured is not None:
+            injured += incident.casualties.injured.total
+    return {
+        "by_category": dict(sorted(by_category.items())),
+        "by_alleged_perpetrator": dict(sorted(by_perpetrator.items())),
+        "killed": killed,
+        "injured": injured,
+    }
 
+
+def build_overview(states: Sequence[EntityState], *, at: datetime) -> dict[str, Any]:
+    """Summarise an operation's states as of ``at``."""
+    convoys_by_status, totals = _convoys(states)
+    guarantees = _guarantees(states)
     return {
         "at": at.isoformat(),
-        "ceasefires": ceasefires,
-        "convoys_by_status": {k: v for k, v in sorted(convoys_by_status.items())},
-        "open_escalations": sorted(escalations, key=lambda e: e["raised_at"]),
+        "ceasefires": _ceasefires(states),
+        "convoys_by_status": convoys_by_status,
+        "open_escalations": _escalations(states, at),
         "guarantees": guarantees,
-        "guarantee_outcomes": dict(Counter(g["outcome"] for g in guarantees)),
-        "incidents": {
-            "by_category": dict(sorted(by_category.items())),
-            "by_alleged_perpetrator": dict(sorted(by_perpetrator.items())),
-            "killed": killed,
-            "injured": injured,
-        },
+        "guarantee_outcomes": dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
+        "incidents": _incidents(states),
         "evacuated": totals,
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, or_, select
 from mamar.db.tables import journal
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
-from mamar.domain.model import Actor, EntityState, kind_of
+from mamar.domain.model import Actor, EntityState
 from mamar.domain.time import now_utc, utc_key
 from mamar.domain.visibility import Visibility, visible_to
 from mamar.projections.entities import state_as_of, states_as_of
@@ -200,8 +199,6 @@ def overview(
     moment = at or now_utc()
     at_utc = utc_key(at) if at is not None else None
     op = get_state(conn, viewer=viewer, kind="operation", entity_id=operation, at_utc=at_utc)
-    grouped: dict[str, list[EntityState]] = defaultdict(list)
-    for state in visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc):
-        grouped[kind_of(state)].append(state)
-    result = build_overview(grouped, at=moment)
+    states = visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc)
+    result = build_overview(states, at=moment)
     return {"operation": {"id": op.id, **redacted(op, allowed_for(viewer))}, **result}

@@ -1,0 +1,166 @@
+"""The built-in aleppo-2016 scenario replays the whole account and ends where the account ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from mamar.db.tables import journal
+from mamar.domain.model import Actor
+from mamar.domain.visibility import Role
+from mamar.journal import store
+from mamar.journal.verify import verify
+from mamar.scenarios import runner
+from mamar.services import queries
+from mamar.services.commands import SYSTEM
+from mamar.system import Mamar
+from tests.helpers import at
+
+
+@pytest.fixture
+def aleppo(system: Mamar) -> Iterator[Mamar]:
+    runner.run(system, runner.load("aleppo-2016"))
+    yield system
+
+
+def entity(system: Mamar, kind: str, entity_id: str, viewer: Actor = SYSTEM) -> dict[str, Any]:
+    with system.reading() as conn:
+        return queries.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id)
+
+
+def test_every_step_of_the_account_is_in_order() -> None:
+    scenario = runner.load("aleppo-2016")
+    labels = [step.step for step in scenario.steps]
+    assert sorted(labels, key=lambda s: int(s[1:])) == [f"S{n}" for n in range(1, 31)]
+    times = [step.at for step in scenario.steps]
+    assert labels.index("S30") == len(labels) - 1
+    assert times[-1] > times[0]
+
+
+def test_replay_verifies_and_the_convoy_story_matches_the_account(aleppo: Mamar) -> None:
+    with aleppo.reading() as conn:
+        assert verify(conn).ok
+    convoy = entity(aleppo, "convoy", "first-wounded")
+    statuses = [h["status"] for h in convoy["history"]]
+    assert statuses == [
+        "planned",
+        "preparing",
+        "departed",
+        "under_fire",
+        "departed",
+        "under_fire",
+        "turned_back",
+        "staged",
+        "postponed",
+        "departed",
+        "arrived",
+    ]
+    staged = next(h for h in convoy["history"] if h["status"] == "staged")
+    assert staged["place"] == "jisr-al-hajj-roundabout"
+    assert [e["party"] for e in convoy["escorts"]] == ["sarc", "icrc"]
+    assert (convoy["route"], convoy["route_version"]) == ("exit-route", 3)
+
+
+def test_route_change_rejected_for_lack_of_guarantee(aleppo: Mamar) -> None:
+    route = entity(aleppo, "route", "exit-route")
+    assert route["current_version"] == 3
+    v2 = route["versions"][1]
+    assert [w["place"] for w in v2["waypoints"]][-2:] == ["layramoun-roundabout", "kafr-hamra"]
+    rejection = route["rejections"][0]
+    assert (rejection["version"], rejection["party"]) == (2, "aleppo-factions")
+    assert "No guarantee of the vehicles' safety" in rejection["reasons"]
+    assert {(a["version"], a["party"]) for a in route["approvals"]} >= {
+        (1, "aleppo-factions"),
+        (3, "aleppo-factions"),
+        (3, "turkey"),
+    }
+
+
+def test_guarantees_agreement_versions_and_ceasefire(aleppo: Mamar) -> None:
+    assert entity(aleppo, "guarantee", "turkey-safe-arrival")["outcome"] == "honoured"
+    broken = entity(aleppo, "guarantee", "russia-ceasefire-continues")
+    assert broken["outcome"] == "broken" and broken["incidents"] == ["shelling-after-midnight"]
+    agreement = entity(aleppo, "agreement", "evacuation-agreement")
+    assert agreement["current_version"] == 2
+    assert agreement["versions"][1]["supersedes"] == 1
+    evacuation = [
+        t for t in agreement["terms"] if t["type"] == "evacuation" and t["who"] == "everyone"
+    ]
+    assert evacuation[0]["arms"] == "light"
+    ceasefire = entity(aleppo, "ceasefire", "ceasefire-1")
+    assert ceasefire["status"] == "restored" and ceasefire["agreement_version"] == 2
+    assert [v["incident"] for v in ceasefire["violations"]] == [
+        "ramouseh-gunfire",
+        "shelling-after-midnight",
+    ]
+
+
+def test_incidents_including_the_own_sides_return_fire(aleppo: Mamar) -> None:
+    sniper = entity(aleppo, "incident", "sniper-civil-defence-chief")
+    assert sniper["weapon"] == "sniper" and sniper["convoy"] == "first-wounded"
+    assert sniper["casualties"]["injured"]["breakdown"]["civil_defence"] == 1
+    own = entity(aleppo, "incident", "return-fire")
+    assert own["own_side"] is True and own["alleged_perpetrator"] == "aleppo-factions"
+
+
+def test_imprecise_times_keep_their_precision_and_words(aleppo: Mamar) -> None:
+    with aleppo.reading() as conn:
+        revised = conn.execute(
+            select(journal.c.occurred_at, journal.c.precision, journal.c.phrase).where(
+                journal.c.type == "route.revised"
+            )
+        ).first()
+    assert revised is not None
+    assert revised.occurred_at.startswith("2016-12-14T17:00") and revised.occurred_at.endswith(
+        "+02:00"
+    )
+    assert (revised.precision, revised.phrase) == ("approximate", "after sunset, approximately")
+
+
+def test_overview_at_moments_of_the_account(aleppo: Mamar) -> None:
+    with aleppo.reading() as conn:
+        waiting = queries.overview(
+            conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-14T20:00+02:00").at
+        )
+        shelling = queries.overview(
+            conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-15T01:30+02:00").at
+        )
+        end = queries.overview(conn, viewer=SYSTEM, operation="aleppo-2016")
+    assert list(waiting["convoys_by_status"]) == ["staged"]
+    assert waiting["ceasefires"][0]["status"] == "violated"
+    assert shelling["ceasefires"][0]["status"] == "suspended"
+    assert [e["id"] for e in shelling["open_escalations"]] == ["truce-broken-escalation"]
+    assert shelling["guarantee_outcomes"] == {"broken": 1, "pending": 1}
+    assert end["guarantee_outcomes"] == {"broken": 1, "honoured": 1}
+    assert end["evacuated"] == {"planned": 1150, "boarded": 1150, "arrived": 1150}
+    assert end["incidents"]["by_alleged_perpetrator"]["government-forces"] == 3
+    assert end["incidents"]["injured"] == 1
+
+
+def test_liaison_of_the_other_side_sees_shared_records_only(aleppo: Mamar) -> None:
+    liaison = aleppo.actor("liaison-ru")
+    assert liaison.role is Role.LIAISON
+    with aleppo.reading() as conn:
+        seen = queries.visible_states(conn, viewer=liaison, operation="aleppo-2016")
+        events = list(queries.timeline(conn, viewer=liaison, operation="aleppo-2016"))
+        overview = queries.overview(conn, viewer=liaison, operation="aleppo-2016")
+        all_bodies = b"".join(e.body for e in store.read_all(conn))
+    assert seen and all(s.visibility.value == "shared" for s in seen)
+    assert {e.visibility for e in events} == {"shared"}
+    kinds = {e.kind for e in events}
+    assert "position" not in kinds and "person" not in kinds and "contact" not in kinds
+    assert "aleppo-factions" not in overview["incidents"]["by_alleged_perpetrator"]
+    convoy = entity(aleppo, "convoy", "first-wounded", viewer=liaison)
+    assert "manifest" not in convoy
+    # The vault's names never reach the journal at all.
+    assert "هائل عاصي".encode() not in all_bodies
+
+
+def test_negotiator_sees_the_bottom_line_operations_does_not(aleppo: Mamar) -> None:
+    position = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("negotiator"))
+    assert "handover" in position["bottom_line"]
+    hidden = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("operations"))
+    assert "bottom_line" not in hidden and "red_lines" not in hidden
