@@ -86,3 +86,13 @@ def test_user_add_list_disable(sqlite_system: Mamar) -> None:
     assert "amal" in listed.output and "negotiator" in listed.output
     assert runner.invoke(app, ["user", "disable", "amal", "-d", url]).exit_code == 0
     assert "disabled" in runner.invoke(app, ["user", "list", "-d", url]).output
+
+
+def test_every_event_type_has_an_english_and_arabic_label() -> None:
+    import mamar.features  # noqa: F401
+    from mamar.i18n.labels import EVENT_LABELS
+    from mamar.journal.registry import registered_types
+
+    missing = [t for t in registered_types() if t not in EVENT_LABELS and not t.startswith("test.")]
+    assert missing == []
+    assert all(en and ar and en != ar for en, ar in EVENT_LABELS.values())

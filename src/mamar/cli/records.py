@@ -18,6 +18,7 @@ from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
+from mamar.i18n.labels import precision_label
 from mamar.scenarios import runner
 from mamar.services import queries
 from mamar.services.commands import SYSTEM
@@ -156,7 +157,7 @@ def timeline(
     for e in entries:
         zone = zones.get(e.operation or "", "UTC")
         when = format_moment(e.occurred_at, zone, lang)
-        qualifier = ", ".join(x for x in (e.precision, e.phrase) if x)
+        qualifier = ", ".join(x for x in (precision_label(e.precision, lang), e.phrase) if x)
         console.print(
             f"{when} ({qualifier}) · {describe_event(e, lang)} · {e.actor}, "
             f"{recorded_word} {format_moment(e.recorded_at, zone, lang)}",

@@ -20,6 +20,77 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "convoy.escort_added": ("Escort added to convoy", "أُضيفت مرافقة للقافلة"),
     "convoy.vehicles_added": ("Vehicles added to convoy", "أُضيفت مركبات للقافلة"),
     "convoy.manifest_entry_added": ("Person added to manifest", "أُضيف شخص إلى قائمة الركاب"),
+    "agreement.drafted": ("Agreement drafted", "صيغت مسودة اتفاق"),
+    "agreement.concluded": ("Agreement concluded", "أُبرم اتفاق"),
+    "agreement.version_adopted": ("New agreement version adopted", "اعتُمدت صيغة جديدة للاتفاق"),
+    "agreement.status_changed": ("Agreement status changed", "تغيّرت حالة الاتفاق"),
+    "ceasefire.declared": ("Ceasefire declared", "أُعلن وقف إطلاق النار"),
+    "ceasefire.took_effect": ("Ceasefire in force", "دخل وقف إطلاق النار حيّز التنفيذ"),
+    "ceasefire.violated": ("Ceasefire violation recorded", "سُجّل خرق لوقف إطلاق النار"),
+    "ceasefire.suspended": ("Ceasefire suspended", "عُلّق وقف إطلاق النار"),
+    "ceasefire.restored": ("Ceasefire restored", "استُعيد وقف إطلاق النار"),
+    "ceasefire.expired": ("Ceasefire expired", "انتهى وقف إطلاق النار"),
+    "channel.opened": ("Channel recorded", "سُجّلت قناة تواصل"),
+    "channel.status_changed": ("Channel status changed", "تغيّرت حالة قناة التواصل"),
+    "channel.note_added": ("Note on channel", "ملاحظة على قناة التواصل"),
+    "contact.scheduled": ("Contact scheduled", "حُدّد موعد اتصال"),
+    "contact.logged": ("Contact logged", "سُجّل اتصال"),
+    "contact.held": ("Contact held", "جرى الاتصال"),
+    "contact.missed": ("Contact missed", "لم يتم الاتصال"),
+    "contact.cancelled": ("Contact cancelled", "أُلغي الاتصال"),
+    "control_area.recorded": ("Area of control recorded", "سُجّلت منطقة سيطرة"),
+    "control_area.ended": ("Area of control ended", "انتهت منطقة سيطرة"),
+    "control_area.transferred": ("Control changed hands", "انتقلت السيطرة"),
+    "front_line.recorded": ("Front line recorded", "سُجّل خط جبهة"),
+    "front_line.ended": ("Front line ended", "انتهى خط جبهة"),
+    "escalation.raised": ("Escalation raised", "رُفعت شكوى / تصعيد"),
+    "escalation.response_recorded": ("Response to escalation", "ردّ على التصعيد"),
+    "escalation.followed_up": ("Escalation followed up", "متابعة التصعيد"),
+    "escalation.closed": ("Escalation closed", "أُغلق التصعيد"),
+    "guarantee.recorded": ("Guarantee given", "قُدّم ضمان"),
+    "guarantee.honoured": ("Guarantee honoured", "وُفي بالضمان"),
+    "guarantee.broken": ("Guarantee broken", "نُقض الضمان"),
+    "incident.reported": ("Incident reported", "أُبلغ عن حادثة"),
+    "incident.verification_changed": (
+        "Incident verification changed",
+        "تغيّرت حالة التحقق من الحادثة",
+    ),
+    "incident.evidence_added": ("Evidence added to incident", "أُضيف دليل إلى الحادثة"),
+    "incident.corrected": ("Incident corrected", "صُحّحت الحادثة"),
+    "incident.breach_linked": ("Incident linked to a breached term", "رُبطت الحادثة ببند مخروق"),
+    "influence.mapped": ("Influence recorded", "سُجّل تأثير"),
+    "influence.retired": ("Influence no longer current", "لم يعد التأثير قائماً"),
+    "issue.raised": ("Negotiation issue raised", "طُرحت قضية تفاوضية"),
+    "issue.closed": ("Negotiation issue closed", "أُغلقت قضية تفاوضية"),
+    "mandate.granted": ("Mandate granted", "مُنح تفويض"),
+    "mandate.revoked": ("Mandate revoked", "سُحب التفويض"),
+    "mandate.expired": ("Mandate expired", "انتهى التفويض"),
+    "note.added": ("Note added", "أُضيفت ملاحظة"),
+    "note.corrected": ("Note corrected", "صُحّحت ملاحظة"),
+    "notification.sent": ("Movement notified", "أُرسل إشعار بالتحرك"),
+    "notification.acknowledged": ("Notification acknowledged", "أُقرّ باستلام الإشعار"),
+    "party.registered": ("Party recorded", "سُجّل طرف"),
+    "party.updated": ("Party updated", "حُدّث طرف"),
+    "party.joined_side": ("Party joined a side", "انضم طرف إلى جانب"),
+    "side.formed": ("Side formed", "تشكّل جانب"),
+    "person.registered": ("Person recorded", "سُجّل شخص"),
+    "person.erased": ("Person's personal data erased", "مُحيت البيانات الشخصية لشخص"),
+    "place.registered": ("Place recorded", "سُجّل مكان"),
+    "place.updated": ("Place updated", "حُدّث مكان"),
+    "place.alias_added": ("Place name variant added", "أُضيف اسم بديل لمكان"),
+    "position.stated": ("Position stated", "سُجّل موقف"),
+    "position.revised": ("Position revised", "عُدّل موقف"),
+    "position.bottom_line_set": ("Bottom line set (confidential)", "حُدّد الحد الأدنى (سري)"),
+    "proposal.tabled": ("Proposal tabled", "قُدّم مقترح"),
+    "proposal.responded": ("Answer to proposal", "رُدّ على المقترح"),
+    "proposal.withdrawn": ("Proposal withdrawn", "سُحب المقترح"),
+    "route.proposed": ("Route proposed", "اقتُرح طريق"),
+    "route.revised": ("Route changed (new version)", "تغيّر الطريق (صيغة جديدة)"),
+    "route.approved": ("Route approved", "وُوفق على الطريق"),
+    "route.rejected": ("Route rejected", "رُفض الطريق"),
+    "task.assigned": ("Task assigned", "كُلّف فريق بمهمة"),
+    "task.status_changed": ("Task status changed", "تغيّرت حالة المهمة"),
+    "vault.accessed": ("Personal record read", "قُرئ سجل شخصي"),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -47,4 +118,18 @@ def status_label(status: str, lang: str) -> str:
     labels = STATUS_LABELS.get(status)
     if labels is None:
         return status.replace("_", " ")
+    return labels[1] if lang == "ar" else labels[0]
+
+
+PRECISION_LABELS: dict[str, tuple[str, str]] = {
+    "exact": ("exact", "دقيق"),
+    "minute": ("to the minute", "بالدقيقة"),
+    "hour": ("to the hour", "بالساعة"),
+    "day": ("to the day", "باليوم"),
+    "approximate": ("approximate", "تقريبي"),
+}
+
+
+def precision_label(precision: str, lang: str) -> str:
+    labels = PRECISION_LABELS.get(precision, (precision, precision))
     return labels[1] if lang == "ar" else labels[0]
