@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mamar.vault.store import generate_key
+
+# Development only: sessions then last as long as the process.
+_PROCESS_SECRET = secrets.token_bytes(32)
 
 
 class Settings(BaseSettings):
@@ -17,6 +22,31 @@ class Settings(BaseSettings):
     environment: str = "development"
     vault_key: str | None = None
     secret_key: str | None = None
+    max_body_bytes: int = 256 * 1024
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        missing = [
+            name
+            for name, value in (
+                ("MAMAR_SECRET_KEY", self.secret_key),
+                ("MAMAR_VAULT_KEY", self.vault_key),
+            )
+            if not value
+        ]
+        if not self.is_development and missing:
+            raise ValueError(
+                f"refusing to start in the '{self.environment}' environment without "
+                f"{' and '.join(missing)}: set them (`mamar vault new-key` prints a fresh key; "
+                "use a different one for each), or set MAMAR_ENVIRONMENT=development"
+            )
+        return self
+
+    def resolve_secret_key(self) -> bytes:
+        """The key that signs sessions; in development without one, a key for this process."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        return _PROCESS_SECRET
 
     @property
     def is_development(self) -> bool:
@@ -28,16 +58,22 @@ class Settings(BaseSettings):
             return Path(self.database_url[len(prefix) :])
         return None
 
+    def vault_key_file(self) -> Path | None:
+        """In development without a configured key: the key file kept beside the database."""
+        if self.vault_key or not self.is_development:
+            return None
+        db_path = self.sqlite_path()
+        return (db_path.parent if db_path else Path.cwd()) / (
+            (db_path.name if db_path else "mamar") + ".vault.key"
+        )
+
     def resolve_vault_key(self) -> str | None:
         """The configured key; in development, a key file kept beside the database."""
         if self.vault_key:
             return self.vault_key
-        if not self.is_development:
+        key_file = self.vault_key_file()
+        if key_file is None:
             return None
-        db_path = self.sqlite_path()
-        key_file = (db_path.parent if db_path else Path.cwd()) / (
-            (db_path.name if db_path else "mamar") + ".vault.key"
-        )
         if not key_file.exists():
             key_file.write_text(generate_key())
             os.chmod(key_file, 0o600)

@@ -163,3 +163,26 @@ road_edges = Table(
     Column("name", Text, nullable=True),
     Column("geometry", LargeBinary, nullable=False),
 )
+
+# API bearer tokens: only a SHA-256 of the token is kept; the token is shown once.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("username", String(64), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("created_at", String(27), nullable=False),
+    Column("expires_at", String(27), nullable=True),
+    Column("revoked_at", String(27), nullable=True),
+)
+
+# Failed logins per key (a hashed username, or a client address), for throttling.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", String(27), nullable=False),
+    Column("locked_until", String(27), nullable=True),
+)

@@ -76,3 +76,22 @@ class Vault:
             .where(vault_entries.c.ref == ref)
             .values(ciphertext=None, nonce=None, erased_at=utc_key(now_utc()))
         )
+
+    def live_refs(self, conn: Connection) -> list[str]:
+        """References of every record not erased."""
+        rows = conn.execute(
+            select(vault_entries.c.ref)
+            .where(vault_entries.c.ciphertext.is_not(None))
+            .order_by(vault_entries.c.ref)
+        )
+        return [r.ref for r in rows]
+
+    def reseal(self, conn: Connection, ref: str, record: dict[str, Any]) -> None:
+        """Encrypt ``record`` again under this vault's key, keeping its reference."""
+        nonce = os.urandom(12)
+        ciphertext = self._aead.encrypt(nonce, orjson.dumps(record), ref.encode())
+        conn.execute(
+            update(vault_entries)
+            .where(vault_entries.c.ref == ref)
+            .values(nonce=nonce, ciphertext=ciphertext, key_id=self.key_id)
+        )

@@ -1,0 +1,89 @@
+"""API bearer tokens: random, stored only as a SHA-256, scoped, expiring and revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Connection, insert, select, update
+
+from mamar.db.tables import api_tokens
+from mamar.domain.errors import DomainError
+from mamar.domain.ids import new_id
+from mamar.domain.time import now_utc, utc_key
+
+PREFIX = "mamar_"
+
+
+class Scope(StrEnum):
+    READ = "read"
+    WRITE = "write"  # implies read
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: str
+    username: str
+    scope: Scope
+    expires_at: str | None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    conn: Connection,
+    username: str,
+    *,
+    scope: Scope = Scope.READ,
+    expires_in: timedelta | None = timedelta(days=30),
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """A new token for ``username``: returns (token id, the token itself, shown once)."""
+    moment = now or now_utc()
+    token = PREFIX + secrets.token_urlsafe(32)
+    token_id = new_id()
+    conn.execute(
+        insert(api_tokens).values(
+            id=token_id,
+            token_hash=_digest(token),
+            username=username,
+            scope=scope.value,
+            created_at=utc_key(moment),
+            expires_at=utc_key(moment + expires_in) if expires_in is not None else None,
+        )
+    )
+    return token_id, token
+
+
+def revoke_token(conn: Connection, token_id: str) -> None:
+    changed = conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utc_key(now_utc()))
+    )
+    if changed.rowcount == 0:
+        raise DomainError("unknown_token", f"no active token '{token_id}'", field="id")
+
+
+def check_token(conn: Connection, token: str, *, now: datetime | None = None) -> TokenInfo | None:
+    """The token's owner and scope if it is known, unrevoked and unexpired; else None."""
+    if not token.startswith(PREFIX):
+        return None
+    row = conn.execute(select(api_tokens).where(api_tokens.c.token_hash == _digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= utc_key(now or now_utc()):
+        return None
+    return TokenInfo(row.id, row.username, Scope(row.scope), row.expires_at)
+
+
+def list_tokens(conn: Connection) -> list[TokenInfo]:
+    rows = conn.execute(
+        select(api_tokens).where(api_tokens.c.revoked_at.is_(None)).order_by(api_tokens.c.id)
+    )
+    return [TokenInfo(r.id, r.username, Scope(r.scope), r.expires_at) for r in rows]

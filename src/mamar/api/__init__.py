@@ -1,0 +1,1 @@
+"""The HTTP API: JSON under ``/api/v1``, generated from the registered commands and aggregates."""

@@ -1,0 +1,41 @@
+"""Who may call each route: one rule per (method, path), checked on every request.
+
+The authorisation matrix test walks the application's route table and fails
+for any route without a rule here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mamar.accounts.tokens import Scope
+from mamar.domain.visibility import Role
+
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """``roles`` None: public (no sign-in). ``compartmented``: output filtered by the viewer."""
+
+    roles: frozenset[Role] | None
+    scope: Scope = Scope.READ
+    compartmented: bool = False
+
+
+PUBLIC = RouteRule(roles=None)
+READ_ANY = RouteRule(roles=ALL_ROLES, compartmented=True)
+SIGNED_IN = RouteRule(roles=ALL_ROLES)
+
+
+class RuleBook:
+    """The rules of one application, keyed by (method, path template)."""
+
+    def __init__(self) -> None:
+        self.rules: dict[tuple[str, str], RouteRule] = {}
+
+    def set(self, method: str, path: str, rule: RouteRule) -> None:
+        self.rules[(method.upper(), path)] = rule
+
+    def get(self, method: str, path: str) -> RouteRule | None:
+        return self.rules.get((method.upper(), path))

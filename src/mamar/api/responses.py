@@ -1,0 +1,99 @@
+"""Response helpers and the documented shapes of success and error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+from starlette.responses import Response
+
+from mamar.api.errors import ErrorBody
+from mamar.journal.envelope import RecordedEvent
+
+
+def respond(data: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type="application/json")
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+#: Errors every signed-in route may answer with.
+AUTH_ERRORS = _errors(400, 401, 403, 413, 415, 422)
+READ_ERRORS = _errors(400, 401, 403, 404, 422)
+WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 410, 413, 415, 422)
+
+
+class EventOut(BaseModel):
+    position: int
+    stream: str
+    version: int
+    type: str
+    visibility: str
+    occurred_at: str
+    recorded_at: str
+    hash: str
+
+
+class CommandResult(BaseModel):
+    events: list[EventOut]
+
+
+def events_out(recorded: list[RecordedEvent]) -> dict[str, Any]:
+    return {
+        "events": [
+            {
+                "position": e.position,
+                "stream": e.stream,
+                "version": e.version,
+                "type": e.type,
+                "visibility": e.visibility,
+                "occurred_at": e.occurred_at,
+                "recorded_at": e.recorded_at,
+                "hash": e.hash.hex(),
+            }
+            for e in recorded
+        ]
+    }
+
+
+class EntityOut(BaseModel):
+    """An entity's state without the fields of compartments the viewer lacks."""
+
+    model_config = ConfigDict(extra="allow")
+
+    entity: str
+    id: str
+    visibility: str
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class OverviewOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    operation: dict[str, Any]
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    party: str | None
+    via: str
+    scope: str
+    csrf_token: str | None = None
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Personal(BaseModel):
+    model_config = ConfigDict(extra="allow")

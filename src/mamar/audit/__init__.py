@@ -1,0 +1,1 @@
+"""Audit: sensitive reads (of the vault) recorded in the journal like any other event."""

@@ -1,0 +1,145 @@
+"""CLI for serving and security: serve, token create|revoke|list, vault rotate-key, audit access."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
+from mamar.audit.access import accesses
+from mamar.cli.main import DatabaseOption, app, console, open_system
+from mamar.domain.errors import DomainError
+from mamar.vault.rotate import rotate
+from mamar.vault.store import Vault, generate_key, parse_key
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the API (and pages, when installed) with uvicorn."""
+    from mamar.cli.serving import serve_app
+
+    serve_app(open_system(database), host=host, port=port)
+
+
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+_DURATION = re.compile(r"^(\d+)([mhd])$")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """``30d``, ``12h``, ``15m``; ``never`` for no expiry."""
+    if text == "never":
+        return None
+    match = _DURATION.match(text)
+    if match is None:
+        raise typer.BadParameter("use e.g. 30d, 12h, 15m or never", param_hint="--expires-in")
+    amount, unit = int(match.group(1)), match.group(2)
+    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
+        unit, timedelta(days=amount)
+    )
+
+
+@token_app.command("create")
+def token_create(
+    username: str,
+    scope: Annotated[Scope, typer.Option(help="read, or write (which includes read)")] = Scope.READ,
+    expires_in: Annotated[str, typer.Option(help="e.g. 30d, 12h, 15m, or never")] = "30d",
+    database: DatabaseOption = None,
+) -> None:
+    """Create an API token for an account; the token is printed once and stored only hashed."""
+    lifetime = parse_duration(expires_in)
+    system = open_system(database)
+    system.actor(username)  # refuses unknown and disabled accounts
+    with system.writing() as conn:
+        token_id, token = create_token(conn, username, scope=scope, expires_in=lifetime)
+    console.print(f"token id: {token_id}")
+    console.print(f"token: {token}", soft_wrap=True, highlight=False)
+    console.print("keep it now: it is not stored and cannot be shown again")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: str, database: DatabaseOption = None) -> None:
+    """Revoke an API token by its id; it stops working at once."""
+    system = open_system(database)
+    with system.writing() as conn:
+        revoke_token(conn, token_id)
+    console.print(f"token {token_id} revoked")
+
+
+@token_app.command("list")
+def token_list(database: DatabaseOption = None) -> None:
+    """Active (unrevoked) tokens: id, account, scope, expiry."""
+    system = open_system(database)
+    with system.reading() as conn:
+        tokens = list_tokens(conn)
+    table = Table("id", "account", "scope", "expires (UTC)")
+    for t in tokens:
+        table.add_row(t.id, t.username, t.scope.value, t.expires_at or "never")
+    console.print(table)
+
+
+vault_app = typer.Typer(help="The encrypted store of personal data.", no_args_is_help=True)
+app.add_typer(vault_app, name="vault")
+
+
+@vault_app.command("new-key")
+def vault_new_key() -> None:
+    """Print a fresh random key (for MAMAR_VAULT_KEY or MAMAR_SECRET_KEY)."""
+    console.print(generate_key(), highlight=False)
+
+
+@vault_app.command("rotate-key")
+def vault_rotate_key(
+    database: DatabaseOption = None,
+    new_key: Annotated[
+        str | None,
+        typer.Option(help="The new key (default: generated)", envvar="MAMAR_NEW_VAULT_KEY"),
+    ] = None,
+) -> None:
+    """Re-encrypt every live personal record under a new key, in one transaction."""
+    system = open_system(database)
+    if system.vault is None:
+        raise DomainError("no_vault", "no vault key is configured: nothing to rotate")
+    text = new_key or generate_key()
+    fresh = Vault(parse_key(text))
+    key_file = system.settings.vault_key_file()
+    with system.writing() as conn:
+        count = rotate(conn, system.vault, fresh)
+        if key_file is not None:
+            # Written before the commit: if the commit fails, the old key is in .old.
+            key_file.replace(key_file.with_name(key_file.name + ".old"))
+            key_file.write_text(text)
+            os.chmod(key_file, 0o600)
+    console.print(f"re-encrypted {count} personal records under key {fresh.key_id}")
+    if key_file is not None:
+        console.print(f"the new key is in {key_file} (the previous one in {key_file}.old)")
+    elif new_key is None:
+        console.print("set MAMAR_VAULT_KEY to this new key before restarting:")
+        console.print(text, highlight=False)
+
+
+audit_app = typer.Typer(help="Audit of sensitive reads.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("access")
+def audit_access(database: DatabaseOption = None) -> None:
+    """Every read of a personal record: when, who (and their role), whose record."""
+    system = open_system(database)
+    with system.reading() as conn:
+        rows = list(accesses(conn))
+    table = Table("position", "recorded (UTC)", "reader", "role", "record", "via")
+    for a in rows:
+        table.add_row(str(a.position), a.at, a.reader, a.reader_role, a.subject, a.purpose)
+    console.print(table)
+    console.print(f"{len(rows)} reads")
