@@ -155,4 +155,4 @@ def test_exposure_at_scale_uses_the_indexes() -> None:
     assert e.uncontrolled_m == pytest.approx(0, abs=1)
     assert len(e.incidents) > 100
     # The benchmark holds the 50 ms target; here only a loose bound against slow paths.
-    assert sorted(elapsed)[2] < 0.5
+    assert sorted(elapsed)[2] < 1.5

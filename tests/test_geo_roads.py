@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_shortest_path_is_connected_and_respects_one_way(graph: RoadGraph) -> No
     assert path is not None
     assert path.nodes[0] == source and path.nodes[-1] == target
     for (u, v), edge, back in zip(
-        zip(path.nodes, path.nodes[1:]), path.edges, path.reversed, strict=True
+        itertools.pairwise(path.nodes), path.edges, path.reversed, strict=True
     ):
         s, t = int(graph.edge_source[edge]), int(graph.edge_target[edge])
         assert (u, v) == ((t, s) if back else (s, t))

@@ -21,8 +21,10 @@ from shapely import STRtree
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from mamar.geo.projection import LocalPlane, metres_to_degrees
+from mamar.geo.projection import LocalPlane, radii
 from mamar.geo.territory import ControlIndex, ControlRecord, FrontRecord, fronts_at
+
+FloatArray = NDArray[np.float64]
 
 DEFAULT_SPEED_KMH = 20.0
 DEFAULT_BUFFER_M = 500.0
@@ -300,6 +302,61 @@ def _front_distances(
     return minimum, mean, along
 
 
+def locate(points: FloatArray, line: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """For (k, 2) ``points`` and a (m, 2) polyline: distance to it, and position along it."""
+    ax, ay = line[:-1, 0], line[:-1, 1]
+    sx, sy = line[1:, 0] - ax, line[1:, 1] - ay
+    seg = np.sqrt(sx * sx + sy * sy)
+    seg2 = np.maximum(seg * seg, 1e-12)
+    starts = np.concatenate([[0.0], np.cumsum(seg)[:-1]])
+    best_d = np.empty(len(points))
+    best_along = np.empty(len(points))
+    # In chunks of points, so the k × m arrays stay small.
+    for lo in range(0, len(points), 2048):
+        dx = points[lo : lo + 2048, 0, None] - ax
+        dy = points[lo : lo + 2048, 1, None] - ay
+        t = np.clip((dx * sx + dy * sy) / seg2, 0.0, 1.0)
+        ex = dx - t * sx
+        ey = dy - t * sy
+        d2 = ex * ex + ey * ey
+        j = d2.argmin(axis=1)
+        rows = np.arange(len(j))
+        best_d[lo : lo + 2048] = np.sqrt(d2[rows, j])
+        best_along[lo : lo + 2048] = starts[j] + t[rows, j] * seg[j]
+    return best_d, best_along
+
+
+def _candidates(
+    index: IncidentIndex, line: LineString, line_m: LineString, buffer_m: float
+) -> NDArray[np.intp]:
+    """Incidents in the envelopes of route pieces about ``buffer_m`` long, widened by it.
+
+    Small pieces keep a diagonal or winding route from pulling in every incident
+    of its whole bounding box; duplicates across pieces are removed later.
+    """
+    lonlat = np.asarray(line.coords)
+    metric = np.asarray(line_m.coords)
+    if len(metric) != len(lonlat):  # the metric line was densified: locate vertices again
+        metric = np.column_stack(LocalPlane.around(line).forward(lonlat[:, 0], lonlat[:, 1]))
+    steps = np.sqrt((np.diff(metric, axis=0) ** 2).sum(axis=1))
+    cumulative = np.concatenate([[0.0], np.cumsum(steps)])
+    piece = np.floor(cumulative / max(buffer_m, 1.0)).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], piece[1:] != piece[:-1]]))
+    # Each piece also reaches the first vertex of the next, covering the joining segment.
+    ends = np.append(starts[1:], len(lonlat) - 1)
+    lo = np.array([lonlat[a : b + 1].min(axis=0) for a, b in zip(starts, ends, strict=True)])
+    hi = np.array([lonlat[a : b + 1].max(axis=0) for a, b in zip(starts, ends, strict=True)])
+    lat = float(np.abs(lonlat[:, 1]).max())
+    m, n = radii(lat)
+    reach_lat = np.degrees(buffer_m / m) * 1.01
+    reach_lon = np.degrees(buffer_m / (n * max(np.cos(np.radians(min(lat + 0.5, 89.9))), 1e-6)))
+    boxes = shapely.box(
+        lo[:, 0] - reach_lon, lo[:, 1] - reach_lat, hi[:, 0] + reach_lon, hi[:, 1] + reach_lat
+    )
+    found: NDArray[np.intp] = index.tree.query(boxes)[1]
+    return found
+
+
 def _near_incidents(
     line: LineString,
     line_m: LineString,
@@ -312,20 +369,16 @@ def _near_incidents(
     index = incidents if isinstance(incidents, IncidentIndex) else IncidentIndex(list(incidents))
     if len(index) == 0:
         return ()
-    _, ymin, _, ymax = line.bounds
-    reach = metres_to_degrees(buffer_m, max(abs(ymin), abs(ymax)))
-    found = index.tree.query(line, predicate="dwithin", distance=reach)
+    found = _candidates(index, line, line_m, buffer_m)
     until = at.timestamp()
     since = (at - timedelta(hours=hours)).timestamp()
     times = index.times[found]
-    found = found[(times >= since) & (times <= until)]
+    found = np.unique(found[(times >= since) & (times <= until)])
     if found.size == 0:
         return ()
     x, y = plane.forward(index.lon[found], index.lat[found])
-    points = shapely.points(x, y)
-    distances = shapely.distance(line_m, points)
+    distances, along = locate(np.column_stack([x, y]), np.asarray(line_m.coords))
     keep = distances <= buffer_m
-    along = shapely.line_locate_point(line_m, points[keep])
     tz = at.tzinfo
     result = [
         NearIncident(
@@ -334,7 +387,7 @@ def _near_incidents(
             along_m=float(a),
             at=datetime.fromtimestamp(float(index.times[i]), tz),
         )
-        for i, d, a in zip(found[keep], distances[keep], along, strict=True)
+        for i, d, a in zip(found[keep], distances[keep], along[keep], strict=True)
     ]
     result.sort(key=lambda n: (n.along_m, n.id))
     return tuple(result)

@@ -94,7 +94,7 @@ class Router:
     _snap_tree: cKDTree = field(init=False)
     _snap_nodes: IntArray = field(init=False)
     _edge_tree: STRtree | None = field(init=False, default=None)
-    _length_matrix: tuple[csr_matrix, IntArray] | None = field(init=False, default=None)
+    _length_matrix: tuple[csr_matrix, IntArray, IntArray] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         g = self.graph
@@ -133,15 +133,15 @@ class Router:
         return matrix, arcs.astype(np.int64)
 
     def _prepared(self, edge_cost: FloatArray | None) -> tuple[csr_matrix, IntArray, IntArray]:
+        """The matrix for ``edge_cost`` (None: plain length, built once), its arcs and their keys."""
+        if edge_cost is None and self._length_matrix is not None:
+            return self._length_matrix
+        matrix, arcs = self._matrix(self.graph.edge_length if edge_cost is None else edge_cost)
+        keys = self._arc_from[arcs] * self.graph.node_count + self._arc_to[arcs]
+        prepared = (matrix, arcs, keys)
         if edge_cost is None:
-            if self._length_matrix is None:
-                self._length_matrix = self._matrix(self.graph.edge_length)
-            matrix, arcs = self._length_matrix
-        else:
-            matrix, arcs = self._matrix(edge_cost)
-        n = self.graph.node_count
-        keys = self._arc_from[arcs] * n + self._arc_to[arcs]
-        return matrix, arcs, keys
+            self._length_matrix = prepared
+        return prepared
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -165,18 +165,19 @@ class Router:
         if not np.isfinite(dist[target]):
             return None
         nodes = [target]
-        while nodes[-1] != source:
-            nodes.append(int(pred[nodes[-1]]))
+        step = target
+        while step != source:
+            step = pred[step]
+            nodes.append(step)
         nodes.reverse()
-        n = self.graph.node_count
         node_array = np.array(nodes, dtype=np.int64)
-        wanted = node_array[:-1] * n + node_array[1:]
+        wanted = node_array[:-1] * self.graph.node_count + node_array[1:]
         taken = arcs[np.searchsorted(keys, wanted)]
         edges = self._arc_edge[taken]
         return Path(
-            nodes=tuple(nodes),
-            edges=tuple(int(e) for e in edges),
-            reversed=tuple(bool(b) for b in self._arc_back[taken]),
+            nodes=tuple(node_array.tolist()),
+            edges=tuple(edges.tolist()),
+            reversed=tuple(self._arc_back[taken].tolist()),
             length_m=float(self.graph.edge_length[edges].sum()),
             cost=float(dist[target]),
         )
