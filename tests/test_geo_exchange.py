@@ -113,7 +113,7 @@ def test_bad_import_names_the_line_and_changes_nothing(ground: Mamar) -> None:
     text = (
         "id,name_en,kind,lat,lon\nok-place,Fine,village,36.1,37.1\nbad-place,Bad,village,123,37.1\n"
     )
-    with pytest.raises(DomainError, match="line 3: point.lat"):
+    with pytest.raises(DomainError, match=r"line 3: point\.lat"):
         exchange.places_from_csv(text, "op")
     with pytest.raises(DomainError, match="feature 1"):
         exchange.control_from_geojson(
