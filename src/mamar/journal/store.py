@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from mamar.db.tables import journal, journal_head
 from mamar.domain.errors import Conflict
@@ -42,14 +42,26 @@ _COLUMNS = (
 )
 
 
+# Statements built once: building and cache-keying them again on every append
+# cost more than running them.
+_HEAD = select(journal_head.c.position, journal_head.c.hash).where(journal_head.c.id == 1)
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_NEW_HEAD = insert(journal_head).values(id=1, position=0, hash=GENESIS_HASH)
+_MOVE_HEAD = (
+    update(journal_head)
+    .where(journal_head.c.id == 1)
+    .values(position=bindparam("new_position"), hash=bindparam("new_hash"))
+)
+_STREAM_VERSION = select(func.max(journal.c.version)).where(journal.c.stream == bindparam("stream"))
+_INSERT = insert(journal)
+
+
 def lock_head(conn: Connection) -> tuple[int, bytes]:
     """Take the append lock and return the chain head (position, hash)."""
-    query = select(journal_head.c.position, journal_head.c.hash).where(journal_head.c.id == 1)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
+    query = _HEAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _HEAD
     row = conn.execute(query).first()
     if row is None:
-        conn.execute(insert(journal_head).values(id=1, position=0, hash=GENESIS_HASH))
+        conn.execute(_NEW_HEAD)
         if conn.dialect.name == "postgresql":
             row = conn.execute(query).first()
             assert row is not None
@@ -59,9 +71,7 @@ def lock_head(conn: Connection) -> tuple[int, bytes]:
 
 
 def stream_version(conn: Connection, stream: str) -> int:
-    value = conn.execute(
-        select(func.max(journal.c.version)).where(journal.c.stream == stream)
-    ).scalar()
+    value = conn.execute(_STREAM_VERSION, {"stream": stream}).scalar()
     return int(value or 0)
 
 
@@ -110,10 +120,8 @@ def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEve
         rows.append(row)
         out.append(RecordedEvent(**row, data=data))
         prev = digest
-    conn.execute(insert(journal), rows)
-    conn.execute(
-        update(journal_head).where(journal_head.c.id == 1).values(position=position, hash=prev)
-    )
+    conn.execute(_INSERT, rows)
+    conn.execute(_MOVE_HEAD, {"new_position": position, "new_hash": prev})
     return out
 
 

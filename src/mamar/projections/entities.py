@@ -7,11 +7,11 @@ the journal alone and rebuilt identically by :func:`rebuild`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history, projection_positions
 from mamar.domain.ids import split_stream
@@ -43,24 +43,42 @@ def meta_of(event: RecordedEvent) -> EventMeta:
     )
 
 
+# Statements on the append path, built once (building them per call cost more than running them).
+_CURRENT = select(entities.c.kind, entities.c.state, entities.c.version).where(
+    entities.c.stream == bindparam("stream")
+)
+_INSERT_ENTITY = insert(entities)
+_UPDATE_ENTITY = update(entities).where(entities.c.stream == bindparam("target"))
+_INSERT_HISTORY = insert(entity_history)
+_SET_POSITION = (
+    update(projection_positions)
+    .where(projection_positions.c.name == NAME)
+    .values(position=bindparam("new_position"))
+)
+
+
 def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
     """An entity's current state and version, or None."""
-    row = conn.execute(
-        select(entities.c.kind, entities.c.state, entities.c.version).where(
-            entities.c.stream == stream
-        )
-    ).first()
+    row = conn.execute(_CURRENT, {"stream": stream}).first()
     if row is None:
         return None
     return load_state(row.kind, row.state), int(row.version)
 
 
 class Projector:
-    """Applies recorded events to the entity read model."""
+    """Applies recorded events to the entity read model.
 
-    def __init__(self, conn: Connection) -> None:
+    ``known`` may give streams' current (state, version) that the caller has
+    already read in this transaction, so they are not read again.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        known: Mapping[str, tuple[EntityState | None, int]] | None = None,
+    ) -> None:
         self.conn = conn
-        self._cache: dict[str, tuple[EntityState | None, int]] = {}
+        self._cache: dict[str, tuple[EntityState | None, int]] = dict(known or {})
 
     def _state(self, stream: str) -> tuple[EntityState | None, int]:
         if stream not in self._cache:
@@ -87,31 +105,26 @@ class Projector:
             }
             if state is None:
                 self.conn.execute(
-                    insert(entities).values(
-                        **row, entity_id=entity_id, visibility=new.visibility.value
-                    )
+                    _INSERT_ENTITY,
+                    {**row, "entity_id": entity_id, "visibility": new.visibility.value},
                 )
             else:
+                changes = {k: v for k, v in row.items() if k != "stream"}
                 self.conn.execute(
-                    update(entities)
-                    .where(entities.c.stream == event.stream)
-                    .values(**row, visibility=new.visibility.value)
+                    _UPDATE_ENTITY,
+                    {**changes, "target": event.stream, "visibility": new.visibility.value},
                 )
             history_rows.append(row)
             self._cache[event.stream] = (new, event.version)
             last = event.position
         if history_rows:
-            self.conn.execute(insert(entity_history), history_rows)
+            self.conn.execute(_INSERT_HISTORY, history_rows)
         if write_position and last:
             _set_position(self.conn, last)
 
 
 def _set_position(conn: Connection, position: int) -> None:
-    updated = conn.execute(
-        update(projection_positions)
-        .where(projection_positions.c.name == NAME)
-        .values(position=position)
-    )
+    updated = conn.execute(_SET_POSITION, {"new_position": position})
     if updated.rowcount == 0:
         conn.execute(insert(projection_positions).values(name=NAME, position=position))
 

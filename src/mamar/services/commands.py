@@ -111,7 +111,8 @@ def execute(
     ]
     recorded = store.append(conn, pending)
     _erase_personal(conn, vault, decided)
-    Projector(conn).apply(recorded)
+    # The state read above is still current: the projector need not read it again.
+    Projector(conn, known={stream: (state, version)}).apply(recorded)
     return recorded
 
 

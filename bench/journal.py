@@ -1,0 +1,473 @@
+"""Journal benchmark: durable append rates (with projections) against raw inserts, and verify rate.
+
+Run: ``.venv/bin/python bench/journal.py [--quick] [--database-url URL]``.
+SQLite runs on a temporary file (WAL, ``synchronous=FULL``, as the product
+configures it); PostgreSQL on a scratch database created on the server named by
+``--database-url`` and dropped afterwards. The last lines are ``name: value``;
+``bench/README.md`` says what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
+
+from mamar.config import Settings
+from mamar.convoys.commands import ChangeConvoyStatus, PlanConvoy, RecordConvoyCounts
+from mamar.convoys.events import (
+    ConvoyPlanned,
+    ConvoyStatus,
+    ConvoyStatusChanged,
+    Counts,
+)
+from mamar.db.tables import journal, journal_head
+from mamar.domain.model import Command
+from mamar.domain.time import OccurredAt, Precision, utc_key
+from mamar.domain.visibility import Visibility
+from mamar.journal import store
+from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
+from mamar.journal.envelope import PendingEvent
+from mamar.journal.verify import verify
+from mamar.operations.model import OpenOperation
+from mamar.projections.entities import Projector
+from mamar.services.commands import SYSTEM
+from mamar.system import Mamar
+from mamar.vault.store import generate_key
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+OPERATION = "east-aleppo"
+START = datetime.fromisoformat("2016-12-15T06:00+02:00")
+BATCH = 100
+# A convoy's life as the field records it: one command, one event.
+LIFE = ("preparing", "staged", "departed", "arrived")
+JOURNAL_COLUMNS = tuple(c.name for c in journal.columns)
+
+
+@dataclass(frozen=True)
+class Size:
+    single: int  # commands through Mamar.execute, one transaction each
+    batches: int  # transactions of BATCH events
+    verify: int  # events in the journal that verify reads
+    seconds: float  # time cap for each append measurement
+
+
+QUICK = Size(single=600, batches=20, verify=50_000, seconds=3.0)
+FULL = Size(single=5000, batches=200, verify=1_000_000, seconds=30.0)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+# --- Appends through the product. ---
+
+
+def when(step: int) -> OccurredAt:
+    return OccurredAt(at=START + timedelta(seconds=step), precision=Precision.EXACT)
+
+
+def convoy_commands(prefix: str) -> Iterator[Command]:
+    """Endless realistic traffic: plan a convoy, move it through its life, record its counts."""
+    n = 0
+    while True:
+        convoy = f"{prefix}-{n}"
+        yield PlanConvoy(
+            id=convoy,
+            operation=OPERATION,
+            name={"ar": f"الدفعة {n}", "en": f"Batch {n}"},
+            batch_of="wounded and their families",
+            counts=Counts(planned=250),
+        )
+        for status in LIFE:
+            yield ChangeConvoyStatus(id=convoy, status=status, reason="as agreed with the parties")
+        yield RecordConvoyCounts(id=convoy, counts=Counts(boarded=240, arrived=238))
+        n += 1
+
+
+def open_operation(system: Mamar) -> None:
+    system.execute(
+        OpenOperation(id=OPERATION, name={"en": "Benchmark"}, timezone="Asia/Damascus"),
+        actor=SYSTEM,
+        occurred=when(0),
+    )
+
+
+def append_single(system: Mamar, size: Size) -> float:
+    """Events per second, one command (authorise, decide, append, project) per transaction."""
+    warm_up = convoy_commands("warm-up")
+    for step in range(12):
+        system.execute(next(warm_up), actor=SYSTEM, occurred=when(step))
+    commands = convoy_commands("convoy")
+    done = 0
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    while done < size.single and time.perf_counter() < deadline:
+        done += len(system.execute(next(commands), actor=SYSTEM, occurred=when(done + 1)))
+    return rate(done, time.perf_counter() - start)
+
+
+def pending_batch(first_convoy: int) -> list[PendingEvent]:
+    """BATCH events: convoys planned and moved through their life, as one transaction would."""
+    events: list[PendingEvent] = []
+    n = first_convoy
+    while len(events) < BATCH:
+        stream = f"convoy:batch-{n}"
+        data = [
+            ConvoyPlanned(name={"en": f"Batch {n}"}, counts=Counts(planned=250)),
+            *(
+                ConvoyStatusChanged(status=ConvoyStatus(new), previous=ConvoyStatus(old))
+                for old, new in zip(("planned", *LIFE), LIFE, strict=False)
+            ),
+        ]
+        for version, item in enumerate(data, start=1):
+            events.append(
+                PendingEvent(
+                    stream=stream,
+                    version=version,
+                    data=item,
+                    occurred=when(version),
+                    actor=SYSTEM.username,
+                    visibility=Visibility.INTERNAL,
+                    operation=OPERATION,
+                )
+            )
+        n += 1
+    return events[:BATCH]
+
+
+def append_batched(system: Mamar, size: Size) -> float:
+    """Events per second, BATCH events per transaction (append plus projection)."""
+    done = 0
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    convoy = 0
+    while done < size.batches * BATCH and time.perf_counter() < deadline:
+        batch = pending_batch(convoy)
+        convoy += BATCH  # whole convoys only: never split a stream across batches
+        with system.writing() as conn:
+            Projector(conn).apply(store.append(conn, batch))
+        done += len(batch)
+    return rate(done, time.perf_counter() - start)
+
+
+def journal_rows(system: Mamar, limit: int) -> list[tuple[Any, ...]]:
+    """Rows as the journal holds them: the raw baselines insert rows of exactly these sizes."""
+    with system.reading() as conn:
+        rows = conn.execute(select(journal).order_by(journal.c.position).limit(limit)).all()
+    return [tuple(row) for row in rows]
+
+
+# --- Raw baselines: the same rows, with nothing of ours in the way. ---
+
+
+def raw_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], per_commit: int, size: Size) -> float:
+    """Rows per second inserted with the ``sqlite3`` module, same pragmas as the product."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("DROP TABLE IF EXISTS raw")
+    db.execute(
+        "CREATE TABLE raw (position INTEGER PRIMARY KEY, "
+        + ", ".join(f"{c} ANY" for c in JOURNAL_COLUMNS[1:])
+        + ")"
+    )
+    sql = f"INSERT INTO raw VALUES ({', '.join('?' * len(JOURNAL_COLUMNS))})"
+    target = size.single if per_commit == 1 else size.batches * BATCH
+    done = 0
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    while done < target and time.perf_counter() < deadline:
+        chunk = [(done + i + 1, *rows[(done + i) % len(rows)][1:]) for i in range(per_commit)]
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(sql, chunk)
+        db.execute("COMMIT")
+        done += per_commit
+    elapsed = time.perf_counter() - start
+    db.close()
+    return rate(done, elapsed)
+
+
+def raw_postgres(url: str, rows: Sequence[tuple[Any, ...]], per_commit: int, size: Size) -> float:
+    """Rows per second inserted with psycopg, each commit durable (server defaults)."""
+    with psycopg.connect(url) as db:
+        db.execute("DROP TABLE IF EXISTS raw")
+        db.execute(
+            "CREATE TABLE raw (position BIGINT PRIMARY KEY, event_id TEXT, "
+            "stream TEXT, version INTEGER, type TEXT, schema_version INTEGER, operation TEXT, "
+            "occurred_at TEXT, occurred_utc TEXT, precision TEXT, phrase TEXT, "
+            "recorded_at TEXT, actor TEXT, visibility TEXT, body BYTEA, prev_hash BYTEA, "
+            "hash BYTEA)"
+        )
+        db.commit()
+        sql = f"INSERT INTO raw VALUES ({', '.join(['%s'] * len(JOURNAL_COLUMNS))})"
+        target = size.single if per_commit == 1 else size.batches * BATCH
+        done = 0
+        start = time.perf_counter()
+        deadline = start + size.seconds
+        with db.cursor() as cursor:
+            while done < target and time.perf_counter() < deadline:
+                chunk = [
+                    (done + i + 1, *rows[(done + i) % len(rows)][1:]) for i in range(per_commit)
+                ]
+                if per_commit == 1:
+                    cursor.execute(sql, chunk[0])
+                else:
+                    cursor.executemany(sql, chunk)
+                db.commit()
+                done += per_commit
+        return rate(done, time.perf_counter() - start)
+
+
+# --- Verify over a large journal. ---
+
+
+def generated_rows(count: int) -> Iterator[tuple[Any, ...]]:
+    """Valid, chained journal rows of realistic shape, built as ``store.append`` builds them."""
+    recorded_at = utc_key(START)
+    prev = GENESIS_HASH
+    templates = [
+        ConvoyPlanned(name={"en": "Batch"}, counts=Counts(planned=250)).model_dump(mode="json"),
+        *(
+            ConvoyStatusChanged(
+                status=ConvoyStatus(new), previous=ConvoyStatus(old), reason="as agreed"
+            ).model_dump(mode="json")
+            for old, new in zip(("planned", *LIFE), LIFE, strict=False)
+        ),
+    ]
+    types = ["convoy.planned", *["convoy.status_changed"] * len(LIFE)]
+    for position in range(1, count + 1):
+        step = (position - 1) % len(templates)
+        moment = START + timedelta(seconds=position)
+        envelope = {
+            "position": position,
+            "event_id": str(uuid.UUID(int=position, version=4)),
+            "stream": f"convoy:generated-{(position - 1) // len(templates)}",
+            "version": step + 1,
+            "type": types[step],
+            "schema_version": 1,
+            "operation": OPERATION,
+            "occurred_at": moment.isoformat(),
+            "occurred_utc": utc_key(moment),
+            "precision": "exact",
+            "phrase": None,
+            "recorded_at": recorded_at,
+            "actor": "system",
+            "visibility": "internal",
+            "data": templates[step],
+        }
+        body = canonical_bytes(envelope)
+        digest = chain_hash(prev, body)
+        yield (*(envelope[c] for c in JOURNAL_COLUMNS[:14]), body, prev, digest)
+        prev = digest
+
+
+def fill_journal(system: Mamar, count: int) -> None:
+    """Bulk-load ``count`` generated events into an empty journal, then set the chain head."""
+    placeholders = ", ".join(["?"] * len(JOURNAL_COLUMNS))
+    columns = ", ".join(JOURNAL_COLUMNS)
+    last: tuple[Any, ...] | None = None
+    rows = generated_rows(count)
+    with system.writing() as conn:
+        store.lock_head(conn)
+        raw: Any = conn.connection.driver_connection
+        if conn.dialect.name == "postgresql":
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY journal ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+                    last = row
+        else:
+            sql = f"INSERT INTO journal ({columns}) VALUES ({placeholders})"
+            chunk: list[tuple[Any, ...]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == 20_000:
+                    raw.executemany(sql, chunk)
+                    chunk = []
+            if chunk:
+                raw.executemany(sql, chunk)
+            last = row
+        assert last is not None
+        conn.execute(
+            update(journal_head).where(journal_head.c.id == 1).values(position=count, hash=last[-1])
+        )
+
+
+def verify_rate(system: Mamar, count: int) -> float:
+    fill_started = time.perf_counter()
+    fill_journal(system, count)
+    say(f"  generated {count} events in {time.perf_counter() - fill_started:.1f} s")
+    with system.reading() as conn:
+        start = time.perf_counter()
+        result = verify(conn)
+        elapsed = time.perf_counter() - start
+    if not result.ok or result.count != count:
+        raise SystemExit(f"verify failed on the generated journal: {result.describe()}")
+    return rate(count, elapsed)
+
+
+# --- Running one engine. ---
+
+
+def new_system(url: str) -> Mamar:
+    system = Mamar(Settings(database_url=url, vault_key=generate_key()))
+    system.init()
+    return system
+
+
+def measure(
+    url: str,
+    size: Size,
+    raw: Callable[[Sequence[tuple[Any, ...]], int], float],
+    verify_url: str,
+) -> dict[str, float]:
+    system = new_system(url)
+    try:
+        open_operation(system)
+        say("  appending one command per transaction …")
+        single = append_single(system, size)
+        say("  appending batches …")
+        batched = append_batched(system, size)
+        rows = journal_rows(system, 5000)
+    finally:
+        system.dispose()
+    say("  raw inserts …")
+    raw_single = raw(rows, 1)
+    raw_batch = raw(rows, BATCH)
+    say(f"  verify over {size.verify} events …")
+    verifier = new_system(verify_url)
+    try:
+        verified = verify_rate(verifier, size.verify)
+    finally:
+        verifier.dispose()
+    return {
+        "append_single_per_s": single,
+        "append_single_vs_raw": single / raw_single,
+        "append_batch_per_s": batched,
+        "append_batch_vs_raw": batched / raw_batch,
+        "verify_per_s": verified,
+        "raw_single_per_s": raw_single,
+        "raw_batch_per_s": raw_batch,
+    }
+
+
+def run_sqlite(size: Size) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="mamar-bench-") as directory:
+        folder = Path(directory)
+        raw_path = folder / "raw.db"
+
+        def raw(rows: Sequence[tuple[Any, ...]], per_commit: int) -> float:
+            return raw_sqlite(raw_path, rows, per_commit, size)
+
+        return measure(
+            f"sqlite:///{folder / 'bench.db'}", size, raw, f"sqlite:///{folder / 'verify.db'}"
+        )
+
+
+@contextmanager
+def scratch_databases(server_url: str, count: int) -> Iterator[list[str]]:
+    """Fresh PostgreSQL databases on the server, dropped afterwards."""
+    base = make_url(server_url)
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    names = [f"mamar_bench_{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [
+            base.set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+            for name in names
+        ]
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_unreachable(server_url: str) -> str | None:
+    admin = make_url(server_url).set(drivername="postgresql")
+    try:
+        with psycopg.connect(admin.render_as_string(hide_password=False), connect_timeout=5):
+            return None
+    except psycopg.OperationalError as error:
+        return str(error).strip().splitlines()[0]
+
+
+def run_postgres(server_url: str, size: Size) -> dict[str, float]:
+    with scratch_databases(server_url, 2) as (url, verify_url):
+
+        def raw(rows: Sequence[tuple[Any, ...]], per_commit: int) -> float:
+            return raw_postgres(url, rows, per_commit, size)
+
+        return measure(url, size, raw, verify_url)
+
+
+FIGURES = (
+    "append_single_per_s",
+    "append_single_vs_raw",
+    "append_batch_per_s",
+    "append_batch_vs_raw",
+    "verify_per_s",
+)
+
+
+def show(name: str, value: float) -> None:
+    print(f"{name}: {value:.2f}" if value < 100 else f"{name}: {value:.0f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer events (under a minute)")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_PG,
+        help=f"PostgreSQL server for the _pg figures (a scratch database is made); {DEFAULT_PG}",
+    )
+    args = parser.parse_args(argv)
+    size = QUICK if args.quick else FULL
+
+    say("SQLite (temporary file, WAL, synchronous=FULL)")
+    sqlite_figures = run_sqlite(size)
+    pg_figures: dict[str, float] = {}
+    reason = postgres_unreachable(args.database_url)
+    if reason is None:
+        say(f"PostgreSQL ({make_url(args.database_url).render_as_string()})")
+        pg_figures = run_postgres(args.database_url, size)
+
+    print(f"raw_single_per_s (baseline): {sqlite_figures['raw_single_per_s']:.0f}")
+    print(f"raw_batch_per_s (baseline): {sqlite_figures['raw_batch_per_s']:.0f}")
+    if pg_figures:
+        print(f"raw_single_per_s_pg (baseline): {pg_figures['raw_single_per_s']:.0f}")
+        print(f"raw_batch_per_s_pg (baseline): {pg_figures['raw_batch_per_s']:.0f}")
+    else:
+        print(f"PostgreSQL figures skipped: server unreachable ({reason})")
+    for name in FIGURES:
+        show(name, sqlite_figures[name])
+    for name in FIGURES:
+        if pg_figures:
+            show(f"{name}_pg", pg_figures[name])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Crash safety: an appending process is SIGKILLed at random moments, 20 times.
+
+After each kill, every event the process acknowledged (printed after its
+transaction committed) is in the journal with the same position and id, the
+chain verifies, and the read model has caught up with the journal, because
+projections are written in the same transaction as the events.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.process
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from mamar.db.tables import journal
+from mamar.journal import store
+from mamar.journal.verify import verify
+from mamar.projections.entities import projected_position
+from tests.conftest import make_system
+from tests.crash_writer import write_to_file
+from tests.helpers import open_operation
+
+KILLS = 20
+
+
+@pytest.fixture(scope="module")
+def forkserver() -> multiprocessing.context.ForkServerContext:
+    """Writers fork from a server that has already imported everything, so each starts at once."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.crash_writer"])
+    return context
+
+
+def wait_until_ready(child: multiprocessing.process.BaseProcess, out: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not (out.exists() and out.read_bytes().startswith(b"ready\n")):
+        if not child.is_alive():
+            pytest.fail(f"the writer exited before it was ready (exit code {child.exitcode})")
+        if time.monotonic() > deadline:
+            child.kill()
+            pytest.fail("the writer did not start within 30 s")
+        time.sleep(0.005)
+
+
+def acknowledged(out: Path) -> dict[int, str]:
+    """Complete lines only: a line cut by the kill was never acknowledged."""
+    lines = out.read_bytes().split(b"\n")[1:-1]
+    pairs = (line.decode().split() for line in lines)
+    return {int(position): event_id for position, event_id in pairs}
+
+
+@pytest.mark.slow
+def test_acknowledged_events_survive_sigkill(
+    tmp_path: Path, forkserver: multiprocessing.context.ForkServerContext
+) -> None:
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    system = make_system(url)
+    open_operation(system)
+    system.dispose()
+
+    seed = int(os.environ.get("MAMAR_CRASH_SEED", random.randrange(2**32)))
+    rng = random.Random(seed)
+    promised: dict[int, str] = {}
+    killed_while_writing = 0
+    for run in range(KILLS):
+        out = tmp_path / f"run-{run}.out"
+        child = forkserver.Process(target=write_to_file, args=(url, str(run), str(out)))
+        child.start()
+        wait_until_ready(child, out)
+        time.sleep(rng.uniform(0.0, 0.5))
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL, "the writer stopped before it was killed"
+        acked = acknowledged(out)
+        killed_while_writing += bool(acked)
+        promised.update(acked)
+
+        system = make_system(url)  # reopen, as a restarted server would
+        try:
+            with system.reading() as conn:
+                present = dict(conn.execute(select(journal.c.position, journal.c.event_id)).all())
+                lost = {p: e for p, e in promised.items() if present.get(p) != e}
+                assert not lost, f"seed {seed}, run {run}: acknowledged events lost: {lost}"
+                result = verify(conn)
+                assert result.ok, f"seed {seed}, run {run}: {result.describe()}"
+                head, _ = store.head(conn)
+                assert result.count == head == len(present)
+                assert projected_position(conn) == head, f"seed {seed}, run {run}"
+                assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        finally:
+            system.dispose()
+
+    print(f"seed {seed}: {len(promised)} acknowledged events, {KILLS} kills")
+    assert killed_while_writing >= KILLS // 2, f"seed {seed}: too few kills landed mid-run"
+    assert len(promised) > KILLS
