@@ -22,7 +22,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 #: Errors every signed-in route may answer with.
 AUTH_ERRORS = _errors(400, 401, 403, 413, 415, 422)
-READ_ERRORS = _errors(400, 401, 403, 404, 422)
+READ_ERRORS = _errors(400, 401, 403, 404, 410, 422)
 WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 410, 413, 415, 422)
 
 
