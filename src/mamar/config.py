@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     vault_key: str | None = None
     secret_key: str | None = None
     max_body_bytes: int = 256 * 1024
+    # The map's basemap tiles, e.g. "http://tiles.local/{z}/{x}/{y}.png"; none: layers only.
+    tile_url: str | None = None
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:
