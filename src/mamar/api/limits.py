@@ -49,7 +49,7 @@ class RequestLimits:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and not _is_json(headers.get("content-type", "")):
+        if body and not self.accepts(scope, headers.get("content-type", "")):
             response = api_error_response(language, 415, "unsupported_media_type", field="body")
             await response(scope, receive, send)
             return
@@ -63,6 +63,10 @@ class RequestLimits:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def accepts(self, scope: Scope, content_type: str) -> bool:
+        """Whether a body of this type may reach the routes (here: JSON only)."""
+        return _is_json(content_type)
 
     async def _refuse_size(
         self, scope: Scope, receive: Receive, send: Send, language: str | None

@@ -1,0 +1,103 @@
+"""Failures on pages are pages (in the page's language); under /api/v1 they stay JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from mamar.api.errors import ApiError
+from mamar.api.responses import respond
+from mamar.domain.errors import DomainError
+from mamar.web import i18n
+from mamar.web.page import LoginRequired, PageError, View, language_of
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+MESSAGES = {
+    "forbidden": i18n.N_("Your role does not give access to this page."),
+    "csrf_failed": i18n.N_("This form has expired. Open the page again and resend it."),
+    "not_found": i18n.N_("There is no such record, or it is not shared with you."),
+    "route_not_found": i18n.N_("There is no such page."),
+    "bad_request": i18n.N_("The request could not be understood."),
+    "unauthenticated": i18n.N_("Please sign in."),
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _wants_json(request: Request) -> bool:
+    if request.query_params.get("format") == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_page(request: Request, status: int, code: str) -> Response:
+    lang = language_of(request)
+    message = i18n.tr(lang, MESSAGES.get(code, MESSAGES["bad_request"]))
+    if _wants_json(request):
+        return respond({"error": {"code": code, "message": message, "field": None}}, status)
+    system = request.app.state.system
+    page = View(request, system, None, lang)
+    try:
+        from mamar.api.auth import identify
+
+        page.principal = identify(system, request)
+    except Exception:  # the error page must render even if identification fails
+        page.principal = None
+    return page.render("error.html", {"code": code}, title=message, status=status, message=message)
+
+
+def install(app: FastAPI) -> None:
+    """Wrap the API's handlers: same JSON under /api/, pages elsewhere."""
+    api: dict[Any, Handler] = dict(app.exception_handlers)  # type: ignore[arg-type]
+
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        if _wants_json(request):
+            return error_page(request, 401, "unauthenticated")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    async def on_page_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageError)
+        return error_page(request, exc.status, exc.code)
+
+    def wrap(kind: type[Exception], pick: Callable[[Exception], tuple[int, str]]) -> None:
+        original = api[kind]
+
+        async def handler(request: Request, exc: Exception) -> Response:
+            if _is_api(request):
+                return await original(request, exc)
+            status, code = pick(exc)
+            return error_page(request, status, code)
+
+        app.add_exception_handler(kind, handler)
+
+    def domain(exc: Exception) -> tuple[int, str]:
+        assert isinstance(exc, DomainError)
+        if exc.code == "not_found":
+            return 404, "not_found"
+        return (403, "forbidden") if exc.code == "not_permitted" else (400, "bad_request")
+
+    def api_error(exc: Exception) -> tuple[int, str]:
+        assert isinstance(exc, ApiError)
+        return exc.status, exc.code
+
+    def http(exc: Exception) -> tuple[int, str]:
+        assert isinstance(exc, StarletteHTTPException)
+        return exc.status_code, "route_not_found" if exc.status_code == 404 else "bad_request"
+
+    app.add_exception_handler(LoginRequired, on_login_required)
+    app.add_exception_handler(PageError, on_page_error)
+    wrap(DomainError, domain)
+    wrap(ApiError, api_error)
+    wrap(StarletteHTTPException, http)
+    wrap(RequestValidationError, lambda exc: (400, "bad_request"))

@@ -1,0 +1,115 @@
+"""Forms to commands: validate, execute, or explain each refusal next to its field.
+
+Nothing is recorded when a form is refused: the page is shown again with the
+values typed and one message per field, in the page's language.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from mamar.api.errors import field_of
+from mamar.api.messages import domain_message, validation_message
+from mamar.domain.errors import DomainError
+from mamar.domain.model import Command, command_type
+from mamar.domain.time import OccurredAt
+from mamar.journal.envelope import RecordedEvent
+from mamar.services.commands import execute
+from mamar.web import i18n
+from mamar.web.page import View
+
+GENERAL = "_general"
+
+
+class FormErrors(Exception):
+    """Field name (dotted, as in the form) → message in the page's language."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def unflatten(values: dict[str, Any]) -> dict[str, Any]:
+    """``{"name.ar": x}`` → ``{"name": {"ar": x}}``; empty strings are left out."""
+    result: dict[str, Any] = {}
+    for key, value in values.items():
+        if value == "" or value is None or value == []:
+            continue
+        target = result
+        parts = key.split(".")
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return result
+
+
+def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        name = field_of(error.get("loc", ())) or GENERAL
+        english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        errors.setdefault(name, validation_message(str(error.get("type")), english, lang))
+    return errors
+
+
+def occurred_from(view: View) -> OccurredAt | None:
+    """The optional "when did it happen" fields: local time in the operation's zone."""
+    text = view.form.get("occurred_at", "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise FormErrors({"occurred_at": view.t("Give a date and time, e.g. 2016-12-15 05:00")})
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=i18n.zone(view.timezone))
+    try:
+        return OccurredAt(
+            at=moment,
+            precision=view.form.get("precision") or "minute",  # type: ignore[arg-type]
+            phrase=view.form.get("phrase") or None,
+        )
+    except ValidationError as exc:
+        raise FormErrors(
+            {
+                f"occurred_{k}" if k != GENERAL else k: v
+                for k, v in _validation_errors(exc, view.lang).items()
+            }
+        ) from exc
+
+
+def build(view: View, name: str, data: dict[str, Any]) -> Command:
+    """The command ``name`` from form data, or FormErrors."""
+    try:
+        return command_type(name).model_validate(data)
+    except ValidationError as exc:
+        raise FormErrors(_validation_errors(exc, view.lang)) from exc
+
+
+def run(view: View, name: str, data: dict[str, Any]) -> list[RecordedEvent]:
+    """Validate and carry out command ``name`` for the viewer; FormErrors if refused."""
+    command = build(view, name, data)
+    occurred = occurred_from(view)
+    system = view.system
+    try:
+        with system.writing() as conn:
+            return execute(conn, command, actor=view.actor, occurred=occurred, vault=system.vault)
+    except DomainError as exc:
+        message = domain_message(exc.code, exc.message, view.lang)
+        raise FormErrors({exc.field or GENERAL: message}) from exc
+
+
+def field_errors_json(errors: dict[str, str]) -> dict[str, Any]:
+    """The JSON twin of a refused form: the API's error shape, plus every field's message."""
+    first_field, first = next(iter(errors.items()))
+    return {
+        "error": {
+            "code": "invalid_input",
+            "message": first,
+            "field": None if first_field == GENERAL else first_field,
+            "fields": errors,
+        }
+    }

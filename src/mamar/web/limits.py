@@ -1,0 +1,30 @@
+"""The API's request limits, letting HTML forms (urlencoded) reach the pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.types import Scope
+
+from mamar.api.limits import RequestLimits
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class PageLimits(RequestLimits):
+    """Same size limit everywhere; outside /api/ a form body is accepted as well as JSON."""
+
+    def accepts(self, scope: Scope, content_type: str) -> bool:
+        if not str(scope.get("path", "")).startswith("/api/"):
+            media = content_type.split(";", 1)[0].strip().lower()
+            if media == FORM:
+                return True
+        return super().accepts(scope, content_type)
+
+
+def accept_forms(app: FastAPI) -> None:
+    """Swap the API's limits middleware for :class:`PageLimits` (before the app first runs)."""
+    app.user_middleware[:] = [
+        Middleware(PageLimits, *m.args, **m.kwargs) if m.cls is RequestLimits else m
+        for m in app.user_middleware
+    ]

@@ -1,0 +1,244 @@
+"""What every page shares: who is asking, in which language, and one data dict shown two ways.
+
+A page handler gets a :class:`View` from :func:`view`, calls a service with the
+viewer, and returns ``v.render(template, data)``: HTML for a browser, the very
+same ``data`` as JSON for ``Accept: application/json`` or ``?format=json``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import FastAPI, Request
+from starlette.responses import RedirectResponse, Response
+
+from mamar.api.access import RouteRule, RuleBook
+from mamar.api.auth import CSRF_COOKIE, Principal, identify
+from mamar.api.responses import respond
+from mamar.domain.model import Actor
+from mamar.system import Mamar
+from mamar.web import i18n
+
+security_log = logging.getLogger("mamar.security")
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginRequired(Exception):
+    """No one is signed in: a browser goes to the sign-in page, a JSON client gets 401."""
+
+
+class PageError(Exception):
+    """A page refused: ``code`` picks the message shown (``forbidden``, ``not_found``, …)."""
+
+    def __init__(self, status: int, code: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of an operation's navigation; ``path`` is relative to ``/ops/{op}/``."""
+
+    key: str
+    label: str  # an English msgid, translated when shown
+    path: str
+    roles: frozenset[Any] | None = None
+    order: int = 100
+
+
+NAV: list[NavItem] = []
+
+
+def add_nav(item: NavItem) -> None:
+    """Add (or replace, by key) an entry of the operation navigation."""
+    NAV[:] = [n for n in NAV if n.key != item.key]
+    NAV.append(item)
+    NAV.sort(key=lambda n: n.order)
+
+
+@dataclass
+class View:
+    request: Request
+    system: Mamar
+    principal: Principal | None
+    lang: str
+    form: dict[str, str] = field(default_factory=dict)
+    form_lists: dict[str, list[str]] = field(default_factory=dict)
+    operation: dict[str, Any] | None = None
+
+    @property
+    def actor(self) -> Actor:
+        if self.principal is None:
+            raise LoginRequired()
+        return self.principal.actor
+
+    @property
+    def timezone(self) -> str:
+        return str((self.operation or {}).get("timezone") or "UTC")
+
+    def t(self, message: str, **params: object) -> str:
+        return i18n.tr(self.lang, message, **params)
+
+    def wants_json(self) -> bool:
+        if self.request.query_params.get("format") == "json":
+            return True
+        accept = self.request.headers.get("accept", "")
+        return "application/json" in accept and "text/html" not in accept
+
+    def csrf(self) -> str:
+        if self.principal is not None and self.principal.csrf:
+            return self.principal.csrf
+        return self.request.cookies.get(CSRF_COOKIE, "")
+
+    def base_context(self) -> dict[str, Any]:
+        request = self.request
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+
+        def switch(lang: str) -> str:
+            return request.url.path + "?" + urlencode([*query, ("lang", lang)])
+
+        actor = self.principal.actor if self.principal else None
+        op = self.operation
+        nav = []
+        if op is not None and actor is not None:
+            nav = [
+                {"key": n.key, "label": n.label, "href": f"/ops/{op['id']}/{n.path}"}
+                for n in NAV
+                if n.roles is None or actor.role in n.roles
+            ]
+        return {
+            "lang": self.lang,
+            "dir": i18n.DIRECTION[self.lang],
+            "other_lang": "en" if self.lang == "ar" else "ar",
+            "switch_url": switch("en" if self.lang == "ar" else "ar"),
+            "user": actor,
+            "csrf": self.csrf(),
+            "operation": op,
+            "nav": nav,
+            "path": request.url.path,
+            "static": request.app.state.assets.url,
+            "when": lambda value, fmt="medium": i18n.when(value, self.lang, self.timezone, fmt),
+        }
+
+    def render(
+        self,
+        template: str,
+        data: Any,
+        *,
+        title: str,
+        status: int = 200,
+        errors: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> Response:
+        """``data`` as JSON when asked for, else the template given ``data`` and presentation extras."""
+        if self.wants_json():
+            return respond(data, status)
+        context = {
+            **self.base_context(),
+            "title": title,
+            "data": data,
+            "errors": dict(errors or {}),
+            "form": self.form,
+            **extra,
+        }
+        html = self.request.app.state.renderer.render(self.lang, template, context)
+        response = Response(html, status_code=status, media_type="text/html; charset=utf-8")
+        remember_language(self.request, response, self.lang)
+        return response
+
+    def redirect(self, url: str) -> Response:
+        if self.wants_json():
+            return respond({"location": url}, 201)
+        return RedirectResponse(url, status_code=303)
+
+
+def remember_language(request: Request, response: Response, lang: str) -> None:
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(
+            i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=True
+        )
+
+
+def language_of(request: Request) -> str:
+    return i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))
+
+
+async def read_form(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """An urlencoded form body: first value per name, and every value per name."""
+    if request.method in _SAFE:
+        return {}, {}
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith("application/x-www-form-urlencoded"):
+        return {}, {}
+    pairs = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    first: dict[str, str] = {}
+    every: dict[str, list[str]] = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+        every.setdefault(key, []).append(value)
+    return first, every
+
+
+async def view(request: Request, rule: RouteRule) -> View:
+    """Check ``rule`` for this request (sign-in, role, CSRF on forms) and describe the viewer."""
+    system: Mamar = request.app.state.system
+    lang = language_of(request)
+    form, lists = await read_form(request)
+    principal = (
+        identify(system, request)
+        if request.cookies or request.headers.get("authorization")
+        else None
+    )
+    result = View(request, system, principal, lang, form, lists)
+    if rule.roles is None:
+        return result
+    if principal is None:
+        raise LoginRequired()
+    if principal.actor.role not in rule.roles:
+        security_log.warning(
+            "page denied %s (%s): %s",
+            principal.actor.username,
+            principal.actor.role.value,
+            request.url.path,
+        )
+        raise PageError(403, "forbidden")
+    if principal.via == "session" and request.method not in _SAFE:
+        sent = form.get("csrf") or request.headers.get("x-csrf-token", "")
+        if not principal.csrf or not hmac.compare_digest(sent, principal.csrf):
+            security_log.warning("page CSRF check failed for %s", principal.actor.username)
+            raise PageError(403, "csrf_failed")
+    return result
+
+
+def add_page(
+    app: FastAPI,
+    book: RuleBook,
+    path: str,
+    endpoint: Callable[..., Any],
+    rule: RouteRule,
+    methods: tuple[str, ...] = ("GET",),
+) -> None:
+    """A page route with its access rule (the matrix test requires one for every route)."""
+    for method in methods:
+        book.set(method, path, rule)
+    app.add_api_route(path, endpoint, methods=list(methods), include_in_schema=False)
+
+
+def load_operation(v: View, op: str) -> View:
+    """Attach the operation (for its name, time zone and navigation); NotFound if not visible."""
+    from mamar.services import queries
+
+    with v.system.reading() as conn:
+        v.operation = queries.get_entity(conn, viewer=v.actor, kind="operation", entity_id=op)
+    return v
+
+
+async def op_view(request: Request, rule: RouteRule, op: str) -> View:
+    return load_operation(await view(request, rule), op)

@@ -1,0 +1,67 @@
+"""The list of operations and each operation's dashboard (from ``queries.overview``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RuleBook
+from mamar.services import queries
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, add_nav, add_page, op_view, view
+
+add_nav(NavItem("dashboard", N_("Dashboard"), "dashboard", order=10))
+
+
+def _seconds(start: str | None, end: datetime) -> float | None:
+    if not start:
+        return None
+    moment = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    return max(0.0, (end - moment).total_seconds())
+
+
+def ceasefire_clock(
+    summary: list[dict[str, Any]], states: list[dict[str, Any]], at: str
+) -> list[dict[str, Any]]:
+    """Each ceasefire's status, how long since it took that status, and since its last violation."""
+    moment = datetime.fromisoformat(at)
+    violations = {s["id"]: s.get("violations") or [] for s in states}
+    rows = []
+    for c in summary:
+        last = max((v["at"] for v in violations.get(c["id"], [])), default=None)
+        rows.append(
+            {
+                **c,
+                "seconds_since": _seconds(c["since"], moment),
+                "last_violation": last,
+                "seconds_since_violation": _seconds(last, moment),
+            }
+        )
+    return rows
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def operations(request: Request) -> Response:
+        v = await view(request, READ_ANY)
+        with v.system.reading() as conn:
+            items = queries.list_entities(
+                conn, viewer=v.actor, operation=None, kind="operation", limit=500
+            )
+        return v.render("operations.html", {"items": items}, title=v.t("Operations"))
+
+    add_page(app, book, "/ops", operations, READ_ANY)
+
+    async def dashboard(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        with v.system.reading() as conn:
+            data = queries.overview(conn, viewer=v.actor, operation=op)
+            ceasefires = queries.list_entities(
+                conn, viewer=v.actor, operation=op, kind="ceasefire", limit=500
+            )
+        data["ceasefire_clock"] = ceasefire_clock(data["ceasefires"], ceasefires, data["at"])
+        return v.render("dashboard.html", data, title=v.t("Dashboard"), live=True)
+
+    add_page(app, book, "/ops/{op}/dashboard", dashboard, READ_ANY)

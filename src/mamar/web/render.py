@@ -1,0 +1,62 @@
+"""Jinja2 environments (one per language) with the product's filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from mamar.i18n.labels import event_label, precision_label, status_label
+from mamar.web import i18n
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def local(value: Any, lang: str) -> str:
+    """A user's bilingual text (``{ar, en}`` or ``{original, translation}``) in ``lang`` if given."""
+    if isinstance(value, dict):
+        if value.get(lang):
+            return str(value[lang])
+        for key in ("original", "ar", "en", "translation"):
+            if value.get(key):
+                return str(value[key])
+        return ""
+    return "" if value is None else str(value)
+
+
+def make_environment(lang: str, directories: list[Path]) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in directories]),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local"] = lambda value: local(value, lang)
+    env.filters["event"] = lambda value: event_label(str(value), lang)
+    env.filters["status"] = lambda value: status_label(str(value), lang)
+    env.filters["precision"] = lambda value: precision_label(str(value), lang)
+    env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    return env
+
+
+class Renderer:
+    """Templates in every language; other packages may add template directories first."""
+
+    def __init__(self) -> None:
+        self.directories = [TEMPLATES]
+        self._envs: dict[str, Environment] = {}
+
+    def add_directory(self, directory: Path) -> None:
+        self.directories.insert(0, directory)
+        self._envs.clear()
+
+    def env(self, lang: str) -> Environment:
+        if lang not in self._envs:
+            self._envs[lang] = make_environment(lang, self.directories)
+        return self._envs[lang]
+
+    def render(self, lang: str, template: str, context: dict[str, Any]) -> str:
+        return self.env(lang).get_template(template).render(context)
