@@ -211,10 +211,8 @@ def raw_postgres(url: str, rows: Sequence[tuple[Any, ...]], per_commit: int, siz
         db.execute("DROP TABLE IF EXISTS raw")
         db.execute(
             "CREATE TABLE raw (position BIGINT PRIMARY KEY, event_id TEXT, "
-            "stream TEXT, version INTEGER, type TEXT, schema_version INTEGER, operation TEXT, "
-            "occurred_at TEXT, occurred_utc TEXT, precision TEXT, phrase TEXT, "
-            "recorded_at TEXT, actor TEXT, visibility TEXT, body BYTEA, prev_hash BYTEA, "
-            "hash BYTEA)"
+            "stream TEXT, version INTEGER, type TEXT, operation TEXT, "
+            "occurred_utc TEXT, visibility TEXT, body BYTEA, prev_hash BYTEA, hash BYTEA)"
         )
         db.commit()
         sql = f"INSERT INTO raw VALUES ({', '.join(['%s'] * len(JOURNAL_COLUMNS))})"
@@ -275,7 +273,7 @@ def generated_rows(count: int) -> Iterator[tuple[Any, ...]]:
         }
         body = canonical_bytes(envelope)
         digest = chain_hash(prev, body)
-        yield (*(envelope[c] for c in JOURNAL_COLUMNS[:14]), body, prev, digest)
+        yield (*(envelope[c] for c in JOURNAL_COLUMNS[:-3]), body, prev, digest)
         prev = digest
 
 

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from mamar.db.tables import journal
 from mamar.domain.model import Actor
 from mamar.domain.visibility import Role
 from mamar.journal import store
@@ -108,12 +106,9 @@ def test_incidents_including_the_own_sides_return_fire(aleppo: Mamar) -> None:
 
 def test_imprecise_times_keep_their_precision_and_words(aleppo: Mamar) -> None:
     with aleppo.reading() as conn:
-        revised = conn.execute(
-            select(journal.c.occurred_at, journal.c.precision, journal.c.phrase).where(
-                journal.c.type == "route.revised"
-            )
-        ).first()
-    assert revised is not None
+        revised = next(
+            e for e in store.read_stream(conn, "route:exit-route") if e.type == "route.revised"
+        )
     assert revised.occurred_at.startswith("2016-12-14T17:00") and revised.occurred_at.endswith(
         "+02:00"
     )

@@ -50,8 +50,9 @@ def swap_rows(conn: Connection) -> None:
     conn.execute(journal.insert().values(**{**{k: a[k] for k in fields}, "position": 5}))
 
 
-def alter_actor_column(conn: Connection) -> None:
-    conn.execute(update(journal).where(journal.c.position == 3).values(actor="someone-else"))
+def alter_visibility_column(conn: Connection) -> None:
+    # Making an internal event look shared would show it to outside liaisons.
+    conn.execute(update(journal).where(journal.c.position == 3).values(visibility="shared"))
 
 
 CASES: dict[str, tuple[Callable[[Connection], None], int, str]] = {
@@ -59,7 +60,14 @@ CASES: dict[str, tuple[Callable[[Connection], None], int, str]] = {
     "hash": (alter_hash, 4, "body or the hash was altered"),
     "deleted row": (delete_row, 4, "event missing"),
     "swapped rows": (swap_rows, 4, "prev_hash"),
-    "column": (alter_actor_column, 3, "column 'actor'"),
+    "column": (alter_visibility_column, 3, "column 'visibility'"),
+    "invalid body": (
+        lambda conn: conn.execute(
+            update(journal).where(journal.c.position == 6).values(body=b"{not json")
+        ),
+        6,
+        "altered",
+    ),
 }
 
 

@@ -96,15 +96,16 @@ def accesses(conn: Connection) -> Iterator[Access]:
     """Every journalled read of a personal record, oldest first."""
     j = journal
     rows = conn.execute(
-        select(j.c.position, j.c.recorded_at, j.c.body)
+        select(j.c.position, j.c.body)
         .where(j.c.type == VaultAccessed.type_name)
         .order_by(j.c.position)
     )
     for row in rows:
-        data = orjson.loads(bytes(row.body))["data"]
+        envelope = orjson.loads(bytes(row.body))
+        data = envelope["data"]
         yield Access(
             position=int(row.position),
-            at=row.recorded_at,
+            at=envelope["recorded_at"],
             reader=data["reader"],
             reader_role=data["reader_role"],
             subject=f"{data['subject_kind']}:{data['subject_id']}",

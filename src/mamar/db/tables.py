@@ -23,22 +23,23 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# The hashed ``body`` (RFC 8785 canonical JSON of the whole envelope: position, ids,
+# times with precision and phrase, actor, visibility, data) is the record. The other
+# columns are copies kept only to index and filter by; ``verify`` checks they agree.
+# On SQLite ``position`` is an INTEGER PRIMARY KEY, i.e. the table's own row key,
+# so reading the journal in order is a plain scan.
+Position = BigInteger().with_variant(Integer(), "sqlite")
+
 journal = Table(
     "journal",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Position, primary_key=True, autoincrement=False),
     Column("event_id", String(36), nullable=False, unique=True),
     Column("stream", String(120), nullable=False),
     Column("version", Integer, nullable=False),
     Column("type", String(80), nullable=False),
-    Column("schema_version", Integer, nullable=False),
     Column("operation", String(120), nullable=True),
-    Column("occurred_at", String(40), nullable=False),
     Column("occurred_utc", String(27), nullable=False),
-    Column("precision", String(16), nullable=False),
-    Column("phrase", Text, nullable=True),
-    Column("recorded_at", String(27), nullable=False),
-    Column("actor", String(120), nullable=False),
     Column("visibility", String(16), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("prev_hash", LargeBinary(32), nullable=False),

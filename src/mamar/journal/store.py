@@ -21,25 +21,19 @@ from mamar.domain.time import now_utc, utc_key
 from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 
-_COLUMNS = (
-    journal.c.position,
-    journal.c.event_id,
-    journal.c.stream,
-    journal.c.version,
-    journal.c.type,
-    journal.c.schema_version,
-    journal.c.operation,
-    journal.c.occurred_at,
-    journal.c.occurred_utc,
-    journal.c.precision,
-    journal.c.phrase,
-    journal.c.recorded_at,
-    journal.c.actor,
-    journal.c.visibility,
-    journal.c.body,
-    journal.c.prev_hash,
-    journal.c.hash,
+# The columns kept beside the body, to index and filter by (see ``db.tables``).
+INDEXED = (
+    "position",
+    "event_id",
+    "stream",
+    "version",
+    "type",
+    "operation",
+    "occurred_utc",
+    "visibility",
 )
+
+_COLUMNS = (journal.c.position, journal.c.body, journal.c.prev_hash, journal.c.hash)
 
 
 # Statements built once: building and cache-keying them again on every append
@@ -115,38 +109,45 @@ def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEve
         }
         body = canonical_bytes(envelope)
         digest = chain_hash(prev, body)
-        row: dict[str, Any] = {k: v for k, v in envelope.items() if k != "data"}
+        row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
         row.update(body=body, prev_hash=prev, hash=digest)
         rows.append(row)
-        out.append(RecordedEvent(**row, data=data))
+        out.append(_from_envelope(envelope, body, prev, digest))
         prev = digest
     conn.execute(_INSERT, rows)
     conn.execute(_MOVE_HEAD, {"new_position": position, "new_hash": prev})
     return out
 
 
-def _to_recorded(row: Any) -> RecordedEvent:
-    body = bytes(row.body)
+def _from_envelope(
+    envelope: dict[str, Any], body: bytes, prev: bytes, digest: bytes
+) -> RecordedEvent:
     return RecordedEvent(
-        position=int(row.position),
-        event_id=row.event_id,
-        stream=row.stream,
-        version=int(row.version),
-        type=row.type,
-        schema_version=int(row.schema_version),
-        operation=row.operation,
-        occurred_at=row.occurred_at,
-        occurred_utc=row.occurred_utc,
-        precision=row.precision,
-        phrase=row.phrase,
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        visibility=row.visibility,
-        data=orjson.loads(body)["data"],
+        position=envelope["position"],
+        event_id=envelope["event_id"],
+        stream=envelope["stream"],
+        version=envelope["version"],
+        type=envelope["type"],
+        schema_version=envelope["schema_version"],
+        operation=envelope["operation"],
+        occurred_at=envelope["occurred_at"],
+        occurred_utc=envelope["occurred_utc"],
+        precision=envelope["precision"],
+        phrase=envelope["phrase"],
+        recorded_at=envelope["recorded_at"],
+        actor=envelope["actor"],
+        visibility=envelope["visibility"],
+        data=envelope["data"],
         body=body,
-        prev_hash=bytes(row.prev_hash),
-        hash=bytes(row.hash),
+        prev_hash=prev,
+        hash=digest,
     )
+
+
+def _to_recorded(row: Any) -> RecordedEvent:
+    """An event read back: everything but its place in the chain comes from the hashed body."""
+    body = bytes(row.body)
+    return _from_envelope(orjson.loads(body), body, bytes(row.prev_hash), bytes(row.hash))
 
 
 def read_stream(conn: Connection, stream: str) -> list[RecordedEvent]:

@@ -138,16 +138,6 @@ def timeline(
     j = journal
     query = select(
         j.c.position,
-        j.c.stream,
-        j.c.type,
-        j.c.occurred_at,
-        j.c.occurred_utc,
-        j.c.precision,
-        j.c.phrase,
-        j.c.recorded_at,
-        j.c.actor,
-        j.c.visibility,
-        j.c.operation,
         j.c.body,
     ).where(j.c.visibility.in_(allowed))
     if operation is not None:
@@ -170,24 +160,28 @@ def timeline(
     else:
         query = query.order_by(j.c.occurred_utc, j.c.position)
     for row in conn.execute(query):
-        data = orjson.loads(bytes(row.body))["data"]
+        envelope = orjson.loads(bytes(row.body))
+        # The column only selects; the hashed body decides (a tampered column shows nothing more).
+        if envelope["visibility"] not in allowed:
+            continue
+        data = envelope["data"]
         if party is not None and not _mentions(data, party):
             continue
-        kind, _, entity_id = row.stream.partition(":")
+        kind, _, entity_id = envelope["stream"].partition(":")
         yield TimelineEntry(
             position=int(row.position),
-            stream=row.stream,
+            stream=envelope["stream"],
             kind=kind,
             entity_id=entity_id,
-            type=row.type,
-            occurred_at=row.occurred_at,
-            occurred_utc=row.occurred_utc,
-            precision=row.precision,
-            phrase=row.phrase,
-            recorded_at=row.recorded_at,
-            actor=row.actor,
-            visibility=row.visibility,
-            operation=row.operation,
+            type=envelope["type"],
+            occurred_at=envelope["occurred_at"],
+            occurred_utc=envelope["occurred_utc"],
+            precision=envelope["precision"],
+            phrase=envelope["phrase"],
+            recorded_at=envelope["recorded_at"],
+            actor=envelope["actor"],
+            visibility=envelope["visibility"],
+            operation=envelope["operation"],
             data=data,
         )
 
