@@ -1,0 +1,70 @@
+"""Helpers the page modules share: lists through queries, who may do what, form options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mamar.domain.model import command_type
+from mamar.domain.visibility import Visibility
+from mamar.services import queries
+from mamar.web.page import View
+
+
+def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
+    with v.system.reading() as conn:
+        return queries.list_entities(conn, viewer=v.actor, operation=op, kind=kind, limit=1000)
+
+
+def entity(v: View, kind: str, entity_id: str) -> dict[str, Any]:
+    with v.system.reading() as conn:
+        return queries.get_entity(conn, viewer=v.actor, kind=kind, entity_id=entity_id)
+
+
+def history(v: View, kind: str, entity_id: str) -> list[dict[str, Any]]:
+    """The record's events the viewer may see, in the order they happened."""
+    with v.system.reading() as conn:
+        return [
+            e.as_dict()
+            for e in queries.timeline(conn, viewer=v.actor, entity=f"{kind}:{entity_id}")
+        ]
+
+
+def may(v: View, command_name: str) -> bool:
+    return v.principal is not None and v.actor.role in command_type(command_name).roles
+
+
+def visibility_options(v: View) -> list[tuple[str, str]]:
+    """The compartments the viewer may create records in, with their names."""
+    names = {
+        Visibility.SHARED: v.t("Shared with liaison officers"),
+        Visibility.INTERNAL: v.t("Internal (own side)"),
+        Visibility.MEDICAL: v.t("Medical"),
+        Visibility.NEGOTIATION: v.t("Negotiation (confidential)"),
+    }
+    allowed = queries.allowed_for(v.actor)
+    return [(vis.value, text) for vis, text in names.items() if vis in allowed]
+
+
+def names_of(items: list[dict[str, Any]], lang: str) -> dict[str, str]:
+    """Id → the name in ``lang`` (or the other one), for showing references."""
+    from mamar.web.render import local
+
+    return {item["id"]: local(item.get("name"), lang) or item["id"] for item in items}
+
+
+def number(text: str | None) -> int | str | None:
+    """A whole number typed in a form; the text itself if it is not one (validation explains)."""
+    if text is None or text.strip() == "":
+        return None
+    cleaned = text.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    return int(cleaned) if cleaned.isdigit() else text
+
+
+def decimal(text: str | None) -> float | str | None:
+    if text is None or text.strip() == "":
+        return None
+    cleaned = text.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789."))
+    try:
+        return float(cleaned)
+    except ValueError:
+        return text

@@ -1,0 +1,155 @@
+"""Convoys: plan (vehicles, teams, escorts, counts), list by status, and status buttons.
+
+The buttons offer only the transitions :data:`mamar.convoys.model.TRANSITIONS` allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.accounts.tokens import Scope
+from mamar.api.access import READ_ANY, RouteRule, RuleBook
+from mamar.convoys.model import TRANSITIONS, ConvoyStatus
+from mamar.domain.model import command_type
+from mamar.web import forms
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
+
+add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
+
+PLAN = "convoy.plan"
+CHANGE = "convoy.change_status"
+
+
+def _rule(name: str) -> RouteRule:
+    return RouteRule(roles=frozenset(command_type(name).roles), scope=Scope.WRITE)
+
+
+def legal_next(status: str) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS[ConvoyStatus(status)])
+
+
+def _render_list(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    items = entities(v, "convoy", op)
+    return v.render(
+        "convoys.html",
+        {"items": items},
+        title=v.t("Convoys"),
+        status=status,
+        errors=errors,
+        live=True,
+        can_plan=may(v, PLAN),
+        visibilities=visibility_options(v),
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("،", ",").replace("\n", ",").split(",") if line.strip()]
+
+
+def plan_data(v: View, op: str) -> dict[str, Any]:
+    f = v.form
+    vehicles = []
+    for kind, count in zip(v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), strict=False):
+        if kind.strip() or count.strip():
+            vehicles.append({"kind": kind.strip(), "count": number(count)})
+    escorts = []
+    for party, count in zip(v.form_lists.get("escort_party", []), v.form_lists.get("escort_vehicles", []), strict=False):
+        if party.strip():
+            escorts.append({"party": party.strip(), "vehicles": number(count) or 0})
+    counts = {k: number(f.get(f"counts.{k}")) for k in ("planned", "boarded", "arrived")}
+    name = {k: f.get(f"name.{k}", "").strip() for k in ("ar", "en")}
+    data: dict[str, Any] = {
+        "id": f.get("id", "").strip(),
+        "operation": op,
+        "visibility": f.get("visibility") or None,
+        "name": {k: x for k, x in name.items() if x},
+        "batch_of": f.get("batch_of") or None,
+        "origin": f.get("origin") or None,
+        "destination": f.get("destination") or None,
+        "route": f.get("route") or None,
+        "vehicles": vehicles,
+        "teams": _lines(f.get("teams", "")),
+        "escorts": escorts,
+        "counts": {k: x for k, x in counts.items() if x is not None},
+    }
+    return {k: x for k, x in data.items() if x is not None}
+
+
+def _render_detail(v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    record = entity(v, "convoy", convoy_id)
+    data = {
+        "convoy": record,
+        "next_statuses": legal_next(record["status"]),
+        "history": history(v, "convoy", convoy_id),
+    }
+    return v.render(
+        "convoy.html",
+        data,
+        title=v.t("Convoy %(id)s", id=convoy_id),
+        status=status,
+        errors=errors,
+        live=True,
+        can_change=may(v, CHANGE),
+    )
+
+
+def _vehicle_errors(errors: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for key, message in errors.items():
+        head = key.split(".")[0]
+        out[head if head in ("vehicles", "escorts", "teams", "name") else key] = message
+    return out
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def convoys(request: Request, op: str) -> Response:
+        return _render_list(await op_view(request, READ_ANY, op), op)
+
+    add_page(app, book, "/ops/{op}/convoys", convoys, READ_ANY)
+
+    plan_rule = _rule(PLAN)
+
+    async def plan(request: Request, op: str) -> Response:
+        v = await op_view(request, plan_rule, op)
+        try:
+            forms.run(v, PLAN, plan_data(v, op))
+        except forms.FormErrors as exc:
+            errors = _vehicle_errors(exc.errors)
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render_list(v, op, 422, errors)
+        return v.redirect(f"/ops/{op}/convoys/{v.form.get('id', '').strip()}")
+
+    add_page(app, book, "/ops/{op}/convoys", plan, plan_rule, methods=("POST",))
+
+    async def convoy(request: Request, op: str, id: str) -> Response:
+        return _render_detail(await op_view(request, READ_ANY, op), op, id)
+
+    add_page(app, book, "/ops/{op}/convoys/{id}", convoy, READ_ANY)
+
+    change_rule = _rule(CHANGE)
+
+    async def change_status(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, change_rule, op)
+        f = v.form
+        data = {
+            "id": id,
+            "status": f.get("status") or None,
+            "reason": f.get("reason") or None,
+            "place": f.get("place") or None,
+            "incident": f.get("incident") or None,
+        }
+        try:
+            forms.run(v, CHANGE, {k: x for k, x in data.items() if x is not None})
+        except forms.FormErrors as exc:
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+            return _render_detail(v, op, id, 422, exc.errors)
+        return v.redirect(f"/ops/{op}/convoys/{id}")
+
+    add_page(app, book, "/ops/{op}/convoys/{id}/status", change_status, change_rule, methods=("POST",))

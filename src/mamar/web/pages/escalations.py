@@ -1,0 +1,69 @@
+"""An escalation: its message, how long it waited, the answers; recording an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.accounts.tokens import Scope
+from mamar.api.access import READ_ANY, RouteRule, RuleBook
+from mamar.domain.model import command_type
+from mamar.domain.time import now_utc
+from mamar.escalations.model import EscalationState, seconds_waiting
+from mamar.services import queries
+from mamar.web import forms
+from mamar.web.page import View, add_page, op_view
+from mamar.web.pages._shared import history, may
+
+RESPOND = "escalation.record_response"
+
+
+def _render(v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    with v.system.reading() as conn:
+        state = queries.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+        record = queries.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+    assert isinstance(state, EscalationState)
+    data: dict[str, Any] = {
+        "escalation": record,
+        "waiting_seconds": seconds_waiting(state, now_utc()),
+        "history": history(v, "escalation", esc_id),
+    }
+    return v.render(
+        "escalation.html",
+        data,
+        title=v.t("Escalation %(id)s", id=esc_id),
+        status=status,
+        errors=errors,
+        can_respond=may(v, RESPOND),
+    )
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def escalation(request: Request, op: str, id: str) -> Response:
+        return _render(await op_view(request, READ_ANY, op), op, id)
+
+    add_page(app, book, "/ops/{op}/escalations/{id}", escalation, READ_ANY)
+
+    rule = RouteRule(roles=frozenset(command_type(RESPOND).roles), scope=Scope.WRITE)
+
+    async def respond(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, rule, op)
+        f = v.form
+        data = {
+            "id": id,
+            "text": {"original": f.get("text", ""), "language": v.lang},
+            "by": f.get("by") or None,
+            "commitment": f.get("commitment") or None,
+        }
+        try:
+            forms.run(v, RESPOND, {k: x for k, x in data.items() if x is not None})
+        except forms.FormErrors as exc:
+            errors = {("text" if k.startswith("text") else k): m for k, m in exc.errors.items()}
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render(v, op, id, 422, errors)
+        return v.redirect(f"/ops/{op}/escalations/{id}")
+
+    add_page(app, book, "/ops/{op}/escalations/{id}/respond", respond, rule, methods=("POST",))

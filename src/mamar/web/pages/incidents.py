@@ -1,0 +1,168 @@
+"""Incidents: report (with a point: inputs ``lat``/``lon``), list, detail with escalations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RouteRule, RuleBook
+from mamar.accounts.tokens import Scope
+from mamar.domain.model import command_type
+from mamar.incidents.categories import EventType
+from mamar.incidents.events import SourceKind
+from mamar.web import forms
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._shared import (
+    decimal,
+    entities,
+    entity,
+    history,
+    may,
+    names_of,
+    number,
+    visibility_options,
+)
+
+add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
+
+
+def _rule(name: str) -> RouteRule:
+    return RouteRule(roles=frozenset(command_type(name).roles), scope=Scope.WRITE)
+
+
+def _list_data(v: View, op: str) -> dict[str, Any]:
+    items = entities(v, "incident", op)
+    items.sort(key=lambda i: i.get("occurred_at") or "", reverse=True)
+    return {"items": items}
+
+
+def _render_list(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    data = _list_data(v, op)
+    parties = names_of(entities(v, "party", op), v.lang)
+    return v.render(
+        "incidents.html",
+        data,
+        title=v.t("Incidents"),
+        status=status,
+        errors=errors,
+        live=True,
+        can_report=may(v, "incident.report"),
+        event_types=[(e.value, e.value.replace("_", " ")) for e in EventType],
+        source_kinds=[(k.value, v.t(k.value.replace("_", " "))) for k in SourceKind],
+        visibilities=visibility_options(v),
+        parties=sorted(parties.items(), key=lambda p: p[1]),
+    )
+
+
+def report_data(v: View, op: str) -> dict[str, Any]:
+    f = v.form
+    lat, lon = decimal(f.get("lat")), decimal(f.get("lon"))
+    data: dict[str, Any] = {
+        "id": f.get("id", "").strip(),
+        "operation": op,
+        "visibility": f.get("visibility") or None,
+        "event_type": f.get("event_type") or None,
+        "sub_event_type": f.get("sub_event_type") or None,
+        "place": f.get("place") or None,
+        "description": {"original": f.get("description", ""), "language": v.lang},
+        "alleged_perpetrator": f.get("alleged_perpetrator") or None,
+        "source": {"text": f.get("source.text", ""), "kind": f.get("source.kind") or None},
+        "convoy": f.get("convoy") or None,
+    }
+    if lat is not None or lon is not None:
+        data["point"] = {"lat": lat, "lon": lon}
+    casualties = {}
+    for key in ("killed", "injured"):
+        value = number(f.get(key))
+        if value is not None:
+            casualties[key] = {"total": value}
+    if casualties:
+        data["casualties"] = casualties
+    return {k: val for k, val in data.items() if val is not None}
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def incidents(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        return _render_list(v, op)
+
+    add_page(app, book, "/ops/{op}/incidents", incidents, READ_ANY)
+
+    report_rule = _rule("incident.report")
+
+    async def report(request: Request, op: str) -> Response:
+        v = await op_view(request, report_rule, op)
+        try:
+            forms.run(v, "incident.report", report_data(v, op))
+        except forms.FormErrors as exc:
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+            return _render_list(v, op, 422, _point_errors(exc.errors))
+        return v.redirect(f"/ops/{op}/incidents/{v.form.get('id', '').strip()}")
+
+    add_page(app, book, "/ops/{op}/incidents", report, report_rule, methods=("POST",))
+
+    async def incident(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        return _render_detail(v, op, id)
+
+    add_page(app, book, "/ops/{op}/incidents/{id}", incident, READ_ANY)
+
+    raise_rule = _rule("escalation.raise")
+
+    async def escalate(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, raise_rule, op)
+        entity(v, "incident", id)
+        f = v.form
+        data: dict[str, Any] = {
+            "id": f.get("escalation_id", "").strip(),
+            "operation": op,
+            "visibility": f.get("visibility") or None,
+            "to_party": f.get("to_party") or None,
+            "about": [{"kind": "incident", "id": id}],
+            "message": {"original": f.get("message", ""), "language": v.lang},
+        }
+        try:
+            forms.run(v, "escalation.raise", {k: x for k, x in data.items() if x is not None})
+        except forms.FormErrors as exc:
+            errors = {("escalation_id" if k == "id" else k): m for k, m in exc.errors.items()}
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render_detail(v, op, id, 422, errors)
+        return v.redirect(f"/ops/{op}/incidents/{id}")
+
+    add_page(app, book, "/ops/{op}/incidents/{id}/escalate", escalate, raise_rule, methods=("POST",))
+
+
+def _point_errors(errors: dict[str, str]) -> dict[str, str]:
+    # The form has separate lat/lon inputs and a textarea for the description's text.
+    renamed = {"point.lat": "lat", "point.lon": "lon", "point": "lat", "description.original": "description", "description": "description"}
+    return {renamed.get(k, k): m for k, m in errors.items()}
+
+
+def _render_detail(
+    v: View, op: str, incident_id: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    record = entity(v, "incident", incident_id)
+    escalations = [
+        e
+        for e in entities(v, "escalation", op)
+        if any(s.get("kind") == "incident" and s.get("id") == incident_id for s in e.get("about", []))
+    ]
+    data = {"incident": record, "escalations": escalations, "history": history(v, "incident", incident_id)}
+    parties = names_of(entities(v, "party", op), v.lang)
+    return v.render(
+        "incident.html",
+        data,
+        title=v.t("Incident %(id)s", id=incident_id),
+        status=status,
+        errors=errors,
+        can_escalate=may(v, "escalation.raise"),
+        can_respond=may(v, "escalation.record_response"),
+        parties=sorted(parties.items(), key=lambda p: p[1]),
+        party_names=parties,
+        visibilities=visibility_options(v),
+    )
