@@ -1,0 +1,154 @@
+"""The map page and its GeoJSON twins, all from :class:`mamar.web.map_layers.MapLayers`.
+
+- ``/ops/{op}/map``: the page (``?at=`` ISO moment, or ``?t=`` seconds from the
+  slider's form when scripts are off; ``?format=json``: every layer as data);
+- ``/api/v1/operations/{op}/map``: every layer at ``at`` with the slider's range
+  (what the page's script fetches when the slider moves);
+- ``/api/v1/operations/{op}/map/{layer}``: one layer as a GeoJSON FeatureCollection.
+
+Leaflet is served by the app itself from the ``xstatic-leaflet`` package.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+import xstatic.pkg.leaflet as leaflet
+from fastapi import Depends, FastAPI, Path, Query, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RuleBook
+from mamar.api.auth import Principal, guard, require
+from mamar.api.language import choose_language
+from mamar.api.reads import PREFIX, aware
+from mamar.api.responses import READ_ERRORS, respond
+from mamar.system import Mamar
+from mamar.web.i18n import N_
+from mamar.web.map_layers import LAYERS, MapLayers
+from mamar.web.page import NavItem, PageError, add_nav, add_page, op_view
+
+add_nav(NavItem("map", N_("Map"), "map", order=70))
+
+SLIDER_STEP = 900
+ReadPrincipal = Annotated[Principal | None, Depends(guard(READ_ANY))]
+Op = Annotated[str, Path(max_length=200)]
+At = Annotated[
+    datetime | None, Query(description="As of this moment (ISO 8601 with offset); default now")
+]
+Lang = Annotated[
+    str | None,
+    Query(pattern="^(ar|en)$", description="Labels' language; default by Accept-Language"),
+]
+
+
+def add_leaflet(app: FastAPI) -> None:
+    """Leaflet's script and style as content-hashed static files (``leaflet/leaflet.js``)."""
+    app.state.assets.add_dir(FsPath(leaflet.BASE_DIR), "leaflet/")
+
+
+def tile_url(system: Mamar) -> str | None:
+    """The basemap's tile URL template (``MAMAR_TILE_URL``); None: no basemap."""
+    return system.settings.tile_url or None
+
+
+def _slider_moment(layers: MapLayers, request: Request) -> datetime | None:
+    """The moment asked for: ``at`` (ISO with offset) or ``t`` (seconds since the epoch)."""
+    at_text = request.query_params.get("at")
+    t_text = request.query_params.get("t")
+    try:
+        if at_text:
+            moment = datetime.fromisoformat(at_text)
+            if moment.tzinfo is None:
+                raise ValueError("naive")
+        elif t_text:
+            moment = datetime.fromtimestamp(int(t_text), UTC)
+        else:
+            return None
+    except (ValueError, OverflowError, OSError):
+        raise PageError(400, "bad_request", field="at") from None
+    return layers.moment(moment)
+
+
+def slider(layers: MapLayers, at: str | None) -> dict[str, int] | None:
+    """The time slider in seconds since the epoch, in 15-minute steps from the start.
+
+    Its last step is at or after the range's end, so the present can be chosen.
+    """
+    if layers.range is None:
+        return None
+    start = int(layers.range.start.timestamp())
+    steps = -(-(int(layers.range.end.timestamp()) - start) // SLIDER_STEP)
+    end = start + max(steps, 1) * SLIDER_STEP
+    value = end if at is None else int(datetime.fromisoformat(at).timestamp())
+    return {"min": start, "max": end, "step": SLIDER_STEP, "value": value}
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    add_leaflet(app)
+
+    async def map_page(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        with v.system.reading() as conn:
+            layers = MapLayers(conn, v.actor, op, v.lang)
+            data = layers.all(_slider_moment(layers, request))
+        return v.render(
+            "map.html",
+            data,
+            title=v.t("Map"),
+            tile_url=tile_url(v.system),
+            slider=slider(layers, data["at"]),
+            live=True,
+        )
+
+    add_page(app, book, "/ops/{op}/map", map_page, READ_ANY)
+
+    def _language(request: Request, lang: str | None) -> str:
+        return lang or choose_language(request.headers.get("accept-language"))
+
+    def map_layers(
+        request: Request, op: Op, principal: ReadPrincipal, at: At = None, lang: Lang = None
+    ) -> Response:
+        viewer = require(principal).actor
+        system: Mamar = request.app.state.system
+        with system.reading() as conn:
+            data = MapLayers(conn, viewer, op, _language(request, lang)).all(aware(at, "at"))
+        return respond(data)
+
+    book.set("GET", f"{PREFIX}/operations/{{op}}/map", READ_ANY)
+    app.add_api_route(
+        f"{PREFIX}/operations/{{op}}/map",
+        map_layers,
+        methods=["GET"],
+        responses=READ_ERRORS,
+        tags=["map"],
+        summary="Every map layer of the operation at a moment, and the moments it spans",
+    )
+
+    for name in LAYERS:
+        _add_layer_route(app, book, name, _language)
+
+
+def _add_layer_route(app: FastAPI, book: RuleBook, name: str, language: Any) -> None:
+    def one_layer(
+        request: Request, op: Op, principal: ReadPrincipal, at: At = None, lang: Lang = None
+    ) -> Response:
+        viewer = require(principal).actor
+        system: Mamar = request.app.state.system
+        with system.reading() as conn:
+            layers = MapLayers(conn, viewer, op, language(request, lang))
+            data = layers.layer(name, layers.moment(aware(at, "at")))
+        return respond(data)
+
+    one_layer.__name__ = f"map_{name}"
+    path = f"{PREFIX}/operations/{{op}}/map/{name}"
+    book.set("GET", path, READ_ANY)
+    app.add_api_route(
+        path,
+        one_layer,
+        methods=["GET"],
+        responses=READ_ERRORS,
+        tags=["map"],
+        summary=f"The map's {name} layer at a moment, as GeoJSON",
+    )

@@ -1,0 +1,188 @@
+// The map page: Leaflet over the layers the page embeds; the time slider refetches them.
+// Without scripts the page still shows the same layers as lists, and the slider is a form.
+(function () {
+  "use strict";
+  var box = document.getElementById("map");
+  var embedded = document.getElementById("map-data");
+  if (!box || !embedded || !window.L) return;
+  var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"];
+  var data = JSON.parse(embedded.textContent);
+  var label = function (key) { return box.getAttribute("data-label-" + key) || key; };
+  var lang = box.getAttribute("data-lang") || "ar";
+  var rtl = document.documentElement.dir === "rtl";
+  var slider = document.getElementById("map-t");
+  var output = document.getElementById("map-when");
+  var showButton = document.getElementById("map-show");
+  if (showButton) showButton.hidden = true;
+
+  var map = L.map(box, { zoomControl: true, attributionControl: false });
+  var tiles = box.getAttribute("data-tiles");
+  if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span.innerHTML;
+  }
+
+  var styles = {
+    control: function (f) {
+      var colour = PALETTE[f.properties.colour] || PALETTE[8];
+      return { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.18, className: "control-area" };
+    },
+    front: function () { return { color: "#a4161a", weight: 3, dashArray: "6 4", className: "front-line" }; },
+    routes: function (f) {
+      return f.properties.current
+        ? { color: "#0b5cad", weight: 5, opacity: 0.9, className: "route route-current" }
+        : { color: "#4a5360", weight: 3, opacity: 0.6, dashArray: "4 6", className: "route route-old" };
+    }
+  };
+
+  function popup(f) {
+    var p = f.properties;
+    switch (p.layer) {
+      case "control_area":
+        return "<strong>" + text(p.name) + "</strong><br>" + label("controlled-by") + " " + text(p.party_name);
+      case "front_line":
+        return "<strong>" + text(p.name) + "</strong>";
+      case "route":
+        return "<strong>" + text(p.name) + "</strong><br>" + label("version") + " " + p.version +
+          (p.current ? " (" + label("current") + ")" : "");
+      case "incident":
+        return text(p.description) + "<br><small>" + text(p.occurred_at) + "</small>";
+      case "convoy":
+        return "<strong>" + text(p.name) + "</strong><br>" + text(p.status_label || p.status);
+      default:
+        return text(p.label || p.name);
+    }
+  }
+
+  function build(name, collection) {
+    var options = {
+      onEachFeature: function (f, layer) { layer.bindPopup(popup(f)); }
+    };
+    if (styles[name]) options.style = styles[name];
+    if (name === "incidents") {
+      options.pointToLayer = function (f, at) {
+        return L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#a4161a", fillOpacity: 1, className: "incident" });
+      };
+    } else if (name === "convoys") {
+      options.pointToLayer = function (f, at) {
+        return L.circleMarker(at, { radius: 9, color: "#12324f", weight: 3, fillColor: "#f0b400", fillOpacity: 1, className: "convoy status-" + f.properties.status });
+      };
+    } else if (name === "places") {
+      options.pointToLayer = function (f, at) {
+        var marker = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, fillOpacity: 1, className: "place" });
+        marker.bindTooltip(text(f.properties.label), {
+          permanent: true, direction: rtl ? "left" : "right", className: "place-label", offset: [rtl ? -4 : 4, 0]
+        });
+        return marker;
+      };
+    }
+    return L.geoJSON(collection, options);
+  }
+
+  var ORDER = ["control", "front", "routes", "convoys", "incidents", "places"];
+  var groups = {};
+  var overlays = {};
+  ORDER.forEach(function (name) {
+    groups[name] = L.layerGroup().addTo(map);
+    overlays[label(name)] = groups[name];
+  });
+  L.control.layers(null, overlays, { collapsed: false, position: rtl ? "topleft" : "topright" }).addTo(map);
+
+  function draw(payload, fit) {
+    // Fit to the operation's ground (areas, routes, events); places alone only if nothing else.
+    var bounds = L.latLngBounds([]);
+    var placeBounds = L.latLngBounds([]);
+    ORDER.forEach(function (name) {
+      groups[name].clearLayers();
+      var collection = payload.layers[name];
+      if (!collection) return;
+      var built = build(name, collection);
+      groups[name].addLayer(built);
+      if (collection.features.length) (name === "places" ? placeBounds : bounds).extend(built.getBounds());
+    });
+    var counts = {};
+    ORDER.forEach(function (name) {
+      counts[name] = payload.layers[name] ? payload.layers[name].features.length : 0;
+      box.setAttribute("data-count-" + name, counts[name]);
+    });
+    box.setAttribute("data-at", payload.at || "");
+    renderControlList(payload.layers.control);
+    if (fit) {
+      if (!bounds.isValid()) bounds = placeBounds;
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+      else map.setView([0, 0], 2);
+    }
+    box.dispatchEvent(new CustomEvent("mamar:map-drawn", { bubbles: true, detail: counts }));
+  }
+
+  function renderControlList(collection) {
+    var list = document.getElementById("list-control");
+    if (!list || !collection) return;
+    list.textContent = "";
+    collection.features.forEach(function (f) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch c" + f.properties.colour;
+      swatch.setAttribute("aria-hidden", "true");
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(" " + f.properties.name + ": " + label("controlled-by") + " " + f.properties.party_name));
+      list.appendChild(item);
+    });
+  }
+
+  var formatter = null;
+  try {
+    formatter = new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB", {
+      timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
+    });
+  } catch (e) { formatter = null; }
+
+  function atValue() {
+    if (!slider) return null;
+    if (Number(slider.value) >= Number(slider.max)) return null; // the present
+    return new Date(Number(slider.value) * 1000).toISOString();
+  }
+
+  function showMoment() {
+    if (!slider || !output) return;
+    var seconds = Math.min(Number(slider.value), Number(slider.max));
+    var moment = new Date(seconds * 1000);
+    output.textContent = formatter ? formatter.format(moment) : moment.toISOString();
+  }
+
+  var seq = 0;
+  function refetch() {
+    var mine = ++seq;
+    var at = atValue();
+    var url = box.getAttribute("data-api") + "?lang=" + encodeURIComponent(lang) + (at ? "&at=" + encodeURIComponent(at) : "");
+    box.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (payload) {
+        if (!payload || mine !== seq) return;
+        box.removeAttribute("aria-busy");
+        draw(payload, false);
+      });
+  }
+
+  var timer = null;
+  if (slider) {
+    slider.addEventListener("input", function () {
+      showMoment();
+      clearTimeout(timer);
+      timer = setTimeout(refetch, 120);
+    });
+    var form = document.getElementById("map-time");
+    if (form) form.addEventListener("submit", function (e) { e.preventDefault(); refetch(); });
+  }
+
+  // Live: when the journal moves and the slider shows the present, redraw the present.
+  document.addEventListener("mamar:event", function () {
+    if (!slider || atValue() === null) refetch();
+  });
+
+  draw(data, true);
+})();
