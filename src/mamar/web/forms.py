@@ -6,10 +6,12 @@ values typed and one message per field, in the page's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from mamar.api.errors import field_of
 from mamar.api.messages import domain_message, validation_message
@@ -89,14 +91,27 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
         raise FormErrors(_validation_errors(exc, view.lang)) from exc
 
 
-def run(view: View, name: str, data: dict[str, Any]) -> list[RecordedEvent]:
-    """Validate and carry out command ``name`` for the viewer; FormErrors if refused."""
+def run(
+    view: View,
+    name: str,
+    data: dict[str, Any],
+    after: Callable[[Connection], None] | None = None,
+) -> list[RecordedEvent]:
+    """Validate and carry out command ``name`` for the viewer; FormErrors if refused.
+
+    ``after`` runs in the same transaction (e.g. setting a new account's password).
+    """
     command = build(view, name, data)
     occurred = occurred_from(view)
     system = view.system
     try:
         with system.writing() as conn:
-            return execute(conn, command, actor=view.actor, occurred=occurred, vault=system.vault)
+            recorded = execute(
+                conn, command, actor=view.actor, occurred=occurred, vault=system.vault
+            )
+            if after is not None:
+                after(conn)
+            return recorded
     except DomainError as exc:
         message = domain_message(exc.code, exc.message, view.lang)
         raise FormErrors({exc.field or GENERAL: message}) from exc

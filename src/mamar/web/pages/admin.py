@@ -1,0 +1,123 @@
+"""Administration: accounts (list, create with a password, disable) and API tokens (create, revoke)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from mamar.accounts.credentials import set_password
+from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
+from mamar.api.access import RouteRule, RuleBook
+from mamar.domain.errors import DomainError
+from mamar.domain.visibility import Role
+from mamar.services import queries
+from mamar.web import forms
+from mamar.web.page import View, add_page, view
+
+ADMIN = RouteRule(roles=frozenset({Role.ADMIN}))
+ADMIN_WRITE = RouteRule(roles=frozenset({Role.ADMIN}), scope=Scope.WRITE)
+
+
+def _data(v: View) -> dict[str, Any]:
+    with v.system.reading() as conn:
+        accounts = queries.list_entities(
+            conn, viewer=v.actor, operation=None, kind="account", limit=1000
+        )
+        tokens = [
+            {"id": t.id, "username": t.username, "scope": t.scope.value, "expires_at": t.expires_at}
+            for t in list_tokens(conn)
+        ]
+    return {"accounts": accounts, "tokens": tokens}
+
+
+def _render(
+    v: View, status: int = 200, errors: dict[str, str] | None = None, new_token: str | None = None
+) -> Response:
+    data = _data(v)
+    if new_token is not None:
+        data["new_token"] = new_token
+    return v.render(
+        "admin.html",
+        data,
+        title=v.t("Administration"),
+        status=status,
+        errors=errors,
+        roles=[(r.value, v.t(r.value)) for r in Role],
+    )
+
+
+def _refused(v: View, errors: dict[str, str]) -> Response:
+    if v.wants_json():
+        return v.render("", forms.field_errors_json(errors), title="", status=422)
+    return _render(v, 422, errors)
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def admin(request: Request) -> Response:
+        return _render(await view(request, ADMIN))
+
+    add_page(app, book, "/admin", admin, ADMIN)
+
+    async def create_account(request: Request) -> Response:
+        v = await view(request, ADMIN_WRITE)
+        f = v.form
+        username = f.get("username", "").strip()
+        password = f.get("password", "")
+
+        def with_password(conn: Connection) -> None:
+            set_password(conn, username, password)
+
+        data = {
+            "id": username,
+            "display_name": f.get("display_name", ""),
+            "role": f.get("role") or None,
+            "party": f.get("party") or None,
+        }
+        try:
+            forms.run(v, "account.create", {k: x for k, x in data.items() if x is not None}, after=with_password)
+        except forms.FormErrors as exc:
+            return _refused(v, {("username" if k == "id" else k): m for k, m in exc.errors.items()})
+        return v.redirect("/admin")
+
+    add_page(app, book, "/admin/accounts", create_account, ADMIN_WRITE, methods=("POST",))
+
+    async def disable_account(request: Request, id: str) -> Response:
+        v = await view(request, ADMIN_WRITE)
+        try:
+            forms.run(v, "account.disable", {"id": id, "reason": v.form.get("reason") or None})
+        except forms.FormErrors as exc:
+            return _refused(v, exc.errors)
+        return v.redirect("/admin")
+
+    add_page(app, book, "/admin/accounts/{id}/disable", disable_account, ADMIN_WRITE, methods=("POST",))
+
+    async def new_token(request: Request) -> Response:
+        v = await view(request, ADMIN_WRITE)
+        username = v.form.get("token_username", "").strip()
+        scope = Scope.WRITE if v.form.get("scope") == "write" else Scope.READ
+        with v.system.reading() as conn:
+            known = {a["id"] for a in queries.list_entities(conn, viewer=v.actor, operation=None, kind="account", limit=1000)}
+        if username not in known:
+            return _refused(v, {"token_username": v.t("There is no account with this user name.")})
+        with v.system.writing() as conn:
+            token_id, token = create_token(conn, username, scope=scope)
+        if v.wants_json():
+            return v.render("", {"id": token_id, "token": token}, title="", status=201)
+        # Shown once, on this page only: it is never stored in clear.
+        return _render(v, 201, new_token=token)
+
+    add_page(app, book, "/admin/tokens", new_token, ADMIN_WRITE, methods=("POST",))
+
+    async def revoke(request: Request, id: str) -> Response:
+        v = await view(request, ADMIN_WRITE)
+        try:
+            with v.system.writing() as conn:
+                revoke_token(conn, id)
+        except DomainError:
+            return _refused(v, {"_general": v.t("There is no active token with this identifier.")})
+        return v.redirect("/admin")
+
+    add_page(app, book, "/admin/tokens/{id}/revoke", revoke, ADMIN_WRITE, methods=("POST",))

@@ -1,0 +1,55 @@
+"""The timeline: filterable by record, event type and party; occurred vs recorded, precision."""
+
+from __future__ import annotations
+
+import itertools
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RuleBook
+from mamar.i18n.labels import EVENT_LABELS
+from mamar.services import queries
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, add_nav, add_page, op_view
+from mamar.web.pages._shared import entities, names_of
+
+add_nav(NavItem("timeline", N_("Timeline"), "timeline", order=80))
+LIMIT = 500
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def timeline(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        q = request.query_params
+        entity = q.get("entity") or None
+        kind = q.get("type") or None
+        party = q.get("party") or None
+        order = "recorded" if q.get("order") == "recorded" else "occurred"
+        with v.system.reading() as conn:
+            entries = queries.timeline(
+                conn,
+                viewer=v.actor,
+                operation=op,
+                entity=entity,
+                types=[kind] if kind else None,
+                party=party,
+                order=order,
+            )
+            items = [e.as_dict() for e in itertools.islice(entries, LIMIT)]
+        data = {
+            "filters": {"entity": entity, "type": kind, "party": party, "order": order},
+            "items": items,
+        }
+        prefixes = sorted({t.split(".")[0] + "." for t in EVENT_LABELS})
+        parties = names_of(entities(v, "party", op), v.lang)
+        return v.render(
+            "timeline.html",
+            data,
+            title=v.t("Timeline"),
+            type_options=[(p, p.rstrip(".")) for p in prefixes]
+            + [(t, t) for t in sorted(EVENT_LABELS)],
+            parties=sorted(parties.items(), key=lambda p: p[1]),
+        )
+
+    add_page(app, book, "/ops/{op}/timeline", timeline, READ_ANY)
