@@ -40,3 +40,21 @@ def test_registered_person_carries_only_the_reference(system: Mamar) -> None:
         record = system.vault.get(conn, event.data["vault_ref"])
     assert b"Test Person" not in event.body and b"+963" not in event.body
     assert record is not None and record["full_name"] == "Test Person"
+
+
+def test_text_checks_still_refuse_hidden_characters_after_the_fast_path() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from mamar.domain.text import FreeText, Name
+
+    name = TypeAdapter(Name)
+    free = TypeAdapter(FreeText)
+    assert name.validate_python("  الراموسة ") == "الراموسة"
+    assert free.validate_python("two\nlines") == "two\nlines"
+    for bad in ("a\u202eb", "x\u200by", "bell\x07", "\ufeffbom"):
+        with pytest.raises(ValidationError):
+            name.validate_python(bad)
+    with pytest.raises(ValidationError, match="control character"):
+        name.validate_python("two\nlines")
+    # Decomposed Arabic/Latin forms are stored composed (NFC).
+    assert name.validate_python("e\u0301") == "\u00e9"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated
 
@@ -11,8 +12,17 @@ _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
+# Everything _clean refuses, as one character class: most text has none of it, and
+# one regular-expression search is far cheaper than looking at every character.
+_SUSPECT = re.compile("[" + "".join(sorted(_BIDI_CONTROLS | _ZERO_WIDTH)) + "\x00-\x1f\x7f-\x9f]")
+
+
 def _clean(value: str, *, allow_newlines: bool) -> str:
-    value = unicodedata.normalize("NFC", value).strip()
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    value = value.strip()
+    if _SUSPECT.search(value) is None:
+        return value
     for ch in value:
         if ch in _BIDI_CONTROLS:
             raise ValueError(f"contains a bidirectional control character (U+{ord(ch):04X})")

@@ -8,6 +8,7 @@ the journal alone and rebuilt identically by :func:`rebuild`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -27,7 +28,10 @@ def _dump(state: EntityState) -> str:
     return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
 
 
+@lru_cache(maxsize=16384)
 def load_state(kind: str, text: str) -> EntityState:
+    """The state stored as ``text``. States are immutable, so one parsed copy serves every
+    read of the same version (the overview and the pages read the same states over and over)."""
     state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
     return state
 
