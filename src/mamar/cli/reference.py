@@ -1,0 +1,58 @@
+"""The command-line reference (docs/cli.md), generated from the commands themselves.
+
+A test compares the file with what this produces, so the reference cannot drift
+from the code: run ``python -m mamar.cli.reference > docs/cli.md`` after a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from mamar.cli import app
+
+
+def _param_line(param: Any) -> str:
+    if param.param_type_name == "option":
+        names = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
+        help_text = param.help or ""
+        default = param.default
+        if default not in (None, False, (), "") and not param.is_flag:
+            help_text += f" (default: `{default}`)"
+        return f"- {names}: {help_text}".rstrip()
+    return f"- `{(param.name or '').upper()}` (argument){': ' + param.help if getattr(param, 'help', None) else ''}"
+
+
+def _command(lines: list[str], path: str, command: Any) -> None:
+    if hasattr(command, "commands"):
+        for name in sorted(command.commands):
+            _command(lines, f"{path} {name}", command.commands[name])
+        return
+    lines.append(f"## `{path}`")
+    lines.append("")
+    lines.append((command.help or "").strip().split("\n\n")[0].replace("\n", " "))
+    params = [p for p in command.params if p.name != "help"]
+    if params:
+        lines.append("")
+        lines.extend(_param_line(p) for p in params)
+    lines.append("")
+
+
+def render() -> str:
+    root: Any = typer.main.get_command(app)
+    lines = [
+        "# Command-line reference",
+        "",
+        "Generated from the commands by `python -m mamar.cli.reference`; a test keeps it current.",
+        "Every command that opens the database takes `--database URL` (default",
+        "`$MAMAR_DATABASE_URL`, else `sqlite:///mamar.db`).",
+        "",
+    ]
+    for name in sorted(root.commands):
+        _command(lines, f"mamar {name}", root.commands[name])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
