@@ -72,15 +72,15 @@ def _sqlite_check(last: int) -> str:
 
 def _postgres_check(last: int) -> str:
     def cond(name: str) -> str:
-        return f"(b ->> '{name}') IS DISTINCT FROM {name}::text"
+        return f"(x.b ->> '{name}') IS DISTINCT FROM j.{name}::text"
 
     which = " ".join(f"WHEN {cond(name)} THEN '{name}'" for name in INDEXED)
-    columns = ", ".join(INDEXED)
+    # OFFSET 0 keeps the parse in the lateral subquery: once per row, not once per use.
     return (
-        f"SELECT position, CASE {which} END AS col FROM ("
-        f"SELECT {columns}, convert_from(body, 'UTF8')::jsonb AS b FROM journal "
-        f"WHERE position <= {last}) AS t "
-        f"WHERE {' OR '.join(cond(name) for name in INDEXED)} ORDER BY position LIMIT 1"
+        f"SELECT j.position, CASE {which} END AS col FROM journal AS j "
+        "CROSS JOIN LATERAL (SELECT convert_from(j.body, 'UTF8')::jsonb AS b OFFSET 0) AS x "
+        f"WHERE j.position <= {last} AND ({' OR '.join(cond(name) for name in INDEXED)}) "
+        "ORDER BY j.position LIMIT 1"
     )
 
 
@@ -144,7 +144,8 @@ def _walk_chain(
     prev = GENESIS_HASH
     sha256 = hashlib.sha256
     raw: Any = conn.connection.driver_connection
-    cursor = raw.cursor()
+    # psycopg: binary results, so hashes and bodies arrive as bytes without hex decoding.
+    cursor = raw.cursor(binary=True) if conn.dialect.name == "postgresql" else raw.cursor()
     while expected <= last:
         cursor.execute(_CHAIN.format(after=expected - 1, last=last, limit=batch))
         rows = cursor.fetchall()
