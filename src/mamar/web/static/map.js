@@ -185,4 +185,5 @@
   });
 
   draw(data, true);
+  if (window.performance && performance.mark) performance.mark("mamar-map-drawn");
 })();

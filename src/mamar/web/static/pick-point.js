@@ -1,0 +1,87 @@
+// Pick an incident's point on a map beside the form: fills the #lat / #lon inputs.
+// Progressive enhancement: without scripts the two inputs are typed in as before.
+// Included by templates/_pick_point.html, which names Leaflet's files and the operation.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var lat = document.getElementById("lat");
+  var lon = document.getElementById("lon");
+  if (!script || !lat || !lon) return;
+  var fieldset = lat.closest("fieldset") || lat.parentNode;
+
+  function load(then) {
+    if (window.L) return then();
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = script.getAttribute("data-leaflet-css");
+    document.head.appendChild(css);
+    var js = document.createElement("script");
+    js.src = script.getAttribute("data-leaflet-js");
+    js.onload = then;
+    document.head.appendChild(js);
+  }
+
+  function number(input) {
+    var value = parseFloat(String(input.value).replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); }));
+    return isFinite(value) ? value : null;
+  }
+
+  load(function () {
+    var box = document.createElement("div");
+    box.id = "pick-map";
+    box.className = "pick-map";
+    box.style.cssText = "height:16rem;max-width:100%;border:1px solid #cfd5dd;border-radius:4px;margin-block:.5rem";
+    box.setAttribute("role", "application");
+    box.setAttribute("aria-label", script.getAttribute("data-label") || "");
+    var help = document.createElement("p");
+    help.className = "hint";
+    help.textContent = script.getAttribute("data-label") || "";
+    fieldset.appendChild(help);
+    fieldset.appendChild(box);
+    var map = L.map(box, { attributionControl: false });
+    var tiles = script.getAttribute("data-tiles");
+    if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+    var marker = null;
+
+    function place(latlng, fill) {
+      if (marker) marker.setLatLng(latlng);
+      else marker = L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillColor: "#a4161a", fillOpacity: 1, className: "picked" }).addTo(map);
+      if (fill) {
+        lat.value = latlng.lat.toFixed(5);
+        lon.value = latlng.lng.toFixed(5);
+        lat.dispatchEvent(new Event("change", { bubbles: true }));
+        lon.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+
+    map.on("click", function (e) { place(e.latlng, true); });
+    [lat, lon].forEach(function (input) {
+      input.addEventListener("input", function () {
+        var a = number(lat), b = number(lon);
+        if (a !== null && b !== null && Math.abs(a) <= 90 && Math.abs(b) <= 180) place(L.latLng(a, b), false);
+      });
+    });
+
+    var api = script.getAttribute("data-api");
+    var fallback = function () { map.setView([20, 20], 2); };
+    if (!api) return fallback();
+    fetch(api + "?lang=" + encodeURIComponent(document.documentElement.lang || "ar"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (payload) {
+        if (!payload) return fallback();
+        var rtl = document.documentElement.dir === "rtl";
+        var ground = L.geoJSON(payload.layers.control, { style: { color: "#4a5360", weight: 1, fillOpacity: 0.08 }, interactive: false }).addTo(map);
+        L.geoJSON(payload.layers.front, { style: { color: "#a4161a", weight: 2, dashArray: "6 4" }, interactive: false }).addTo(map);
+        var places = L.geoJSON(payload.layers.places, {
+          pointToLayer: function (f, at) {
+            return L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, interactive: false })
+              .bindTooltip(f.properties.label, { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
+          }
+        }).addTo(map);
+        var bounds = ground.getBounds().isValid() ? ground.getBounds() : places.getBounds();
+        if (bounds.isValid()) map.fitBounds(bounds); else fallback();
+        var a = number(lat), b = number(lon);
+        if (a !== null && b !== null) place(L.latLng(a, b), false);
+      }, fallback);
+  });
+})();
