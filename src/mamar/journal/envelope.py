@@ -45,9 +45,13 @@ class RecordedEvent:
     body: bytes = field(repr=False)
     prev_hash: bytes = field(repr=False)
     hash: bytes = field(repr=False)
+    # The data object it was appended from, when known: saves validating it again.
+    source: EventData | None = field(default=None, repr=False, compare=False)
 
     def decoded(self) -> EventData:
         """The event's data as the current event class (old shapes upcast)."""
+        if self.source is not None:
+            return self.source
         return decode(self.type, self.schema_version, self.data)
 
     def summary(self) -> dict[str, Any]:

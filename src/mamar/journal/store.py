@@ -9,11 +9,13 @@ together with its read models.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
+from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import journal, journal_head
 from mamar.domain.errors import Conflict
 from mamar.domain.ids import new_id
@@ -36,36 +38,28 @@ INDEXED = (
 _COLUMNS = (journal.c.position, journal.c.body, journal.c.prev_hash, journal.c.hash)
 
 
-# Statements built once: building and cache-keying them again on every append
-# cost more than running them.
-_HEAD = select(journal_head.c.position, journal_head.c.hash).where(journal_head.c.id == 1)
-_HEAD_FOR_UPDATE = _HEAD.with_for_update()
-_NEW_HEAD = insert(journal_head).values(id=1, position=0, hash=GENESIS_HASH)
-_MOVE_HEAD = (
-    update(journal_head)
-    .where(journal_head.c.id == 1)
-    .values(position=bindparam("new_position"), hash=bindparam("new_hash"))
+# The append path runs on the driver connection (see ``db.raw``): same transaction.
+_HEAD = Statement(
+    "SELECT position, hash FROM journal_head WHERE id = 1",
+    postgres="SELECT position, hash FROM journal_head WHERE id = 1 FOR UPDATE",
 )
-_STREAM_VERSION = select(func.max(journal.c.version)).where(journal.c.stream == bindparam("stream"))
-_INSERT = insert(journal)
+_NEW_HEAD = Statement("INSERT INTO journal_head (id, position, hash) VALUES (1, 0, :genesis)")
+_MOVE_HEAD = Statement("UPDATE journal_head SET position = :position, hash = :hash WHERE id = 1")
+_STREAM_VERSION = Statement("SELECT max(version) FROM journal WHERE stream = :stream")
+_INSERT = insert_statement("journal", (*INDEXED, "body", "prev_hash", "hash"))
 
 
 def lock_head(conn: Connection) -> tuple[int, bytes]:
     """Take the append lock and return the chain head (position, hash)."""
-    query = _HEAD_FOR_UPDATE if conn.dialect.name == "postgresql" else _HEAD
-    row = conn.execute(query).first()
+    row = _HEAD.run(conn).fetchone()
     if row is None:
-        conn.execute(_NEW_HEAD)
-        if conn.dialect.name == "postgresql":
-            row = conn.execute(query).first()
-            assert row is not None
-            return int(row.position), bytes(row.hash)
-        return 0, GENESIS_HASH
-    return int(row.position), bytes(row.hash)
+        _NEW_HEAD.run(conn, {"genesis": GENESIS_HASH})
+        row = _HEAD.run(conn).fetchone()
+    return int(row[0]), bytes(row[1])
 
 
 def stream_version(conn: Connection, stream: str) -> int:
-    value = conn.execute(_STREAM_VERSION, {"stream": stream}).scalar()
+    value = _STREAM_VERSION.run(conn, {"stream": stream}).fetchone()[0]
     return int(value or 0)
 
 
@@ -112,10 +106,10 @@ def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEve
         row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
         row.update(body=body, prev_hash=prev, hash=digest)
         rows.append(row)
-        out.append(_from_envelope(envelope, body, prev, digest))
+        out.append(replace(_from_envelope(envelope, body, prev, digest), source=pending.data))
         prev = digest
-    conn.execute(_INSERT, rows)
-    conn.execute(_MOVE_HEAD, {"new_position": position, "new_hash": prev})
+    _INSERT.many(conn, rows)
+    _MOVE_HEAD.run(conn, {"position": position, "hash": prev})
     return out
 
 

@@ -12,8 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, select
 
+from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history, projection_positions
 from mamar.domain.ids import split_stream
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
@@ -47,26 +48,38 @@ def meta_of(event: RecordedEvent) -> EventMeta:
     )
 
 
-# Statements on the append path, built once (building them per call cost more than running them).
-_CURRENT = select(entities.c.kind, entities.c.state, entities.c.version).where(
-    entities.c.stream == bindparam("stream")
+# The append path runs on the driver connection (see ``db.raw``): same transaction.
+_CURRENT = Statement("SELECT kind, state, version FROM entities WHERE stream = :stream")
+_ENTITY_COLUMNS = (
+    "stream",
+    "kind",
+    "entity_id",
+    "operation",
+    "visibility",
+    "version",
+    "position",
+    "occurred_utc",
+    "state",
 )
-_INSERT_ENTITY = insert(entities)
-_UPDATE_ENTITY = update(entities).where(entities.c.stream == bindparam("target"))
-_INSERT_HISTORY = insert(entity_history)
-_SET_POSITION = (
-    update(projection_positions)
-    .where(projection_positions.c.name == NAME)
-    .values(position=bindparam("new_position"))
+_INSERT_ENTITY = insert_statement("entities", _ENTITY_COLUMNS)
+_UPDATE_ENTITY = Statement(
+    "UPDATE entities SET operation = :operation, visibility = :visibility, version = :version, "
+    "position = :position, occurred_utc = :occurred_utc, state = :state WHERE stream = :stream"
 )
+_INSERT_HISTORY = insert_statement(
+    "entity_history",
+    ("stream", "version", "kind", "operation", "position", "occurred_utc", "state"),
+)
+_SET_POSITION = Statement("UPDATE projection_positions SET position = :position WHERE name = :name")
+_NEW_POSITION = insert_statement("projection_positions", ("name", "position"))
 
 
 def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
     """An entity's current state and version, or None."""
-    row = conn.execute(_CURRENT, {"stream": stream}).first()
+    row = _CURRENT.run(conn, {"stream": stream}).fetchone()
     if row is None:
         return None
-    return load_state(row.kind, row.state), int(row.version)
+    return load_state(row[0], row[1]), int(row[2])
 
 
 class Projector:
@@ -107,30 +120,21 @@ class Projector:
                 "occurred_utc": event.occurred_utc,
                 "state": text,
             }
-            if state is None:
-                self.conn.execute(
-                    _INSERT_ENTITY,
-                    {**row, "entity_id": entity_id, "visibility": new.visibility.value},
-                )
-            else:
-                changes = {k: v for k, v in row.items() if k != "stream"}
-                self.conn.execute(
-                    _UPDATE_ENTITY,
-                    {**changes, "target": event.stream, "visibility": new.visibility.value},
-                )
+            entity = {**row, "entity_id": entity_id, "visibility": new.visibility.value}
+            (_INSERT_ENTITY if state is None else _UPDATE_ENTITY).run(self.conn, entity)
             history_rows.append(row)
             self._cache[event.stream] = (new, event.version)
             last = event.position
         if history_rows:
-            self.conn.execute(_INSERT_HISTORY, history_rows)
+            _INSERT_HISTORY.many(self.conn, history_rows)
         if write_position and last:
             _set_position(self.conn, last)
 
 
 def _set_position(conn: Connection, position: int) -> None:
-    updated = conn.execute(_SET_POSITION, {"new_position": position})
-    if updated.rowcount == 0:
-        conn.execute(insert(projection_positions).values(name=NAME, position=position))
+    params = {"name": NAME, "position": position}
+    if _SET_POSITION.run(conn, params).rowcount == 0:
+        _NEW_POSITION.run(conn, params)
 
 
 def projected_position(conn: Connection) -> int:
