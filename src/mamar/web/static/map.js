@@ -89,11 +89,20 @@
     groups[name] = L.layerGroup().addTo(map);
     overlays[label(name)] = groups[name];
   });
-  L.control.layers(null, overlays, { collapsed: false, position: rtl ? "topleft" : "topright" }).addTo(map);
+  // On a phone the layer list folds into a button, so it does not cover the map.
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+  L.control.layers(null, overlays, { collapsed: narrow, position: rtl ? "topleft" : "topright" }).addTo(map);
+  var toggle = box.querySelector(".leaflet-control-layers-toggle");
+  if (toggle) {
+    toggle.textContent = "☰";
+    toggle.setAttribute("aria-label", label("layers"));
+    toggle.setAttribute("title", label("layers"));
+  }
 
   function draw(payload, fit) {
-    // Fit to the operation's ground (areas, routes, events); places alone only if nothing else.
+    // Fit to where things happen (front, routes, events), else the areas, else the places.
     var bounds = L.latLngBounds([]);
+    var areaBounds = L.latLngBounds([]);
     var placeBounds = L.latLngBounds([]);
     ORDER.forEach(function (name) {
       groups[name].clearLayers();
@@ -101,7 +110,8 @@
       if (!collection) return;
       var built = build(name, collection);
       groups[name].addLayer(built);
-      if (collection.features.length) (name === "places" ? placeBounds : bounds).extend(built.getBounds());
+      if (!collection.features.length) return;
+      (name === "places" ? placeBounds : name === "control" ? areaBounds : bounds).extend(built.getBounds());
     });
     var counts = {};
     ORDER.forEach(function (name) {
@@ -111,7 +121,7 @@
     box.setAttribute("data-at", payload.at || "");
     renderControlList(payload.layers.control);
     if (fit) {
-      if (!bounds.isValid()) bounds = placeBounds;
+      if (!bounds.isValid()) bounds = areaBounds.isValid() ? areaBounds : placeBounds;
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
       else map.setView([0, 0], 2);
     }
