@@ -58,7 +58,7 @@ def error_page(request: Request, status: int, code: str) -> Response:
 
 def install(app: FastAPI) -> None:
     """Wrap the API's handlers: same JSON under /api/, pages elsewhere."""
-    api: dict[Any, Handler] = dict(app.exception_handlers)  # type: ignore[arg-type]
+    api: dict[Any, Handler] = dict(app.exception_handlers)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
         if _wants_json(request):

@@ -65,13 +65,15 @@ def occurred_from(view: View) -> OccurredAt | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise FormErrors({"occurred_at": view.t("Give a date and time, e.g. 2016-12-15 05:00")})
+        raise FormErrors(
+            {"occurred_at": view.t("Give a date and time, e.g. 2016-12-15 05:00")}
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=i18n.zone(view.timezone))
     try:
         return OccurredAt(
             at=moment,
-            precision=view.form.get("precision") or "minute",  # type: ignore[arg-type]
+            precision=view.form.get("precision") or "minute",
             phrase=view.form.get("phrase") or None,
         )
     except ValidationError as exc:

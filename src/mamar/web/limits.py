@@ -24,7 +24,9 @@ class PageLimits(RequestLimits):
 
 def accept_forms(app: FastAPI) -> None:
     """Swap the API's limits middleware for :class:`PageLimits` (before the app first runs)."""
-    app.user_middleware[:] = [
-        Middleware(PageLimits, *m.args, **m.kwargs) if m.cls is RequestLimits else m
-        for m in app.user_middleware
-    ]
+    swapped: list[Middleware] = []
+    for entry in app.user_middleware:
+        if entry.cls is RequestLimits:  # type: ignore[comparison-overlap]
+            entry = Middleware(PageLimits, *entry.args, **entry.kwargs)  # type: ignore[arg-type]
+        swapped.append(entry)
+    app.user_middleware[:] = swapped

@@ -77,7 +77,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "party": f.get("party") or None,
         }
         try:
-            forms.run(v, "account.create", {k: x for k, x in data.items() if x is not None}, after=with_password)
+            forms.run(
+                v,
+                "account.create",
+                {k: x for k, x in data.items() if x is not None},
+                after=with_password,
+            )
         except forms.FormErrors as exc:
             return _refused(v, {("username" if k == "id" else k): m for k, m in exc.errors.items()})
         return v.redirect("/admin")
@@ -92,14 +97,21 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             return _refused(v, exc.errors)
         return v.redirect("/admin")
 
-    add_page(app, book, "/admin/accounts/{id}/disable", disable_account, ADMIN_WRITE, methods=("POST",))
+    add_page(
+        app, book, "/admin/accounts/{id}/disable", disable_account, ADMIN_WRITE, methods=("POST",)
+    )
 
     async def new_token(request: Request) -> Response:
         v = await view(request, ADMIN_WRITE)
         username = v.form.get("token_username", "").strip()
         scope = Scope.WRITE if v.form.get("scope") == "write" else Scope.READ
         with v.system.reading() as conn:
-            known = {a["id"] for a in queries.list_entities(conn, viewer=v.actor, operation=None, kind="account", limit=1000)}
+            known = {
+                a["id"]
+                for a in queries.list_entities(
+                    conn, viewer=v.actor, operation=None, kind="account", limit=1000
+                )
+            }
         if username not in known:
             return _refused(v, {"token_username": v.t("There is no account with this user name.")})
         with v.system.writing() as conn:

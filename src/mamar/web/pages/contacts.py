@@ -22,7 +22,9 @@ def reach(channels: list[dict[str, Any]], target: str) -> list[dict[str, Any]]:
         if c["target"]["id"] != target:
             continue
         chain = [c["source"], *c.get("via", []), c["target"]]
-        routes.append({"channel": c["id"], "status": c["status"], "medium": c["medium"], "chain": chain})
+        routes.append(
+            {"channel": c["id"], "status": c["status"], "medium": c["medium"], "chain": chain}
+        )
     return sorted(routes, key=lambda r: (r["status"] != "active", len(r["chain"])))
 
 

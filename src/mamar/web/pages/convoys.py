@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from mamar.accounts.tokens import Scope
 from mamar.api.access import READ_ANY, RouteRule, RuleBook
-from mamar.convoys.model import TRANSITIONS, ConvoyStatus
+from mamar.convoys.events import ConvoyStatus
+from mamar.convoys.model import TRANSITIONS
 from mamar.domain.model import command_type
 from mamar.web import forms
 from mamar.web.i18n import N_
@@ -33,7 +34,9 @@ def legal_next(status: str) -> list[str]:
     return sorted(s.value for s in TRANSITIONS[ConvoyStatus(status)])
 
 
-def _render_list(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _render_list(
+    v: View, op: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
     items = entities(v, "convoy", op)
     return v.render(
         "convoys.html",
@@ -48,17 +51,25 @@ def _render_list(v: View, op: str, status: int = 200, errors: dict[str, str] | N
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.replace("،", ",").replace("\n", ",").split(",") if line.strip()]
+    return [
+        line.strip()
+        for line in text.replace("،", ",").replace("\n", ",").split(",")
+        if line.strip()
+    ]
 
 
 def plan_data(v: View, op: str) -> dict[str, Any]:
     f = v.form
     vehicles = []
-    for kind, count in zip(v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), strict=False):
+    for kind, count in zip(
+        v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), strict=False
+    ):
         if kind.strip() or count.strip():
             vehicles.append({"kind": kind.strip(), "count": number(count)})
     escorts = []
-    for party, count in zip(v.form_lists.get("escort_party", []), v.form_lists.get("escort_vehicles", []), strict=False):
+    for party, count in zip(
+        v.form_lists.get("escort_party", []), v.form_lists.get("escort_vehicles", []), strict=False
+    ):
         if party.strip():
             escorts.append({"party": party.strip(), "vehicles": number(count) or 0})
     counts = {k: number(f.get(f"counts.{k}")) for k in ("planned", "boarded", "arrived")}
@@ -80,7 +91,9 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
     return {k: x for k, x in data.items() if x is not None}
 
 
-def _render_detail(v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _render_detail(
+    v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
     record = entity(v, "convoy", convoy_id)
     data = {
         "convoy": record,
@@ -152,4 +165,6 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             return _render_detail(v, op, id, 422, exc.errors)
         return v.redirect(f"/ops/{op}/convoys/{id}")
 
-    add_page(app, book, "/ops/{op}/convoys/{id}/status", change_status, change_rule, methods=("POST",))
+    add_page(
+        app, book, "/ops/{op}/convoys/{id}/status", change_status, change_rule, methods=("POST",)
+    )

@@ -20,7 +20,9 @@ from mamar.web.pages._shared import history, may
 RESPOND = "escalation.record_response"
 
 
-def _render(v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _render(
+    v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
     with v.system.reading() as conn:
         state = queries.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
         record = queries.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
+from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.domain.model import command_type
 from mamar.incidents.categories import EventType
 from mamar.incidents.events import SourceKind
@@ -39,7 +39,9 @@ def _list_data(v: View, op: str) -> dict[str, Any]:
     return {"items": items}
 
 
-def _render_list(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _render_list(
+    v: View, op: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
     data = _list_data(v, op)
     parties = names_of(entities(v, "party", op), v.lang)
     return v.render(
@@ -98,9 +100,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         try:
             forms.run(v, "incident.report", report_data(v, op))
         except forms.FormErrors as exc:
+            errors = _point_errors(exc.errors)
             if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return _render_list(v, op, 422, _point_errors(exc.errors))
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render_list(v, op, 422, errors)
         return v.redirect(f"/ops/{op}/incidents/{v.form.get('id', '').strip()}")
 
     add_page(app, book, "/ops/{op}/incidents", report, report_rule, methods=("POST",))
@@ -134,12 +137,20 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             return _render_detail(v, op, id, 422, errors)
         return v.redirect(f"/ops/{op}/incidents/{id}")
 
-    add_page(app, book, "/ops/{op}/incidents/{id}/escalate", escalate, raise_rule, methods=("POST",))
+    add_page(
+        app, book, "/ops/{op}/incidents/{id}/escalate", escalate, raise_rule, methods=("POST",)
+    )
 
 
 def _point_errors(errors: dict[str, str]) -> dict[str, str]:
     # The form has separate lat/lon inputs and a textarea for the description's text.
-    renamed = {"point.lat": "lat", "point.lon": "lon", "point": "lat", "description.original": "description", "description": "description"}
+    renamed = {
+        "point.lat": "lat",
+        "point.lon": "lon",
+        "point": "lat",
+        "description.original": "description",
+        "description": "description",
+    }
     return {renamed.get(k, k): m for k, m in errors.items()}
 
 
@@ -150,9 +161,15 @@ def _render_detail(
     escalations = [
         e
         for e in entities(v, "escalation", op)
-        if any(s.get("kind") == "incident" and s.get("id") == incident_id for s in e.get("about", []))
+        if any(
+            s.get("kind") == "incident" and s.get("id") == incident_id for s in e.get("about", [])
+        )
     ]
-    data = {"incident": record, "escalations": escalations, "history": history(v, "incident", incident_id)}
+    data = {
+        "incident": record,
+        "escalations": escalations,
+        "history": history(v, "incident", incident_id),
+    }
     parties = names_of(entities(v, "party", op), v.lang)
     return v.render(
         "incident.html",

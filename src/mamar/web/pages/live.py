@@ -32,7 +32,9 @@ def _head(system: Mamar) -> int:
         return store.head(conn)[0]
 
 
-def _new_events(system: Mamar, viewer: Actor, operation: str | None, after: int) -> list[dict[str, Any]]:
+def _new_events(
+    system: Mamar, viewer: Actor, operation: str | None, after: int
+) -> list[dict[str, Any]]:
     with system.reading() as conn:
         entries = queries.timeline(conn, viewer=viewer, operation=operation, order="recorded")
         return [
@@ -61,7 +63,10 @@ def stream(
         head = _head(system)
         if head > last:
             for event in _new_events(system, viewer, operation, last):
-                yield b"id: %d\nevent: journal\ndata: %s\n\n" % (event["position"], orjson.dumps(event))
+                yield b"id: %d\nevent: journal\ndata: %s\n\n" % (
+                    event["position"],
+                    orjson.dumps(event),
+                )
             last = head
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:

@@ -34,7 +34,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         data = {
             "issues": issues,
             "positions": grid,
-            "proposals": sorted(entities(v, "proposal", op), key=lambda p: p.get("tabled_at") or ""),
+            "proposals": sorted(
+                entities(v, "proposal", op), key=lambda p: p.get("tabled_at") or ""
+            ),
             "agreements": entities(v, "agreement", op),
         }
         parties = names_of(entities(v, "party", op), v.lang)
@@ -55,7 +57,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             record = queries.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
         assert isinstance(state, AgreementState)
         numbers = [ver.version for ver in state.versions]
-        a = int(request.query_params.get("a") or (numbers[-2] if len(numbers) > 1 else numbers[0] if numbers else 0))
+        a = int(
+            request.query_params.get("a")
+            or (numbers[-2] if len(numbers) > 1 else numbers[0] if numbers else 0)
+        )
         b = int(request.query_params.get("b") or (numbers[-1] if numbers else 0))
         comparison = None
         if numbers:

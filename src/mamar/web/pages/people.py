@@ -36,7 +36,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             try:
                 with v.system.writing() as conn:
                     personal = read_personal(
-                        conn, v.system.vault, viewer=v.actor, kind="person", entity_id=id,
+                        conn,
+                        v.system.vault,
+                        viewer=v.actor,
+                        kind="person",
+                        entity_id=id,
                         purpose="web",
                     )
             except DomainError as exc:

@@ -32,7 +32,9 @@ def exposure_by_version(v: View, op: str, route: dict[str, Any]) -> list[dict[st
         for version in route.get("versions", []):
             number = version["version"]
             try:
-                found = assess(conn, allowed, route["id"], number, now_utc(), view=ground, actor=v.actor)
+                found = assess(
+                    conn, allowed, route["id"], number, now_utc(), view=ground, actor=v.actor
+                )
             except (DomainError, ValueError):
                 rows.append({"version": number, "available": False})
                 continue
@@ -47,15 +49,22 @@ def exposure_by_version(v: View, op: str, route: dict[str, Any]) -> list[dict[st
                     "front_min_m": None if e.front_min_m is None else round(e.front_min_m),
                     "incidents_near": len(e.incidents),
                     "by_party": [
-                        {k: (round(x) if isinstance(x, float) else x) for k, x in dataclasses.asdict(p).items()}
+                        {
+                            k: (round(x) if isinstance(x, float) else x)
+                            for k, x in dataclasses.asdict(p).items()
+                        }
                         for p in e.by_party
-                    ] if e.by_party and dataclasses.is_dataclass(e.by_party[0]) else [],
+                    ]
+                    if e.by_party and dataclasses.is_dataclass(e.by_party[0])
+                    else [],
                 }
             )
     return rows
 
 
-def _render_detail(v: View, op: str, route_id: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+def _render_detail(
+    v: View, op: str, route_id: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
     record = entity(v, "route", route_id)
     data = {
         "route": record,
@@ -104,7 +113,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         else:
             data["reasons"] = [r.strip() for r in f.get("reasons", "").splitlines() if r.strip()]
         try:
-            forms.run(v, "route.approve" if approve else "route.reject", {k: x for k, x in data.items() if x is not None})
+            forms.run(
+                v,
+                "route.approve" if approve else "route.reject",
+                {k: x for k, x in data.items() if x is not None},
+            )
         except forms.FormErrors as exc:
             errors = {k.split(".")[0]: m for k, m in exc.errors.items()}
             if v.wants_json():

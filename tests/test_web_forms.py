@@ -1,0 +1,197 @@
+"""Forms: post and redirect; bad input shown by its field in the page's language, nothing recorded."""
+
+from __future__ import annotations
+
+from mamar.convoys.events import ConvoyStatus
+from mamar.convoys.model import TRANSITIONS
+from mamar.services import queries
+from mamar.system import Mamar
+from tests.web_support import OP, csrf, make_web
+
+
+def _incident_form(token: str, **changes: str) -> dict[str, str]:
+    form = {
+        "csrf": token,
+        "id": "shelling-web",
+        "event_type": "explosions_remote_violence",
+        "description": "قصف قرب نقطة التجمع",
+        "lat": "36.17",
+        "lon": "37.13",
+        "source.text": "فريق الإسعاف",
+        "source.kind": "own_team",
+        "injured": "٣",
+    }
+    form.update(changes)
+    return form
+
+
+def test_report_an_incident_posts_and_redirects(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    before = web.journal_size()
+    response = client.post(f"/ops/{OP}/incidents", data=_incident_form(csrf(client)))
+    assert response.status_code == 303, response.text[:500]
+    assert response.headers["location"] == f"/ops/{OP}/incidents/shelling-web"
+    assert web.journal_size() == before + 1
+    with system.reading() as conn:
+        state = queries.get_entity(
+            conn, viewer=system.actor("operations"), kind="incident", entity_id="shelling-web"
+        )
+    assert state["point"] == {"lat": 36.17, "lon": 37.13}
+    assert state["casualties"]["injured"]["total"] == 3
+    assert "قصف قرب نقطة التجمع" in client.get(response.headers["location"]).text
+
+
+def test_bad_input_is_shown_by_its_field_and_changes_nothing(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    before = web.journal_size()
+    arabic = client.post(
+        f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client), lat="95")
+    )
+    assert arabic.status_code == 422
+    assert (
+        'id="lat"' in arabic.text
+        and 'aria-invalid="true" aria-describedby="lat-error"' in arabic.text
+    )
+    assert 'id="lat-error"' in arabic.text
+    assert "القيمة غير صالحة" in arabic.text
+    assert 'value="قصف قرب نقطة التجمع"' in arabic.text or "قصف قرب نقطة التجمع" in arabic.text
+    english = client.post(
+        f"/ops/{OP}/incidents?lang=en", data=_incident_form(csrf(client), id="Not A Slug")
+    )
+    assert english.status_code == 422
+    assert 'id="id-error"' in english.text and "String should match pattern" in english.text
+    missing_ref = client.post(
+        f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client), convoy="no-such-convoy")
+    )
+    assert missing_ref.status_code == 422 and 'id="convoy-error"' in missing_ref.text
+    twin = client.post(
+        f"/ops/{OP}/incidents?format=json", data=_incident_form(csrf(client), lat="x")
+    )
+    assert twin.status_code == 422 and twin.json()["error"]["fields"]["lat"]
+    assert web.journal_size() == before
+
+
+def test_forms_need_the_csrf_token(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    client = web.client("operations")
+    before = web.journal_size()
+    response = client.post(f"/ops/{OP}/incidents", data=_incident_form("wrong"))
+    assert response.status_code == 403
+    assert web.journal_size() == before
+
+
+def test_convoy_page_offers_only_legal_transitions(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    plan = client.post(
+        f"/ops/{OP}/convoys",
+        data={
+            "csrf": token,
+            "id": "web-convoy",
+            "name.ar": "قافلة تجريبية",
+            "vehicle_kind": "حافلة",
+            "vehicle_count": "12",
+            "teams": "sarc",
+            "counts.planned": "400",
+        },
+    )
+    assert plan.status_code == 303, plan.text[:500]
+    page = client.get(f"/ops/{OP}/convoys/web-convoy?lang=en").text
+    offered = {part.split('"')[0] for part in page.split('name="status" value="')[1:]}
+    assert offered == {s.value for s in TRANSITIONS[ConvoyStatus.PLANNED]}
+    moved = client.post(
+        f"/ops/{OP}/convoys/web-convoy/status", data={"csrf": token, "status": "postponed"}
+    )
+    assert moved.status_code == 303
+    page = client.get(f"/ops/{OP}/convoys/web-convoy").text
+    offered = {part.split('"')[0] for part in page.split('name="status" value="')[1:]}
+    assert offered == {s.value for s in TRANSITIONS[ConvoyStatus.POSTPONED]}
+    before = web.journal_size()
+    illegal = client.post(
+        f"/ops/{OP}/convoys/web-convoy/status?lang=ar", data={"csrf": token, "status": "arrived"}
+    )
+    assert illegal.status_code == 422
+    assert "لا يمكن الانتقال" in illegal.text and 'id="status-error"' in illegal.text
+    assert web.journal_size() == before
+    arrived = client.get(f"/ops/{OP}/convoys/first-wounded").text
+    assert 'name="status"' not in arrived
+
+
+def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    client = web.client("coordinator")
+    token = csrf(client)
+    incident = client.get(f"/ops/{OP}/incidents?format=json").json()["items"][0]["id"]
+    raised = client.post(
+        f"/ops/{OP}/incidents/{incident}/escalate",
+        data={
+            "csrf": token,
+            "escalation_id": "web-esc",
+            "to_party": "russian-military",
+            "message": "أوقفوا النار",
+        },
+    )
+    assert raised.status_code == 303, raised.text[:500]
+    liaison = web.client("liaison")
+    answered = liaison.post(
+        f"/ops/{OP}/escalations/web-esc/respond",
+        data={"csrf": csrf(liaison), "text": "سنتواصل مع القادة الميدانيين"},
+    )
+    assert answered.status_code == 303, answered.text[:500]
+    assert "سنتواصل مع القادة الميدانيين" in client.get(f"/ops/{OP}/incidents/{incident}").text
+    before = web.journal_size()
+    refused = client.post(
+        f"/ops/{OP}/routes/exit-route/decide?lang=en",
+        data={"csrf": token, "party": "government-forces", "decision": "reject", "reasons": ""},
+    )
+    assert refused.status_code == 422 and web.journal_size() == before
+    rejected = client.post(
+        f"/ops/{OP}/routes/exit-route/decide",
+        data={
+            "csrf": token,
+            "party": "government-forces",
+            "decision": "reject",
+            "reasons": "passes the front line",
+        },
+    )
+    assert rejected.status_code == 303
+    assert "passes the front line" in client.get(f"/ops/{OP}/routes/exit-route").text
+
+
+def test_admin_creates_and_disables_an_account_and_tokens(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    admin = web.client("admin")
+    token = csrf(admin)
+    weak = admin.post(
+        "/admin/accounts?lang=ar",
+        data={
+            "csrf": token,
+            "username": "new-medic",
+            "display_name": "Doctor",
+            "role": "medical",
+            "password": "short",
+        },
+    )
+    assert weak.status_code == 422 and "كلمة المرور قصيرة" in weak.text
+    created = admin.post(
+        "/admin/accounts",
+        data={
+            "csrf": token,
+            "username": "new-medic",
+            "display_name": "Doctor",
+            "role": "medical",
+            "password": "a long enough password",
+        },
+    )
+    assert created.status_code == 303
+    minted = admin.post(
+        "/admin/tokens", data={"csrf": token, "token_username": "new-medic", "scope": "read"}
+    )
+    assert (minted.status_code == 201 and "mamar_" in minted.text) or minted.status_code == 201
+    disabled = admin.post("/admin/accounts/new-medic/disable", data={"csrf": token})
+    assert disabled.status_code == 303
+    accounts = admin.get("/admin?format=json").json()["accounts"]
+    assert next(a for a in accounts if a["id"] == "new-medic")["disabled"] is True
