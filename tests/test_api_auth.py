@@ -121,3 +121,24 @@ def test_settings_refuse_to_start_outside_development_without_keys() -> None:
     ok = Settings(environment="production", secret_key="s" * 40, vault_key="k" * 44)
     assert not ok.is_development
     assert Settings(environment="development").resolve_secret_key()
+
+
+def test_sign_out_ends_the_session_on_the_server(sqlite_system: Mamar) -> None:
+    api = make_api(sqlite_system, passwords=True)
+    client = api.client
+    login = client.post(
+        "/api/v1/auth/login", json={"username": username(Role.NEGOTIATOR), "password": PASSWORD}
+    )
+    csrf = login.json()["csrf_token"]
+    copied = client.cookies.get("mamar_session")
+    assert copied and client.get("/api/v1/auth/me").status_code == 200
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    # Someone who kept a copy of the cookie is signed out too.
+    client.cookies.set("mamar_session", copied)
+    assert client.get("/api/v1/auth/me").status_code == 401
+    # A new sign-in works as before.
+    client.cookies.clear()
+    again = client.post(
+        "/api/v1/auth/login", json={"username": username(Role.NEGOTIATOR), "password": PASSWORD}
+    )
+    assert again.status_code == 200 and client.get("/api/v1/auth/me").status_code == 200

@@ -11,11 +11,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import orjson
+from sqlalchemy import Connection, delete, insert, select
 
-from mamar.domain.time import now_utc
+from mamar.db.tables import revoked_sessions
+from mamar.domain.time import now_utc, utc_key
 
 LIFETIME = timedelta(hours=12)
 
@@ -60,3 +62,28 @@ def read(key: bytes, value: str, *, now: datetime | None = None) -> Session | No
     if session.expires <= (now or now_utc()).timestamp():
         return None
     return session
+
+
+def _session_hash(session: Session) -> str:
+    return hashlib.sha256(session.csrf.encode()).hexdigest()
+
+
+def revoke(conn: Connection, session: Session) -> None:
+    """End ``session`` now, whoever holds a copy of its cookie."""
+    expires = datetime.fromtimestamp(session.expires, UTC)
+    conn.execute(delete(revoked_sessions).where(revoked_sessions.c.expires_at < utc_key(now_utc())))
+    if not is_revoked(conn, session):
+        conn.execute(
+            insert(revoked_sessions).values(
+                session_hash=_session_hash(session), expires_at=utc_key(expires)
+            )
+        )
+
+
+def is_revoked(conn: Connection, session: Session) -> bool:
+    row = conn.execute(
+        select(revoked_sessions.c.session_hash).where(
+            revoked_sessions.c.session_hash == _session_hash(session)
+        )
+    ).first()
+    return row is not None

@@ -34,6 +34,7 @@ class Principal:
     scope: Scope
     token_id: str | None = None
     csrf: str | None = None
+    session: sessions.Session | None = None
 
 
 def account_actor(conn: Connection, username: str) -> Actor | None:
@@ -71,10 +72,14 @@ def identify(system: Mamar, request: Request) -> Principal | None:
         if session is None:
             return None
         with system.reading() as conn:
-            actor = account_actor(conn, session.username)
+            actor = (
+                None
+                if sessions.is_revoked(conn, session)
+                else account_actor(conn, session.username)
+            )
         if actor is None:
             return None
-        return Principal(actor, "session", Scope.WRITE, csrf=session.csrf)
+        return Principal(actor, "session", Scope.WRITE, csrf=session.csrf, session=session)
     return None
 
 

@@ -101,8 +101,13 @@ def add_session_routes(app: FastAPI, book: RuleBook) -> None:
         responses={**AUTH_ERRORS, 429: {"model": ErrorBody}},
     )
 
-    def logout(principal: Annotated[Principal | None, Depends(guard(SIGNED_IN))]) -> Response:
-        require(principal)
+    def logout(
+        request: Request, principal: Annotated[Principal | None, Depends(guard(SIGNED_IN))]
+    ) -> Response:
+        signed_in = require(principal)
+        if signed_in.session is not None:
+            with request.app.state.system.writing() as conn:
+                sessions.revoke(conn, signed_in.session)
         response = Response(status_code=204)
         response.delete_cookie(SESSION_COOKIE, secure=True, httponly=True, samesite="strict")
         response.delete_cookie(CSRF_COOKIE, secure=True, samesite="strict")
@@ -115,7 +120,7 @@ def add_session_routes(app: FastAPI, book: RuleBook) -> None:
         methods=["POST"],
         tags=["auth"],
         status_code=204,
-        summary="Sign out: clears the session cookies",
+        summary="Sign out: ends the session on the server and clears its cookies",
         responses=AUTH_ERRORS,
     )
 

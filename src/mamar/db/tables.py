@@ -187,3 +187,12 @@ login_failures = Table(
     Column("first_at", String(27), nullable=False),
     Column("locked_until", String(27), nullable=True),
 )
+
+# Sessions ended before their time (sign-out): a copied cookie stops working at once.
+# Keyed by a hash of the session's random CSRF secret; rows may go once ``expires_at`` passes.
+revoked_sessions = Table(
+    "revoked_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("expires_at", String(27), nullable=False),
+)

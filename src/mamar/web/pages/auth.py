@@ -81,7 +81,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     add_page(app, book, "/login", login, PUBLIC, methods=("POST",))
 
     async def logout(request: Request) -> Response:
-        await view(request, SIGNED_IN)
+        v = await view(request, SIGNED_IN)
+        if v.principal is not None and v.principal.session is not None:
+            with v.system.writing() as conn:
+                sessions.revoke(conn, v.principal.session)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, secure=True, httponly=True, samesite="strict")
         response.delete_cookie(CSRF_COOKIE, secure=True, samesite="strict")
