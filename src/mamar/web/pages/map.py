@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
+import orjson
 import xstatic.pkg.leaflet as leaflet
 from fastapi import Depends, FastAPI, Path, Query, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.api.access import READ_ANY, RuleBook
@@ -71,6 +73,14 @@ def _slider_moment(layers: MapLayers, request: Request) -> datetime | None:
     return layers.moment(moment)
 
 
+def embedded_json(data: Any) -> Markup:
+    """``data`` as JSON safe inside a ``<script>`` element, in UTF-8 (Arabic stays short)."""
+    text = orjson.dumps(data).decode()
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
 def slider(layers: MapLayers, at: str | None) -> dict[str, int] | None:
     """The time slider in seconds since the epoch, in 15-minute steps from the start.
 
@@ -99,6 +109,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             title=v.t("Map"),
             tile_url=tile_url(v.system),
             slider=slider(layers, data["at"]),
+            embedded=embedded_json(data),
             live=True,
         )
 
