@@ -253,22 +253,17 @@ def test_a_liaison_sees_shared_records_only(page: Any, server: LiveServer) -> No
 # --- live updates, small screens ---------------------------------------------------------------
 
 
-def test_a_new_incident_appears_on_an_open_dashboard(page: Any, server: LiveServer) -> None:
-    signed_in(page, server, "coordinator")
-    page.goto(op_url(server, "dashboard"))
-    page.evaluate("window.__notReloaded = true")
-    region = page.locator("[data-live-region=dashboard]")
-    before = region.inner_text()
-    page.wait_for_timeout(600)  # the event stream is open
+def report_incident(server: LiveServer, incident: str, visibility: str) -> None:
+    """A protest reported by the coordinator, straight through the services (another writer)."""
     report = command_type("incident.report")
     system = server.system()
     try:
         system.execute(
             report.model_validate(
                 {
-                    "id": "live-check-protest",
+                    "id": incident,
                     "operation": OP,
-                    "visibility": "shared",
+                    "visibility": visibility,
                     "event_type": "protests",
                     "description": {"original": "Live check", "language": "en"},
                     "source": {"text": "test", "kind": "own_team"},
@@ -280,6 +275,16 @@ def test_a_new_incident_appears_on_an_open_dashboard(page: Any, server: LiveServ
         )
     finally:
         system.dispose()
+
+
+def test_a_new_incident_appears_on_an_open_dashboard(page: Any, server: LiveServer) -> None:
+    signed_in(page, server, "coordinator")
+    page.goto(op_url(server, "dashboard"))
+    page.evaluate("window.__notReloaded = true")
+    region = page.locator("[data-live-region=dashboard]")
+    before = region.inner_text()
+    page.wait_for_timeout(600)  # the event stream is open
+    report_incident(server, "live-check-protest", "shared")
     started = time.monotonic()
     page.wait_for_function(
         "before => document.querySelector('[data-live-region=dashboard]').innerText !== before",
@@ -289,6 +294,25 @@ def test_a_new_incident_appears_on_an_open_dashboard(page: Any, server: LiveServ
     assert time.monotonic() - started < 2.0
     assert page.evaluate("window.__notReloaded") is True
     assert "protests" in region.inner_text()
+
+
+def test_a_new_incident_appears_on_an_open_map(page: Any, server: LiveServer) -> None:
+    signed_in(page, server, "monitor")
+    page.goto(op_url(server, "map"))
+    page.wait_for_selector("#map[data-count-incidents]")
+    before = int(page.locator("#map").get_attribute("data-count-incidents") or 0)
+    page.evaluate("window.__notReloaded = true")
+    page.wait_for_timeout(600)  # the event stream is open
+    report_incident(server, "live-check-map", "shared")
+    started = time.monotonic()
+    page.wait_for_function(
+        "n => Number(document.querySelector('#map').dataset.countIncidents) > n",
+        arg=before,
+        timeout=2_000,
+    )
+    assert time.monotonic() - started < 2.0
+    assert page.evaluate("window.__notReloaded") is True
+    assert page.locator("path.incident").count() == before + 1
 
 
 @pytest.mark.parametrize(
