@@ -178,3 +178,66 @@ def test_a_configured_basemap_is_offered_to_the_page(system: Mamar) -> None:
     web = make_web(system)
     html = web.client("coordinator").get(f"/ops/{OP}/map").text
     assert 'data-tiles="http://tiles.example.test/{z}/{x}/{y}.png"' in html
+
+
+def test_every_map_route_for_every_role_shows_only_its_compartments(system: Mamar) -> None:
+    from fastapi.testclient import TestClient
+
+    from mamar.api.access import READ_ANY, RuleBook
+    from mamar.domain.visibility import Role, Visibility, visible_to
+    from mamar.web.app import create_app
+    from tests.api_support import MARKERS, make_api, post
+
+    api = make_api(system)
+    occurred = {"at": "2016-12-13T20:00+02:00", "precision": "minute"}
+    post(
+        api,
+        "/api/v1/operation/open",
+        {"id": "op", "name": {"en": "Op"}, "timezone": "UTC", "occurred": occurred},
+    )
+    for visibility, marker in MARKERS.items():
+        post(
+            api,
+            "/api/v1/incident/report",
+            {
+                "id": f"incident-{visibility.value}",
+                "operation": "op",
+                "visibility": visibility.value,
+                "event_type": "protests",
+                "description": {"original": f"Protest {marker}", "language": "en"},
+                "source": {"text": "team", "kind": "own_team"},
+                "point": {"lat": 36.2, "lon": 37.1},
+                "occurred": occurred,
+            },
+            role=Role.MEDICAL if visibility is Visibility.MEDICAL else Role.COORDINATOR,
+        )
+    app = create_app(system)
+    book: RuleBook = app.state.access
+    client = TestClient(app, base_url="https://testserver")
+    paths = [
+        "/api/v1/operations/{op}/map",
+        *(
+            f"/api/v1/operations/{{op}}/map/{n}"
+            for n in ("control", "front", "routes", "incidents", "convoys", "places")
+        ),
+        "/ops/{op}/map",
+    ]
+    for template in paths:
+        assert book.get("GET", template) == READ_ANY, template
+        for op in ("op", "no-such-op"):
+            path = template.replace("{op}", op)
+            assert client.get(path, headers={"Accept": "application/json"}).status_code == 401
+            for role in Role:
+                response = client.get(
+                    path, headers={**api.headers(role), "Accept": "application/json"}
+                )
+                if op != "op":
+                    assert response.status_code == 404, (path, role)
+                    continue
+                assert response.status_code == 200, (path, role, response.text[:200])
+                for visibility, marker in MARKERS.items():
+                    shown = marker in response.text
+                    if visibility not in visible_to(role):
+                        assert not shown, (path, role, visibility)
+                    elif template.endswith(("/map", "/incidents")):
+                        assert shown, (path, role, visibility)
