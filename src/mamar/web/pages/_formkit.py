@@ -1,0 +1,281 @@
+"""Form pages described as data: fields, how to turn them into a command, where to go after.
+
+Each workflow form is its own page (``GET`` shows it, ``POST`` records it), so
+that a refused form shows its messages next to its own fields only. The same
+description is the JSON twin of the ``GET``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.accounts.tokens import Scope
+from mamar.api.access import RouteRule, RuleBook
+from mamar.domain.model import command_type
+from mamar.web import forms, i18n
+from mamar.web.page import View, add_page, op_view
+from mamar.web.pages._shared import entities, names_of
+
+
+@dataclass(frozen=True)
+class F:
+    """One input: ``kind`` is text, textarea, select, multi, datetime, number or place."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    options: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    hint: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Fields shown together under a legend; errors about ``name`` are shown on the group."""
+
+    legend: str
+    fields: tuple[F, ...]
+    name: str = ""
+
+
+Item = F | Group
+
+
+@dataclass
+class Form:
+    title: str
+    items: list[Item]
+    submit: str
+    intro: str | None = None
+    occurred: bool = True
+    facts: list[tuple[str, str]] = field(default_factory=list)  # label, value shown above
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # name, value, label
+
+    def names(self) -> set[str]:
+        found: set[str] = set()
+        for item in self.items:
+            if isinstance(item, Group):
+                found.add(item.name)
+                found.update(f.name for f in item.fields)
+            else:
+                found.add(item.name)
+        found.update(b[0] for b in self.buttons)
+        found.discard("")
+        return found
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "fields": [
+                {"group": i.legend, "name": i.name, "fields": [asdict(f) for f in i.fields]}
+                if isinstance(i, Group)
+                else asdict(i)
+                for i in self.items
+            ],
+            "buttons": [{"name": n, "value": x, "label": t} for n, x, t in self.buttons],
+            "facts": [{"label": k, "value": x} for k, x in self.facts],
+        }
+
+
+Build = Callable[[View, str, str | None], Form]
+Data = Callable[[View, str, str | None], dict[str, Any]]
+Then = Callable[[View, str, str | None], str]
+
+
+def rule_for(command: str) -> RouteRule:
+    return RouteRule(roles=frozenset(command_type(command).roles), scope=Scope.WRITE)
+
+
+def clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Leave out what was not given (empty text, empty lists, None)."""
+    return {k: x for k, x in data.items() if x is not None and x != "" and x != [] and x != ()}
+
+
+def text(v: View, name: str) -> str | None:
+    value = v.form.get(name, "").strip()
+    return value or None
+
+
+def lines(v: View, name: str) -> list[str]:
+    return [line.strip() for line in v.form.get(name, "").splitlines() if line.strip()]
+
+
+def chosen(v: View, name: str) -> list[str]:
+    """Every value of a multiple select (or a comma/line separated text)."""
+    values = v.form_lists.get(name, [])
+    out: list[str] = []
+    for value in values:
+        out.extend(x for x in re.split(r"[\s,،]+", value) if x)
+    return out
+
+
+def local_text(v: View, name: str) -> dict[str, Any] | None:
+    """Original words (field ``name``) in the page's language, with an optional translation."""
+    original = text(v, name)
+    translation = text(v, f"{name}.translation")
+    if original is None and translation is None:
+        return None
+    other = "en" if v.lang == "ar" else "ar"
+    result: dict[str, Any] = {"original": original or "", "language": v.lang}
+    if translation:
+        result.update(translation=translation, translation_language=other)
+    return result
+
+
+def local_name(v: View, name: str) -> dict[str, str] | None:
+    found = {lang: text(v, f"{name}.{lang}") for lang in ("ar", "en")}
+    given = {k: x for k, x in found.items() if x}
+    return given or None
+
+
+def moment(v: View, name: str) -> str | None:
+    """A local date and time typed in the operation's zone, as ISO 8601 with its offset."""
+    raw = text(v, name)
+    if raw is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return raw  # validation explains
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=i18n.zone(v.timezone))
+    return parsed.isoformat()
+
+
+def who(value: str | None) -> dict[str, str] | None:
+    """``party:id`` / ``person:id`` → a PartyOrPerson."""
+    if not value:
+        return None
+    kind, _, ident = value.partition(":")
+    return {"kind": kind, "id": ident} if ident else {"kind": "party", "id": kind}
+
+
+def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
+    """Records of ``kind`` the viewer may see, as (id, name) sorted by name."""
+    items = entities(v, kind, op)
+    shown = [{**i, "name": i.get("name") or i.get("title")} for i in items]
+    names = names_of(shown, v.lang)
+    return tuple(sorted(names.items(), key=lambda p: p[1]))
+
+
+def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
+    parties = [(f"party:{k}", x) for k, x in options(v, op, "party")]
+    people = [(f"person:{k}", x) for k, x in options(v, op, "person")]
+    return tuple(parties + people)
+
+
+def creating(v: View, *, hint: str | None = None) -> list[Item]:
+    """The identifier and compartment of a new record."""
+    from mamar.web.pages._shared import visibility_options
+
+    return [
+        F(
+            "id",
+            v.t("Identifier"),
+            required=True,
+            hint=hint or v.t("Lower-case letters, digits and dashes, e.g. ramouseh-road"),
+        ),
+        F("visibility", v.t("Who may see it"), "select", tuple(visibility_options(v))),
+    ]
+
+
+def enum_options(v: View, values: Iterable[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(x.value), v.t(str(x.value))) for x in values)
+
+
+def group_errors(errors: dict[str, str], names: Iterable[str]) -> dict[str, str]:
+    """Each error under the nearest name the form shows (``terms.0.who`` → ``terms``)."""
+    known = set(names)
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        target = forms.GENERAL
+        parts = key.replace("[", ".").replace("]", "").split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:end])
+            if candidate in known:
+                target = candidate
+                break
+        out.setdefault(target, message)
+    return out
+
+
+def render_form(
+    v: View,
+    op: str,
+    form: Form,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    places = options(v, op, "place") if _takes_place(form) else ()
+    return v.render(
+        "form_page.html",
+        form.as_json(),
+        title=form.title,
+        status=status,
+        errors=errors,
+        spec=form,
+        places=places,
+        form_lists=v.form_lists,
+    )
+
+
+def _takes_place(form: Form) -> bool:
+    for item in form.items:
+        fields = item.fields if isinstance(item, Group) else (item,)
+        if any(f.kind == "place" for f in fields):
+            return True
+    return False
+
+
+def add_form(
+    app: FastAPI,
+    book: RuleBook,
+    path: str,
+    command: str | Callable[[View], str],
+    build: Build,
+    data: Data,
+    then: Then,
+    *,
+    roles_of: str | None = None,
+) -> None:
+    """``GET path`` shows the form; ``POST path`` records ``command`` or shows the form again.
+
+    ``command`` may depend on the form (e.g. the button pressed); ``roles_of`` then names
+    the command whose roles guard the page.
+    """
+    rule = rule_for(roles_of or (command if isinstance(command, str) else ""))
+
+    def ident(request: Request) -> tuple[str, str | None]:
+        params = request.path_params
+        return str(params["op"]), params.get("id")
+
+    async def show(request: Request) -> Response:
+        op, entity_id = ident(request)
+        v = await op_view(request, rule, op)
+        return render_form(v, op, build(v, op, entity_id))
+
+    async def submit(request: Request) -> Response:
+        op, entity_id = ident(request)
+        v = await op_view(request, rule, op)
+        name = command if isinstance(command, str) else command(v)
+        try:
+            forms.run(v, name, clean(data(v, op, entity_id)))
+        except forms.FormErrors as exc:
+            spec = build(v, op, entity_id)
+            errors = group_errors(exc.errors, spec.names())
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return render_form(v, op, spec, status=422, errors=errors)
+        return v.redirect(then(v, op, entity_id))
+
+    add_page(app, book, path, show, rule)
+    add_page(app, book, path, submit, rule, methods=("POST",))
