@@ -203,6 +203,9 @@ def group_errors(errors: dict[str, str], names: Iterable[str]) -> dict[str, str]
             if candidate in known:
                 target = candidate
                 break
+        else:
+            # A value given in several inputs (``title`` as ``title.ar`` and ``title.en``).
+            target = next((n for n in sorted(known) if n.startswith(f"{key}.")), target)
         out.setdefault(target, message)
     return out
 

@@ -18,7 +18,7 @@ from mamar.domain.errors import DomainError
 from mamar.services import queries
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
-from mamar.web.pages._shared import entities, names_of
+from mamar.web.pages._shared import entities, may, names_of
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
 
@@ -46,6 +46,17 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             title=v.t("Negotiation"),
             party_names=parties,
             issue_names=names_of([{**i, "name": i["title"]} for i in issues], v.lang),
+            can={
+                n: may(v, n)
+                for n in (
+                    "issue.raise",
+                    "proposal.table",
+                    "proposal.respond",
+                    "position.state",
+                    "position.revise",
+                    "agreement.draft",
+                )
+            },
         )
 
     add_page(app, book, "/ops/{op}/negotiation", board, READ_ANY)
@@ -71,7 +82,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         data = {"agreement": record, "compare": comparison, "versions": numbers}
         parties = names_of(entities(v, "party", op), v.lang)
         return v.render(
-            "agreement.html", data, title=v.t("Agreement %(id)s", id=id), party_names=parties
+            "agreement.html",
+            data,
+            title=v.t("Agreement %(id)s", id=id),
+            party_names=parties,
+            can_conclude=may(v, "agreement.conclude"),
+            can_adopt=may(v, "agreement.adopt_version"),
         )
 
     add_page(app, book, "/ops/{op}/agreements/{id}", agreement, READ_ANY)
