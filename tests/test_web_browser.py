@@ -341,20 +341,31 @@ def _form(page: Any, action_part: str) -> Any:
     return page.locator(f"main form[action*='{action_part}']").first
 
 
-def _fill(form: Any, values: dict[str, str]) -> None:
+def _fill(form: Any, values: dict[str, str | list[str]]) -> None:
     for name, value in values.items():
         field = form.locator(f"[name='{name}']").first
         tag = field.evaluate("e => e.tagName")
         if tag == "SELECT":
             field.select_option(value)
         else:
+            assert isinstance(value, str)
             field.fill(value)
+
+
+def _open_form(page: Any, server: LiveServer, path: str, missing: list[str], what: str) -> Any:
+    """The form at ``/ops/{op}/path``, or None (noted in ``missing``) if the page is not there."""
+    response = page.goto(op_url(server, path))
+    form = _form(page, path.split("?")[0])
+    if response is None or response.status == 404 or form.count() == 0:
+        missing.append(f"{what} (/ops/{OP}/{path})")
+        return None
+    return form
 
 
 def _convoy_status(page: Any, server: LiveServer, convoy: str, status: str, **fields: str) -> None:
     page.goto(op_url(server, f"convoys/{convoy}"))
     form = _form(page, f"/convoys/{convoy}/status")
-    _fill(form, fields)
+    _fill(form, dict(fields))
     with page.expect_navigation():
         form.locator(f"button[name=status][value={status}]").click()
     assert_no_field_errors(page)
@@ -371,13 +382,64 @@ def _state(server: LiveServer, kind: str, entity_id: str) -> Any:
         system.dispose()
 
 
+def _as(page: Any, server: LiveServer, username: str) -> None:
+    page.context.clear_cookies()
+    signed_in(page, server, username)
+
+
 def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -> None:
     """The core of the account on the demo operation, with new records, by the people who act.
 
     Steps whose page is not there yet are listed in the failure message.
     """
     missing: list[str] = []
-    signed_in(page, server, "operations")
+    _as(page, server, "negotiator")
+    # A contact with the Russian side, through the translator.
+    form = _open_form(page, server, "contacts/log", missing, "log a contact")
+    if form is not None:
+        _fill(
+            form,
+            {
+                "id": "ui-call-through-translator",
+                "direction": "outbound",
+                "medium": "phone",
+                "source": "party:aleppo-factions",
+                "target": "party:russian-military",
+                "via": ["person:russian-translator"],
+                "summary": "Asked for the exit to start tomorrow at noon",
+            },
+        )
+        submit(page, form)
+        assert_no_field_errors(page)
+        contact = _state(server, "contact", "ui-call-through-translator")
+        assert [v.id for v in contact.via] == ["russian-translator"]
+    # A proposal, and its rejection with reasons.
+    form = _open_form(page, server, "negotiation/propose", missing, "table a proposal")
+    if form is not None:
+        _fill(
+            form,
+            {
+                "id": "ui-exit-with-light-arms",
+                "visibility": "shared",
+                "from_party": "aleppo-factions",
+                "to_party": "russian-military",
+                "via_persons": ["russian-translator"],
+                "text": "Fighters leave with their light weapons, civilians with their belongings",
+            },
+        )
+        submit(page, form)
+        assert_no_field_errors(page)
+        _as(page, server, "liaison-ru")
+        answer = _open_form(
+            page, server, "proposals/ui-exit-with-light-arms/answer", missing, "answer a proposal"
+        )
+        if answer is not None:
+            _fill(answer, {"reasons": "Only the wounded may leave first"})
+            with page.expect_navigation():
+                answer.locator("button[name=outcome][value=rejected]").click()
+            assert_no_field_errors(page)
+            assert _state(server, "proposal", "ui-exit-with-light-arms").status == "rejected"
+    _as(page, server, "operations")
     # The convoy of wounded: planned, prepared, departed.
     page.goto(op_url(server, "convoys"))
     plan = _form(page, "/convoys")
@@ -422,18 +484,41 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     )
     submit(page, escalate)
     assert_no_field_errors(page)
-    page.context.clear_cookies()
-    signed_in(page, server, "liaison-ru")
+    _as(page, server, "liaison-ru")
     page.goto(op_url(server, "escalations/ui-sniper-escalation"))
     answer = _form(page, "/respond")
     _fill(answer, {"text": "The problem is being dealt with", "commitment": "Fire will stop"})
     submit(page, answer)
     assert_no_field_errors(page)
-    escalation = _state(server, "escalation", "ui-sniper-escalation")
-    assert escalation.responses, "the answer was not recorded"
-    page.context.clear_cookies()
-    signed_in(page, server, "operations")
+    assert _state(server, "escalation", "ui-sniper-escalation").responses
+    # The route is changed, and rejected with a reason.
+    _as(page, server, "coordinator")
+    revise = _open_form(page, server, "routes/exit-route/revise", missing, "change a route")
+    if revise is not None:
+        submit(page, revise)
+        assert_no_field_errors(page)
+    page.goto(op_url(server, "routes/exit-route"))
+    decide = _form(page, "/routes/exit-route/decide")
+    if decide.count() == 0:
+        missing.append("decide on a route (/routes/exit-route)")
+    else:
+        _fill(
+            decide,
+            {
+                "party": "aleppo-factions",
+                "reasons": "The vehicles would travel a long way inside areas held by the other side",
+            },
+        )
+        with page.expect_navigation():
+            decide.locator("button[name=decision][value=reject]").click()
+        assert_no_field_errors(page)
+        route = _state(server, "route", "exit-route")
+        assert route.rejections[-1].version == route.current_version
+        assert "a long way" in route.rejections[-1].reasons[0]
+    # Turkey guarantees the convoy's safe arrival.
+    _open_form(page, server, "guarantees/record", missing, "record a guarantee")
     # Pulled back, postponed, and finally arrived.
+    _as(page, server, "operations")
     _convoy_status(page, server, "ui-wounded", "turned_back", reason="Pulled back with the wounded")
     _convoy_status(page, server, "ui-wounded", "postponed", reason="Postponed to the next day")
     _convoy_status(page, server, "ui-wounded", "departed", reason="Left at noon")
@@ -449,13 +534,4 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     # An arrived convoy offers no further status.
     page.goto(op_url(server, "convoys/ui-wounded"))
     assert page.locator("button[name=status]").count() == 0
-    for name, path in (
-        ("contacts (log a contact through an intermediary)", "contacts"),
-        ("negotiation (a proposal and its rejection)", "negotiation"),
-        ("routes (change the route, reject it with a reason)", "routes"),
-        ("guarantees (Turkey's guarantee)", "guarantees"),
-    ):
-        response = page.goto(op_url(server, path))
-        if response is None or response.status == 404:
-            missing.append(name)
     assert missing == [], f"pages not there yet for: {missing}"
