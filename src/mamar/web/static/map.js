@@ -49,7 +49,7 @@
         return "<strong>" + text(p.name) + "</strong><br>" + label("version") + " " + p.version +
           (p.current ? " (" + label("current") + ")" : "");
       case "incident":
-        return text(p.description) + "<br><small>" + text(p.occurred_at) + "</small>";
+        return text(p.description) + "<br><small>" + text(moment(p.occurred_at)) + "</small>";
       case "convoy":
         return "<strong>" + text(p.name) + "</strong><br>" + text(p.status_label || p.status);
       default:
@@ -149,6 +149,11 @@
       timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
     });
   } catch (e) { formatter = null; }
+
+  function moment(iso) {
+    var parsed = iso ? new Date(iso) : null;
+    return parsed && !isNaN(parsed) && formatter ? formatter.format(parsed) : iso;
+  }
 
   function atValue() {
     if (!slider) return null;
