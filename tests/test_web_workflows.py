@@ -46,15 +46,23 @@ def _refused(web: Web, role: str, path: str, form: dict[str, Any], field: str) -
     for lang in ("ar", "en"):
         response = _post(web, role, path, form, lang)
         assert response.status_code == 422, response.text[:2000]
-        assert f'id="{field.replace(".", "-")}-error"' in response.text, response.text[-3000:]
+        marker = (
+            '<p class="error" role="alert">'
+            if field == "_general"
+            else f'id="{field.replace(".", "-")}-error"'
+        )
+        assert marker in response.text, response.text[-3000:]
         assert f'lang="{lang}"' in response.text
     assert web.journal_size() == size
 
 
 def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
     web = make_web(system)
-    page = web.client("negotiator").get(f"/ops/{OP}/contacts/log?lang=ar")
+    client = web.client("negotiator")
+    page = client.get(f"/ops/{OP}/contacts/log?lang=ar")
     assert page.status_code == 200 and 'name="via"' in page.text
+    # Without JavaScript the page's own hidden field carries the CSRF token.
+    assert page.text.count(f'name="csrf" value="{csrf(client)}"') == 2
     form = {
         "id": "call-through-sarc",
         "direction": "outbound",
@@ -77,7 +85,11 @@ def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
     assert len(state["offers"]) == 2
     _refused(web, "negotiator", f"/ops/{OP}/contacts/log", {**form, "id": "Bad Id"}, "id")
     _refused(
-        web, "negotiator", f"/ops/{OP}/contacts/log", {**form, "id": "x2", "target": "party:nobody"}, "target"
+        web,
+        "negotiator",
+        f"/ops/{OP}/contacts/log",
+        {**form, "id": "x2", "target": "party:nobody"},
+        "target",
     )
 
 
@@ -128,7 +140,11 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
     assert "web-counter" in web.client("negotiator").get(answer).text
     _refused(web, "negotiator", answer, {"outcome": "countered"}, "counter")
     _records(
-        web, "negotiator", answer, {"outcome": "countered", "counter": "web-counter"}, "proposal.responded"
+        web,
+        "negotiator",
+        answer,
+        {"outcome": "countered", "counter": "web-counter"},
+        "proposal.responded",
     )
     # The counter is rejected with reasons, by the liaison of the party it was addressed to? No:
     # the Russian liaison may answer only proposals addressed to Russia.
@@ -167,12 +183,16 @@ def test_bottom_line_fields_only_for_the_negotiation_compartment(system: Mamar) 
         )
     assert state["red_lines"] == ["no arms", "no foreign fighters"]
     # From an operations account the same post records the stance only.
-    _records(
-        web, "operations", path, {**form, "id": "web-position-2"}, "position.stated"
-    )
+    _records(web, "operations", path, {**form, "id": "web-position-2"}, "position.stated")
     revise = f"/ops/{OP}/positions/web-position/revise"
     assert 'name="ceiling"' not in web.client("operations").get(revise).text
-    _records(web, "negotiator", revise, {"stance": "خروج على مراحل", "note": "بعد الاجتماع"}, "position.revised")
+    _records(
+        web,
+        "negotiator",
+        revise,
+        {"stance": "خروج على مراحل", "note": "بعد الاجتماع"},
+        "position.revised",
+    )
     _refused(web, "negotiator", revise, {"note": "a note without a stance"}, "stance")
 
 
@@ -195,13 +215,23 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
         "issues": ["web-issue"],
         "term.evacuation.who": "wounded",
     }
-    location = _records(web, "negotiator", f"{base}/negotiation/agreement", draft, "agreement.drafted")
+    location = _records(
+        web, "negotiator", f"{base}/negotiation/agreement", draft, "agreement.drafted"
+    )
     assert location == f"{base}/agreements/web-agreement"
     _refused(
-        web, "negotiator", f"{base}/negotiation/agreement", {**draft, "id": "a2", "parties": ["turkey"]}, "parties"
+        web,
+        "negotiator",
+        f"{base}/negotiation/agreement",
+        {**draft, "id": "a2", "parties": ["turkey"]},
+        "parties",
     )
     _records(
-        web, "negotiator", f"{base}/agreements/web-agreement/conclude", {"status": "in_force"}, "agreement.concluded"
+        web,
+        "negotiator",
+        f"{base}/agreements/web-agreement/conclude",
+        {"status": "in_force"},
+        "agreement.concluded",
     )
     adopt = f"{base}/agreements/web-agreement/adopt"
     page = web.client("negotiator").get(adopt).text
@@ -214,3 +244,210 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
         {"term.evacuation.who": "everyone", "term.weapons_handover.description": "heavy weapons"},
         "agreement.version_adopted",
     )
+
+
+def test_guarantee_recorded_by_the_guarantors_liaison_then_broken(system: Mamar) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/guarantees"
+    form = {
+        "id": "russia-safe-passage",
+        "guarantor": "russian-military",
+        "given_to": "aleppo-factions",
+        "what": "مرور آمن للحافلات",
+        "what.translation": "Safe passage for the buses",
+        "subject": ["route:exit-route"],
+    }
+    page = web.client("liaison").get(f"{base}/new")
+    assert page.status_code == 200 and 'value="russian-military" selected' in page.text
+    _refused(web, "liaison", f"{base}/new", {**form, "guarantor": "turkey"}, "_general")
+    _records(web, "liaison", f"{base}/new", form, "guarantee.recorded")
+    dashboard = web.client("coordinator").get(f"/ops/{OP}/dashboard").text
+    assert f'href="{base}/russia-safe-passage"' in dashboard
+    outcome = f"{base}/russia-safe-passage/outcome"
+    _refused(web, "coordinator", outcome, {"outcome": "broken"}, "incidents")
+    _records(
+        web,
+        "coordinator",
+        outcome,
+        {"outcome": "broken", "incidents": ["ramouseh-gunfire"]},
+        "guarantee.broken",
+    )
+    assert web.client("liaison").get(f"{base}/russia-safe-passage?format=json").status_code == 200
+
+
+def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/routes"
+    form = {
+        "id": "web-road",
+        "name.en": "Web road",
+        "proposed_by": "sarc",
+        "waypoints": "ramouseh-roundabout\n36.17,37.13 نقطة التجمع",
+    }
+    _refused(web, "operations", f"{base}/new", {**form, "waypoints": "nowhere"}, "waypoints")
+    _records(web, "operations", f"{base}/new", form, "route.proposed")
+    _records(
+        web,
+        "operations",
+        f"{base}/web-road/decide",
+        {"party": "sarc", "decision": "approve"},
+        "route.approved",
+    )
+    revise = f"{base}/web-road/revise"
+    page = web.client("operations").get(revise).text
+    assert "ramouseh-roundabout" in page  # starts from the current waypoints
+    _refused(
+        web,
+        "operations",
+        revise,
+        {"waypoints": "ramouseh-roundabout\n36.17,37.13 نقطة التجمع"},
+        "waypoints",
+    )
+    _records(
+        web, "operations", revise, {"waypoints": "ramouseh-roundabout\n36.2,37.1"}, "route.revised"
+    )
+    with system.reading() as conn:
+        state = queries.get_entity(
+            conn, viewer=system.actor("operations"), kind="route", entity_id="web-road"
+        )
+    assert state["current_version"] == 2 and state["standing"] == []
+    detail = web.client("operations").get(f"{base}/web-road?lang=en").text
+    assert "Voided by a later version" in detail
+
+
+def test_ceasefire_changes_offer_only_legal_transitions(system: Mamar) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/ceasefires"
+    _records(
+        web,
+        "coordinator",
+        f"{base}/new",
+        {
+            "id": "web-truce",
+            "area": "east Aleppo",
+            "parties": ["aleppo-factions", "russian-military"],
+        },
+        "ceasefire.declared",
+    )
+    change = f"{base}/web-truce/change"
+    page = web.client("coordinator").get(change).text
+    assert 'value="in_force"' in page and 'value="restored"' not in page
+    _records(web, "coordinator", change, {"status": "in_force"}, "ceasefire.took_effect")
+    _refused(web, "coordinator", change, {"status": "violated"}, "incident")
+    _records(
+        web,
+        "coordinator",
+        change,
+        {"status": "violated", "incident": "ramouseh-gunfire"},
+        "ceasefire.violated",
+    )
+    _records(
+        web, "coordinator", change, {"status": "suspended", "reason": "قصف"}, "ceasefire.suspended"
+    )
+    _records(web, "coordinator", change, {"status": "restored"}, "ceasefire.restored")
+    _records(web, "coordinator", change, {"status": "expired"}, "ceasefire.expired")
+    assert 'name="status"' not in web.client("coordinator").get(change).text
+
+
+def test_notice_sent_and_acknowledged_by_each_partys_liaison(system: Mamar) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/notifications"
+    form = {
+        "id": "web-notice",
+        "visibility": "shared",
+        "parties": ["russian-military", "turkey"],
+        "message": "تتحرك القافلة الساعة الخامسة",
+        "route": "exit-route",
+    }
+    _refused(web, "operations", f"{base}/new", {**form, "parties": []}, "parties")
+    _records(web, "operations", f"{base}/new", form, "notification.sent")
+    ack = f"{base}/web-notice/acknowledge"
+    page = web.client("liaison").get(ack).text
+    assert 'value="russian-military" selected' in page and 'value="turkey"' not in page
+    _refused(web, "liaison", ack, {"party": "turkey"}, "_general")
+    _records(web, "liaison", ack, {"party": "russian-military"}, "notification.acknowledged")
+    _refused(web, "operations", ack, {"party": "russian-military"}, "party")
+
+
+def test_tasks_assigned_and_moved_through_legal_statuses(system: Mamar) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/tasks"
+    _refused(web, "coordinator", f"{base}/new", {"id": "web-task", "title.ar": "تجهيز"}, "assignee")
+    _records(
+        web,
+        "coordinator",
+        f"{base}/new",
+        {"id": "web-task", "assignee": "sarc", "title.ar": "تجهيز سيارات الإسعاف"},
+        "task.assigned",
+    )
+    status = f"{base}/web-task/status"
+    page = web.client("coordinator").get(status).text
+    assert 'value="acknowledged"' in page and 'value="done"' not in page
+    _refused(web, "coordinator", status, {"status": "done"}, "status")
+    _records(web, "coordinator", status, {"status": "acknowledged"}, "task.status_changed")
+    assert 'value="in_progress"' in web.client("coordinator").get(status).text
+
+
+def test_generic_form_for_a_command_without_its_own(system: Mamar) -> None:
+    web = make_web(system)
+    index = web.client("coordinator").get(f"/ops/{OP}/record?format=json").json()
+    names = {c["name"] for c in index["commands"]}
+    assert {"place.add_alias", "side.form", "issue.close"} <= names
+    liaison = {
+        c["name"]
+        for c in web.client("liaison").get(f"/ops/{OP}/record?format=json").json()["commands"]
+    }
+    assert "route.approve" in liaison and "issue.close" not in liaison
+    assert web.client("liaison").get(f"/ops/{OP}/record/issue.close").status_code == 403
+    assert web.client("observer").get(f"/ops/{OP}/record").status_code == 403
+    alias = f"/ops/{OP}/record/place.add_alias"
+    assert 'name="alias"' in web.client("coordinator").get(alias).text
+    _records(
+        web,
+        "coordinator",
+        alias,
+        {"id": "ramouseh", "alias": "Ramouseh crossing"},
+        "place.alias_added",
+    )
+    side = f"/ops/{OP}/record/side.form"
+    page = web.client("coordinator").get(f"{side}?lang=en").text
+    assert "JSON, e.g." in page and 'name="members"' in page
+    _refused(web, "coordinator", side, {"id": "web-side", "name": "{oops", "members": "[]"}, "name")
+    _records(
+        web,
+        "coordinator",
+        side,
+        {"id": "web-side", "name": '{"ar": "الوسطاء"}', "members": '["turkey", "sarc"]'},
+        "side.formed",
+    )
+    assert web.client("coordinator").get(f"/ops/{OP}/record/no.such").status_code == 404
+
+
+def test_place_search_tolerates_spelling_variants(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("observer")
+    for query in ("الراموسة", "الراموسه", "Ramouseh", "Ramousa", "ramousseh"):
+        hits = client.get(f"/ops/{OP}/places", params={"q": query, "format": "json"}).json()["hits"]
+        assert hits and hits[0]["place"] in ("ramouseh", "ramouseh-roundabout"), (query, hits)
+        assert "ramouseh" in {h["place"] for h in hits}
+    page = client.get(f"/ops/{OP}/places", params={"q": "الراموسه", "lang": "ar"}).text
+    assert "الراموسة" in page
+    form = web.client("negotiator").get(f"/ops/{OP}/negotiation/propose").text
+    assert 'list="place-list"' in form and f'href="/ops/{OP}/places"' in form
+
+
+def test_timeline_after_a_position(system: Mamar) -> None:
+    make_web(system)
+    viewer = system.actor("coordinator")
+    with system.reading() as conn:
+        every = list(queries.timeline(conn, viewer=viewer, operation=OP, order="recorded"))
+        later = list(
+            queries.timeline(
+                conn,
+                viewer=viewer,
+                operation=OP,
+                order="recorded",
+                after_position=every[-3].position,
+            )
+        )
+    assert [e.position for e in later] == [e.position for e in every[-2:]]

@@ -129,10 +129,12 @@ def timeline(
     since_utc: str | None = None,
     until_utc: str | None = None,
     order: str = "occurred",
+    after_position: int | None = None,
 ) -> Iterator[TimelineEntry]:
     """Events the viewer may see, by when they happened (or by when they were recorded).
 
-    ``entity`` is ``kind:id``; ``party`` keeps events whose data names that party.
+    ``entity`` is ``kind:id``; ``party`` keeps events whose data names that party;
+    ``after_position`` keeps only events appended after that journal position.
     """
     allowed = [v.value for v in allowed_for(viewer)]
     j = journal
@@ -151,6 +153,8 @@ def timeline(
         conditions: list[ColumnElement[bool]] = [j.c.type.in_(exact)] if exact else []
         conditions += [j.c.type.startswith(p) for p in prefixes]
         query = query.where(or_(*conditions))
+    if after_position is not None:
+        query = query.where(j.c.position > after_position)
     if since_utc is not None:
         query = query.where(j.c.occurred_utc >= since_utc)
     if until_utc is not None:

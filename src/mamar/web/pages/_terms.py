@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from mamar.negotiation.terms import Arms, Evacuees
-from mamar.web.pages._formkit import F, Group, Item, enum_options, local_text, moment, text
 from mamar.web.i18n import zone
 from mamar.web.page import View
+from mamar.web.pages._formkit import F, Group, Item, enum_options, local_text, moment, text
 
 # The kinds offered, each with the field that decides whether it is included.
 MAIN = {
@@ -119,7 +119,9 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
                 if value.get("translation"):
                     values[f"term.{kind}.{key}.translation"] = str(value["translation"])
             else:
-                values[f"term.{kind}.{key}"] = _local(value, tz) if key.endswith("_at") else str(value)
+                values[f"term.{kind}.{key}"] = (
+                    _local(value, tz) if key.endswith("_at") else str(value)
+                )
     return values
 
 

@@ -124,7 +124,12 @@ def _schedule_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Schedule a contact"),
         [
             *_contact_fields(v, op),
-            F("scheduled_for", v.t("Planned for (operation's time zone)"), "datetime", required=True),
+            F(
+                "scheduled_for",
+                v.t("Planned for (operation's time zone)"),
+                "datetime",
+                required=True,
+            ),
         ],
         v.t("Schedule"),
         occurred=False,
@@ -154,7 +159,11 @@ def _schedule_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {**_common(v, op), "scheduled_for": moment(v, "scheduled_for")}
 
 
-_OUTCOMES = {"held": "contact.mark_held", "missed": "contact.mark_missed", "cancelled": "contact.cancel"}
+_OUTCOMES = {
+    "held": "contact.mark_held",
+    "missed": "contact.mark_missed",
+    "cancelled": "contact.cancel",
+}
 
 
 def _outcome_form(v: View, op: str, contact_id: str | None) -> Form:
@@ -168,7 +177,12 @@ def _outcome_form(v: View, op: str, contact_id: str | None) -> Form:
         "",
         facts=[
             (v.t("Status"), v.t(str(record.get("status")))),
-            (v.t("Planned for"), v.t("(not scheduled)") if not record.get("scheduled_for") else str(record["scheduled_for"])),
+            (
+                v.t("Planned for"),
+                v.t("(not scheduled)")
+                if not record.get("scheduled_for")
+                else str(record["scheduled_for"]),
+            ),
         ],
         buttons=buttons,
     )

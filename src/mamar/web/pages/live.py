@@ -1,8 +1,8 @@
 """Server-sent events: new journal events the viewer may see, within about a second.
 
 The generator polls the journal head (cheap) twice a second and, when it moved,
-reads the new events through ``queries.timeline`` — so the viewer's compartments
-apply, and it works on SQLite and PostgreSQL and across processes.
+reads only the events after the last one sent, through ``queries.timeline`` — so the
+viewer's compartments apply, and it works on SQLite and PostgreSQL and across processes.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def _new_events(
     system: Mamar, viewer: Actor, operation: str | None, after: int
 ) -> list[dict[str, Any]]:
     with system.reading() as conn:
-        entries = queries.timeline(conn, viewer=viewer, operation=operation, order="recorded")
+        entries = queries.timeline(
+            conn, viewer=viewer, operation=operation, order="recorded", after_position=after
+        )
         return [
             {
                 "position": e.position,
@@ -47,7 +49,6 @@ def _new_events(
                 "label": {"ar": event_label(e.type, "ar"), "en": event_label(e.type, "en")},
             }
             for e in entries
-            if e.position > after
         ]
 
 

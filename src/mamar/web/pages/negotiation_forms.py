@@ -118,7 +118,9 @@ def _table_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
     record = entity(v, "proposal", proposal_id or "")
     counters = tuple(
-        (p["id"], p["id"]) for p in entities(v, "proposal", op) if p.get("counter_to") == record["id"]
+        (p["id"], p["id"])
+        for p in entities(v, "proposal", op)
+        if p.get("counter_to") == record["id"]
     )
     return Form(
         v.t("Answer to proposal %(id)s", id=record["id"]),
@@ -302,7 +304,12 @@ def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
             *_text_items(v),
             *term_items(v, (), record.get("terms") or ()),
             F("note", v.t("What changed")),
-            F("status", v.t("New status (if it changes)"), "select", enum_options(v, AgreementStatus)),
+            F(
+                "status",
+                v.t("New status (if it changes)"),
+                "select",
+                enum_options(v, AgreementStatus),
+            ),
             F("reason", v.t("Reason for the new status")),
         ],
         v.t("Adopt the new version"),
@@ -354,7 +361,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         _board,
     )
     add_form(
-        app, book, f"{base}/agreement", "agreement.draft", _draft_form, _draft_data, _board_agreement
+        app,
+        book,
+        f"{base}/agreement",
+        "agreement.draft",
+        _draft_form,
+        _draft_data,
+        _board_agreement,
     )
     add_form(
         app,

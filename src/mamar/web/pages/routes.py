@@ -13,11 +13,13 @@ from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.domain.errors import DomainError
 from mamar.domain.model import command_type
 from mamar.domain.time import now_utc
+from mamar.domain.visibility import Role
 from mamar.geo.service import GeoView, assess
 from mamar.services import queries
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import F, Form, add_form, creating, lines, local_name, options, text
 from mamar.web.pages._shared import entities, entity, history, may, names_of
 
 add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
@@ -79,15 +81,23 @@ def _render_detail(
         status=status,
         errors=errors,
         can_decide=may(v, "route.reject"),
+        can_revise=may(v, "route.revise"),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         party_names=parties,
     )
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
+    add_forms(app, book)  # before /routes/{id}: "new" is not a route's id
+
     async def routes(request: Request, op: str) -> Response:
         v = await op_view(request, READ_ANY, op)
-        return v.render("routes.html", {"items": entities(v, "route", op)}, title=v.t("Routes"))
+        return v.render(
+            "routes.html",
+            {"items": entities(v, "route", op)},
+            title=v.t("Routes"),
+            can_propose=may(v, "route.propose"),
+        )
 
     add_page(app, book, "/ops/{op}/routes", routes, READ_ANY)
 
@@ -126,3 +136,148 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         return v.redirect(f"/ops/{op}/routes/{id}")
 
     add_page(app, book, "/ops/{op}/routes/{id}/decide", decide, rule, methods=("POST",))
+
+
+# --- forms: propose a route, revise it (a new version voids earlier approvals) ------------
+
+
+def _waypoint_hint(v: View) -> str:
+    return v.t(
+        "One per line, in order: a place identifier (e.g. ramouseh-roundabout) or "
+        "latitude,longitude (e.g. 36.17,37.13), optionally followed by a label"
+    )
+
+
+def _waypoints(v: View, op: str) -> list[dict[str, Any]] | str:
+    """Waypoints from the lines typed; on a line that is neither a place nor a point, FormErrors."""
+    places = {p["id"]: p for p in entities(v, "place", op)}
+    points: list[dict[str, Any]] = []
+    for number, line in enumerate(lines(v, "waypoints"), start=1):
+        head, _, label = line.partition(" ")
+        head = head.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫،", "0123456789.,"))
+        point: dict[str, Any]
+        if "," in head:
+            lat, _, lon = head.partition(",")
+            try:
+                point = {"lat": float(lat), "lon": float(lon)}
+            except ValueError:
+                raise forms.FormErrors(
+                    {"waypoints": v.t("Line %(n)s is not latitude,longitude", n=number)}
+                ) from None
+        elif head in places and places[head].get("point"):
+            point = {"place": head, **places[head]["point"]}
+        else:
+            raise forms.FormErrors(
+                {"waypoints": v.t("Line %(n)s: no place '%(id)s' with a point", n=number, id=head)}
+            )
+        if label.strip():
+            point["label"] = label.strip()
+        points.append(point)
+    return points
+
+
+def _waypoint_text(version: dict[str, Any]) -> str:
+    rows = []
+    for w in version.get("waypoints", []):
+        head = w.get("place") or f"{w['lat']},{w['lon']}"
+        rows.append(f"{head} {w['label']}" if w.get("label") else head)
+    return "\n".join(rows)
+
+
+def _propose_form(v: View, op: str, _id: str | None) -> Form:
+    own = v.actor.party if v.actor.role is Role.LIAISON else None
+    return Form(
+        v.t("Propose a route"),
+        [
+            *creating(v),
+            F("name.ar", v.t("Name in Arabic")),
+            F("name.en", v.t("Name in English")),
+            F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
+            F("waypoints", v.t("Waypoints"), "textarea", required=True, hint=_waypoint_hint(v)),
+            F("note", v.t("Note")),
+        ],
+        v.t("Propose the route"),
+    )
+
+
+def _propose_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
+    return {
+        "id": text(v, "id"),
+        "operation": op,
+        "visibility": text(v, "visibility"),
+        "name": local_name(v, "name"),
+        "proposed_by": text(v, "proposed_by"),
+        "waypoints": _waypoints(v, op),
+        "note": text(v, "note"),
+    }
+
+
+def _revise_form(v: View, op: str, route_id: str | None) -> Form:
+    record = entity(v, "route", route_id or "")
+    current: dict[str, Any] = next(
+        (x for x in record["versions"] if x["version"] == record["current_version"]), {}
+    )
+    approving = [s["party"] for s in record.get("standing", []) if s["decision"] == "approved"]
+    names = names_of(entities(v, "party", op), v.lang)
+    own = v.actor.party if v.actor.role is Role.LIAISON else None
+    return Form(
+        v.t("Revise route %(id)s", id=record["id"]),
+        [
+            F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
+            F(
+                "waypoints",
+                v.t("Waypoints of the new version"),
+                "textarea",
+                required=True,
+                hint=_waypoint_hint(v),
+                value=_waypoint_text(current),
+            ),
+            F("note", v.t("What changed and why")),
+        ],
+        v.t("Record the new version"),
+        intro=v.t(
+            "A new version voids the approvals given to earlier versions: "
+            "every party must decide again."
+        ),
+        facts=[
+            (v.t("Current version"), str(record["current_version"])),
+            (
+                v.t("Approvals that this revision voids"),
+                "، ".join(names.get(p, p) for p in approving) or "—",
+            ),
+        ],
+    )
+
+
+def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
+    return {
+        "id": route_id,
+        "proposed_by": text(v, "proposed_by"),
+        "waypoints": _waypoints(v, op),
+        "note": text(v, "note"),
+    }
+
+
+def _detail_url(v: View, op: str, route_id: str | None) -> str:
+    return f"/ops/{op}/routes/{route_id or text(v, 'id')}"
+
+
+def add_forms(app: FastAPI, book: RuleBook) -> None:
+    add_form(
+        app,
+        book,
+        "/ops/{op}/routes/new",
+        "route.propose",
+        _propose_form,
+        _propose_data,
+        _detail_url,
+    )
+    add_form(
+        app,
+        book,
+        "/ops/{op}/routes/{id}/revise",
+        "route.revise",
+        _revise_form,
+        _revise_data,
+        _detail_url,
+    )

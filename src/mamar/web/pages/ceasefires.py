@@ -1,0 +1,168 @@
+"""Ceasefires: declare one, and record each change (in force, violated, suspended, restored,
+expired); only the changes legal from the current status are offered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RuleBook
+from mamar.ceasefires.events import CeasefireStatus
+from mamar.ceasefires.model import TRANSITIONS
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, moment, options, text
+from mamar.web.pages._records import render_detail, render_list
+from mamar.web.pages._shared import entities, entity, may, names_of, number
+
+add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
+
+S = CeasefireStatus
+#: Status reached → the command that records it.
+ACTIONS = {
+    S.IN_FORCE: "ceasefire.take_effect",
+    S.VIOLATED: "ceasefire.record_violation",
+    S.SUSPENDED: "ceasefire.suspend",
+    S.RESTORED: "ceasefire.restore",
+    S.EXPIRED: "ceasefire.expire",
+}
+
+
+def _declare_form(v: View, op: str, _id: str | None) -> Form:
+    return Form(
+        v.t("Declare a ceasefire"),
+        [
+            *creating(v),
+            F("area", v.t("Area covered"), required=True),
+            F("agreement", v.t("Agreement it comes from"), "select", options(v, op, "agreement")),
+            F("agreement_version", v.t("Agreement version (default: the current one)"), "number"),
+            F("parties", v.t("Parties bound"), "multi", options(v, op, "party")),
+            F("starts_at", v.t("Starts (operation's time zone)"), "datetime"),
+            F("ends_at", v.t("Ends"), "datetime"),
+            F("note", v.t("Note")),
+        ],
+        v.t("Declare"),
+    )
+
+
+def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
+    return {
+        "id": text(v, "id"),
+        "operation": op,
+        "visibility": text(v, "visibility"),
+        "area": text(v, "area"),
+        "agreement": text(v, "agreement"),
+        "agreement_version": number(v.form.get("agreement_version")),
+        "parties": chosen(v, "parties"),
+        "starts_at": moment(v, "starts_at"),
+        "ends_at": moment(v, "ends_at"),
+        "note": text(v, "note"),
+    }
+
+
+def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
+    record = entity(v, "ceasefire", ceasefire_id or "")
+    legal = TRANSITIONS[S(record["status"])]
+    return Form(
+        v.t("Ceasefire %(id)s: record a change", id=record["id"]),
+        [
+            F(
+                "incident",
+                v.t("The incident that violated it (for a violation)"),
+                "select",
+                options(v, op, "incident"),
+            ),
+            F("reason", v.t("Reason or note")),
+        ],
+        "",
+        facts=[(v.t("Area covered"), record["area"]), (v.t("Status"), v.t(record["status"]))],
+        buttons=[("status", s.value, v.t(s.value)) for s in S if s in legal],
+    )
+
+
+def _change_command(v: View) -> str:
+    by_value = {s.value: command for s, command in ACTIONS.items()}
+    return by_value.get(v.form.get("status", ""), "ceasefire.take_effect")
+
+
+def _change_data(v: View, op: str, ceasefire_id: str | None) -> dict[str, Any]:
+    wanted = v.form.get("status")
+    note = text(v, "reason")
+    if wanted == S.VIOLATED:
+        return {"id": ceasefire_id, "incident": text(v, "incident"), "note": note}
+    if wanted == S.IN_FORCE:
+        return {"id": ceasefire_id, "note": note}
+    return {"id": ceasefire_id, "reason": note}
+
+
+def _detail_url(v: View, op: str, ceasefire_id: str | None) -> str:
+    return f"/ops/{op}/ceasefires/{ceasefire_id or text(v, 'id')}"
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    add_form(
+        app,
+        book,
+        "/ops/{op}/ceasefires/new",
+        "ceasefire.declare",
+        _declare_form,
+        _declare_data,
+        _detail_url,
+    )
+    add_form(
+        app,
+        book,
+        "/ops/{op}/ceasefires/{id}/change",
+        _change_command,
+        _change_form,
+        _change_data,
+        _detail_url,
+        roles_of="ceasefire.suspend",
+    )
+
+    async def ceasefires(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        items = entities(v, "ceasefire", op)
+        rows = [
+            {
+                "href": f"/ops/{op}/ceasefires/{c['id']}",
+                "title": c["area"],
+                "status": c["status"],
+                "detail": v.t("%(n)s violations recorded", n=len(c.get("violations") or ())),
+            }
+            for c in items
+        ]
+        actions = (
+            [(v.t("Declare a ceasefire"), f"/ops/{op}/ceasefires/new")]
+            if may(v, "ceasefire.declare")
+            else []
+        )
+        return render_list(v, v.t("Ceasefires"), items, rows, actions)
+
+    add_page(app, book, "/ops/{op}/ceasefires", ceasefires, READ_ANY)
+
+    async def ceasefire(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        c = entity(v, "ceasefire", id)
+        parties = names_of(entities(v, "party", op), v.lang)
+        facts = [
+            (v.t("Area covered"), c["area"]),
+            (v.t("Status"), v.t(c["status"])),
+            (v.t("Parties bound"), "، ".join(parties.get(p, p) for p in c.get("parties") or ())),
+            (
+                v.t("Agreement"),
+                f"{c.get('agreement') or '—'} ({c.get('agreement_version') or '—'})",
+            ),
+            (
+                v.t("Violations"),
+                ", ".join(x["incident"] for x in c.get("violations") or ()) or "—",
+            ),
+        ]
+        actions = []
+        if may(v, "ceasefire.suspend") and TRANSITIONS[S(c["status"])]:
+            actions.append((v.t("Record a change"), f"/ops/{op}/ceasefires/{id}/change"))
+        return render_detail(v, "ceasefire", c, v.t("Ceasefire %(id)s", id=id), facts, actions)
+
+    add_page(app, book, "/ops/{op}/ceasefires/{id}", ceasefire, READ_ANY)

@@ -1,0 +1,137 @@
+"""Tasks given to teams, and their progress: only the legal next statuses are offered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.api.access import READ_ANY, RuleBook
+from mamar.tasks.events import TaskStatus
+from mamar.tasks.model import TRANSITIONS
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import (
+    F,
+    Form,
+    add_form,
+    creating,
+    local_name,
+    local_text,
+    moment,
+    options,
+    text,
+)
+from mamar.web.pages._records import render_detail, render_list
+from mamar.web.pages._shared import entities, entity, may, names_of
+from mamar.web.render import local
+
+add_nav(NavItem("tasks", N_("Tasks"), "tasks", order=65))
+
+
+def _assign_form(v: View, op: str, _id: str | None) -> Form:
+    return Form(
+        v.t("Assign a task"),
+        [
+            *creating(v),
+            F(
+                "assignee",
+                v.t("Team (party) that is to do it"),
+                "select",
+                options(v, op, "party"),
+                required=True,
+            ),
+            F("title.ar", v.t("Title in Arabic")),
+            F("title.en", v.t("Title in English")),
+            F("description", v.t("Description, in the words used"), "textarea"),
+            F("description.translation", v.t("Translation"), "textarea"),
+            F("due", v.t("Due (operation's time zone)"), "datetime"),
+        ],
+        v.t("Assign"),
+    )
+
+
+def _assign_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
+    return {
+        "id": text(v, "id"),
+        "operation": op,
+        "visibility": text(v, "visibility"),
+        "assignee": text(v, "assignee"),
+        "title": local_name(v, "title"),
+        "description": local_text(v, "description"),
+        "due": moment(v, "due"),
+    }
+
+
+def _status_form(v: View, op: str, task_id: str | None) -> Form:
+    record = entity(v, "task", task_id or "")
+    legal = TRANSITIONS[TaskStatus(record["status"])]
+    return Form(
+        v.t("Task %(id)s: progress", id=record["id"]),
+        [F("reason", v.t("Reason or note"))],
+        "",
+        facts=[
+            (v.t("Task"), local(record["title"], v.lang)),
+            (v.t("Status"), v.t(record["status"])),
+        ],
+        buttons=[("status", s.value, v.t(s.value)) for s in TaskStatus if s in legal],
+    )
+
+
+def _status_data(v: View, op: str, task_id: str | None) -> dict[str, Any]:
+    return {"id": task_id, "status": text(v, "status"), "reason": text(v, "reason")}
+
+
+def _detail_url(v: View, op: str, task_id: str | None) -> str:
+    return f"/ops/{op}/tasks/{task_id or text(v, 'id')}"
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    add_form(
+        app, book, "/ops/{op}/tasks/new", "task.assign", _assign_form, _assign_data, _detail_url
+    )
+    add_form(
+        app,
+        book,
+        "/ops/{op}/tasks/{id}/status",
+        "task.change_status",
+        _status_form,
+        _status_data,
+        _detail_url,
+    )
+
+    async def tasks(request: Request, op: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        items = entities(v, "task", op)
+        parties = names_of(entities(v, "party", op), v.lang)
+        rows = [
+            {
+                "href": f"/ops/{op}/tasks/{t['id']}",
+                "title": local(t["title"], v.lang),
+                "status": t["status"],
+                "detail": parties.get(t["assignee"], t["assignee"]),
+            }
+            for t in items
+        ]
+        actions = [(v.t("Assign a task"), f"/ops/{op}/tasks/new")] if may(v, "task.assign") else []
+        return render_list(v, v.t("Tasks"), items, rows, actions)
+
+    add_page(app, book, "/ops/{op}/tasks", tasks, READ_ANY)
+
+    async def task(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, READ_ANY, op)
+        t = entity(v, "task", id)
+        parties = names_of(entities(v, "party", op), v.lang)
+        facts = [
+            (v.t("Task"), local(t["title"], v.lang)),
+            (v.t("Team (party) that is to do it"), parties.get(t["assignee"], t["assignee"])),
+            (v.t("Status"), v.t(t["status"])),
+            (v.t("Description"), local(t.get("description"), v.lang) or "—"),
+        ]
+        actions = []
+        if may(v, "task.change_status") and TRANSITIONS[TaskStatus(t["status"])]:
+            actions.append((v.t("Record progress"), f"/ops/{op}/tasks/{id}/status"))
+        return render_detail(v, "task", t, v.t("Task %(id)s", id=id), facts, actions)
+
+    add_page(app, book, "/ops/{op}/tasks/{id}", task, READ_ANY)
