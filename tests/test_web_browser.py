@@ -493,10 +493,20 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     assert _state(server, "escalation", "ui-sniper-escalation").responses
     # The route is changed, and rejected with a reason.
     _as(page, server, "coordinator")
+    before = _state(server, "route", "exit-route").current_version
     revise = _open_form(page, server, "routes/exit-route/revise", missing, "change a route")
     if revise is not None:
+        _fill(
+            revise,
+            {
+                "proposed_by": "russian-military",
+                "waypoints": "sukkari\njisr-al-hajj-roundabout\naleppo\n36.233,37.128 Layramoun",
+                "note": "Through the city towards Layramoun",
+            },
+        )
         submit(page, revise)
         assert_no_field_errors(page)
+        assert _state(server, "route", "exit-route").current_version == before + 1
     page.goto(op_url(server, "routes/exit-route"))
     decide = _form(page, "/routes/exit-route/decide")
     if decide.count() == 0:
@@ -516,7 +526,23 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         assert route.rejections[-1].version == route.current_version
         assert "a long way" in route.rejections[-1].reasons[0]
     # Turkey guarantees the convoy's safe arrival.
-    _open_form(page, server, "guarantees/record", missing, "record a guarantee")
+    guarantee = _open_form(page, server, "guarantees/new", missing, "record a guarantee")
+    if guarantee is not None:
+        _fill(
+            guarantee,
+            {
+                "id": "ui-turkey-guarantee",
+                "visibility": "shared",
+                "guarantor": "turkey",
+                "given_to": "aleppo-factions",
+                "what": "The vehicles' safe arrival on the changed route",
+                "via_persons": ["turkish-translator"],
+                "subject": ["convoy:ui-wounded"],
+            },
+        )
+        submit(page, guarantee)
+        assert_no_field_errors(page)
+        assert _state(server, "guarantee", "ui-turkey-guarantee").guarantor == "turkey"
     # Pulled back, postponed, and finally arrived.
     _as(page, server, "operations")
     _convoy_status(page, server, "ui-wounded", "turned_back", reason="Pulled back with the wounded")
