@@ -36,6 +36,7 @@ PAGES = [
     ("routes", "routes/exit-route", "coordinator"),
     ("contacts", "contacts", "negotiator"),
     ("negotiation", "negotiation", "negotiator"),
+    ("guarantees", "guarantees", "coordinator"),
     ("timeline", "timeline", "coordinator"),
 ]
 PHONE_PAGES = ("dashboard", "map")
