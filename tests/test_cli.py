@@ -96,3 +96,13 @@ def test_every_event_type_has_an_english_and_arabic_label() -> None:
     missing = [t for t in registered_types() if t not in EVENT_LABELS and not t.startswith("test.")]
     assert missing == []
     assert all(en and ar and en != ar for en, ar in EVENT_LABELS.values())
+
+
+def test_every_incident_category_has_an_english_and_arabic_label() -> None:
+    from mamar.i18n.labels import CATEGORY_LABELS, category_label
+    from mamar.incidents.categories import EventType, SubEventType
+
+    for value in [*EventType, *SubEventType]:
+        assert value.value in CATEGORY_LABELS
+    assert category_label("violence_against_civilians/attack", "ar") == "عنف ضد المدنيين — هجوم"
+    assert category_label("battles/armed_clash", "en") == "Battles — Armed clash"

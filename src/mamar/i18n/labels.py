@@ -133,3 +133,64 @@ PRECISION_LABELS: dict[str, tuple[str, str]] = {
 def precision_label(precision: str, lang: str) -> str:
     labels = PRECISION_LABELS.get(precision, (precision, precision))
     return labels[1] if lang == "ar" else labels[0]
+
+
+# Incident categories (ACLED's event types and sub-event types).
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "battles": ("Battles", "معارك"),
+    "explosions_remote_violence": ("Explosions / remote violence", "تفجيرات / عنف عن بُعد"),
+    "violence_against_civilians": ("Violence against civilians", "عنف ضد المدنيين"),
+    "protests": ("Protests", "احتجاجات"),
+    "riots": ("Riots", "أعمال شغب"),
+    "strategic_developments": ("Strategic developments", "تطورات استراتيجية"),
+    "armed_clash": ("Armed clash", "اشتباك مسلح"),
+    "government_regains_territory": ("Government regains territory", "استعادة الحكومة لأراضٍ"),
+    "non_state_actor_overtakes_territory": (
+        "Non-state actor overtakes territory",
+        "سيطرة طرف غير حكومي على أراضٍ",
+    ),
+    "chemical_weapon": ("Chemical weapon", "سلاح كيميائي"),
+    "air_drone_strike": ("Air / drone strike", "غارة جوية / بطائرة مسيّرة"),
+    "suicide_bomb": ("Suicide bomb", "تفجير انتحاري"),
+    "shelling_artillery_missile_attack": (
+        "Shelling / artillery / missile attack",
+        "قصف مدفعي / صاروخي",
+    ),
+    "remote_explosive_landmine_ied": (
+        "Remote explosive / landmine / IED",
+        "عبوة ناسفة / لغم أرضي",
+    ),
+    "grenade": ("Grenade", "قنبلة يدوية"),
+    "sexual_violence": ("Sexual violence", "عنف جنسي"),
+    "attack": ("Attack", "هجوم"),
+    "abduction_forced_disappearance": ("Abduction / forced disappearance", "خطف / إخفاء قسري"),
+    "peaceful_protest": ("Peaceful protest", "احتجاج سلمي"),
+    "protest_with_intervention": ("Protest with intervention", "احتجاج مع تدخّل"),
+    "excessive_force_against_protesters": (
+        "Excessive force against protesters",
+        "قوة مفرطة ضد المحتجين",
+    ),
+    "violent_demonstration": ("Violent demonstration", "تظاهرة عنيفة"),
+    "mob_violence": ("Mob violence", "عنف جماعي"),
+    "agreement": ("Agreement", "اتفاق"),
+    "arrests": ("Arrests", "اعتقالات"),
+    "change_to_group_activity": ("Change to group / activity", "تغيّر في جماعة / نشاط"),
+    "disrupted_weapons_use": ("Disrupted weapons use", "إحباط استخدام سلاح"),
+    "headquarters_or_base_established": ("Headquarters or base established", "إنشاء مقر أو قاعدة"),
+    "looting_property_destruction": ("Looting / property destruction", "نهب / تدمير ممتلكات"),
+    "non_violent_transfer_of_territory": (
+        "Non-violent transfer of territory",
+        "انتقال أراضٍ دون عنف",
+    ),
+    "other": ("Other", "أخرى"),
+    "unspecified": ("unspecified", "غير محدد"),
+}
+
+
+def category_label(category: str, lang: str) -> str:
+    """``event_type`` or ``event_type/sub_event_type`` in words."""
+    words = []
+    for part in category.split("/"):
+        labels = CATEGORY_LABELS.get(part, (part.replace("_", " "),) * 2)
+        words.append(labels[1] if lang == "ar" else labels[0])
+    return " — ".join(words)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, or_, select
 from mamar.db.tables import journal
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
-from mamar.domain.model import Actor, EntityState
+from mamar.domain.model import Actor, EntityState, kind_of
 from mamar.domain.time import now_utc, utc_key
 from mamar.domain.visibility import Visibility, visible_to
 from mamar.projections.entities import state_as_of, states_as_of
@@ -199,4 +199,14 @@ def overview(
     op = get_state(conn, viewer=viewer, kind="operation", entity_id=operation, at_utc=at_utc)
     states = visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc)
     result = build_overview(states, at=moment)
-    return {"operation": {"id": op.id, **redacted(op, allowed_for(viewer))}, **result}
+    # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
+    names = {
+        s.id: s.name.model_dump()  # type: ignore[attr-defined]
+        for s in states
+        if kind_of(s) == "party"
+    }
+    return {
+        "operation": {"id": op.id, **redacted(op, allowed_for(viewer))},
+        **result,
+        "party_names": names,
+    }

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from mamar.i18n.labels import event_label, precision_label, status_label
+from mamar.i18n.labels import category_label, event_label, precision_label, status_label
 from mamar.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -18,6 +18,9 @@ def local(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         if value.get(lang):
             return str(value[lang])
+        # Said in one language, perhaps translated: show the page's language when we have it.
+        if value.get("translation") and value.get("translation_language") == lang:
+            return str(value["translation"])
         for key in ("original", "ar", "en", "translation"):
             if value.get(key):
                 return str(value[key])
@@ -38,6 +41,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["event"] = lambda value: event_label(str(value), lang)
     env.filters["status"] = lambda value: status_label(str(value), lang)
     env.filters["precision"] = lambda value: precision_label(str(value), lang)
+    env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
     return env
 
