@@ -7,13 +7,17 @@ same ``data`` as JSON for ``Accept: application/json`` or ``?format=json``.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hmac
+import inspect
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -224,11 +228,32 @@ def add_page(
     endpoint: Callable[..., Any],
     rule: RouteRule,
     methods: tuple[str, ...] = ("GET",),
+    *,
+    offload: bool = True,
 ) -> None:
-    """A page route with its access rule (the matrix test requires one for every route)."""
+    """A page route with its access rule (the matrix test requires one for every route).
+
+    Page handlers read the database synchronously; ``offload`` runs each one in a
+    worker thread so a slow page never holds up the event loop (other pages, the
+    API, live streams). Streaming pages pass ``offload=False``.
+    """
     for method in methods:
         book.set(method, path, rule)
-    app.add_api_route(path, endpoint, methods=list(methods), include_in_schema=False)
+    # Plain functions already run in FastAPI's thread pool.
+    handler = (
+        _offloaded(endpoint) if offload and inspect.iscoroutinefunction(endpoint) else endpoint
+    )
+    app.add_api_route(path, handler, methods=list(methods), include_in_schema=False)
+
+
+def _offloaded(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        request = kwargs.get("request") or next(a for a in args if isinstance(a, Request))
+        await request.body()  # read on the event loop; the handler then finds it cached
+        return await anyio.to_thread.run_sync(lambda: asyncio.run(endpoint(*args, **kwargs)))
+
+    return run
 
 
 def load_operation(v: View, op: str) -> View:

@@ -91,4 +91,4 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
-    add_page(app, book, "/live", live, READ_ANY)
+    add_page(app, book, "/live", live, READ_ANY, offload=False)
