@@ -76,3 +76,10 @@ def sqlite_system(sqlite_url: str) -> Iterator[Mamar]:
     instance = make_system(sqlite_url)
     yield instance
     instance.dispose()
+
+
+@pytest.fixture
+def postgres_system(postgres_url: str) -> Iterator[Mamar]:
+    instance = make_system(postgres_url)
+    yield instance
+    instance.dispose()

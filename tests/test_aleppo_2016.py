@@ -159,3 +159,20 @@ def test_negotiator_sees_the_bottom_line_operations_does_not(aleppo: Mamar) -> N
     assert "handover" in position["bottom_line"]
     hidden = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("operations"))
     assert "bottom_line" not in hidden and "red_lines" not in hidden
+
+
+def test_states_handed_over_by_the_projector_equal_the_stored_ones(aleppo: Mamar) -> None:
+    """Commands reuse the state the projector just wrote instead of parsing it again:
+    it must be exactly what parsing the stored text gives."""
+    from sqlalchemy import select
+
+    from mamar.db.tables import entities
+    from mamar.domain.model import aggregate_for
+    from mamar.projections.entities import load_state
+
+    with aleppo.reading() as conn:
+        rows = conn.execute(select(entities.c.kind, entities.c.state)).all()
+    assert len(rows) > 50
+    for kind, text in rows:
+        parsed = aggregate_for(kind).state_type.model_validate_json(text)
+        assert load_state(kind, text) == parsed, kind

@@ -89,8 +89,13 @@ def test_unique_constraint_refuses_duplicate_stream_version(system: Mamar) -> No
     plan(system)
     with system.reading() as conn:
         row = conn.execute(select(journal).where(journal.c.position == 2)).mappings().one()
-    duplicate = dict(row, position=3, event_id="00000000-0000-0000-0000-000000000000")
-    with pytest.raises(Exception, match=r"(?i)unique|duplicate"), system.writing() as conn:
+    other_id = "00000000-0000-0000-0000-000000000000"
+    body = bytes(row["body"]).replace(row["event_id"].encode(), other_id.encode())
+    duplicate = dict(row, position=3, event_id=other_id, body=body)
+    if system.engine.dialect.name == "sqlite":
+        # The indexed columns are computed from the body there; only these are stored.
+        duplicate = {k: duplicate[k] for k in ("position", "body", "prev_hash", "hash")}
+    with pytest.raises(Exception, match=r"(?i)stream"), system.writing() as conn:
         conn.execute(journal.insert().values(**duplicate))
 
 

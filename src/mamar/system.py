@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,7 @@ from sqlalchemy import Connection, Engine
 
 import mamar.features  # noqa: F401  (registers every feature)
 from mamar.config import Settings
-from mamar.db.engine import make_engine
+from mamar.db.engine import is_sqlite, make_engine
 from mamar.db.migrate import upgrade
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import stream_name
@@ -34,6 +35,10 @@ class Mamar:
         self.engine: Engine = make_engine(self.settings.database_url)
         key = self.settings.resolve_vault_key()
         self.vault: Vault | None = Vault(parse_key(key)) if key else None
+        # SQLite has one writer at a time anyway: this process keeps one connection
+        # for writing, taken in turn, instead of checking one out for every command.
+        self._writer_lock = threading.RLock() if is_sqlite(self.engine) else None
+        self._writer: Connection | None = None
 
     def init(self) -> None:
         """Create or upgrade the schema."""
@@ -41,8 +46,23 @@ class Mamar:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A transaction that may write; committed when the block ends without error."""
+        if self._writer_lock is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._writer_lock:
+            if self._writer is None or self._writer.invalidated or self._writer.closed:
+                self._writer = self.engine.connect()
+            conn = self._writer
+            try:
+                with conn.begin():
+                    yield conn
+            except BaseException:
+                # After a failure, start the next transaction on a fresh connection.
+                self._writer = None
+                conn.close()
+                raise
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -69,4 +89,9 @@ class Mamar:
             return commands.execute(conn, command, actor=actor, occurred=occurred, vault=self.vault)
 
     def dispose(self) -> None:
+        if self._writer_lock is not None:
+            with self._writer_lock:
+                if self._writer is not None:
+                    self._writer.close()
+                    self._writer = None
         self.engine.dispose()

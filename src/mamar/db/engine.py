@@ -48,4 +48,4 @@ def _configure_sqlite(engine: Engine) -> None:
         # never fails half-way on upgrading a read lock. Readers (marked with
         # the ``readonly`` execution option) take no write lock.
         readonly = conn.get_execution_options().get("readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")

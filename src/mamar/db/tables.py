@@ -25,7 +25,9 @@ metadata = MetaData()
 
 # The hashed ``body`` (RFC 8785 canonical JSON of the whole envelope: position, ids,
 # times with precision and phrase, actor, visibility, data) is the record. The other
-# columns are copies kept only to index and filter by; ``verify`` checks they agree.
+# columns exist only to index and filter by. On SQLite they are virtual columns the
+# database computes from the body (migration 0005), so they cannot disagree with it
+# and are never inserted; on PostgreSQL they are stored copies that ``verify`` checks.
 # On SQLite ``position`` is an INTEGER PRIMARY KEY, i.e. the table's own row key,
 # so reading the journal in order is a plain scan.
 Position = BigInteger().with_variant(Integer(), "sqlite")
@@ -46,9 +48,7 @@ journal = Table(
     Column("hash", LargeBinary(32), nullable=False),
     UniqueConstraint("stream", "version", name="uq_journal_stream_version"),
 )
-Index("ix_journal_operation", journal.c.operation)
-Index("ix_journal_type", journal.c.type)
-Index("ix_journal_occurred", journal.c.occurred_utc)
+Index("ix_journal_operation_occurred", journal.c.operation, journal.c.occurred_utc)
 
 # One row: the chain head. Appends lock it, so they are serialised on both engines.
 journal_head = Table(
@@ -116,14 +116,7 @@ entity_history = Table(
 )
 Index("ix_history_operation_occurred", entity_history.c.operation, entity_history.c.occurred_utc)
 
-projection_positions = Table(
-    "projection_positions",
-    metadata,
-    Column("name", String(40), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
-
-READ_MODEL_TABLES = (entities, entity_history, projection_positions)
+READ_MODEL_TABLES = (entities, entity_history)
 
 # Road graphs imported from OpenStreetMap (``mamar import-osm``). Reference data, not
 # journal projections: ``rebuild`` leaves them alone.

@@ -10,7 +10,8 @@ import rfc8785
 
 GENESIS_HASH = bytes(32)
 
-_SAFE_INT = 2**53 - 1
+# Values orjson writes exactly as RFC 8785 does (integers: see OPT_STRICT_INTEGER below).
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def _orjson_is_canonical(value: Any) -> bool:
@@ -20,29 +21,35 @@ def _orjson_is_canonical(value: Any) -> bool:
     and arrays and objects of those with ASCII keys (so byte order is UTF-16 order).
     Floats and anything else take the reference implementation.
     """
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return bool(-_SAFE_INT <= value <= _SAFE_INT)
-    if kind is dict:
-        return all(
-            type(k) is str and k.isascii() and _orjson_is_canonical(v) for k, v in value.items()
-        )
-    if kind is list or kind is tuple:
-        return all(_orjson_is_canonical(v) for v in value)
-    return False
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            try:
+                if not "".join(item).isascii():
+                    return False
+            except TypeError:  # a key that is not a string
+                return False
+            push(item.values())
+        elif kind is list or kind is tuple:
+            push(item)
+        elif kind not in _PLAIN:
+            return False
+    return True
 
 
 def canonical_bytes(value: Any) -> bytes:
     """Serialise ``value`` in RFC 8785 form: the exact bytes that are hashed and stored."""
     # The reference implementation is pure Python and dominated append and bulk
-    # loads; orjson gives the same bytes for the plain values events hold.
+    # loads; orjson gives the same bytes for the plain values events hold. Integers
+    # beyond 2**53 make orjson refuse (OPT_STRICT_INTEGER): the reference decides.
     if _orjson_is_canonical(value):
         try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER)
         except orjson.JSONEncodeError:
-            pass  # e.g. a lone surrogate: the reference implementation reports it
+            pass  # e.g. a lone surrogate, a large integer: the reference implementation decides
     return bytes(rfc8785.dumps(value))
 
 

@@ -8,8 +8,7 @@ together with its read models.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -22,6 +21,7 @@ from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
 from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
 from mamar.journal.envelope import PendingEvent, RecordedEvent
+from mamar.journal.registry import EventData
 
 # The columns kept beside the body, to index and filter by (see ``db.tables``).
 INDEXED = (
@@ -46,7 +46,12 @@ _HEAD = Statement(
 _NEW_HEAD = Statement("INSERT INTO journal_head (id, position, hash) VALUES (1, 0, :genesis)")
 _MOVE_HEAD = Statement("UPDATE journal_head SET position = :position, hash = :hash WHERE id = 1")
 _STREAM_VERSION = Statement("SELECT max(version) FROM journal WHERE stream = :stream")
-_INSERT = insert_statement("journal", (*INDEXED, "body", "prev_hash", "hash"))
+# On SQLite the indexed columns are computed by the database from the body (see
+# ``db.tables``); on PostgreSQL they are written beside it.
+_INSERT = Statement(
+    insert_statement("journal", ("position", "body", "prev_hash", "hash")).sqlite,
+    postgres=insert_statement("journal", (*INDEXED, "body", "prev_hash", "hash")).sqlite,
+)
 
 
 def lock_head(conn: Connection) -> tuple[int, bytes]:
@@ -63,15 +68,24 @@ def stream_version(conn: Connection, stream: str) -> int:
     return int(value or 0)
 
 
-def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEvent]:
+def append(
+    conn: Connection,
+    events: Sequence[PendingEvent],
+    *,
+    locked: tuple[int, bytes] | None = None,
+    versions: Mapping[str, int] | None = None,
+) -> list[RecordedEvent]:
     """Append ``events`` atomically in the caller's transaction; return them as recorded.
 
     Each event's ``version`` must be the next version of its stream, else ``Conflict``.
+    A caller that already took the append lock in this transaction passes the head
+    :func:`lock_head` returned as ``locked``, and may pass the current ``versions``
+    of streams it read since (under the lock they cannot have moved).
     """
     if not events:
         return []
-    position, prev = lock_head(conn)
-    next_version: dict[str, int] = {}
+    position, prev = locked if locked is not None else lock_head(conn)
+    next_version = {stream: version + 1 for stream, version in (versions or {}).items()}
     recorded_at = utc_key(now_utc())
     rows: list[dict[str, Any]] = []
     out: list[RecordedEvent] = []
@@ -106,7 +120,7 @@ def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEve
         row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
         row.update(body=body, prev_hash=prev, hash=digest)
         rows.append(row)
-        out.append(replace(_from_envelope(envelope, body, prev, digest), source=pending.data))
+        out.append(_from_envelope(envelope, body, prev, digest, pending.data))
         prev = digest
     _INSERT.many(conn, rows)
     _MOVE_HEAD.run(conn, {"position": position, "hash": prev})
@@ -114,7 +128,11 @@ def append(conn: Connection, events: Sequence[PendingEvent]) -> list[RecordedEve
 
 
 def _from_envelope(
-    envelope: dict[str, Any], body: bytes, prev: bytes, digest: bytes
+    envelope: dict[str, Any],
+    body: bytes,
+    prev: bytes,
+    digest: bytes,
+    source: EventData | None = None,
 ) -> RecordedEvent:
     return RecordedEvent(
         position=envelope["position"],
@@ -135,6 +153,7 @@ def _from_envelope(
         body=body,
         prev_hash=prev,
         hash=digest,
+        source=source,
     )
 
 

@@ -1,20 +1,25 @@
 """Recompute the chain and say where, if anywhere, the record was altered.
 
 Checks, in journal order: positions have no gaps; each ``prev_hash`` is the
-previous event's hash; each hash is ``SHA-256(prev_hash ‖ body)``; the indexed
-columns say what the hashed body says; recorded checkpoints and the chain head
-agree with the events (so removing the tail is caught).
+previous event's hash; each hash is ``SHA-256(prev_hash ‖ body)``; recorded
+checkpoints and the chain head agree with the events (so removing the tail is
+caught); and the indexed columns say what the hashed body says.
 
-The chain is walked in Python over four columns. The column check runs at the
-same time inside the database (its JSON functions, on a second connection), so
-the two use both cores; the first problem by position is reported.
+On SQLite the indexed columns are computed by the database from the body itself
+(they cannot disagree), so verifying is walking the chain. A long journal is
+walked in several processes at once (``journal.chain``), one range each, and the
+seams between ranges are checked here. On PostgreSQL the columns are stored
+copies: the database compares them with the body at the same time, on a second
+connection. The first problem by position is reported.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +30,11 @@ from sqlalchemy.exc import DBAPIError
 from mamar.db.tables import checkpoints, journal_head
 from mamar.domain.time import now_utc, utc_key
 from mamar.journal.canonical import GENESIS_HASH
+from mamar.journal.chain import Row, Walk, postgres_chunks, sqlite_chunks, walk, worker_request
 from mamar.journal.store import INDEXED
 
-_CHAIN = (
-    "SELECT position, prev_hash, hash, body FROM journal "
-    "WHERE position > {after} AND position <= {last} ORDER BY position LIMIT {limit}"
-)
+#: Below this many events one process walks the whole chain (starting a worker costs more).
+PARALLEL_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -51,23 +55,13 @@ class VerifyResult:
 Problem = tuple[int, str]
 
 
+# --- Columns against bodies (PostgreSQL: stored copies). ---
+
+
 def _column_reason(name: str) -> str:
     if name == "body":
         return "the body is not valid JSON: the body was altered"
-    if name == "position":
-        return "the hashed body names another position: events were moved or swapped"
     return f"column '{name}' differs from the hashed body"
-
-
-def _sqlite_check(last: int) -> str:
-    tests = [(name, f"json_extract(body, '$.{name}') IS NOT {name}") for name in INDEXED]
-    which = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in tests)
-    return (
-        f"SELECT position, CASE WHEN NOT json_valid(body) THEN 'body' {which} END AS col "
-        f"FROM journal WHERE position <= {last} AND "
-        f"(CASE WHEN json_valid(body) THEN ({' OR '.join(c for _, c in tests)}) ELSE 1 END) "
-        "ORDER BY position LIMIT 1"
-    )
 
 
 def _postgres_check(last: int) -> str:
@@ -101,15 +95,14 @@ def _python_check(conn: Connection, last: int) -> Problem | None:
 
 
 def _check_columns(engine: Engine, last: int) -> Problem | None:
-    """The first position whose indexed columns disagree with its hashed body."""
-    sql = _sqlite_check(last) if engine.dialect.name == "sqlite" else _postgres_check(last)
+    """The first position whose stored columns disagree with its hashed body."""
     with engine.connect() as conn:
         reader = conn.execution_options(readonly=True)
         try:
             with reader.begin():
-                row = reader.execute(text(sql)).first()
+                row = reader.execute(text(_postgres_check(last))).first()
         except DBAPIError:
-            # A body the database cannot parse (PostgreSQL has no json_valid): row by row.
+            # A body the database cannot parse: row by row.
             with reader.begin():
                 return _python_check(reader, last)
     return None if row is None else (int(row[0]), _column_reason(str(row[1])))
@@ -132,94 +125,164 @@ class _ColumnCheck(threading.Thread):
             self.error = exc
 
 
+# --- The chain, in ranges. ---
+
+
+def _chunks(conn: Connection, first: int, last: int) -> Iterator[Sequence[Row]]:
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        return postgres_chunks(raw, first, last)
+    return sqlite_chunks(raw, first, last)
+
+
+def _worker_location(conn: Connection) -> tuple[str, str] | None:
+    """(dialect, address) another process can open, or None (an in-memory database)."""
+    url = conn.engine.url
+    if conn.dialect.name == "postgresql":
+        return "postgresql", url.set(drivername="postgresql").render_as_string(hide_password=False)
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return "sqlite", database
+
+
+def _ranges(last: int, parts: int) -> list[tuple[int, int]]:
+    size = -(-last // parts)
+    return [(first, min(first + size - 1, last)) for first in range(1, last + 1, size)]
+
+
+class _Worker:
+    """One range walked by ``python -m mamar.journal.chain`` in its own process."""
+
+    def __init__(self, location: tuple[str, str], first: int, last: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mamar.journal.chain"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert self.process.stdin is not None
+        self.process.stdin.write(worker_request(*location, first, last))
+        self.process.stdin.close()
+
+    def result(self, progress: Callable[[int], None] | None) -> Walk:
+        assert self.process.stdout is not None and self.process.stderr is not None
+        found: Walk | None = None
+        for line in self.process.stdout:
+            word, _, rest = line.decode().partition(" ")
+            if word == "progress" and progress is not None:
+                progress(int(rest))
+            elif word == "result":
+                found = Walk.from_json(orjson.loads(rest))
+        errors = self.process.stderr.read().decode(errors="replace").strip()
+        if self.process.wait() != 0 or found is None:
+            raise RuntimeError(f"a chain walk worker failed: {errors or 'no result'}")
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
 def _walk_chain(
     conn: Connection,
     last: int,
-    marks: dict[int, bytes],
-    batch: int,
     progress: Callable[[int], None] | None,
-) -> tuple[int, bytes, Problem | None]:
-    """Walk positions 1..last; return the last good position, its hash, and any problem."""
-    expected = 1
-    prev = GENESIS_HASH
-    sha256 = hashlib.sha256
-    raw: Any = conn.connection.driver_connection
-    # psycopg: binary results, so hashes and bodies arrive as bytes without hex decoding.
-    cursor = raw.cursor(binary=True) if conn.dialect.name == "postgresql" else raw.cursor()
-    while expected <= last:
-        cursor.execute(_CHAIN.format(after=expected - 1, last=last, limit=batch))
-        rows = cursor.fetchall()
-        if not rows:
+    workers: int,
+    parallel_from: int,
+) -> list[Walk]:
+    location = _worker_location(conn)
+    if last < max(parallel_from, 2) or workers < 2 or location is None:
+        return [walk(_chunks(conn, 1, last), 1, last, GENESIS_HASH, progress)]
+    (first, own_last), *others = _ranges(last, workers)
+    started = [_Worker(location, a, b) for a, b in others]
+    try:
+        own = walk(_chunks(conn, first, own_last), first, own_last, GENESIS_HASH, progress)
+        return [own, *(worker.result(progress) for worker in started)]
+    finally:
+        for worker in started:
+            worker.stop()
+
+
+def _join(walks: list[Walk]) -> tuple[int, bytes, Problem | None]:
+    """The last good position and its hash over consecutive ranges, and the first problem."""
+    good, prev = 0, GENESIS_HASH
+    for part in walks:
+        if part.first > 1 and part.start_prev is not None and part.start_prev != prev:
             return (
-                expected - 1,
+                good,
                 prev,
-                (expected, f"event missing (the journal ends at {expected - 1})"),
+                (
+                    part.first,
+                    "prev_hash is not the hash of the event before it "
+                    "(an event was removed, inserted or reordered)",
+                ),
             )
-        for position, row_prev, row_hash, body in rows:
-            if position != expected:
-                return (
-                    expected - 1,
-                    prev,
-                    (
-                        expected,
-                        f"event missing (the next present is position {position})",
-                    ),
-                )
-            if row_prev != prev:
-                return (
-                    expected - 1,
-                    prev,
-                    (
-                        position,
-                        "prev_hash is not the hash of the event before it "
-                        "(an event was removed, inserted or reordered)",
-                    ),
-                )
-            if sha256(prev + body).digest() != row_hash:
-                return (
-                    expected - 1,
-                    prev,
-                    (
-                        position,
-                        "hash is not SHA-256(prev_hash ‖ body): the body or the hash was altered",
-                    ),
-                )
-            if position in marks and marks[position] != row_hash:
-                return (
-                    expected - 1,
-                    prev,
-                    (
-                        position,
-                        "hash differs from the checkpoint recorded for this position",
-                    ),
-                )
-            prev = bytes(row_hash)
-            expected += 1
-        if progress is not None:
-            progress(len(rows))
-    return last, prev, None
+        if part.good_hash is not None:
+            good, prev = part.good, part.good_hash
+        if part.problem is not None:
+            return good, prev, part.problem
+    return good, prev, None
+
+
+def _checkpoint_problem(conn: Connection, upto: int) -> Problem | None:
+    row = conn.execute(
+        text(
+            "SELECT c.position FROM journal_checkpoints AS c "
+            "JOIN journal AS j ON j.position = c.position "
+            "WHERE c.position <= :upto AND c.hash <> j.hash ORDER BY c.position LIMIT 1"
+        ),
+        {"upto": upto},
+    ).first()
+    if row is None:
+        return None
+    return int(row[0]), "hash differs from the checkpoint recorded for this position"
+
+
+def _hash_at(conn: Connection, position: int) -> bytes:
+    if position <= 0:
+        return GENESIS_HASH
+    value = conn.execute(
+        text("SELECT hash FROM journal WHERE position = :p"), {"p": position}
+    ).scalar_one()
+    return bytes(value)
 
 
 def verify(
     conn: Connection,
     *,
-    batch: int = 20000,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> VerifyResult:
-    """Verify the whole journal; the first problem found is reported."""
-    marks = {int(r.position): bytes(r.hash) for r in conn.execute(select(checkpoints))}
+    """Verify the whole journal; the first problem found is reported.
+
+    ``workers`` processes walk the chain (default: one per CPU) once the journal
+    holds ``parallel_from`` events or more.
+    """
+    marks = [int(p) for p in conn.execute(select(checkpoints.c.position)).scalars()]
     head_row = conn.execute(select(journal_head.c.position, journal_head.c.hash)).first()
-    stored_last = conn.execute(text("SELECT max(position) FROM journal")).scalar()
-    last = int(stored_last or 0)
-    columns = _ColumnCheck(conn.engine, last)
-    columns.start()
-    good, prev, chain_problem = _walk_chain(conn, last, marks, batch, progress)
-    columns.join()
-    if columns.error is not None:
+    last = int(conn.execute(text("SELECT max(position) FROM journal")).scalar() or 0)
+    columns = _ColumnCheck(conn.engine, last) if conn.dialect.name == "postgresql" else None
+    if columns is not None:
+        columns.start()
+    try:
+        walks = _walk_chain(conn, last, progress, workers or os.cpu_count() or 1, parallel_from)
+    finally:
+        if columns is not None:
+            columns.join()
+    if columns is not None and columns.error is not None:
         raise columns.error
-    problems = [p for p in (chain_problem, columns.result) if p is not None]
+    good, prev, chain_problem = _join(walks)
+    column_problem = columns.result if columns is not None else None
+    problems = [
+        p for p in (chain_problem, _checkpoint_problem(conn, good), column_problem) if p is not None
+    ]
     if problems:
         where, reason = min(problems, key=lambda p: p[0])
+        if where <= good:
+            good, prev = where - 1, _hash_at(conn, where - 1)
         return VerifyResult(False, good, good, prev, where, reason)
     later = [p for p in marks if p > last]
     if later:

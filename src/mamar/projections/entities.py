@@ -7,34 +7,66 @@ the journal alone and rebuilt identically by :func:`rebuild`.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, and_, delete, func, select
 
 from mamar.db.raw import Statement, insert_statement
-from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history, projection_positions
+from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
 from mamar.domain.visibility import Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 
-NAME = "entities"
-
 
 def _dump(state: EntityState) -> str:
     return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
 
 
-@lru_cache(maxsize=16384)
+class _ParsedStates:
+    """Parsed states by their stored text (bounded, least recently used out).
+
+    States are immutable, so one parsed copy serves every read of the same version:
+    the overview and the pages read the same states over and over, and a command
+    reads the state the previous command on that entity has just written (the
+    projector hands it over, so it is never parsed at all).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], EntityState] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def load(self, kind: str, text: str) -> EntityState:
+        key = (kind, text)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
+        self.remember(kind, text, state)
+        return state
+
+    def remember(self, kind: str, text: str, state: EntityState) -> None:
+        with self._lock:
+            self._items[(kind, text)] = state
+            self._items.move_to_end((kind, text))
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_PARSED = _ParsedStates(16384)
+
+
 def load_state(kind: str, text: str) -> EntityState:
-    """The state stored as ``text``. States are immutable, so one parsed copy serves every
-    read of the same version (the overview and the pages read the same states over and over)."""
-    state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
-    return state
+    """The state stored as ``text``."""
+    return _PARSED.load(kind, text)
 
 
 def meta_of(event: RecordedEvent) -> EventMeta:
@@ -70,8 +102,6 @@ _INSERT_HISTORY = insert_statement(
     "entity_history",
     ("stream", "version", "kind", "operation", "position", "occurred_utc", "state"),
 )
-_SET_POSITION = Statement("UPDATE projection_positions SET position = :position WHERE name = :name")
-_NEW_POSITION = insert_statement("projection_positions", ("name", "position"))
 
 
 def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
@@ -103,14 +133,14 @@ class Projector:
             self._cache[stream] = found if found is not None else (None, 0)
         return self._cache[stream]
 
-    def apply(self, events: Iterable[RecordedEvent], *, write_position: bool = True) -> None:
+    def apply(self, events: Iterable[RecordedEvent]) -> None:
         history_rows: list[dict[str, Any]] = []
-        last = 0
         for event in events:
             kind, entity_id = split_stream(event.stream)
             state, _version = self._state(event.stream)
             new = aggregate_for(kind).evolve(state, event.decoded(), meta_of(event))
             text = _dump(new)
+            _PARSED.remember(kind, text, new)
             row = {
                 "stream": event.stream,
                 "kind": kind,
@@ -124,23 +154,18 @@ class Projector:
             (_INSERT_ENTITY if state is None else _UPDATE_ENTITY).run(self.conn, entity)
             history_rows.append(row)
             self._cache[event.stream] = (new, event.version)
-            last = event.position
         if history_rows:
             _INSERT_HISTORY.many(self.conn, history_rows)
-        if write_position and last:
-            _set_position(self.conn, last)
-
-
-def _set_position(conn: Connection, position: int) -> None:
-    params = {"name": NAME, "position": position}
-    if _SET_POSITION.run(conn, params).rowcount == 0:
-        _NEW_POSITION.run(conn, params)
 
 
 def projected_position(conn: Connection) -> int:
-    value = conn.execute(
-        select(projection_positions.c.position).where(projection_positions.c.name == NAME)
-    ).scalar()
+    """The newest journal position the read model reflects.
+
+    Every event moves its entity's ``position`` forward, and the projection is written
+    in the append's own transaction, so the newest entity position is the answer;
+    no separate row is written on each append.
+    """
+    value = conn.execute(select(func.max(entities.c.position))).scalar()
     return int(value or 0)
 
 

@@ -75,6 +75,8 @@ def execute(
         raise NotPermitted(f"the role '{actor.role.value}' may not carry out '{cmd.command_name}'")
     allowed = visible_to(actor.role)
     stream = stream_name(cmd.kind, cmd.id)
+    # Take the append lock first: what is read below cannot change before the append.
+    head = store.lock_head(conn)
     found = current(conn, stream)
     lookup = DbLookup(conn, allowed)
     state: EntityState | None
@@ -109,7 +111,7 @@ def execute(
         )
         for index, data in enumerate(decided, start=1)
     ]
-    recorded = store.append(conn, pending)
+    recorded = store.append(conn, pending, locked=head, versions={stream: version})
     _erase_personal(conn, vault, decided)
     # The state read above is still current: the projector need not read it again.
     Projector(conn, known={stream: (state, version)}).apply(recorded)
