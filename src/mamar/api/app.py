@@ -11,6 +11,7 @@ from mamar.api.geo import add_geo_routes
 from mamar.api.limits import RequestLimits
 from mamar.api.reads import add_read_routes
 from mamar.api.sessions import add_session_routes
+from mamar.services.queries import OverviewCache
 from mamar.system import Mamar
 
 OPENAPI_URL = "/api/v1/openapi.json"
@@ -42,6 +43,8 @@ def create_app(system: Mamar) -> FastAPI:
     app.state.system = system
     app.state.access = book
     app.state.secret_key = system.settings.resolve_secret_key()
+    # Overviews computed once per journal head and compartment set (see OverviewCache).
+    app.state.overviews = OverviewCache()
     errors.install(app)
     add_session_routes(app, book)
     add_read_routes(app, book)

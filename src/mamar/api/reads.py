@@ -180,7 +180,13 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
     ) -> Response:
         viewer = require(principal).actor
         with _system(request).reading() as conn:
-            data = queries.overview(conn, viewer=viewer, operation=op, at=aware(at, "at"))
+            data = queries.overview(
+                conn,
+                viewer=viewer,
+                operation=op,
+                at=aware(at, "at"),
+                cache=request.app.state.overviews,
+            )
         return respond(data)
 
     add(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -114,17 +115,51 @@ def _incidents(states: Sequence[EntityState]) -> dict[str, Any]:
     }
 
 
-def build_overview(states: Sequence[EntityState], *, at: datetime) -> dict[str, Any]:
-    """Summarise an operation's states as of ``at``."""
+@dataclass(frozen=True)
+class Summary:
+    """What an overview says that does not depend on the moment it is read at.
+
+    The one part that does (how long each open escalation has waited) is kept as
+    the escalations' states and worked out by :meth:`at`.
+    """
+
+    ceasefires: list[dict[str, Any]]
+    convoys_by_status: dict[str, list[dict[str, Any]]]
+    guarantees: list[dict[str, Any]]
+    guarantee_outcomes: dict[str, int]
+    incidents: dict[str, Any]
+    evacuated: dict[str, int]
+    escalations: tuple[EscalationState, ...]
+
+    def at(self, moment: datetime) -> dict[str, Any]:
+        """The overview as read at ``moment``."""
+        return {
+            "at": moment.isoformat(),
+            "ceasefires": self.ceasefires,
+            "convoys_by_status": self.convoys_by_status,
+            "open_escalations": _escalations(self.escalations, moment),
+            "guarantees": self.guarantees,
+            "guarantee_outcomes": self.guarantee_outcomes,
+            "incidents": self.incidents,
+            "evacuated": self.evacuated,
+        }
+
+
+def summarise(states: Sequence[EntityState]) -> Summary:
+    """Summarise an operation's states (already filtered by compartment)."""
     convoys_by_status, totals = _convoys(states)
     guarantees = _guarantees(states)
-    return {
-        "at": at.isoformat(),
-        "ceasefires": _ceasefires(states),
-        "convoys_by_status": convoys_by_status,
-        "open_escalations": _escalations(states, at),
-        "guarantees": guarantees,
-        "guarantee_outcomes": dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
-        "incidents": _incidents(states),
-        "evacuated": totals,
-    }
+    return Summary(
+        ceasefires=_ceasefires(states),
+        convoys_by_status=convoys_by_status,
+        guarantees=guarantees,
+        guarantee_outcomes=dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
+        incidents=_incidents(states),
+        evacuated=totals,
+        escalations=tuple(_of(states, EscalationState)),
+    )
+
+
+def build_overview(states: Sequence[EntityState], *, at: datetime) -> dict[str, Any]:
+    """Summarise an operation's states as of ``at``."""
+    return summarise(states).at(at)

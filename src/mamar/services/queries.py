@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, or_, select
 
+from mamar.db.raw import Statement
 from mamar.db.tables import journal
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, EntityState, kind_of
 from mamar.domain.time import now_utc, utc_key
 from mamar.domain.visibility import Visibility, visible_to
+from mamar.escalations.model import EscalationState
 from mamar.projections.entities import state_as_of, states_as_of
 from mamar.projections.redact import can_see, redacted
-from mamar.reports.overview import build_overview
+from mamar.reports.overview import Summary, summarise
 
 
 def allowed_for(viewer: Actor) -> frozenset[Visibility]:
@@ -29,8 +33,18 @@ def get_state(
     conn: Connection, *, viewer: Actor, kind: str, entity_id: str, at_utc: str | None = None
 ) -> EntityState:
     """An entity's state (as of ``at_utc``), if the viewer may see it; otherwise NotFound."""
+    return _visible_state(conn, allowed_for(viewer), kind, entity_id, at_utc)
+
+
+def _visible_state(
+    conn: Connection,
+    allowed: frozenset[Visibility],
+    kind: str,
+    entity_id: str,
+    at_utc: str | None,
+) -> EntityState:
     state = state_as_of(conn, stream_name(kind, entity_id), at_utc)
-    if state is None or not can_see(state, allowed_for(viewer)):
+    if state is None or not can_see(state, allowed):
         raise NotFound(kind, entity_id)
     return state
 
@@ -191,22 +205,164 @@ def timeline(
 
 
 def overview(
-    conn: Connection, *, viewer: Actor, operation: str, at: datetime | None = None
+    conn: Connection,
+    *,
+    viewer: Actor,
+    operation: str,
+    at: datetime | None = None,
+    cache: OverviewCache | None = None,
 ) -> dict[str, Any]:
-    """The operation overview as of ``at`` (default: now), within the viewer's compartments."""
+    """The operation overview as of ``at`` (default: now), within the viewer's compartments.
+
+    With ``cache``, the overview is computed once per journal head for viewers
+    who may see the same compartments (see :class:`OverviewCache`).
+    """
     moment = at or now_utc()
     at_utc = utc_key(at) if at is not None else None
-    op = get_state(conn, viewer=viewer, kind="operation", entity_id=operation, at_utc=at_utc)
-    states = visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc)
-    result = build_overview(states, at=moment)
+    allowed = allowed_for(viewer)
+    if cache is None:
+        return _compute_overview(conn, allowed, operation, at_utc).at(moment)
+    return cache.get(conn, allowed=allowed, operation=operation, at_utc=at_utc).at(moment)
+
+
+@dataclass(frozen=True)
+class OverviewParts:
+    """An overview apart from the moment it is read at: what :class:`OverviewCache` keeps.
+
+    ``fixed`` is JSON, so every reader gets its own copy of the data; the open
+    escalations are kept as states, since how long each has waited depends on
+    the moment of reading.
+    """
+
+    fixed: bytes
+    escalations: tuple[EscalationState, ...]
+
+    def at(self, moment: datetime) -> dict[str, Any]:
+        data = orjson.loads(self.fixed)
+        summary = Summary(**data["summary"], escalations=self.escalations)
+        return {
+            "operation": data["operation"],
+            **summary.at(moment),
+            "party_names": data["party_names"],
+        }
+
+
+def _compute_overview(
+    conn: Connection, allowed: frozenset[Visibility], operation: str, at_utc: str | None
+) -> OverviewParts:
+    """Everything here depends on the viewer only through ``allowed`` (the cache's key)."""
+    op = _visible_state(conn, allowed, "operation", operation, at_utc)
+    states = [
+        s for s in states_as_of(conn, operation=operation, at_utc=at_utc) if can_see(s, allowed)
+    ]
+    summary = summarise(states)
     # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
     names = {
         s.id: s.name.model_dump()  # type: ignore[attr-defined]
         for s in states
         if kind_of(s) == "party"
     }
-    return {
-        "operation": {"id": op.id, **redacted(op, allowed_for(viewer))},
-        **result,
+    fixed = {
+        "operation": {"id": op.id, **redacted(op, allowed)},
+        "summary": {
+            f.name: getattr(summary, f.name) for f in fields(Summary) if f.name != "escalations"
+        },
         "party_names": names,
     }
+    return OverviewParts(orjson.dumps(fixed), summary.escalations)
+
+
+# Read on the driver connection: SQLAlchemy's execution costs more than the read itself.
+_HEAD = Statement("SELECT position, hash FROM journal_head WHERE id = 1")
+
+
+def journal_head(conn: Connection) -> tuple[int, bytes]:
+    """The journal's last position and hash (0 and empty before the first event)."""
+    row = _HEAD.run(conn).fetchone()
+    return (0, b"") if row is None else (int(row[0]), bytes(row[1]))
+
+
+OverviewKey = tuple[str, str | None, tuple[str, ...], int, bytes]
+
+
+class OverviewCache:
+    """Computed overviews of one database, for as long as the journal does not move.
+
+    The key is everything the result depends on: the operation, the moment asked
+    for (None: now), the compartments the viewer may see (the only way the viewer
+    enters :func:`_compute_overview`), and the journal head (position and hash),
+    read in the same transaction before the states. Every change is an event, so a
+    new event changes the head and the next read computes afresh; the hash also
+    tells apart two databases (or a restored one) that stand at the same position.
+    Viewers who see different compartments never share an entry. The moment of
+    reading is applied on every read (:meth:`OverviewParts.at`).
+
+    Concurrent readers of a missing entry wait for one of them to compute it.
+    Thread-safe; one per process and database (each worker process has its own).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[OverviewKey, OverviewParts] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[OverviewKey, threading.Lock] = {}
+        self._head: tuple[int, bytes] | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def get(
+        self,
+        conn: Connection,
+        *,
+        allowed: frozenset[Visibility],
+        operation: str,
+        at_utc: str | None,
+    ) -> OverviewParts:
+        head = journal_head(conn)
+        key: OverviewKey = (
+            operation,
+            at_utc,
+            tuple(sorted(v.value for v in allowed)),
+            head[0],
+            head[1],
+        )
+        with self._lock:
+            found = self._lookup(key, head)
+            if found is not None:
+                return found
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                found = self._lookup(key, head)
+            if found is not None:
+                return found
+            try:
+                parts = _compute_overview(conn, allowed, operation, at_utc)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self.misses += 1
+                if self._head == head:
+                    self._entries[key] = parts
+                    while len(self._entries) > self.size:
+                        self._entries.popitem(last=False)
+            return parts
+
+    def _lookup(self, key: OverviewKey, head: tuple[int, bytes]) -> OverviewParts | None:
+        """The entry for ``key`` (caller holds the lock); entries of another head are dropped."""
+        if head != self._head:
+            # The journal moved (or this is another reader's older snapshot): start over.
+            self._entries.clear()
+            self._head = head
+            return None
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._head = None

@@ -1,0 +1,164 @@
+"""The overview cache: keyed by journal head and compartments, equal to computing afresh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mamar.accounts.tokens import Scope, create_token, revoke_token
+from mamar.domain.model import Actor
+from mamar.domain.visibility import ROLE_VISIBILITY, Role, Visibility
+from mamar.services import queries
+from mamar.services.commands import SYSTEM
+from mamar.services.queries import OverviewCache
+from mamar.system import Mamar
+from tests.api_support import MARKERS, load_compartments, make_api, post, username
+from tests.conftest import make_system
+from tests.movement_builders import run, setup
+
+STATUS = "/api/v1/operations/op/status"
+T1 = datetime(2016, 12, 14, 14, 0, tzinfo=UTC)
+
+
+def read(system: Mamar, cache: OverviewCache | None, **kwargs: Any) -> dict[str, Any]:
+    with system.reading() as conn:
+        return queries.overview(conn, viewer=SYSTEM, operation="op", cache=cache, **kwargs)
+
+
+def report(system: Mamar, incident_id: str, when: str = "2016-12-14T12:00+02:00") -> None:
+    run(
+        system,
+        "incident.report",
+        when=when,
+        id=incident_id,
+        operation="op",
+        event_type="explosions_remote_violence",
+        description={"original": "shelling"},
+        source={"text": "field team", "kind": "own_team"},
+    )
+
+
+def incidents(data: dict[str, Any]) -> int:
+    return sum(data["incidents"]["by_category"].values())
+
+
+def test_a_new_event_is_seen_on_the_next_read(system: Mamar) -> None:
+    setup(system, "attackers")
+    cache = OverviewCache()
+    assert incidents(read(system, cache)) == 0
+    assert incidents(read(system, cache)) == 0
+    assert (cache.hits, cache.misses) == (1, 1)
+    report(system, "i1")
+    assert incidents(read(system, cache)) == 1
+    assert cache.misses == 2
+    # As of a past moment too: an event recorded now about an earlier time changes it.
+    before = read(system, cache, at=T1)
+    assert incidents(before) == 1
+    report(system, "i2", when="2016-12-14T13:00+02:00")
+    assert incidents(read(system, cache, at=T1)) == 2
+    assert incidents(read(system, cache, at=datetime(2016, 12, 14, 9, 0, tzinfo=UTC))) == 0
+
+
+def test_cached_reads_equal_fresh_ones_and_waiting_times_move_on(
+    system: Mamar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup(system, "attackers")
+    run(
+        system,
+        "escalation.raise",
+        when="2016-12-14T13:00+02:00",
+        id="e1",
+        operation="op",
+        to_party="attackers",
+        message={"original": "firing on the convoy"},
+    )
+    cache = OverviewCache()
+    first = read(system, cache, at=T1)
+    later = T1 + timedelta(minutes=10)
+    monkeypatch.setattr(queries, "now_utc", lambda: later)
+    cached = read(system, cache)
+    fresh = read(system, None)
+    assert cached == fresh
+    assert cached["at"] == later.isoformat()
+    waited = cached["open_escalations"][0]["waiting_seconds"]
+    assert waited == first["open_escalations"][0]["waiting_seconds"] + 600
+    monkeypatch.setattr(queries, "now_utc", lambda: later + timedelta(minutes=5))
+    again = read(system, cache)
+    assert cache.hits == 1
+    assert again["open_escalations"][0]["waiting_seconds"] == waited + 300
+    # Each reader gets its own copy: changing one does not change the next.
+    again["incidents"]["killed"] = 99
+    again["operation"]["id"] = "changed"
+    assert read(system, cache) == read(system, None)
+    assert read(system, cache)["operation"]["id"] == "op"
+
+
+def _without_at(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "at"}
+
+
+@pytest.mark.parametrize("order", ["most_first", "least_first"])
+def test_viewers_who_see_different_compartments_never_share_an_entry(
+    sqlite_system: Mamar, order: str
+) -> None:
+    api = make_api(sqlite_system)
+    load_compartments(api)
+    roles = sorted(Role, key=lambda r: len(ROLE_VISIBILITY[r]), reverse=order == "most_first")
+    for role in roles:
+        response = api.client.get(STATUS, headers=api.headers(role))
+        assert response.status_code == 200, response.text
+        lacking = [MARKERS[v] for v in Visibility if v not in ROLE_VISIBILITY[role]]
+        assert not [m for m in lacking if m in response.text], role
+        viewer = Actor(username=username(role), role=role)
+        with sqlite_system.reading() as conn:
+            fresh = queries.overview(conn, viewer=viewer, operation="op")
+        assert _without_at(response.json()) == _without_at(fresh), role
+    cache: OverviewCache = api.app.state.overviews
+    # One computation per distinct set of compartments; roles that see the same share it.
+    assert cache.misses == len(set(ROLE_VISIBILITY.values()))
+    assert cache.hits == len(Role) - cache.misses
+
+
+def test_the_same_position_in_another_database_is_another_overview(tmp_path: Path) -> None:
+    cache = OverviewCache()
+    names = []
+    for name in ("first", "second"):
+        system = make_system(f"sqlite:///{tmp_path / name}.db")
+        try:
+            run(
+                system,
+                "operation.open",
+                id="op",
+                name={"en": name},
+                timezone="UTC",
+            )
+            names.append(read(system, cache)["operation"]["name"]["en"])
+        finally:
+            system.dispose()
+    assert names == ["first", "second"]
+    assert cache.hits == 0
+
+
+def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(sqlite_system: Mamar) -> None:
+    api = make_api(sqlite_system)
+    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    with sqlite_system.writing() as conn:
+        token_id, token = create_token(conn, username(Role.OBSERVER), scope=Scope.READ)
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(2):
+        assert api.client.get(STATUS, headers=headers).status_code == 200
+    with sqlite_system.writing() as conn:
+        revoke_token(conn, token_id)
+    assert api.client.get(STATUS, headers=headers).status_code == 401
+    monitor = api.headers(Role.MONITOR)
+    assert api.client.get(STATUS, headers=monitor).status_code == 200
+    post(
+        api,
+        f"/api/v1/account/{username(Role.MONITOR)}/disable",
+        {"reason": "left"},
+        role=Role.ADMIN,
+    )
+    assert api.client.get(STATUS, headers=monitor).status_code == 401
