@@ -10,6 +10,7 @@ configures it); PostgreSQL on a scratch database created on the server named by
 from __future__ import annotations
 
 import argparse
+import functools
 import sqlite3
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
@@ -34,7 +36,7 @@ from mamar.convoys.events import (
     ConvoyStatusChanged,
     Counts,
 )
-from mamar.db.tables import journal, journal_head
+from mamar.db.tables import entities, journal, journal_head
 from mamar.domain.model import Command
 from mamar.domain.time import OccurredAt, Precision, utc_key
 from mamar.domain.visibility import Visibility
@@ -65,7 +67,7 @@ class Size:
     seconds: float  # time cap for each append measurement
 
 
-QUICK = Size(single=600, batches=20, verify=50_000, seconds=3.0)
+QUICK = Size(single=600, batches=20, verify=300_000, seconds=3.0)
 FULL = Size(single=5000, batches=200, verify=1_000_000, seconds=30.0)
 
 
@@ -205,6 +207,70 @@ def raw_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], per_commit: int, siz
     return rate(done, elapsed)
 
 
+def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: Size) -> float:
+    """Events per second for the statements one append issues, through ``sqlite3`` with
+    every value precomputed, on the product's own schema: what the database work of an
+    append (journal row, chain head, entity and its history) costs at this durability,
+    with none of our Python. The best ``append_single_vs_raw`` this schema allows."""
+    new_system(f"sqlite:///{path}").dispose()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    c = dict(zip(JOURNAL_COLUMNS, range(len(JOURNAL_COLUMNS)), strict=True))
+    count = min(size.single, len(rows))
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    done = 0
+    for row in rows[:count]:
+        if time.perf_counter() >= deadline:
+            break
+        stream, version, position = row[c["stream"]], row[c["version"]], row[c["position"]]
+        kind, _, entity_id = stream.partition(":")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("SELECT position, hash FROM journal_head WHERE id = 1").fetchone()
+        db.execute("SELECT kind, state, version FROM entities WHERE stream = ?", (stream,))
+        db.execute(
+            "INSERT INTO journal (position, body, prev_hash, hash) VALUES (?, ?, ?, ?)",
+            (position, row[c["body"]], row[c["prev_hash"]], row[c["hash"]]),
+        )
+        db.execute(
+            "UPDATE journal_head SET position = ?, hash = ? WHERE id = 1",
+            (position, row[c["hash"]]),
+        )
+        moment = row[c["occurred_utc"]]
+        if version == 1:
+            db.execute(
+                "INSERT INTO entities (stream, kind, entity_id, operation, visibility, version, "
+                "position, occurred_utc, state) VALUES (?, ?, ?, ?, 'internal', ?, ?, ?, ?)",
+                (stream, kind, entity_id, OPERATION, version, position, moment, state),
+            )
+        else:
+            db.execute(
+                "UPDATE entities SET operation = ?, visibility = 'internal', version = ?, "
+                "position = ?, occurred_utc = ?, state = ? WHERE stream = ?",
+                (OPERATION, version, position, moment, state, stream),
+            )
+        db.execute(
+            "INSERT INTO entity_history (stream, version, kind, operation, position, "
+            "occurred_utc, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (stream, version, kind, OPERATION, position, moment, state),
+        )
+        db.execute("COMMIT")
+        done += 1
+    elapsed = time.perf_counter() - start
+    db.close()
+    return rate(done, elapsed)
+
+
+def typical_state(system: Mamar) -> str:
+    """A convoy's stored state, as the appends above left it (the floor writes its size)."""
+    with system.reading() as conn:
+        value = conn.execute(
+            select(entities.c.state).where(entities.c.kind == "convoy").limit(1)
+        ).scalar_one()
+    return str(value)
+
+
 def raw_postgres(url: str, rows: Sequence[tuple[Any, ...]], per_commit: int, size: Size) -> float:
     """Rows per second inserted with psycopg, each commit durable (server defaults)."""
     with psycopg.connect(url) as db:
@@ -271,17 +337,27 @@ def generated_rows(count: int) -> Iterator[tuple[Any, ...]]:
             "visibility": "internal",
             "data": templates[step],
         }
-        body = canonical_bytes(envelope)
+        # These envelopes hold only ASCII keys, strings, integers and null, for which
+        # orjson with sorted keys is RFC 8785 (checked on the first of each shape).
+        body = orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
+        if position <= len(templates) and body != canonical_bytes(envelope):
+            raise SystemExit("generated bodies are not canonical")
         digest = chain_hash(prev, body)
         yield (*(envelope[c] for c in JOURNAL_COLUMNS[:-3]), body, prev, digest)
         prev = digest
+
+
+@functools.cache
+def generated_journal(count: int) -> list[tuple[Any, ...]]:
+    """The generated rows, made once per run (both engines load the same journal)."""
+    return list(generated_rows(count))
 
 
 def fill_journal(system: Mamar, count: int) -> None:
     """Bulk-load ``count`` generated events into an empty journal, then set the chain head."""
     columns = ", ".join(JOURNAL_COLUMNS)
     last: tuple[Any, ...] | None = None
-    rows = generated_rows(count)
+    rows = generated_journal(count)
     with system.writing() as conn:
         store.lock_head(conn)
         raw: Any = conn.connection.driver_connection
@@ -338,6 +414,7 @@ def measure(
     size: Size,
     raw: Callable[[Sequence[tuple[Any, ...]], int], float],
     verify_url: str,
+    floor: Callable[[Sequence[tuple[Any, ...]], str], float] | None = None,
 ) -> dict[str, float]:
     system = new_system(url)
     try:
@@ -347,18 +424,24 @@ def measure(
         say("  appending batches …")
         batched = append_batched(system, size)
         rows = journal_rows(system, 5000)
+        state = typical_state(system)
     finally:
         system.dispose()
     say("  raw inserts …")
     raw_single = raw(rows, 1)
     raw_batch = raw(rows, BATCH)
+    figures: dict[str, float] = {}
+    if floor is not None:
+        say("  the same statements without our code (floor) …")
+        figures["floor_single_per_s"] = floor(rows, state)
+        figures["floor_single_vs_raw"] = figures["floor_single_per_s"] / raw_single
     say(f"  verify over {size.verify} events …")
     verifier = new_system(verify_url)
     try:
         verified = verify_rate(verifier, size.verify)
     finally:
         verifier.dispose()
-    return {
+    return figures | {
         "append_single_per_s": single,
         "append_single_vs_raw": single / raw_single,
         "append_batch_per_s": batched,
@@ -377,8 +460,15 @@ def run_sqlite(size: Size) -> dict[str, float]:
         def raw(rows: Sequence[tuple[Any, ...]], per_commit: int) -> float:
             return raw_sqlite(raw_path, rows, per_commit, size)
 
+        def floor(rows: Sequence[tuple[Any, ...]], state: str) -> float:
+            return floor_sqlite(folder / "floor.db", rows, state, size)
+
         return measure(
-            f"sqlite:///{folder / 'bench.db'}", size, raw, f"sqlite:///{folder / 'verify.db'}"
+            f"sqlite:///{folder / 'bench.db'}",
+            size,
+            raw,
+            f"sqlite:///{folder / 'verify.db'}",
+            floor,
         )
 
 
@@ -454,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"raw_single_per_s (baseline): {sqlite_figures['raw_single_per_s']:.0f}")
     print(f"raw_batch_per_s (baseline): {sqlite_figures['raw_batch_per_s']:.0f}")
+    print(f"floor_single_per_s: {sqlite_figures['floor_single_per_s']:.0f}")
+    print(f"floor_single_vs_raw: {sqlite_figures['floor_single_vs_raw']:.2f}")
     if pg_figures:
         print(f"raw_single_per_s_pg (baseline): {pg_figures['raw_single_per_s']:.0f}")
         print(f"raw_batch_per_s_pg (baseline): {pg_figures['raw_batch_per_s']:.0f}")
