@@ -264,3 +264,19 @@ def test_altered_checkpoint_is_caught(system: Mamar) -> None:
         result = verify(conn)
     assert not result.ok and result.failed_position == 5 and result.count == 4
     assert "checkpoint" in (result.reason or "")
+
+
+def test_a_failed_worker_range_is_walked_by_verify_itself(
+    sqlite_system: Mamar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_many(sqlite_system)
+    with sqlite_system.writing() as conn:
+        set_column(12, hash=bytes(32))(conn)
+    # Workers that cannot start (as if the interpreter could not import the package).
+    monkeypatch.setattr("sys.executable", "/nonexistent-python")
+    with sqlite_system.reading() as conn:
+        try:
+            result = verify(conn, workers=3, parallel_from=1)
+        except FileNotFoundError:
+            pytest.fail("a worker that cannot start must not stop verification")
+    assert not result.ok and result.failed_position == 12

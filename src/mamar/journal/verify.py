@@ -15,6 +15,7 @@ connection. The first problem by position is reported.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -32,6 +33,8 @@ from mamar.domain.time import now_utc, utc_key
 from mamar.journal.canonical import GENESIS_HASH
 from mamar.journal.chain import Row, Walk, postgres_chunks, sqlite_chunks, walk, worker_request
 from mamar.journal.store import INDEXED
+
+log = logging.getLogger(__name__)
 
 #: Below this many events one process walks the whole chain (starting a worker costs more).
 PARALLEL_FROM = 100_000
@@ -155,32 +158,48 @@ class _Worker:
     """One range walked by ``python -m mamar.journal.chain`` in its own process."""
 
     def __init__(self, location: tuple[str, str], first: int, last: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mamar.journal.chain"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert self.process.stdin is not None
-        self.process.stdin.write(worker_request(*location, first, last))
-        self.process.stdin.close()
+        self.first, self.last = first, last
+        self.failure: str | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mamar.journal.chain"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            assert self.process.stdin is not None
+            self.process.stdin.write(worker_request(*location, first, last))
+            self.process.stdin.close()
+        except OSError as error:
+            self.failure = str(error)
+            self.stop()
 
-    def result(self, progress: Callable[[int], None] | None) -> Walk:
-        assert self.process.stdout is not None and self.process.stderr is not None
+    def result(self, progress: Callable[[int], None] | None) -> Walk | None:
+        """The worker's finding, or None if it failed (the caller walks the range itself)."""
         found: Walk | None = None
-        for line in self.process.stdout:
-            word, _, rest = line.decode().partition(" ")
-            if word == "progress" and progress is not None:
-                progress(int(rest))
-            elif word == "result":
-                found = Walk.from_json(orjson.loads(rest))
-        errors = self.process.stderr.read().decode(errors="replace").strip()
-        if self.process.wait() != 0 or found is None:
-            raise RuntimeError(f"a chain walk worker failed: {errors or 'no result'}")
+        if self.process is not None and self.failure is None:
+            assert self.process.stdout is not None and self.process.stderr is not None
+            for line in self.process.stdout:
+                word, _, rest = line.decode().partition(" ")
+                if word == "progress" and progress is not None:
+                    progress(int(rest))
+                elif word == "result":
+                    found = Walk.from_json(orjson.loads(rest))
+            errors = self.process.stderr.read().decode(errors="replace").strip()
+            if self.process.wait() != 0 or found is None:
+                self.failure = errors.splitlines()[-1] if errors else "no result"
+        if found is None:
+            log.warning(
+                "chain walk worker for %d-%d failed (%s); walking it here",
+                self.first,
+                self.last,
+                self.failure,
+            )
         return found
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
 
@@ -198,8 +217,14 @@ def _walk_chain(
     (first, own_last), *others = _ranges(last, workers)
     started = [_Worker(location, a, b) for a, b in others]
     try:
-        own = walk(_chunks(conn, first, own_last), first, own_last, GENESIS_HASH, progress)
-        return [own, *(worker.result(progress) for worker in started)]
+        walks = [walk(_chunks(conn, first, own_last), first, own_last, GENESIS_HASH, progress)]
+        for worker in started:
+            found = worker.result(progress)
+            if found is None:
+                a, b = worker.first, worker.last
+                found = walk(_chunks(conn, a, b), a, b, None, progress)
+            walks.append(found)
+        return walks
     finally:
         for worker in started:
             worker.stop()
