@@ -14,8 +14,8 @@ from mamar.agreements.events import (
     AgreementVersionAdopted,
     ConcludedAs,
 )
-from mamar.agreements.model import TRANSITIONS, AgreementState, allowed_next
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.agreements.model import TRANSITIONS, AgreementState
+from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName, LocalText
@@ -78,10 +78,7 @@ def _status_change(
     incidents: tuple[str, ...],
     ctx: Context,
 ) -> AgreementStatusChanged:
-    if wanted not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "agreement", state.status.value, wanted.value, allowed_next(state.status)
-        )
+    TRANSITIONS.require(state.status, wanted)
     if state.status is AgreementStatus.DRAFT and wanted is not AgreementStatus.TERMINATED:
         raise DomainError(
             "not_concluded",

@@ -11,6 +11,7 @@ from mamar.agreements.events import (
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName, LocalText
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.negotiation.terms import Terms
 
@@ -18,18 +19,17 @@ S = AgreementStatus
 
 # Which status may follow which. A draft becomes preliminary or in force only by being
 # concluded; "in force" again after "suspended" or "breached" is a restoration.
-TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
-    S.DRAFT: frozenset({S.PRELIMINARY, S.IN_FORCE, S.TERMINATED}),
-    S.PRELIMINARY: frozenset({S.IN_FORCE, S.SUSPENDED, S.BREACHED, S.TERMINATED}),
-    S.IN_FORCE: frozenset({S.SUSPENDED, S.BREACHED, S.TERMINATED}),
-    S.SUSPENDED: frozenset({S.IN_FORCE, S.BREACHED, S.TERMINATED}),
-    S.BREACHED: frozenset({S.IN_FORCE, S.SUSPENDED, S.TERMINATED}),
-    S.TERMINATED: frozenset(),
-}
-
-
-def allowed_next(status: AgreementStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "agreement",
+    {
+        S.DRAFT: frozenset({S.PRELIMINARY, S.IN_FORCE, S.TERMINATED}),
+        S.PRELIMINARY: frozenset({S.IN_FORCE, S.SUSPENDED, S.BREACHED, S.TERMINATED}),
+        S.IN_FORCE: frozenset({S.SUSPENDED, S.BREACHED, S.TERMINATED}),
+        S.SUSPENDED: frozenset({S.IN_FORCE, S.BREACHED, S.TERMINATED}),
+        S.BREACHED: frozenset({S.IN_FORCE, S.SUSPENDED, S.TERMINATED}),
+        S.TERMINATED: frozenset(),
+    },
+)
 
 
 class AgreementVersion(Value):

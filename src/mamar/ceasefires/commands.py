@@ -13,8 +13,8 @@ from mamar.ceasefires.events import (
     CeasefireTookEffect,
     CeasefireViolated,
 )
-from mamar.ceasefires.model import TRANSITIONS, CeasefireState, allowed_next
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.ceasefires.model import TRANSITIONS, CeasefireState
+from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
 from mamar.domain.text import FreeText
@@ -78,13 +78,6 @@ class ExpireCeasefire(Command):
     reason: FreeText | None = None
 
 
-def _check(state: CeasefireState, wanted: CeasefireStatus) -> None:
-    if wanted not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "ceasefire", state.status.value, wanted.value, allowed_next(state.status)
-        )
-
-
 def _agreement_version(agreement: EntityState, version: int | None, field: str) -> int | None:
     """The version asked for, checked; or the agreement's current one (None for a draft)."""
     current: int = getattr(agreement, "current_version", 0)
@@ -125,13 +118,13 @@ def declare(state: None, cmd: DeclareCeasefire, ctx: Context) -> list[EventData]
 
 @decides(TakeEffect)
 def take_effect(state: CeasefireState, cmd: TakeEffect, ctx: Context) -> list[EventData]:
-    _check(state, S.IN_FORCE)
+    TRANSITIONS.require(state.status, S.IN_FORCE)
     return [CeasefireTookEffect(note=cmd.note)]
 
 
 @decides(RecordViolation)
 def record_violation(state: CeasefireState, cmd: RecordViolation, ctx: Context) -> list[EventData]:
-    _check(state, S.VIOLATED)
+    TRANSITIONS.require(state.status, S.VIOLATED)
     if any(v.incident == cmd.incident for v in state.violations):
         raise DomainError(
             "already_recorded",
@@ -144,13 +137,13 @@ def record_violation(state: CeasefireState, cmd: RecordViolation, ctx: Context) 
 
 @decides(SuspendCeasefire)
 def suspend(state: CeasefireState, cmd: SuspendCeasefire, ctx: Context) -> list[EventData]:
-    _check(state, S.SUSPENDED)
+    TRANSITIONS.require(state.status, S.SUSPENDED)
     return [CeasefireSuspended(reason=cmd.reason)]
 
 
 @decides(RestoreCeasefire)
 def restore(state: CeasefireState, cmd: RestoreCeasefire, ctx: Context) -> list[EventData]:
-    _check(state, S.RESTORED)
+    TRANSITIONS.require(state.status, S.RESTORED)
     version = cmd.agreement_version
     if version is not None:
         if state.agreement is None:
@@ -166,5 +159,5 @@ def restore(state: CeasefireState, cmd: RestoreCeasefire, ctx: Context) -> list[
 
 @decides(ExpireCeasefire)
 def expire(state: CeasefireState, cmd: ExpireCeasefire, ctx: Context) -> list[EventData]:
-    _check(state, S.EXPIRED)
+    TRANSITIONS.require(state.status, S.EXPIRED)
     return [CeasefireExpired(reason=cmd.reason)]

@@ -14,24 +14,24 @@ from mamar.ceasefires.events import (
     CeasefireViolated,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 
 S = CeasefireStatus
 
 # Which status may follow which. A violation is recorded while the ceasefire holds
 # (in force, restored) or is already violated; "expired" is final.
-TRANSITIONS: dict[CeasefireStatus, frozenset[CeasefireStatus]] = {
-    S.DECLARED: frozenset({S.IN_FORCE, S.SUSPENDED, S.EXPIRED}),
-    S.IN_FORCE: frozenset({S.VIOLATED, S.SUSPENDED, S.EXPIRED}),
-    S.VIOLATED: frozenset({S.VIOLATED, S.SUSPENDED, S.RESTORED, S.EXPIRED}),
-    S.SUSPENDED: frozenset({S.RESTORED, S.EXPIRED}),
-    S.RESTORED: frozenset({S.VIOLATED, S.SUSPENDED, S.EXPIRED}),
-    S.EXPIRED: frozenset(),
-}
-
-
-def allowed_next(status: CeasefireStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "ceasefire",
+    {
+        S.DECLARED: frozenset({S.IN_FORCE, S.SUSPENDED, S.EXPIRED}),
+        S.IN_FORCE: frozenset({S.VIOLATED, S.SUSPENDED, S.EXPIRED}),
+        S.VIOLATED: frozenset({S.VIOLATED, S.SUSPENDED, S.RESTORED, S.EXPIRED}),
+        S.SUSPENDED: frozenset({S.RESTORED, S.EXPIRED}),
+        S.RESTORED: frozenset({S.VIOLATED, S.SUSPENDED, S.EXPIRED}),
+        S.EXPIRED: frozenset(),
+    },
+)
 
 
 class Violation(Value):

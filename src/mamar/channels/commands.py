@@ -11,8 +11,8 @@ from mamar.channels.events import (
     ChannelStatusChanged,
     Medium,
 )
-from mamar.channels.model import OPENING_STATUSES, TRANSITIONS, ChannelState, allowed_next
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.channels.model import OPENING_STATUSES, TRANSITIONS, ChannelState
+from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.journal.registry import EventData
@@ -88,10 +88,7 @@ def open_channel(state: None, cmd: OpenChannel, ctx: Context) -> list[EventData]
 
 @decides(ChangeChannelStatus)
 def change_status(state: ChannelState, cmd: ChangeChannelStatus, ctx: Context) -> list[EventData]:
-    if cmd.status not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "channel", state.status.value, cmd.status.value, allowed_next(state.status)
-        )
+    TRANSITIONS.require(state.status, cmd.status)
     return [ChannelStatusChanged(status=cmd.status, previous=state.status, reason=cmd.reason)]
 
 

@@ -11,24 +11,24 @@ from mamar.channels.events import (
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalText
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import PartyOrPerson
 
 S = ChannelStatus
 
 # A channel may go quiet, break, or be revived; only a real change is recorded.
-TRANSITIONS: dict[ChannelStatus, frozenset[ChannelStatus]] = {
-    S.ACTIVE: frozenset({S.DORMANT, S.BROKEN}),
-    S.DORMANT: frozenset({S.ACTIVE, S.BROKEN}),
-    S.BROKEN: frozenset({S.ACTIVE, S.DORMANT}),
-}
+TRANSITIONS = Transitions(
+    "channel",
+    {
+        S.ACTIVE: frozenset({S.DORMANT, S.BROKEN}),
+        S.DORMANT: frozenset({S.ACTIVE, S.BROKEN}),
+        S.BROKEN: frozenset({S.ACTIVE, S.DORMANT}),
+    },
+)
 
 #: A channel is recorded once someone has reached, or offered to reach, the other end.
 OPENING_STATUSES = frozenset({S.ACTIVE, S.DORMANT})
-
-
-def allowed_next(status: ChannelStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
 
 
 class ChannelStatusEntry(Value):

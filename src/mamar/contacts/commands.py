@@ -15,8 +15,8 @@ from mamar.contacts.events import (
     ContactStatus,
     Direction,
 )
-from mamar.contacts.model import TRANSITIONS, ContactState, allowed_next
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.contacts.model import TRANSITIONS, ContactState
+from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
@@ -116,13 +116,6 @@ def _details(cmd: _ContactFields) -> dict[str, object]:
     )
 
 
-def _move(state: ContactState, wanted: ContactStatus) -> None:
-    if wanted not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "contact", state.status.value, wanted.value, allowed_next(state.status)
-        )
-
-
 @decides(ScheduleContact)
 def schedule(state: None, cmd: ScheduleContact, ctx: Context) -> list[EventData]:
     _check(cmd, ctx)
@@ -141,17 +134,17 @@ def log(state: None, cmd: LogContact, ctx: Context) -> list[EventData]:
 
 @decides(MarkContactHeld)
 def mark_held(state: ContactState, cmd: MarkContactHeld, ctx: Context) -> list[EventData]:
-    _move(state, ContactStatus.HELD)
+    TRANSITIONS.require(state.status, ContactStatus.HELD)
     return [ContactHeld(summary=cmd.summary, offers=cmd.offers)]
 
 
 @decides(MarkContactMissed)
 def mark_missed(state: ContactState, cmd: MarkContactMissed, ctx: Context) -> list[EventData]:
-    _move(state, ContactStatus.MISSED)
+    TRANSITIONS.require(state.status, ContactStatus.MISSED)
     return [ContactMissed(reason=cmd.reason)]
 
 
 @decides(CancelContact)
 def cancel(state: ContactState, cmd: CancelContact, ctx: Context) -> list[EventData]:
-    _move(state, ContactStatus.CANCELLED)
+    TRANSITIONS.require(state.status, ContactStatus.CANCELLED)
     return [ContactCancelled(reason=cmd.reason)]

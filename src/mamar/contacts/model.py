@@ -16,22 +16,22 @@ from mamar.contacts.events import (
 )
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
 from mamar.domain.text import LocalText
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import PartyOrPerson
 
 S = ContactStatus
 
 # Only a scheduled contact can still happen; what happened then is final.
-TRANSITIONS: dict[ContactStatus, frozenset[ContactStatus]] = {
-    S.SCHEDULED: frozenset({S.HELD, S.MISSED, S.CANCELLED}),
-    S.HELD: frozenset(),
-    S.MISSED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-
-
-def allowed_next(status: ContactStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "contact",
+    {
+        S.SCHEDULED: frozenset({S.HELD, S.MISSED, S.CANCELLED}),
+        S.HELD: frozenset(),
+        S.MISSED: frozenset(),
+        S.CANCELLED: frozenset(),
+    },
+)
 
 
 class ContactState(EntityState):

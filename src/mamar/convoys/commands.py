@@ -17,8 +17,8 @@ from mamar.convoys.events import (
     Escort,
     Vehicles,
 )
-from mamar.convoys.model import TRANSITIONS, ConvoyState, allowed_next
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.convoys.model import TRANSITIONS, ConvoyState
+from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName
 from mamar.domain.visibility import Role
@@ -149,10 +149,7 @@ def assign_route(state: ConvoyState, cmd: AssignConvoyRoute, ctx: Context) -> li
 
 @decides(ChangeConvoyStatus)
 def change_status(state: ConvoyState, cmd: ChangeConvoyStatus, ctx: Context) -> list[EventData]:
-    if cmd.status not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "convoy", state.status.value, cmd.status.value, allowed_next(state.status)
-        )
+    TRANSITIONS.require(state.status, cmd.status)
     _check_places(ctx, place=cmd.place)
     if cmd.incident is not None:
         ctx.require("incident", cmd.incident, "incident")

@@ -19,27 +19,27 @@ from mamar.convoys.events import (
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 
 S = ConvoyStatus
 
 # Which status may follow which. "arrived" and "cancelled" are final.
-TRANSITIONS: dict[ConvoyStatus, frozenset[ConvoyStatus]] = {
-    S.PLANNED: frozenset({S.PREPARING, S.STAGED, S.POSTPONED, S.CANCELLED}),
-    S.PREPARING: frozenset({S.STAGED, S.DEPARTED, S.POSTPONED, S.CANCELLED}),
-    S.STAGED: frozenset({S.DEPARTED, S.PREPARING, S.POSTPONED, S.CANCELLED}),
-    S.DEPARTED: frozenset({S.HALTED, S.UNDER_FIRE, S.TURNED_BACK, S.ARRIVED}),
-    S.HALTED: frozenset({S.DEPARTED, S.UNDER_FIRE, S.TURNED_BACK, S.ARRIVED}),
-    S.UNDER_FIRE: frozenset({S.DEPARTED, S.HALTED, S.TURNED_BACK, S.ARRIVED}),
-    S.TURNED_BACK: frozenset({S.PREPARING, S.STAGED, S.DEPARTED, S.POSTPONED, S.CANCELLED}),
-    S.POSTPONED: frozenset({S.PREPARING, S.STAGED, S.DEPARTED, S.CANCELLED}),
-    S.ARRIVED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-
-
-def allowed_next(status: ConvoyStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "convoy",
+    {
+        S.PLANNED: frozenset({S.PREPARING, S.STAGED, S.POSTPONED, S.CANCELLED}),
+        S.PREPARING: frozenset({S.STAGED, S.DEPARTED, S.POSTPONED, S.CANCELLED}),
+        S.STAGED: frozenset({S.DEPARTED, S.PREPARING, S.POSTPONED, S.CANCELLED}),
+        S.DEPARTED: frozenset({S.HALTED, S.UNDER_FIRE, S.TURNED_BACK, S.ARRIVED}),
+        S.HALTED: frozenset({S.DEPARTED, S.UNDER_FIRE, S.TURNED_BACK, S.ARRIVED}),
+        S.UNDER_FIRE: frozenset({S.DEPARTED, S.HALTED, S.TURNED_BACK, S.ARRIVED}),
+        S.TURNED_BACK: frozenset({S.PREPARING, S.STAGED, S.DEPARTED, S.POSTPONED, S.CANCELLED}),
+        S.POSTPONED: frozenset({S.PREPARING, S.STAGED, S.DEPARTED, S.CANCELLED}),
+        S.ARRIVED: frozenset(),
+        S.CANCELLED: frozenset(),
+    },
+)
 
 
 class StatusEntry(Value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mamar.domain.errors import DomainError, IllegalTransition, NotPermitted
+from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.domain.visibility import Role, Visibility
@@ -17,7 +17,7 @@ from mamar.escalations.events import (
     Outcome,
     Subject,
 )
-from mamar.escalations.model import TRANSITIONS, EscalationState, EscalationStatus, allowed_next
+from mamar.escalations.model import TRANSITIONS, EscalationState, EscalationStatus
 from mamar.journal.registry import EventData
 
 
@@ -62,13 +62,6 @@ class CloseEscalation(Command):
     note: FreeText | None = None
 
 
-def _move(state: EscalationState, wanted: EscalationStatus) -> None:
-    if wanted not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "escalation", state.status.value, wanted.value, allowed_next(state.status)
-        )
-
-
 @decides(RaiseEscalation)
 def raise_escalation(state: None, cmd: RaiseEscalation, ctx: Context) -> list[EventData]:
     if cmd.to_party is None and cmd.to_person is None:
@@ -106,7 +99,7 @@ def record_response(
         if by is None or by != ctx.actor.party:
             raise NotPermitted("a liaison officer may answer only for their own party")
     if state.status is not EscalationStatus.ANSWERED:
-        _move(state, EscalationStatus.ANSWERED)
+        TRANSITIONS.require(state.status, EscalationStatus.ANSWERED)
     # The actor's own party was checked when the account was made (and may be hidden from it).
     if by is not None and by != ctx.actor.party:
         ctx.require("party", by, "by")
@@ -115,11 +108,11 @@ def record_response(
 
 @decides(FollowUpEscalation)
 def follow_up(state: EscalationState, cmd: FollowUpEscalation, ctx: Context) -> list[EventData]:
-    _move(state, EscalationStatus.OPEN)
+    TRANSITIONS.require(state.status, EscalationStatus.OPEN)
     return [EscalationFollowedUp(message=cmd.message)]
 
 
 @decides(CloseEscalation)
 def close(state: EscalationState, cmd: CloseEscalation, ctx: Context) -> list[EventData]:
-    _move(state, EscalationStatus(cmd.outcome.value))
+    TRANSITIONS.require(state.status, EscalationStatus(cmd.outcome.value))
     return [EscalationClosed(outcome=cmd.outcome, note=cmd.note)]

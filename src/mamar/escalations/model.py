@@ -8,6 +8,7 @@ from enum import StrEnum
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalText
 from mamar.domain.time import seconds_between
+from mamar.domain.transitions import Transitions
 from mamar.escalations.events import (
     EscalationClosed,
     EscalationFollowedUp,
@@ -30,16 +31,15 @@ E = EscalationStatus
 
 # "answered" may reopen on a follow-up; an escalation never answered can still be closed as
 # unresolved. "resolved" and "unresolved" are final.
-TRANSITIONS: dict[EscalationStatus, frozenset[EscalationStatus]] = {
-    E.OPEN: frozenset({E.ANSWERED, E.UNRESOLVED}),
-    E.ANSWERED: frozenset({E.OPEN, E.RESOLVED, E.UNRESOLVED}),
-    E.RESOLVED: frozenset(),
-    E.UNRESOLVED: frozenset(),
-}
-
-
-def allowed_next(status: EscalationStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "escalation",
+    {
+        E.OPEN: frozenset({E.ANSWERED, E.UNRESOLVED}),
+        E.ANSWERED: frozenset({E.OPEN, E.RESOLVED, E.UNRESOLVED}),
+        E.RESOLVED: frozenset(),
+        E.UNRESOLVED: frozenset(),
+    },
+)
 
 
 class Response(Value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mamar.domain.errors import DomainError, IllegalTransition, NotPermitted
+from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
@@ -16,7 +16,7 @@ from mamar.guarantees.events import (
     GuaranteeRecorded,
     Subject,
 )
-from mamar.guarantees.model import TRANSITIONS, GuaranteeState, allowed_next
+from mamar.guarantees.model import TRANSITIONS, GuaranteeState
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
 
@@ -51,13 +51,6 @@ class MarkBroken(Command):
 
     incidents: tuple[EntityId, ...] = ()
     note: FreeText | None = None
-
-
-def _check(state: GuaranteeState, wanted: GuaranteeOutcome) -> None:
-    if wanted not in TRANSITIONS[state.outcome]:
-        raise IllegalTransition(
-            "guarantee", state.outcome.value, wanted.value, allowed_next(state.outcome)
-        )
 
 
 @decides(RecordGuarantee)
@@ -95,13 +88,13 @@ def record(state: None, cmd: RecordGuarantee, ctx: Context) -> list[EventData]:
 
 @decides(MarkHonoured)
 def mark_honoured(state: GuaranteeState, cmd: MarkHonoured, ctx: Context) -> list[EventData]:
-    _check(state, GuaranteeOutcome.HONOURED)
+    TRANSITIONS.require(state.outcome, GuaranteeOutcome.HONOURED)
     return [GuaranteeHonoured(note=cmd.note)]
 
 
 @decides(MarkBroken)
 def mark_broken(state: GuaranteeState, cmd: MarkBroken, ctx: Context) -> list[EventData]:
-    _check(state, GuaranteeOutcome.BROKEN)
+    TRANSITIONS.require(state.outcome, GuaranteeOutcome.BROKEN)
     if not cmd.incidents and cmd.note is None:
         raise DomainError(
             "no_evidence", "say how it was broken: the incidents, or a note", field="incidents"

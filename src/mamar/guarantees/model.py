@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalText
+from mamar.domain.transitions import Transitions
 from mamar.guarantees.events import (
     GuaranteeBroken,
     GuaranteeHonoured,
@@ -16,15 +17,14 @@ from mamar.journal.registry import EventData
 G = GuaranteeOutcome
 
 # A guarantee kept for a while can still be broken later; a broken one stays broken.
-TRANSITIONS: dict[GuaranteeOutcome, frozenset[GuaranteeOutcome]] = {
-    G.PENDING: frozenset({G.HONOURED, G.BROKEN}),
-    G.HONOURED: frozenset({G.BROKEN}),
-    G.BROKEN: frozenset(),
-}
-
-
-def allowed_next(outcome: GuaranteeOutcome) -> list[str]:
-    return sorted(o.value for o in TRANSITIONS[outcome])
+TRANSITIONS = Transitions(
+    "guarantee",
+    {
+        G.PENDING: frozenset({G.HONOURED, G.BROKEN}),
+        G.HONOURED: frozenset({G.BROKEN}),
+        G.BROKEN: frozenset(),
+    },
+)
 
 
 class OutcomeEntry(Value):

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
@@ -27,7 +27,7 @@ from mamar.incidents.events import (
     Source,
     VerificationStatus,
 )
-from mamar.incidents.model import CORRECTABLE, TRANSITIONS, IncidentState, allowed_next
+from mamar.incidents.model import CORRECTABLE, TRANSITIONS, IncidentState
 from mamar.journal.registry import EventData
 
 
@@ -179,10 +179,7 @@ def report(state: None, cmd: ReportIncident, ctx: Context) -> list[EventData]:
 def change_verification(
     state: IncidentState, cmd: ChangeIncidentVerification, ctx: Context
 ) -> list[EventData]:
-    if cmd.status not in TRANSITIONS[state.verification]:
-        raise IllegalTransition(
-            "incident", state.verification.value, cmd.status.value, allowed_next(state.verification)
-        )
+    TRANSITIONS.require(state.verification, cmd.status)
     return [
         IncidentVerificationChanged(
             status=cmd.status, previous=state.verification, reason=cmd.reason

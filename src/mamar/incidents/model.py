@@ -6,6 +6,7 @@ from pydantic import JsonValue
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalText
+from mamar.domain.transitions import Transitions
 from mamar.incidents.categories import EventType, SubEventType, Weapon
 from mamar.incidents.events import (
     Breach,
@@ -26,17 +27,16 @@ V = VerificationStatus
 
 # Verification moves forward step by step; anything may be disputed, and a dispute may be
 # settled either way; "retracted" is final.
-TRANSITIONS: dict[VerificationStatus, frozenset[VerificationStatus]] = {
-    V.UNVERIFIED: frozenset({V.CORROBORATED, V.DISPUTED, V.RETRACTED}),
-    V.CORROBORATED: frozenset({V.VERIFIED, V.DISPUTED, V.RETRACTED}),
-    V.VERIFIED: frozenset({V.DISPUTED, V.RETRACTED}),
-    V.DISPUTED: frozenset({V.CORROBORATED, V.VERIFIED, V.RETRACTED}),
-    V.RETRACTED: frozenset(),
-}
-
-
-def allowed_next(status: VerificationStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "incident",
+    {
+        V.UNVERIFIED: frozenset({V.CORROBORATED, V.DISPUTED, V.RETRACTED}),
+        V.CORROBORATED: frozenset({V.VERIFIED, V.DISPUTED, V.RETRACTED}),
+        V.VERIFIED: frozenset({V.DISPUTED, V.RETRACTED}),
+        V.DISPUTED: frozenset({V.CORROBORATED, V.VERIFIED, V.RETRACTED}),
+        V.RETRACTED: frozenset(),
+    },
+)
 
 
 #: The facts of an incident that a correction may change.

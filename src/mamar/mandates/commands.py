@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mamar.domain.errors import DomainError, IllegalTransition
+from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText
 from mamar.domain.time import AwareDatetime
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateExpired, MandateGranted, MandateRevoked, MandateStatus
-from mamar.mandates.model import TRANSITIONS, MandateState, allowed_next
+from mamar.mandates.model import TRANSITIONS, MandateState
 from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_all, require_who
 
 
@@ -39,13 +39,6 @@ class ExpireMandate(Command):
 
     command_name: ClassVar[str] = "mandate.expire"
     kind: ClassVar[str] = "mandate"
-
-
-def _check_transition(state: MandateState, wanted: MandateStatus) -> None:
-    if wanted not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "mandate", state.status.value, wanted.value, allowed_next(state.status)
-        )
 
 
 @decides(GrantMandate)
@@ -81,13 +74,13 @@ def grant(state: None, cmd: GrantMandate, ctx: Context) -> list[EventData]:
 
 @decides(RevokeMandate)
 def revoke(state: MandateState, cmd: RevokeMandate, ctx: Context) -> list[EventData]:
-    _check_transition(state, MandateStatus.REVOKED)
+    TRANSITIONS.require(state.status, MandateStatus.REVOKED)
     return [MandateRevoked(reason=cmd.reason)]
 
 
 @decides(ExpireMandate)
 def expire(state: MandateState, cmd: ExpireMandate, ctx: Context) -> list[EventData]:
-    _check_transition(state, MandateStatus.EXPIRED)
+    TRANSITIONS.require(state.status, MandateStatus.EXPIRED)
     if state.valid_until is not None and ctx.occurred_at < state.valid_until:
         raise DomainError(
             "not_yet_expired",

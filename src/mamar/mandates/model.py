@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateExpired, MandateGranted, MandateRevoked, MandateStatus
 from mamar.parties.refs import PartyOrPerson
@@ -12,15 +13,14 @@ from mamar.parties.refs import PartyOrPerson
 S = MandateStatus
 
 # A mandate ends once: revoked by its grantors, or past its term.
-TRANSITIONS: dict[MandateStatus, frozenset[MandateStatus]] = {
-    S.ACTIVE: frozenset({S.REVOKED, S.EXPIRED}),
-    S.REVOKED: frozenset(),
-    S.EXPIRED: frozenset(),
-}
-
-
-def allowed_next(status: MandateStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "mandate",
+    {
+        S.ACTIVE: frozenset({S.REVOKED, S.EXPIRED}),
+        S.REVOKED: frozenset(),
+        S.EXPIRED: frozenset(),
+    },
+)
 
 
 class MandateState(EntityState):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mamar.domain.errors import DomainError, IllegalTransition, NotPermitted
+from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName, LocalText
@@ -24,11 +24,11 @@ from mamar.negotiation.events import (
     ProposalWithdrawn,
 )
 from mamar.negotiation.model import (
+    PROPOSAL_TRANSITIONS,
     IssueState,
     IssueStatus,
     PositionState,
     ProposalState,
-    proposal_allowed_next,
 )
 from mamar.negotiation.terms import Terms, check_terms
 
@@ -98,13 +98,6 @@ class WithdrawProposal(Command):
     reason: FreeText | None = None
 
 
-def _require_tabled(state: ProposalState, wanted: ProposalStatus) -> None:
-    if state.status is not ProposalStatus.TABLED:
-        raise IllegalTransition(
-            "proposal", state.status.value, wanted.value, proposal_allowed_next(state.status)
-        )
-
-
 @decides(TableProposal)
 def table(state: None, cmd: TableProposal, ctx: Context) -> list[EventData]:
     if cmd.from_party == cmd.to_party:
@@ -151,7 +144,7 @@ def table(state: None, cmd: TableProposal, ctx: Context) -> list[EventData]:
 def respond(state: ProposalState, cmd: RespondToProposal, ctx: Context) -> list[EventData]:
     if ctx.actor.role is Role.LIAISON and ctx.actor.party != state.to_party:
         raise NotPermitted("a liaison may answer only proposals addressed to their own party")
-    _require_tabled(state, ProposalStatus(cmd.outcome.value))
+    PROPOSAL_TRANSITIONS.require(state.status, ProposalStatus(cmd.outcome.value))
     if cmd.outcome is ProposalOutcome.COUNTERED:
         if cmd.counter is None:
             raise DomainError(
@@ -179,7 +172,7 @@ def respond(state: ProposalState, cmd: RespondToProposal, ctx: Context) -> list[
 
 @decides(WithdrawProposal)
 def withdraw(state: ProposalState, cmd: WithdrawProposal, ctx: Context) -> list[EventData]:
-    _require_tabled(state, ProposalStatus.WITHDRAWN)
+    PROPOSAL_TRANSITIONS.require(state.status, ProposalStatus.WITHDRAWN)
     return [ProposalWithdrawn(reason=cmd.reason)]
 
 

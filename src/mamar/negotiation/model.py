@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName, LocalText
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.negotiation.events import (
     IssueClosed,
@@ -62,17 +63,16 @@ def evolve_issue(state: IssueState | None, event: EventData, meta: EventMeta) ->
 P = ProposalStatus
 
 # A proposal is answered or withdrawn once; every answer is final.
-PROPOSAL_TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
-    P.TABLED: frozenset({P.ACCEPTED, P.REJECTED, P.COUNTERED, P.WITHDRAWN}),
-    P.ACCEPTED: frozenset(),
-    P.REJECTED: frozenset(),
-    P.COUNTERED: frozenset(),
-    P.WITHDRAWN: frozenset(),
-}
-
-
-def proposal_allowed_next(status: ProposalStatus) -> list[str]:
-    return sorted(s.value for s in PROPOSAL_TRANSITIONS[status])
+PROPOSAL_TRANSITIONS = Transitions(
+    "proposal",
+    {
+        P.TABLED: frozenset({P.ACCEPTED, P.REJECTED, P.COUNTERED, P.WITHDRAWN}),
+        P.ACCEPTED: frozenset(),
+        P.REJECTED: frozenset(),
+        P.COUNTERED: frozenset(),
+        P.WITHDRAWN: frozenset(),
+    },
+)
 
 
 class ProposalState(EntityState):

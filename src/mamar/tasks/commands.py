@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mamar.domain.errors import IllegalTransition, NotPermitted
+from mamar.domain.errors import NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName, LocalText
@@ -13,7 +13,7 @@ from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.parties.refs import EntityRef, refuse_duplicates, require_refs
 from mamar.tasks.events import TaskAssigned, TaskStatus, TaskStatusChanged
-from mamar.tasks.model import TRANSITIONS, TaskState, allowed_next
+from mamar.tasks.model import TRANSITIONS, TaskState
 
 
 class AssignTask(CreateCommand):
@@ -58,8 +58,5 @@ def assign(state: None, cmd: AssignTask, ctx: Context) -> list[EventData]:
 def change_status(state: TaskState, cmd: ChangeTaskStatus, ctx: Context) -> list[EventData]:
     if ctx.actor.role is Role.LIAISON and ctx.actor.party != state.assignee:
         raise NotPermitted("a liaison officer may only report on tasks given to their own party")
-    if cmd.status not in TRANSITIONS[state.status]:
-        raise IllegalTransition(
-            "task", state.status.value, cmd.status.value, allowed_next(state.status)
-        )
+    TRANSITIONS.require(state.status, cmd.status)
     return [TaskStatusChanged(status=cmd.status, previous=state.status, reason=cmd.reason)]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName, LocalText
+from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import EntityRef
 from mamar.tasks.events import TaskAssigned, TaskStatus, TaskStatusChanged
@@ -14,18 +15,17 @@ S = TaskStatus
 
 # assigned → acknowledged → in_progress → done; work can be blocked and resumed;
 # anything unfinished can be cancelled. "done" and "cancelled" are final.
-TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
-    S.ASSIGNED: frozenset({S.ACKNOWLEDGED, S.CANCELLED}),
-    S.ACKNOWLEDGED: frozenset({S.IN_PROGRESS, S.BLOCKED, S.CANCELLED}),
-    S.IN_PROGRESS: frozenset({S.DONE, S.BLOCKED, S.CANCELLED}),
-    S.BLOCKED: frozenset({S.IN_PROGRESS, S.CANCELLED}),
-    S.DONE: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-
-
-def allowed_next(status: TaskStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[status])
+TRANSITIONS = Transitions(
+    "task",
+    {
+        S.ASSIGNED: frozenset({S.ACKNOWLEDGED, S.CANCELLED}),
+        S.ACKNOWLEDGED: frozenset({S.IN_PROGRESS, S.BLOCKED, S.CANCELLED}),
+        S.IN_PROGRESS: frozenset({S.DONE, S.BLOCKED, S.CANCELLED}),
+        S.BLOCKED: frozenset({S.IN_PROGRESS, S.CANCELLED}),
+        S.DONE: frozenset(),
+        S.CANCELLED: frozenset(),
+    },
+)
 
 
 class TaskStatusEntry(Value):

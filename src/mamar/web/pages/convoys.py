@@ -31,7 +31,7 @@ def _rule(name: str) -> RouteRule:
 
 
 def legal_next(status: str) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[ConvoyStatus(status)])
+    return TRANSITIONS.allowed_next(ConvoyStatus(status))
 
 
 def _render_list(
