@@ -16,10 +16,11 @@ from mamar.db.raw import Statement
 from mamar.db.tables import journal
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
-from mamar.domain.model import Actor, EntityState, kind_of
+from mamar.domain.model import Actor, EntityState
 from mamar.domain.time import now_utc, utc_key
 from mamar.domain.visibility import Visibility, visible_to
 from mamar.escalations.model import EscalationState
+from mamar.parties.model import PartyState
 from mamar.projections.entities import state_as_of, states_as_of
 from mamar.projections.redact import can_see, redacted
 from mamar.reports.overview import Summary, summarise
@@ -257,11 +258,7 @@ def _compute_overview(
     ]
     summary = summarise(states)
     # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
-    names = {
-        s.id: s.name.model_dump()  # type: ignore[attr-defined]
-        for s in states
-        if kind_of(s) == "party"
-    }
+    names = {s.id: s.name.model_dump() for s in states if isinstance(s, PartyState)}
     fixed = {
         "operation": {"id": op.id, **redacted(op, allowed)},
         "summary": {
