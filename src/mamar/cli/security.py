@@ -23,11 +23,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     database: DatabaseOption = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each with its own caches)")
+    ] = 1,
 ) -> None:
     """Serve the API (and pages, when installed) with uvicorn."""
     from mamar.cli.serving import serve_app
 
-    serve_app(open_system(database), host=host, port=port)
+    serve_app(open_system(database), host=host, port=port, workers=workers)
 
 
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)

@@ -1,0 +1,80 @@
+"""`mamar serve --workers N`: several processes, each on its own socket, prompt on keep-alive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from mamar.vault.store import generate_key
+from tests.live_server import free_port
+
+SERVE = "from mamar.cli import main; main()"
+
+
+def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "MAMAR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "MAMAR_VAULT_KEY": generate_key(),
+        "MAMAR_ENVIRONMENT": "development",
+    }
+    command = [sys.executable, "-c", SERVE, "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _wait_for(process: subprocess.Popen[str], text: str, seconds: float = 60) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + seconds
+    for line in process.stdout:
+        lines.append(line)
+        if text in line or time.monotonic() > deadline:
+            break
+    return lines
+
+
+def test_workers_serve_keep_alive_requests_without_a_delayed_ack_stall(tmp_path: Path) -> None:
+    port = free_port()
+    server = _serve(tmp_path, port, workers=2)
+    try:
+        lines = _wait_for(server, "2 server processes ready")
+        assert any("2 server processes ready" in line for line in lines), "".join(lines)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            times = []
+            for _ in range(30):
+                started = time.perf_counter()
+                assert client.get("/api/v1/health").status_code == 200
+                times.append(time.perf_counter() - started)
+        # Nagle's algorithm against the client's delayed acknowledgement costs 40 ms a
+        # request on a kept-alive connection; the answer itself takes about one.
+        assert statistics.median(times) < 0.02, times
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+
+
+def test_serving_stops_when_its_processes_cannot_listen(tmp_path: Path) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        server = _serve(tmp_path, port, workers=2)
+        try:
+            assert server.wait(timeout=60) != 0
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+        assert server.stdout is not None
+        assert "exited on starting" in server.stdout.read()
