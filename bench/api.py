@@ -1,11 +1,15 @@
 """API benchmark: a real uvicorn server, the overview and incident writes, against the ceiling.
 
-Run: ``.venv/bin/python bench/api.py [--quick] [--database-url URL] [--no-postgres]``.
+Run: ``.venv/bin/python bench/api.py [--quick] [--workers N] [--database-url URL] [--no-postgres]``.
 For SQLite (a temporary file) and PostgreSQL (a scratch database on the server
-named by ``--database-url``, dropped afterwards), one uvicorn server is started
-in a subprocess on 127.0.0.1; clients (httpx, asyncio) run at 1, 10 and 50 at a
-time. The ceiling is the same app's constant endpoint (``/api/v1/health``),
-measured in the same run. The last lines are ``name: value``.
+named by ``--database-url``, dropped afterwards), the product is served as
+``mamar serve --workers N`` serves it (uvicorn, in child processes on 127.0.0.1),
+and loaded by wrk (Debian's ``wrk``: ``apt-get install -y wrk``) with 1, 10 and 50
+connections, each a client sending its next request when the last is answered.
+The ceiling is the same app's constant endpoint (``/api/v1/health``), measured
+the same way in the same run. ``--generator httpx`` loads it from this Python
+process instead (slower than the server: its figures say more about the client).
+The last lines are ``name: value``.
 """
 
 from __future__ import annotations
@@ -13,19 +17,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import psycopg
 from sqlalchemy.engine import make_url
 
@@ -41,13 +51,23 @@ from mamar.vault.store import generate_key
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 OPERATION = "east-aleppo"
 LEVELS = (1, 10, 50)
+LUA = Path(__file__).resolve().parent / "api.lua"
+INSTALL_WRK = "apt-get install -y wrk"
+# What `mamar serve --workers N` runs (mamar.cli.serving), without the access log.
 SERVER = """
-import sys, uvicorn
-from mamar.api.app import create_app
+import sys
+from mamar.cli.serving import serve_app
 from mamar.system import Mamar
-system = Mamar()
-uvicorn.run(create_app(system), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+serve_app(Mamar(), host="127.0.0.1", port=int(sys.argv[1]), workers=int(sys.argv[2]),
+          log_level="warning")
 """
+HEADLINE = (
+    "overview_rps_50",
+    "overview_vs_ceiling",
+    "overview_p99_ms_50",
+    "incident_write_rps_50",
+    "incident_p99_ms_50",
+)
 
 
 def incident_body(incident_id: str) -> dict[str, Any]:
@@ -106,24 +126,43 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, vault_key: str) -> Iterator[str]:
+def server(database_url: str, vault_key: str, workers: int) -> Iterator[str]:
+    """The server, once every one of its processes listens (connections made before
+    would all go to the processes already listening, for the whole measurement)."""
     port = free_port()
     env = {
         **os.environ,
         "MAMAR_DATABASE_URL": database_url,
         "MAMAR_VAULT_KEY": vault_key,
+        "MAMAR_SECRET_KEY": secrets.token_urlsafe(32),
         "MAMAR_ENVIRONMENT": "development",
     }
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(port), str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    ready = threading.Event()
+
+    def forward() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            print(f"  server: {line.rstrip()}", file=sys.stderr)
+            if workers == 1 or "server processes ready" in line:
+                ready.set()
+
+    threading.Thread(target=forward, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
+                up = httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200
             except httpx.HTTPError:
-                pass
+                up = False
+            if up and ready.is_set():
+                break
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("the server did not start")
             time.sleep(0.1)
@@ -133,74 +172,139 @@ def server(database_url: str, vault_key: str) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-Request = Callable[[httpx.AsyncClient, int], Any]
+@dataclass(frozen=True)
+class Load:
+    """What one measurement sends: a GET of ``path``, or POSTs of incident reports."""
+
+    name: str
+    path: str
+    post_prefix: str | None = None
 
 
-async def _measure(
-    base: str, headers: dict[str, str], request: Request, clients: int, total: int
-) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    counter = iter(range(total))
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=limits, timeout=60
-    ) as client:
-
-        async def worker() -> None:
-            for n in counter:
-                started = time.perf_counter()
-                response = await request(client, n)
-                latencies.append(time.perf_counter() - started)
-                if response.status_code >= 300:
-                    raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return total / elapsed, sorted(latencies)
+@dataclass(frozen=True)
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
 
 
-def percentile(values: list[float], q: float) -> float:
+class Wrk:
+    """Debian's wrk with ``bench/api.lua``: one connection per client, one wrk thread."""
+
+    label = "wrk"
+
+    def __init__(self, token: str, workdir: Path) -> None:
+        self.token = token
+        self.body_file = workdir / "incident.json"
+        self.body_file.write_bytes(orjson.dumps(incident_body("__ID__")))
+
+    def measure(self, base: str, load: Load, clients: int, seconds: int) -> Result:
+        command = [
+            "wrk",
+            "--threads=1",
+            f"--connections={clients}",
+            f"--duration={seconds}s",
+            "--timeout=30s",
+            "--header",
+            f"Authorization: Bearer {self.token}",
+            "--script",
+            str(LUA),
+            base + load.path,
+        ]
+        if load.post_prefix is not None:
+            command += ["--", "post", str(self.body_file), load.post_prefix]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        match = re.search(r"^mamar-wrk (.*)$", done.stdout, re.MULTILINE)
+        if done.returncode != 0 or match is None:
+            raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}")
+        fields = {k: int(v) for k, v in (item.split("=") for item in match.group(1).split())}
+        if fields["errors"] or fields["non2xx"]:
+            raise RuntimeError(f"{load.name} x{clients}: requests failed: {match.group(1)}")
+        return Result(
+            rps=fields["requests"] / (fields["duration_us"] / 1e6),
+            p50_ms=fields["p50_us"] / 1000,
+            p99_ms=fields["p99_us"] / 1000,
+        )
+
+
+class Httpx:
+    """The fallback: clients as asyncio tasks in this process (it competes with the server)."""
+
+    label = "httpx (in-process Python; not comparable with wrk's figures)"
+
+    def __init__(self, token: str, workdir: Path) -> None:
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def measure(self, base: str, load: Load, clients: int, seconds: int) -> Result:
+        return asyncio.run(self._measure(base, load, clients, seconds))
+
+    async def _measure(self, base: str, load: Load, clients: int, seconds: float) -> Result:
+        latencies: list[float] = []
+        counter = iter(range(10**9))
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(
+            base_url=base, headers=self.headers, limits=limits, timeout=60
+        ) as client:
+            started = time.perf_counter()
+            deadline = started + seconds
+
+            async def worker() -> None:
+                for n in counter:
+                    if time.perf_counter() >= deadline:
+                        return
+                    sent = time.perf_counter()
+                    if load.post_prefix is None:
+                        response = await client.get(load.path)
+                    else:
+                        body = incident_body(f"{load.post_prefix}-{n}")
+                        response = await client.post(load.path, json=body)
+                    latencies.append(time.perf_counter() - sent)
+                    if response.status_code >= 300:
+                        raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
+
+            await asyncio.gather(*(worker() for _ in range(clients)))
+            elapsed = time.perf_counter() - started
+        latencies.sort()
+        return Result(
+            len(latencies) / elapsed, _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+        )
+
+
+def _percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
-def run_engine(database_url: str, quick: bool, suffix: str) -> dict[str, float]:
+def run_engine(
+    database_url: str,
+    generator: type[Wrk | Httpx],
+    seconds: dict[int, int],
+    workers: int,
+    suffix: str,
+) -> dict[str, float]:
     vault_key = generate_key()
     system = Mamar(Settings(database_url=database_url, vault_key=vault_key))
     system.init()
     token = seed(system)
     system.dispose()
-    headers = {"Authorization": f"Bearer {token}"}
-    reads = 100 if quick else 2000
-    writes = 50 if quick else 600
     run_id = uuid.uuid4().hex[:6]
     figures: dict[str, float] = {}
-
-    def overview(client: httpx.AsyncClient, n: int) -> Any:
-        return client.get(f"/api/v1/operations/{OPERATION}/status")
-
-    def ceiling(client: httpx.AsyncClient, n: int) -> Any:
-        return client.get("/api/v1/health")
-
-    with server(database_url, vault_key) as base:
+    with tempfile.TemporaryDirectory() as tmp, server(database_url, vault_key, workers) as base:
+        client = generator(token, Path(tmp))
+        ceiling = Load("ceiling", "/api/v1/health")
+        overview = Load("overview", f"/api/v1/operations/{OPERATION}/status")
+        # Every worker process has answered both reads (imports, first queries) before timing.
+        for load in (ceiling, overview):
+            client.measure(base, load, 50, 1)
         for clients in LEVELS:
-
-            def write(client: httpx.AsyncClient, n: int, clients: int = clients) -> Any:
-                return client.post(
-                    "/api/v1/incident/report", json=incident_body(f"w{run_id}-{clients}-{n}")
-                )
-
-            for name, request, total in (
-                ("ceiling", ceiling, reads),
-                ("overview", overview, reads),
-                ("incident_write", write, writes),
-            ):
-                rps, lat = asyncio.run(_measure(base, headers, request, clients, total))
-                figures[f"{name}_rps_{clients}{suffix}"] = rps
-                figures[f"{name}_p50_ms_{clients}{suffix}"] = percentile(lat, 0.50)
-                figures[f"{name}_p99_ms_{clients}{suffix}"] = percentile(lat, 0.99)
+            write = Load("incident_write", "/api/v1/incident/report", f"w{run_id}-{clients}")
+            for load in (ceiling, overview, write):
+                result = client.measure(base, load, clients, seconds[clients])
+                figures[f"{load.name}_rps_{clients}{suffix}"] = result.rps
+                figures[f"{load.name}_p50_ms_{clients}{suffix}"] = result.p50_ms
+                figures[f"{load.name}_p99_ms_{clients}{suffix}"] = result.p99_ms
                 print(
-                    f"  {suffix or 'sqlite'} {name} x{clients}: {rps:.0f} req/s, p50 {percentile(lat, 0.5):.1f} ms, p99 {percentile(lat, 0.99):.1f} ms",
+                    f"  {suffix or 'sqlite'} {load.name} x{clients}: {result.rps:.0f} req/s, "
+                    f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms",
                     file=sys.stderr,
                 )
     ceiling_50 = figures[f"ceiling_rps_50{suffix}"]
@@ -232,26 +336,43 @@ def scratch_postgres(base_url: str) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="Fewer requests (under a minute)")
+    parser.add_argument("--quick", action="store_true", help="Shorter runs (under a minute)")
     parser.add_argument(
         "--database-url", default=DEFAULT_PG, help="PostgreSQL server for the _pg run"
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Server processes (mamar serve --workers)"
+    )
+    parser.add_argument(
+        "--generator",
+        choices=("wrk", "httpx"),
+        default="wrk",
+        help=f"Load generator: wrk ({INSTALL_WRK}), or httpx in this process",
+    )
     args = parser.parse_args()
+    generator: type[Wrk | Httpx] = Wrk if args.generator == "wrk" else Httpx
+    if generator is Wrk and shutil.which("wrk") is None:
+        sys.exit(
+            f"wrk is not installed: `{INSTALL_WRK}` (as root), "
+            "or run with --generator httpx (a slower load generator in this Python process)"
+        )
+    # Seconds of load per measurement, by number of clients (--quick: the headline 50 longest).
+    seconds = {1: 1, 10: 1, 50: 2} if args.quick else dict.fromkeys(LEVELS, 10)
+    print(f"load generator: {generator.label}; server workers: {args.workers}", file=sys.stderr)
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results.update(run_engine(f"sqlite:///{Path(tmp) / 'bench.db'}", args.quick, ""))
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        results.update(run_engine(url, generator, seconds, args.workers, ""))
     if not args.no_postgres:
-        with scratch_postgres(args.database_url) as url:
-            results.update(run_engine(url, args.quick, "_pg"))
-    headline = [
-        "overview_rps_50",
-        "overview_vs_ceiling",
-        "overview_p99_ms_50",
-        "incident_write_rps_50",
-        "incident_p99_ms_50",
-    ]
-    names = headline + [f"{n}_pg" for n in headline]
+        try:
+            with scratch_postgres(args.database_url) as url:
+                results.update(run_engine(url, generator, seconds, args.workers, "_pg"))
+        except psycopg.OperationalError as exc:
+            print(f"PostgreSQL figures left out: {exc}", file=sys.stderr)
+    names = [*HEADLINE, *(f"{n}_pg" for n in HEADLINE)]
+    if generator is Httpx:
+        print("# load generator: httpx, in this Python process (not wrk)")
     for name in sorted(k for k in results if k not in names):
         print(f"{name}: {results[name]:.3f}")
     for name in names:
