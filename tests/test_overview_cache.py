@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -162,3 +164,20 @@ def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(sqlite_system:
         role=Role.ADMIN,
     )
     assert api.client.get(STATUS, headers=monitor).status_code == 401
+
+
+def test_concurrent_readers_of_a_missing_entry_compute_it_once(sqlite_system: Mamar) -> None:
+    setup(sqlite_system, "attackers")
+    for n in range(120):
+        report(sqlite_system, f"i{n}")
+    cache = OverviewCache()
+    start = threading.Barrier(8)
+
+    def reader() -> int:
+        start.wait()
+        return incidents(read(sqlite_system, cache))
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(lambda _: reader(), range(8)))
+    assert counts == [120] * 8
+    assert (cache.misses, cache.hits) == (1, 7)

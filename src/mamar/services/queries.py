@@ -335,15 +335,18 @@ class OverviewCache:
                 return found
             try:
                 parts = _compute_overview(conn, allowed, operation, at_utc)
-            finally:
+            except BaseException:
                 with self._lock:
                     self._computing.pop(key, None)
+                raise
             with self._lock:
                 self.misses += 1
                 if self._head == head:
                     self._entries[key] = parts
                     while len(self._entries) > self.size:
                         self._entries.popitem(last=False)
+                # Only now: a reader arriving in between would compute it again.
+                self._computing.pop(key, None)
             return parts
 
     def _lookup(self, key: OverviewKey, head: tuple[int, bytes]) -> OverviewParts | None:
