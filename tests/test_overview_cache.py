@@ -13,6 +13,7 @@ import pytest
 from mamar.accounts.tokens import Scope, create_token, revoke_token
 from mamar.domain.model import Actor
 from mamar.domain.visibility import ROLE_VISIBILITY, Role, Visibility
+from mamar.projections.entities import load_state
 from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.services.queries import OverviewCache
@@ -181,3 +182,81 @@ def test_concurrent_readers_of_a_missing_entry_compute_it_once(sqlite_system: Ma
         counts = list(pool.map(lambda _: reader(), range(8)))
     assert counts == [120] * 8
     assert (cache.misses, cache.hits) == (1, 7)
+
+
+def test_the_next_overview_reads_only_what_changed_and_equals_a_fresh_one(
+    sqlite_system: Mamar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = make_api(sqlite_system)
+    load_compartments(api)
+    cache = OverviewCache()
+    viewers = [Actor(username=username(r), role=r) for r in Role]
+    loaded: list[str] = []
+
+    def counting(kind: str, text: str) -> Any:
+        loaded.append(kind)
+        return load_state(kind, text)
+
+    monkeypatch.setattr(queries, "load_state", counting)
+
+    def check() -> None:
+        for viewer in viewers:
+            with sqlite_system.reading() as conn:
+                cached = queries.overview(conn, viewer=viewer, operation="op", cache=cache)
+                counted = len(loaded)
+                fresh = queries.overview(conn, viewer=viewer, operation="op")
+                del loaded[counted:]  # a fresh overview reads every entity
+            assert _without_at(cached) == _without_at(fresh), viewer.role
+
+    check()
+    compartment_sets = len(set(ROLE_VISIBILITY.values()))
+    assert len(cache._visible) == compartment_sets
+    for change in (
+        lambda: report(sqlite_system, "i-new"),
+        lambda: run(sqlite_system, "incident.change_verification", id="i-new", status="retracted"),
+    ):
+        change()
+        loaded.clear()
+        check()
+        # Each set of compartments read the one entity that changed, and nothing else.
+        assert loaded == ["incident"] * compartment_sets, loaded
+
+
+def test_a_reader_with_an_older_snapshot_gets_the_overview_of_its_snapshot(
+    sqlite_system: Mamar,
+) -> None:
+    setup(sqlite_system, "attackers")
+    report(sqlite_system, "i1")
+    cache = OverviewCache()
+    with sqlite_system.reading() as older:
+        assert incidents(queries.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+        report(sqlite_system, "i2")
+        assert incidents(read(sqlite_system, cache)) == 2
+        # Same transaction, so the same snapshot: still one incident, read from the
+        # states kept at its own position.
+        assert incidents(queries.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+    assert incidents(read(sqlite_system, cache)) == 2
+
+
+def test_states_kept_from_another_database_are_not_built_on(tmp_path: Path) -> None:
+    """The same operation in a database whose journal differs below the kept position
+    (another database, or one restored from an older backup): every entity is read."""
+    cache = OverviewCache()
+    first = make_system(f"sqlite:///{tmp_path / 'first'}.db")
+    second = make_system(f"sqlite:///{tmp_path / 'second'}.db")
+    try:
+        setup(first, "attackers")
+        for n in range(3):
+            report(first, f"first-{n}")
+        assert incidents(read(first, cache)) == 3
+        # Further on than the first, and different from its second event on.
+        setup(second, "attackers", "defenders")
+        for n in range(3):
+            report(second, f"second-{n}")
+        data = read(second, cache)
+        assert incidents(data) == 3
+        assert "defenders" in data["party_names"]
+        assert data == {**read(second, None), "at": data["at"]}
+    finally:
+        first.dispose()
+        second.dispose()

@@ -20,14 +20,33 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+#: Connections kept open per process. A server process answers from up to 40 worker
+#: threads (anyio's default); with SQLAlchemy's default of 5 kept and 10 more opened and
+#: closed per use, most requests at 50 clients waited for a connection or opened one
+#: (on SQLite: the file, WAL and four pragmas each time).
+SQLITE_POOL = {"pool_size": 40, "max_overflow": 20}
+#: On PostgreSQL every connection is a server process: fewer kept, more on demand.
+POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20}
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, synchronous=FULL and one-writer transactions."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **_pool_for(url, SQLITE_POOL),
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **POSTGRES_POOL)
+
+
+def _pool_for(url: str, sizes: dict[str, int]) -> dict[str, int]:
+    """Pool sizes, except for an in-memory SQLite database (one connection, no pool)."""
+    database = make_url(url).database
+    return {} if not database or database == ":memory:" else sizes
 
 
 def _configure_sqlite(engine: Engine) -> None:

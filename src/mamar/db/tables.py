@@ -102,6 +102,8 @@ entities = Table(
     Column("state", Text, nullable=False),
 )
 Index("ix_entities_kind_operation", entities.c.kind, entities.c.operation)
+# What changed in an operation since a journal position (the overview reads only that).
+Index("ix_entities_operation_position", entities.c.operation, entities.c.position)
 
 entity_history = Table(
     "entity_history",

@@ -21,7 +21,7 @@ from mamar.domain.time import now_utc, utc_key
 from mamar.domain.visibility import Visibility, visible_to
 from mamar.escalations.model import EscalationState
 from mamar.parties.model import PartyState
-from mamar.projections.entities import state_as_of, states_as_of
+from mamar.projections.entities import load_state, state_as_of, states_as_of
 from mamar.projections.redact import can_see, redacted
 from mamar.reports.overview import Summary, summarise
 
@@ -252,10 +252,20 @@ def _compute_overview(
     conn: Connection, allowed: frozenset[Visibility], operation: str, at_utc: str | None
 ) -> OverviewParts:
     """Everything here depends on the viewer only through ``allowed`` (the cache's key)."""
+    if at_utc is None:
+        return _parts_of(
+            _visible_now(conn, allowed, operation, None, journal_head(conn)), operation
+        )
     op = _visible_state(conn, allowed, "operation", operation, at_utc)
     states = [
         s for s in states_as_of(conn, operation=operation, at_utc=at_utc) if can_see(s, allowed)
     ]
+    return _summarised(op, states, allowed)
+
+
+def _summarised(
+    op: EntityState, states: list[EntityState], allowed: frozenset[Visibility]
+) -> OverviewParts:
     summary = summarise(states)
     # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
     names = {s.id: s.name.model_dump() for s in states if isinstance(s, PartyState)}
@@ -267,6 +277,76 @@ def _compute_overview(
         "party_names": names,
     }
     return OverviewParts(orjson.dumps(fixed), summary.escalations)
+
+
+@dataclass(frozen=True)
+class VisibleStates:
+    """The current states of one operation's entities that one set of compartments may
+    see, as they stood at one journal position (``hash`` is the event's there)."""
+
+    allowed: frozenset[Visibility]
+    operation: str
+    position: int
+    hash: bytes
+    states: dict[str, EntityState]  # by stream
+
+    def in_order(self) -> list[EntityState]:
+        """By stream, as :func:`states_as_of` lists them (in code-point order on every engine)."""
+        return [self.states[stream] for stream in sorted(self.states)]
+
+
+_CHANGED_SINCE = Statement(
+    "SELECT stream, kind, state FROM entities WHERE operation = :operation AND position > :after"
+)
+_HASH_AT = Statement("SELECT hash FROM journal WHERE position = :position")
+
+
+def _visible_now(
+    conn: Connection,
+    allowed: frozenset[Visibility],
+    operation: str,
+    since: VisibleStates | None,
+    head: tuple[int, bytes],
+) -> VisibleStates:
+    """The operation's states the compartments ``allowed`` see, at ``head`` (the journal's
+    head in ``conn``'s transaction).
+
+    From ``since`` (the same, at an earlier position), only entities that changed after
+    it are read: an entity's ``position`` is that of the last event applied to it. The
+    journal's chain is what makes this safe: if the event at ``since.position`` still has
+    the hash ``since`` recorded, every event up to it is the one ``since`` was made from.
+    Otherwise (another or a restored database, or a reader whose snapshot is older than
+    ``since``) every entity is read.
+    """
+    if since is not None and not _still_holds(conn, since, head):
+        since = None
+    states = dict(since.states) if since is not None else {}
+    after = since.position if since is not None else 0
+    for stream, kind, text in _CHANGED_SINCE.run(
+        conn, {"operation": operation, "after": after}
+    ).fetchall():
+        state = load_state(kind, text)
+        if can_see(state, allowed):
+            states[stream] = state
+        else:
+            states.pop(stream, None)
+    return VisibleStates(allowed, operation, head[0], head[1], states)
+
+
+def _still_holds(conn: Connection, since: VisibleStates, head: tuple[int, bytes]) -> bool:
+    if since.position > head[0]:
+        return False
+    if since.position == head[0]:
+        return since.hash == head[1]
+    row = _HASH_AT.run(conn, {"position": since.position}).fetchone()
+    return row is not None and bytes(row[0]) == since.hash
+
+
+def _parts_of(visible: VisibleStates, operation: str) -> OverviewParts:
+    op = visible.states.get(stream_name("operation", operation))
+    if op is None:
+        raise NotFound("operation", operation)
+    return _summarised(op, visible.in_order(), visible.allowed)
 
 
 # Read on the driver connection: SQLAlchemy's execution costs more than the read itself.
@@ -289,8 +369,10 @@ class OverviewCache:
     for (None: now), the compartments the viewer may see (the only way the viewer
     enters :func:`_compute_overview`), and the journal head (position and hash),
     read in the same transaction before the states. Every change is an event, so a
-    new event changes the head and the next read computes afresh; the hash also
-    tells apart two databases (or a restored one) that stand at the same position.
+    new event changes the head and the next read computes afresh, reading only the
+    entities that changed since the last overview of that operation and those
+    compartments (the rest of its states are kept); the hash also tells apart two
+    databases (or a restored one) that stand at the same position.
     Viewers who see different compartments never share an entry. The moment of
     reading is applied on every read (:meth:`OverviewParts.at`).
 
@@ -298,12 +380,20 @@ class OverviewCache:
     Thread-safe; one per process and database (each worker process has its own).
     """
 
+    #: States kept per operation and compartments, at the newest journal positions seen.
+    KEPT_STATES = 3
+
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._entries: OrderedDict[OverviewKey, OverviewParts] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[OverviewKey, threading.Lock] = {}
         self._head: tuple[int, bytes] | None = None
+        # The states each overview now was last worked out from, by operation and
+        # compartments: kept across journal heads (the next is read from them).
+        self._visible: OrderedDict[tuple[str, frozenset[Visibility]], tuple[VisibleStates, ...]] = (
+            OrderedDict()
+        )
         self.hits = 0
         self.misses = 0
 
@@ -334,7 +424,7 @@ class OverviewCache:
             if found is not None:
                 return found
             try:
-                parts = _compute_overview(conn, allowed, operation, at_utc)
+                parts = self._compute(conn, allowed, operation, at_utc, head)
             except BaseException:
                 with self._lock:
                     self._computing.pop(key, None)
@@ -348,6 +438,36 @@ class OverviewCache:
                 # Only now: a reader arriving in between would compute it again.
                 self._computing.pop(key, None)
             return parts
+
+    def _compute(
+        self,
+        conn: Connection,
+        allowed: frozenset[Visibility],
+        operation: str,
+        at_utc: str | None,
+        head: tuple[int, bytes],
+    ) -> OverviewParts:
+        """The overview now is worked out from the last one's states, reading only the
+        entities that changed since (:func:`_visible_now`); one as of a past moment, afresh."""
+        if at_utc is not None:
+            return _compute_overview(conn, allowed, operation, at_utc)
+        which = (operation, allowed)
+        with self._lock:
+            kept = self._visible.get(which, ())
+        # The newest kept at or before this reader's head: a reader whose snapshot is a
+        # little older than the newest (it began before a write another reader saw) still
+        # reads only what changed.
+        since = next((v for v in kept if v.position <= head[0]), None)
+        visible = _visible_now(conn, allowed, operation, since, head)
+        with self._lock:
+            kept = self._visible.get(which, ())
+            if all(v.position != visible.position for v in kept):
+                newest_first = sorted((visible, *kept), key=lambda v: -v.position)
+                self._visible[which] = tuple(newest_first[: self.KEPT_STATES])
+            self._visible.move_to_end(which)
+            while len(self._visible) > self.size:
+                self._visible.popitem(last=False)
+        return _parts_of(visible, operation)
 
     def _lookup(self, key: OverviewKey, head: tuple[int, bytes]) -> OverviewParts | None:
         """The entry for ``key`` (caller holds the lock); entries of another head are dropped."""
@@ -365,4 +485,5 @@ class OverviewCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._visible.clear()
             self._head = None
