@@ -33,6 +33,8 @@ class Mamar:
         if database_url is not None:
             self.settings = self.settings.model_copy(update={"database_url": database_url})
         self.engine: Engine = make_engine(self.settings.database_url)
+        # The same engine and pool, its transactions marked read-only (no write lock).
+        self._reader: Engine = self.engine.execution_options(readonly=True)
         key = self.settings.resolve_vault_key()
         self.vault: Vault | None = Vault(parse_key(key)) if key else None
         # SQLite has one writer at a time anyway: this process keeps one connection
@@ -66,7 +68,7 @@ class Mamar:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.execution_options(readonly=True).begin():
+        with self._reader.connect() as conn, conn.begin():
             yield conn
 
     def actor(self, username: str) -> Actor:
