@@ -27,7 +27,7 @@ def is_sqlite(engine: Engine) -> bool:
 SQLITE_POOL = {"pool_size": 40, "max_overflow": 20}
 #: On PostgreSQL every connection is a server process, competing for the same cores:
 #: SQLAlchemy's default (5 kept, 10 more on demand). With 10 + 20, bench/api.py's
-#: overview at 50 clients had a worse p99 on PostgreSQL (490-710 ms against 280).
+#: overview at 50 clients was no better on PostgreSQL (p99 490-710 ms).
 
 
 def make_engine(url: str) -> Engine:
