@@ -25,9 +25,6 @@ def is_sqlite(engine: Engine) -> bool:
 #: closed per use, most requests at 50 clients waited for a connection or opened one
 #: (on SQLite: the file, WAL and four pragmas each time).
 SQLITE_POOL = {"pool_size": 40, "max_overflow": 20}
-#: On PostgreSQL every connection is a server process, competing for the same cores:
-#: SQLAlchemy's default (5 kept, 10 more on demand). With 10 + 20, bench/api.py's
-#: overview at 50 clients was no better on PostgreSQL (p99 490-710 ms).
 
 
 def make_engine(url: str) -> Engine:
@@ -37,17 +34,20 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
-            **_pool_for(url, SQLITE_POOL),
+            # An in-memory database is one connection, not a pool.
+            **({} if _in_memory(url) else SQLITE_POOL),
         )
         _configure_sqlite(engine)
         return engine
+    # On PostgreSQL every connection is a server process on the same cores: SQLAlchemy's
+    # default pool (5 kept, 10 more on demand). With 10 + 20, bench/api.py's overview at
+    # 50 clients was no better on PostgreSQL (p99 490-710 ms).
     return create_engine(url, pool_pre_ping=True)
 
 
-def _pool_for(url: str, sizes: dict[str, int]) -> dict[str, int]:
-    """Pool sizes, except for an in-memory SQLite database (one connection, no pool)."""
+def _in_memory(url: str) -> bool:
     database = make_url(url).database
-    return {} if not database or database == ":memory:" else sizes
+    return not database or database == ":memory:"
 
 
 def _configure_sqlite(engine: Engine) -> None:

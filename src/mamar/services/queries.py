@@ -253,9 +253,7 @@ def _compute_overview(
 ) -> OverviewParts:
     """Everything here depends on the viewer only through ``allowed`` (the cache's key)."""
     if at_utc is None:
-        return _parts_of(
-            _visible_now(conn, allowed, operation, None, journal_head(conn)), operation
-        )
+        return _parts_of(_visible_now(conn, allowed, operation, None, journal_head(conn)))
     op = _visible_state(conn, allowed, "operation", operation, at_utc)
     states = [
         s for s in states_as_of(conn, operation=operation, at_utc=at_utc) if can_see(s, allowed)
@@ -291,7 +289,7 @@ class VisibleStates:
     states: dict[str, EntityState]  # by stream
 
     def in_order(self) -> list[EntityState]:
-        """By stream, as :func:`states_as_of` lists them (in code-point order on every engine)."""
+        """By stream, in code-point order (on every engine, whatever its collation)."""
         return [self.states[stream] for stream in sorted(self.states)]
 
 
@@ -342,10 +340,10 @@ def _still_holds(conn: Connection, since: VisibleStates, head: tuple[int, bytes]
     return row is not None and bytes(row[0]) == since.hash
 
 
-def _parts_of(visible: VisibleStates, operation: str) -> OverviewParts:
-    op = visible.states.get(stream_name("operation", operation))
+def _parts_of(visible: VisibleStates) -> OverviewParts:
+    op = visible.states.get(stream_name("operation", visible.operation))
     if op is None:
-        raise NotFound("operation", operation)
+        raise NotFound("operation", visible.operation)
     return _summarised(op, visible.in_order(), visible.allowed)
 
 
@@ -467,7 +465,7 @@ class OverviewCache:
             self._visible.move_to_end(which)
             while len(self._visible) > self.size:
                 self._visible.popitem(last=False)
-        return _parts_of(visible, operation)
+        return _parts_of(visible)
 
     def _lookup(self, key: OverviewKey, head: tuple[int, bytes]) -> OverviewParts | None:
         """The entry for ``key`` (caller holds the lock); entries of another head are dropped."""
