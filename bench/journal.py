@@ -258,9 +258,9 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
             )
         else:
             db.execute(
-                "UPDATE entities SET operation = ?, visibility = 'internal', version = ?, "
-                "position = ?, occurred_utc = ?, state = ? WHERE stream = ?",
-                (OPERATION, version, position, moment, state, stream),
+                "UPDATE entities SET version = ?, position = ?, occurred_utc = ?, state = ? "
+                "WHERE stream = ?",
+                (version, position, moment, state, stream),
             )
         db.execute(
             "INSERT INTO entity_history (stream, version, kind, operation, position, "

@@ -39,7 +39,7 @@ def body_model(cmd_type: type[Command]) -> type[BaseModel]:
         if cmd_type.creates or name != "id"
     }
     # A vault reference is set by the services when they seal personal data, never by a caller.
-    if getattr(cmd_type, "personal_field", None) is not None:
+    if cmd_type.personal_field is not None:
         fields.pop("vault_ref", None)
     fields["occurred"] = (
         OccurredAt | None,

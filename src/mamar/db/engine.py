@@ -67,5 +67,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # One writer at a time: take the write lock up front, so a transaction
         # never fails half-way on upgrading a read lock. Readers (marked with
         # the ``readonly`` execution option) take no write lock.
+        driver = conn.connection.driver_connection
+        if driver.in_transaction:
+            # Begun on the driver by ``Mamar.writing``: SQLAlchemy joins it.
+            return
         readonly = conn.get_execution_options().get("readonly", False)
-        conn.connection.driver_connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -100,6 +100,8 @@ class Command(BaseModel):
     creates: ClassVar[bool] = False
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
     default_visibility: ClassVar[Visibility] = Visibility.INTERNAL
+    # The field holding personal data, moved into the vault before deciding (persons).
+    personal_field: ClassVar[str | None] = None
 
     id: EntityId
 

@@ -24,6 +24,8 @@ class EventData(BaseModel):
     # A compartment that this event always belongs to, whatever its entity's visibility
     # (a bottom line is always ``negotiation``; a manifest entry always ``medical``).
     compartment: ClassVar[Visibility | None] = None
+    # Appending this event destroys the vault record its ``vault_ref`` names.
+    erases_vault_ref: ClassVar[bool] = False
 
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]

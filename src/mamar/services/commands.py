@@ -42,7 +42,7 @@ SYSTEM = Actor(username="system", role=Role.ADMIN)
 
 def _seal_personal(conn: Connection, vault: Vault | None, cmd: Command) -> Command:
     """Move personal fields into the vault; the event only carries the reference."""
-    field = getattr(type(cmd), "personal_field", None)
+    field = type(cmd).personal_field
     if field is None:
         return cmd
     if getattr(cmd, "vault_ref", None) is not None:
@@ -121,8 +121,10 @@ def execute(
 def _erase_personal(conn: Connection, vault: Vault | None, decided: list[EventData]) -> None:
     """Destroy the vault records that events marked ``erases_vault_ref`` name, in this transaction."""
     for data in decided:
+        if not type(data).erases_vault_ref:
+            continue
         ref = getattr(data, "vault_ref", None)
-        if not getattr(type(data), "erases_vault_ref", False) or ref is None:
+        if ref is None:
             continue
         if vault is None:
             raise NotPermitted("personal data cannot be erased: no vault key is configured")
