@@ -67,7 +67,7 @@ class Size:
     seconds: float  # time cap for each append measurement
 
 
-QUICK = Size(single=600, batches=20, verify=300_000, seconds=3.0)
+QUICK = Size(single=1500, batches=20, verify=300_000, seconds=3.0)
 FULL = Size(single=5000, batches=200, verify=1_000_000, seconds=30.0)
 
 

@@ -47,8 +47,12 @@ class OccurredAt(BaseModel):
 
 
 def utc_key(moment: datetime) -> str:
-    """Fixed-width sortable UTC text: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Fixed-width sortable UTC text: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    ``isoformat`` pads every year to four digits (``strftime("%Y")`` does not below
+    1000, which would break the fixed width) and costs less on the append path.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
 def parse_utc_key(text: str) -> datetime:
