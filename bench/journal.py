@@ -192,6 +192,23 @@ def journal_rows(system: Mamar, limit: int) -> list[tuple[Any, ...]]:
 # --- Raw baselines: the same rows, with nothing of ours in the way. ---
 
 
+def settle_wal(db: sqlite3.Connection, path: Path, commit: Callable[[], None]) -> None:
+    """Commit (unmeasured) until the WAL has filled to its checkpoint size and started over.
+
+    A fresh WAL file grows with every commit, and a commit that grows the file costs
+    its ``fsync`` more (the file's size changes too) than one that writes over space
+    the file already has. The product's database has been running: its WAL is past
+    that stage when ``append_single`` is measured, so the baselines must be too.
+    """
+    page = int(db.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    full = 32 + pages * (24 + page)  # the WAL header, then one frame per page written
+    wal = path.with_name(path.name + "-wal")
+    while not wal.exists() or wal.stat().st_size < full:
+        commit()
+    commit()  # checkpointed at the last commit: this one starts the WAL over
+
+
 def raw_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], per_commit: int, size: Size) -> float:
     """Rows per second inserted with the ``sqlite3`` module, same pragmas as the product."""
     db = sqlite3.connect(path, isolation_level=None)
@@ -206,36 +223,42 @@ def raw_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], per_commit: int, siz
     sql = f"INSERT INTO raw VALUES ({', '.join('?' * len(JOURNAL_COLUMNS))})"
     target = size.single if per_commit == 1 else size.batches * BATCH
     done = 0
-    start = time.perf_counter()
-    deadline = start + size.seconds
-    while done < target and time.perf_counter() < deadline:
+
+    def commit() -> None:
+        nonlocal done
         chunk = [(done + i + 1, *rows[(done + i) % len(rows)][1:]) for i in range(per_commit)]
         db.execute("BEGIN IMMEDIATE")
         db.executemany(sql, chunk)
         db.execute("COMMIT")
         done += per_commit
+
+    settle_wal(db, path, commit)
+    settled = done
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    while done - settled < target and time.perf_counter() < deadline:
+        commit()
     elapsed = time.perf_counter() - start
     db.close()
-    return rate(done, elapsed)
+    return rate(done - settled, elapsed)
 
 
 def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: Size) -> float:
     """Events per second for the statements one append issues, through ``sqlite3`` with
     every value precomputed, on the product's own schema: what the database work of an
     append (journal row, chain head, entity and its history) costs at this durability,
-    with none of our Python. The best ``append_single_vs_raw`` this schema allows."""
+    with none of our Python. The best ``append_single_vs_raw`` this schema allows.
+
+    The first rows settle the WAL (see :func:`settle_wal`); the rest are measured."""
     new_system(f"sqlite:///{path}").dispose()
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     c = dict(zip(JOURNAL_COLUMNS, range(len(JOURNAL_COLUMNS)), strict=True))
-    count = min(size.single, len(rows))
-    start = time.perf_counter()
-    deadline = start + size.seconds
-    done = 0
-    for row in rows[:count]:
-        if time.perf_counter() >= deadline:
-            break
+    pending = iter(rows)
+
+    def append_next() -> None:
+        row = next(pending)  # StopIteration: too few rows to settle the WAL and measure
         stream, version, position = row[c["stream"]], row[c["version"]], row[c["position"]]
         kind, _, entity_id = stream.partition(":")
         db.execute("BEGIN IMMEDIATE")
@@ -268,6 +291,13 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
             (stream, version, kind, OPERATION, position, moment, state),
         )
         db.execute("COMMIT")
+
+    settle_wal(db, path, append_next)
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    done = 0
+    while done < size.single and time.perf_counter() < deadline:
+        append_next()
         done += 1
     elapsed = time.perf_counter() - start
     db.close()
@@ -421,6 +451,9 @@ def new_system(url: str) -> Mamar:
     return system
 
 
+#: Rows the floor may spend settling its WAL before it measures (see ``settle_wal``).
+FLOOR_SETTLING = 300
+
 #: Each rate is measured in this many rounds, ours and the baselines taking turns, and
 #: the median of each is kept: a disk or CPU that is busier for a moment then weighs on
 #: both sides of a ratio alike.
@@ -452,7 +485,9 @@ def measure(
     try:
         open_operation(system)
         traffic = Traffic(system)
-        while traffic.step < part.single:  # rows for the baselines to copy (unmeasured)
+        # Rows for the baselines to copy (unmeasured): the floor settles the WAL with
+        # the first of them (about 90 at our size) and measures as many as we append.
+        while traffic.step < part.single + FLOOR_SETTLING:
             traffic.execute()
         rows = journal_rows(system, 5000)
         state = typical_state(system)
