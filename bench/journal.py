@@ -45,6 +45,7 @@ from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
 from mamar.journal.envelope import PendingEvent
 from mamar.journal.verify import verify
 from mamar.operations.model import OpenOperation
+from mamar.projections import entities as projection
 from mamar.projections.entities import Projector
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
@@ -249,7 +250,9 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
     append (journal row, chain head, entity and its history) costs at this durability,
     with none of our Python. The best ``append_single_vs_raw`` this schema allows.
 
-    The first rows settle the WAL (see :func:`settle_wal`); the rest are measured."""
+    The statements are the product's own (``journal.store`` and ``projections.entities``
+    keep them), so the floor follows any change to them. The first rows settle the WAL
+    (see :func:`settle_wal`); the rest are measured."""
     new_system(f"sqlite:///{path}").dispose()
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -261,35 +264,34 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
         row = next(pending)  # StopIteration: too few rows to settle the WAL and measure
         stream, version, position = row[c["stream"]], row[c["version"]], row[c["position"]]
         kind, _, entity_id = stream.partition(":")
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("SELECT position, hash FROM journal_head WHERE id = 1").fetchone()
-        db.execute("SELECT kind, state, version FROM entities WHERE stream = ?", (stream,))
-        db.execute(
-            "INSERT INTO journal (position, body, prev_hash, hash) VALUES (?, ?, ?, ?)",
-            (position, row[c["body"]], row[c["prev_hash"]], row[c["hash"]]),
-        )
-        db.execute(
-            "UPDATE journal_head SET position = ?, hash = ? WHERE id = 1",
-            (position, row[c["hash"]]),
-        )
         moment = row[c["occurred_utc"]]
-        if version == 1:
-            db.execute(
-                "INSERT INTO entities (stream, kind, entity_id, operation, visibility, version, "
-                "position, occurred_utc, state) VALUES (?, ?, ?, ?, 'internal', ?, ?, ?, ?)",
-                (stream, kind, entity_id, OPERATION, version, position, moment, state),
-            )
-        else:
-            db.execute(
-                "UPDATE entities SET version = ?, position = ?, occurred_utc = ?, state = ? "
-                "WHERE stream = ?",
-                (version, position, moment, state, stream),
-            )
+        entity = {
+            "stream": stream,
+            "kind": kind,
+            "entity_id": entity_id,
+            "operation": OPERATION,
+            "visibility": "internal",
+            "version": version,
+            "position": position,
+            "occurred_utc": moment,
+            "state": state,
+        }
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(store._HEAD.sqlite).fetchone()
+        db.execute(projection._CURRENT.sqlite, {"stream": stream}).fetchone()
         db.execute(
-            "INSERT INTO entity_history (stream, version, kind, operation, position, "
-            "occurred_utc, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (stream, version, kind, OPERATION, position, moment, state),
+            store._INSERT.sqlite,
+            {
+                "position": position,
+                "body": row[c["body"]],
+                "prev_hash": row[c["prev_hash"]],
+                "hash": row[c["hash"]],
+            },
         )
+        db.execute(store._MOVE_HEAD.sqlite, {"position": position, "hash": row[c["hash"]]})
+        entity_update = projection._INSERT_ENTITY if version == 1 else projection._MOVE_ENTITY
+        db.execute(entity_update.sqlite, entity)
+        db.execute(projection._INSERT_HISTORY.sqlite, entity)
         db.execute("COMMIT")
 
     settle_wal(db, path, append_next)
