@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mamar.domain.model import Actor
 from mamar.domain.time import OccurredAt, Precision
 from mamar.operations.model import OpenOperation
 from mamar.services.commands import SYSTEM
@@ -21,3 +22,34 @@ def open_operation(system: Mamar, operation: str = "op") -> str:
         occurred=at("2016-12-12T08:00+02:00"),
     )
     return operation
+
+
+def organisation(system: Mamar, org_id: str, kind: str = "guarantor") -> str:
+    """Register the organisation ``org_id`` (once)."""
+    from mamar.organisations.model import RegisterOrganisation
+    from mamar.projections.entities import current
+
+    with system.reading() as conn:
+        exists = current(conn, f"organisation:{org_id}") is not None
+    if not exists:
+        system.execute(
+            RegisterOrganisation(id=org_id, name={"en": org_id}, organisation_kind=kind),
+            actor=SYSTEM,
+        )
+    return org_id
+
+
+def account_in(
+    system: Mamar, username: str, role: str, org_id: str, party: str | None = None
+) -> Actor:
+    """An account of organisation ``org_id`` (registered if needed), as an actor."""
+    from mamar.accounts.model import CreateAccount
+
+    organisation(system, org_id)
+    system.execute(
+        CreateAccount(
+            id=username, display_name=username, role=role, organisation=org_id, party=party
+        ),
+        actor=SYSTEM,
+    )
+    return system.actor(username)

@@ -18,7 +18,7 @@ from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from tests.helpers import at, open_operation
+from tests.helpers import account_in, at, open_operation
 
 NOON = "2016-12-14T12:00+02:00"
 
@@ -54,9 +54,8 @@ def setup(system: Mamar, *parties: str) -> None:
 
 
 def liaison(system: Mamar, username: str, party: str) -> Actor:
-    """An outside party's liaison officer account, as an actor."""
-    run(system, "account.create", id=username, display_name=username, role="liaison", party=party)
-    return system.actor(username)
+    """An outside party's liaison officer account (of its own organisation), as an actor."""
+    return account_in(system, username, "liaison", f"{party}-liaisons", party=party)
 
 
 def journal_count(system: Mamar) -> int:

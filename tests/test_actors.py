@@ -35,7 +35,7 @@ from tests.actor_builders import (
 from tests.helpers import at, open_operation
 
 NEGOTIATOR = Actor(username="negotiator", role=Role.NEGOTIATOR)
-LIAISON = Actor(username="tr-liaison", role=Role.LIAISON, party="turkey")
+LIAISON = Actor(username="tr-liaison", role=Role.LIAISON, party="turkey", organisation="turkey")
 
 
 def test_party_is_registered_shared_with_its_kind_aliases_and_description(system: Mamar) -> None:

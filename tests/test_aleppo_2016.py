@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from mamar import reads
 from mamar.domain.model import Actor
 from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.verify import verify
 from mamar.scenarios import runner
-from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.helpers import at
@@ -26,7 +26,7 @@ def aleppo(system: Mamar) -> Iterator[Mamar]:
 
 def entity(system: Mamar, kind: str, entity_id: str, viewer: Actor = SYSTEM) -> dict[str, Any]:
     with system.reading() as conn:
-        return queries.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id)
+        return reads.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id)
 
 
 def test_every_step_of_the_account_is_in_order() -> None:
@@ -117,13 +117,13 @@ def test_imprecise_times_keep_their_precision_and_words(aleppo: Mamar) -> None:
 
 def test_overview_at_moments_of_the_account(aleppo: Mamar) -> None:
     with aleppo.reading() as conn:
-        waiting = queries.overview(
+        waiting = reads.overview(
             conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-14T20:00+02:00").at
         )
-        shelling = queries.overview(
+        shelling = reads.overview(
             conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-15T01:30+02:00").at
         )
-        end = queries.overview(conn, viewer=SYSTEM, operation="aleppo-2016")
+        end = reads.overview(conn, viewer=SYSTEM, operation="aleppo-2016")
     assert list(waiting["convoys_by_status"]) == ["staged"]
     assert waiting["ceasefires"][0]["status"] == "violated"
     assert shelling["ceasefires"][0]["status"] == "suspended"
@@ -139,9 +139,9 @@ def test_liaison_of_the_other_side_sees_shared_records_only(aleppo: Mamar) -> No
     liaison = aleppo.actor("liaison-ru")
     assert liaison.role is Role.LIAISON
     with aleppo.reading() as conn:
-        seen = queries.visible_states(conn, viewer=liaison, operation="aleppo-2016")
-        events = list(queries.timeline(conn, viewer=liaison, operation="aleppo-2016"))
-        overview = queries.overview(conn, viewer=liaison, operation="aleppo-2016")
+        seen = reads.visible_states(conn, viewer=liaison, operation="aleppo-2016")
+        events = list(reads.timeline(conn, viewer=liaison, operation="aleppo-2016"))
+        overview = reads.overview(conn, viewer=liaison, operation="aleppo-2016")
         all_bodies = b"".join(e.body for e in store.read_all(conn))
     assert seen and all(s.visibility.value == "shared" for s in seen)
     assert {e.visibility for e in events} == {"shared"}

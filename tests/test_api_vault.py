@@ -6,11 +6,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from mamar import reads
 from mamar.cli import app as cli
 from mamar.config import Settings
 from mamar.domain.visibility import Role
 from mamar.journal.verify import verify
-from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.api_support import make_api, post, username
@@ -42,9 +42,9 @@ def test_personal_record_read_is_journalled_without_the_data(system: Mamar) -> N
             assert response.status_code == 403
             assert api.journal_size() == before
     with system.reading() as conn:
-        reads = list(queries.timeline(conn, viewer=SYSTEM, types=["vault.accessed"]))
+        accessed = list(reads.timeline(conn, viewer=SYSTEM, types=["vault.accessed"]))
         assert verify(conn).ok
-    assert [r.data["reader"] for r in reads] == [
+    assert [r.data["reader"] for r in accessed] == [
         username(Role.ADMIN),
         username(Role.COORDINATOR),
         username(Role.MEDICAL),
@@ -89,7 +89,7 @@ def test_rotate_key_and_audit_listing_from_the_cli(tmp_path: Path) -> None:
     reopened = Mamar(Settings(database_url=url))
     assert reopened.vault is not None
     with reopened.reading() as conn:
-        person = queries.get_state(conn, viewer=SYSTEM, kind="person", entity_id="amal")
+        person = reads.get_state(conn, viewer=SYSTEM, kind="person", entity_id="amal")
         assert reopened.vault.get(conn, person.vault_ref)["full_name"] == "Amal K."  # type: ignore[attr-defined,index]
     audit = runner.invoke(cli, ["audit", "access", "--database", url])
     assert audit.exit_code == 0, audit.output

@@ -20,7 +20,7 @@ from mamar.system import Mamar
 from tests.actor_builders import party, person, refused, state, types_of, who
 from tests.helpers import at, open_operation
 
-LIAISON = Actor(username="ru-liaison", role=Role.LIAISON, party="russia")
+LIAISON = Actor(username="ru-liaison", role=Role.LIAISON, party="russia", organisation="russia")
 
 
 def setup(system: Mamar) -> None:
@@ -201,22 +201,9 @@ def test_bad_contacts_are_refused_naming_the_field(system: Mamar) -> None:
 def test_liaison_sees_only_shared_contacts(system: Mamar) -> None:
     setup(system)
     callback_and_schedule(system)
-    # The scheduled call is internal: to the liaison it does not exist.
+    # The scheduled call is internal to another organisation: to the liaison it does not exist.
     refused(system, MarkContactHeld(id="call-7pm"), NotFound, field="id", actor=LIAISON)
     refused(system, MarkContactMissed(id="call-7pm"), NotFound, field="id", actor=LIAISON)
-    # Nor may the liaison create internal records, or cancel.
-    refused(
-        system,
-        LogContact(
-            id="x",
-            operation="op",
-            direction="outbound",
-            source=who("party", "russia"),
-            target=who("party", "factions"),
-        ),
-        NotPermitted,
-        actor=LIAISON,
-    )
     system.execute(
         ScheduleContact(
             id="shared-call",
@@ -229,6 +216,39 @@ def test_liaison_sees_only_shared_contacts(system: Mamar) -> None:
         ),
         actor=SYSTEM,
     )
+    # Shared with them, but another organisation's record: the liaison neither cancels
+    # nor updates it.
     refused(system, CancelContact(id="shared-call"), NotPermitted, actor=LIAISON)
-    system.execute(MarkContactHeld(id="shared-call"), actor=LIAISON)
-    assert state(system, "contact", "shared-call").status == "held"
+    refused(system, MarkContactHeld(id="shared-call"), NotPermitted, actor=LIAISON)
+    assert state(system, "contact", "shared-call").status == "scheduled"
+
+
+def test_a_liaison_records_only_contacts_of_its_own_party(system: Mamar) -> None:
+    setup(system)
+    # Not a call the Russian side took part in.
+    refused(
+        system,
+        LogContact(
+            id="other",
+            operation="op",
+            visibility="shared",
+            direction="outbound",
+            source=who("party", "factions"),
+            target=who("party", "factions"),
+        ),
+        NotPermitted,
+        actor=LIAISON,
+    )
+    system.execute(
+        LogContact(
+            id="ru-call",
+            operation="op",
+            visibility="shared",
+            direction="outbound",
+            source=who("party", "russia"),
+            target=who("party", "factions"),
+        ),
+        actor=LIAISON,
+    )
+    logged = state(system, "contact", "ru-call")
+    assert logged.owner == "russia"

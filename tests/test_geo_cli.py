@@ -16,7 +16,7 @@ from mamar.system import Mamar
 from tests.conftest import make_system
 from tests.geo_builders import GAZETTEER, aleppo_control, register_parties, register_places
 from tests.geo_osm import helsinki_pbf
-from tests.helpers import at, open_operation
+from tests.helpers import account_in, at, open_operation
 
 runner = CliRunner()
 POINTS = {pid: (lon, lat) for pid, _, _, _, _, lat, lon, _ in GAZETTEER}
@@ -58,10 +58,7 @@ def aleppo(sqlite_url: str) -> str:
         ),
         actor=SYSTEM,
     )
-    system.execute(
-        CreateAccount(id="liaison", display_name="Liaison", role="liaison", party="government"),
-        actor=SYSTEM,
-    )
+    account_in(system, "liaison", "liaison", "government-liaisons", party="government")
     system.dispose()
     return sqlite_url
 

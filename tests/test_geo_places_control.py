@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
+from mamar.access.viewer import viewer_of
 from mamar.control.commands import (
     EndControlArea,
     EndFrontLine,
@@ -15,6 +16,7 @@ from mamar.control.commands import (
     TransferControlArea,
 )
 from mamar.domain.errors import DomainError
+from mamar.domain.model import Actor
 from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.geo.service import GeoView
 from mamar.geo.territory import control_layer, who_controls
@@ -247,8 +249,9 @@ def test_liaison_sees_only_shared_ground(system: Mamar) -> None:
         system, "shared-area", "government", box(37.2, 36.1, 37.3, 36.2), visibility="shared"
     )
     with system.reading() as conn:
-        liaison = GeoView.load(conn, visible_to(Role.LIAISON))
-        admin = GeoView.load(conn, visible_to(Role.ADMIN))
+        outside = Actor(username="liaison", role=Role.LIAISON, organisation="government-liaisons")
+        liaison = GeoView.load(conn, viewer_of(outside))
+        admin = GeoView.load(conn, viewer_of(Actor(username="admin", role=Role.ADMIN)))
     assert [a.id for a in liaison.areas] == ["shared-area"]
     assert {a.id for a in admin.areas} == {"internal-area", "shared-area"}
     assert len(liaison.places) == len(admin.places)  # places are shared by default

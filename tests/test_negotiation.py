@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from mamar.access.viewer import viewer_of
 from mamar.domain.errors import DomainError, IllegalTransition, NotFound, NotPermitted
-from mamar.domain.visibility import Role, Visibility, visible_to
+from mamar.domain.model import Actor
+from mamar.domain.visibility import Role, Visibility
 from mamar.negotiation.commands import (
     CloseIssue,
     RaiseIssue,
@@ -28,7 +30,6 @@ from mamar.negotiation.terms import (
     WeaponsHandoverTerm,
     term_keys,
 )
-from mamar.projections.redact import redacted
 from mamar.system import Mamar
 from tests.negotiation_builders import (
     as_role,
@@ -399,11 +400,11 @@ def test_a_bottom_line_is_stored_in_the_negotiation_compartment_and_redacted(
     assert held.bottom_line == "everyone leaves to the north-west countryside"
     confidential = {"bottom_line", "red_lines", "ceiling", "bottom_line_history"}
     for role in (Role.OPERATIONS, Role.MEDICAL, Role.MONITOR, Role.OBSERVER):
-        seen = redacted(held, visible_to(role))
+        seen = viewer_of(Actor(username="x", role=role)).redact(held)
         assert confidential.isdisjoint(seen), role
         assert seen["stance"] == "leave with dignity, not surrender"
     for role in (Role.NEGOTIATOR, Role.COORDINATOR, Role.ADMIN):
-        seen = redacted(held, visible_to(role))
+        seen = viewer_of(Actor(username="x", role=role)).redact(held)
         assert seen["bottom_line"] == "everyone leaves to the north-west countryside"
         assert seen["red_lines"] == [
             "no 'reconciliation'",

@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
+from mamar import reads
 from mamar.accounts.tokens import Scope, create_token, revoke_token
 from mamar.domain.model import Actor
 from mamar.domain.visibility import ROLE_VISIBILITY, Role, Visibility
 from mamar.projections.entities import load_state
-from mamar.services import queries
+from mamar.reads import OverviewCache
+from mamar.reads import overviews as overview_module
 from mamar.services.commands import SYSTEM
-from mamar.services.queries import OverviewCache
 from mamar.system import Mamar
 from tests.api_support import MARKERS, load_compartments, make_api, post, username
 from tests.conftest import make_system
@@ -28,7 +29,7 @@ T1 = datetime(2016, 12, 14, 14, 0, tzinfo=UTC)
 
 def read(system: Mamar, cache: OverviewCache | None, **kwargs: Any) -> dict[str, Any]:
     with system.reading() as conn:
-        return queries.overview(conn, viewer=SYSTEM, operation="op", cache=cache, **kwargs)
+        return reads.overview(conn, viewer=SYSTEM, operation="op", cache=cache, **kwargs)
 
 
 def report(system: Mamar, incident_id: str, when: str = "2016-12-14T12:00+02:00") -> None:
@@ -81,14 +82,14 @@ def test_cached_reads_equal_fresh_ones_and_waiting_times_move_on(
     cache = OverviewCache()
     first = read(system, cache, at=T1)
     later = T1 + timedelta(minutes=10)
-    monkeypatch.setattr(queries, "now_utc", lambda: later)
+    monkeypatch.setattr(overview_module, "now_utc", lambda: later)
     cached = read(system, cache)
     fresh = read(system, None)
     assert cached == fresh
     assert cached["at"] == later.isoformat()
     waited = cached["open_escalations"][0]["waiting_seconds"]
     assert waited == first["open_escalations"][0]["waiting_seconds"] + 600
-    monkeypatch.setattr(queries, "now_utc", lambda: later + timedelta(minutes=5))
+    monkeypatch.setattr(overview_module, "now_utc", lambda: later + timedelta(minutes=5))
     again = read(system, cache)
     assert cache.hits == 1
     assert again["open_escalations"][0]["waiting_seconds"] == waited + 300
@@ -117,7 +118,7 @@ def test_viewers_who_see_different_compartments_never_share_an_entry(
         assert not [m for m in lacking if m in response.text], role
         viewer = Actor(username=username(role), role=role)
         with sqlite_system.reading() as conn:
-            fresh = queries.overview(conn, viewer=viewer, operation="op")
+            fresh = reads.overview(conn, viewer=viewer, operation="op")
         assert _without_at(response.json()) == _without_at(fresh), role
     cache: OverviewCache = api.app.state.overviews
     # One computation per distinct set of compartments; roles that see the same share it.
@@ -197,14 +198,14 @@ def test_the_next_overview_reads_only_what_changed_and_equals_a_fresh_one(
         loaded.append(kind)
         return load_state(kind, text)
 
-    monkeypatch.setattr(queries, "load_state", counting)
+    monkeypatch.setattr(overview_module, "load_state", counting)
 
     def check() -> None:
         for viewer in viewers:
             with sqlite_system.reading() as conn:
-                cached = queries.overview(conn, viewer=viewer, operation="op", cache=cache)
+                cached = reads.overview(conn, viewer=viewer, operation="op", cache=cache)
                 counted = len(loaded)
-                fresh = queries.overview(conn, viewer=viewer, operation="op")
+                fresh = reads.overview(conn, viewer=viewer, operation="op")
                 del loaded[counted:]  # a fresh overview reads every entity
             assert _without_at(cached) == _without_at(fresh), viewer.role
 
@@ -229,12 +230,12 @@ def test_a_reader_with_an_older_snapshot_gets_the_overview_of_its_snapshot(
     report(sqlite_system, "i1")
     cache = OverviewCache()
     with sqlite_system.reading() as older:
-        assert incidents(queries.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+        assert incidents(reads.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
         report(sqlite_system, "i2")
         assert incidents(read(sqlite_system, cache)) == 2
         # Same transaction, so the same snapshot: still one incident, read from the
         # states kept at its own position.
-        assert incidents(queries.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+        assert incidents(reads.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
     assert incidents(read(sqlite_system, cache)) == 2
 
 

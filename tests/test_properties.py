@@ -60,7 +60,7 @@ OPERATIONS = ("east-aleppo", "al-waer")
 CONVOYS = ("first-wounded", "second-batch", "civilians-3")
 MISSING_PARTY = "no-such-party"
 OPERATOR = Actor(username="ops-officer", role=Role.OPERATIONS)
-LIAISON = Actor(username="guarantor-liaison", role=Role.LIAISON)
+LIAISON = Actor(username="guarantor-liaison", role=Role.LIAISON, organisation="guarantor")
 NAMES = ({"en": "First wounded"}, {"ar": "الدفعة الأولى"}, {"ar": "حافلات", "en": "Buses"})
 
 # Bounded so the file runs in well under a minute; each example is a fresh database.

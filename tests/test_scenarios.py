@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mamar import reads
 from mamar.journal import store
 from mamar.scenarios import runner
-from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.helpers import at
@@ -30,7 +30,7 @@ def test_scenario_runs_commands_as_named_accounts_with_their_times(system: Mamar
     assert count == 1 + 2 + 5
     with system.reading() as conn:
         events = store.read_stream(conn, "convoy:batch-1")
-        convoy = queries.get_entity(conn, viewer=SYSTEM, kind="convoy", entity_id="batch-1")
+        convoy = reads.get_entity(conn, viewer=SYSTEM, kind="convoy", entity_id="batch-1")
     assert [e.actor for e in events] == ["ops"] * 5
     assert events[1].occurred_at == "2016-12-13T21:00:00+02:00"
     assert (events[1].precision, events[1].phrase) == ("hour", "in the evening")
@@ -103,10 +103,10 @@ def test_malformed_scenarios_are_refused_before_anything_runs(
 def test_overview_as_of_a_past_moment(system: Mamar) -> None:
     runner.run(system, runner.load(str(MINI)))
     with system.reading() as conn:
-        before = queries.overview(
+        before = reads.overview(
             conn, viewer=SYSTEM, operation="mini-op", at=at("2016-12-13T21:15+02:00").at
         )
-        after = queries.overview(conn, viewer=SYSTEM, operation="mini-op")
+        after = reads.overview(conn, viewer=SYSTEM, operation="mini-op")
     assert list(before["convoys_by_status"]) == ["preparing"]
     assert before["evacuated"] == {"planned": 40, "boarded": 0, "arrived": 0}
     assert list(after["convoys_by_status"]) == ["arrived"]

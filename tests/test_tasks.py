@@ -136,7 +136,7 @@ def test_bad_tasks_are_refused_naming_the_field(system: Mamar) -> None:
 def test_a_liaison_reports_only_on_shared_tasks_of_its_own_party(system: Mamar) -> None:
     setup(system)
     party(system, "turkey", "guarantor_state")
-    turkish = Actor(username="tr", role=Role.LIAISON, party="turkey")
+    turkish = Actor(username="tr", role=Role.LIAISON, party="turkey", organisation="turkey")
     assign(system, "internal-task", assignee="turkey")
     assign(system, "shared-task", assignee="turkey", visibility="shared")
     assign(system, "other-party-task", assignee="civil-defence", visibility="shared")

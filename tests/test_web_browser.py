@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from mamar import reads
 from mamar.domain.model import command_type
-from mamar.services import queries
 from tests.live_server import (
     OPERATION,
     LiveServer,
@@ -216,8 +216,7 @@ def _ids(server: LiveServer, username: str, kind: str) -> set[str]:
         viewer = system.actor(username)
         with system.reading() as conn:
             return {
-                s.id
-                for s in queries.visible_states(conn, viewer=viewer, operation=OP, kinds=[kind])
+                s.id for s in reads.visible_states(conn, viewer=viewer, operation=OP, kinds=[kind])
             }
     finally:
         system.dispose()
@@ -373,7 +372,7 @@ def _state(server: LiveServer, kind: str, entity_id: str) -> Any:
     system = server.system()
     try:
         with system.reading() as conn:
-            return queries.get_state(
+            return reads.get_state(
                 conn, viewer=system.actor("coordinator"), kind=kind, entity_id=entity_id
             )
     finally:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from mamar import reads
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
-from mamar.services import queries
 from mamar.system import Mamar
 from tests.web_support import OP, csrf, make_web
 
@@ -34,7 +34,7 @@ def test_report_an_incident_posts_and_redirects(system: Mamar) -> None:
     assert response.headers["location"] == f"/ops/{OP}/incidents/shelling-web"
     assert web.journal_size() == before + 1
     with system.reading() as conn:
-        state = queries.get_entity(
+        state = reads.get_entity(
             conn, viewer=system.actor("operations"), kind="incident", entity_id="shelling-web"
         )
     assert state["point"] == {"lat": 36.17, "lon": 37.13}

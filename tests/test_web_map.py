@@ -183,7 +183,7 @@ def test_a_configured_basemap_is_offered_to_the_page(system: Mamar) -> None:
 def test_every_map_route_for_every_role_shows_only_its_compartments(system: Mamar) -> None:
     from fastapi.testclient import TestClient
 
-    from mamar.api.access import READ_ANY, RuleBook
+    from mamar.access.rules import READ_ANY, RuleBook
     from mamar.domain.visibility import Role, Visibility, visible_to
     from mamar.web.app import create_app
     from tests.api_support import MARKERS, make_api, post

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.routing import Route
 
-from mamar.api.access import RuleBook
+from mamar import reads
+from mamar.access.rules import RuleBook
 from mamar.domain.visibility import Role, Visibility, visible_to
-from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.web_support import OP, make_web
@@ -29,7 +29,7 @@ PAGES = [
 def _detail_pages(system: Mamar, role: Role) -> list[str]:
     viewer = SYSTEM if role is Role.ADMIN else None
     with system.reading() as conn:
-        states = queries.visible_states(conn, viewer=viewer or SYSTEM, operation=OP)
+        states = reads.visible_states(conn, viewer=viewer or SYSTEM, operation=OP)
     allowed = visible_to(role)
     paths = []
     for state in states:
@@ -95,8 +95,8 @@ def test_json_twins_equal_the_service_data(sqlite_system: Mamar) -> None:
     twin = client.get(f"/ops/{OP}/dashboard?format=json").json()
     viewer = sqlite_system.actor("negotiator")
     with sqlite_system.reading() as conn:
-        expected = queries.overview(conn, viewer=viewer, operation=OP)
-        convoys = queries.list_entities(conn, viewer=viewer, operation=OP, kind="convoy")
+        expected = reads.overview(conn, viewer=viewer, operation=OP)
+        convoys = reads.list_entities(conn, viewer=viewer, operation=OP, kind="convoy")
     for key in ("convoys_by_status", "guarantees", "evacuated", "incidents", "ceasefires"):
         assert twin[key] == expected[key]
     same = client.get(f"/ops/{OP}/dashboard", headers={"Accept": "application/json"}).json()
@@ -124,7 +124,7 @@ def test_forbidden_pages_refuse(sqlite_system: Mamar) -> None:
 def test_liaison_sees_only_shared_records_on_every_page(sqlite_system: Mamar) -> None:
     web = make_web(sqlite_system)
     with sqlite_system.reading() as conn:
-        states = queries.visible_states(conn, viewer=SYSTEM, operation=OP)
+        states = reads.visible_states(conn, viewer=SYSTEM, operation=OP)
     hidden = [s for s in states if s.visibility != Visibility.SHARED]
     shared = [s for s in states if s.visibility == Visibility.SHARED]
     assert hidden and shared

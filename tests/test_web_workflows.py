@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mamar.services import queries
+from mamar import reads
 from mamar.system import Mamar
 from tests.web_support import OP, Web, csrf, make_web
 
@@ -13,14 +13,14 @@ def _types_after(web: Web, before: int) -> list[str]:
     with web.system.reading() as conn:
         return [
             e.type
-            for e in queries.timeline(conn, viewer=web.system.actor("admin"), order="recorded")
+            for e in reads.timeline(conn, viewer=web.system.actor("admin"), order="recorded")
             if e.position > before
         ]
 
 
 def _head(web: Web) -> int:
     with web.system.reading() as conn:
-        entries = list(queries.timeline(conn, viewer=web.system.actor("admin"), order="recorded"))
+        entries = list(reads.timeline(conn, viewer=web.system.actor("admin"), order="recorded"))
     return entries[-1].position if entries else 0
 
 
@@ -77,7 +77,7 @@ def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
     location = _records(web, "negotiator", f"/ops/{OP}/contacts/log", form, "contact.logged")
     assert location == f"/ops/{OP}/contacts"
     with system.reading() as conn:
-        state = queries.get_entity(
+        state = reads.get_entity(
             conn, viewer=system.actor("negotiator"), kind="contact", entity_id="call-through-sarc"
         )
     assert [w["id"] for w in state["via"]] == ["sarc-official", "turkey"]
@@ -113,7 +113,7 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
     }
     _records(web, "negotiator", f"{base}/negotiation/propose", proposal, "proposal.tabled")
     with system.reading() as conn:
-        state = queries.get_entity(
+        state = reads.get_entity(
             conn, viewer=system.actor("negotiator"), kind="proposal", entity_id="web-initiative"
         )
     kinds = {t["type"]: t for t in state["terms"]}
@@ -178,7 +178,7 @@ def test_bottom_line_fields_only_for_the_negotiation_compartment(system: Mamar) 
     }
     _records(web, "negotiator", path, form, "position.bottom_line_set")
     with system.reading() as conn:
-        state = queries.get_entity(
+        state = reads.get_entity(
             conn, viewer=system.actor("negotiator"), kind="position", entity_id="web-position"
         )
     assert state["red_lines"] == ["no arms", "no foreign fighters"]
@@ -307,7 +307,7 @@ def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> No
         web, "operations", revise, {"waypoints": "ramouseh-roundabout\n36.2,37.1"}, "route.revised"
     )
     with system.reading() as conn:
-        state = queries.get_entity(
+        state = reads.get_entity(
             conn, viewer=system.actor("operations"), kind="route", entity_id="web-road"
         )
     assert state["current_version"] == 2 and state["standing"] == []
@@ -440,9 +440,9 @@ def test_timeline_after_a_position(system: Mamar) -> None:
     make_web(system)
     viewer = system.actor("coordinator")
     with system.reading() as conn:
-        every = list(queries.timeline(conn, viewer=viewer, operation=OP, order="recorded"))
+        every = list(reads.timeline(conn, viewer=viewer, operation=OP, order="recorded"))
         later = list(
-            queries.timeline(
+            reads.timeline(
                 conn,
                 viewer=viewer,
                 operation=OP,

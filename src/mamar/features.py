@@ -17,6 +17,7 @@ import mamar
 _REGISTERING_MODULES = ("events", "model", "commands")
 _NOT_FEATURES = frozenset(
     {
+        "access",
         "api",
         "cli",
         "db",
@@ -50,6 +51,10 @@ def load() -> list[str]:
                     name = f"mamar.{package.name}.{module}"
                     importlib.import_module(name)
                     loaded.append(name)
+    # Every record kind can be shared: one command per kind, once all kinds are known.
+    from mamar.sharing.commands import register_share_commands
+
+    register_share_commands()
     return loaded
 
 

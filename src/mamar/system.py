@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 import mamar.features  # noqa: F401  (registers every feature)
+from mamar.accounts.model import actor_of
 from mamar.config import Settings
 from mamar.db.engine import is_sqlite, make_engine
 from mamar.db.migrate import upgrade
@@ -100,7 +101,7 @@ class Mamar:
         state = found[0]
         if getattr(state, "disabled", False):
             raise NotPermitted(f"the account '{username}' is disabled")
-        return Actor(username=username, role=state.role, party=state.party)  # type: ignore[attr-defined]
+        return actor_of(username, state)
 
     def execute(
         self, command: Command, *, actor: Actor, occurred: OccurredAt | None = None

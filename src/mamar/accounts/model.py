@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.model import (
+    Actor,
     Command,
     Context,
     EntityState,
@@ -16,8 +17,8 @@ from mamar.domain.model import (
     touched,
 )
 from mamar.domain.text import Name
-from mamar.domain.visibility import Role
-from mamar.journal.registry import EventData, event_type
+from mamar.domain.visibility import INSTALLATION, Role
+from mamar.journal.registry import EventData, event_type, upcaster
 
 _ADMIN = frozenset({Role.ADMIN})
 
@@ -25,10 +26,18 @@ _ADMIN = frozenset({Role.ADMIN})
 @event_type
 class AccountCreated(EventData):
     type_name = "account.created"
+    schema_version = 2
 
     display_name: Name
     role: Role
+    organisation: str
     party: str | None = None
+
+
+@upcaster("account.created", 1)
+def _into_the_installation(data: dict[str, Any]) -> dict[str, Any]:
+    """Before organisations, the whole installation was one organisation."""
+    return {**data, "organisation": INSTALLATION}
 
 
 @event_type
@@ -53,6 +62,7 @@ class AccountEnabled(EventData):
 class AccountState(EntityState):
     display_name: str
     role: Role
+    organisation: str = INSTALLATION
     party: str | None = None
     disabled: bool = False
 
@@ -60,8 +70,13 @@ class AccountState(EntityState):
 @aggregate("account", AccountState)
 def evolve(state: AccountState | None, event: EventData, meta: EventMeta) -> AccountState:
     if isinstance(event, AccountCreated):
+        # An account belongs to (and is a record of) its organisation, whoever created it.
         return AccountState(
-            **base_fields(meta), display_name=event.display_name, role=event.role, party=event.party
+            **{**base_fields(meta), "owner": event.organisation},
+            display_name=event.display_name,
+            role=event.role,
+            organisation=event.organisation,
+            party=event.party,
         )
     assert state is not None
     match event:
@@ -82,6 +97,7 @@ class CreateAccount(Command):
 
     display_name: Name
     role: Role
+    organisation: str | None = None  # default: the creating administrator's
     party: str | None = None
 
 
@@ -107,15 +123,34 @@ class EnableAccount(Command):
     roles: ClassVar[frozenset[Role]] = _ADMIN
 
 
+def _administers(ctx: Context, organisation: str) -> None:
+    """An administrator administers their own organisation's accounts; the
+    installation's administrators, every organisation's."""
+    if ctx.actor.organisation not in (INSTALLATION, organisation):
+        raise NotPermitted("an administrator manages only their own organisation's accounts")
+
+
 @decides(CreateAccount)
 def create(state: None, cmd: CreateAccount, ctx: Context) -> list[EventData]:
+    organisation = cmd.organisation or ctx.actor.organisation
+    _administers(ctx, organisation)
+    if organisation != INSTALLATION:
+        ctx.require("organisation", organisation, "organisation")
     if cmd.party is not None:
         ctx.require("party", cmd.party, "party")
-    return [AccountCreated(display_name=cmd.display_name, role=cmd.role, party=cmd.party)]
+    return [
+        AccountCreated(
+            display_name=cmd.display_name,
+            role=cmd.role,
+            organisation=organisation,
+            party=cmd.party,
+        )
+    ]
 
 
 @decides(ChangeAccountRole)
 def change_role(state: AccountState, cmd: ChangeAccountRole, ctx: Context) -> list[EventData]:
+    _administers(ctx, state.organisation)
     if state.role == cmd.role:
         raise DomainError(
             "unchanged", f"the account already has the role '{cmd.role.value}'", field="role"
@@ -125,6 +160,7 @@ def change_role(state: AccountState, cmd: ChangeAccountRole, ctx: Context) -> li
 
 @decides(DisableAccount)
 def disable(state: AccountState, cmd: DisableAccount, ctx: Context) -> list[EventData]:
+    _administers(ctx, state.organisation)
     if state.disabled:
         raise DomainError("already_disabled", "the account is already disabled")
     if cmd.id == ctx.actor.username:
@@ -134,6 +170,15 @@ def disable(state: AccountState, cmd: DisableAccount, ctx: Context) -> list[Even
 
 @decides(EnableAccount)
 def enable(state: AccountState, cmd: EnableAccount, ctx: Context) -> list[EventData]:
+    _administers(ctx, state.organisation)
     if not state.disabled:
         raise DomainError("not_disabled", "the account is not disabled")
     return [AccountEnabled()]
+
+
+def actor_of(username: str, state: EntityState) -> Actor:
+    """The account whose state is ``state`` as an acting account."""
+    assert isinstance(state, AccountState), f"'{username}' is not an account"
+    return Actor(
+        username=username, role=state.role, party=state.party, organisation=state.organisation
+    )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from mamar.access.rules import PUBLIC, RuleBook
 from mamar.api import errors
-from mamar.api.access import PUBLIC, RuleBook
 from mamar.api.command_routes import add_command_routes
 from mamar.api.geo import add_geo_routes
 from mamar.api.limits import RequestLimits
 from mamar.api.reads import add_read_routes
 from mamar.api.sessions import add_session_routes
-from mamar.services.queries import OverviewCache
+from mamar.reads import OverviewCache
 from mamar.system import Mamar
 
 OPENAPI_URL = "/api/v1/openapi.json"

@@ -15,9 +15,9 @@ from fastapi import Depends, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.responses import Response
 
+from mamar.access.door import Principal, guard, require
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import RouteRule, RuleBook
-from mamar.api.auth import Principal, guard, require
 from mamar.api.responses import WRITE_ERRORS, CommandResult, events_out, respond
 from mamar.domain.model import Command, commands
 from mamar.domain.time import OccurredAt

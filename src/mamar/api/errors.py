@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from mamar.access.door import Refused
 from mamar.api.language import choose_language
 from mamar.api.messages import api_message, domain_message, validation_message
 from mamar.domain.errors import DomainError
@@ -145,6 +146,16 @@ def install(app: FastAPI) -> None:
             **exc.params,
         )
 
+    async def on_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        return api_error_response(
+            request.headers.get("accept-language"),
+            exc.status,
+            exc.code,
+            field=exc.field if exc.code == "csrf_failed" else None,
+            headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
+        )
+
     async def on_domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
         return domain_response(request, exc)
@@ -174,6 +185,7 @@ def install(app: FastAPI) -> None:
         return api_error_response(request.headers.get("accept-language"), 500, "internal_error")
 
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(Refused, on_refused)
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_request_validation)
     app.add_exception_handler(ValidationError, on_validation)

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
-from mamar.api.auth import require
+from mamar import reads
+from mamar.access.door import require
+from mamar.access.rules import READ_ANY, RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.api.language import choose_language
 from mamar.api.reads import At, EntityPath, ReadPrincipal, _system, aware
 from mamar.api.responses import READ_ERRORS, respond
@@ -16,7 +18,6 @@ from mamar.domain.errors import DomainError
 from mamar.domain.time import now_utc
 from mamar.geo.service import GeoView, assess
 from mamar.geo.wording import risk_statements
-from mamar.services import queries
 
 PREFIX = "/api/v1"
 
@@ -33,12 +34,12 @@ def add_geo_routes(app: FastAPI, book: RuleBook) -> None:
         ] = None,
     ) -> Response:
         viewer = require(principal).actor
-        allowed = queries.allowed_for(viewer)
+        seer = viewer_of(viewer)
         moment = aware(at, "at") or now_utc()
         lang = choose_language(request.headers.get("accept-language"))
         with _system(request).reading() as conn:
-            route: Any = queries.get_state(conn, viewer=viewer, kind="route", entity_id=id)
-            ground = GeoView.load(conn, allowed, operation=route.operation)
+            route: Any = reads.get_state(conn, viewer=viewer, kind="route", entity_id=id)
+            ground = GeoView.load(conn, seer, operation=route.operation)
             names = ground.party_names(lang)
             numbers = version or [v.version for v in route.versions]
             known = {v.version for v in route.versions}
@@ -49,7 +50,7 @@ def add_geo_routes(app: FastAPI, book: RuleBook) -> None:
                 )
             versions = []
             for number in numbers:
-                found = assess(conn, allowed, id, number, moment, view=ground, actor=viewer)
+                found = assess(conn, seer, id, number, moment, view=ground, actor=viewer)
                 versions.append(
                     {
                         "version": number,

@@ -1,6 +1,6 @@
 """Reading routes: entities (as of a moment), lists, overview, timeline, journal export, vault.
 
-Every one goes through :mod:`mamar.services.queries`, filtered by the viewer's compartments.
+Every one goes through :mod:`mamar.reads`, through the caller's viewer.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ import orjson
 from fastapi import Depends, FastAPI, Path, Query, Request
 from starlette.responses import Response, StreamingResponse
 
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
-from mamar.api.auth import Principal, authorize, guard, require
+from mamar import reads
+from mamar.access.door import Principal, authorize, guard, require
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook
 from mamar.api.errors import ApiError
 from mamar.api.responses import READ_ERRORS, EntityOut, OverviewOut, Page, Personal, respond
 from mamar.audit.access import VAULT_READERS, read_personal
 from mamar.domain.model import aggregates
 from mamar.domain.time import utc_key
-from mamar.journal import store
-from mamar.services import queries
 from mamar.system import Mamar
 
 PREFIX = "/api/v1"
@@ -69,7 +68,7 @@ def _entity_route(kind: str) -> Any:
     ) -> Response:
         viewer = require(principal).actor
         with _system(request).reading() as conn:
-            data = queries.get_entity(
+            data = reads.get_entity(
                 conn, viewer=viewer, kind=kind, entity_id=id, at_utc=_key(at, "at")
             )
         return respond(data)
@@ -91,8 +90,8 @@ def _list_route(kind: str) -> Any:
         at_utc = _key(at, "at")
         with _system(request).reading() as conn:
             # An operation the viewer cannot see answers like one that does not exist.
-            queries.get_state(conn, viewer=viewer, kind="operation", entity_id=op, at_utc=at_utc)
-            items = queries.list_entities(
+            reads.get_state(conn, viewer=viewer, kind="operation", entity_id=op, at_utc=at_utc)
+            items = reads.list_entities(
                 conn,
                 viewer=viewer,
                 operation=op,
@@ -163,7 +162,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
     ) -> Response:
         viewer = require(principal).actor
         with _system(request).reading() as conn:
-            items = queries.list_entities(
+            items = reads.list_entities(
                 conn,
                 viewer=viewer,
                 operation=None,
@@ -180,7 +179,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
         # read in (the guard's own checks, see ``authorize``), one worker thread for both.
         with _system(request).reading() as conn:
             viewer = authorize(conn, request, READ_ANY).actor
-            data = queries.overview(
+            data = reads.overview(
                 conn,
                 viewer=viewer,
                 operation=op,
@@ -215,7 +214,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
     ) -> Response:
         viewer = require(principal).actor
         with _system(request).reading() as conn:
-            entries = queries.timeline(
+            entries = reads.timeline(
                 conn,
                 viewer=viewer,
                 operation=operation,
@@ -237,16 +236,11 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
         operation: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Response:
         viewer = require(principal).actor
-        allowed = {v.value for v in queries.allowed_for(viewer)}
         system = _system(request)
 
         def lines() -> Iterator[bytes]:
             with system.reading() as conn:
-                for event in store.read_all(conn):
-                    if event.visibility not in allowed:
-                        continue
-                    if operation is not None and event.operation != operation:
-                        continue
+                for event in reads.visible_events(conn, viewer=viewer, operation=operation):
                     yield orjson.dumps(event.summary()) + b"\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")

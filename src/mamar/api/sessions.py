@@ -10,11 +10,11 @@ from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from mamar.access.door import CSRF_COOKIE, SESSION_COOKIE, Principal, account_actor, guard, require
+from mamar.access.rules import PUBLIC, SIGNED_IN, RuleBook
 from mamar.accounts import sessions, throttle
 from mamar.accounts.credentials import check_password
 from mamar.accounts.tokens import Scope
-from mamar.api.access import PUBLIC, SIGNED_IN, RuleBook
-from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, account_actor, guard, require
 from mamar.api.errors import ApiError, ErrorBody
 from mamar.api.responses import AUTH_ERRORS, Health, Me, respond
 from mamar.system import Mamar

@@ -20,7 +20,7 @@ from mamar.domain.visibility import Role, Visibility
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent
 from mamar.projections.entities import Projector, current
-from mamar.services.queries import get_state
+from mamar.reads import get_state
 from mamar.vault.store import Vault
 
 #: Who may read personal records (names, phone numbers, injuries).

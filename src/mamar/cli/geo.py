@@ -16,10 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mamar.access.viewer import Viewer, viewer_of
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command
 from mamar.domain.time import now_utc
-from mamar.domain.visibility import Visibility, visible_to
 from mamar.geo import exchange
 from mamar.geo.roads import parse_bbox, read_osm
 from mamar.geo.roadstore import load_graph, save_graph
@@ -84,9 +84,9 @@ def _moment(text: str | None) -> datetime:
     return moment
 
 
-def _viewer(system: Mamar, username: str) -> tuple[Actor, frozenset[Visibility]]:
+def _viewer(system: Mamar, username: str) -> tuple[Actor, Viewer]:
     actor = system.actor(username)
-    return actor, visible_to(actor.role)
+    return actor, viewer_of(actor)
 
 
 def _lang(lang: str) -> str:
@@ -134,9 +134,9 @@ def _assessments(
     hours: float,
     hostile: list[str] | None,
 ) -> tuple[list[Assessment], GeoView]:
-    actor, allowed = _viewer(system, username)
+    actor, seer = _viewer(system, username)
     with system.reading() as conn:
-        view = GeoView.load(conn, allowed)
+        view = GeoView.load(conn, seer)
         graph = load_graph(conn, graph_name) if roads else None
         index, incidents = view.control_index(), view.incident_index()
         results = []
@@ -145,7 +145,7 @@ def _assessments(
             results.append(
                 assess(
                     conn,
-                    allowed,
+                    seer,
                     route_id,
                     version if version is not None else default_version,
                     at,
@@ -308,9 +308,9 @@ def route_plan(
     lang = _lang(lang)
     moment = _moment(at)
     system = open_system(database)
-    actor, allowed = _viewer(system, as_user)
+    actor, seer = _viewer(system, as_user)
     with system.reading() as conn:
-        view = GeoView.load(conn, allowed)
+        view = GeoView.load(conn, seer)
         road_graph = load_graph(conn, graph)
     coords = [view.point_of(p) for p in points]
     avoid_shapes = [_avoid_shape(view, ref) for ref in avoid or []]
@@ -417,9 +417,9 @@ def places_search(
 ) -> None:
     """Places by name or alias, spelling-tolerant (Arabic and Latin), best first."""
     system = open_system(database)
-    _, allowed = _viewer(system, as_user)
+    _, seer = _viewer(system, as_user)
     with system.reading() as conn:
-        view = GeoView.load(conn, allowed, operation)
+        view = GeoView.load(conn, seer, operation)
     hits = search_places(view.places, query, limit=limit, lang=_lang(lang))
     if json_out:
         data = [h.as_json() for h in hits]
@@ -441,9 +441,9 @@ def places_export(
 ) -> None:
     """Places as GeoJSON (default) or CSV."""
     system = open_system(database)
-    _, allowed = _viewer(system, as_user)
+    _, seer = _viewer(system, as_user)
     with system.reading() as conn:
-        places = GeoView.load(conn, allowed, operation).places
+        places = GeoView.load(conn, seer, operation).places
     if _format(fmt, output) == "csv":
         _write(exchange.places_to_csv(places), output)
     else:
@@ -483,9 +483,9 @@ def control_export(
 ) -> None:
     """Control areas (every period) and front lines; with --at, the map layer at that moment."""
     system = open_system(database)
-    _, allowed = _viewer(system, as_user)
+    _, seer = _viewer(system, as_user)
     with system.reading() as conn:
-        view = GeoView.load(conn, allowed, operation)
+        view = GeoView.load(conn, seer, operation)
     if at is not None:
         layer = control_layer(
             view.control_records(),
@@ -528,9 +528,9 @@ def control_who(
 ) -> None:
     """Who controlled a point at a moment."""
     system = open_system(database)
-    _, allowed = _viewer(system, as_user)
+    _, seer = _viewer(system, as_user)
     with system.reading() as conn:
-        view = GeoView.load(conn, allowed)
+        view = GeoView.load(conn, seer)
     parties = who_controls(view.point_of(point), _moment(at), view.control_index())
     names = view.party_names()
     console.print(", ".join(names.get(p, p) for p in parties) if parties else "no recorded control")

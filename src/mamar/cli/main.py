@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from mamar import reads
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError
@@ -111,13 +112,41 @@ app.command("import-osm")(import_osm)
 def export_journal(
     database: DatabaseOption = None,
     output: Annotated[str, typer.Option("--output", "-o", help="File, or - for stdout")] = "-",
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Only what this account may see (its organisation and role)"),
+    ] = None,
+    every_organisation: Annotated[
+        bool,
+        typer.Option(
+            "--every-organisation",
+            help="Every event of every organisation, for the installation's operator",
+        ),
+    ] = False,
 ) -> None:
-    """The whole journal as JSON Lines, one event per line, with hashes."""
+    """The journal as JSON Lines, one event per line, with hashes.
+
+    Say whose export it is: ``--as ACCOUNT`` (what that account may see), or
+    ``--every-organisation`` (the whole record, every organisation's internal,
+    medical and negotiation records included: only the chain of the whole record
+    can be checked from the file alone).
+    """
+    if (as_user is None) == (not every_organisation):
+        raise DomainError(
+            "export_for_whom",
+            "say whose export this is: --as ACCOUNT, or --every-organisation",
+            field="as",
+        )
     system = open_system(database)
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
         with system.reading() as conn:
-            for event in store.read_all(conn):
+            events = (
+                store.read_all(conn)
+                if as_user is None
+                else reads.visible_events(conn, viewer=system.actor(as_user))
+            )
+            for event in events:
                 out.write(orjson.dumps(event.summary()) + b"\n")
     finally:
         if out is not sys.stdout.buffer:

@@ -10,6 +10,7 @@ import orjson
 import typer
 from rich.table import Table
 
+from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import CreateAccount, DisableAccount
 from mamar.cli.main import DatabaseOption, app, console, err, open_system, progress_bar
@@ -20,7 +21,6 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.i18n.labels import precision_label
 from mamar.scenarios import runner
-from mamar.services import queries
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 
@@ -55,7 +55,7 @@ def _parse_at(text: str | None) -> datetime | None:
 
 def _default_operation(system: Mamar, viewer: Actor) -> str:
     with system.reading() as conn:
-        ops = queries.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
+        ops = reads.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
     if not ops:
         raise typer.BadParameter("there is no operation yet", param_hint="--operation")
     return ops[0].id
@@ -102,7 +102,7 @@ def status(
     moment = _parse_at(at)
     op = operation or _default_operation(system, viewer)
     with system.reading() as conn:
-        data = queries.overview(conn, viewer=viewer, operation=op, at=moment)
+        data = reads.overview(conn, viewer=viewer, operation=op, at=moment)
     if json:
         _print_json(data)
         return
@@ -135,12 +135,10 @@ def timeline(
     with system.reading() as conn:
         zones = {
             s.id: getattr(s, "timezone", "UTC")
-            for s in queries.visible_states(
-                conn, viewer=viewer, operation=None, kinds=["operation"]
-            )
+            for s in reads.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
         }
         entries = list(
-            queries.timeline(
+            reads.timeline(
                 conn,
                 viewer=viewer,
                 operation=operation,
@@ -181,7 +179,7 @@ def show(
     viewer = _viewer(system, as_)
     moment = _parse_at(at)
     with system.reading() as conn:
-        data = queries.get_entity(
+        data = reads.get_entity(
             conn,
             viewer=viewer,
             kind=kind,
@@ -242,7 +240,7 @@ def user_list(database: DatabaseOption = None) -> None:
     """Every account, its role and party."""
     system = open_system(database)
     with system.reading() as conn:
-        accounts = queries.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
+        accounts = reads.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
     table = Table("username", "role", "party", "status")
     for a in accounts:
         table.add_row(

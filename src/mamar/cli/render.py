@@ -12,7 +12,7 @@ from rich.table import Table
 
 from mamar.domain.time import parse_utc_key
 from mamar.i18n.labels import event_label, status_label
-from mamar.services.queries import TimelineEntry
+from mamar.reads import TimelineEntry
 
 
 def format_moment(text: str, zone: str, lang: str) -> str:

@@ -16,7 +16,7 @@ from mamar.contacts.events import (
     Direction,
 )
 from mamar.contacts.model import TRANSITIONS, ContactState
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
@@ -86,6 +86,17 @@ def _check(cmd: _ContactFields, ctx: Context) -> None:
         raise DomainError(
             "nobody", "name who took part: source, target or participants", field="participants"
         )
+    if ctx.actor.role is Role.LIAISON:
+        # A liaison officer records only the calls its own side took part in.
+        own = {
+            w.id
+            for w in (cmd.source, cmd.target, *cmd.participants)
+            if w is not None and w.kind.value == "party"
+        }
+        if ctx.actor.party is None or ctx.actor.party not in own:
+            raise NotPermitted(
+                "a liaison officer records only contacts their own party took part in"
+            )
     check_ends(cmd.source, cmd.target, cmd.via)
     refuse_duplicates(cmd.participants, "participants")
     if cmd.follow_up == cmd.id:
@@ -132,14 +143,21 @@ def log(state: None, cmd: LogContact, ctx: Context) -> list[EventData]:
     ]
 
 
+def _own_if_liaison(state: ContactState, ctx: Context) -> None:
+    if ctx.actor.role is Role.LIAISON and state.owner != ctx.actor.organisation:
+        raise NotPermitted("a liaison officer updates only their own organisation's contacts")
+
+
 @decides(MarkContactHeld)
 def mark_held(state: ContactState, cmd: MarkContactHeld, ctx: Context) -> list[EventData]:
+    _own_if_liaison(state, ctx)
     TRANSITIONS.require(state.status, ContactStatus.HELD)
     return [ContactHeld(summary=cmd.summary, offers=cmd.offers)]
 
 
 @decides(MarkContactMissed)
 def mark_missed(state: ContactState, cmd: MarkContactMissed, ctx: Context) -> list[EventData]:
+    _own_if_liaison(state, ctx)
     TRANSITIONS.require(state.status, ContactStatus.MISSED)
     return [ContactMissed(reason=cmd.reason)]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mamar.domain.ids import EntityId
-from mamar.domain.visibility import Role, Visibility
+from mamar.domain.visibility import INSTALLATION, SUB_COMPARTMENTS, Role, Visibility
 from mamar.journal.registry import EventData
 
 
@@ -31,15 +31,26 @@ class Value(BaseModel):
 
 
 class EntityState(BaseModel):
-    """Common fields of every entity's state."""
+    """Common fields of every entity's state.
+
+    ``owner`` is the organisation whose account recorded the entity; ``shared_with``
+    the organisations it has shared it with (changed only by ``access.changed``
+    events). ``updated_at`` moves with events every viewer of the record may see;
+    an event of a sub-compartment (a bottom line in a position everyone in the
+    organisation sees) moves ``updated_in[compartment]`` instead, so that it changes
+    nothing a viewer without that compartment can observe.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     operation: str | None = None
     visibility: Visibility = Visibility.INTERNAL
+    owner: str = INSTALLATION
+    shared_with: tuple[str, ...] = ()
     created_at: str = ""
     updated_at: str = ""
+    updated_in: dict[str, str] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class EventMeta:
     visibility: Visibility
     occurred_at: str
     actor: str
+    organisation: str = INSTALLATION  # the actor's
 
 
 S = TypeVar("S", bound=EntityState)
@@ -64,9 +76,12 @@ class Lookup(Protocol):
 
 @dataclass(frozen=True)
 class Actor:
+    """An account acting: its role inside its organisation, and the party it speaks for."""
+
     username: str
     role: Role
     party: str | None = None
+    organisation: str = INSTALLATION
 
 
 @dataclass(frozen=True)
@@ -192,13 +207,18 @@ def base_fields(meta: EventMeta) -> dict[str, Any]:
         "id": meta.entity_id,
         "operation": meta.operation,
         "visibility": meta.visibility,
+        "owner": meta.organisation,
         "created_at": meta.occurred_at,
         "updated_at": meta.occurred_at,
     }
 
 
 def touched(state: S, meta: EventMeta, **changes: Any) -> S:
-    """A copy of ``state`` with ``changes`` and the update time set."""
+    """A copy of ``state`` with ``changes`` and the update time set (that of the
+    event's sub-compartment, if the event is in one the record as a whole is not)."""
+    if meta.visibility in SUB_COMPARTMENTS and meta.visibility != state.visibility:
+        moved = {**state.updated_in, meta.visibility.value: meta.occurred_at}
+        return state.model_copy(update={**changes, "updated_in": moved})
     return state.model_copy(update={**changes, "updated_at": meta.occurred_at})
 
 

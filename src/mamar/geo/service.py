@@ -1,7 +1,7 @@
 """Geography read services: what a viewer may see, assembled for search, maps and exposure.
 
-Every read here takes the viewer's allowed visibilities and drops what they
-may not see (``can_see``) before anything is computed or exported.
+Every read here takes the caller's :class:`~mamar.access.Viewer` and drops what
+it may not see (``Viewer.sees``) before anything is computed or exported.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from mamar.access.viewer import Viewer
 from mamar.domain.errors import DomainError, NotFound
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, EntityState, aggregates
-from mamar.domain.visibility import Visibility
 from mamar.geo.exposure import Exposure, IncidentIndex, route_exposure
 from mamar.geo.roads import RoadGraph
 from mamar.geo.routing import Router
@@ -30,28 +30,25 @@ from mamar.geo.states import (
 )
 from mamar.geo.territory import ControlIndex, ControlRecord, FrontRecord
 from mamar.projections.entities import current, states_as_of
-from mamar.projections.redact import can_see
 
 GEO_KINDS = ("place", "control_area", "front_line", "incident", "party")
 
 
 def visible(
     conn: Connection,
-    allowed: frozenset[Visibility],
+    viewer: Viewer,
     kinds: Iterable[str],
     *,
     operation: str | None = None,
 ) -> list[EntityState]:
     """Current states of ``kinds`` the viewer may see."""
     states = states_as_of(conn, operation=operation, at_utc=None, kinds=list(kinds))
-    return [s for s in states if can_see(s, allowed)]
+    return [s for s in states if viewer.sees(s)]
 
 
-def visible_one(
-    conn: Connection, allowed: frozenset[Visibility], kind: str, entity_id: str
-) -> EntityState:
+def visible_one(conn: Connection, viewer: Viewer, kind: str, entity_id: str) -> EntityState:
     found = current(conn, stream_name(kind, entity_id))
-    if found is None or not can_see(found[0], allowed):
+    if found is None or not viewer.sees(found[0]):
         raise NotFound(kind, entity_id, field="id")
     return found[0]
 
@@ -67,9 +64,7 @@ class GeoView:
     parties: list[Any] = field(default_factory=list)
 
     @classmethod
-    def load(
-        cls, conn: Connection, allowed: frozenset[Visibility], operation: str | None = None
-    ) -> GeoView:
+    def load(cls, conn: Connection, viewer: Viewer, operation: str | None = None) -> GeoView:
         view = cls()
         buckets = {
             "place": view.places,
@@ -79,7 +74,7 @@ class GeoView:
             "party": view.parties,
         }
         types = {k: aggregates()[k].state_type for k in GEO_KINDS if k in aggregates()}
-        for state in visible(conn, allowed, types, operation=operation):
+        for state in visible(conn, viewer, types, operation=operation):
             for kind, state_type in types.items():
                 if isinstance(state, state_type):
                     buckets[kind].append(state)
@@ -152,7 +147,7 @@ class Assessment:
 
 def assess(
     conn: Connection,
-    allowed: frozenset[Visibility],
+    viewer: Viewer,
     route_id: str,
     version: int | None,
     at: datetime,
@@ -168,7 +163,7 @@ def assess(
     incidents: IncidentIndex | None = None,
 ) -> Assessment:
     """The exposure of one route version at ``at``, as the viewer sees the ground."""
-    route = visible_one(conn, allowed, "route", route_id)
+    route = visible_one(conn, viewer, "route", route_id)
     coords = route_coordinates(route, version)
     number = version if version is not None else int(getattr(route, "current_version", 1))
     line = Router(graph).snap_line(coords) if graph is not None else waypoints_line(coords)

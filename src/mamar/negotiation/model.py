@@ -140,7 +140,7 @@ def evolve_proposal(
 
 # --- positions ----------------------------------------------------------------------------
 
-# Removed by projections.redact for viewers without the negotiation compartment.
+# Removed by mamar.access.Viewer.redact for viewers without the negotiation compartment.
 _NEGOTIATION: JsonDict = {"compartment": "negotiation"}
 
 

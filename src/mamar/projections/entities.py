@@ -17,11 +17,13 @@ from sqlalchemy import Connection, and_, delete, func, select
 
 from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
-from mamar.domain.ids import split_stream
+from mamar.domain.ids import split_stream, stream_name
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
-from mamar.domain.visibility import Visibility
+from mamar.domain.visibility import INSTALLATION, Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
+from mamar.sharing.events import AccessChanged
+from mamar.sharing.model import with_access
 
 
 def _dump(state: EntityState) -> str:
@@ -69,7 +71,8 @@ def load_state(kind: str, text: str) -> EntityState:
     return _PARSED.load(kind, text)
 
 
-def meta_of(event: RecordedEvent) -> EventMeta:
+def meta_of(event: RecordedEvent, organisation: str = INSTALLATION) -> EventMeta:
+    """What ``evolve`` knows of ``event``; ``organisation`` is its actor's."""
     _, entity_id = split_stream(event.stream)
     return EventMeta(
         entity_id=entity_id,
@@ -77,6 +80,7 @@ def meta_of(event: RecordedEvent) -> EventMeta:
         visibility=Visibility(event.visibility),
         occurred_at=event.occurred_at,
         actor=event.actor,
+        organisation=organisation,
     )
 
 
@@ -122,16 +126,36 @@ class Projector:
     """Applies recorded events to the entity read model.
 
     ``known`` may give streams' current (state, version) that the caller has
-    already read in this transaction, so they are not read again.
+    already read in this transaction, so they are not read again; ``organisations``
+    the organisations of actors the caller knows.
+
+    A record is owned by the organisation of the account that recorded it: an
+    actor's organisation is that of its account (an account never changes
+    organisation); the local system and accounts from before organisations
+    belong to the installation.
     """
 
     def __init__(
         self,
         conn: Connection,
         known: Mapping[str, tuple[EntityState | None, int]] | None = None,
+        organisations: Mapping[str, str] | None = None,
     ) -> None:
         self.conn = conn
         self._cache: dict[str, tuple[EntityState | None, int]] = dict(known or {})
+        self._organisations: dict[str, str] = dict(organisations or {})
+
+    def _organisation(self, actor: str) -> str:
+        found = self._organisations.get(actor)
+        if found is None:
+            stream = stream_name("account", actor)
+            account = self._cache[stream][0] if stream in self._cache else None
+            if account is None:
+                row = current(self.conn, stream)
+                account = row[0] if row is not None else None
+            found = str(getattr(account, "organisation", None) or INSTALLATION)
+            self._organisations[actor] = found
+        return found
 
     def _state(self, stream: str) -> tuple[EntityState | None, int]:
         if stream not in self._cache:
@@ -144,7 +168,12 @@ class Projector:
         for event in events:
             kind, entity_id = split_stream(event.stream)
             state, _version = self._state(event.stream)
-            new = aggregate_for(kind).evolve(state, event.decoded(), meta_of(event))
+            data = event.decoded()
+            meta = meta_of(event, self._organisation(event.actor))
+            if isinstance(data, AccessChanged) and state is not None:
+                new = with_access(state, data, meta)
+            else:
+                new = aggregate_for(kind).evolve(state, data, meta)
             text = _dump(new)
             _PARSED.remember(kind, text, new)
             row = {

@@ -21,7 +21,8 @@ from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command, command_type
 from mamar.domain.text import LocalName
 from mamar.domain.time import AwareDatetime, OccurredAt, Precision
-from mamar.domain.visibility import Role
+from mamar.domain.visibility import INSTALLATION, Role
+from mamar.organisations.model import OrganisationKind, RegisterOrganisation
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 
@@ -65,12 +66,23 @@ class Step(BaseModel):
         return self.commands
 
 
+class OrganisationSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: LocalName
+    kind: OrganisationKind
+    party: str | None = None
+    description: str | None = None
+
+
 class AccountSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str
     display_name: str
     role: Role
+    organisation: str = INSTALLATION
     party: str | None = None
 
 
@@ -81,6 +93,7 @@ class Scenario(BaseModel):
     title: LocalName
     description: str | None = None
     operation: str
+    organisations: list[OrganisationSpec] = Field(default_factory=list)
     setup: list[Step] = Field(default_factory=list)
     accounts: list[AccountSpec] = Field(default_factory=list)
     steps: list[Step]
@@ -126,7 +139,7 @@ def _explain(exc: ValidationError) -> str:
 
 def plan(scenario: Scenario) -> list[Planned]:
     """Turn every step into validated commands, refusing the whole file on the first problem."""
-    planned: list[Planned] = []
+    planned: list[Planned] = _organisation_commands(scenario)
     for section, steps in (("setup", scenario.setup), ("steps", scenario.steps)):
         for step in steps:
             specs = step.specs()
@@ -157,6 +170,26 @@ def plan(scenario: Scenario) -> list[Planned]:
     return planned
 
 
+def _organisation_commands(scenario: Scenario) -> list[Planned]:
+    """The organisations that take part, registered by the installation before anything."""
+    first = scenario.setup[0].at if scenario.setup else datetime.now().astimezone()
+    return [
+        Planned(
+            f"organisation {o.id}",
+            SYSTEM.username,
+            RegisterOrganisation(
+                id=o.id,
+                name=o.name,
+                organisation_kind=o.kind,
+                party=o.party,
+                description=o.description,
+            ),
+            OccurredAt(at=first, precision=Precision.DAY),
+        )
+        for o in scenario.organisations
+    ]
+
+
 def _account_commands(scenario: Scenario) -> list[Planned]:
     from mamar.accounts.model import CreateAccount
 
@@ -165,7 +198,13 @@ def _account_commands(scenario: Scenario) -> list[Planned]:
         Planned(
             f"account {a.username}",
             SYSTEM.username,
-            CreateAccount(id=a.username, display_name=a.display_name, role=a.role, party=a.party),
+            CreateAccount(
+                id=a.username,
+                display_name=a.display_name,
+                role=a.role,
+                organisation=a.organisation,
+                party=a.party,
+            ),
             OccurredAt(at=first, precision=Precision.APPROXIMATE),
         )
         for a in scenario.accounts

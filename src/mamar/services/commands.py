@@ -6,32 +6,33 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from mamar.domain.errors import AlreadyExists, DomainError, NotFound, NotPermitted
+from mamar.access.commands import may_call, may_change, may_create, may_record
+from mamar.access.viewer import Viewer, viewer_of
+from mamar.domain.errors import DomainError, NotFound, NotPermitted
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command, Context, EntityState, decider_for
 from mamar.domain.time import OccurredAt, Precision, now_utc
-from mamar.domain.visibility import Role, Visibility, visible_to
+from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
 from mamar.projections.entities import Projector, current
-from mamar.projections.redact import can_see
 from mamar.vault.store import Vault
 
 # Kinds that stand outside any operation, or are one.
-_UNSCOPED = frozenset({"account", "operation"})
+_UNSCOPED = frozenset({"account", "operation", "organisation"})
 
 
 class DbLookup:
-    """Other entities' current state, as far as the actor may see them."""
+    """Other entities' current state, as far as the viewer may see them."""
 
-    def __init__(self, conn: Connection, allowed: frozenset[Visibility]) -> None:
+    def __init__(self, conn: Connection, viewer: Viewer) -> None:
         self.conn = conn
-        self.allowed = allowed
+        self.viewer = viewer
 
     def get(self, kind: str, entity_id: str) -> EntityState | None:
         found = current(self.conn, stream_name(kind, entity_id))
-        if found is None or not can_see(found[0], self.allowed):
+        if found is None or not self.viewer.sees(found[0]):
             return None
         return found[0]
 
@@ -71,34 +72,27 @@ def execute(
     """Run ``cmd`` for ``actor`` inside the caller's transaction; return the recorded events."""
     if occurred is None:
         occurred = OccurredAt(at=now_utc(), precision=Precision.EXACT)
-    if actor.role not in cmd.roles:
-        raise NotPermitted(f"the role '{actor.role.value}' may not carry out '{cmd.command_name}'")
-    allowed = visible_to(actor.role)
+    viewer = viewer_of(actor)
+    may_call(viewer, cmd)
     stream = stream_name(cmd.kind, cmd.id)
     # Take the append lock first: what is read below cannot change before the append.
     head = store.lock_head(conn)
     found = current(conn, stream)
-    lookup = DbLookup(conn, allowed)
+    lookup = DbLookup(conn, viewer)
     state: EntityState | None
     if cmd.creates:
-        if found is not None:
-            raise AlreadyExists(cmd.kind, cmd.id)
+        visibility = may_create(viewer, cmd, found[0] if found is not None else None)
         state, version = None, 0
         operation = _operation_of_new(cmd, lookup)
-        visibility = getattr(cmd, "visibility", None) or cmd.default_visibility
-        if visibility not in allowed:
-            raise NotPermitted(
-                f"the role '{actor.role.value}' cannot create '{visibility.value}' records"
-            )
     else:
-        if found is None or not can_see(found[0], allowed):
-            raise NotFound(cmd.kind, cmd.id, field="id")
-        state, version = found
+        state = may_change(viewer, cmd, found[0] if found is not None else None)
+        version = found[1] if found is not None else 0
         operation = state.operation
         visibility = state.visibility
     cmd = _seal_personal(conn, vault, cmd)
     ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
     decided = decider_for(type(cmd))(state, cmd, ctx)
+    may_record(viewer, state, decided)
     pending = [
         PendingEvent(
             stream=stream,
@@ -114,7 +108,9 @@ def execute(
     recorded = store.append(conn, pending, locked=head, versions={stream: version})
     _erase_personal(conn, vault, decided)
     # The state read above is still current: the projector need not read it again.
-    Projector(conn, known={stream: (state, version)}).apply(recorded)
+    Projector(
+        conn, known={stream: (state, version)}, organisations={actor.username: actor.organisation}
+    ).apply(recorded)
     return recorded
 
 

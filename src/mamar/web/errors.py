@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from mamar.access.door import Refused, identify
 from mamar.api.errors import ApiError
 from mamar.api.responses import respond
 from mamar.domain.errors import DomainError
@@ -22,6 +23,7 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 MESSAGES = {
     "forbidden": i18n.N_("Your role does not give access to this page."),
     "csrf_failed": i18n.N_("This form has expired. Open the page again and resend it."),
+    "insufficient_scope": i18n.N_("This access token may only read."),
     "not_found": i18n.N_("There is no such record, or it is not shared with you."),
     "route_not_found": i18n.N_("There is no such page."),
     "bad_request": i18n.N_("The request could not be understood."),
@@ -48,8 +50,6 @@ def error_page(request: Request, status: int, code: str) -> Response:
     system = request.app.state.system
     page = View(request, system, None, lang)
     try:
-        from mamar.api.auth import identify
-
         page.principal = identify(system, request)
     except Exception:  # the error page must render even if identification fails
         page.principal = None
@@ -87,6 +87,14 @@ def install(app: FastAPI) -> None:
             return 404, "not_found"
         return (403, "forbidden") if exc.code == "not_permitted" else (400, "bad_request")
 
+    async def on_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        if _is_api(request):
+            return await api[Refused](request, exc)
+        if exc.status == 401:
+            return await on_login_required(request, exc)
+        return error_page(request, exc.status, exc.code)
+
     def api_error(exc: Exception) -> tuple[int, str]:
         assert isinstance(exc, ApiError)
         return exc.status, exc.code
@@ -97,6 +105,7 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(PageError, on_page_error)
+    app.add_exception_handler(Refused, on_refused)
     wrap(DomainError, domain)
     wrap(ApiError, api_error)
     wrap(StarletteHTTPException, http)

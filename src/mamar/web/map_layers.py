@@ -23,13 +23,14 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection
 
+from mamar import reads
+from mamar.access.viewer import viewer_of
 from mamar.domain.model import Actor, EntityState
 from mamar.domain.time import utc_key
 from mamar.geo.service import GeoView
 from mamar.geo.shapes import area_geometry
 from mamar.geo.states import control_records, front_records, incidents_of, place_points
 from mamar.geo.territory import control_layer
-from mamar.services import queries
 
 LAYERS = ("control", "front", "routes", "incidents", "convoys", "places")
 Feature = dict[str, Any]
@@ -141,11 +142,11 @@ class MapLayers:
         self.viewer = viewer
         self.operation = operation
         self.lang = lang
-        allowed = queries.allowed_for(viewer)
+        seer = viewer_of(viewer)
         # Raises NotFound for an operation the viewer may not see.
-        self.op = queries.get_state(conn, viewer=viewer, kind="operation", entity_id=operation)
-        self.geo = GeoView.load(conn, allowed, operation=operation)
-        self.now_states = queries.visible_states(conn, viewer=viewer, operation=operation)
+        self.op = reads.get_state(conn, viewer=viewer, kind="operation", entity_id=operation)
+        self.geo = GeoView.load(conn, seer, operation=operation)
+        self.now_states = reads.visible_states(conn, viewer=viewer, operation=operation)
         self.range = time_range(self.op.created_at, self.now_states)
         self.sides = party_sides(self.now_states)
         self.party_names = {p.id: p.name.display(lang) for p in self.geo.parties}
@@ -163,7 +164,7 @@ class MapLayers:
 
     def _as_of(self, at: datetime | None, kind: str) -> list[EntityState]:
         at_utc = utc_key(at) if at is not None else None
-        return queries.visible_states(
+        return reads.visible_states(
             self.conn, viewer=self.viewer, operation=self.operation, at_utc=at_utc, kinds=[kind]
         )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hmac
 import inspect
 import logging
 from collections.abc import Callable, Mapping
@@ -21,8 +20,16 @@ import anyio
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
-from mamar.api.access import RouteRule, RuleBook
-from mamar.api.auth import CSRF_COOKIE, Principal, identify
+from mamar.access.door import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    Principal,
+    enforce,
+    holds_role,
+    identify,
+    presents_credentials,
+)
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.api.responses import respond
 from mamar.domain.model import Actor
 from mamar.system import Mamar
@@ -115,7 +122,7 @@ class View:
             nav = [
                 {"key": n.key, "label": n.label, "href": f"/ops/{op['id']}/{n.path}"}
                 for n in NAV
-                if n.roles is None or actor.role in n.roles
+                if holds_role(self.principal, n.roles)
             ]
         return {
             "lang": self.lang,
@@ -191,33 +198,14 @@ async def read_form(request: Request) -> tuple[dict[str, str], dict[str, list[st
 
 
 async def view(request: Request, rule: RouteRule) -> View:
-    """Check ``rule`` for this request (sign-in, role, CSRF on forms) and describe the viewer."""
+    """Pass the door under ``rule`` (sign-in, role, token scope, CSRF on forms) and
+    describe the viewer. Refusals raise :class:`~mamar.access.door.Refused`."""
     system: Mamar = request.app.state.system
     lang = language_of(request)
     form, lists = await read_form(request)
-    principal = (
-        identify(system, request)
-        if request.cookies or request.headers.get("authorization")
-        else None
-    )
+    principal = identify(system, request) if presents_credentials(request) else None
     result = View(request, system, principal, lang, form, lists)
-    if rule.roles is None:
-        return result
-    if principal is None:
-        raise LoginRequired()
-    if principal.actor.role not in rule.roles:
-        security_log.warning(
-            "page denied %s (%s): %s",
-            principal.actor.username,
-            principal.actor.role.value,
-            request.url.path,
-        )
-        raise PageError(403, "forbidden")
-    if principal.via == "session" and request.method not in _SAFE:
-        sent = form.get("csrf") or request.headers.get("x-csrf-token", "")
-        if not principal.csrf or not hmac.compare_digest(sent, principal.csrf):
-            security_log.warning("page CSRF check failed for %s", principal.actor.username)
-            raise PageError(403, "csrf_failed")
+    enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
     return result
 
 
@@ -258,10 +246,10 @@ def _offloaded(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_operation(v: View, op: str) -> View:
     """Attach the operation (for its name, time zone and navigation); NotFound if not visible."""
-    from mamar.services import queries
+    from mamar import reads
 
     with v.system.reading() as conn:
-        v.operation = queries.get_entity(conn, viewer=v.actor, kind="operation", entity_id=op)
+        v.operation = reads.get_entity(conn, viewer=v.actor, kind="operation", entity_id=op)
     return v
 
 

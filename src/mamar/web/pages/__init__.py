@@ -10,7 +10,7 @@ import pkgutil
 
 from fastapi import FastAPI
 
-from mamar.api.access import RuleBook
+from mamar.access.rules import RuleBook
 
 
 def install_pages(app: FastAPI, book: RuleBook) -> None:

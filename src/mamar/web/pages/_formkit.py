@@ -16,8 +16,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import RouteRule, RuleBook
 from mamar.domain.model import command_type
 from mamar.web import forms, i18n
 from mamar.web.page import View, add_page, op_view

@@ -4,44 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from mamar import reads
+from mamar.access.door import may_issue
+from mamar.access.viewer import viewer_of
 from mamar.domain.model import command_type
 from mamar.domain.visibility import Visibility
-from mamar.services import queries
 from mamar.web.page import View
 
 
 def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
     with v.system.reading() as conn:
-        return queries.list_entities(conn, viewer=v.actor, operation=op, kind=kind, limit=1000)
+        return reads.list_entities(conn, viewer=v.actor, operation=op, kind=kind, limit=1000)
 
 
 def entity(v: View, kind: str, entity_id: str) -> dict[str, Any]:
     with v.system.reading() as conn:
-        return queries.get_entity(conn, viewer=v.actor, kind=kind, entity_id=entity_id)
+        return reads.get_entity(conn, viewer=v.actor, kind=kind, entity_id=entity_id)
 
 
 def history(v: View, kind: str, entity_id: str) -> list[dict[str, Any]]:
     """The record's events the viewer may see, in the order they happened."""
     with v.system.reading() as conn:
         return [
-            e.as_dict()
-            for e in queries.timeline(conn, viewer=v.actor, entity=f"{kind}:{entity_id}")
+            e.as_dict() for e in reads.timeline(conn, viewer=v.actor, entity=f"{kind}:{entity_id}")
         ]
 
 
 def may(v: View, command_name: str) -> bool:
-    return v.principal is not None and v.actor.role in command_type(command_name).roles
+    return may_issue(v.principal, command_type(command_name))
 
 
 def visibility_options(v: View) -> list[tuple[str, str]]:
     """The compartments the viewer may create records in, with their names."""
     names = {
-        Visibility.SHARED: v.t("Shared with liaison officers"),
-        Visibility.INTERNAL: v.t("Internal (own side)"),
+        Visibility.SHARED: v.t("Shared with every organisation"),
+        Visibility.INTERNAL: v.t("Internal (own organisation)"),
         Visibility.MEDICAL: v.t("Medical"),
         Visibility.NEGOTIATION: v.t("Negotiation (confidential)"),
     }
-    allowed = queries.allowed_for(v.actor)
+    allowed = viewer_of(v.actor).compartments
     return [(vis.value, text) for vis, text in names.items() if vis in allowed]
 
 

@@ -8,12 +8,12 @@ from fastapi import FastAPI, Request
 from sqlalchemy import Connection
 from starlette.responses import Response
 
+from mamar import reads
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.credentials import set_password
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
-from mamar.api.access import RouteRule, RuleBook
 from mamar.domain.errors import DomainError
 from mamar.domain.visibility import Role
-from mamar.services import queries
 from mamar.web import forms
 from mamar.web.page import View, add_page, view
 
@@ -23,7 +23,7 @@ ADMIN_WRITE = RouteRule(roles=frozenset({Role.ADMIN}), scope=Scope.WRITE)
 
 def _data(v: View) -> dict[str, Any]:
     with v.system.reading() as conn:
-        accounts = queries.list_entities(
+        accounts = reads.list_entities(
             conn, viewer=v.actor, operation=None, kind="account", limit=1000
         )
         tokens = [
@@ -108,7 +108,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         with v.system.reading() as conn:
             known = {
                 a["id"]
-                for a in queries.list_entities(
+                for a in reads.list_entities(
                     conn, viewer=v.actor, operation=None, kind="account", limit=1000
                 )
             }

@@ -7,10 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
+from mamar.access.door import CSRF_COOKIE, SESSION_COOKIE, account_actor
+from mamar.access.rules import PUBLIC, SIGNED_IN, RuleBook
 from mamar.accounts import sessions, throttle
 from mamar.accounts.credentials import check_password
-from mamar.api.access import PUBLIC, SIGNED_IN, RuleBook
-from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE, account_actor
 from mamar.web.page import add_page, view
 
 security_log = logging.getLogger("mamar.security")

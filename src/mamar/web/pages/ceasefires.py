@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.ceasefires.events import CeasefireStatus
 from mamar.ceasefires.model import TRANSITIONS
 from mamar.web.i18n import N_

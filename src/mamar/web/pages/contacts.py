@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.channels.events import Medium
 from mamar.contacts.events import Direction
 from mamar.web import forms

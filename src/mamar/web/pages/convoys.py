@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
 from mamar.domain.model import command_type

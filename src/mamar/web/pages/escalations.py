@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar import reads
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.domain.model import command_type
 from mamar.domain.time import now_utc
 from mamar.escalations.model import EscalationState, seconds_waiting
-from mamar.services import queries
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import history, may
@@ -24,8 +24,8 @@ def _render(
     v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     with v.system.reading() as conn:
-        state = queries.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
-        record = queries.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+        state = reads.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+        record = reads.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
     assert isinstance(state, EscalationState)
     data: dict[str, Any] = {
         "escalation": record,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.visibility import Role, Visibility
 from mamar.guarantees.events import GuaranteeOutcome
 from mamar.guarantees.model import TRANSITIONS

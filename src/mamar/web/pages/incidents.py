@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.domain.model import command_type
 from mamar.incidents.categories import EventType
 from mamar.incidents.events import SourceKind

@@ -1,7 +1,7 @@
 """Server-sent events: new journal events the viewer may see, within about a second.
 
 The generator polls the journal head (cheap) twice a second and, when it moved,
-reads only the events after the last one sent, through ``queries.timeline`` — so the
+reads only the events after the last one sent, through ``reads.timeline`` — so the
 viewer's compartments apply, and it works on SQLite and PostgreSQL and across processes.
 """
 
@@ -15,11 +15,11 @@ import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import StreamingResponse
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar import reads
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.model import Actor
 from mamar.i18n.labels import event_label
 from mamar.journal import store
-from mamar.services import queries
 from mamar.system import Mamar
 from mamar.web.page import add_page, view
 
@@ -36,7 +36,7 @@ def _new_events(
     system: Mamar, viewer: Actor, operation: str | None, after: int
 ) -> list[dict[str, Any]]:
     with system.reading() as conn:
-        entries = queries.timeline(
+        entries = reads.timeline(
             conn, viewer=viewer, operation=operation, order="recorded", after_position=after
         )
         return [
@@ -81,7 +81,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         operation = request.query_params.get("operation") or None
         if operation is not None:
             with v.system.reading() as conn:
-                queries.get_state(conn, viewer=v.actor, kind="operation", entity_id=operation)
+                reads.get_state(conn, viewer=v.actor, kind="operation", entity_id=operation)
         resume = request.headers.get("last-event-id", "")
         start = int(resume) if resume.isdigit() else None
         seconds = float(request.app.state.live_seconds)

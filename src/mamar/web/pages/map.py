@@ -21,8 +21,8 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
-from mamar.api.auth import Principal, guard, require
+from mamar.access.door import Principal, guard, require
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.api.language import choose_language
 from mamar.api.reads import PREFIX, aware
 from mamar.api.responses import READ_ERRORS, respond

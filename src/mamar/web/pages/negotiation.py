@@ -11,11 +11,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar import reads
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.agreements.compare import compare_versions
 from mamar.agreements.model import AgreementState
-from mamar.api.access import READ_ANY, RuleBook
 from mamar.domain.errors import DomainError
-from mamar.services import queries
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities, may, names_of
@@ -64,8 +64,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def agreement(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            state = queries.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id)
-            record = queries.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
+            state = reads.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id)
+            record = reads.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
         assert isinstance(state, AgreementState)
         numbers = [ver.version for ver in state.versions]
         a = int(

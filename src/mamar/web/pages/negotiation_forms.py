@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from mamar.access.rules import RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.agreements.events import AgreementStatus, ConcludedAs
-from mamar.api.access import RuleBook
 from mamar.domain.visibility import Visibility
 from mamar.negotiation.events import ProposalOutcome
-from mamar.services import queries
 from mamar.web.page import View
 from mamar.web.pages._formkit import (
     F,
@@ -33,7 +33,7 @@ from mamar.web.pages._terms import term_items, terms_from
 
 def sees_bottom_lines(v: View) -> bool:
     """Bottom lines, red lines and ceilings are shown only with the negotiation compartment."""
-    return Visibility.NEGOTIATION in queries.allowed_for(v.actor)
+    return Visibility.NEGOTIATION in viewer_of(v.actor).compartments
 
 
 def _board(v: View, op: str, _id: str | None = None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.visibility import Role
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view

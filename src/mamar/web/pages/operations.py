@@ -1,4 +1,4 @@
-"""The list of operations and each operation's dashboard (from ``queries.overview``)."""
+"""The list of operations and each operation's dashboard (from ``reads.overview``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
-from mamar.services import queries
+from mamar import reads
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view, view
 
@@ -47,7 +47,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def operations(request: Request) -> Response:
         v = await view(request, READ_ANY)
         with v.system.reading() as conn:
-            items = queries.list_entities(
+            items = reads.list_entities(
                 conn, viewer=v.actor, operation=None, kind="operation", limit=500
             )
         return v.render("operations.html", {"items": items}, title=v.t("Operations"))
@@ -57,8 +57,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def dashboard(request: Request, op: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            data = queries.overview(conn, viewer=v.actor, operation=op)
-            ceasefires = queries.list_entities(
+            data = reads.overview(conn, viewer=v.actor, operation=op)
+            ceasefires = reads.list_entities(
                 conn, viewer=v.actor, operation=op, kind="ceasefire", limit=500
             )
         data["ceasefire_clock"] = ceasefire_clock(data["ceasefires"], ceasefires, data["at"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import RouteRule, RuleBook
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.audit.access import VAULT_READERS, read_personal
 from mamar.domain.errors import DomainError
 from mamar.web.i18n import N_

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.geo.search import search_places
 from mamar.geo.service import GeoView
-from mamar.services import queries
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities
@@ -24,7 +24,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         hits = []
         if query:
             with v.system.reading() as conn:
-                ground = GeoView.load(conn, queries.allowed_for(v.actor), operation=op)
+                ground = GeoView.load(conn, viewer_of(v.actor), operation=op)
             hits = [h.as_json() for h in search_places(ground.places, query, lang=v.lang)]
         items = sorted(entities(v, "place", op), key=lambda p: p["id"])
         data = {"q": query, "hits": hits, "items": items}

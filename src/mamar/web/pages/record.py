@@ -14,8 +14,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar.access.door import may_issue
+from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
-from mamar.api.access import RouteRule, RuleBook
 from mamar.domain.model import Command, commands
 from mamar.domain.visibility import Role
 from mamar.web import forms
@@ -155,7 +156,7 @@ def _command(v: View, name: str) -> type[Command]:
     found = commands().get(name)
     if found is None:
         raise PageError(404, "not_found")
-    if v.actor.role not in found.roles:
+    if not may_issue(v.principal, found):
         raise PageError(403, "forbidden")
     return found
 
@@ -163,7 +164,7 @@ def _command(v: View, name: str) -> type[Command]:
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def index(request: Request, op: str) -> Response:
         v = await op_view(request, _ANY_WRITER, op)
-        names = sorted(n for n, c in commands().items() if v.actor.role in c.roles)
+        names = sorted(n for n, c in commands().items() if may_issue(v.principal, c))
         data = {"commands": [{"name": n, "href": f"/ops/{op}/record/{n}"} for n in names]}
         rows = [
             {"href": x["href"], "title": x["name"], "status": None, "detail": ""}

@@ -8,14 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.accounts.tokens import Scope
-from mamar.api.access import READ_ANY, RouteRule, RuleBook
 from mamar.domain.errors import DomainError
 from mamar.domain.model import command_type
 from mamar.domain.time import now_utc
 from mamar.domain.visibility import Role
 from mamar.geo.service import GeoView, assess
-from mamar.services import queries
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -28,14 +28,14 @@ add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
 def exposure_by_version(v: View, op: str, route: dict[str, Any]) -> list[dict[str, Any]]:
     """Each version's exposure now (length, hostile length, front distance, incidents near)."""
     rows = []
-    allowed = queries.allowed_for(v.actor)
+    seer = viewer_of(v.actor)
     with v.system.reading() as conn:
-        ground = GeoView.load(conn, allowed, operation=op)
+        ground = GeoView.load(conn, seer, operation=op)
         for version in route.get("versions", []):
             number = version["version"]
             try:
                 found = assess(
-                    conn, allowed, route["id"], number, now_utc(), view=ground, actor=v.actor
+                    conn, seer, route["id"], number, now_utc(), view=ground, actor=v.actor
                 )
             except (DomainError, ValueError):
                 rows.append({"version": number, "available": False})

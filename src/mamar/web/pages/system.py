@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
-from mamar.api.access import PUBLIC, RuleBook
+from mamar.access.rules import PUBLIC, RuleBook
 from mamar.web.page import add_page
 
 

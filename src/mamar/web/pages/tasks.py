@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.tasks.events import TaskStatus
 from mamar.tasks.model import TRANSITIONS
 from mamar.web.i18n import N_

@@ -7,9 +7,9 @@ import itertools
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.api.access import READ_ANY, RuleBook
+from mamar import reads
+from mamar.access.rules import READ_ANY, RuleBook
 from mamar.i18n.labels import EVENT_LABELS
-from mamar.services import queries
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities, names_of
@@ -27,7 +27,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         party = q.get("party") or None
         order = "recorded" if q.get("order") == "recorded" else "occurred"
         with v.system.reading() as conn:
-            entries = queries.timeline(
+            entries = reads.timeline(
                 conn,
                 viewer=v.actor,
                 operation=op,

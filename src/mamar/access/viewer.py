@@ -1,0 +1,126 @@
+"""The viewer: who is reading, and what of a record they may see.
+
+The rule, for a record owned by organisation O, shared with organisations S:
+
+- ``shared``: every organisation of the installation sees the record;
+- ``internal``: O and S see it;
+- ``medical`` / ``negotiation``: the accounts of O and S whose role holds that
+  compartment see it.
+
+Parts of a record (fields, events) may belong to a sub-compartment although the
+record does not (a bottom line in a position): only the accounts of O and S whose
+role holds it see them, and they change nothing the others can observe (the
+record's ``updated_at`` moves only for those who see the part).
+
+The installation's administrators also see every organisation's accounts and
+organisations (to administer them), and nothing more of theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from mamar.domain.model import Actor, EntityState
+from mamar.domain.visibility import INSTALLATION, SUB_COMPARTMENTS, Role, Visibility, visible_to
+
+# Record kinds the installation's administrators administer, by state class name
+# (the access package stands above the noun packages but needs no import of them).
+_ADMINISTERED = frozenset({"AccountState", "OrganisationState"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """An account reading: its organisation, its role there and the compartments the
+    role holds. Everything :meth:`sees` depends on is in :attr:`key`."""
+
+    username: str
+    role: Role
+    organisation: str
+    compartments: frozenset[Visibility]
+    party: str | None = None
+
+    @property
+    def administers_installation(self) -> bool:
+        return self.role is Role.ADMIN and self.organisation == INSTALLATION
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], bool]:
+        """Viewers with equal keys see exactly the same (caches share entries by it)."""
+        return (
+            self.organisation,
+            tuple(sorted(c.value for c in self.compartments)),
+            self.administers_installation,
+        )
+
+    def member_of(self, state: EntityState) -> bool:
+        """The record is the viewer's organisation's, or shared with it by name."""
+        return state.owner == self.organisation or self.organisation in state.shared_with
+
+    def sees(self, state: EntityState) -> bool:
+        """May the viewer see that this record exists, and its common fields?"""
+        visibility = state.visibility
+        if visibility is Visibility.SHARED:
+            return True
+        if self.administers_installation and type(state).__name__ in _ADMINISTERED:
+            return True
+        if not self.member_of(state):
+            return False
+        return visibility in self.compartments
+
+    def sees_part(self, state: EntityState, compartment: Visibility | str | None) -> bool:
+        """May the viewer, who sees ``state``, see a part of it in ``compartment``
+        (a field, or an event on it)? Assumes :meth:`sees`."""
+        if compartment is None:
+            return True
+        part = Visibility(compartment)
+        if part not in SUB_COMPARTMENTS or part == state.visibility:
+            return True
+        return self.member_of(state) and part in self.compartments
+
+    def sees_event(self, state: EntityState | None, visibility: str) -> bool:
+        """May the viewer see an event of compartment ``visibility`` on the record
+        whose current state is ``state``? (Who sees a record sees its history.)"""
+        return state is not None and self.sees(state) and self.sees_part(state, visibility)
+
+    def redact(self, state: EntityState) -> dict[str, Any]:
+        """The state as JSON data, as this viewer may see it (assumes :meth:`sees`):
+        without fields of compartments it lacks, with the update time of what it
+        sees, and without the share list unless the record is its organisation's."""
+        data = state.model_dump(mode="json")
+        model = type(state)
+        for name in model.model_fields:
+            compartment = _compartment_of(model, name)
+            if compartment is not None and not self.sees_part(state, compartment):
+                data.pop(name, None)
+        updated = data.pop("updated_in", None) or {}
+        for compartment, moment in updated.items():
+            if self.sees_part(state, compartment) and moment > data.get("updated_at", ""):
+                data["updated_at"] = moment
+        if state.owner != self.organisation:
+            data.pop("shared_with", None)
+        return data
+
+
+def _compartment_of(model: type[BaseModel], field: str) -> str | None:
+    info = model.model_fields.get(field)
+    extra = info.json_schema_extra if info is not None else None
+    if isinstance(extra, dict):
+        value = extra.get("compartment")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def viewer_of(actor: Actor | Viewer) -> Viewer:
+    """The viewer of an acting account."""
+    if isinstance(actor, Viewer):
+        return actor
+    return Viewer(
+        username=actor.username,
+        role=actor.role,
+        organisation=actor.organisation,
+        compartments=visible_to(actor.role),
+        party=actor.party,
+    )

@@ -1,0 +1,25 @@
+"""The read side: every read of states, events and history, through the caller's viewer.
+
+- :mod:`.states`: one record, lists of records, as they stand now or stood then;
+- :mod:`.timeline`: the events a viewer may see, in order;
+- :mod:`.overviews`: an operation's overview, and :class:`.overviews.OverviewCache`.
+
+Each function takes the caller as ``viewer`` (an acting account or its
+:class:`~mamar.access.Viewer`); nothing here decides access itself but through it.
+"""
+
+from mamar.reads.overviews import OverviewCache, overview
+from mamar.reads.states import get_entity, get_state, list_entities, visible_states
+from mamar.reads.timeline import TimelineEntry, timeline, visible_events
+
+__all__ = [
+    "OverviewCache",
+    "TimelineEntry",
+    "get_entity",
+    "get_state",
+    "list_entities",
+    "overview",
+    "timeline",
+    "visible_events",
+    "visible_states",
+]
