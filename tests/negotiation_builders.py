@@ -9,7 +9,7 @@ import pytest
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command, command_type
-from mamar.domain.visibility import Role
+from mamar.domain.visibility import INSTALLATION, Role
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
@@ -31,7 +31,11 @@ PARTIES = {
 
 
 def as_role(role: Role, party: str | None = None) -> Actor:
-    return Actor(username=f"{role.value}-{party or 'own'}", role=role, party=party)
+    """An actor of ``role``; a liaison officer belongs to its own party's organisation."""
+    organisation = f"{party}-liaisons" if role is Role.LIAISON and party else INSTALLATION
+    return Actor(
+        username=f"{role.value}-{party or 'own'}", role=role, party=party, organisation=organisation
+    )
 
 
 def run(

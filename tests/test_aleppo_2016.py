@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from mamar import reads
+from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor
 from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.verify import verify
 from mamar.scenarios import runner
-from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.helpers import at
 
@@ -24,7 +24,9 @@ def aleppo(system: Mamar) -> Iterator[Mamar]:
     yield system
 
 
-def entity(system: Mamar, kind: str, entity_id: str, viewer: Actor = SYSTEM) -> dict[str, Any]:
+def entity(system: Mamar, kind: str, entity_id: str, viewer: Actor | None = None) -> dict[str, Any]:
+    """A record as ``viewer`` sees it (default: the factions' coordinator)."""
+    viewer = viewer or system.actor("coordinator")
     with system.reading() as conn:
         return reads.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id)
 
@@ -116,14 +118,16 @@ def test_imprecise_times_keep_their_precision_and_words(aleppo: Mamar) -> None:
 
 
 def test_overview_at_moments_of_the_account(aleppo: Mamar) -> None:
+    # As the operations room of the factions' team sees it (its own records and the shared).
+    room = aleppo.actor("coordinator")
     with aleppo.reading() as conn:
         waiting = reads.overview(
-            conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-14T20:00+02:00").at
+            conn, viewer=room, operation="aleppo-2016", at=at("2016-12-14T20:00+02:00").at
         )
         shelling = reads.overview(
-            conn, viewer=SYSTEM, operation="aleppo-2016", at=at("2016-12-15T01:30+02:00").at
+            conn, viewer=room, operation="aleppo-2016", at=at("2016-12-15T01:30+02:00").at
         )
-        end = reads.overview(conn, viewer=SYSTEM, operation="aleppo-2016")
+        end = reads.overview(conn, viewer=room, operation="aleppo-2016")
     assert list(waiting["convoys_by_status"]) == ["staged"]
     assert waiting["ceasefires"][0]["status"] == "violated"
     assert shelling["ceasefires"][0]["status"] == "suspended"
@@ -157,8 +161,12 @@ def test_liaison_of_the_other_side_sees_shared_records_only(aleppo: Mamar) -> No
 def test_negotiator_sees_the_bottom_line_operations_does_not(aleppo: Mamar) -> None:
     position = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("negotiator"))
     assert "handover" in position["bottom_line"]
-    hidden = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("operations"))
+    # The doctor of the same team sees the position, not its bottom line.
+    hidden = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("medic"))
     assert "bottom_line" not in hidden and "red_lines" not in hidden
+    # The Red Crescent does not see the factions' internal position at all.
+    with pytest.raises(NotFound):
+        entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("operations"))
 
 
 def test_states_handed_over_by_the_projector_equal_the_stored_ones(aleppo: Mamar) -> None:

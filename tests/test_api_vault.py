@@ -49,8 +49,8 @@ def test_personal_record_read_is_journalled_without_the_data(system: Mamar) -> N
         username(Role.COORDINATOR),
         username(Role.MEDICAL),
     ]
-    assert all(r.data["subject_id"] == "amal" and r.visibility == "medical" for r in reads)
-    text = str([r.data for r in reads])
+    assert all(r.data["subject_id"] == "amal" and r.visibility == "medical" for r in accessed)
+    text = str([r.data for r in accessed])
     assert "Amal K." not in text and "944" not in text
     # The person entity itself never holds the name either.
     person = api.client.get("/api/v1/person/amal", headers=api.headers(Role.COORDINATOR)).text

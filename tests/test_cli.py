@@ -72,7 +72,11 @@ def test_show_and_export(loaded: tuple[Mamar, str], tmp_path: Path) -> None:
     shown = json.loads(runner.invoke(app, ["show", "convoy:batch-1", "-d", url]).output)
     assert shown["status"] == "arrived"
     out = tmp_path / "journal.jsonl"
-    assert runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)]).exit_code == 0
+    # Whose export it is must be said.
+    unsaid = runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)])
+    assert unsaid.exit_code != 0 and "--every-organisation" in str(unsaid.exception)
+    every = ["export", "journal", "--every-organisation", "-d", url, "-o", str(out)]
+    assert runner.invoke(app, every).exit_code == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["position"] for line in lines] == list(range(1, 9))
     assert all(len(line["hash"]) == 64 for line in lines)

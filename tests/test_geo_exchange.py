@@ -8,11 +8,11 @@ from typing import Any
 import orjson
 import pytest
 
+from mamar.access.viewer import viewer_of
 from mamar.control.commands import EndControlArea, RecordFrontLine, TransferControlArea
 from mamar.domain.errors import DomainError
-from mamar.domain.visibility import Role, visible_to
-from mamar.geo import exchange
-from mamar.geo.service import GeoView
+from mamar.geodata import exchange
+from mamar.geodata.service import GeoView
 from mamar.services.commands import SYSTEM, execute
 from mamar.system import Mamar
 from tests.conftest import make_system
@@ -22,7 +22,7 @@ from tests.helpers import open_operation
 
 def _view(system: Mamar) -> GeoView:
     with system.reading() as conn:
-        return GeoView.load(conn, visible_to(Role.ADMIN))
+        return GeoView.load(conn, viewer_of(SYSTEM))
 
 
 def _facts(states: list[Any]) -> list[dict[str, Any]]:

@@ -17,9 +17,9 @@ from mamar.control.commands import (
 )
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor
-from mamar.domain.visibility import Role, Visibility, visible_to
-from mamar.geo.service import GeoView
+from mamar.domain.visibility import Role, Visibility
 from mamar.geo.territory import control_layer, who_controls
+from mamar.geodata.service import GeoView
 from mamar.journal import store
 from mamar.places.commands import AddPlaceAlias, RegisterPlace, UpdatePlace
 from mamar.projections.entities import current
@@ -128,7 +128,7 @@ def test_control_transfer_and_who_controls_over_time(system: Mamar) -> None:
     assert [p.party for p in area.periods] == ["factions", "government"]
     assert area.party == "government" and area.valid_to is None
     with system.reading() as conn:
-        view = GeoView.load(conn, visible_to(Role.ADMIN))
+        view = GeoView.load(conn, viewer_of(SYSTEM))
     index = view.control_index()
     point = (37.130, 36.186)
     assert who_controls(point, datetime.fromisoformat("2016-12-10T12:00+02:00"), index) == (
@@ -145,7 +145,7 @@ def test_control_transfer_and_who_controls_over_time(system: Mamar) -> None:
         actor=SYSTEM,
     )
     with system.reading() as conn:
-        index = GeoView.load(conn, visible_to(Role.ADMIN)).control_index()
+        index = GeoView.load(conn, viewer_of(SYSTEM)).control_index()
     assert who_controls(point, datetime.fromisoformat("2016-12-23T00:00+02:00"), index) == ()
     assert who_controls(point, datetime.fromisoformat("2016-12-21T00:00+02:00"), index) == (
         "government",
@@ -229,7 +229,7 @@ def test_front_lines_and_time_sliced_layer(system: Mamar) -> None:
     )
     assert [e.type for e in events] == ["front_line.ended"]
     with system.reading() as conn:
-        view = GeoView.load(conn, visible_to(Role.ADMIN))
+        view = GeoView.load(conn, viewer_of(SYSTEM))
     layer = control_layer(view.control_records(), view.front_records(), t("2016-12-14T00:00+02:00"))
     assert {f["properties"]["layer"] for f in layer["features"]} == {"control_area", "front_line"}
     later = control_layer(view.control_records(), view.front_records(), t("2016-12-16T00:00+02:00"))

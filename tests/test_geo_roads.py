@@ -13,9 +13,9 @@ from shapely.geometry import Point, box
 from mamar.domain.errors import DomainError
 from mamar.geo.exposure import Incident, route_exposure
 from mamar.geo.roads import RoadGraph, parse_bbox, read_osm
-from mamar.geo.roadstore import list_graphs, load_graph, save_graph
 from mamar.geo.routing import Router, plan_options
 from mamar.geo.territory import ControlRecord
+from mamar.geodata.roadstore import list_graphs, load_graph, save_graph
 from mamar.system import Mamar
 from tests.geo_osm import helsinki_pbf
 

@@ -215,9 +215,7 @@ def test_a_bottom_line_changes_nothing_others_in_the_organisation_observe(
     with system.reading() as conn:
         before = reads.get_entity(conn, viewer=two["a-ops"], kind="position", entity_id="pos")
     system.execute(
-        command_type("position.revise").model_validate(
-            {"id": "pos", "bottom_line": "SECRET"}
-        ),
+        command_type("position.revise").model_validate({"id": "pos", "bottom_line": "SECRET"}),
         actor=negotiator,
         occurred=at("2016-12-13T12:00+02:00"),
     )

@@ -7,10 +7,11 @@ from starlette.routing import Route
 
 from mamar import reads
 from mamar.access.rules import RuleBook
-from mamar.domain.visibility import Role, Visibility, visible_to
-from mamar.services.commands import SYSTEM
+from mamar.access.viewer import viewer_of
+from mamar.domain.visibility import Role, Visibility
+from mamar.projections.entities import states_as_of
 from mamar.system import Mamar
-from tests.web_support import OP, make_web
+from tests.web_support import ACCOUNTS, OP, make_web
 
 PAGES = [
     f"/ops/{OP}/dashboard",
@@ -27,13 +28,13 @@ PAGES = [
 
 
 def _detail_pages(system: Mamar, role: Role) -> list[str]:
-    viewer = SYSTEM if role is Role.ADMIN else None
+    """The detail pages of every record the demo account of ``role`` may see."""
+    viewer = viewer_of(system.actor(ACCOUNTS[role.value]))
     with system.reading() as conn:
-        states = reads.visible_states(conn, viewer=viewer or SYSTEM, operation=OP)
-    allowed = visible_to(role)
+        states = states_as_of(conn, operation=OP, at_utc=None)
     paths = []
     for state in states:
-        if state.visibility not in allowed:
+        if not viewer.sees(state):
             continue
         kind = type(state).__name__
         prefix = {
@@ -123,11 +124,14 @@ def test_forbidden_pages_refuse(sqlite_system: Mamar) -> None:
 
 def test_liaison_sees_only_shared_records_on_every_page(sqlite_system: Mamar) -> None:
     web = make_web(sqlite_system)
+    liaison = viewer_of(sqlite_system.actor(ACCOUNTS["liaison"]))
     with sqlite_system.reading() as conn:
-        states = reads.visible_states(conn, viewer=SYSTEM, operation=OP)
-    hidden = [s for s in states if s.visibility != Visibility.SHARED]
-    shared = [s for s in states if s.visibility == Visibility.SHARED]
+        states = states_as_of(conn, operation=OP, at_utc=None)
+    # The Russian command's liaison sees what is shared and what its own organisation recorded.
+    hidden = [s for s in states if not liaison.sees(s)]
+    shared = [s for s in states if liaison.sees(s)]
     assert hidden and shared
+    assert all(s.visibility == Visibility.SHARED or s.owner == "russian-command" for s in shared)
     client = web.client("liaison")
     for path in [*PAGES, *_detail_pages(sqlite_system, Role.LIAISON)]:
         sep = "&" if "?" in path else "?"
@@ -144,7 +148,8 @@ def test_liaison_sees_only_shared_records_on_every_page(sqlite_system: Mamar) ->
         for prefix in ("incidents", "convoys", "routes", "escalations"):
             assert client.get(f"/ops/{OP}/{prefix}/{state.id}").status_code == 404
     timeline = client.get(f"/ops/{OP}/timeline?format=json").json()["items"]
-    assert timeline and {e["visibility"] for e in timeline} == {"shared"}
+    seen = {s.id for s in shared}
+    assert timeline and {e["entity_id"] for e in timeline} <= seen
 
 
 def test_static_files_are_long_cached_and_pages_gzipped(sqlite_system: Mamar) -> None:

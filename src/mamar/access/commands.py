@@ -6,19 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mamar.access.viewer import Viewer
-from mamar.domain.errors import DomainError, NotFound, NotPermitted
+from mamar.domain.errors import AlreadyExists, DomainError, NotFound, NotPermitted
 from mamar.domain.model import Command, EntityState
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
 
 
-class IdUnavailable(DomainError):
+class IdUnavailable(AlreadyExists):
     """The id is taken. Said the same way whether or not the caller may see the record
     holding it, so that a refusal tells nothing of what the caller may not see."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(
-            "already_exists", f"this {kind} id is already in use; choose another", field="id"
+        DomainError.__init__(
+            self, "already_exists", f"this {kind} id is already in use; choose another", field="id"
         )
 
 

@@ -39,3 +39,12 @@ class RuleBook:
 
     def get(self, method: str, path: str) -> RouteRule | None:
         return self.rules.get((method.upper(), path))
+
+
+def command_rule(*names: str) -> RouteRule:
+    """The rule of a route that carries out the commands ``names``: the roles any of them
+    allows, with a writing scope (the record itself is checked when it is carried out)."""
+    from mamar.domain.model import command_type
+
+    roles = frozenset(role for name in names for role in command_type(name).roles)
+    return RouteRule(roles=roles, scope=Scope.WRITE)

@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.responses import Response
 
 from mamar.access.door import Principal, guard, require
-from mamar.access.rules import RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
+from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.api.responses import WRITE_ERRORS, CommandResult, events_out, respond
 from mamar.domain.model import Command, commands
 from mamar.domain.time import OccurredAt
@@ -101,7 +100,7 @@ def command_path(cmd_type: type[Command]) -> str:
 
 def add_command_routes(app: FastAPI, book: RuleBook) -> None:
     for name, cmd_type in sorted(commands().items()):
-        rule = RouteRule(roles=frozenset(cmd_type.roles), scope=Scope.WRITE)
+        rule = command_rule(cmd_type.command_name)
         path = command_path(cmd_type)
         model = body_model(cmd_type)
         book.set("POST", path, rule)

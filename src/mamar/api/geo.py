@@ -16,8 +16,8 @@ from mamar.api.reads import At, EntityPath, ReadPrincipal, _system, aware
 from mamar.api.responses import READ_ERRORS, respond
 from mamar.domain.errors import DomainError
 from mamar.domain.time import now_utc
-from mamar.geo.service import GeoView, assess
 from mamar.geo.wording import risk_statements
+from mamar.geodata.service import GeoView, assess
 
 PREFIX = "/api/v1"
 

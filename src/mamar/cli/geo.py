@@ -20,15 +20,15 @@ from mamar.access.viewer import Viewer, viewer_of
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command
 from mamar.domain.time import now_utc
-from mamar.geo import exchange
 from mamar.geo.roads import parse_bbox, read_osm
-from mamar.geo.roadstore import load_graph, save_graph
 from mamar.geo.routing import Router, plan_options
 from mamar.geo.search import search_places
-from mamar.geo.service import Assessment, GeoView, assess, parse_route_ref
 from mamar.geo.shapes import area_geometry
 from mamar.geo.territory import control_layer, who_controls
 from mamar.geo.wording import compare, risk_statements, summary
+from mamar.geodata import exchange
+from mamar.geodata.roadstore import load_graph, save_graph
+from mamar.geodata.service import Assessment, GeoView, assess, parse_route_ref
 from mamar.services import commands
 from mamar.system import Mamar
 

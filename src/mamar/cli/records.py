@@ -12,14 +12,15 @@ from rich.table import Table
 
 from mamar import reads
 from mamar.accounts.credentials import set_password
-from mamar.accounts.model import CreateAccount, DisableAccount
+from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
 from mamar.cli.main import DatabaseOption, app, console, err, open_system, progress_bar
 from mamar.cli.render import describe_event, format_moment
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor
 from mamar.domain.time import utc_key
-from mamar.domain.visibility import Role
+from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
+from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
@@ -197,6 +198,9 @@ app.add_typer(user_app, name="user")
 def user_add(
     username: str,
     role: Annotated[Role, typer.Option(help="The account's role")],
+    organisation: Annotated[
+        str, typer.Option(help="The organisation the account belongs to (its id)")
+    ] = INSTALLATION,
     display_name: Annotated[str | None, typer.Option(help="Name shown in the record")] = None,
     party: Annotated[str | None, typer.Option(help="The party the account acts for")] = None,
     password: Annotated[
@@ -204,7 +208,7 @@ def user_add(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Create an account (recorded in the journal) with a password."""
+    """Create an account of an organisation (recorded in the journal) with a password."""
     system = open_system(database)
     secret = password or secrets.token_urlsafe(12)
     with system.writing() as conn:
@@ -213,12 +217,16 @@ def user_add(
         execute(
             conn,
             CreateAccount(
-                id=username, display_name=display_name or username, role=role, party=party
+                id=username,
+                display_name=display_name or username,
+                role=role,
+                organisation=organisation,
+                party=party,
             ),
             actor=SYSTEM,
         )
         set_password(conn, username, secret)
-    console.print(f"account {username} ({role.value}) created")
+    console.print(f"account {username} ({role.value}, {organisation}) created")
     if password is None:
         console.print(f"password: {secret}")
 
@@ -237,18 +245,66 @@ def user_disable(
 
 @user_app.command("list")
 def user_list(database: DatabaseOption = None) -> None:
-    """Every account, its role and party."""
+    """Every account, its organisation, role and party."""
     system = open_system(database)
     with system.reading() as conn:
         accounts = reads.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
-    table = Table("username", "role", "party", "status")
+    table = Table("username", "organisation", "role", "party", "status")
     for a in accounts:
         table.add_row(
             a.id,
+            getattr(a, "organisation", ""),
             getattr(a, "role", ""),
             getattr(a, "party", "") or "",
             "disabled" if getattr(a, "disabled", False) else "active",
         )
+    console.print(table)
+
+
+org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+app.add_typer(org_app, name="organisation")
+
+
+@org_app.command("add")
+def organisation_add(
+    organisation_id: Annotated[str, typer.Argument(metavar="ID", help="A short id, a-z 0-9 -")],
+    kind: Annotated[OrganisationKind, typer.Option("--kind", help="What kind it is")],
+    name_ar: Annotated[str | None, typer.Option("--name-ar", help="Its name in Arabic")] = None,
+    name_en: Annotated[str | None, typer.Option("--name-en", help="Its name in English")] = None,
+    party: Annotated[str | None, typer.Option(help="The party it speaks for, if any")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Register an organisation that takes part (the installation's administrators do)."""
+    system = open_system(database)
+    system.execute(
+        RegisterOrganisation(
+            id=organisation_id,
+            name={"ar": name_ar, "en": name_en},
+            organisation_kind=kind,
+            party=party,
+        ),
+        actor=SYSTEM,
+    )
+    console.print(f"organisation {organisation_id} registered")
+
+
+@org_app.command("list")
+def organisation_list(database: DatabaseOption = None) -> None:
+    """Every organisation and its accounts."""
+    system = open_system(database)
+    with system.reading() as conn:
+        states = reads.visible_states(
+            conn, viewer=SYSTEM, operation=None, kinds=["organisation", "account"]
+        )
+    members: dict[str, int] = {}
+    for state in states:
+        if isinstance(state, AccountState):
+            members[state.organisation] = members.get(state.organisation, 0) + 1
+    table = Table("id", "kind", "name", "accounts")
+    for state in states:
+        if isinstance(state, OrganisationState):
+            name = state.name.ar or state.name.en or ""
+            table.add_row(state.id, state.kind.value, name, str(members.get(state.id, 0)))
     console.print(table)
 
 
@@ -277,12 +333,19 @@ def demo(
     except (runner.ScenarioError, DomainError) as exc:
         err.print(f"[red]demo could not load:[/red] {exc}")
         raise typer.Exit(2) from None
-    table = Table("account", "role", "party", "password", title="demo accounts")
+    names = {o.id: o.name.en or o.name.ar or o.id for o in scenario.organisations}
+    table = Table("account", "organisation", "role", "party", "password", title="demo accounts")
     with system.writing() as conn:
         for account in scenario.accounts:
             secret = secrets.token_urlsafe(12)
             set_password(conn, account.username, secret)
-            table.add_row(account.username, account.role.value, account.party or "", secret)
+            table.add_row(
+                account.username,
+                names.get(account.organisation, account.organisation),
+                account.role.value,
+                account.party or "",
+                secret,
+            )
     console.print(f"loaded aleppo-2016 into {path}: {count} events")
     console.print(table)
     if serve:

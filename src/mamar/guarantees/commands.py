@@ -57,6 +57,10 @@ class MarkBroken(Command):
 def record(state: None, cmd: RecordGuarantee, ctx: Context) -> list[EventData]:
     if ctx.actor.role is Role.LIAISON and ctx.actor.party != cmd.guarantor:
         raise NotPermitted("a liaison may record only the guarantees their own party gives")
+    if ctx.actor.role is Role.LIAISON and cmd.visibility not in (None, Visibility.SHARED):
+        # Given to another party, the guarantee is theirs to see: a guarantor's officer
+        # cannot keep it to its own organisation.
+        raise NotPermitted("a liaison records a guarantee as shared with the other parties")
     if cmd.guarantor == cmd.given_to:
         raise DomainError(
             "same_party", "a guarantee is given by one party to another", field="given_to"

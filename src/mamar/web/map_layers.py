@@ -27,10 +27,10 @@ from mamar import reads
 from mamar.access.viewer import viewer_of
 from mamar.domain.model import Actor, EntityState
 from mamar.domain.time import utc_key
-from mamar.geo.service import GeoView
 from mamar.geo.shapes import area_geometry
-from mamar.geo.states import control_records, front_records, incidents_of, place_points
 from mamar.geo.territory import control_layer
+from mamar.geodata.service import GeoView
+from mamar.geodata.states import control_records, front_records, incidents_of, place_points
 
 LAYERS = ("control", "front", "routes", "incidents", "convoys", "places")
 Feature = dict[str, Any]

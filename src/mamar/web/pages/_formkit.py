@@ -16,9 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.access.rules import RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
-from mamar.domain.model import command_type
+from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.web import forms, i18n
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import entities, names_of
@@ -91,7 +89,7 @@ Then = Callable[[View, str, str | None], str]
 
 
 def rule_for(command: str) -> RouteRule:
-    return RouteRule(roles=frozenset(command_type(command).roles), scope=Scope.WRITE)
+    return command_rule(command)
 
 
 def clean(data: dict[str, Any]) -> dict[str, Any]:

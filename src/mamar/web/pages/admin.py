@@ -10,27 +10,41 @@ from starlette.responses import Response
 
 from mamar import reads
 from mamar.access.rules import RouteRule, RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.accounts.credentials import set_password
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
 from mamar.domain.errors import DomainError
 from mamar.domain.visibility import Role
 from mamar.web import forms
 from mamar.web.page import View, add_page, view
+from mamar.web.render import local
 
 ADMIN = RouteRule(roles=frozenset({Role.ADMIN}))
 ADMIN_WRITE = RouteRule(roles=frozenset({Role.ADMIN}), scope=Scope.WRITE)
 
 
+def _administered(v: View, conn: Connection) -> list[dict[str, Any]]:
+    """The accounts this administrator administers: those its viewer sees (its own
+    organisation's; every organisation's for the installation's administrators)."""
+    return reads.list_entities(conn, viewer=v.actor, operation=None, kind="account", limit=10000)
+
+
 def _data(v: View) -> dict[str, Any]:
     with v.system.reading() as conn:
-        accounts = reads.list_entities(
-            conn, viewer=v.actor, operation=None, kind="account", limit=1000
-        )
+        accounts = _administered(v, conn)
+        mine = {a["id"] for a in accounts}
         tokens = [
             {"id": t.id, "username": t.username, "scope": t.scope.value, "expires_at": t.expires_at}
             for t in list_tokens(conn)
+            if t.username in mine
         ]
-    return {"accounts": accounts, "tokens": tokens}
+        organisations = reads.list_entities(
+            conn, viewer=v.actor, operation=None, kind="organisation", limit=10000
+        )
+    names = {o["id"]: o["name"] for o in organisations}
+    for account in accounts:
+        account["organisation_name"] = names.get(account.get("organisation", ""))
+    return {"accounts": accounts, "tokens": tokens, "organisations": organisations}
 
 
 def _render(
@@ -46,6 +60,8 @@ def _render(
         status=status,
         errors=errors,
         roles=[(r.value, v.t(r.value)) for r in Role],
+        chooses_organisation=viewer_of(v.actor).administers_installation,
+        organisation_options=[(o["id"], local(o["name"], v.lang)) for o in data["organisations"]],
     )
 
 
@@ -74,6 +90,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "id": username,
             "display_name": f.get("display_name", ""),
             "role": f.get("role") or None,
+            "organisation": f.get("organisation") or None,
             "party": f.get("party") or None,
         }
         try:
@@ -106,12 +123,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         username = v.form.get("token_username", "").strip()
         scope = Scope.WRITE if v.form.get("scope") == "write" else Scope.READ
         with v.system.reading() as conn:
-            known = {
-                a["id"]
-                for a in reads.list_entities(
-                    conn, viewer=v.actor, operation=None, kind="account", limit=1000
-                )
-            }
+            known = {a["id"] for a in _administered(v, conn)}
         if username not in known:
             return _refused(v, {"token_username": v.t("There is no account with this user name.")})
         with v.system.writing() as conn:
@@ -127,6 +139,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         v = await view(request, ADMIN_WRITE)
         try:
             with v.system.writing() as conn:
+                mine = {a["id"] for a in _administered(v, conn)}
+                if not any(t.id == id and t.username in mine for t in list_tokens(conn)):
+                    raise DomainError("not_found", "no such token")
                 revoke_token(conn, id)
         except DomainError:
             return _refused(v, {"_general": v.t("There is no active token with this identifier.")})

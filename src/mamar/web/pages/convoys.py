@@ -10,11 +10,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.access.rules import READ_ANY, RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
-from mamar.domain.model import command_type
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -27,7 +25,7 @@ CHANGE = "convoy.change_status"
 
 
 def _rule(name: str) -> RouteRule:
-    return RouteRule(roles=frozenset(command_type(name).roles), scope=Scope.WRITE)
+    return command_rule(name)
 
 
 def legal_next(status: str) -> list[str]:

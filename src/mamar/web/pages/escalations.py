@@ -8,9 +8,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar import reads
-from mamar.access.rules import READ_ANY, RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
-from mamar.domain.model import command_type
+from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.domain.time import now_utc
 from mamar.escalations.model import EscalationState, seconds_waiting
 from mamar.web import forms
@@ -48,7 +46,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     add_page(app, book, "/ops/{op}/escalations/{id}", escalation, READ_ANY)
 
-    rule = RouteRule(roles=frozenset(command_type(RESPOND).roles), scope=Scope.WRITE)
+    rule = command_rule(RESPOND)
 
     async def respond(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, rule, op)

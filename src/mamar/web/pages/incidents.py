@@ -7,9 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.access.rules import READ_ANY, RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
-from mamar.domain.model import command_type
+from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.incidents.categories import EventType
 from mamar.incidents.events import SourceKind
 from mamar.web import forms
@@ -30,7 +28,7 @@ add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
 
 
 def _rule(name: str) -> RouteRule:
-    return RouteRule(roles=frozenset(command_type(name).roles), scope=Scope.WRITE)
+    return command_rule(name)
 
 
 def _list_data(v: View, op: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from mamar.access.rules import READ_ANY, RuleBook
 from mamar.access.viewer import viewer_of
 from mamar.geo.search import search_places
-from mamar.geo.service import GeoView
+from mamar.geodata.service import GeoView
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities

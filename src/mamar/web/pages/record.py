@@ -15,8 +15,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.door import may_issue
-from mamar.access.rules import RouteRule, RuleBook
-from mamar.accounts.tokens import Scope
+from mamar.access.rules import RuleBook, command_rule
 from mamar.domain.model import Command, commands
 from mamar.domain.visibility import Role
 from mamar.web import forms
@@ -28,9 +27,7 @@ add_nav(
     NavItem("record", N_("Record"), "record", roles=frozenset(Role) - {Role.OBSERVER}, order=90)
 )
 
-_ANY_WRITER = RouteRule(
-    roles=frozenset(r for c in commands().values() for r in c.roles), scope=Scope.WRITE
-)
+_ANY_WRITER = command_rule(*commands())
 _SIMPLE = {"string", "integer", "number", "boolean"}
 
 

@@ -8,14 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from mamar.access.rules import READ_ANY, RouteRule, RuleBook
+from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.access.viewer import viewer_of
-from mamar.accounts.tokens import Scope
 from mamar.domain.errors import DomainError
-from mamar.domain.model import command_type
 from mamar.domain.time import now_utc
 from mamar.domain.visibility import Role
-from mamar.geo.service import GeoView, assess
+from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -106,7 +104,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     add_page(app, book, "/ops/{op}/routes/{id}", route, READ_ANY)
 
-    rule = RouteRule(roles=frozenset(command_type("route.reject").roles), scope=Scope.WRITE)
+    rule = command_rule("route.reject")
 
     async def decide(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, rule, op)

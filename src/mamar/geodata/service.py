@@ -20,7 +20,8 @@ from mamar.domain.model import Actor, EntityState, aggregates
 from mamar.geo.exposure import Exposure, IncidentIndex, route_exposure
 from mamar.geo.roads import RoadGraph
 from mamar.geo.routing import Router
-from mamar.geo.states import (
+from mamar.geo.territory import ControlIndex, ControlRecord, FrontRecord
+from mamar.geodata.states import (
     control_records,
     front_records,
     incidents_of,
@@ -28,7 +29,6 @@ from mamar.geo.states import (
     route_coordinates,
     waypoints_line,
 )
-from mamar.geo.territory import ControlIndex, ControlRecord, FrontRecord
 from mamar.projections.entities import current, states_as_of
 
 GEO_KINDS = ("place", "control_area", "front_line", "incident", "party")
