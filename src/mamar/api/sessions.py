@@ -35,6 +35,7 @@ def _me(principal: Principal, csrf: str | None = None) -> dict[str, Any]:
     return {
         "username": actor.username,
         "role": actor.role.value,
+        "organisation": actor.organisation,
         "party": actor.party,
         "via": principal.via,
         "scope": principal.scope.value,

@@ -32,10 +32,12 @@ from mamar.access.door import (
 from mamar.access.rules import RouteRule, RuleBook
 from mamar.api.responses import respond
 from mamar.domain.model import Actor
+from mamar.domain.visibility import Role
 from mamar.system import Mamar
 from mamar.web import i18n
 
 security_log = logging.getLogger("mamar.security")
+_ADMINISTRATORS = frozenset({Role.ADMIN})
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -108,6 +110,26 @@ class View:
             return self.principal.csrf
         return self.request.cookies.get(CSRF_COOKIE, "")
 
+    def organisation_name(self) -> dict[str, Any] | None:
+        """The name of the signed-in account's organisation, as its viewer may read it."""
+        if self.principal is None:
+            return None
+        from mamar import reads
+        from mamar.domain.errors import NotFound
+
+        try:
+            with self.system.reading() as conn:
+                found = reads.get_entity(
+                    conn,
+                    viewer=self.principal.actor,
+                    kind="organisation",
+                    entity_id=self.principal.actor.organisation,
+                )
+        except NotFound:  # the installation of a journal from before organisations
+            return None
+        name: dict[str, Any] = found["name"]
+        return name
+
     def base_context(self) -> dict[str, Any]:
         request = self.request
         query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -130,6 +152,8 @@ class View:
             "other_lang": "en" if self.lang == "ar" else "ar",
             "switch_url": switch("en" if self.lang == "ar" else "ar"),
             "user": actor,
+            "organisation_name": self.organisation_name(),
+            "administers": holds_role(self.principal, _ADMINISTRATORS),
             "csrf": self.csrf(),
             "operation": op,
             "nav": nav,
