@@ -134,6 +134,11 @@ DOMAIN_AR: dict[str, str] = {
     "required": "هذا الحقل مطلوب",
     "reason_required": "يجب ذكر السبب",
     "no_parties": "يجب ذكر طرف واحد على الأقل",
+    "beyond_tree": "السجل لا يبلغ هذا الحجم بعد",
+    "size_order": "الحجم الأول أكبر من الثاني",
+    "bad_key": "المفتاح العام غير صالح",
+    "bad_cosignature": "التوقيع المشترك غير صالح أو لا يطابق نقطة التحقق",
+    "unknown_witness": "لا يوجد شاهد مسجّل بهذا الاسم",
 }
 DOMAIN_AR_DEFAULT = "رُفض الطلب"
 
