@@ -190,6 +190,90 @@ def journal_rows(system: Mamar, limit: int) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in rows]
 
 
+# --- The peer: the ``eventsourcing`` library, one aggregate event per save. ---
+
+
+def peer_application(path: Path) -> Any:
+    """An ``eventsourcing`` application on a SQLite file, as its documentation sets one up.
+
+    WAL (the library switches it on), SQLite's default ``synchronous`` (FULL, as
+    ours), no read models. Imported here: the library is the optional ``bench``
+    extra, never a dependency of the product.
+    """
+    try:
+        from eventsourcing.application import Application
+        from eventsourcing.domain import Aggregate, event
+    except ImportError as missing:  # pragma: no cover - depends on the environment
+        raise SystemExit(
+            "bench/journal.py measures the eventsourcing library as a peer: install it with "
+            "`.venv/bin/pip install -e '.[bench]'` (scripts/bootstrap does)"
+        ) from missing
+
+    class PeerConvoy(Aggregate):
+        @event("Planned")
+        def __init__(self, name: str, planned: int) -> None:
+            self.name = name
+            self.planned = planned
+            self.status = "planned"
+
+        @event("StatusChanged")
+        def change_status(self, status: str, reason: str) -> None:
+            self.status = status
+
+        @event("CountsRecorded")
+        def record_counts(self, boarded: int, arrived: int) -> None:
+            self.counts = (boarded, arrived)
+
+    class Peer(Application):  # type: ignore[type-arg]
+        def __init__(self) -> None:
+            super().__init__(
+                env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+            )
+            self.n = 0
+
+        def convoy_life(self) -> Iterator[Any]:
+            """The same traffic as ours: plan, four status changes, counts; one save each."""
+            while True:
+                convoy = PeerConvoy(name=f"Batch {self.n}", planned=250)
+                self.n += 1
+                yield convoy
+                for status in LIFE:
+                    convoy.change_status(status, "as agreed with the parties")
+                    yield convoy
+                convoy.record_counts(240, 238)
+                yield convoy
+
+    return Peer()
+
+
+class PeerTraffic:
+    """The peer's saves, continuing where the last round stopped, its WAL settled first."""
+
+    def __init__(self, path: Path) -> None:
+        self.app = peer_application(path)
+        self.life = self.app.convoy_life()
+        probe = sqlite3.connect(path)
+        try:
+            settle_wal(probe, path, self.save)
+            self.synchronous = int(probe.execute("PRAGMA synchronous").fetchone()[0])
+        finally:
+            probe.close()
+
+    def save(self) -> None:
+        self.app.save(next(self.life))
+
+
+def peer_single(peer: PeerTraffic, size: Size) -> float:
+    """Events per second saved by the peer, one aggregate event per save (one commit)."""
+    done = 0
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    while done < size.single and time.perf_counter() < deadline:
+        peer.save()
+        done += 1
+    return rate(done, time.perf_counter() - start)
+
+
 # --- Raw baselines: the same rows, with nothing of ours in the way. ---
 
 
@@ -473,6 +557,7 @@ def measure(
     raw: Callable[[Sequence[tuple[Any, ...]], int, Size], float],
     verify_url: str,
     floor: Callable[[Sequence[tuple[Any, ...]], str, int, Size], float] | None = None,
+    peer: PeerTraffic | None = None,
 ) -> dict[str, float]:
     part = replace(
         size,
@@ -481,7 +566,7 @@ def measure(
         seconds=size.seconds / ROUNDS,
     )
     rates: dict[str, list[float]] = {
-        name: [] for name in ("single", "batch", "raw_single", "raw_batch", "floor")
+        name: [] for name in ("single", "batch", "raw_single", "raw_batch", "floor", "peer")
     }
     system = new_system(url)
     try:
@@ -494,11 +579,13 @@ def measure(
         rows = journal_rows(system, 5000)
         state = typical_state(system)
         for turn in range(ROUNDS):
-            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor …")
+            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor, peer …")
             rates["single"].append(append_single(traffic, part))
             rates["raw_single"].append(raw(rows, 1, part))
             if floor is not None:
                 rates["floor"].append(floor(rows, state, turn, part))
+            if peer is not None:
+                rates["peer"].append(peer_single(peer, part))
             say(f"  round {turn + 1} of {ROUNDS}: batches of {BATCH}, raw …")
             rates["batch"].append(append_batched(traffic, part))
             rates["raw_batch"].append(raw(rows, BATCH, part))
@@ -510,6 +597,10 @@ def measure(
     if floor is not None:
         figures["floor_single_per_s"] = median(rates["floor"])
         figures["floor_single_vs_raw"] = figures["floor_single_per_s"] / raw_single
+        figures["append_single_vs_floor"] = single / figures["floor_single_per_s"]
+    if peer is not None:
+        figures["eventsourcing_single_per_s"] = median(rates["peer"])
+        figures["append_single_vs_eventsourcing"] = single / figures["eventsourcing_single_per_s"]
     say(f"  verify over {size.verify} events …")
     verifier = new_system(verify_url)
     try:
@@ -538,12 +629,15 @@ def run_sqlite(size: Size) -> dict[str, float]:
         def floor(rows: Sequence[tuple[Any, ...]], state: str, turn: int, part: Size) -> float:
             return floor_sqlite(folder / f"floor-{turn}.db", rows, state, part)
 
+        peer = PeerTraffic(folder / "eventsourcing.db")
+        say(f"  peer: eventsourcing on SQLite, WAL, synchronous={peer.synchronous} (2 is FULL)")
         return measure(
             f"sqlite:///{folder / 'bench.db'}",
             size,
             raw,
             f"sqlite:///{folder / 'verify.db'}",
             floor,
+            peer,
         )
 
 
@@ -621,6 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"raw_batch_per_s (baseline): {sqlite_figures['raw_batch_per_s']:.0f}")
     print(f"floor_single_per_s: {sqlite_figures['floor_single_per_s']:.0f}")
     print(f"floor_single_vs_raw: {sqlite_figures['floor_single_vs_raw']:.2f}")
+    print(f"eventsourcing_single_per_s: {sqlite_figures['eventsourcing_single_per_s']:.0f}")
     if pg_figures:
         print(f"raw_single_per_s_pg (baseline): {pg_figures['raw_single_per_s']:.0f}")
         print(f"raw_batch_per_s_pg (baseline): {pg_figures['raw_batch_per_s']:.0f}")
@@ -628,6 +723,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"PostgreSQL figures skipped: server unreachable ({reason})")
     for name in FIGURES:
         show(name, sqlite_figures[name])
+    for name, target in (("append_single_vs_eventsourcing", 1.0), ("append_single_vs_floor", 0.7)):
+        value = sqlite_figures[name]
+        say(f"{name}: {'met' if value >= target else 'MISSED'} (target ≥ {target})")
+        show(name, value)
     for name in FIGURES:
         if pg_figures:
             show(f"{name}_pg", pg_figures[name])

@@ -21,6 +21,7 @@ from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
 from mamar.services import commands
 from mamar.services.commands import SYSTEM
+from mamar.services.group_commit import GroupCommit
 from mamar.vault.store import Vault, parse_key
 
 
@@ -42,6 +43,8 @@ class Mamar:
         # for writing, taken in turn, instead of checking one out for every command.
         self._writer_lock = threading.RLock() if is_sqlite(self.engine) else None
         self._writer: Connection | None = None
+        # Commands from concurrent callers share durable commits (``services.group_commit``).
+        self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(self.writing)
 
     def init(self) -> None:
         """Create or upgrade the schema."""
@@ -105,8 +108,18 @@ class Mamar:
     def execute(
         self, command: Command, *, actor: Actor, occurred: OccurredAt | None = None
     ) -> list[RecordedEvent]:
-        with self.writing() as conn:
-            return commands.execute(conn, command, actor=actor, occurred=occurred, vault=self.vault)
+        """Carry out ``command``; return its recorded events once they are durable.
+
+        Commands that other threads send at the same time may share the transaction
+        and its commit (``services.group_commit``); each is decided, refused and
+        answered as if it ran alone.
+        """
+        vault = self.vault
+        return self.group.submit(
+            lambda conn: commands.execute(
+                conn, command, actor=actor, occurred=occurred, vault=vault
+            )
+        )
 
     def dispose(self) -> None:
         if self._writer_lock is not None:
