@@ -384,6 +384,7 @@ def main() -> None:
         "--database-url", default=DEFAULT_PG, help="PostgreSQL server for the _pg run"
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument(
         "--workers", type=int, default=2, help="Server processes (mamar serve --workers)"
     )
@@ -404,9 +405,10 @@ def main() -> None:
     seconds = {1: 1, 10: 1, 50: 2} if args.quick else dict.fromkeys(LEVELS, 10)
     print(f"load generator: {generator.label}; server workers: {args.workers}", file=sys.stderr)
     results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        results.update(run_engine(url, generator, seconds, args.workers, ""))
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            results.update(run_engine(url, generator, seconds, args.workers, ""))
     if not args.no_postgres:
         try:
             with scratch_postgres(args.database_url) as url:
