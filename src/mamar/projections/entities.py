@@ -19,6 +19,7 @@ from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
+from mamar.domain.text import RECORDED
 from mamar.domain.visibility import Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
@@ -49,7 +50,9 @@ class _ParsedStates:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
+        state: EntityState = aggregate_for(kind).state_type.model_validate(
+            orjson.loads(text), context=RECORDED
+        )
         self.remember(kind, text, state)
         return state
 
