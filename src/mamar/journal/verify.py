@@ -402,8 +402,7 @@ def verify(
             last,
             prev,
             last,
-            f"the chain head is missing, but the journal holds {last} events: "
-            "the head was deleted",
+            f"the chain head is missing, but the journal holds {last} events: the head was deleted",
         )
     if head_row is not None and (int(head_row.position), head_row.hash) != (last, prev):
         return VerifyResult(

@@ -48,13 +48,17 @@ class Difference:
         return f"read model '{self.table}', entity {self.stream}: {self.reason}"
 
 
-def _rows(conn: Connection, table: Any, columns: tuple[str, ...], order: Any) -> Iterator[tuple[Any, ...]]:
+def _rows(
+    conn: Connection, table: Any, columns: tuple[str, ...], order: Any
+) -> Iterator[tuple[Any, ...]]:
     query = select(*(table.c[name] for name in columns)).order_by(*order)
     for row in conn.execute(query):
         yield tuple(row)
 
 
-def _differs(table: str, columns: tuple[str, ...], stored: tuple[Any, ...], expected: tuple[Any, ...]) -> Difference:
+def _differs(
+    table: str, columns: tuple[str, ...], stored: tuple[Any, ...], expected: tuple[Any, ...]
+) -> Difference:
     for name, have, want in zip(columns, stored, expected, strict=True):
         if have != want:
             shown = f"{have!r}" if name != "state" else "another state"
