@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     vault_key: str | None = None
     secret_key: str | None = None
     max_body_bytes: int = 256 * 1024
+    # The installation's checkpoint signing key (a C2SP signed-note private key, 0600);
+    # default: in development a file beside the database, else none (see docs/evidence.md).
+    log_key_file: Path | None = None
+    # Seconds between scheduled checkpoints while serving (signed only when the tree grew).
+    checkpoint_interval: float = 60.0
     # The map's basemap tiles, e.g. "http://tiles.local/{z}/{x}/{y}.png"; none: layers only.
     tile_url: str | None = None
 
@@ -67,6 +72,18 @@ class Settings(BaseSettings):
         db_path = self.sqlite_path()
         return (db_path.parent if db_path else Path.cwd()) / (
             (db_path.name if db_path else "mamar") + ".vault.key"
+        )
+
+    def resolve_log_key_file(self) -> Path | None:
+        """Where the checkpoint signing key is kept: the setting, or in development a file
+        beside the database (``mamar.db.log.key``)."""
+        if self.log_key_file is not None:
+            return self.log_key_file
+        if not self.is_development:
+            return None
+        db_path = self.sqlite_path()
+        return (db_path.parent if db_path else Path.cwd()) / (
+            (db_path.name if db_path else "mamar") + ".log.key"
         )
 
     def resolve_vault_key(self) -> str | None:

@@ -254,7 +254,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
                         continue
                     if operation is not None and event.operation != operation:
                         continue
-                    yield orjson.dumps(event.summary()) + b"\n"
+                    yield orjson.dumps(event.exported()) + b"\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 

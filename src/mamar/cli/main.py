@@ -162,7 +162,7 @@ def export_journal(
     try:
         with system.reading() as conn:
             for event in store.read_all(conn):
-                out.write(orjson.dumps(event.summary()) + b"\n")
+                out.write(orjson.dumps(event.exported()) + b"\n")
     finally:
         if out is not sys.stdout.buffer:
             out.close()
