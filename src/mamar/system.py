@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 
 import mamar.features  # noqa: F401  (registers every feature)
 from mamar.config import Settings
-from mamar.db.engine import is_sqlite, make_engine
+from mamar.db.engine import is_sqlite, make_engine, wipe_wal
 from mamar.db.migrate import upgrade
 from mamar.db.writer_lock import writer_lock_for
 from mamar.domain.errors import DomainError, NotPermitted
@@ -53,8 +53,11 @@ class Mamar:
         self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(self.writing)
 
     def init(self) -> None:
-        """Create or upgrade the schema."""
+        """Create or upgrade the schema; move old vault records to keys of their own."""
         upgrade(self.engine)
+        if self.vault is not None:
+            with self.writing() as conn:
+                self.vault.migrate(conn)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -80,6 +83,8 @@ class Mamar:
                     conn.commit()
                 else:
                     driver.commit()
+                if self.vault is not None and self.vault.take_shredded():
+                    wipe_wal(driver)
             except BaseException:
                 # Nothing of the block is kept; the next transaction starts on a
                 # fresh connection.
