@@ -10,6 +10,7 @@ is reported with its position (exit 2), never a crash.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import orjson
 import pytest
@@ -239,3 +240,43 @@ def test_hashes_stored_as_text_are_reported(sqlite_system: Mamar) -> None:
     with sqlite_system.reading() as conn:
         result = verify(conn, workers=3, parallel_from=1)
     assert not result.ok and result.failed_position == 5
+
+
+def _signed_checkpoint(system: Mamar, tmp_path: Path) -> tuple[Path, str]:
+    from mamar.evidence.log import create_key, sign_now
+
+    signer = create_key(tmp_path / "log.key", "mamar.example.org/test")
+    with system.writing() as conn:
+        stored = sign_now(conn, signer)
+    note = tmp_path / "checkpoint.txt"
+    note.write_text(stored.note, encoding="utf-8")
+    return note, signer.verifier.encode()
+
+
+def test_a_consistent_rewrite_is_caught_against_a_signed_checkpoint(
+    sqlite_system: Mamar, tmp_path: Path
+) -> None:
+    seed(sqlite_system)
+    note, public = _signed_checkpoint(sqlite_system, tmp_path)
+    assert _cli(sqlite_system, "--against", str(note), "--log-key", public)[0] == 0
+    assert _cli(sqlite_system, "--against", str(note))[0] == 2  # no key: refused
+    with sqlite_system.writing() as conn:
+        edit_body(conn)  # and the stored tree: the check recomputes it from the bodies
+    code, output = _cli(sqlite_system, "--against", str(note), "--log-key", public)
+    assert code == 2 and "Merkle root" in output
+    with sqlite_system.writing() as conn:
+        remove_tail(conn)
+    code, output = _cli(sqlite_system, "--against", str(note), "--log-key", public)
+    assert code == 2 and "removed" in output
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(
+    sqlite_system: Mamar, tmp_path: Path
+) -> None:
+    from mamar.evidence.note import Signer
+
+    seed(sqlite_system)
+    note, _public = _signed_checkpoint(sqlite_system, tmp_path)
+    stranger = Signer.generate("mamar.example.org/test", 1).verifier.encode()
+    code, output = _cli(sqlite_system, "--against", str(note), "--log-key", stranger)
+    assert code == 2 and "--against" in output

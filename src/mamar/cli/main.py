@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import orjson
@@ -13,8 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError
+from mamar.evidence.checkpoint import open_checkpoint
+from mamar.evidence.note import NoteError, parse_verifier
 from mamar.journal import store
-from mamar.journal.verify import Anchor, record_checkpoint, verify
+from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
@@ -64,9 +67,30 @@ def init(database: DatabaseOption = None) -> None:
     console.print(f"database ready: {system.engine.url.render_as_string(hide_password=True)}")
 
 
-def _anchor(value: str | None) -> Anchor | None:
+def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | None:
+    """``POSITION:SHA256HEX``, or a signed checkpoint file checked with ``log_key``."""
     if value is None:
         return None
+    path = Path(value)
+    if ":" not in value or path.is_file():
+        if not path.is_file():
+            raise typer.BadParameter(
+                f"{value} is neither POSITION:SHA256HEX nor a checkpoint file",
+                param_hint="--against",
+            )
+        if log_key is None:
+            raise typer.BadParameter(
+                "a signed checkpoint is checked with the log's public key: give --log-key "
+                "(as the operators handed it out, not read from this server)",
+                param_hint="--log-key",
+            )
+        try:
+            checkpoint, _note = open_checkpoint(
+                path.read_text(encoding="utf-8"), parse_verifier(log_key)
+            )
+        except NoteError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--against") from None
+        return TreeAnchor(checkpoint.size, checkpoint.root)
     try:
         return Anchor.parse(value)
     except ValueError as exc:
@@ -83,7 +107,15 @@ def verify_command(
         str | None,
         typer.Option(
             help="POSITION:SHA256HEX kept outside the database (as a previous run printed "
-            "it): the journal must still hold exactly that event at that position"
+            "it), or a signed checkpoint file: the journal must still hold exactly what "
+            "it covers"
+        ),
+    ] = None,
+    log_key: Annotated[
+        str | None,
+        typer.Option(
+            help="The log's public key (<name>+<id>+<key>), to check a checkpoint "
+            "file given to --against"
         ),
     ] = None,
     read_models: Annotated[
@@ -100,7 +132,7 @@ def verify_command(
     The database alone can be rewritten consistently; keep the printed head elsewhere
     and give it to --against to catch that.
     """
-    anchor = _anchor(against)
+    anchor = _anchor(against, log_key)
     system = open_system(database)
     with system.reading() as conn:
         total = store.count(conn)

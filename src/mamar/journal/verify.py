@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from mamar.db.tables import checkpoints, journal_head
 from mamar.domain.time import now_utc, utc_key
+from mamar.journal import merkle
 from mamar.journal.canonical import GENESIS_HASH
 from mamar.journal.chain import Row, Walk, postgres_chunks, sqlite_chunks, walk, worker_request
 from mamar.journal.store import INDEXED
@@ -346,13 +347,56 @@ class Anchor:
         return None
 
 
+@dataclass(frozen=True)
+class TreeAnchor:
+    """A tree size and Merkle root from a signed checkpoint whose signature was checked.
+
+    The root is recomputed from the journal's bodies (RFC 6962), not read from the
+    stored tree: the stored nodes are in the database being checked.
+    """
+
+    size: int
+    root: bytes
+
+    def problem(self, conn: Connection, last: int) -> Problem | None:
+        if self.size > last:
+            return (
+                last + 1,
+                f"the journal ends at position {last}, but the signed checkpoint kept outside "
+                f"the database covers {self.size} events: events were removed",
+            )
+        if _root_over_bodies(conn, self.size) != self.root:
+            return (
+                self.size,
+                f"the Merkle root of the first {self.size} events differs from the signed "
+                "checkpoint kept outside the database: the record up to here was rewritten",
+            )
+        return None
+
+
+def _root_over_bodies(conn: Connection, size: int) -> bytes:
+    frontier: list[bytes] = []
+    for count, (body,) in enumerate(
+        conn.execute(
+            text("SELECT body FROM journal WHERE position <= :size ORDER BY position"),
+            {"size": size},
+        )
+    ):
+        carry, index = merkle.leaf_hash(bytes(body)), count
+        while index & 1:  # the subtree on the left is complete at this level: merge
+            carry = merkle.node_hash(frontier.pop(), carry)
+            index >>= 1
+        frontier.append(carry)
+    return merkle.root_of(frontier)
+
+
 def verify(
     conn: Connection,
     *,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM,
-    against: Anchor | None = None,
+    against: Anchor | TreeAnchor | None = None,
 ) -> VerifyResult:
     """Verify the whole journal; the first problem found is reported.
 
