@@ -629,7 +629,8 @@ def measure(
         rows = journal_rows(system, 5000)
         state = typical_state(system)
         for turn in range(ROUNDS):
-            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor, peer …")
+            others = ", floor" * (floor is not None) + ", peer" * (peer is not None)
+            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw{others} …")
             rates["single"].append(append_single(traffic, part))
             if tree_overhead:  # the same appends, the tree's work taken out, in turn
                 with without_tree(system):

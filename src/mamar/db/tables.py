@@ -112,6 +112,8 @@ checkpoints = Table(
     Column("recorded_at", String(27), nullable=False),
 )
 
+# Each record is encrypted under its own data key; ``wrapped_key`` is that key encrypted
+# under the master key (``key_id``). Erasing sets all three to NULL (crypto-shredding).
 vault_entries = Table(
     "vault_entries",
     metadata,
@@ -121,6 +123,7 @@ vault_entries = Table(
     Column("key_id", String(16), nullable=False),
     Column("created_at", String(27), nullable=False),
     Column("erased_at", String(27), nullable=True),
+    Column("wrapped_key", LargeBinary, nullable=True),
 )
 
 # Credentials only: who an account is (role, party, disabled) is in the journal.

@@ -25,7 +25,8 @@ from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 
 
-def _dump(state: EntityState) -> str:
+def state_text(state: EntityState) -> str:
+    """A state as the read models store it: canonical-ish JSON, keys sorted."""
     return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
 
 
@@ -148,7 +149,7 @@ class Projector:
             kind, entity_id = split_stream(event.stream)
             state, _version = self._state(event.stream)
             new = aggregate_for(kind).evolve(state, event.decoded(), meta_of(event))
-            text = _dump(new)
+            text = state_text(new)
             _PARSED.remember(kind, text, new)
             row = {
                 "stream": event.stream,
