@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import (
     Actor,
     Command,
@@ -16,7 +17,7 @@ from mamar.domain.model import (
     decides,
     touched,
 )
-from mamar.domain.text import Name
+from mamar.domain.text import FreeText, Name
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.journal.registry import EventData, event_type, upcaster
 
@@ -97,8 +98,8 @@ class CreateAccount(Command):
 
     display_name: Name
     role: Role
-    organisation: str | None = None  # default: the creating administrator's
-    party: str | None = None
+    organisation: Reference | None = None  # default: the creating administrator's
+    party: Reference | None = None
 
 
 class ChangeAccountRole(Command):
@@ -114,7 +115,7 @@ class DisableAccount(Command):
     kind: ClassVar[str] = "account"
     roles: ClassVar[frozenset[Role]] = _ADMIN
 
-    reason: str | None = None
+    reason: FreeText | None = None
 
 
 class EnableAccount(Command):

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from mamar.access.rules import PUBLIC, RuleBook
 from mamar.api import errors
 from mamar.api.command_routes import add_command_routes
+from mamar.api.evidence import add_evidence_routes
 from mamar.api.geo import add_geo_routes
 from mamar.api.limits import RequestLimits
 from mamar.api.reads import add_read_routes
@@ -49,6 +50,7 @@ def create_app(system: Mamar) -> FastAPI:
     add_session_routes(app, book)
     add_read_routes(app, book)
     add_geo_routes(app, book)
+    add_evidence_routes(app, book)
     add_command_routes(app, book)
     app.add_middleware(RequestLimits, max_bytes=system.settings.max_body_bytes)
     return app

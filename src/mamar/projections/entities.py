@@ -19,6 +19,7 @@ from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream, stream_name
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
+from mamar.domain.text import RECORDED
 from mamar.domain.visibility import INSTALLATION, Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
@@ -26,7 +27,8 @@ from mamar.sharing.events import AccessChanged
 from mamar.sharing.model import with_access
 
 
-def _dump(state: EntityState) -> str:
+def state_text(state: EntityState) -> str:
+    """A state as the read models store it: canonical-ish JSON, keys sorted."""
     return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
 
 
@@ -51,7 +53,9 @@ class _ParsedStates:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
+        state: EntityState = aggregate_for(kind).state_type.model_validate(
+            orjson.loads(text), context=RECORDED
+        )
         self.remember(kind, text, state)
         return state
 
@@ -174,7 +178,7 @@ class Projector:
                 new = with_access(state, data, meta)
             else:
                 new = aggregate_for(kind).evolve(state, data, meta)
-            text = _dump(new)
+            text = state_text(new)
             _PARSED.remember(kind, text, new)
             row = {
                 "stream": event.stream,
