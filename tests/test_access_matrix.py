@@ -153,6 +153,7 @@ def observed(world: World, org: str, role: Role) -> dict[str, bytes]:
         f"/ops/{OP}/convoys?format=json",
         f"/ops/{OP}/timeline?format=json",
         f"/ops/{OP}/negotiation?format=json",
+        f"/live?operation={OP}",
     ]
     out = {}
     for path in paths:

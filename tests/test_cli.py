@@ -110,3 +110,21 @@ def test_every_incident_category_has_an_english_and_arabic_label() -> None:
         assert value.value in CATEGORY_LABELS
     assert category_label("violence_against_civilians/attack", "ar") == "عنف ضد المدنيين — هجوم"
     assert category_label("battles/armed_clash", "en") == "Battles — Armed clash"
+
+
+def test_the_demo_prints_every_account_whole_with_its_organisation(tmp_path: Path) -> None:
+    from mamar.scenarios import runner as scenarios
+
+    database = tmp_path / "demo.db"
+    result = runner.invoke(app, ["demo", "--database", str(database), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    scenario = scenarios.load("aleppo-2016")
+    lines = result.output.splitlines()
+    for account in scenario.accounts:
+        row = next(line for line in lines if f" {account.username} " in line)
+        password = row.split("│")[2].strip()
+        # Whole, as it must be typed: token_urlsafe(12) is 16 characters.
+        assert len(password) == 16, row
+    flat = " ".join(" ".join(lines).replace("│", " ").split())
+    for organisation in scenario.organisations:
+        assert (organisation.name.en or "") in flat or organisation.id in flat

@@ -334,17 +334,21 @@ def demo(
         err.print(f"[red]demo could not load:[/red] {exc}")
         raise typer.Exit(2) from None
     names = {o.id: o.name.en or o.name.ar or o.id for o in scenario.organisations}
-    table = Table("account", "organisation", "role", "party", "password", title="demo accounts")
+    # Accounts and passwords never shrink or wrap (they are typed in); names may wrap.
+    table = Table(title="demo accounts")
+    table.add_column("account", no_wrap=True)
+    table.add_column("password", no_wrap=True, min_width=16)
+    table.add_column("role", no_wrap=True)
+    table.add_column("organisation")
     with system.writing() as conn:
         for account in scenario.accounts:
             secret = secrets.token_urlsafe(12)
             set_password(conn, account.username, secret)
             table.add_row(
                 account.username,
-                names.get(account.organisation, account.organisation),
-                account.role.value,
-                account.party or "",
                 secret,
+                account.role.value,
+                names.get(account.organisation, account.organisation),
             )
     console.print(f"loaded aleppo-2016 into {path}: {count} events")
     console.print(table)

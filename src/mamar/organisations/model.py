@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import (
     Command,
     Context,
@@ -36,7 +37,7 @@ class OrganisationRegistered(EventData):
 
     name: LocalName
     kind: OrganisationKind
-    party: str | None = None  # the party it speaks for, where it is one
+    party: Reference | None = None  # the party it speaks for, where it is one
     description: FreeText | None = None
 
 
@@ -84,7 +85,7 @@ class RegisterOrganisation(Command):
 
     name: LocalName
     organisation_kind: OrganisationKind
-    party: str | None = None
+    party: Reference | None = None
     description: FreeText | None = None
 
 

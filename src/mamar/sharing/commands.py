@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import (
     FIELD_TEAMS,
     Command,
@@ -29,7 +30,7 @@ class ShareRecord(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
 
     visibility: Visibility | None = None  # unchanged when omitted
-    shared_with: tuple[str, ...] | None = None  # the whole new list; unchanged when omitted
+    shared_with: tuple[Reference, ...] | None = None  # the whole new list; unchanged when omitted
     reason: FreeText | None = None
 
 

@@ -56,7 +56,8 @@ def stream(
     system: Mamar, viewer: Actor, operation: str | None, seconds: float, start: int | None = None
 ) -> Iterator[bytes]:
     last = _head(system) if start is None else start
-    yield f"retry: 1000\n: from {last}\n\n".encode()
+    # Nothing of the journal head: it moves with events this viewer may not see.
+    yield b"retry: 1000\n\n"
     deadline = time.monotonic() + seconds
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
