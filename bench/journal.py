@@ -40,7 +40,7 @@ from mamar.db.tables import entities, journal, journal_head
 from mamar.domain.model import Command
 from mamar.domain.time import OccurredAt, Precision, utc_key
 from mamar.domain.visibility import Visibility
-from mamar.journal import store
+from mamar.journal import merkle, store, tree
 from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
 from mamar.journal.envelope import PendingEvent
 from mamar.journal.verify import verify
@@ -183,11 +183,122 @@ def append_batched(traffic: Traffic, size: Size) -> float:
     return rate(done, time.perf_counter() - start)
 
 
+@contextmanager
+def without_tree(system: Mamar) -> Iterator[None]:
+    """The append path with the Merkle tree's work taken out: no leaf hash, no node rows,
+    the frontier left as it was. Only for ``merkle_append_overhead``. Afterwards (not
+    measured) the tree is put back as it was and caught up with the events appended
+    meanwhile, so the next measured appends grow a sound tree."""
+    saved = store.add_leaves, store.leaf_hash
+    with system.reading() as conn:
+        before = conn.execute(select(journal_head.c.tree_size, journal_head.c.frontier)).one()
+
+    def keep_frontier(
+        conn: Any, size: int, frontier: list[bytes], leaves: Sequence[bytes]
+    ) -> tuple[int, bytes]:
+        return size + len(leaves), b"".join(frontier)
+
+    store.add_leaves, store.leaf_hash = keep_frontier, lambda body: b""  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        store.add_leaves, store.leaf_hash = saved
+        with system.writing() as conn:
+            conn.execute(
+                update(journal_head).values(tree_size=before.tree_size, frontier=before.frontier)
+            )
+            tree.catch_up(conn)
+
+
 def journal_rows(system: Mamar, limit: int) -> list[tuple[Any, ...]]:
     """Rows as the journal holds them: the raw baselines insert rows of exactly these sizes."""
     with system.reading() as conn:
         rows = conn.execute(select(journal).order_by(journal.c.position).limit(limit)).all()
     return [tuple(row) for row in rows]
+
+
+# --- The peer: the ``eventsourcing`` library, one aggregate event per save. ---
+
+
+def peer_application(path: Path) -> Any:
+    """An ``eventsourcing`` application on a SQLite file, as its documentation sets one up.
+
+    WAL (the library switches it on), SQLite's default ``synchronous`` (FULL, as
+    ours), no read models. Imported here: the library is the optional ``bench``
+    extra, never a dependency of the product.
+    """
+    try:
+        from eventsourcing.application import Application
+        from eventsourcing.domain import Aggregate, event
+    except ImportError as missing:  # pragma: no cover - depends on the environment
+        raise SystemExit(
+            "bench/journal.py measures the eventsourcing library as a peer: install it with "
+            "`.venv/bin/pip install -e '.[bench]'` (scripts/bootstrap does)"
+        ) from missing
+
+    class PeerConvoy(Aggregate):
+        @event("Planned")
+        def __init__(self, name: str, planned: int) -> None:
+            self.name = name
+            self.planned = planned
+            self.status = "planned"
+
+        @event("StatusChanged")
+        def change_status(self, status: str, reason: str) -> None:
+            self.status = status
+
+        @event("CountsRecorded")
+        def record_counts(self, boarded: int, arrived: int) -> None:
+            self.counts = (boarded, arrived)
+
+    class Peer(Application):  # type: ignore[type-arg]
+        def __init__(self) -> None:
+            super().__init__(
+                env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+            )
+            self.n = 0
+
+        def convoy_life(self) -> Iterator[Any]:
+            """The same traffic as ours: plan, four status changes, counts; one save each."""
+            while True:
+                convoy = PeerConvoy(name=f"Batch {self.n}", planned=250)
+                self.n += 1
+                yield convoy
+                for status in LIFE:
+                    convoy.change_status(status, "as agreed with the parties")
+                    yield convoy
+                convoy.record_counts(240, 238)
+                yield convoy
+
+    return Peer()
+
+
+class PeerTraffic:
+    """The peer's saves, continuing where the last round stopped, its WAL settled first."""
+
+    def __init__(self, path: Path) -> None:
+        self.app = peer_application(path)
+        self.life = self.app.convoy_life()
+        probe = sqlite3.connect(path)
+        try:
+            settle_wal(probe, path, self.save)
+            self.synchronous = int(probe.execute("PRAGMA synchronous").fetchone()[0])
+        finally:
+            probe.close()
+
+    def save(self) -> None:
+        self.app.save(next(self.life))
+
+
+def peer_single(peer: PeerTraffic, size: Size) -> float:
+    """Events per second saved by the peer, one aggregate event per save (one commit)."""
+    done = 0
+    start = time.perf_counter()
+    deadline = start + size.seconds
+    while done < size.single and time.perf_counter() < deadline:
+        peer.save()
+        done += 1
+    return rate(done, time.perf_counter() - start)
 
 
 # --- Raw baselines: the same rows, with nothing of ours in the way. ---
@@ -247,13 +358,20 @@ def raw_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], per_commit: int, siz
 def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: Size) -> float:
     """Events per second for the statements one append issues, through ``sqlite3`` with
     every value precomputed, on the product's own schema: what the database work of an
-    append (journal row, chain head, entity and its history) costs at this durability,
-    with none of our Python. The best ``append_single_vs_raw`` this schema allows.
+    append (journal row, Merkle nodes, chain head, entity and its history) costs at this
+    durability, with none of our Python. The best ``append_single_vs_raw`` this schema
+    allows.
 
-    The statements are the product's own (``journal.store`` and ``projections.entities``
-    keep them), so the floor follows any change to them. The first rows settle the WAL
-    (see :func:`settle_wal`); the rest are measured."""
+    The statements are the product's own (``journal.store``, ``journal.tree`` and
+    ``projections.entities`` keep them), so the floor follows any change to them. The
+    first rows settle the WAL (see :func:`settle_wal`); the rest are measured."""
     new_system(f"sqlite:///{path}").dispose()
+    grown: list[tuple[list[dict[str, Any]], bytes]] = []
+    frontier: list[bytes] = []
+    for leaves, row in enumerate(rows):
+        frontier, nodes = merkle.grow(leaves, frontier, [merkle.leaf_hash(row[-3])])
+        grown.append(([{"id": n, "hash": h} for n, h in nodes], b"".join(frontier)))
+    tree_rows = iter(grown)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
@@ -288,7 +406,12 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
                 "hash": row[c["hash"]],
             },
         )
-        db.execute(store._MOVE_HEAD.sqlite, {"position": position, "hash": row[c["hash"]]})
+        nodes, blob = next(tree_rows)
+        db.executemany(tree._INSERT_NODES.sqlite, nodes)
+        db.execute(
+            store._MOVE_HEAD.sqlite,
+            {"position": position, "hash": row[c["hash"]], "frontier": blob},
+        )
         entity_update = projection._INSERT_ENTITY if version == 1 else projection._MOVE_ENTITY
         db.execute(entity_update.sqlite, entity)
         db.execute(projection._INSERT_HISTORY.sqlite, entity)
@@ -473,6 +596,8 @@ def measure(
     raw: Callable[[Sequence[tuple[Any, ...]], int, Size], float],
     verify_url: str,
     floor: Callable[[Sequence[tuple[Any, ...]], str, int, Size], float] | None = None,
+    peer: PeerTraffic | None = None,
+    tree_overhead: bool = False,
 ) -> dict[str, float]:
     part = replace(
         size,
@@ -481,7 +606,17 @@ def measure(
         seconds=size.seconds / ROUNDS,
     )
     rates: dict[str, list[float]] = {
-        name: [] for name in ("single", "batch", "raw_single", "raw_batch", "floor")
+        name: []
+        for name in (
+            "single",
+            "batch",
+            "raw_single",
+            "raw_batch",
+            "floor",
+            "peer",
+            "untreed",
+            "batch_untreed",
+        )
     }
     system = new_system(url)
     try:
@@ -494,13 +629,21 @@ def measure(
         rows = journal_rows(system, 5000)
         state = typical_state(system)
         for turn in range(ROUNDS):
-            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor …")
+            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor, peer …")
             rates["single"].append(append_single(traffic, part))
+            if tree_overhead:  # the same appends, the tree's work taken out, in turn
+                with without_tree(system):
+                    rates["untreed"].append(append_single(traffic, part))
             rates["raw_single"].append(raw(rows, 1, part))
             if floor is not None:
                 rates["floor"].append(floor(rows, state, turn, part))
+            if peer is not None:
+                rates["peer"].append(peer_single(peer, part))
             say(f"  round {turn + 1} of {ROUNDS}: batches of {BATCH}, raw …")
             rates["batch"].append(append_batched(traffic, part))
+            if tree_overhead:
+                with without_tree(system):
+                    rates["batch_untreed"].append(append_batched(traffic, part))
             rates["raw_batch"].append(raw(rows, BATCH, part))
     finally:
         system.dispose()
@@ -510,6 +653,14 @@ def measure(
     if floor is not None:
         figures["floor_single_per_s"] = median(rates["floor"])
         figures["floor_single_vs_raw"] = figures["floor_single_per_s"] / raw_single
+        figures["append_single_vs_floor"] = single / figures["floor_single_per_s"]
+    if peer is not None:
+        figures["eventsourcing_single_per_s"] = median(rates["peer"])
+        figures["append_single_vs_eventsourcing"] = single / figures["eventsourcing_single_per_s"]
+    if tree_overhead:
+        # Time per append with the tree over time per append without it, minus one.
+        figures["merkle_append_overhead"] = median(rates["untreed"]) / single - 1
+        figures["merkle_batch_overhead"] = median(rates["batch_untreed"]) / batched - 1
     say(f"  verify over {size.verify} events …")
     verifier = new_system(verify_url)
     try:
@@ -538,12 +689,16 @@ def run_sqlite(size: Size) -> dict[str, float]:
         def floor(rows: Sequence[tuple[Any, ...]], state: str, turn: int, part: Size) -> float:
             return floor_sqlite(folder / f"floor-{turn}.db", rows, state, part)
 
+        peer = PeerTraffic(folder / "eventsourcing.db")
+        say(f"  peer: eventsourcing on SQLite, WAL, synchronous={peer.synchronous} (2 is FULL)")
         return measure(
             f"sqlite:///{folder / 'bench.db'}",
             size,
             raw,
             f"sqlite:///{folder / 'verify.db'}",
             floor,
+            peer,
+            tree_overhead=True,
         )
 
 
@@ -621,6 +776,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"raw_batch_per_s (baseline): {sqlite_figures['raw_batch_per_s']:.0f}")
     print(f"floor_single_per_s: {sqlite_figures['floor_single_per_s']:.0f}")
     print(f"floor_single_vs_raw: {sqlite_figures['floor_single_vs_raw']:.2f}")
+    print(f"eventsourcing_single_per_s: {sqlite_figures['eventsourcing_single_per_s']:.0f}")
+    print(f"merkle_append_overhead: {sqlite_figures['merkle_append_overhead']:.3f}")
+    print(f"merkle_batch_overhead: {sqlite_figures['merkle_batch_overhead']:.3f}")
     if pg_figures:
         print(f"raw_single_per_s_pg (baseline): {pg_figures['raw_single_per_s']:.0f}")
         print(f"raw_batch_per_s_pg (baseline): {pg_figures['raw_batch_per_s']:.0f}")
@@ -628,6 +786,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"PostgreSQL figures skipped: server unreachable ({reason})")
     for name in FIGURES:
         show(name, sqlite_figures[name])
+    for name, target in (("append_single_vs_eventsourcing", 1.0), ("append_single_vs_floor", 0.7)):
+        value = sqlite_figures[name]
+        say(f"{name}: {'met' if value >= target else 'MISSED'} (target ≥ {target})")
+        show(name, value)
     for name in FIGURES:
         if pg_figures:
             show(f"{name}_pg", pg_figures[name])

@@ -2,13 +2,20 @@
 
 Writes ``ready``, then ``<position> <event_id>`` for every event, only after its
 transaction has committed: a written event is an acknowledged one. Run by hand
-as ``python tests/crash_writer.py DATABASE_URL RUN`` (lines go to stdout).
+as ``python tests/crash_writer.py DATABASE_URL RUN [MODE]`` (lines go to stdout).
+
+Modes: ``serial`` (one command after another, and batches), ``concurrent``
+(``WRITERS`` threads sending commands at once, so they share commits), and
+``group`` (a group of commands queued together is stopped between being decided
+and being committed: it writes ``decided <convoys>`` and waits to be killed).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import BinaryIO
 
@@ -81,11 +88,95 @@ def append_until_killed(url: str, run: str, sink: BinaryIO) -> None:
         n += 1
 
 
-def write_to_file(url: str, run: str, path: str) -> None:
+WRITERS = 8
+
+
+def convoy_life(system: Mamar, convoy: str, sink: BinaryIO, lock: threading.Lock) -> None:
+    commands = [
+        PlanConvoy(id=convoy, operation=OPERATION, name={"ar": "قافلة"}),
+        *(ChangeConvoyStatus(id=convoy, status=s) for s in ("preparing", "staged", "departed")),
+    ]
+    for command in commands:
+        recorded = system.execute(command, actor=SYSTEM, occurred=WHEN)
+        # Answered: the command's group has committed.
+        with lock:
+            acknowledge(sink, recorded)
+
+
+def concurrent_until_killed(url: str, run: str, sink: BinaryIO) -> None:
+    """``WRITERS`` threads each run convoys through their life, all at once."""
+    system = Mamar(Settings(database_url=url, vault_key=generate_key()))
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        for k in range(1_000_000):
+            convoy_life(system, f"r{run}-{n}-{k}", sink, lock)
+
+    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(WRITERS)]
+    sink.write(b"ready\n")
+    sink.flush()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def group_until_killed(url: str, run: str, sink: BinaryIO) -> None:
+    """Queue ``WRITERS`` new convoys as one group and stop it before it commits."""
+    system = Mamar(Settings(database_url=url, vault_key=generate_key()))
+    convoys = [f"g{run}-{n}" for n in range(WRITERS)]
+
+    def stop(size: int) -> None:
+        if size > 1:
+            sink.write(f"decided {' '.join(convoys)}\n".encode())
+            sink.flush()
+            time.sleep(3600)
+
+    system.group.decided = stop
+    sink.write(b"ready\n")
+    sink.flush()
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(
+            target=lambda c=convoy: acknowledge_one(system, c, sink, lock), daemon=True
+        )
+        for convoy in convoys
+    ]
+    # Hold the writer until every command is queued, so they make one group.
+    with system.writing() as conn:
+        store.lock_head(conn)
+        threads[0].start()
+        while not system.group.leading:
+            time.sleep(0.001)
+        for thread in threads[1:]:
+            thread.start()
+        while system.group.waiting < WRITERS - 1:
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join()
+
+
+def acknowledge_one(system: Mamar, convoy: str, sink: BinaryIO, lock: threading.Lock) -> None:
+    command = PlanConvoy(id=convoy, operation=OPERATION, name={"ar": "قافلة"})
+    recorded = system.execute(command, actor=SYSTEM, occurred=WHEN)
+    with lock:
+        acknowledge(sink, recorded)
+
+
+MODES: dict[str, Callable[[str, str, BinaryIO], None]] = {
+    "serial": append_until_killed,
+    "concurrent": concurrent_until_killed,
+    "group": group_until_killed,
+}
+
+
+def write_to_file(url: str, run: str, path: str, mode: str = "serial") -> None:
     """The crash test's entry point (started in a process forked from a preloaded server)."""
     with open(path, "wb", buffering=0) as sink:
-        append_until_killed(url, run, sink)
+        MODES[mode](url, run, sink)
 
 
 if __name__ == "__main__":
-    append_until_killed(sys.argv[1], sys.argv[2], sys.stdout.buffer)
+    MODES[sys.argv[3] if len(sys.argv) > 3 else "serial"](
+        sys.argv[1], sys.argv[2], sys.stdout.buffer
+    )

@@ -329,7 +329,7 @@ def test_persons_are_internal_by_default_and_hidden_from_liaisons(system: Mamar)
 def test_malformed_phone_and_hidden_characters_are_refused() -> None:
     with pytest.raises(ValueError, match="phones"):
         RegisterPerson(id="p", operation="op", personal={"full_name": "A", "phones": ["call me"]})
-    with pytest.raises(ValueError, match="bidirectional"):
+    with pytest.raises(ValueError, match="direction-changing"):
         RegisterPerson(id="p", operation="op", role_title={"en": "chief\u202e"})
 
 

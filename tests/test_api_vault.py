@@ -78,7 +78,7 @@ def test_rotate_key_and_audit_listing_from_the_cli(tmp_path: Path) -> None:
         ).status_code
         == 200
     )
-    key_file = system.settings.vault_key_file()
+    key_file = system.settings.key_file()
     assert key_file is not None
     old_key = key_file.read_text()
     runner = CliRunner()

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 
 import mamar.features  # noqa: F401  (registers every feature)
 from mamar.config import Settings
-from mamar.db.engine import is_sqlite, make_engine
+from mamar.db.engine import is_sqlite, make_engine, wipe_wal
 from mamar.db.migrate import upgrade
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import stream_name
@@ -21,6 +21,7 @@ from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
 from mamar.services import commands
 from mamar.services.commands import SYSTEM
+from mamar.services.group_commit import GroupCommit
 from mamar.vault.store import Vault, parse_key
 
 
@@ -42,10 +43,15 @@ class Mamar:
         # for writing, taken in turn, instead of checking one out for every command.
         self._writer_lock = threading.RLock() if is_sqlite(self.engine) else None
         self._writer: Connection | None = None
+        # Commands from concurrent callers share durable commits (``services.group_commit``).
+        self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(self.writing)
 
     def init(self) -> None:
-        """Create or upgrade the schema."""
+        """Create or upgrade the schema; move old vault records to keys of their own."""
         upgrade(self.engine)
+        if self.vault is not None:
+            with self.writing() as conn:
+                self.vault.migrate(conn)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -71,6 +77,8 @@ class Mamar:
                     conn.commit()
                 else:
                     driver.commit()
+                if self.vault is not None and self.vault.take_shredded():
+                    wipe_wal(driver)
             except BaseException:
                 # Nothing of the block is kept; the next transaction starts on a
                 # fresh connection.
@@ -105,8 +113,18 @@ class Mamar:
     def execute(
         self, command: Command, *, actor: Actor, occurred: OccurredAt | None = None
     ) -> list[RecordedEvent]:
-        with self.writing() as conn:
-            return commands.execute(conn, command, actor=actor, occurred=occurred, vault=self.vault)
+        """Carry out ``command``; return its recorded events once they are durable.
+
+        Commands that other threads send at the same time may share the transaction
+        and its commit (``services.group_commit``); each is decided, refused and
+        answered as if it ran alone.
+        """
+        vault = self.vault
+        return self.group.submit(
+            lambda conn: commands.execute(
+                conn, command, actor=actor, occurred=occurred, vault=vault
+            )
+        )
 
     def dispose(self) -> None:
         if self._writer_lock is not None:

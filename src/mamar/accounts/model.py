@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import Reference
 from mamar.domain.model import (
     Command,
     Context,
@@ -15,7 +16,7 @@ from mamar.domain.model import (
     decides,
     touched,
 )
-from mamar.domain.text import Name
+from mamar.domain.text import FreeText, Name
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData, event_type
 
@@ -82,7 +83,7 @@ class CreateAccount(Command):
 
     display_name: Name
     role: Role
-    party: str | None = None
+    party: Reference | None = None
 
 
 class ChangeAccountRole(Command):
@@ -98,7 +99,7 @@ class DisableAccount(Command):
     kind: ClassVar[str] = "account"
     roles: ClassVar[frozenset[Role]] = _ADMIN
 
-    reason: str | None = None
+    reason: FreeText | None = None
 
 
 class EnableAccount(Command):

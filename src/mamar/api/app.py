@@ -8,6 +8,7 @@ from mamar.api import errors
 from mamar.api.access import PUBLIC, RuleBook
 from mamar.api.command_routes import add_command_routes
 from mamar.api.docs import add_docs_routes
+from mamar.api.evidence import add_evidence_routes
 from mamar.api.geo import add_geo_routes
 from mamar.api.headers import SecurityHeaders
 from mamar.api.limits import RequestLimits
@@ -50,6 +51,7 @@ def create_app(system: Mamar) -> FastAPI:
     add_session_routes(app, book)
     add_read_routes(app, book)
     add_geo_routes(app, book)
+    add_evidence_routes(app, book)
     add_command_routes(app, book)
     add_docs_routes(app, book, docs_url=DOCS_URL, openapi_url=OPENAPI_URL)
     app.add_middleware(RequestLimits, max_bytes=system.settings.max_body_bytes)

@@ -21,7 +21,6 @@ from mamar.api.auth import Principal, guard, require
 from mamar.api.responses import WRITE_ERRORS, CommandResult, events_out, respond
 from mamar.domain.model import Command, commands
 from mamar.domain.time import OccurredAt
-from mamar.services.commands import execute
 from mamar.system import Mamar
 
 PREFIX = "/api/v1"
@@ -62,10 +61,7 @@ def _endpoint(cmd_type: type[Command], model: type[BaseModel], rule: RouteRule) 
             data["id"] = id
         command = cmd_type.model_validate(data)
         system: Mamar = request.app.state.system
-        with system.writing() as conn:
-            recorded = execute(
-                conn, command, actor=who.actor, occurred=body.occurred, vault=system.vault
-            )
+        recorded = system.execute(command, actor=who.actor, occurred=body.occurred)
         return respond(events_out(recorded), 201 if cmd_type.creates else 200)
 
     params = [

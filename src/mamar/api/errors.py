@@ -114,9 +114,11 @@ def validation_response(request: Request, errors: Sequence[Mapping[str, Any]]) -
         return error_response(400, "malformed_json", api_message("malformed_json", lang), "body")
     if kind == "missing" and field is None:
         field = "body"
-    return error_response(
-        422, "invalid_input", validation_message(kind, _english(first), lang), field
+    context = first.get("ctx")
+    message = validation_message(
+        kind, _english(first), lang, context if isinstance(context, Mapping) else None
     )
+    return error_response(422, "invalid_input", message, field)
 
 
 def domain_response(request: Request, exc: DomainError) -> Response:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # The API's own errors. ``{field}`` and other names are filled in when given.
 API: dict[str, dict[str, str]] = {
     "unauthenticated": {
@@ -52,6 +55,10 @@ API: dict[str, dict[str, str]] = {
         "en": "give the time with a UTC offset, e.g. 2016-12-13T19:00+02:00",
         "ar": "اكتب الوقت مع فارق التوقيت عن UTC، مثل 2016-12-13T19:00+02:00",
     },
+    "time_out_of_range": {
+        "en": "this time is outside the calendar once converted to UTC (years 1 to 9999)",
+        "ar": "هذا الوقت خارج التقويم بعد تحويله إلى UTC (السنوات من 1 إلى 9999)",
+    },
     "bad_request": {
         "en": "the request could not be understood",
         "ar": "تعذّر فهم الطلب",
@@ -95,6 +102,14 @@ VALIDATION_AR: dict[str, str] = {
     "datetime_from_date_parsing": "الوقت غير صالح أو التاريخ مستحيل (مثال صحيح: 2016-12-13T19:00+02:00)",
     "date_parsing": "التاريخ غير صالح",
     "json_invalid": "المحتوى ليس JSON صالحاً",
+    "reference_invalid": "ليس معرّف سجل (حروف لاتينية صغيرة وأرقام وشرطات، مثل ramouseh-road)",
+    "kind_invalid": "ليس نوع سجل (مثل convoy أو place)",
+    "time_out_of_range": "هذا الوقت خارج التقويم بعد تحويله إلى UTC (السنوات من 1 إلى 9999)",
+    "text_hidden_character": "يحتوي النص على محرف خفي أو محرف يغيّر اتجاه الكتابة (U+{code})؛ احذفه",
+    "text_control_character": "يحتوي النص على محرف تحكّم (U+{code})؛ احذفه",
+    "text_surrogate": "يحتوي النص على نصف محرف (U+{code})؛ النص تالف",
+    "text_empty": "لا يجوز أن يكون النص فارغاً",
+    "text_too_long": "النص أطول من {limit} محرف",
     "value_error": "القيمة غير صالحة",
     "assertion_error": "القيمة غير صالحة",
 }
@@ -134,6 +149,13 @@ DOMAIN_AR: dict[str, str] = {
     "required": "هذا الحقل مطلوب",
     "reason_required": "يجب ذكر السبب",
     "no_parties": "يجب ذكر طرف واحد على الأقل",
+    "beyond_tree": "السجل لا يبلغ هذا الحجم بعد",
+    "size_order": "الحجم الأول أكبر من الثاني",
+    "bad_key": "المفتاح العام غير صالح",
+    "bad_cosignature": "التوقيع المشترك غير صالح أو لا يطابق نقطة التحقق",
+    "unknown_witness": "لا يوجد شاهد مسجّل بهذا الاسم",
+    "time_too_early": "هذا الوقت أقدم من أبكر وقت تقبله هذه العملية",
+    "time_too_late": "هذا الوقت بعد الآن بأكثر مما تقبله هذه العملية",
 }
 DOMAIN_AR_DEFAULT = "رُفض الطلب"
 
@@ -149,9 +171,11 @@ def domain_message(code: str, english: str, lang: str) -> str:
     return DOMAIN_AR.get(code, f"{DOMAIN_AR_DEFAULT} ({english})")
 
 
-def validation_message(error_type: str, english: str, lang: str) -> str:
+def validation_message(
+    error_type: str, english: str, lang: str, context: Mapping[str, Any] | None = None
+) -> str:
     if lang != "ar":
         return english
-    arabic = VALIDATION_AR.get(error_type, VALIDATION_AR["value_error"])
+    arabic = VALIDATION_AR.get(error_type, VALIDATION_AR["value_error"]).format(**(context or {}))
     # Custom checks explain themselves in English; keep that detail after the Arabic.
     return f"{arabic} ({english})" if error_type in ("value_error", "assertion_error") else arabic

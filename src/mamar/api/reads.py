@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -38,8 +38,15 @@ ReadPrincipal = Annotated[Principal | None, Depends(guard(READ_ANY))]
 
 
 def aware(moment: datetime | None, field: str) -> datetime | None:
-    if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+    """``moment`` if it has an offset and a UTC equivalent; else a 422 naming ``field``."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise ApiError(422, "naive_time", field=field)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(422, "time_out_of_range", field=field) from None
     return moment
 
 
@@ -247,7 +254,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
                         continue
                     if operation is not None and event.operation != operation:
                         continue
-                    yield orjson.dumps(event.summary()) + b"\n"
+                    yield orjson.dumps(event.exported()) + b"\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 

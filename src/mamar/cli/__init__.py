@@ -1,8 +1,10 @@
 """The ``mamar`` command line."""
 
 from mamar.cli import (
+    checkpoints,  # noqa: F401  (registers checkpoint)
     records,  # noqa: F401  (registers the record commands)
     security,  # noqa: F401  (registers serve, token, vault, audit)
+    witness,  # noqa: F401  (registers witness)
 )
 from mamar.cli.main import app, main
 

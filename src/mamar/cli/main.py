@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import orjson
@@ -13,8 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError
+from mamar.evidence.checkpoint import open_checkpoint
+from mamar.evidence.note import NoteError, parse_verifier
 from mamar.journal import store
-from mamar.journal.verify import record_checkpoint, verify
+from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
+from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
 
@@ -63,28 +67,100 @@ def init(database: DatabaseOption = None) -> None:
     console.print(f"database ready: {system.engine.url.render_as_string(hide_password=True)}")
 
 
+def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | None:
+    """``POSITION:SHA256HEX``, or a signed checkpoint file checked with ``log_key``."""
+    if value is None:
+        return None
+    path = Path(value)
+    if ":" not in value or path.is_file():
+        if not path.is_file():
+            raise typer.BadParameter(
+                f"{value} is neither POSITION:SHA256HEX nor a checkpoint file",
+                param_hint="--against",
+            )
+        if log_key is None:
+            raise typer.BadParameter(
+                "a signed checkpoint is checked with the log's public key: give --log-key "
+                "(as the operators handed it out, not read from this server)",
+                param_hint="--log-key",
+            )
+        try:
+            checkpoint, _note = open_checkpoint(
+                path.read_text(encoding="utf-8"), parse_verifier(log_key)
+            )
+        except NoteError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--against") from None
+        return TreeAnchor(checkpoint.size, checkpoint.root)
+    try:
+        return Anchor.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--against") from None
+
+
 @app.command("verify")
 def verify_command(
     database: DatabaseOption = None,
     checkpoint: Annotated[
         bool, typer.Option(help="Record the verified head as a checkpoint")
     ] = True,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            help="POSITION:SHA256HEX kept outside the database (as a previous run printed "
+            "it), or a signed checkpoint file: the journal must still hold exactly what "
+            "it covers"
+        ),
+    ] = None,
+    log_key: Annotated[
+        str | None,
+        typer.Option(
+            help="The log's public key (<name>+<id>+<key>), to check a checkpoint "
+            "file given to --against"
+        ),
+    ] = None,
+    read_models: Annotated[
+        bool,
+        typer.Option(
+            "--read-models",
+            help="Also replay the journal in memory and name the first entity whose "
+            "read-model rows differ",
+        ),
+    ] = False,
 ) -> None:
-    """Recompute the hash chain; name the first position that does not match, and why."""
+    """Recompute the hash chain; name the first position that does not match, and why.
+
+    The database alone can be rewritten consistently; keep the printed head elsewhere
+    and give it to --against to catch that.
+    """
+    anchor = _anchor(against, log_key)
     system = open_system(database)
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.reading() as conn:
         task = bar.add_task("verifying", total=total)
-        result = verify(conn, progress=lambda n: bar.advance(task, n))
+        result = verify(conn, progress=lambda n: bar.advance(task, n), against=anchor)
     if not result.ok:
         err.print(f"[red]{result.describe()}[/red]")
         raise typer.Exit(2)
+    if read_models:
+        with progress_bar() as bar, system.reading() as conn:
+            task = bar.add_task("replaying", total=total)
+            difference = compare(conn, progress=lambda n: bar.advance(task, n))
+        if difference is not None:
+            err.print(f"[red]FAILED: {difference.describe()}[/red]")
+            raise typer.Exit(2)
     if checkpoint:
         with system.writing() as conn:
             record_checkpoint(conn, result.head_position, result.head_hash)
     console.print(f"ok: {result.count} events")
+    if read_models:
+        console.print("read models: as the journal gives them")
     console.print(f"head: {result.head_position} {result.head_hash.hex()}")
+    console.print(
+        f"keep outside the database: --against {result.head_position}:{result.head_hash.hex()}",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 @app.command("rebuild")
@@ -118,7 +194,7 @@ def export_journal(
     try:
         with system.reading() as conn:
             for event in store.read_all(conn):
-                out.write(orjson.dumps(event.summary()) + b"\n")
+                out.write(orjson.dumps(event.exported()) + b"\n")
     finally:
         if out is not sys.stdout.buffer:
             out.close()

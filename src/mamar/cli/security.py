@@ -115,7 +115,7 @@ def vault_rotate_key(
         raise DomainError("no_vault", "no vault key is configured: nothing to rotate")
     text = new_key or generate_key()
     fresh = Vault(parse_key(text))
-    key_file = system.settings.vault_key_file()
+    key_file = system.settings.key_file()
     with system.writing() as conn:
         count = rotate(conn, system.vault, fresh)
         if key_file is not None:

@@ -62,6 +62,15 @@ def settle_heap() -> None:
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
 
 
+def start_checkpoints(system: Mamar) -> None:
+    """Sign a checkpoint every ``MAMAR_CHECKPOINT_INTERVAL`` seconds when the journal grew
+    (each server process does; the signature is deterministic, so they agree)."""
+    from mamar.evidence.log import Checkpointer
+
+    if system.settings.checkpoint_interval > 0:
+        Checkpointer(system, system.settings.checkpoint_interval).start()
+
+
 def serve_app(
     system: Mamar, *, host: str, port: int, workers: int = 1, log_level: str | None = None
 ) -> None:
@@ -70,6 +79,7 @@ def serve_app(
     if workers <= 1:
         console.print(f"serving on {where}")
         app = build_app(system)
+        start_checkpoints(system)
         settle_heap()
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
@@ -180,6 +190,7 @@ def _serve_worker(host: str, port: int, log_level: str | None, ready: Any) -> No
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(address)
     app = app_from_environment()
+    start_checkpoints(app.state.system)
     settle_heap()
     _Worker(uvicorn.Config(app, host=host, port=port, log_level=log_level), ready).run(
         sockets=[sock]

@@ -14,6 +14,7 @@ from mamar.control.events import (
 )
 from mamar.control.model import ControlAreaState, FrontLineState
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName
 from mamar.domain.time import AwareDatetime
@@ -27,7 +28,7 @@ class RecordControlArea(CreateCommand):
     kind: ClassVar[str] = "control_area"
 
     name: LocalName | None = None
-    party: str
+    party: Reference
     area: AreaShape
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
@@ -41,7 +42,7 @@ class TransferControlArea(Command):
     command_name: ClassVar[str] = "control_area.transfer"
     kind: ClassVar[str] = "control_area"
 
-    party: str
+    party: Reference
     at: AwareDatetime
     source: FreeText
     confidence: Confidence
@@ -61,7 +62,7 @@ class RecordFrontLine(CreateCommand):
 
     name: LocalName | None = None
     line: LineShape
-    parties: tuple[str, ...] = ()
+    parties: tuple[Reference, ...] = ()
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
     source: FreeText

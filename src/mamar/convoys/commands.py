@@ -19,6 +19,7 @@ from mamar.convoys.events import (
 )
 from mamar.convoys.model import TRANSITIONS, ConvoyState
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName
 from mamar.domain.visibility import Role
@@ -33,12 +34,12 @@ class PlanConvoy(CreateCommand):
 
     name: LocalName
     batch_of: FreeText | None = None
-    origin: str | None = None
-    destination: str | None = None
-    route: str | None = None
+    origin: Reference | None = None
+    destination: Reference | None = None
+    route: Reference | None = None
     route_version: int | None = None
     vehicles: tuple[Vehicles, ...] = ()
-    teams: tuple[str, ...] = ()
+    teams: tuple[Reference, ...] = ()
     escorts: tuple[Escort, ...] = ()
     counts: Counts = Counts()
 
@@ -47,7 +48,7 @@ class AssignConvoyRoute(Command):
     command_name: ClassVar[str] = "convoy.assign_route"
     kind: ClassVar[str] = "convoy"
 
-    route: str
+    route: Reference
     route_version: int
 
 
@@ -57,8 +58,8 @@ class ChangeConvoyStatus(Command):
 
     status: ConvoyStatus
     reason: FreeText | None = None
-    place: str | None = None
-    incident: str | None = None
+    place: Reference | None = None
+    incident: Reference | None = None
     conditions: FreeText | None = None
 
 
@@ -88,7 +89,7 @@ class AddManifestEntry(Command):
     kind: ClassVar[str] = "convoy"
     roles: ClassVar[frozenset[Role]] = _MEDICAL
 
-    person: str
+    person: Reference
 
 
 def _check_route(ctx: Context, route: str | None, version: int | None) -> None:

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mamar.domain.ids import Reference
 from mamar.domain.text import FreeText, LocalName, Name
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
@@ -29,13 +30,13 @@ class Vehicles(BaseModel):
 
     kind: Name  # "ambulance", "bus", … : the users' words
     count: int = Field(ge=1, le=10000)
-    party: str | None = None  # the organisation providing them
+    party: Reference | None = None  # the organisation providing them
 
 
 class Escort(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    party: str
+    party: Reference
     description: FreeText | None = None
     vehicles: int = Field(default=0, ge=0, le=10000)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -45,6 +48,28 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def wipe_wal(driver: Any) -> None:
+    """Copy the write-ahead log into the database and empty it (SQLite driver connection).
+
+    The WAL keeps old page images, an erased vault record among them, until it is
+    overwritten; a TRUNCATE checkpoint waits (busy timeout) for readers of older
+    snapshots, then leaves the file empty.
+    """
+    try:
+        busy = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            # A reader held an old snapshot past the busy timeout: try once more.
+            busy = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except Exception:  # the erasure is committed either way; say so, never fail it
+        log.exception("could not empty the write-ahead log after an erasure")
+        return
+    if busy:
+        log.warning(
+            "the write-ahead log could not be emptied after an erasure (a long read "
+            "held it); it is emptied at the next erasure"
+        )
+
+
 def _in_memory(url: str) -> bool:
     database = make_url(url).database
     return not database or database == ":memory:"
@@ -60,6 +85,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Freed space is overwritten with zeros, so an erased vault record does not
+        # linger in the database file's free pages (see ``vault.store``).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -51,12 +51,57 @@ journal = Table(
 Index("ix_journal_operation_occurred", journal.c.operation, journal.c.occurred_utc)
 
 # One row: the chain head. Appends lock it, so they are serialised on both engines.
+# ``tree_size`` and ``frontier`` (the roots of the complete subtrees, largest first, 32
+# bytes each) are the Merkle tree's head; ``tree_size`` equals ``position`` after every
+# append (see ``journal.tree``).
 journal_head = Table(
     "journal_head",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("position", BigInteger, nullable=False),
     Column("hash", LargeBinary(32), nullable=False),
+    Column("tree_size", BigInteger, nullable=False, server_default="0"),
+    Column("frontier", LargeBinary, nullable=True),
+)
+
+# Every complete subtree of the RFC 6962 tree over the journal, leaves included, keyed
+# by its in-order number (``journal.merkle.node_id``): written once, never changed.
+merkle_nodes = Table(
+    "merkle_nodes",
+    metadata,
+    Column("id", Position, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+# Checkpoints signed by the installation's key (C2SP tlog-checkpoint as a signed note).
+signed_checkpoints = Table(
+    "signed_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("signed_at", String(27), nullable=False),
+)
+
+# Organisations that witness the log: each with its own Ed25519 key (a C2SP verifier
+# key, signature type 0x04), and the cosignatures (tlog-cosignature) they gave.
+witnesses = Table(
+    "witnesses",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("organisation", String(120), nullable=False),
+    Column("verifier_key", Text, nullable=False),
+    Column("added_at", String(27), nullable=False),
+)
+
+cosignatures = Table(
+    "cosignatures",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("witness", String(200), primary_key=True),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("line", Text, nullable=False),
+    Column("received_at", String(27), nullable=False),
 )
 
 checkpoints = Table(
@@ -67,6 +112,8 @@ checkpoints = Table(
     Column("recorded_at", String(27), nullable=False),
 )
 
+# Each record is encrypted under its own data key; ``wrapped_key`` is that key encrypted
+# under the master key (``key_id``). Erasing sets all three to NULL (crypto-shredding).
 vault_entries = Table(
     "vault_entries",
     metadata,
@@ -76,6 +123,7 @@ vault_entries = Table(
     Column("key_id", String(16), nullable=False),
     Column("created_at", String(27), nullable=False),
     Column("erased_at", String(27), nullable=True),
+    Column("wrapped_key", LargeBinary, nullable=True),
 )
 
 # Credentials only: who an account is (role, party, disabled) is in the journal.

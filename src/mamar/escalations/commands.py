@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.domain.visibility import Role, Visibility
@@ -26,8 +27,8 @@ class RaiseEscalation(CreateCommand):
     kind: ClassVar[str] = "escalation"
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    to_party: str | None = None
-    to_person: str | None = None
+    to_party: Reference | None = None
+    to_person: Reference | None = None
     via: tuple[Intermediary, ...] = ()
     about: tuple[Subject, ...] = ()
     message: LocalText
@@ -41,7 +42,7 @@ class RecordEscalationResponse(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
     text: LocalText
-    by: str | None = None
+    by: Reference | None = None
     commitment: FreeText | None = None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "operation.opened": ("Operation opened", "فُتحت العملية"),
     "operation.closed": ("Operation closed", "أُغلقت العملية"),
+    "operation.time_bounds_set": ("Time bounds set", "حُدِّدت حدود أوقات العملية"),
     "account.created": ("Account created", "أُنشئ حساب"),
     "account.role_changed": ("Account role changed", "تغيّر دور الحساب"),
     "account.disabled": ("Account disabled", "عُطّل الحساب"),

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.domain.visibility import Visibility
@@ -40,15 +40,15 @@ class ReportIncident(CreateCommand):
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
     weapon_detail: FreeText | None = None
-    place: str | None = None
+    place: Reference | None = None
     point: Point | None = None
     description: LocalText
-    alleged_perpetrator: str | None = None
+    alleged_perpetrator: Reference | None = None
     perpetrator_confidence: Confidence = Confidence.UNKNOWN
     casualties: Casualties = Casualties()
     source: Source
     evidence: tuple[EvidenceHash, ...] = ()
-    convoy: str | None = None
+    convoy: Reference | None = None
     # Actions by one's own side (returning fire) are recorded like anyone else's.
     own_side: bool = False
 
@@ -80,14 +80,14 @@ class CorrectIncident(Command):
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
     weapon_detail: FreeText | None = None
-    place: str | None = None
+    place: Reference | None = None
     point: Point | None = None
     description: LocalText | None = None
-    alleged_perpetrator: str | None = None
+    alleged_perpetrator: Reference | None = None
     perpetrator_confidence: Confidence | None = None
     casualties: Casualties | None = None
     source: Source | None = None
-    convoy: str | None = None
+    convoy: Reference | None = None
     own_side: bool | None = None
 
 

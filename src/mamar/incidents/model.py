@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import JsonValue
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import RECORDED, LocalText
 from mamar.domain.transitions import Transitions
 from mamar.incidents.categories import EventType, SubEventType, Weapon
 from mamar.incidents.events import (
@@ -136,7 +136,7 @@ def evolve(state: IncidentState | None, event: EventData, meta: EventMeta) -> In
             )
             # Re-read through the model so corrected values regain their types.
             data = {**state.model_dump(mode="json"), **event.changes}
-            corrected = IncidentState.model_validate(data)
+            corrected = IncidentState.model_validate(data, context=RECORDED)
             return touched(corrected, meta, corrections=(*state.corrections, correction))
         case IncidentBreachLinked():
             return touched(state, meta, breaches=(*state.breaches, event.breach))

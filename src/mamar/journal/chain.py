@@ -73,6 +73,14 @@ class Walk:
 
 def _diagnose(expected: int, prev: bytes, row: Row) -> Problem:
     position, row_prev = row[0], row[1]
+    malformed = [
+        name
+        for name, value in (("body", row[3]), ("prev_hash", row_prev), ("hash", row[2]))
+        if not isinstance(value, bytes)
+    ]
+    if position == expected and malformed:
+        # E.g. a body written back as text: its bytes are not the ones that were hashed.
+        return position, f"column '{malformed[0]}' is not stored as bytes: the row was altered"
     if position != expected:
         return expected, f"event missing (the next present is position {position})"
     if row_prev != prev:
@@ -101,13 +109,21 @@ def walk(
     good_hash: bytes | None = None
     for rows in chunks:
         if start_prev is None and rows:
-            if rows[0][0] != first:
+            if rows[0][0] != first or not isinstance(rows[0][1], bytes):
                 return Walk(first, last, None, first - 1, None, _diagnose(first, b"", rows[0]))
             start_prev = prev = bytes(rows[0][1])
         assert prev is not None
         for row in rows:
             position, row_prev, row_hash, body = row
-            if position != expected or row_prev != prev or sha256(prev + body).digest() != row_hash:
+            try:
+                changed = (
+                    position != expected
+                    or row_prev != prev
+                    or sha256(prev + body).digest() != row_hash
+                )
+            except TypeError:  # a column that is not bytes: reported, never a crash
+                changed = True
+            if changed:
                 problem = _diagnose(expected, prev, row)
                 return Walk(first, last, start_prev, expected - 1, good_hash, problem)
             prev = good_hash = row_hash

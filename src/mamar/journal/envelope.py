@@ -54,6 +54,14 @@ class RecordedEvent:
             return self.source
         return decode(self.type, self.schema_version, self.data)
 
+    def exported(self) -> dict[str, Any]:
+        """The event as ``export journal`` writes it: :meth:`summary` and the hashed body.
+
+        ``body`` is the canonical bytes as UTF-8 text, exactly what was hashed:
+        ``hash = SHA-256(prev_hash ‖ body)``; the other fields are read from it.
+        """
+        return {**self.summary(), "occurred_utc": self.occurred_utc, "body": self.body.decode()}
+
     def summary(self) -> dict[str, Any]:
         return {
             "position": self.position,

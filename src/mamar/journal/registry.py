@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from mamar.domain.text import RECORDED
 from mamar.domain.visibility import Visibility
 
 
@@ -76,4 +77,5 @@ def decode(name: str, schema_version: int, data: dict[str, Any]) -> EventData:
             raise ValueError(f"no upcaster for {name} v{version} -> v{version + 1}")
         data = step(data)
         version += 1
-    return cls.model_validate(data)
+    # Rules made stricter since it was recorded do not stop it being read (domain.text).
+    return cls.model_validate(data, context=RECORDED)

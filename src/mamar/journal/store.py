@@ -9,7 +9,7 @@ together with its read models.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Connection, func, select
@@ -21,7 +21,9 @@ from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
 from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
 from mamar.journal.envelope import PendingEvent, RecordedEvent
+from mamar.journal.merkle import leaf_hash
 from mamar.journal.registry import EventData
+from mamar.journal.tree import add_leaves, catch_up, split_frontier
 
 # The columns kept beside the body, to index and filter by (see ``db.tables``).
 INDEXED = (
@@ -39,12 +41,14 @@ _COLUMNS = (journal.c.position, journal.c.body, journal.c.prev_hash, journal.c.h
 
 
 # The append path runs on the driver connection (see ``db.raw``): same transaction.
-_HEAD = Statement(
-    "SELECT position, hash FROM journal_head WHERE id = 1",
-    postgres="SELECT position, hash FROM journal_head WHERE id = 1 FOR UPDATE",
-)
+_HEAD_ROW = "SELECT position, hash, tree_size, frontier FROM journal_head WHERE id = 1"
+_HEAD = Statement(_HEAD_ROW, postgres=f"{_HEAD_ROW} FOR UPDATE")
 _NEW_HEAD = Statement("INSERT INTO journal_head (id, position, hash) VALUES (1, 0, :genesis)")
-_MOVE_HEAD = Statement("UPDATE journal_head SET position = :position, hash = :hash WHERE id = 1")
+# The Merkle tree's frontier moves with the chain head, in the same row (see ``tree``).
+_MOVE_HEAD = Statement(
+    "UPDATE journal_head SET position = :position, hash = :hash, "
+    "tree_size = :position, frontier = :frontier WHERE id = 1"
+)
 _STREAM_VERSION = Statement("SELECT max(version) FROM journal WHERE stream = :stream")
 # On SQLite the indexed columns are computed by the database from the body (see
 # ``db.tables``); on PostgreSQL they are written beside it.
@@ -54,13 +58,24 @@ _INSERT = Statement(
 )
 
 
-def lock_head(conn: Connection) -> tuple[int, bytes]:
-    """Take the append lock and return the chain head (position, hash)."""
+class Head(NamedTuple):
+    """The chain head as locked for an append, with the Merkle tree's frontier."""
+
+    position: int
+    hash: bytes
+    frontier: bytes | None
+
+
+def lock_head(conn: Connection) -> Head:
+    """Take the append lock and return the chain head."""
     row = _HEAD.run(conn).fetchone()
     if row is None:
         _NEW_HEAD.run(conn, {"genesis": GENESIS_HASH})
         row = _HEAD.run(conn).fetchone()
-    return int(row[0]), bytes(row[1])
+    if row[2] != row[0]:  # events the tree lacks (a bulk load, a journal from before it)
+        catch_up(conn)
+        row = _HEAD.run(conn).fetchone()
+    return Head(int(row[0]), bytes(row[1]), None if row[3] is None else bytes(row[3]))
 
 
 def stream_version(conn: Connection, stream: str) -> int:
@@ -72,7 +87,7 @@ def append(
     conn: Connection,
     events: Sequence[PendingEvent],
     *,
-    locked: tuple[int, bytes] | None = None,
+    locked: Head | None = None,
     versions: Mapping[str, int] | None = None,
 ) -> list[RecordedEvent]:
     """Append ``events`` atomically in the caller's transaction; return them as recorded.
@@ -84,7 +99,9 @@ def append(
     """
     if not events:
         return []
-    position, prev = locked if locked is not None else lock_head(conn)
+    position, prev, frontier = locked if locked is not None else lock_head(conn)
+    tree_size = position
+    leaves: list[bytes] = []
     next_version = {stream: version + 1 for stream, version in (versions or {}).items()}
     recorded_at = utc_key(now_utc())
     rows: list[dict[str, Any]] = []
@@ -117,13 +134,15 @@ def append(
         }
         body = canonical_bytes(envelope)
         digest = chain_hash(prev, body)
+        leaves.append(leaf_hash(body))
         row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
         row.update(body=body, prev_hash=prev, hash=digest)
         rows.append(row)
         out.append(_from_envelope(envelope, body, prev, digest, pending.data))
         prev = digest
     _INSERT.many(conn, rows)
-    _MOVE_HEAD.run(conn, {"position": position, "hash": prev})
+    _, grown = add_leaves(conn, tree_size, split_frontier(frontier), leaves)
+    _MOVE_HEAD.run(conn, {"position": position, "hash": prev, "frontier": grown})
     return out
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from mamar.db.tables import checkpoints, journal_head
 from mamar.domain.time import now_utc, utc_key
+from mamar.journal import merkle
 from mamar.journal.canonical import GENESIS_HASH
 from mamar.journal.chain import Row, Walk, postgres_chunks, sqlite_chunks, walk, worker_request
 from mamar.journal.store import INDEXED
@@ -97,8 +98,24 @@ def _python_check(conn: Connection, last: int) -> Problem | None:
     return None
 
 
+# On SQLite the indexed columns are computed from the body, but the position is the
+# row's own key: a row moved to another position (the rest renumbered, the chain
+# recomputed) keeps a body that names its old place.
+_SQLITE_CHECK = (
+    "SELECT position, CASE WHEN typeof(body) <> 'blob' THEN 'body' ELSE 'position' END "
+    "FROM journal WHERE position <= {last} AND (typeof(body) <> 'blob' "
+    "OR json_extract(body, '$.position') IS NOT position) ORDER BY position LIMIT 1"
+)
+
+
 def _check_columns(engine: Engine, last: int) -> Problem | None:
     """The first position whose stored columns disagree with its hashed body."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            reader = conn.execution_options(readonly=True)
+            with reader.begin():
+                found = reader.execute(text(_SQLITE_CHECK.format(last=int(last)))).first()
+        return _sqlite_problem(found)
     with engine.connect() as conn:
         reader = conn.execution_options(readonly=True)
         try:
@@ -251,6 +268,24 @@ def _join(walks: list[Walk]) -> tuple[int, bytes, Problem | None]:
     return good, prev, None
 
 
+def _separate_connection(conn: Connection) -> bool:
+    """Whether the column check can run on a connection of its own (not in-memory SQLite)."""
+    return conn.dialect.name == "postgresql" or _worker_location(conn) is not None
+
+
+def _check_in(conn: Connection, last: int) -> Problem | None:
+    """The column check on ``conn`` itself (an in-memory SQLite database)."""
+    return _sqlite_problem(conn.execute(text(_SQLITE_CHECK.format(last=int(last)))).first())
+
+
+def _sqlite_problem(found: Any) -> Problem | None:
+    if found is None:
+        return None
+    if found[1] == "body":
+        return int(found[0]), "column 'body' is not stored as bytes: the row was altered"
+    return int(found[0]), "the body names another position: rows were renumbered"
+
+
 def _checkpoint_problem(conn: Connection, upto: int) -> Problem | None:
     row = conn.execute(
         text(
@@ -274,22 +309,106 @@ def _hash_at(conn: Connection, position: int) -> bytes:
     return bytes(value)
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A position and its hash kept outside the database (``mamar verify --against``)."""
+
+    position: int
+    hash: bytes
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """``POSITION:SHA256HEX``, as ``mamar verify`` prints it; ValueError if not."""
+        position, sep, digest = text.strip().partition(":")
+        if not sep or not position.isdecimal() or int(position) < 1:
+            raise ValueError("give POSITION:SHA256HEX, e.g. 1234:9f86d081…, as verify printed it")
+        try:
+            value = bytes.fromhex(digest)
+        except ValueError:
+            value = b""
+        if len(value) != 32:
+            raise ValueError("the hash after ':' must be 64 hexadecimal digits (SHA-256)")
+        return cls(int(position), value)
+
+    def problem(self, conn: Connection, last: int) -> Problem | None:
+        """What the verified journal (ending at ``last``) says against this anchor."""
+        if self.position > last:
+            return (
+                last + 1,
+                f"the journal ends at position {last}, but position {self.position} was "
+                "recorded outside the database: events were removed",
+            )
+        if _hash_at(conn, self.position) != self.hash:
+            return (
+                self.position,
+                "hash differs from the one kept outside the database for this position: "
+                "the record up to here was rewritten",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class TreeAnchor:
+    """A tree size and Merkle root from a signed checkpoint whose signature was checked.
+
+    The root is recomputed from the journal's bodies (RFC 6962), not read from the
+    stored tree: the stored nodes are in the database being checked.
+    """
+
+    size: int
+    root: bytes
+
+    def problem(self, conn: Connection, last: int) -> Problem | None:
+        if self.size > last:
+            return (
+                last + 1,
+                f"the journal ends at position {last}, but the signed checkpoint kept outside "
+                f"the database covers {self.size} events: events were removed",
+            )
+        if _root_over_bodies(conn, self.size) != self.root:
+            return (
+                self.size,
+                f"the Merkle root of the first {self.size} events differs from the signed "
+                "checkpoint kept outside the database: the record up to here was rewritten",
+            )
+        return None
+
+
+def _root_over_bodies(conn: Connection, size: int) -> bytes:
+    frontier: list[bytes] = []
+    for count, (body,) in enumerate(
+        conn.execute(
+            text("SELECT body FROM journal WHERE position <= :size ORDER BY position"),
+            {"size": size},
+        )
+    ):
+        carry, index = merkle.leaf_hash(bytes(body)), count
+        while index & 1:  # the subtree on the left is complete at this level: merge
+            carry = merkle.node_hash(frontier.pop(), carry)
+            index >>= 1
+        frontier.append(carry)
+    return merkle.root_of(frontier)
+
+
 def verify(
     conn: Connection,
     *,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM,
+    against: Anchor | TreeAnchor | None = None,
 ) -> VerifyResult:
     """Verify the whole journal; the first problem found is reported.
 
     ``workers`` processes walk the chain (default: one per CPU) once the journal
-    holds ``parallel_from`` events or more.
+    holds ``parallel_from`` events or more. ``against`` is a position and hash kept
+    elsewhere: the database alone can be rewritten consistently (bodies, chain, head
+    and checkpoints together), a hash it does not hold cannot.
     """
     marks = [int(p) for p in conn.execute(select(checkpoints.c.position)).scalars()]
     head_row = conn.execute(select(journal_head.c.position, journal_head.c.hash)).first()
     last = int(conn.execute(text("SELECT max(position) FROM journal")).scalar() or 0)
-    columns = _ColumnCheck(conn.engine, last) if conn.dialect.name == "postgresql" else None
+    columns = _ColumnCheck(conn.engine, last) if _separate_connection(conn) else None
     if columns is not None:
         columns.start()
     try:
@@ -300,7 +419,7 @@ def verify(
     if columns is not None and columns.error is not None:
         raise columns.error
     good, prev, chain_problem = _join(walks)
-    column_problem = columns.result if columns is not None else None
+    column_problem = columns.result if columns is not None else _check_in(conn, last)
     problems = [
         p for p in (chain_problem, _checkpoint_problem(conn, good), column_problem) if p is not None
     ]
@@ -320,7 +439,16 @@ def verify(
             f"the journal ends at position {last}, but a checkpoint was recorded "
             f"at position {max(later)}: events after {last} were removed",
         )
-    if head_row is not None and (int(head_row.position), bytes(head_row.hash)) != (last, prev):
+    if head_row is None and last > 0:
+        return VerifyResult(
+            False,
+            last,
+            last,
+            prev,
+            last,
+            f"the chain head is missing, but the journal holds {last} events: the head was deleted",
+        )
+    if head_row is not None and (int(head_row.position), head_row.hash) != (last, prev):
         return VerifyResult(
             False,
             last,
@@ -330,6 +458,9 @@ def verify(
             f"the chain head says position {head_row.position}, but the journal "
             f"ends at {last}: events were removed or the head was altered",
         )
+    anchored = against.problem(conn, last) if against is not None else None
+    if anchored is not None:
+        return VerifyResult(False, last, last, prev, anchored[0], anchored[1])
     return VerifyResult(True, last, last, prev)
 
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.text import FreeText, LocalText
 from mamar.journal.registry import EventData, event_type
@@ -24,8 +25,8 @@ class Displacement(Value):
 
     people: int | None = Field(default=None, ge=0, le=10_000_000)
     families: int | None = Field(default=None, ge=0, le=10_000_000)
-    from_place: str | None = None
-    to_place: str | None = None
+    from_place: Reference | None = None
+    to_place: Reference | None = None
 
 
 @event_type

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.domain.time import AwareDatetime
@@ -21,13 +22,13 @@ class SendNotification(CreateCommand):
     kind: ClassVar[str] = "notification"
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    convoy: str | None = None
-    route: str | None = None
+    convoy: Reference | None = None
+    route: Reference | None = None
     route_version: int | None = None
     window_from: AwareDatetime | None = None
     window_until: AwareDatetime | None = None
     message: LocalText
-    parties: tuple[str, ...]
+    parties: tuple[Reference, ...]
 
 
 class AcknowledgeNotification(Command):
@@ -37,7 +38,7 @@ class AcknowledgeNotification(Command):
     kind: ClassVar[str] = "notification"
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
-    party: str
+    party: Reference
     note: FreeText | None = None
 
 

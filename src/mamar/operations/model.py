@@ -20,6 +20,7 @@ from mamar.domain.model import (
     touched,
 )
 from mamar.domain.text import FreeText, LocalName
+from mamar.domain.time import TimeBounds
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -50,6 +51,15 @@ class OperationOpened(EventData):
     timezone: TimeZoneName
     description: FreeText | None = None
     area: str | None = None  # a place id
+    # When its events may be said to have happened (None: the defaults of TimeBounds).
+    time_bounds: TimeBounds | None = None
+
+
+@event_type
+class OperationTimeBoundsSet(EventData):
+    type_name = "operation.time_bounds_set"
+
+    time_bounds: TimeBounds
 
 
 @event_type
@@ -65,6 +75,7 @@ class OperationState(EntityState):
     description: str | None = None
     area: str | None = None
     status: OperationStatus = OperationStatus.OPEN
+    time_bounds: TimeBounds | None = None
 
 
 @aggregate("operation", OperationState)
@@ -76,8 +87,11 @@ def evolve(state: OperationState | None, event: EventData, meta: EventMeta) -> O
             timezone=event.timezone,
             description=event.description,
             area=event.area,
+            time_bounds=event.time_bounds,
         )
     assert state is not None
+    if isinstance(event, OperationTimeBoundsSet):
+        return touched(state, meta, time_bounds=event.time_bounds)
     if isinstance(event, OperationClosed):
         return touched(state, meta, status=OperationStatus.CLOSED)
     return state
@@ -97,6 +111,18 @@ class OpenOperation(Command):
     timezone: TimeZoneName
     description: FreeText | None = None
     visibility: Visibility | None = None
+    time_bounds: TimeBounds | None = None
+
+
+class SetOperationTimeBounds(Command):
+    """When this operation's events may be said to have happened: not before a date, not
+    more than some hours after now (default: 1900, 24 hours)."""
+
+    command_name: ClassVar[str] = "operation.set_time_bounds"
+    kind: ClassVar[str] = "operation"
+    roles: ClassVar[frozenset[Role]] = _MANAGERS
+
+    time_bounds: TimeBounds
 
 
 class CloseOperation(Command):
@@ -109,7 +135,23 @@ class CloseOperation(Command):
 
 @decides(OpenOperation)
 def open_operation(state: None, cmd: OpenOperation, ctx: Context) -> list[EventData]:
-    return [OperationOpened(name=cmd.name, timezone=cmd.timezone, description=cmd.description)]
+    return [
+        OperationOpened(
+            name=cmd.name,
+            timezone=cmd.timezone,
+            description=cmd.description,
+            time_bounds=cmd.time_bounds,
+        )
+    ]
+
+
+@decides(SetOperationTimeBounds)
+def set_time_bounds(
+    state: OperationState, cmd: SetOperationTimeBounds, ctx: Context
+) -> list[EventData]:
+    if state.time_bounds == cmd.time_bounds:
+        raise DomainError("unchanged", "these are already the operation's time bounds")
+    return [OperationTimeBoundsSet(time_bounds=cmd.time_bounds)]
 
 
 @decides(CloseOperation)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, KindName
 from mamar.domain.model import Context, Value, aggregates
 
 
@@ -25,7 +25,7 @@ class PartyOrPerson(Value):
 class EntityRef(Value):
     """Any entity, named by its kind (``convoy``, ``place`` …) and id."""
 
-    kind: str
+    kind: KindName
     id: EntityId
 
 

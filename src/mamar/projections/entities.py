@@ -19,12 +19,14 @@ from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
+from mamar.domain.text import RECORDED
 from mamar.domain.visibility import Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 
 
-def _dump(state: EntityState) -> str:
+def state_text(state: EntityState) -> str:
+    """A state as the read models store it: canonical-ish JSON, keys sorted."""
     return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
 
 
@@ -49,7 +51,9 @@ class _ParsedStates:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        state: EntityState = aggregate_for(kind).state_type.model_validate(orjson.loads(text))
+        state: EntityState = aggregate_for(kind).state_type.model_validate(
+            orjson.loads(text), context=RECORDED
+        )
         self.remember(kind, text, state)
         return state
 
@@ -145,7 +149,7 @@ class Projector:
             kind, entity_id = split_stream(event.stream)
             state, _version = self._state(event.stream)
             new = aggregate_for(kind).evolve(state, event.decoded(), meta_of(event))
-            text = _dump(new)
+            text = state_text(new)
             _PARSED.remember(kind, text, new)
             row = {
                 "stream": event.stream,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
+from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName
 from mamar.domain.visibility import Role, Visibility
@@ -23,7 +24,7 @@ class ProposeRoute(CreateCommand):
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
     name: LocalName
-    proposed_by: str | None = None
+    proposed_by: Reference | None = None
     waypoints: tuple[Waypoint, ...]
     note: FreeText | None = None
 
@@ -35,7 +36,7 @@ class ReviseRoute(Command):
     kind: ClassVar[str] = "route"
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
-    proposed_by: str | None = None
+    proposed_by: Reference | None = None
     waypoints: tuple[Waypoint, ...]
     note: FreeText | None = None
 
@@ -46,7 +47,7 @@ class ApproveRoute(Command):
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
     version: int
-    party: str
+    party: Reference
     note: FreeText | None = None
 
 
@@ -56,7 +57,7 @@ class RejectRoute(Command):
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
     version: int
-    party: str
+    party: Reference
     reasons: tuple[FreeText, ...]
 
 

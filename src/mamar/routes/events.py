@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.text import FreeText, LocalName, Name
 from mamar.journal.registry import EventData, event_type
@@ -11,7 +12,7 @@ from mamar.routes.coordinates import Latitude, Longitude
 class Waypoint(Value):
     """A point the route passes: a gazetteer place if known, and its coordinates."""
 
-    place: str | None = None
+    place: Reference | None = None
     lat: Latitude
     lon: Longitude
     label: Name | None = None

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from mamar.domain.errors import AlreadyExists, DomainError, NotFound, NotPermitted
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command, Context, EntityState, decider_for
-from mamar.domain.time import OccurredAt, Precision, now_utc
+from mamar.domain.time import DEFAULT_BOUNDS, OccurredAt, Precision, TimeBounds, now_utc
 from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
@@ -96,6 +96,7 @@ def execute(
         state, version = found
         operation = state.operation
         visibility = state.visibility
+    _bounds_for(cmd, state, operation, lookup).check(occurred.at, now_utc())
     cmd = _seal_personal(conn, vault, cmd)
     ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
     decided = decider_for(type(cmd))(state, cmd, ctx)
@@ -129,6 +130,19 @@ def _erase_personal(conn: Connection, vault: Vault | None, decided: list[EventDa
         if vault is None:
             raise NotPermitted("personal data cannot be erased: no vault key is configured")
         vault.erase(conn, ref)
+
+
+def _bounds_for(
+    cmd: Command, state: EntityState | None, operation: str | None, lookup: DbLookup
+) -> TimeBounds:
+    """The time bounds of the operation the command's events belong to."""
+    found: Any
+    if cmd.kind == "operation":
+        found = cmd if state is None else state
+    else:
+        found = lookup.get("operation", operation) if operation is not None else None
+    bounds: TimeBounds | None = getattr(found, "time_bounds", None)
+    return bounds or DEFAULT_BOUNDS
 
 
 def _operation_of_new(cmd: Command, lookup: DbLookup) -> str | None:

@@ -27,6 +27,8 @@ MESSAGES = {
     "bad_request": i18n.N_("The request could not be understood."),
     "unauthenticated": i18n.N_("Please sign in."),
 }
+#: A refusal that names what was wrong (``?a=x`` on an agreement page).
+FIELD_MESSAGE = i18n.N_("The value given for “%(field)s” could not be understood.")
 
 
 def _is_api(request: Request) -> bool:
@@ -40,11 +42,14 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_page(request: Request, status: int, code: str) -> Response:
+def error_page(request: Request, status: int, code: str, field: str | None = None) -> Response:
     lang = language_of(request)
-    message = i18n.tr(lang, MESSAGES.get(code, MESSAGES["bad_request"]))
+    if field is not None and code == "bad_request":
+        message = i18n.tr(lang, FIELD_MESSAGE, field=field)
+    else:
+        message = i18n.tr(lang, MESSAGES.get(code, MESSAGES["bad_request"]))
     if _wants_json(request):
-        return respond({"error": {"code": code, "message": message, "field": None}}, status)
+        return respond({"error": {"code": code, "message": message, "field": field}}, status)
     system = request.app.state.system
     page = View(request, system, None, lang)
     try:
@@ -68,7 +73,7 @@ def install(app: FastAPI) -> None:
 
     async def on_page_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageError)
-        return error_page(request, exc.status, exc.code)
+        return error_page(request, exc.status, exc.code, exc.field)
 
     def wrap(kind: type[Exception], pick: Callable[[Exception], tuple[int, str]]) -> None:
         original = api[kind]

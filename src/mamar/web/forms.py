@@ -53,7 +53,8 @@ def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
     for error in exc.errors():
         name = field_of(error.get("loc", ())) or GENERAL
         english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        errors.setdefault(name, validation_message(str(error.get("type")), english, lang))
+        message = validation_message(str(error.get("type")), english, lang, error.get("ctx"))
+        errors.setdefault(name, message)
     return errors
 
 

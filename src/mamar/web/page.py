@@ -46,6 +46,16 @@ class PageError(Exception):
         self.field = field
 
 
+def query_int(request: Request, name: str, default: int) -> int:
+    """The query parameter ``name`` as a whole number; a ``PageError`` naming it if it is not."""
+    text = request.query_params.get(name)
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise PageError(400, "bad_request", field=name)
+    return int(text)
+
+
 @dataclass(frozen=True)
 class NavItem:
     """One entry of an operation's navigation; ``path`` is relative to ``/ops/{op}/``."""

@@ -64,6 +64,7 @@ def _slider_moment(layers: MapLayers, request: Request) -> datetime | None:
             moment = datetime.fromisoformat(at_text)
             if moment.tzinfo is None:
                 raise ValueError("naive")
+            moment.astimezone(UTC)  # OverflowError: no UTC equivalent (0001-01-01T00:00+14:00)
         elif t_text:
             moment = datetime.fromtimestamp(int(t_text), UTC)
         else:

@@ -17,7 +17,7 @@ from mamar.api.access import READ_ANY, RuleBook
 from mamar.domain.errors import DomainError
 from mamar.services import queries
 from mamar.web.i18n import N_
-from mamar.web.page import NavItem, add_nav, add_page, op_view
+from mamar.web.page import NavItem, add_nav, add_page, op_view, query_int
 from mamar.web.pages._shared import entities, may, names_of
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
@@ -68,11 +68,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             record = queries.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
         assert isinstance(state, AgreementState)
         numbers = [ver.version for ver in state.versions]
-        a = int(
-            request.query_params.get("a")
-            or (numbers[-2] if len(numbers) > 1 else numbers[0] if numbers else 0)
+        a = query_int(
+            request, "a", numbers[-2] if len(numbers) > 1 else numbers[0] if numbers else 0
         )
-        b = int(request.query_params.get("b") or (numbers[-1] if numbers else 0))
+        b = query_int(request, "b", numbers[-1] if numbers else 0)
         comparison = None
         if numbers:
             try:

@@ -1,0 +1,122 @@
+"""``mamar witness``: witness keys, the log's list of witnesses, and a witness run remotely."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mamar.cli.main import DatabaseOption, app, console, err, fail, open_system
+from mamar.domain.errors import DomainError
+from mamar.evidence import log, witnesses
+from mamar.evidence.note import COSIGNATURE_V1, NoteError, parse_signer, parse_verifier
+from mamar.evidence.witness_client import WitnessRefusal, WitnessState, http, witness_once
+
+witness_app = typer.Typer(
+    help="Witnesses: organisations that cosign the log's checkpoints (C2SP tlog-cosignature).",
+    no_args_is_help=True,
+)
+app.add_typer(witness_app, name="witness")
+
+StateOption = Annotated[
+    Path, typer.Option("--state", help="The witness's own state file (what it last cosigned)")
+]
+
+
+@witness_app.command("new-key")
+def new_key(
+    name: Annotated[
+        str, typer.Argument(help="The witness's key name, e.g. icrc.example/mamar-witness")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Key file to create (0600)")],
+) -> None:
+    """Make a witness's Ed25519 cosigning key; print the public key to register."""
+    try:
+        signer = log.create_key(output, name, kind=COSIGNATURE_V1)
+    except FileExistsError:
+        raise fail(f"{output} exists: a key is never overwritten") from None
+    except NoteError as error:
+        raise fail(str(error)) from None
+    console.print(f"key written to {output} (mode 0600); register this public key:")
+    console.print(signer.verifier.encode(), soft_wrap=True)
+
+
+@witness_app.command("add")
+def add(
+    organisation: Annotated[str, typer.Argument(help="The witness's organisation (its id)")],
+    key: Annotated[str, typer.Argument(help="The witness's public key, <name>+<id>+<key>")],
+    database: DatabaseOption = None,
+) -> None:
+    """Register an organisation's witness key with this log."""
+    system = open_system(database)
+    try:
+        with system.writing() as conn:
+            witness = witnesses.add(conn, organisation=organisation, key=key)
+    except DomainError as error:
+        raise fail(error.message) from None
+    console.print(f"witness {witness.name} of {witness.organisation} registered")
+
+
+@witness_app.command("list")
+def list_witnesses(database: DatabaseOption = None) -> None:
+    """The witnesses registered with this log, with their keys."""
+    system = open_system(database)
+    with system.reading() as conn:
+        for witness in witnesses.listed(conn):
+            console.print(f"{witness.organisation}\t{witness.verifier.encode()}", soft_wrap=True)
+
+
+@witness_app.command("init")
+def init(
+    log_key: Annotated[
+        str, typer.Option("--log-key", help="The log's public key, as the operators gave it")
+    ],
+    state: StateOption,
+) -> None:
+    """Start a witness's state file: it trusts this log key and has cosigned nothing yet."""
+    try:
+        parse_verifier(log_key)
+    except NoteError as error:
+        raise fail(str(error)) from None
+    if state.exists():
+        raise fail(f"{state} exists: a witness's state is never started again")
+    WitnessState(log_key=log_key.strip()).save(state)
+    console.print(f"witness state started in {state}")
+
+
+@witness_app.command("run")
+def run(
+    url: Annotated[str, typer.Option("--url", help="The Mamar server, e.g. https://mamar.example")],
+    token: Annotated[
+        str, typer.Option("--token", envvar="MAMAR_WITNESS_TOKEN", help="API token (write scope)")
+    ],
+    key: Annotated[Path, typer.Option("--key", help="The witness's signing key file")],
+    state: StateOption,
+    every: Annotated[
+        float, typer.Option("--every", help="Seconds between rounds; 0: one round and stop")
+    ] = 0.0,
+) -> None:
+    """Witness the log: check each new checkpoint against the last one cosigned, then cosign."""
+    try:
+        signer = parse_signer(key.read_text())
+    except (OSError, NoteError) as error:
+        raise fail(f"witness key: {error}") from None
+    if signer.kind != COSIGNATURE_V1:
+        raise fail("the witness key is not a cosigning key (make one with `mamar witness new-key`)")
+    fetch = http(url, token)
+    while True:
+        try:
+            done = witness_once(fetch, signer, state)
+        except WitnessRefusal as refusal:
+            err.print(f"[red]refused ({refusal.code}):[/red] {refusal}")
+            if refusal.code in ("rolled_back", "forked", "inconsistent", "bad_checkpoint"):
+                raise typer.Exit(2) from None
+            if not every:
+                raise typer.Exit(1) from None
+        else:
+            console.print(f"cosigned the checkpoint of {done.size} events (last: {done.previous})")
+        if not every:
+            return
+        time.sleep(every)

@@ -1,0 +1,1 @@
+"""Evidence for third parties: signed checkpoints, witnesses, bundles (see docs/evidence.md)."""

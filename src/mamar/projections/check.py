@@ -1,0 +1,138 @@
+"""Checking the read models against the journal (``mamar verify --read-models``).
+
+The pages, the API and every access decision read ``entities`` and
+``entity_history``, not the journal: an edit there (``UPDATE entities SET
+visibility = 'shared'``) shows a record to people it was not shared with, and the
+hash chain does not cover those tables. This replays the journal in memory, row by
+row as the projector would write it, and names the first entity whose stored row
+differs. It writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from mamar.db.tables import entities, entity_history
+from mamar.domain.ids import split_stream
+from mamar.domain.model import EntityState, aggregate_for
+from mamar.journal import store
+from mamar.projections.entities import meta_of, state_text
+
+_ENTITY = (
+    "stream",
+    "kind",
+    "entity_id",
+    "operation",
+    "visibility",
+    "version",
+    "position",
+    "occurred_utc",
+    "state",
+)
+_HISTORY = ("stream", "version", "kind", "operation", "position", "occurred_utc", "state")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The first read-model row that is not what the journal gives."""
+
+    stream: str
+    table: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"read model '{self.table}', entity {self.stream}: {self.reason}"
+
+
+def _rows(
+    conn: Connection, table: Any, columns: tuple[str, ...], order: Any
+) -> Iterator[tuple[Any, ...]]:
+    query = select(*(table.c[name] for name in columns)).order_by(*order)
+    for row in conn.execute(query):
+        yield tuple(row)
+
+
+def _differs(
+    table: str, columns: tuple[str, ...], stored: tuple[Any, ...], expected: tuple[Any, ...]
+) -> Difference:
+    for name, have, want in zip(columns, stored, expected, strict=True):
+        if have != want:
+            shown = f"{have!r}" if name != "state" else "another state"
+            return Difference(
+                str(expected[0]),
+                table,
+                f"column '{name}' is {shown} in the read model; the journal gives {want!r}"
+                if name != "state"
+                else "its stored state is not the one the journal gives",
+            )
+    return Difference(str(expected[0]), table, "the row differs")
+
+
+def compare(
+    conn: Connection, *, progress: Callable[[int], None] | None = None
+) -> Difference | None:
+    """The first entity whose read-model rows differ from a replay of the journal, or None."""
+    states: dict[str, EntityState] = {}
+    current: dict[str, tuple[Any, ...]] = {}
+    history = _rows(conn, entity_history, _HISTORY, (entity_history.c.position,))
+    for done, event in enumerate(store.read_all(conn), start=1):
+        kind, entity_id = split_stream(event.stream)
+        try:
+            new = aggregate_for(kind).evolve(
+                states.get(event.stream), event.decoded(), meta_of(event)
+            )
+        except Exception as exc:  # a body that hashes right but cannot be replayed
+            return Difference(
+                event.stream, "journal", f"event {event.position} cannot be replayed: {exc}"
+            )
+        states[event.stream] = new
+        text = state_text(new)
+        row = (event.stream, event.version, kind, new.operation, event.position)
+        expected = (*row, event.occurred_utc, text)
+        stored = next(history, None)
+        if stored is None:
+            return Difference(event.stream, "entity_history", f"version {event.version} is missing")
+        if stored != expected:
+            if stored[:2] != expected[:2]:
+                return Difference(
+                    str(stored[0]),
+                    "entity_history",
+                    f"version {stored[1]} is not what the journal gives at position "
+                    f"{event.position} (rows were added, removed or moved)",
+                )
+            return _differs("entity_history", _HISTORY, stored, expected)
+        current[event.stream] = (
+            event.stream,
+            kind,
+            entity_id,
+            new.operation,
+            new.visibility.value,
+            event.version,
+            event.position,
+            event.occurred_utc,
+            text,
+        )
+        if progress is not None and done % 1000 == 0:
+            progress(1000)
+    extra = next(history, None)
+    if extra is not None:
+        return Difference(
+            str(extra[0]), "entity_history", f"version {extra[1]} is not in the journal"
+        )
+    expected_rows = iter(sorted(current.items()))
+    for stored in _rows(conn, entities, _ENTITY, (entities.c.stream,)):
+        want = next(expected_rows, None)
+        if want is None or stored[0] < want[0]:
+            return Difference(str(stored[0]), "entities", "the journal has no such entity")
+        if stored[0] > want[0]:
+            return Difference(want[0], "entities", "the entity is missing from the read model")
+        if stored != want[1]:
+            return _differs("entities", _ENTITY, stored, want[1])
+    missing = next(expected_rows, None)
+    if missing is not None:
+        return Difference(missing[0], "entities", "the entity is missing from the read model")
+    return None

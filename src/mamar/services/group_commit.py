@@ -1,0 +1,150 @@
+"""Group commit: commands that arrive together share one durable commit.
+
+A durable commit (an ``fsync`` on SQLite, a WAL flush on PostgreSQL) costs more
+than deciding and appending a command. When commands wait for the writer, the
+thread that gets it first carries every command waiting at that moment: it runs
+each through the services, in the order they arrived, in one transaction, each
+inside its own savepoint, commits once, and only then answers every caller.
+
+- Acknowledged still means on disk: no caller is answered before the commit has
+  returned, and if the commit fails every command of the group fails with it.
+- A refused command is refused alone: its savepoint is rolled back, so whatever
+  it wrote before it was refused (a vault entry, say) is undone, and the others
+  go on as if it had never been sent.
+- Order, the hash chain and optimistic concurrency are the services' own: each
+  command reads the head and the state the one before it left, as it would in a
+  transaction of its own.
+
+A command alone (no one else waiting) runs as before: one transaction, no
+savepoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Connection
+
+from mamar.db.raw import Statement
+
+Result = TypeVar("Result")
+
+_SAVEPOINT = Statement("SAVEPOINT command")
+_RELEASE = Statement("RELEASE SAVEPOINT command")
+_ROLLBACK_TO = Statement("ROLLBACK TO SAVEPOINT command")
+
+#: Commands one transaction carries at most; more wait for the next commit.
+LIMIT = 200
+
+
+@dataclass(eq=False)
+class _Waiting(Generic[Result]):
+    """One caller's work, and, once its group has committed, its answer."""
+
+    work: Callable[[Connection], Result]
+    result: Result | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+    def answer(self) -> Result:
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
+
+
+class GroupCommit(Generic[Result]):
+    """Runs work submitted from many threads in shared transactions (see the module doc).
+
+    ``writing`` opens a transaction that commits when its block ends without error
+    (``Mamar.writing``). ``decided``, when set, is called with the size of each group
+    after its commands have run and before it commits (tests stop a process there).
+    """
+
+    def __init__(
+        self, writing: Callable[[], AbstractContextManager[Connection]], *, limit: int = LIMIT
+    ) -> None:
+        self._writing = writing
+        self._limit = limit
+        self._ready = threading.Condition(threading.Lock())
+        self._queue: list[_Waiting[Result]] = []
+        self._leading = False
+        self.decided: Callable[[int], None] | None = None
+        #: Groups committed so far (tests count them).
+        self.commits = 0
+
+    @property
+    def waiting(self) -> int:
+        """Commands waiting for a writer (not yet taken into a group)."""
+        with self._ready:
+            return len(self._queue)
+
+    @property
+    def leading(self) -> bool:
+        """True while a group is being carried out."""
+        with self._ready:
+            return self._leading
+
+    def submit(self, work: Callable[[Connection], Result]) -> Result:
+        """Run ``work`` in a transaction, perhaps shared; return once it is durable."""
+        mine: _Waiting[Result] = _Waiting(work)
+        with self._ready:
+            self._queue.append(mine)
+        while True:
+            with self._ready:
+                while self._leading and not mine.done:
+                    self._ready.wait()
+                if mine.done:
+                    return mine.answer()
+                # No group is under way: this thread carries everything waiting.
+                self._leading = True
+                group = self._queue[: self._limit]
+                del self._queue[: self._limit]
+            try:
+                self._carry(group)
+            finally:
+                with self._ready:
+                    self._leading = False
+                    self._ready.notify_all()
+
+    def _carry(self, group: list[_Waiting[Result]]) -> None:
+        refused: set[int] = set()
+        try:
+            with self._writing() as conn:
+                if len(group) == 1:
+                    group[0].result = group[0].work(conn)
+                else:
+                    for index, waiting in enumerate(group):
+                        if not self._run_alone(conn, waiting):
+                            refused.add(index)
+                if self.decided is not None:
+                    self.decided(len(group))
+            self.commits += 1
+        except BaseException as error:
+            # Nothing of the group was committed: every caller not already refused
+            # gets the error (the one that failed alone, or the commit's).
+            for index, waiting in enumerate(group):
+                if index not in refused:
+                    waiting.result, waiting.error = None, error
+        finally:
+            for waiting in group:
+                waiting.done = True
+
+    @staticmethod
+    def _run_alone(conn: Connection, waiting: _Waiting[Result]) -> bool:
+        """Run one command of a group in its own savepoint; False if it was refused."""
+        _SAVEPOINT.run(conn)
+        try:
+            waiting.result = waiting.work(conn)
+        except Exception as error:
+            # Undo what it wrote; if that fails the transaction is lost, and the
+            # whole group with it.
+            _ROLLBACK_TO.run(conn)
+            _RELEASE.run(conn)
+            waiting.error = error
+            return False
+        _RELEASE.run(conn)
+        return True

@@ -1,0 +1,36 @@
+"""Adversarial: malformed query parameters on pages give a 4xx naming the parameter, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from mamar.system import Mamar
+from tests.web_support import OP, Web, make_web
+
+CASES = [
+    (f"/ops/{OP}/agreements/evacuation-agreement?a=x&b=1", "a"),
+    (f"/ops/{OP}/agreements/evacuation-agreement?a=1&b=%D9%A1", "b"),
+    (f"/ops/{OP}/agreements/evacuation-agreement?a=1&b=99999999999999999999999", "b"),
+    (f"/ops/{OP}/map?at=0001-01-01T00:00:00%2B14:00", "at"),
+    (f"/ops/{OP}/map?at=9999-12-31T23:59:59-14:00", "at"),
+    (f"/ops/{OP}/map?t=99999999999999999999", "at"),
+]
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
+    from tests.conftest import make_system
+
+    system: Mamar = make_system(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'm.db'}")
+    return make_web(system)
+
+
+@pytest.mark.parametrize(("path", "field"), CASES)
+def test_malformed_query_parameters_name_the_parameter(web: Web, path: str, field: str) -> None:
+    client = web.client("coordinator")
+    page = client.get(path + "&lang=ar")
+    assert page.status_code == 400
+    assert f"«{field}»" in page.text
+    twin = client.get(path + "&format=json&lang=en")
+    assert twin.status_code == 400
+    assert twin.json()["error"]["field"] == field
