@@ -21,7 +21,13 @@ from mamar.system import Mamar
 PAYLOAD = '<mamar-planted></mamar-planted><img src=x onerror="window.__planted=1">'
 PLANTED_SELECTOR = "mamar-planted, img[src='x']"
 
-_TEXT_VALIDATORS = {text._name, text._free_text}
+#: The checks behind the public text types (``Name``, ``FreeText``): a field so checked is text.
+_TEXT_VALIDATORS = {
+    m.func
+    for alias in (text.Name, text.FreeText)
+    for m in alias.__metadata__
+    if isinstance(m, AfterValidator)
+}
 
 
 def _is_text(annotation: Any) -> bool:

@@ -97,6 +97,92 @@ def _foreign_addresses(page: Any, base: str) -> list[str]:
     return foreign
 
 
+def _inspect(page: Any, path: str, response: Any, base: str) -> list[str]:
+    """What is wrong with the page just opened (nothing, if all holds)."""
+    if response is None:
+        return [f"{path}: no response"]
+    problems = []
+    headers = response.headers
+    policy = headers.get("content-security-policy", "")
+    if "script-src 'self'" not in policy or "frame-ancestors 'none'" not in policy:
+        problems.append(f"{path}: Content-Security-Policy missing or weak: {policy!r}")
+    if headers.get("x-content-type-options") != "nosniff":
+        problems.append(f"{path}: no X-Content-Type-Options: nosniff")
+    if not headers.get("referrer-policy"):
+        problems.append(f"{path}: no Referrer-Policy")
+    if page.locator("#map, [data-leaflet-js]").count():
+        page.wait_for_load_state("networkidle")
+        opened = page.evaluate(OPEN_POPUPS.replace("SELECTOR", repr(PLANTED_SELECTOR)))
+        page.evaluate(f"window.__popups = {opened['opened']}")
+        if opened["seen"]:
+            problems.append(f"{path}: planted markup parsed in a map popup or tooltip")
+    planted = page.locator(PLANTED_SELECTOR).count()
+    if planted:
+        problems.append(f"{path}: {planted} planted element(s) in the page")
+    if page.evaluate("window.__planted === 1"):
+        problems.append(f"{path}: a planted handler ran")
+    violations = page.evaluate("window.__violations")
+    if violations:
+        problems.append(f"{path}: CSP violations {violations}")
+    foreign = _foreign_addresses(page, base)
+    if foreign:
+        problems.append(f"{path}: addresses off this server {foreign}")
+    return problems
+
+
+#: The text fields of a form, filled with the payload (ids with a fresh slug).
+FILL = """
+([payload, serial]) => {
+  const form = document.querySelectorAll('main form[method=post]')[window.__form];
+  let filled = 0;
+  form.querySelectorAll('input, textarea').forEach(field => {
+    const type = (field.getAttribute('type') || 'text').toLowerCase();
+    if (field.readOnly || field.disabled || !['text', 'search'].includes(type)
+        && field.tagName !== 'TEXTAREA') return;
+    if (/(^|[._])id$/.test(field.name)) { field.value = 'planted-' + serial; return; }
+    field.value = (field.value ? field.value + ' ' : '') + payload;
+    filled += 1;
+  });
+  return filled;
+}
+"""
+
+
+def _form_shape(action: str) -> tuple[int, str]:
+    """Forms on many records (a convoy's status) are tried once: their depth and last word."""
+    parts = [p for p in urlsplit(action).path.split("/") if p]
+    return len(parts), parts[-1] if parts else ""
+
+
+def _plant_forms(
+    page: Any, path: str, base: str, tried: set[tuple[int, str]], problems: list[str]
+) -> int:
+    """Submit each new kind of form on ``path`` with the payload in its text fields."""
+    actions: list[str] = page.eval_on_selector_all(
+        "main form[method=post]", "forms => forms.map(f => f.action)"
+    )
+    submitted = 0
+    for number, action in enumerate(actions):
+        shape = _form_shape(action)
+        if shape in tried or not action.startswith(base) or "/logout" in action:
+            continue
+        tried.add(shape)
+        if number or submitted:
+            page.goto(base + path, wait_until="load")
+        page.evaluate(f"window.__form = {number}")
+        if not page.evaluate(FILL, [PAYLOAD, len(tried)]):
+            continue
+        form = page.locator("main form[method=post]").nth(number)
+        button = form.locator("button[type=submit], button:not([type])").first
+        if not button.count():
+            continue
+        with page.expect_navigation(wait_until="load") as navigation:
+            button.click()
+        submitted += 1
+        problems.extend(_inspect(page, f"{path} -> {action}", navigation.value, base))
+    return submitted
+
+
 def test_planted_markup_never_runs_on_any_page(browser: Any, server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
@@ -116,48 +202,27 @@ def test_planted_markup_never_runs_on_any_page(browser: Any, server: LiveServer)
     queue = ["/ops", "/admin", "/api/v1/docs"]
     seen = set(queue)
     problems: list[str] = []
-    crawled = 0
-    maps_opened = 0
+    tried: set[tuple[int, str]] = set()
+    crawled = submitted = popups = 0
     while queue and crawled < MAX_PAGES:
         path = queue.pop(0)
         response = page.goto(base + path, wait_until="load")
         crawled += 1
-        if response is None:
-            problems.append(f"{path}: no response")
-            continue
-        headers = response.headers
-        policy = headers.get("content-security-policy", "")
-        if "script-src 'self'" not in policy or "frame-ancestors 'none'" not in policy:
-            problems.append(f"{path}: Content-Security-Policy missing or weak: {policy!r}")
-        if headers.get("x-content-type-options") != "nosniff":
-            problems.append(f"{path}: no X-Content-Type-Options: nosniff")
-        if not headers.get("referrer-policy"):
-            problems.append(f"{path}: no Referrer-Policy")
-        if page.locator("#map, [data-leaflet-js]").count():
-            page.wait_for_load_state("networkidle")
-            opened = page.evaluate(OPEN_POPUPS.replace("SELECTOR", repr(PLANTED_SELECTOR)))
-            maps_opened += opened["opened"]
-            if opened["seen"]:
-                problems.append(f"{path}: planted markup parsed in a map popup or tooltip")
-        planted = page.locator(PLANTED_SELECTOR).count()
-        if planted:
-            problems.append(f"{path}: {planted} planted element(s) in the page")
-        if page.evaluate("window.__planted === 1"):
-            problems.append(f"{path}: a planted handler ran")
-        violations = page.evaluate("window.__violations")
-        if violations:
-            problems.append(f"{path}: CSP violations {violations}")
-        foreign = _foreign_addresses(page, base)
-        if foreign:
-            problems.append(f"{path}: addresses off this server {foreign}")
+        problems.extend(_inspect(page, path, response, base))
+        popups += page.evaluate("window.__popups || 0")
         for link in _links(page, base):
             if link not in seen:
                 seen.add(link)
                 queue.append(link)
+        # Then what the forms can set, planted too: the records they make show on
+        # pages crawled later.
+        submitted += _plant_forms(page, path, base, tried, problems)
     context.close()
-    # The crawl reached the pages that show planted text, and the maps had things to open.
+    # The crawl reached the pages that show planted text, the maps had things to open,
+    # and the forms were sent.
     assert crawled >= 30, f"only {crawled} pages reached"
-    assert maps_opened > 10, "no map popup was opened"
+    assert popups > 10, "no map popup was opened"
+    assert submitted >= 10, f"only {submitted} forms sent"
     assert problems == [], "\n".join(problems)
     assert not queue, f"more than {MAX_PAGES} pages: raise MAX_PAGES ({len(queue)} left)"
     assert console == [], console
