@@ -162,13 +162,13 @@ def test_time_slider_changes_the_control_areas(page: Any, server: LiveServer) ->
     # The keyboard moves the slider to the operation's first moment: before the pocket was drawn.
     page.focus("#map-t")
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('#map').dataset.countControl === '1'")
+    page.wait_for_function("() => document.querySelector('#map').dataset.countControl === '1'")
     assert page.locator("path.control-area").count() == 1
     assert page.locator("path.front-line").count() == 0
     assert page.locator("#map-when").inner_text() != moment
     assert len(page.locator("#list-control li").all()) == 1
     page.keyboard.press("End")
-    page.wait_for_function("document.querySelector('#map').dataset.countControl === '3'")
+    page.wait_for_function("() => document.querySelector('#map').dataset.countControl === '3'")
 
 
 def test_map_works_without_scripts(browser: Any, server: LiveServer) -> None:
