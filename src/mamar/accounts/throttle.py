@@ -53,8 +53,9 @@ class Limit:
 PAIR = Limit(5, timedelta(minutes=15), timedelta(minutes=5))
 ACCOUNT = Limit(50, timedelta(hours=1), timedelta(minutes=15))
 ADDRESS = Limit(30, timedelta(minutes=15), timedelta(minutes=15))
-#: Errors that mean "this database takes no writes now" (read-only, full disk, locked).
-UNWRITABLE = (DBAPIError, sqlite3.Error)
+#: Errors that mean "this database takes no writes now" (read-only, full disk, locked;
+#: OSError: the SQLite writers' lock file beside the database cannot be made).
+UNWRITABLE = (DBAPIError, sqlite3.Error, OSError)
 
 
 def _account(username: str) -> str:
