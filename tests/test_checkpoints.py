@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
 from mamar.cli import app
+from mamar.config import Settings
 from mamar.domain.visibility import Role
 from mamar.evidence import log
 from mamar.evidence.checkpoint import (
@@ -252,3 +253,20 @@ def test_the_schedule_signs_only_when_the_journal_grew(sqlite_system: Mamar) -> 
     finally:
         checkpointer.stop()
     assert now is not None and now.size == 2
+
+
+def test_outside_development_the_key_file_must_be_named_and_private(tmp_path: Path) -> None:
+    secrets_ = {"vault_key": "x" * 43, "secret_key": "y" * 32}
+    production = Settings(environment="production", **secrets_)
+    with pytest.raises(log.NoSigningKey, match="MAMAR_LOG_KEY_FILE"):
+        log.load_signer(production)
+    key = tmp_path / "log.key"
+    log.create_key(key, "mamar.example/aleppo")
+    named = Settings(environment="production", log_key_file=key, **secrets_)
+    assert log.load_signer(named).name == "mamar.example/aleppo"
+    key.chmod(0o644)
+    with pytest.raises(log.NoSigningKey, match="chmod 600"):
+        log.load_signer(named)
+    missing = Settings(environment="production", log_key_file=tmp_path / "none.key", **secrets_)
+    with pytest.raises(log.NoSigningKey, match="does not exist"):
+        log.load_signer(missing)
