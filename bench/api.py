@@ -99,15 +99,21 @@ def incident_body(incident_id: str) -> dict[str, Any]:
     }
 
 
-def seed(system: Mamar) -> str:
-    """An operation with some convoys and incidents; returns a write token for a coordinator."""
+def coordinator_token(system: Mamar, hours: int = 2) -> str:
+    """A coordinator account ``bench`` and a write token for it."""
     with system.writing() as conn:
         execute(
             conn,
             CreateAccount(id="bench", display_name="Bench", role=Role.COORDINATOR),
             actor=SYSTEM,
         )
-        _, token = create_token(conn, "bench", scope=Scope.WRITE, expires_in=timedelta(hours=2))
+        _, token = create_token(conn, "bench", scope=Scope.WRITE, expires_in=timedelta(hours=hours))
+    return token
+
+
+def seed(system: Mamar) -> str:
+    """An operation with some convoys and incidents; returns a write token for a coordinator."""
+    token = coordinator_token(system)
     open_op = command_type("operation.open")
     system.execute(
         open_op.model_validate(
@@ -143,9 +149,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, vault_key: str, workers: int) -> Iterator[str]:
+def server(
+    database_url: str, vault_key: str, workers: int, pids: list[int] | None = None
+) -> Iterator[str]:
     """The server, once every one of its processes listens (connections made before
-    would all go to the processes already listening, for the whole measurement)."""
+    would all go to the processes already listening, for the whole measurement).
+    ``pids`` receives the server's process id (with one worker, the one serving)."""
     port = free_port()
     env = {
         **os.environ,
@@ -160,6 +169,8 @@ def server(database_url: str, vault_key: str, workers: int) -> Iterator[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
+    if pids is not None:
+        pids.append(proc.pid)
     ready = threading.Event()
 
     def forward() -> None:

@@ -161,12 +161,13 @@ def test_a_log_never_signs_a_tree_that_does_not_extend_its_last_checkpoint(
     sqlite_system: Mamar,
 ) -> None:
     open_operation(sqlite_system)
+    open_operation(sqlite_system, "op2")
     signer = log.load_signer(sqlite_system.settings)
     with sqlite_system.writing() as conn:
-        log.sign_now(conn, signer)
-    open_operation(sqlite_system, "op2")
-    with sqlite_system.writing() as conn:  # someone rewrites the first leaf's node
-        conn.exec_driver_sql("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE id = 0")
+        assert log.sign_now(conn, signer).size == 2
+    open_operation(sqlite_system, "op3")
+    with sqlite_system.writing() as conn:  # someone rewrites the node over the first two
+        conn.exec_driver_sql("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE id = 1")
     with pytest.raises(NoteError, match="no longer extends"), sqlite_system.writing() as conn:
         log.sign_now(conn, signer)
 

@@ -162,6 +162,15 @@ def enforce(
     return principal
 
 
+def check_csrf(request: Request, form_csrf: str | None, expected: str | None, who: str) -> None:
+    """For a form sent before sign-in (the sign-in form itself): its ``csrf`` field (or the
+    ``X-CSRF-Token`` header) must repeat ``expected``, the token of the form's cookie."""
+    sent = form_csrf or request.headers.get(CSRF_HEADER, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        security_log.warning("CSRF check failed for %s", who)
+        raise Refused(403, "csrf_failed", field=CSRF_HEADER)
+
+
 def guard(rule: RouteRule) -> Callable[[Request], Principal | None]:
     """A FastAPI dependency enforcing ``rule`` (for routes that read in their own
     transaction afterwards)."""

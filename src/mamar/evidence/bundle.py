@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 from mamar import reads
 from mamar.db.tables import cosignatures, journal, signed_checkpoints
 from mamar.domain.errors import DomainError
-from mamar.domain.model import Actor, EntityState
+from mamar.domain.model import Actor, EntityState, kind_of
 from mamar.domain.time import now_utc, utc_key
 from mamar.evidence import log, witnesses
 from mamar.evidence.note import Signer
@@ -62,9 +62,10 @@ def _linked(conn: Connection, viewer: Actor, kind: str, state: EntityState) -> s
             conn, viewer=viewer, operation=state.operation, kinds=["escalation", "guarantee"]
         )
         for other in others:
+            other_kind = kind_of(other)
             about = {(s.kind.value, s.id) for s in getattr(other, "about", ())}
             if ("incident", state.id) in about or state.id in getattr(other, "incidents", ()):
-                found.add(("escalation" if hasattr(other, "about") else "guarantee", other.id))
+                found.add((other_kind, other.id))
     elif kind == "escalation":
         found |= {(s.kind.value, s.id) for s in data.about}
     elif kind == "guarantee":

@@ -24,6 +24,7 @@ from mamar.access.door import (
     CSRF_COOKIE,
     CSRF_FIELD,
     Principal,
+    check_csrf,
     enforce,
     holds_role,
     identify,
@@ -241,6 +242,12 @@ async def view(request: Request, rule: RouteRule) -> View:
     result = View(request, system, principal, lang, form, lists)
     enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
     return result
+
+
+def require_csrf(v: View, expected: str | None, who: str) -> None:
+    """The door's CSRF check for a form sent before sign-in (see
+    :func:`mamar.access.door.check_csrf`)."""
+    check_csrf(v.request, v.form.get(CSRF_FIELD), expected, who)
 
 
 def add_page(
