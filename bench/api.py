@@ -66,8 +66,25 @@ HEADLINE = (
     "overview_vs_ceiling",
     "overview_p99_ms_50",
     "incident_write_rps_50",
+    "incident_write_scaling_50",
     "incident_p99_ms_50",
+    "mixed_overview_p99_ms",
 )
+#: The mixed load: this many clients read the overview while the rest (of 50) report incidents.
+MIXED_READERS = 45
+#: Targets, printed as met / MISSED lines (bench/README.md; issue 17).
+TARGETS = {
+    "overview_vs_ceiling": (">=", 0.3),
+    "overview_p99_ms_50": ("<", 150.0),
+    "incident_write_scaling_50": (">=", 4.0),
+    "incident_p99_ms_50": ("<", 150.0),
+    "mixed_overview_p99_ms": ("<", 150.0),
+    "overview_vs_ceiling_pg": (">=", 0.3),
+    "overview_p99_ms_50_pg": ("<", 150.0),
+    "incident_write_scaling_50_pg": (">=", 4.0),
+    "incident_p99_ms_50_pg": ("<", 200.0),
+    "mixed_overview_p99_ms_pg": ("<", 150.0),
+}
 
 
 def incident_body(incident_id: str) -> dict[str, Any]:
@@ -82,15 +99,21 @@ def incident_body(incident_id: str) -> dict[str, Any]:
     }
 
 
-def seed(system: Mamar) -> str:
-    """An operation with some convoys and incidents; returns a write token for a coordinator."""
+def coordinator_token(system: Mamar, hours: int = 2) -> str:
+    """A coordinator account ``bench`` and a write token for it."""
     with system.writing() as conn:
         execute(
             conn,
             CreateAccount(id="bench", display_name="Bench", role=Role.COORDINATOR),
             actor=SYSTEM,
         )
-        _, token = create_token(conn, "bench", scope=Scope.WRITE, expires_in=timedelta(hours=2))
+        _, token = create_token(conn, "bench", scope=Scope.WRITE, expires_in=timedelta(hours=hours))
+    return token
+
+
+def seed(system: Mamar) -> str:
+    """An operation with some convoys and incidents; returns a write token for a coordinator."""
+    token = coordinator_token(system)
     open_op = command_type("operation.open")
     system.execute(
         open_op.model_validate(
@@ -126,9 +149,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, vault_key: str, workers: int) -> Iterator[str]:
+def server(
+    database_url: str, vault_key: str, workers: int, pids: list[int] | None = None
+) -> Iterator[str]:
     """The server, once every one of its processes listens (connections made before
-    would all go to the processes already listening, for the whole measurement)."""
+    would all go to the processes already listening, for the whole measurement).
+    ``pids`` receives the server's process id (with one worker, the one serving)."""
     port = free_port()
     env = {
         **os.environ,
@@ -143,6 +169,8 @@ def server(database_url: str, vault_key: str, workers: int) -> Iterator[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
+    if pids is not None:
+        pids.append(proc.pid)
     ready = threading.Event()
 
     def forward() -> None:
@@ -307,13 +335,39 @@ def run_engine(
                     f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms",
                     file=sys.stderr,
                 )
+        # The mixed load: readers of the overview while field teams report, at once.
+        mixed_write = Load("incident_write", "/api/v1/incident/report", f"m{run_id}")
+        together: dict[str, Result] = {}
+        jobs = [
+            threading.Thread(
+                target=lambda load=load, clients=clients: together.__setitem__(
+                    load.name, client.measure(base, load, clients, seconds[50])
+                )
+            )
+            for load, clients in ((overview, MIXED_READERS), (mixed_write, 50 - MIXED_READERS))
+        ]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join()
+        for name, result in together.items():
+            figures[f"mixed_{name}_rps{suffix}"] = result.rps
+            figures[f"mixed_{name}_p99_ms{suffix}"] = result.p99_ms
+            print(
+                f"  {suffix or 'sqlite'} mixed {name}: {result.rps:.0f} req/s, "
+                f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms",
+                file=sys.stderr,
+            )
     ceiling_50 = figures[f"ceiling_rps_50{suffix}"]
+    writes_1 = figures[f"incident_write_rps_1{suffix}"]
     return {
         f"overview_rps_50{suffix}": figures[f"overview_rps_50{suffix}"],
         f"overview_vs_ceiling{suffix}": figures[f"overview_rps_50{suffix}"] / ceiling_50,
         f"overview_p99_ms_50{suffix}": figures[f"overview_p99_ms_50{suffix}"],
         f"incident_write_rps_50{suffix}": figures[f"incident_write_rps_50{suffix}"],
+        f"incident_write_scaling_50{suffix}": figures[f"incident_write_rps_50{suffix}"] / writes_1,
         f"incident_p99_ms_50{suffix}": figures[f"incident_write_p99_ms_50{suffix}"],
+        f"mixed_overview_p99_ms{suffix}": figures[f"mixed_overview_p99_ms{suffix}"],
         f"incident_vs_ceiling{suffix}": figures[f"incident_write_rps_50{suffix}"] / ceiling_50,
         f"ceiling_rps_50{suffix}": ceiling_50,
         **{k: v for k, v in figures.items() if not k.endswith(f"_50{suffix}")},
@@ -341,6 +395,7 @@ def main() -> None:
         "--database-url", default=DEFAULT_PG, help="PostgreSQL server for the _pg run"
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument(
         "--workers", type=int, default=2, help="Server processes (mamar serve --workers)"
     )
@@ -361,9 +416,10 @@ def main() -> None:
     seconds = {1: 1, 10: 1, 50: 2} if args.quick else dict.fromkeys(LEVELS, 10)
     print(f"load generator: {generator.label}; server workers: {args.workers}", file=sys.stderr)
     results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        results.update(run_engine(url, generator, seconds, args.workers, ""))
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            results.update(run_engine(url, generator, seconds, args.workers, ""))
     if not args.no_postgres:
         try:
             with scratch_postgres(args.database_url) as url:
@@ -375,6 +431,11 @@ def main() -> None:
         print("# load generator: httpx, in this Python process (not wrk)")
     for name in sorted(k for k in results if k not in names):
         print(f"{name}: {results[name]:.3f}")
+    for name, (sense, target) in TARGETS.items():
+        if name in results:
+            value = results[name]
+            met = value >= target if sense == ">=" else value < target
+            print(f"# {name}: {'met' if met else 'MISSED'} (target {sense} {target:g})")
     for name in names:
         if name in results:
             print(f"{name}: {results[name]:.3f}")

@@ -370,7 +370,8 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
     frontier: list[bytes] = []
     for leaves, row in enumerate(rows):
         frontier, nodes = merkle.grow(leaves, frontier, [merkle.leaf_hash(row[-3])])
-        grown.append(([{"id": n, "hash": h} for n, h in nodes], b"".join(frontier)))
+        inner = [{"id": n, "hash": h} for n, h in nodes if n & 1]  # leaves are not stored
+        grown.append((inner, b"".join(frontier)))
     tree_rows = iter(grown)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -629,7 +630,8 @@ def measure(
         rows = journal_rows(system, 5000)
         state = typical_state(system)
         for turn in range(ROUNDS):
-            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw, floor, peer …")
+            others = ", floor" * (floor is not None) + ", peer" * (peer is not None)
+            say(f"  round {turn + 1} of {ROUNDS}: one command per transaction, raw{others} …")
             rates["single"].append(append_single(traffic, part))
             if tree_overhead:  # the same appends, the tree's work taken out, in turn
                 with without_tree(system):

@@ -69,7 +69,7 @@ def visit(page: Any, meter: Meter, url: str, ready: str) -> tuple[float, float]:
     meter.reset()
     page.goto(url, wait_until="load")
     if ready == "map":
-        page.wait_for_function("performance.getEntriesByName('mamar-map-drawn').length > 0")
+        page.wait_for_function("() => performance.getEntriesByName('mamar-map-drawn').length > 0")
         interactive = page.evaluate("performance.getEntriesByName('mamar-map-drawn')[0].startTime")
     else:
         interactive = page.evaluate(

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +42,11 @@ PASSWORD = "demo password for the browser"
 OPERATION = "aleppo-2016"
 SERVER = """
 import sys, uvicorn
-from mamar.cli.serving import build_app
+from mamar.cli.serving import build_app, settle_heap
 from mamar.system import Mamar
-uvicorn.run(build_app(Mamar()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+app = build_app(Mamar())
+settle_heap()  # as `mamar serve` does
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
@@ -96,9 +98,13 @@ class LiveServer:
 
 
 def load_demo(
-    database_url: str, env: dict[str, str], scenario: str = "aleppo-2016"
+    database_url: str,
+    env: dict[str, str],
+    scenario: str = "aleppo-2016",
+    *,
+    run: Callable[[Mamar, runner.Scenario], object] = runner.run,
 ) -> dict[str, str]:
-    """The scenario into a fresh database; every account gets :data:`PASSWORD`."""
+    """The scenario into a fresh database (through ``run``); every account gets :data:`PASSWORD`."""
     system = Mamar(
         Settings(
             database_url=database_url,
@@ -109,7 +115,7 @@ def load_demo(
     try:
         system.init()
         loaded = runner.load(scenario)
-        runner.run(system, loaded)
+        run(system, loaded)
         with system.writing() as conn:
             for account in loaded.accounts:
                 set_password(conn, account.username, PASSWORD)
@@ -133,8 +139,13 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextmanager
-def live_server(directory: Path, **extra_env: str) -> Iterator[LiveServer]:
-    """The demo data served on a free port until the block ends."""
+def live_server(
+    directory: Path,
+    *,
+    load: Callable[[str, dict[str, str]], dict[str, str]] = load_demo,
+    **extra_env: str,
+) -> Iterator[LiveServer]:
+    """The demo data (as ``load`` records it) served on a free port until the block ends."""
     database_url = f"sqlite:///{directory / 'mamar.db'}"
     env = {
         **os.environ,
@@ -144,7 +155,7 @@ def live_server(directory: Path, **extra_env: str) -> Iterator[LiveServer]:
         "MAMAR_ENVIRONMENT": "development",
         **extra_env,
     }
-    accounts = load_demo(database_url, env)
+    accounts = load(database_url, env)
     port = free_port()
     log = directory / "server.log"
     with log.open("wb") as out:
@@ -171,3 +182,30 @@ def sign_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+
+
+@contextmanager
+def browser_server(directory: Path, **kwargs: Any) -> Iterator[LiveServer]:
+    """:func:`live_server` for browser tests: skipped without Chromium, failed so under CI."""
+    import pytest
+
+    reason = chromium_missing_reason()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    with live_server(directory, **kwargs) as running:
+        yield running
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright until the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()

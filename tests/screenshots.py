@@ -60,7 +60,9 @@ def shoot(browser: Any, base: str, lang: str, viewport: dict[str, int], suffix: 
                 missing.append(f"{path} ({response.status if response else 'no answer'})")
                 continue
             if name == "map":
-                page.wait_for_function("performance.getEntriesByName('mamar-map-drawn').length > 0")
+                page.wait_for_function(
+                    "() => performance.getEntriesByName('mamar-map-drawn').length > 0"
+                )
             page.wait_for_timeout(200)
             target = OUT / f"{name}{suffix}.{lang}.png"
             page.screenshot(path=str(target))

@@ -94,7 +94,7 @@ def test_login_is_throttled_and_logged_without_secrets(
     assert int(throttled.headers["Retry-After"]) > 0
     assert throttled.json()["error"]["code"] == "throttled"
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert "failed login" in logged
+    assert "failed sign-in" in logged
     assert "throttled" in logged
     assert "wrong-guess-123" not in logged
     assert PASSWORD not in logged

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
 from mamar.cli import app
+from mamar.config import Settings
 from mamar.domain.visibility import Role
 from mamar.evidence import log
 from mamar.evidence.checkpoint import (
@@ -160,12 +161,13 @@ def test_a_log_never_signs_a_tree_that_does_not_extend_its_last_checkpoint(
     sqlite_system: Mamar,
 ) -> None:
     open_operation(sqlite_system)
+    open_operation(sqlite_system, "op2")
     signer = log.load_signer(sqlite_system.settings)
     with sqlite_system.writing() as conn:
-        log.sign_now(conn, signer)
-    open_operation(sqlite_system, "op2")
-    with sqlite_system.writing() as conn:  # someone rewrites the first leaf's node
-        conn.exec_driver_sql("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE id = 0")
+        assert log.sign_now(conn, signer).size == 2
+    open_operation(sqlite_system, "op3")
+    with sqlite_system.writing() as conn:  # someone rewrites the node over the first two
+        conn.exec_driver_sql("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE id = 1")
     with pytest.raises(NoteError, match="no longer extends"), sqlite_system.writing() as conn:
         log.sign_now(conn, signer)
 
@@ -252,3 +254,20 @@ def test_the_schedule_signs_only_when_the_journal_grew(sqlite_system: Mamar) -> 
     finally:
         checkpointer.stop()
     assert now is not None and now.size == 2
+
+
+def test_outside_development_the_key_file_must_be_named_and_private(tmp_path: Path) -> None:
+    secrets_ = {"vault_key": "x" * 43, "secret_key": "y" * 32}
+    production = Settings(environment="production", **secrets_)
+    with pytest.raises(log.NoSigningKey, match="MAMAR_LOG_KEY_FILE"):
+        log.load_signer(production)
+    key = tmp_path / "log.key"
+    log.create_key(key, "mamar.example/aleppo")
+    named = Settings(environment="production", log_key_file=key, **secrets_)
+    assert log.load_signer(named).name == "mamar.example/aleppo"
+    key.chmod(0o644)
+    with pytest.raises(log.NoSigningKey, match="chmod 600"):
+        log.load_signer(named)
+    missing = Settings(environment="production", log_key_file=tmp_path / "none.key", **secrets_)
+    with pytest.raises(log.NoSigningKey, match="does not exist"):
+        log.load_signer(missing)

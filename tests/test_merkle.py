@@ -342,9 +342,9 @@ def test_a_journal_loaded_without_its_tree_is_caught_up_before_the_next_append(
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(batches=st.lists(st.integers(1, 9), min_size=1, max_size=6))
-def test_batched_appends_build_the_same_tree_as_one_at_a_time(
-    sqlite_system: Mamar, batches: list[int]
+@given(batches=st.lists(st.integers(1, 9), min_size=1, max_size=6), data=st.data())
+def test_batched_appends_build_the_same_tree_and_its_stored_proofs_verify(
+    sqlite_system: Mamar, batches: list[int], data: st.DataObject
 ) -> None:
     with sqlite_system.writing() as conn:
         start = tree.tree_head(conn).size
@@ -365,8 +365,23 @@ def test_batched_appends_build_the_same_tree_as_one_at_a_time(
                 ],
             )
     with sqlite_system.reading() as conn:
-        memory = MemoryTree([e.body for e in store.read_all(conn)])
+        bodies = [e.body for e in store.read_all(conn)]
+        memory = MemoryTree(bodies)
         assert tree.tree_head(conn).root == memory.roots[-1]
+        # The fixture's journal grows from one example to the next: draw choices, not sizes.
+        pick = data.draw(st.tuples(*[st.integers(0, 2**20)] * 3), label="picks")
+        size = 1 + pick[0] % len(bodies)
+        index, first = pick[1] % size, pick[2] % (size + 1)
+        root, old = tree.root_at(conn, size), tree.root_at(conn, first)
+        path = tree.inclusion_proof(conn, index, size)
+        merkle.verify_inclusion(merkle.leaf_hash(bodies[index]), index, size, path, root)
+        proof = tree.consistency_proof(conn, first, size)
+        merkle.verify_consistency(first, size, old, root, proof)
+        if proof:
+            item_pick, bit = data.draw(st.tuples(st.integers(0, 2**20), st.integers(0, 255)))
+            item = item_pick % len(proof)
+            with pytest.raises(ProofError):
+                merkle.verify_consistency(first, size, old, root, flip(proof, item, bit))
 
 
 def test_a_journal_from_before_the_tree_gets_its_tree_when_migrated(database_url: str) -> None:

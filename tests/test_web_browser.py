@@ -7,7 +7,6 @@ whole module. Without ``/usr/bin/chromium`` these tests skip, except under
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,9 +18,8 @@ from mamar.services import queries
 from tests.live_server import (
     OPERATION,
     LiveServer,
-    chromium_missing_reason,
-    launch_chromium,
-    live_server,
+    browser_server,
+    chromium,
     sign_in,
 )
 
@@ -31,23 +29,14 @@ OP = OPERATION
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    reason = chromium_missing_reason()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(f"browser tests skipped: {reason}")
-    with live_server(tmp_path_factory.mktemp("web")) as running:
+    with browser_server(tmp_path_factory.mktemp("web")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def browser(server: LiveServer) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -173,13 +162,13 @@ def test_time_slider_changes_the_control_areas(page: Any, server: LiveServer) ->
     # The keyboard moves the slider to the operation's first moment: before the pocket was drawn.
     page.focus("#map-t")
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('#map').dataset.countControl === '1'")
+    page.wait_for_function("() => document.querySelector('#map').dataset.countControl === '1'")
     assert page.locator("path.control-area").count() == 1
     assert page.locator("path.front-line").count() == 0
     assert page.locator("#map-when").inner_text() != moment
     assert len(page.locator("#list-control li").all()) == 1
     page.keyboard.press("End")
-    page.wait_for_function("document.querySelector('#map').dataset.countControl === '3'")
+    page.wait_for_function("() => document.querySelector('#map').dataset.countControl === '3'")
 
 
 def test_map_works_without_scripts(browser: Any, server: LiveServer) -> None:

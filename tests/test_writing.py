@@ -7,8 +7,14 @@ roll back with it. The same contract holds on PostgreSQL.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.engine import make_url
 
 from mamar.db.raw import insert_statement
 from mamar.db.tables import revoked_sessions
@@ -76,3 +82,44 @@ def test_a_nested_write_on_sqlite_is_refused_and_keeps_nothing(sqlite_system: Ma
     with sqlite_system.writing() as conn:
         _by_driver(conn, "after")
     assert _kept(sqlite_system) == {"after"}
+
+
+_HOLD_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_sqlite_writers_of_another_process_wait_for_the_writer_lock(
+    sqlite_system: Mamar, sqlite_url: str
+) -> None:
+    """Writers of every process take turns on ``<database>-writer.lock`` (``db.writer_lock``)."""
+    lock = Path(make_url(sqlite_url).database + "-writer.lock")  # type: ignore[operator]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(lock)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        written = threading.Event()
+
+        def write() -> None:
+            with sqlite_system.writing() as conn:
+                _by_driver(conn, "waited")
+            written.set()
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        # Not a speed check: while the other process holds the lock, nothing is written.
+        assert not written.wait(0.5)
+        assert _kept(sqlite_system) == set()
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert written.wait(30)
+    assert _kept(sqlite_system) == {"waited"}

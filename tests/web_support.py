@@ -36,8 +36,10 @@ class Web:
     def client(self, role: str | None = None) -> TestClient:
         client = TestClient(self.app, base_url="https://testserver", follow_redirects=False)
         if role is not None:
+            client.get("/login")  # the sign-in form's CSRF token, in its cookie
             response = client.post(
-                "/login", data={"username": ACCOUNTS[role], "password": PASSWORD}
+                "/login",
+                data={"username": ACCOUNTS[role], "password": PASSWORD, "csrf": csrf(client)},
             )
             assert response.status_code == 303, response.text
         return client

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -13,6 +13,7 @@ import mamar.features  # noqa: F401  (registers every feature)
 from mamar.config import Settings
 from mamar.db.engine import is_sqlite, make_engine, wipe_wal
 from mamar.db.migrate import upgrade
+from mamar.db.writer_lock import writer_lock_for
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command
@@ -43,6 +44,11 @@ class Mamar:
         # for writing, taken in turn, instead of checking one out for every command.
         self._writer_lock = threading.RLock() if is_sqlite(self.engine) else None
         self._writer: Connection | None = None
+        # Writers of every process wait for each other in the kernel, not in SQLite's
+        # busy handler's sleeps (``db.writer_lock``).
+        self._file_lock = (
+            writer_lock_for(self.engine.url.database) if self._writer_lock is not None else None
+        )
         # Commands from concurrent callers share durable commits (``services.group_commit``).
         self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(self.writing)
 
@@ -66,7 +72,7 @@ class Mamar:
             with self.engine.begin() as conn:
                 yield conn
             return
-        with self._writer_lock:
+        with self._writer_lock, self._file_lock.held() if self._file_lock else nullcontext():
             if self._writer is None or self._writer.invalidated or self._writer.closed:
                 self._writer = self.engine.connect()
             conn = self._writer
@@ -138,4 +144,6 @@ class Mamar:
                 if self._writer is not None:
                     self._writer.close()
                     self._writer = None
+            if self._file_lock is not None:
+                self._file_lock.close()
         self.engine.dispose()

@@ -7,8 +7,10 @@ from fastapi import FastAPI
 from mamar.api import errors
 from mamar.api.access import PUBLIC, RuleBook
 from mamar.api.command_routes import add_command_routes
+from mamar.api.docs import add_docs_routes
 from mamar.api.evidence import add_evidence_routes
 from mamar.api.geo import add_geo_routes
+from mamar.api.headers import SecurityHeaders
 from mamar.api.limits import RequestLimits
 from mamar.api.reads import add_read_routes
 from mamar.api.sessions import add_session_routes
@@ -34,13 +36,12 @@ def create_app(system: Mamar) -> FastAPI:
             "by Accept-Language."
         ),
         openapi_url=OPENAPI_URL,
-        docs_url=DOCS_URL,
+        docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
     )
     book = RuleBook()
     book.set("GET", OPENAPI_URL, PUBLIC)
-    book.set("GET", DOCS_URL, PUBLIC)
     app.state.system = system
     app.state.access = book
     app.state.secret_key = system.settings.resolve_secret_key()
@@ -52,5 +53,8 @@ def create_app(system: Mamar) -> FastAPI:
     add_geo_routes(app, book)
     add_evidence_routes(app, book)
     add_command_routes(app, book)
+    add_docs_routes(app, book, docs_url=DOCS_URL, openapi_url=OPENAPI_URL)
     app.add_middleware(RequestLimits, max_bytes=system.settings.max_body_bytes)
+    # Outermost: every response gets the headers, the limits' refusals included.
+    app.add_middleware(SecurityHeaders, tile_url=system.settings.tile_url)
     return app

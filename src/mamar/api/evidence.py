@@ -9,21 +9,23 @@ Each route declares its access rule where it is defined (:func:`route`).
 from __future__ import annotations
 
 import base64
+import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 from starlette.responses import Response
 
 from mamar.accounts.tokens import Scope
-from mamar.api.access import ALL_ROLES, SIGNED_IN, RouteRule, RuleBook
-from mamar.api.auth import guard
+from mamar.api.access import ALL_ROLES, READ_ANY, SIGNED_IN, RouteRule, RuleBook
+from mamar.api.auth import Principal, guard, require
 from mamar.api.responses import READ_ERRORS, respond
 from mamar.domain.errors import DomainError, NotFound
 from mamar.domain.visibility import Role
-from mamar.evidence import log, witnesses
+from mamar.evidence import bundle, log, witnesses
 from mamar.journal import tree
 from mamar.system import Mamar
 
@@ -40,13 +42,22 @@ _TEXT: dict[int | str, dict[str, Any]] = {
 
 
 def route(method: str, path: str, rule: RouteRule, **options: Any) -> Callable[[Any], Any]:
-    """Register an endpoint on the router with its access rule, enforced by the guard."""
+    """Register an endpoint on the router with its access rule, enforced by the guard; an
+    endpoint with a ``principal`` parameter receives the caller the guard identified."""
 
     def register(endpoint: Any) -> Any:
         _RULES[(method, PREFIX + path)] = rule
-        router.add_api_route(
-            path, endpoint, methods=[method], dependencies=[Depends(guard(rule))], **options
-        )
+        signature = inspect.signature(endpoint)
+        guards = [Depends(guard(rule))]
+        if "principal" in signature.parameters:
+            endpoint.__signature__ = signature.replace(
+                parameters=[
+                    p.replace(default=guards[0]) if p.name == "principal" else p
+                    for p in signature.parameters.values()
+                ]
+            )
+            guards = []
+        router.add_api_route(path, endpoint, methods=[method], dependencies=guards, **options)
         return endpoint
 
     return register
@@ -194,6 +205,38 @@ def add_witness(request: Request, body: WitnessIn) -> Response:
     with _system(request).writing() as conn:
         witness = witnesses.add(conn, organisation=body.organisation, key=body.key)
     return respond(_witness_json(witness))
+
+
+@route(
+    "GET",
+    "/evidence",
+    READ_ANY,
+    summary="An evidence bundle of records (kind:id) and what they link to, for the caller: "
+    "only what the caller may see, each event with its inclusion proof, the signed and "
+    "cosigned checkpoint, and the keys; `mamar evidence verify` checks it offline",
+)
+def evidence_bundle(
+    request: Request,
+    entity: Annotated[
+        list[str], Query(max_length=50, description="Records as kind:id, e.g. incident:shelling-1")
+    ],
+    principal: Principal | None = None,
+) -> Response:
+    viewer = require(principal).actor
+    system = _system(request)
+    refs = bundle.parse_refs(entity)
+    try:
+        signer = log.load_signer(system.settings)
+    except log.NoSigningKey:
+        raise DomainError("no_signing_key", "this installation has no checkpoint key") from None
+    with system.writing() as conn:
+        made = bundle.make(conn, viewer=viewer, refs=refs, signer=signer)
+    name = "evidence-" + "-".join(r.replace(":", "-") for r in made["records"][:1]) + ".json"
+    return Response(
+        orjson.dumps(made, option=orjson.OPT_INDENT_2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def add_evidence_routes(app: FastAPI, book: RuleBook) -> None:

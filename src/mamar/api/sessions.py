@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Annotated, Any
 
@@ -10,14 +9,12 @@ from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from mamar.accounts import sessions, throttle
-from mamar.accounts.credentials import check_password
 from mamar.accounts.tokens import Scope
 from mamar.api.access import PUBLIC, SIGNED_IN, RuleBook
-from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, account_actor, guard, require
+from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE, Principal, guard, require
 from mamar.api.errors import ApiError, ErrorBody
 from mamar.api.responses import AUTH_ERRORS, Health, Me, respond
-from mamar.system import Mamar
+from mamar.api.signin import end_session, set_session_cookies, sign_in
 
 PREFIX = "/api/v1"
 security_log = logging.getLogger("mamar.security")
@@ -42,52 +39,23 @@ def _me(principal: Principal, csrf: str | None = None) -> dict[str, Any]:
     }
 
 
-def _fingerprint(username: str) -> str:
-    # Logged instead of the name typed: it may be a password typed in the wrong field.
-    return hashlib.sha256(username.encode()).hexdigest()[:12]
-
-
 def add_session_routes(app: FastAPI, book: RuleBook) -> None:
     def login(request: Request, body: Login) -> Response:
-        system: Mamar = request.app.state.system
-        address = request.client.host if request.client else "unknown"
-        keys = [throttle.user_key(body.username), throttle.address_key(address)]
-        with system.reading() as conn:
-            wait = throttle.wait_seconds(conn, keys)
-        if wait:
-            security_log.warning(
-                "login throttled: user#%s from %s", _fingerprint(body.username), address
+        outcome = sign_in(request, body.username, body.password, surface="api")
+        if outcome.wait:
+            raise ApiError(
+                429,
+                "throttled",
+                headers={"Retry-After": str(outcome.wait)},
+                seconds=outcome.wait,
             )
-            raise ApiError(429, "throttled", headers={"Retry-After": str(wait)}, seconds=wait)
-        with system.writing() as conn:
-            ok = check_password(conn, body.username, body.password)
-            actor = account_actor(conn, body.username) if ok else None
-            if actor is None:
-                throttle.record_failure(conn, keys)
-            else:
-                throttle.clear(conn, keys[0])
-        if actor is None:
-            security_log.warning(
-                "failed login: user#%s from %s", _fingerprint(body.username), address
-            )
+        if outcome.actor is None or outcome.session is None:
             raise ApiError(401, "invalid_credentials")
-        value, session = sessions.issue(request.app.state.secret_key, actor.username)
-        security_log.info("login: %s from %s", actor.username, address)
-        principal = Principal(actor, "session", scope=Scope.WRITE, csrf=session.csrf)
+        principal = Principal(
+            outcome.actor, "session", scope=Scope.WRITE, csrf=outcome.session.csrf
+        )
         response = respond(_me(principal))
-        max_age = int(sessions.LIFETIME.total_seconds())
-        response.set_cookie(
-            SESSION_COOKIE, value, max_age=max_age, secure=True, httponly=True, samesite="strict"
-        )
-        # Readable by the page's script, which repeats it in the X-CSRF-Token header.
-        response.set_cookie(
-            CSRF_COOKIE,
-            session.csrf,
-            max_age=max_age,
-            secure=True,
-            httponly=False,
-            samesite="strict",
-        )
+        set_session_cookies(request, response, outcome)
         return response
 
     book.set("POST", f"{PREFIX}/auth/login", PUBLIC)
@@ -106,8 +74,7 @@ def add_session_routes(app: FastAPI, book: RuleBook) -> None:
     ) -> Response:
         signed_in = require(principal)
         if signed_in.session is not None:
-            with request.app.state.system.writing() as conn:
-                sessions.revoke(conn, signed_in.session)
+            end_session(request.app.state.system, signed_in.session)
         response = Response(status_code=204)
         response.delete_cookie(SESSION_COOKIE, secure=True, httponly=True, samesite="strict")
         response.delete_cookie(CSRF_COOKIE, secure=True, samesite="strict")

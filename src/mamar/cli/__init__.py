@@ -2,6 +2,7 @@
 
 from mamar.cli import (
     checkpoints,  # noqa: F401  (registers checkpoint)
+    evidence,  # noqa: F401  (registers evidence)
     records,  # noqa: F401  (registers the record commands)
     security,  # noqa: F401  (registers serve, token, vault, audit)
     witness,  # noqa: F401  (registers witness)

@@ -262,6 +262,14 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
     host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
     serve: Annotated[bool, typer.Option(help="Serve after loading")] = True,
+    synthetic: Annotated[
+        int | None,
+        typer.Option(
+            min=100,
+            help="Instead, a synthetic operation of about N events "
+            "(350,000 people and 1,000 convoys per million; see bench/scale.py)",
+        ),
+    ] = None,
 ) -> None:
     """A fresh SQLite database with the aleppo-2016 scenario and one demo account per role."""
     from pathlib import Path
@@ -270,6 +278,25 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     system = open_system(f"sqlite:///{path}")
+    if synthetic is not None:
+        name, count, accounts = _load_synthetic(system, synthetic)
+    else:
+        name, count, accounts = _load_aleppo(system)
+    table = Table("account", "role", "party", "password", title="demo accounts")
+    with system.writing() as conn:
+        for account in accounts:
+            secret = secrets.token_urlsafe(12)
+            set_password(conn, account.username, secret)
+            table.add_row(account.username, account.role.value, account.party or "", secret)
+    console.print(f"loaded {name} into {path}: {count} events")
+    console.print(table)
+    if serve:
+        from mamar.cli.serving import serve_app
+
+        serve_app(system, host=host, port=port)
+
+
+def _load_aleppo(system: Mamar) -> tuple[str, int, list[Actor]]:
     try:
         scenario = runner.load("aleppo-2016")
         total = len(runner.plan(scenario))
@@ -279,15 +306,21 @@ def demo(
     except (runner.ScenarioError, DomainError) as exc:
         err.print(f"[red]demo could not load:[/red] {exc}")
         raise typer.Exit(2) from None
-    table = Table("account", "role", "party", "password", title="demo accounts")
-    with system.writing() as conn:
-        for account in scenario.accounts:
-            secret = secrets.token_urlsafe(12)
-            set_password(conn, account.username, secret)
-            table.add_row(account.username, account.role.value, account.party or "", secret)
-    console.print(f"loaded aleppo-2016 into {path}: {count} events")
-    console.print(table)
-    if serve:
-        from mamar.cli.serving import serve_app
+    accounts = [Actor(username=a.username, role=a.role, party=a.party) for a in scenario.accounts]
+    return "aleppo-2016", count, accounts
 
-        serve_app(system, host=host, port=port)
+
+def _load_synthetic(system: Mamar, events: int) -> tuple[str, int, list[Actor]]:
+    from mamar.scenarios import synthetic
+
+    coordinator = Actor(username="coordinator", role=Role.COORDINATOR)
+    system.execute(
+        CreateAccount(id=coordinator.username, display_name="منسق", role=coordinator.role),
+        actor=SYSTEM,
+    )
+    with progress_bar() as bar:
+        task = bar.add_task(f"loading {synthetic.OPERATION}", total=events)
+        count = synthetic.generate(
+            system, events, progress=lambda done: bar.update(task, completed=done)
+        )
+    return synthetic.OPERATION, count, [coordinator]

@@ -64,8 +64,9 @@ journal_head = Table(
     Column("frontier", LargeBinary, nullable=True),
 )
 
-# Every complete subtree of the RFC 6962 tree over the journal, leaves included, keyed
-# by its in-order number (``journal.merkle.node_id``): written once, never changed.
+# The root of every complete subtree of two leaves or more of the RFC 6962 tree over
+# the journal, keyed by its in-order number (``journal.merkle.node_id``, always odd):
+# written once, never changed. Leaves are hashed from the journal's bodies.
 merkle_nodes = Table(
     "merkle_nodes",
     metadata,

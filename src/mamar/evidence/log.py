@@ -57,6 +57,11 @@ def load_signer(settings: Settings) -> Signer:
             return create_key(path, f"mamar.local/{secrets.token_hex(4)}")
         except FileExistsError:
             pass  # another process made it first
+    if not settings.is_development and path.stat().st_mode & 0o077:
+        raise NoSigningKey(
+            f"refusing the checkpoint signing key file {path}: others than its owner may "
+            f"read it (chmod 600 {path})"
+        )
     return parse_signer(path.read_text())
 
 

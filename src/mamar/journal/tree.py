@@ -1,8 +1,11 @@
 """The journal's Merkle tree as stored: its nodes, its head, and proofs read from them.
 
 ``journal.store.append`` grows the tree in the append's own transaction (the
-frontier lives in the chain head row, the completed nodes in ``merkle_nodes``).
-A proof reads only the nodes it needs: at most about ``2·log2(n)`` rows, in one query.
+frontier lives in the chain head row, the inner nodes of completed subtrees in
+``merkle_nodes``). Leaves are not stored: a leaf's hash is ``SHA-256(0x00 ‖ body)``
+of the journal row itself, so an append writes one node row on average (none for
+half of them) instead of two. A proof reads only the nodes it needs: at most about
+``2·log2(n)`` rows (a leaf among them from its journal row), in two queries.
 """
 
 from __future__ import annotations
@@ -34,8 +37,14 @@ def add_leaves(
 ) -> tuple[int, bytes]:
     """Store the nodes ``leaves`` complete; return the new (size, frontier blob) for the head."""
     grown, nodes = merkle.grow(size, frontier, leaves)
-    _INSERT_NODES.many(conn, [{"id": node, "hash": value} for node, value in nodes])
+    _store(conn, nodes)
     return size + len(leaves), b"".join(grown)
+
+
+def _store(conn: Connection, nodes: list[tuple[int, bytes]]) -> None:
+    inner = [{"id": node, "hash": value} for node, value in nodes if node & 1]
+    if inner:  # leaves (even numbers) are read from the journal itself
+        _INSERT_NODES.many(conn, inner)
 
 
 def catch_up(conn: Connection, batch: int = 5000) -> int:
@@ -58,7 +67,7 @@ def catch_up(conn: Connection, batch: int = 5000) -> int:
         if not leaves:
             break
         grown, nodes = merkle.grow(size, frontier, leaves)
-        _INSERT_NODES.many(conn, [{"id": node, "hash": value} for node, value in nodes])
+        _store(conn, nodes)
         size, frontier = size + len(leaves), grown
     _MOVE_TREE.run(conn, {"tree_size": size, "frontier": b"".join(frontier)})
     return size
@@ -80,12 +89,19 @@ def tree_head(conn: Connection) -> TreeHead:
 
 def _nodes(conn: Connection, ids: Iterable[int]) -> dict[int, bytes]:
     wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = conn.execute(
-        select(merkle_nodes.c.id, merkle_nodes.c.hash).where(merkle_nodes.c.id.in_(wanted))
-    )
-    found = {int(r.id): bytes(r.hash) for r in rows}
+    inner = [i for i in wanted if i & 1]
+    positions = [(i >> 1) + 1 for i in wanted if not i & 1]
+    found: dict[int, bytes] = {}
+    if inner:
+        rows = conn.execute(
+            select(merkle_nodes.c.id, merkle_nodes.c.hash).where(merkle_nodes.c.id.in_(inner))
+        )
+        found.update((int(r.id), bytes(r.hash)) for r in rows)
+    if positions:
+        rows = conn.execute(
+            select(journal.c.position, journal.c.body).where(journal.c.position.in_(positions))
+        )
+        found.update(((int(r.position) - 1) << 1, merkle.leaf_hash(bytes(r.body))) for r in rows)
     missing = [i for i in wanted if i not in found]
     if missing:
         raise LookupError(f"the Merkle tree lacks node {missing[0]}: run `mamar verify`")

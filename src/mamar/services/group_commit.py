@@ -37,8 +37,11 @@ _SAVEPOINT = Statement("SAVEPOINT command")
 _RELEASE = Statement("RELEASE SAVEPOINT command")
 _ROLLBACK_TO = Statement("ROLLBACK TO SAVEPOINT command")
 
-#: Commands one transaction carries at most; more wait for the next commit.
-LIMIT = 200
+#: Commands one transaction carries at most; more wait for the next commit. On
+#: PostgreSQL each savepoint that writes is a subtransaction, and a transaction with
+#: more than 64 of them overflows the server's per-backend cache of them, which slows
+#: every other session's snapshots until it ends; 50 clients fit in one group anyway.
+LIMIT = 64
 
 
 @dataclass(eq=False)

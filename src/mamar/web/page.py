@@ -231,6 +231,16 @@ async def view(request: Request, rule: RouteRule) -> View:
     return result
 
 
+def require_csrf(v: View, expected: str | None, who: str) -> None:
+    """The check :func:`view` makes of a session's form, for a form sent before sign-in:
+    its ``csrf`` field (or the X-CSRF-Token header) must repeat ``expected``, the token
+    of the sign-in form's cookie."""
+    sent = v.form.get("csrf") or v.request.headers.get("x-csrf-token", "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        security_log.warning("page CSRF check failed for %s", who)
+        raise PageError(403, "csrf_failed")
+
+
 def add_page(
     app: FastAPI,
     book: RuleBook,

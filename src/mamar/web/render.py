@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -28,6 +29,11 @@ def local(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def evidence_url(kind: str, entity_id: str) -> str:
+    """The evidence bundle of a record (and what it links to), for the signed-in reader."""
+    return "/api/v1/evidence?" + urlencode({"entity": f"{kind}:{entity_id}"})
+
+
 def make_environment(lang: str, directories: list[Path]) -> Environment:
     env = Environment(
         loader=FileSystemLoader([str(d) for d in directories]),
@@ -43,6 +49,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["precision"] = lambda value: precision_label(str(value), lang)
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    env.globals["evidence_url"] = evidence_url
     return env
 
 

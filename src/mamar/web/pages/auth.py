@@ -1,19 +1,26 @@
-"""Signing in and out with a form; the same sessions, throttling and cookies as the API."""
+"""Signing in and out with a form; the same sign-in, throttling and cookies as the API.
+
+The sign-in form carries a CSRF token too (login CSRF: another site must not be
+able to sign a browser into an account of its choosing). Before anyone is signed
+in, the token is a random value in the ``mamar_csrf`` cookie, set with the form and
+repeated in its hidden field; the check is the pages' own (:func:`require_csrf`).
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
-from mamar.accounts import sessions, throttle
-from mamar.accounts.credentials import check_password
 from mamar.api.access import PUBLIC, SIGNED_IN, RuleBook
-from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE, account_actor
-from mamar.web.page import add_page, view
+from mamar.api.auth import CSRF_COOKIE, SESSION_COOKIE
+from mamar.api.signin import end_session, set_session_cookies, sign_in
+from mamar.web.page import View, add_page, require_csrf, view
 
 security_log = logging.getLogger("mamar.security")
+FORM_TOKEN_SECONDS = 12 * 3600
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,58 +30,55 @@ def _safe_next(target: str | None) -> str:
     return "/ops"
 
 
+def _form(
+    v: View, target: str, *, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    """The sign-in form, with the CSRF token of this browser (a new one if it has none)."""
+    token = v.request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = v.render(
+        "login.html",
+        {"next": target},
+        title=v.t("Sign in"),
+        status=status,
+        errors=errors,
+        csrf=token,
+    )
+    if v.request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(
+            CSRF_COOKIE, token, max_age=FORM_TOKEN_SECONDS, secure=True, samesite="strict"
+        )
+    return response
+
+
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def login_form(request: Request) -> Response:
         v = await view(request, PUBLIC)
-        data = {"next": _safe_next(request.query_params.get("next"))}
-        return v.render("login.html", data, title=v.t("Sign in"))
+        return _form(v, _safe_next(request.query_params.get("next")))
 
     async def login(request: Request) -> Response:
         v = await view(request, PUBLIC)
+        require_csrf(v, request.cookies.get(CSRF_COOKIE), "the sign-in form")
         username = v.form.get("username", "").strip()
         password = v.form.get("password", "")
         target = _safe_next(v.form.get("next"))
-        data = {"next": target}
         if not username or not password:
             errors = {}
             if not username:
                 errors["username"] = v.t("Enter your user name.")
             if not password:
                 errors["password"] = v.t("Enter your password.")
-            return v.render("login.html", data, title=v.t("Sign in"), status=422, errors=errors)
-        system = v.system
-        address = request.client.host if request.client else "unknown"
-        keys = [throttle.user_key(username), throttle.address_key(address)]
-        with system.reading() as conn:
-            wait = throttle.wait_seconds(conn, keys)
-        if wait:
-            message = v.t("Too many failed sign-ins: wait %(seconds)s seconds.", seconds=wait)
-            return v.render(
-                "login.html", data, title=v.t("Sign in"), status=429, errors={"_general": message}
+            return _form(v, target, status=422, errors=errors)
+        outcome = sign_in(request, username, password, surface="page")
+        if outcome.wait:
+            message = v.t(
+                "Too many failed sign-ins: wait %(seconds)s seconds.", seconds=outcome.wait
             )
-        with system.writing() as conn:
-            ok = check_password(conn, username, password)
-            actor = account_actor(conn, username) if ok else None
-            if actor is None:
-                throttle.record_failure(conn, keys)
-            else:
-                throttle.clear(conn, keys[0])
-        if actor is None:
-            security_log.warning("failed page login from %s", address)
+            return _form(v, target, status=429, errors={"_general": message})
+        if outcome.actor is None:
             message = v.t("The user name or password is wrong, or the account is disabled.")
-            return v.render(
-                "login.html", data, title=v.t("Sign in"), status=401, errors={"_general": message}
-            )
-        value, session = sessions.issue(request.app.state.secret_key, actor.username)
-        security_log.info("login: %s from %s (page)", actor.username, address)
+            return _form(v, target, status=401, errors={"_general": message})
         response = RedirectResponse(target, status_code=303)
-        max_age = int(sessions.LIFETIME.total_seconds())
-        response.set_cookie(
-            SESSION_COOKIE, value, max_age=max_age, secure=True, httponly=True, samesite="strict"
-        )
-        response.set_cookie(
-            CSRF_COOKIE, session.csrf, max_age=max_age, secure=True, samesite="strict"
-        )
+        set_session_cookies(request, response, outcome)
         return response
 
     add_page(app, book, "/login", login_form, PUBLIC)
@@ -83,8 +87,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def logout(request: Request) -> Response:
         v = await view(request, SIGNED_IN)
         if v.principal is not None and v.principal.session is not None:
-            with v.system.writing() as conn:
-                sessions.revoke(conn, v.principal.session)
+            end_session(v.system, v.principal.session)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, secure=True, httponly=True, samesite="strict")
         response.delete_cookie(CSRF_COOKIE, secure=True, samesite="strict")

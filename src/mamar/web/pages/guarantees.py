@@ -16,7 +16,7 @@ from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, local_text, options, text
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of
-from mamar.web.render import local
+from mamar.web.render import evidence_url, local
 
 add_nav(NavItem("guarantees", N_("Guarantees"), "guarantees", order=35))
 
@@ -153,6 +153,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         actions = []
         if may(v, "guarantee.mark_honoured") and TRANSITIONS[GuaranteeOutcome(g["outcome"])]:
             actions.append((v.t("Record the outcome"), f"/ops/{op}/guarantees/{id}/outcome"))
+        actions.append((v.t("Evidence bundle"), evidence_url("guarantee", id)))
         return render_detail(v, "guarantee", g, v.t("Guarantee %(id)s", id=id), facts, actions)
 
     add_page(app, book, "/ops/{op}/guarantees/{id}", guarantee, READ_ANY)

@@ -19,10 +19,23 @@
   var tiles = box.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
 
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value == null ? "" : String(value);
-    return span.innerHTML;
+  // User data (names, descriptions) goes into the page as text nodes, never as HTML:
+  // Leaflet parses a string given to a popup or tooltip as markup, an element it does not.
+  function node(tag, parts) {
+    var element = document.createElement(tag);
+    parts.forEach(function (part) {
+      if (part == null) return;
+      element.appendChild(typeof part === "object" ? part : document.createTextNode(String(part)));
+    });
+    return element;
+  }
+  function lines() {
+    var parts = [];
+    Array.prototype.forEach.call(arguments, function (line, i) {
+      if (i) parts.push(document.createElement("br"));
+      parts.push(line);
+    });
+    return node("div", parts);
   }
 
   var styles = {
@@ -42,18 +55,18 @@
     var p = f.properties;
     switch (p.layer) {
       case "control_area":
-        return "<strong>" + text(p.name) + "</strong><br>" + label("controlled-by") + " " + text(p.party_name);
+        return lines(node("strong", [p.name]), label("controlled-by") + " " + (p.party_name || ""));
       case "front_line":
-        return "<strong>" + text(p.name) + "</strong>";
+        return lines(node("strong", [p.name]));
       case "route":
-        return "<strong>" + text(p.name) + "</strong><br>" + label("version") + " " + p.version +
-          (p.current ? " (" + label("current") + ")" : "");
+        return lines(node("strong", [p.name]),
+          label("version") + " " + p.version + (p.current ? " (" + label("current") + ")" : ""));
       case "incident":
-        return text(p.description) + "<br><small>" + text(moment(p.occurred_at)) + "</small>";
+        return lines(p.description, node("small", [moment(p.occurred_at)]));
       case "convoy":
-        return "<strong>" + text(p.name) + "</strong><br>" + text(p.status_label || p.status);
+        return lines(node("strong", [p.name]), p.status_label || p.status);
       default:
-        return text(p.label || p.name);
+        return lines(p.label || p.name);
     }
   }
 
@@ -73,7 +86,7 @@
     } else if (name === "places") {
       options.pointToLayer = function (f, at) {
         var marker = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, fillOpacity: 1, className: "place" });
-        marker.bindTooltip(text(f.properties.label), {
+        marker.bindTooltip(node("span", [f.properties.label]), {
           permanent: true, direction: rtl ? "left" : "right", className: "place-label", offset: [rtl ? -4 : 4, 0]
         });
         return marker;

@@ -21,6 +21,13 @@
     document.head.appendChild(js);
   }
 
+  // A place's name as a text node: Leaflet parses a string tooltip as HTML, an element it does not.
+  function label(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   function number(input) {
     var value = parseFloat(String(input.value).replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); }));
     return isFinite(value) ? value : null;
@@ -30,7 +37,6 @@
     var box = document.createElement("div");
     box.id = "pick-map";
     box.className = "pick-map";
-    box.style.cssText = "height:16rem;max-width:100%;border:1px solid #cfd5dd;border-radius:4px;margin-block:.5rem";
     box.setAttribute("role", "application");
     box.setAttribute("aria-label", script.getAttribute("data-label") || "");
     var help = document.createElement("p");
@@ -75,7 +81,7 @@
         var places = L.geoJSON(payload.layers.places, {
           pointToLayer: function (f, at) {
             return L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, interactive: false })
-              .bindTooltip(f.properties.label, { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
+              .bindTooltip(label(f.properties.label), { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
           }
         }).addTo(map);
         var bounds = ground.getBounds().isValid() ? ground.getBounds() : places.getBounds();

@@ -1,0 +1,77 @@
+"""``mamar evidence``: bundles of events with their proofs, made for a recipient, and checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from mamar.cli.main import DatabaseOption, app, console, err, fail, open_system
+from mamar.domain.errors import DomainError
+from mamar.evidence import bundle, log
+from mamar.evidence.check import Failure, check, parse_trusted
+from mamar.evidence.note import NoteError
+from mamar.evidence.wording import failure_text, report_lines
+
+evidence_app = typer.Typer(
+    help="Evidence bundles: chosen events with their proofs, checkable offline.",
+    no_args_is_help=True,
+)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("export")
+def export(
+    entities: Annotated[
+        list[str], typer.Argument(help="Records as kind:id, e.g. incident:shelling-1")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The bundle file to write")],
+    recipient: Annotated[
+        str, typer.Option("--as", help="The account the bundle is for (only what it may see)")
+    ],
+    database: DatabaseOption = None,
+) -> None:
+    """Write a bundle of these records' events (and what they link to) with their proofs."""
+    system = open_system(database)
+    try:
+        viewer = system.actor(recipient)
+        signer = log.load_signer(system.settings)
+        with system.writing() as conn:
+            made = bundle.make(conn, viewer=viewer, refs=bundle.parse_refs(entities), signer=signer)
+    except DomainError as error:
+        raise fail(error.message) from None
+    except (log.NoSigningKey, NoteError) as error:
+        raise fail(str(error)) from None
+    output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
+    console.print(
+        f"{len(made['events'])} events of {len(made['records'])} records written to {output}"
+    )
+
+
+@evidence_app.command("verify")
+def verify_bundle(
+    file: Annotated[Path, typer.Argument(help="The bundle file")],
+    trust: Annotated[
+        Path | None,
+        typer.Option("--trust", help="Trusted public keys, one a line: [organisation ]key"),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="ar or en")] = "ar",
+) -> None:
+    """Check a bundle with no database and no network; say what it proves or what failed."""
+    if lang not in ("ar", "en"):
+        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        trusted = parse_trusted(trust.read_text(encoding="utf-8")) if trust else None
+        report = check(data, trusted)
+    except (OSError, UnicodeDecodeError, ValueError):
+        err.print(failure_text(Failure("not_a_bundle"), lang), highlight=False)
+        raise typer.Exit(2) from None
+    except Failure as failure:
+        err.print(failure_text(failure, lang), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for line in report_lines(report, lang):
+        console.print(line, highlight=False, soft_wrap=True)
