@@ -83,3 +83,14 @@ def postgres_system(postgres_url: str) -> Iterator[Mamar]:
     instance = make_system(postgres_url)
     yield instance
     instance.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # tests/test_adversarial_*.py: the attacks and faults of issue 12 (``-m adversarial``).
+    config.addinivalue_line("markers", "adversarial: attacks and faults that must keep failing")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name.startswith("test_adversarial_"):
+            item.add_marker(pytest.mark.adversarial)

@@ -34,3 +34,14 @@ def test_malformed_query_parameters_name_the_parameter(web: Web, path: str, fiel
     twin = client.get(path + "&format=json&lang=en")
     assert twin.status_code == 400
     assert twin.json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+@pytest.mark.parametrize("layer", ["", "/control", "/incidents"])
+def test_map_layers_refuse_times_beyond_the_calendar(web: Web, layer: str, at: str) -> None:
+    client = web.client("coordinator")
+    response = client.get(
+        f"/api/v1/operations/{OP}/map{layer}", params={"at": at}, headers={"Accept-Language": "ar"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == "at"

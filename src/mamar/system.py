@@ -56,9 +56,15 @@ class Mamar:
     def init(self) -> None:
         """Create or upgrade the schema; move old vault records to keys of their own."""
         upgrade(self.engine)
-        if self.vault is not None:
-            with self.writing() as conn:
-                self.vault.migrate(conn)
+        if self.vault is None:
+            return
+        # A pooled connection, not the writer's: ``serve`` forks after this, and a
+        # process must not inherit an open SQLite connection.
+        with self.engine.begin() as conn:
+            self.vault.migrate(conn)
+        if self.vault.take_shredded() and is_sqlite(self.engine):
+            with self.engine.connect() as conn:
+                wipe_wal(conn.connection.driver_connection)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:

@@ -49,10 +49,10 @@ class JournalWatch:
         )
 
     async def head(self) -> int:
-        """The head now (read afresh when no poll has read it yet)."""
-        if self._head is None:
-            self._head = await anyio.to_thread.run_sync(self._read_head)
-        return self._head
+        """The head now, read afresh (a stream starts from it: the last poll may be old)."""
+        head = await anyio.to_thread.run_sync(self._read_head)
+        self._head = max(head, self._head or 0)
+        return head
 
     async def wait_beyond(self, position: int, timeout: float) -> int:
         """The head once it is past ``position``, or after ``timeout`` seconds, whichever first."""
