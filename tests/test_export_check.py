@@ -54,7 +54,9 @@ def test_an_independent_checker_recomputes_the_whole_exported_chain_and_tree(
     url = sqlite_system.settings.database_url
     assert runner.invoke(app, ["scenario", "run", MINI, "-d", url]).exit_code == 0
     out = tmp_path / "journal.jsonl"
-    result = runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)])
+    result = runner.invoke(
+        app, ["export", "journal", "--every-organisation", "-d", url, "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     count, root = independent_check(out.read_text(encoding="utf-8").splitlines())
     with sqlite_system.reading() as conn:
@@ -66,7 +68,12 @@ def test_the_checker_catches_one_changed_character(sqlite_system: Mamar, tmp_pat
     url = sqlite_system.settings.database_url
     assert runner.invoke(app, ["scenario", "run", MINI, "-d", url]).exit_code == 0
     out = tmp_path / "journal.jsonl"
-    assert runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["export", "journal", "--every-organisation", "-d", url, "-o", str(out)]
+        ).exit_code
+        == 0
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     event = json.loads(lines[3])
     event["body"] = event["body"].replace('"version":', '"version": ', 1)

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from mamar.cli import app
 from mamar.config import Settings
+from mamar.domain.errors import DomainError
 from mamar.domain.visibility import Role
 from mamar.evidence import log, witnesses
 from mamar.evidence.checkpoint import open_checkpoint, verify_cosignature
@@ -27,7 +28,7 @@ from mamar.evidence.note import COSIGNATURE_V1, Signer, parse_note
 from mamar.evidence.witness_client import WitnessRefusal, WitnessState, witness_once
 from mamar.system import Mamar
 from tests.api_support import Api, make_api
-from tests.helpers import open_operation
+from tests.helpers import open_operation, organisation
 
 runner = CliRunner()
 
@@ -50,12 +51,21 @@ def fetcher(api: Api, role: Role = Role.MONITOR) -> Any:
 @pytest.fixture
 def witnessed(sqlite_system: Mamar, tmp_path: Path) -> tuple[Api, Signer, Path]:
     api = make_api(sqlite_system)
+    organisation(sqlite_system, "icrc", "humanitarian")
     signer = Signer.generate("icrc.example/mamar-witness", COSIGNATURE_V1)
     with sqlite_system.writing() as conn:
         witnesses.add(conn, organisation="icrc", key=signer.verifier.encode())
     state = tmp_path / "witness.json"
     WitnessState(log.load_signer(sqlite_system.settings).verifier.encode()).save(state)
     return api, signer, state
+
+
+def test_a_witness_belongs_to_a_registered_organisation(sqlite_system: Mamar) -> None:
+    key = Signer.generate("nobody.example/w", COSIGNATURE_V1).verifier.encode()
+    with pytest.raises(DomainError) as refused, sqlite_system.writing() as conn:
+        witnesses.add(conn, organisation="nobody", key=key)
+    assert refused.value.code == "unknown_organisation"
+    assert refused.value.field == "organisation"
 
 
 def test_a_witness_cosigns_after_checking_consistency_and_the_log_serves_it(
@@ -95,6 +105,7 @@ def test_a_witness_refuses_a_replaced_history_and_signs_nothing(
     replacement.init()
     try:
         other = make_api(replacement)
+        organisation(replacement, "icrc", "humanitarian")
         grow_and_sign(replacement, "op", "other", "op3")
         with replacement.writing() as conn:
             witnesses.add(conn, organisation="icrc", key=signer.verifier.encode())
@@ -173,6 +184,7 @@ def test_only_an_admin_registers_a_witness_key_of_the_cosignature_type(
     sqlite_system: Mamar,
 ) -> None:
     api = make_api(sqlite_system)
+    organisation(sqlite_system, "monitors", "monitor")
     key = Signer.generate("monitor.example/w", COSIGNATURE_V1).verifier.encode()
     body = {"organisation": "monitors", "key": key}
     refused = api.client.post("/api/v1/witnesses", json=body, headers=api.headers(Role.MONITOR))
@@ -221,6 +233,7 @@ def test_mamar_witness_runs_against_a_remote_log_over_http(
     assert made.exit_code == 0, made.output
     public = made.output.strip().splitlines()[-1]
     db = api.system.settings.database_url
+    organisation(api.system, "guarantor")
     added = runner.invoke(app, ["witness", "add", "guarantor", public, "-d", db])
     assert added.exit_code == 0, added.output
     log_key = runner.invoke(app, ["checkpoint", "public-key", "-d", db]).output.strip()

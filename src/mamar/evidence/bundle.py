@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from mamar import reads
+from mamar.access import Viewer, viewer_of
 from mamar.db.tables import cosignatures, journal, signed_checkpoints
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, EntityState, kind_of
@@ -50,7 +51,9 @@ def parse_refs(refs: Iterable[str]) -> list[tuple[str, str]]:
     return parsed
 
 
-def _linked(conn: Connection, viewer: Actor, kind: str, state: EntityState) -> set[tuple[str, str]]:
+def _linked(
+    conn: Connection, viewer: Viewer, kind: str, state: EntityState
+) -> set[tuple[str, str]]:
     """What a record links to, one step: an incident's breached agreements, the
     escalations about it and the guarantees it broke; an escalation's subjects; a
     guarantee's subjects and the incidents that broke it."""
@@ -75,7 +78,7 @@ def _linked(conn: Connection, viewer: Actor, kind: str, state: EntityState) -> s
 
 
 def chosen_records(
-    conn: Connection, viewer: Actor, refs: list[tuple[str, str]]
+    conn: Connection, viewer: Viewer, refs: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """The records asked for (each must be visible: else NotFound) and those they link
     to that the viewer may see, in a stable order."""
@@ -112,12 +115,14 @@ def _checkpoint_for(conn: Connection, size: int) -> log.StoredCheckpoint | None:
 def make(
     conn: Connection,
     *,
-    viewer: Actor,
+    viewer: Actor | Viewer,
     refs: list[tuple[str, str]],
     signer: Signer,
 ) -> dict[str, Any]:
     """The bundle of ``refs`` (and what they link to) for the recipient ``viewer``, in a
-    writing transaction: a checkpoint is signed first when none covers the events yet."""
+    writing transaction: a checkpoint is signed first when none covers the events yet.
+    Every read goes through the recipient's :class:`~mamar.access.Viewer`."""
+    viewer = viewer_of(viewer)
     records = chosen_records(conn, viewer, refs)
     positions = sorted(
         {
@@ -153,6 +158,7 @@ def make(
         "format": FORMAT,
         "made_at": utc_key(now_utc()),
         "recipient": viewer.username,
+        "recipient_organisation": viewer.organisation,
         "records": [f"{kind}:{entity_id}" for kind, entity_id in records],
         "checkpoint": log.with_cosignatures(conn, checkpoint),
         "log_key": signer.verifier.encode(),

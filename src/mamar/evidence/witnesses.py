@@ -17,10 +17,12 @@ from sqlalchemy import Connection, insert, select
 
 from mamar.db.tables import cosignatures, witnesses
 from mamar.domain.errors import DomainError, NotFound
+from mamar.domain.ids import stream_name
 from mamar.domain.time import now_utc, utc_key
 from mamar.evidence import log
 from mamar.evidence.checkpoint import verify_cosignature
 from mamar.evidence.note import COSIGNATURE_V1, NoteError, Verifier, parse_note, parse_verifier
+from mamar.projections.entities import current
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,16 @@ def _witness(row: Any) -> Witness:
 
 
 def add(conn: Connection, *, organisation: str, key: str) -> Witness:
-    """Register ``organisation``'s witness key (a C2SP verifier key of type 0x04)."""
+    """Register the witness key (a C2SP verifier key of type 0x04) of ``organisation``,
+    an organisation registered in this installation."""
     if not organisation or len(organisation) > 120:
         raise DomainError("required", "name the witness's organisation", field="organisation")
+    if current(conn, stream_name("organisation", organisation)) is None:
+        raise DomainError(
+            "unknown_organisation",
+            f"no organisation '{organisation}' is registered",
+            field="organisation",
+        )
     try:
         verifier = parse_verifier(key)
     except NoteError as error:
