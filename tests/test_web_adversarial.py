@@ -30,7 +30,8 @@ from tests.planted import PAYLOAD, PLANTED_SELECTOR, load_planted
 pytestmark = pytest.mark.browser
 
 #: Pages never followed: they end the session or stream without end.
-SKIP = re.compile(r"^/(logout|live)\b|^/static/|[?&]format=json")
+# Evidence bundles are downloads (a file, not a page): the bundle tests check them.
+SKIP = re.compile(r"^/(logout|live)\b|^/static/|^/api/v1/evidence\b|[?&]format=json")
 MAX_PAGES = 600
 #: Records every violation the browser reports, before any page script runs.
 WATCH = """

@@ -430,7 +430,16 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     page.goto(op_url(server, "convoys"))
     plan = _form(page, "/convoys")
     assert plan.count() == 1, "no convoy planning form"
-    _fill(plan, {"id": "ui-wounded", "name.en": "Wounded, second batch", "counts.planned": "40"})
+    # Shared: the factions' room and the guarantor refer to it.
+    _fill(
+        plan,
+        {
+            "id": "ui-wounded",
+            "visibility": "shared",
+            "name.en": "Wounded, second batch",
+            "counts.planned": "40",
+        },
+    )
     submit(page, plan)
     assert_no_field_errors(page)
     for status in ("preparing", "departed"):
