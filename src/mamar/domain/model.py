@@ -117,6 +117,9 @@ class Command(BaseModel):
     default_visibility: ClassVar[Visibility] = Visibility.INTERNAL
     # The field holding personal data, moved into the vault before deciding (persons).
     personal_field: ClassVar[str | None] = None
+    # A tuple field whose items each hold personal data in ``details`` (a family's people):
+    # each moved into a vault record of its own, the item keeping its ``vault_ref``.
+    personal_items: ClassVar[str | None] = None
 
     id: EntityId
 

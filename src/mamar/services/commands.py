@@ -61,6 +61,41 @@ def _seal_personal(conn: Connection, vault: Vault | None, cmd: Command) -> Comma
     return cmd.model_copy(update={field: None, "vault_ref": ref})
 
 
+def _seal_items(
+    conn: Connection, vault: Vault | None, cmd: Command, subject: str, operation: str | None
+) -> Command:
+    """Move each item's ``details`` into a vault record of its own, indexed for search
+    under ``subject``; the items keep only the references."""
+    field = type(cmd).personal_items
+    if field is None:
+        return cmd
+    items = getattr(cmd, field)
+    if any(getattr(item, "vault_ref", None) is not None for item in items):
+        raise DomainError(
+            "vault_ref_reserved", "vault_ref is set by the system, not by callers", field=field
+        )
+    if all(getattr(item, "details", None) is None for item in items):
+        return cmd
+    if vault is None:
+        raise NotPermitted("personal data cannot be stored: no vault key is configured")
+    sealed = []
+    for item in items:
+        details: Any = item.details
+        if details is None:
+            sealed.append(item)
+            continue
+        terms = details.search_terms() if hasattr(details, "search_terms") else ()
+        ref = vault.put(
+            conn,
+            details.model_dump(mode="json"),
+            terms=terms,
+            subject=subject,
+            operation=operation,
+        )
+        sealed.append(item.model_copy(update={"details": None, "vault_ref": ref}))
+    return cmd.model_copy(update={field: tuple(sealed)})
+
+
 def execute(
     conn: Connection,
     cmd: Command,
@@ -91,6 +126,7 @@ def execute(
         visibility = state.visibility
     _bounds_for(cmd, state, operation, lookup).check(occurred.at, now_utc())
     cmd = _seal_personal(conn, vault, cmd)
+    cmd = _seal_items(conn, vault, cmd, stream, operation)
     ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
     decided = decider_for(type(cmd))(state, cmd, ctx)
     may_record(viewer, state, decided)
