@@ -140,6 +140,14 @@ DOMAIN: dict[str, str] = {
     "no_signing_key": N_("This installation has no key to sign checkpoints"),
     "time_too_early": N_("This time is earlier than this operation accepts"),
     "time_too_late": N_("This time is further after now than this operation accepts"),
+    "bad_cursor": N_("This cursor was not issued to you by this system, or was altered"),
+    "unknown_stop": N_("This is not one of the convoy's stops"),
+    "no_boarding_at_destination": N_("No one boards at the destination"),
+    "no_arrival_at_origin": N_("No one arrives at the origin"),
+    "not_on_manifest": N_("This number is not on this vehicle's manifest"),
+    "vehicle_full": N_("The vehicle's manifest is full"),
+    "tracing_closed": N_("This tracing request is closed"),
+    "no_people": N_("Give at least one name"),
 }
 
 REFUSED = N_("The request was refused")

@@ -98,6 +98,17 @@ EVENT_LABELS: dict[str, str] = {
     "task.assigned": N_("Task assigned"),
     "task.status_changed": N_("Task status changed"),
     "vault.accessed": N_("Personal record read"),
+    "people.read": N_("People's personal records read"),
+    "people.searched": N_("People searched for by name"),
+    "vehicle.registered": N_("Vehicle added to a convoy"),
+    "vehicle.group_listed": N_("Family registered on a vehicle"),
+    "vehicle.status_recorded": N_("People's status recorded"),
+    "vehicle.person_erased": N_("Personal data of a person on a manifest erased"),
+    "tracing.reported": N_("Person reported missing by a relative"),
+    "tracing.reunified": N_("Family reunified"),
+    "tracing.closed": N_("Tracing request closed"),
+    "tracing.erased": N_("Tracing request's personal data erased"),
+    "operation.retention_set": N_("How long personal data is kept set"),
 }
 
 STATUS_LABELS: dict[str, str] = {
@@ -158,6 +169,42 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
+#: Kinds of record, as a person names them (the timeline's filter).
+KIND_LABELS: dict[str, str] = {
+    "access": N_("Who may see a record"),
+    "account": N_("Accounts"),
+    "agreement": N_("Agreements"),
+    "ceasefire": N_("Ceasefires"),
+    "channel": N_("Channels"),
+    "contact": N_("Contacts"),
+    "control_area": N_("Areas of control"),
+    "convoy": N_("Convoys"),
+    "escalation": N_("Referrals"),
+    "front_line": N_("Front lines"),
+    "guarantee": N_("Guarantees"),
+    "incident": N_("Incidents"),
+    "influence": N_("Influence"),
+    "issue": N_("Negotiation issues"),
+    "mandate": N_("Mandates"),
+    "note": N_("Notes"),
+    "notification": N_("Movement notices"),
+    "operation": N_("Operations"),
+    "organisation": N_("Organisations"),
+    "party": N_("Parties"),
+    "person": N_("People"),
+    "place": N_("Places"),
+    "position": N_("Positions"),
+    "proposal": N_("Proposals"),
+    "route": N_("Routes"),
+    "side": N_("Sides"),
+    "task": N_("Tasks"),
+    "vault": N_("Personal records"),
+    "people": N_("People's records"),
+    "vehicle": N_("Vehicles"),
+    "tracing": N_("Tracing requests"),
+}
+
+
 def event_label(type_name: str, lang: str) -> str:
     message = EVENT_LABELS.get(type_name)
     return tr(lang, message) if message else tr(lang, "Recorded change")
@@ -182,3 +229,8 @@ def category_label(category: str, lang: str) -> str:
         for part in category.split("/")
     ]
     return " — ".join(words)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    message = KIND_LABELS.get(kind)
+    return tr(lang, message) if message else tr(lang, "Other records")

@@ -10,7 +10,13 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from mamar.i18n.labels import category_label, event_label, precision_label, status_label
+from mamar.i18n.labels import (
+    category_label,
+    event_label,
+    kind_label,
+    precision_label,
+    status_label,
+)
 from mamar.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -80,6 +86,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["event"] = lambda value: event_label(str(value), lang)
     env.filters["status"] = lambda value: status_label(str(value), lang)
     env.filters["precision"] = lambda value: precision_label(str(value), lang)
+    env.filters["kind"] = lambda value: kind_label(str(value), lang)
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
