@@ -112,6 +112,10 @@ class View:
     def t(self, message: str, **params: object) -> str:
         return i18n.tr(self.lang, message, **params)
 
+    def when(self, value: Any, fmt: str = "medium") -> str:
+        """A moment in the operation's zone, the page language's way (with the zone)."""
+        return i18n.when(value, self.lang, self.timezone, fmt)
+
     def wants_json(self) -> bool:
         if self.request.query_params.get("format") == "json":
             return True
