@@ -133,3 +133,60 @@ def report_through_services(system: Mamar) -> None:
         )
     finally:
         system.dispose()
+
+
+def test_a_stream_resumes_after_its_last_event_by_cursor_not_position(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("liaison")
+    for name in ("first-resumed", "second-resumed"):
+        system.execute(
+            ReportIncident.model_validate(
+                {
+                    "id": name,
+                    "operation": OP,
+                    "event_type": "battles",
+                    "description": {"original": "اشتباك"},
+                    "source": {"text": "monitor", "kind": "own_team"},
+                    "visibility": "shared",
+                }
+            ),
+            actor=system.actor("monitor"),
+        )
+
+    def first_event(headers: dict[str, str]) -> tuple[str, dict[str, object]]:
+        ident = ""
+        with client.stream("GET", f"/live?operation={OP}", headers=headers) as response:
+            for line in response.iter_lines():
+                if line.startswith("id: "):
+                    ident = line[4:]
+                if line.startswith("data: "):
+                    return ident, json.loads(line[6:])
+        raise AssertionError("no event")
+
+    # A browser that missed everything since the first report resumes after it.
+    from mamar.access.viewer import viewer_of
+    from mamar.reads import timeline
+
+    with system.reading() as conn:
+        entries = list(
+            timeline(
+                conn,
+                viewer=system.actor("liaison-ru"),
+                operation=OP,
+                entity="incident:first-resumed",
+                cursors=system.cursors,
+            )
+        )
+    cursor = entries[0].cursor
+    assert cursor is not None and not cursor.isdigit()
+    ident, data = first_event({"Last-Event-ID": cursor})
+    assert data["entity_id"] == "second-resumed"
+    assert ident == data["cursor"] and not ident.isdigit() and "position" not in data
+    assert system.cursors.open(viewer_of(system.actor("liaison-ru")), ident) > entries[0].position
+    # A made-up or stale Last-Event-ID (a restarted development server) starts from now,
+    # and a position is not a cursor.
+    for stale in ("123", "not-a-cursor"):
+        with client.stream(
+            "GET", f"/live?operation={OP}", headers={"Last-Event-ID": stale}
+        ) as response:
+            assert response.status_code == 200

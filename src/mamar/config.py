@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     log_key_file: Path | None = None
     # Seconds between scheduled checkpoints while serving (signed only when the tree grew).
     checkpoint_interval: float = 60.0
+    # Seconds between rounds of erasing personal data whose retention ran out (0: none).
+    retention_interval: float = 3600.0
     # The map's basemap tiles, e.g. "http://tiles.local/{z}/{x}/{y}.png"; none: layers only.
     tile_url: str | None = None
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 import mamar.features  # noqa: F401  (registers every feature)
+from mamar.access.cursors import Cursors
 from mamar.accounts.model import actor_of
 from mamar.config import Settings
 from mamar.db.engine import is_sqlite, make_engine, wipe_wal
@@ -41,6 +42,8 @@ class Mamar:
         self._reader: Engine = self.engine.execution_options(readonly=True)
         key = self.settings.resolve_vault_key()
         self.vault: Vault | None = Vault(parse_key(key)) if key else None
+        # What viewers are given instead of journal positions (``access.cursors``).
+        self.cursors = Cursors(self.settings.resolve_secret_key())
         # SQLite has one writer at a time anyway: this process keeps one connection
         # for writing, taken in turn, instead of checking one out for every command.
         self._writer_lock = threading.RLock() if is_sqlite(self.engine) else None

@@ -6,7 +6,9 @@
 - :mod:`.commands`: whether a viewer may carry out a command on a record;
 - :mod:`.rules`: the rule of every route (who may call it, with which token scope);
 - :mod:`.door`: identifying the caller (session cookie or bearer token) and
-  enforcing a route's rule, CSRF included, for the API, the pages and live streams.
+  enforcing a route's rule, CSRF included, for the API, the pages and live streams;
+- :mod:`.cursors`: the opaque, per-viewer cursors every surface hands out instead of
+  journal positions.
 
 A surface asks; it never checks a role, a scope or a compartment itself.
 """

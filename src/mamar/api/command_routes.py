@@ -61,7 +61,9 @@ def _endpoint(cmd_type: type[Command], model: type[BaseModel], rule: RouteRule) 
         command = cmd_type.model_validate(data)
         system: Mamar = request.app.state.system
         recorded = system.execute(command, actor=who.actor, occurred=body.occurred)
-        return respond(events_out(recorded), 201 if cmd_type.creates else 200)
+        return respond(
+            events_out(recorded, who.viewer, system.cursors), 201 if cmd_type.creates else 200
+        )
 
     params = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),

@@ -216,11 +216,20 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
         since: At = None,
         until: At = None,
         order: Annotated[str, Query(pattern="^(occurred|recorded)$")] = "occurred",
+        after: Annotated[
+            str | None,
+            Query(
+                max_length=200,
+                description="Only events recorded after the one with this cursor "
+                "(each entry's `cursor`; for clients that catch up)",
+            ),
+        ] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Response:
         viewer = require(principal).actor
-        with _system(request).reading() as conn:
+        system = _system(request)
+        with system.reading() as conn:
             entries = reads.timeline(
                 conn,
                 viewer=viewer,
@@ -231,6 +240,8 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
                 since_utc=_key(since, "since"),
                 until_utc=_key(until, "until"),
                 order=order,
+                cursors=system.cursors,
+                after=after,
             )
             items = [e.as_dict() for e in itertools.islice(entries, offset, offset + limit + 1)]
         return respond(_page(items, limit, offset))

@@ -8,7 +8,10 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
+from mamar.access.cursors import Cursors
+from mamar.access.viewer import Viewer
 from mamar.api.errors import ErrorBody
+from mamar.domain.ids import split_stream
 from mamar.journal.envelope import RecordedEvent
 
 
@@ -27,9 +30,13 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 410, 413, 415, 422)
 
 
 class EventOut(BaseModel):
-    position: int
-    stream: str
-    version: int
+    """An event a command recorded: its record, its cursor (to read the timeline after
+    it), and its hash (to prove later, with a checkpoint, that it was recorded). No
+    journal position or stream version: both count events the caller may not see."""
+
+    cursor: str
+    kind: str
+    id: str
     type: str
     visibility: str
     occurred_at: str
@@ -41,13 +48,13 @@ class CommandResult(BaseModel):
     events: list[EventOut]
 
 
-def events_out(recorded: list[RecordedEvent]) -> dict[str, Any]:
+def events_out(recorded: list[RecordedEvent], viewer: Viewer, cursors: Cursors) -> dict[str, Any]:
     return {
         "events": [
             {
-                "position": e.position,
-                "stream": e.stream,
-                "version": e.version,
+                "cursor": cursors.seal(viewer, e.position),
+                "kind": split_stream(e.stream)[0],
+                "id": split_stream(e.stream)[1],
                 "type": e.type,
                 "visibility": e.visibility,
                 "occurred_at": e.occurred_at,

@@ -19,6 +19,7 @@ from mamar.domain.time import OccurredAt, Precision, now_utc
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent
+from mamar.journal.registry import EventData
 from mamar.projections.entities import Projector, current
 from mamar.reads import get_state
 from mamar.vault.store import Vault
@@ -56,7 +57,28 @@ def read_personal(
     if record is None:
         raise DomainError("erased", "this personal record has been erased")
     # Journalled in the caller's transaction: if this append fails, nothing is returned.
-    stream = stream_name("audit", audit_id(kind, entity_id))
+    journal_read(
+        conn,
+        audit_id(kind, entity_id),
+        VaultAccessed(
+            subject_kind=kind,
+            subject_id=entity_id,
+            reader=viewer.username,
+            reader_role=viewer.role,
+            purpose=purpose,
+        ),
+        actor=viewer.username,
+        operation=state.operation,
+    )
+    return record
+
+
+def journal_read(
+    conn: Connection, audit: str, data: EventData, *, actor: str, operation: str | None
+) -> None:
+    """Append the audit event ``data`` to the stream ``audit:<audit>`` in ``conn``'s
+    transaction (kept with the medical compartment: who has a record is sensitive)."""
+    stream = stream_name("audit", audit)
     found = current(conn, stream)
     recorded = store.append(
         conn,
@@ -64,22 +86,15 @@ def read_personal(
             PendingEvent(
                 stream=stream,
                 version=(found[1] if found else 0) + 1,
-                data=VaultAccessed(
-                    subject_kind=kind,
-                    subject_id=entity_id,
-                    reader=viewer.username,
-                    reader_role=viewer.role,
-                    purpose=purpose,
-                ),
+                data=data,
                 occurred=OccurredAt(at=now_utc(), precision=Precision.EXACT),
-                actor=viewer.username,
+                actor=actor,
                 visibility=Visibility.MEDICAL,
-                operation=state.operation,
+                operation=operation,
             )
         ],
     )
     Projector(conn).apply(recorded)
-    return record
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamar.audit.events import VaultAccessed
+from mamar.audit.events import PeopleRead, PeopleSearched, VaultAccessed
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
 from mamar.journal.registry import EventData
 
@@ -22,6 +22,16 @@ def evolve(state: AuditState | None, event: EventData, meta: EventMeta) -> Audit
                 **base_fields(meta),
                 subject_kind=event.subject_kind,
                 subject_id=event.subject_id,
+                reads=1,
+                last_reader=event.reader,
+            )
+        return touched(state, meta, reads=state.reads + 1, last_reader=event.reader)
+    if isinstance(event, PeopleRead | PeopleSearched):
+        if state is None:
+            return AuditState(
+                **base_fields(meta),
+                subject_kind="people",
+                subject_id=meta.entity_id,
                 reads=1,
                 last_reader=event.reader,
             )

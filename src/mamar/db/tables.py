@@ -127,6 +127,21 @@ vault_entries = Table(
     Column("wrapped_key", LargeBinary, nullable=True),
 )
 
+# The search index of personal records: keyed hashes (HMAC under a key derived from the
+# vault key) of the folded words of a name, a year of birth, a place of origin. Nothing in
+# clear: without the vault key a term cannot be tested; erasing a record deletes its rows.
+# ``field`` says which part a term is of (n: name word, s: its skeleton, y: year, o: origin).
+vault_terms = Table(
+    "vault_terms",
+    metadata,
+    Column("ref", String(36), primary_key=True),
+    Column("term", String(32), primary_key=True),
+    Column("field", String(1), nullable=False),
+    Column("subject", String(120), nullable=False),
+    Column("operation", String(120), nullable=True),
+)
+Index("ix_vault_terms_term", vault_terms.c.term, vault_terms.c.operation)
+
 # Credentials only: who an account is (role, party, disabled) is in the journal.
 credentials = Table(
     "credentials",

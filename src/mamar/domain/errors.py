@@ -55,7 +55,7 @@ class Conflict(DomainError):
     """Someone else appended to the same stream first (optimistic concurrency)."""
 
     def __init__(self, stream: str, expected: int, actual: int) -> None:
-        super().__init__(
-            "conflict",
-            f"'{stream}' changed meanwhile (expected version {expected}, found {actual}); retry",
-        )
+        # Versions count events the caller may not see: they stay on the exception.
+        super().__init__("conflict", f"'{stream}' changed meanwhile; retry")
+        self.expected = expected
+        self.actual = actual

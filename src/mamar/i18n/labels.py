@@ -95,6 +95,23 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "task.assigned": ("Task assigned", "كُلّف فريق بمهمة"),
     "task.status_changed": ("Task status changed", "تغيّرت حالة المهمة"),
     "vault.accessed": ("Personal record read", "قُرئ سجل شخصي"),
+    "people.read": ("People's personal records read", "قُرئت سجلات شخصية لأشخاص"),
+    "people.searched": ("People searched for by name", "بُحث عن أشخاص بالاسم"),
+    "vehicle.registered": ("Vehicle added to a convoy", "أُضيفت مركبة إلى قافلة"),
+    "vehicle.group_listed": ("Family registered on a vehicle", "سُجّلت عائلة على مركبة"),
+    "vehicle.status_recorded": ("People's status recorded", "سُجّلت حالة أشخاص"),
+    "vehicle.person_erased": (
+        "Personal data of a person on a manifest erased",
+        "مُحيت البيانات الشخصية لشخص في قائمة ركاب",
+    ),
+    "tracing.reported": ("Person reported missing by a relative", "أبلغ قريب عن شخص مفقود"),
+    "tracing.reunified": ("Family reunified", "لُمّ شمل عائلة"),
+    "tracing.closed": ("Tracing request closed", "أُغلق طلب البحث"),
+    "tracing.erased": ("Tracing request's personal data erased", "مُحيت البيانات الشخصية لطلب بحث"),
+    "operation.retention_set": (
+        "How long personal data is kept set",
+        "حُدّدت مدة الاحتفاظ بالبيانات الشخصية",
+    ),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, Connection, or_, select
 
+from mamar.access.cursors import Cursors
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.db.tables import journal
 from mamar.domain.model import Actor, EntityState
@@ -25,6 +26,7 @@ from mamar.projections.entities import current
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    # The journal position: for the server only (never shown; see ``cursor``).
     position: int
     stream: str
     kind: str
@@ -39,10 +41,12 @@ class TimelineEntry:
     visibility: str
     operation: str | None
     data: dict[str, Any]
+    # What the viewer is given to say "after this event" (``access.cursors``).
+    cursor: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "position": self.position,
+            "cursor": self.cursor,
             "kind": self.kind,
             "entity_id": self.entity_id,
             "type": self.type,
@@ -93,13 +97,22 @@ def timeline(
     until_utc: str | None = None,
     order: str = "occurred",
     after_position: int | None = None,
+    cursors: Cursors | None = None,
+    after: str | None = None,
 ) -> Iterator[TimelineEntry]:
     """Events the viewer may see, by when they happened (or by when they were recorded).
 
     ``entity`` is ``kind:id``; ``party`` keeps events whose data names that party;
-    ``after_position`` keeps only events appended after that journal position.
+    ``after`` (a cursor the viewer was given, opened with ``cursors``) or, on the
+    server, ``after_position`` keeps only events appended after that one. With
+    ``cursors``, each entry carries the viewer's cursor for it.
     """
     seer = viewer_of(viewer)
+    if after is not None:
+        if cursors is None:
+            raise ValueError("a cursor is opened with the installation's cursors")
+        opened = cursors.open(seer, after)
+        after_position = opened if after_position is None else max(opened, after_position)
     j = journal
     query = select(j.c.position, j.c.body)
     if operation is not None:
@@ -134,8 +147,9 @@ def timeline(
         if party is not None and not _mentions(data, party):
             continue
         kind, _, entity_id = stream.partition(":")
+        position = int(row.position)
         yield TimelineEntry(
-            position=int(row.position),
+            position=position,
             stream=stream,
             kind=kind,
             entity_id=entity_id,
@@ -149,6 +163,7 @@ def timeline(
             visibility=envelope["visibility"],
             operation=envelope["operation"],
             data=data,
+            cursor=None if cursors is None else cursors.seal(seer, position),
         )
 
 

@@ -23,6 +23,7 @@ from mamar.escalations.model import (
 )
 from mamar.guarantees.model import GuaranteeState
 from mamar.incidents.model import IncidentState
+from mamar.manifests.counts import manifest_counts
 
 T = TypeVar("T", bound=EntityState)
 
@@ -50,13 +51,17 @@ def _convoys(
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
     by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
     totals = {"planned": 0, "boarded": 0, "arrived": 0}
+    # Where the viewer sees a convoy's manifests, its people are counted from them;
+    # elsewhere the counted totals stand (names are not always taken).
+    listed = manifest_counts(states)
     for convoy in _of(states, ConvoyState):
         by_status[convoy.status.value].append(
             {"id": convoy.id, "name": convoy.name.model_dump(), "since": convoy.history[-1].at}
         )
-        totals["planned"] += convoy.counts.planned or 0
-        totals["boarded"] += convoy.counts.boarded or 0
-        totals["arrived"] += convoy.counts.arrived or 0
+        counts = listed.get(convoy.id) or convoy.counts
+        totals["planned"] += counts.planned or 0
+        totals["boarded"] += counts.boarded or 0
+        totals["arrived"] += counts.arrived or 0
     return dict(sorted(by_status.items())), totals
 
 

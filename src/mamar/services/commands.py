@@ -61,6 +61,47 @@ def _seal_personal(conn: Connection, vault: Vault | None, cmd: Command) -> Comma
     return cmd.model_copy(update={field: None, "vault_ref": ref})
 
 
+def _seal_items(
+    conn: Connection, vault: Vault | None, cmd: Command, subject: str, operation: str | None
+) -> Command:
+    """Move each item's ``details`` into a vault record of its own, indexed for search
+    under ``subject`` (if they give search terms); the items keep only the references."""
+    changes: dict[str, Any] = {}
+    for field in type(cmd).personal_items:
+        value = getattr(cmd, field)
+        if value is None:
+            continue
+        many = isinstance(value, tuple)
+        items = value if many else (value,)
+        sealed = tuple(_seal_item(conn, vault, item, field, subject, operation) for item in items)
+        changes[field] = sealed if many else sealed[0]
+    return cmd.model_copy(update=changes) if changes else cmd
+
+
+def _seal_item(
+    conn: Connection,
+    vault: Vault | None,
+    item: Any,
+    field: str,
+    subject: str,
+    operation: str | None,
+) -> Any:
+    if getattr(item, "vault_ref", None) is not None:
+        raise DomainError(
+            "vault_ref_reserved", "vault_ref is set by the system, not by callers", field=field
+        )
+    details: Any = item.details
+    if details is None:
+        return item
+    if vault is None:
+        raise NotPermitted("personal data cannot be stored: no vault key is configured")
+    terms = details.search_terms() if hasattr(details, "search_terms") else ()
+    ref = vault.put(
+        conn, details.model_dump(mode="json"), terms=terms, subject=subject, operation=operation
+    )
+    return item.model_copy(update={"details": None, "vault_ref": ref})
+
+
 def execute(
     conn: Connection,
     cmd: Command,
@@ -91,6 +132,7 @@ def execute(
         visibility = state.visibility
     _bounds_for(cmd, state, operation, lookup).check(occurred.at, now_utc())
     cmd = _seal_personal(conn, vault, cmd)
+    cmd = _seal_items(conn, vault, cmd, stream, operation)
     ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
     decided = decider_for(type(cmd))(state, cmd, ctx)
     may_record(viewer, state, decided)

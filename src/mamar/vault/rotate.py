@@ -15,7 +15,7 @@ def rotate(conn: Connection, old: Vault, new: Vault) -> int:
     """
     refs = old.live_refs(conn)
     for ref in refs:
-        record = old.get(conn, ref)
+        record = old.get_sealed(conn, ref)
         if record is not None:
             new.reseal(conn, ref, record)
     return len(refs)

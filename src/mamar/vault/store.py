@@ -17,21 +17,30 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
-from mamar.db.tables import vault_entries
+from mamar.db.tables import vault_entries, vault_terms
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
 
 _NONCE = 12
 # Bound into each wrapped key, so a wrapped key cannot be moved to another record.
 _WRAP_LABEL = b"mamar vault data key\x00"
+# The key of the search index is derived from the master key under its own label.
+_INDEX_LABEL = b"mamar vault search index\x00"
+# Where a record's search terms are kept inside its encrypted payload.
+_TERMS = "__terms__"
+
+#: A search term of a record: which part it is of (one letter), and its folded text.
+Term = tuple[str, str]
 
 
 class VaultError(Exception):
@@ -62,6 +71,7 @@ class Vault:
     def __init__(self, key: bytes) -> None:
         self._master = AESGCM(key)
         self.key_id = hashlib.sha256(key).hexdigest()[:16]
+        self._index_key = hmac.new(key, _INDEX_LABEL, hashlib.sha256).digest()
         # Set by an erasure; the writer empties SQLite's WAL once the erasure is committed.
         self.shredded = False
 
@@ -86,14 +96,51 @@ class Vault:
 
     # --- Records. ---
 
-    def put(self, conn: Connection, record: dict[str, Any]) -> str:
+    def put(
+        self,
+        conn: Connection,
+        record: dict[str, Any],
+        *,
+        terms: Iterable[Term] = (),
+        subject: str = "",
+        operation: str | None = None,
+    ) -> str:
+        """Store ``record`` encrypted; ``terms`` go to the search index as keyed hashes,
+        naming ``subject`` (the stream the record belongs to)."""
         ref = new_id()
+        terms = [(field, text) for field, text in terms if text]
+        # The terms travel encrypted with the record, so a new key can index them again.
+        payload = {**record, _TERMS: terms} if terms else record
         conn.execute(
             insert(vault_entries).values(
-                ref=ref, created_at=utc_key(now_utc()), **self._values(ref, record)
+                ref=ref, created_at=utc_key(now_utc()), **self._values(ref, payload)
             )
         )
+        self._index(conn, ref, terms, subject, operation)
         return ref
+
+    def _index(
+        self,
+        conn: Connection,
+        ref: str,
+        terms: Iterable[Term],
+        subject: str,
+        operation: str | None,
+    ) -> None:
+        rows = {self.term_key(field, text): field for field, text in terms}
+        if rows:
+            conn.execute(
+                insert(vault_terms),
+                [
+                    {"ref": ref, "term": k, "field": f, "subject": subject, "operation": operation}
+                    for k, f in rows.items()
+                ],
+            )
+
+    def term_key(self, field: str, text: str) -> str:
+        """A search term as the index holds it: testable only with the vault key."""
+        digest = hmac.new(self._index_key, f"{field}:{text}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
 
     def get(self, conn: Connection, ref: str) -> dict[str, Any] | None:
         """The decrypted record, or None if it was erased. Fails loudly if tampered with."""
@@ -102,6 +149,12 @@ class Vault:
             raise VaultError(f"no vault record '{ref}'")
         if row.ciphertext is None:
             return None
+        value = self._payload(row)
+        value.pop(_TERMS, None)
+        return value
+
+    def _payload(self, row: Any) -> dict[str, Any]:
+        ref = str(row.ref)
         nonce, ciphertext = bytes(row.nonce), bytes(row.ciphertext)
         if row.wrapped_key is None:
             # Written before data keys: encrypted under the master key itself.
@@ -112,6 +165,13 @@ class Vault:
         value: dict[str, Any] = orjson.loads(plain)
         return value
 
+    def get_sealed(self, conn: Connection, ref: str) -> dict[str, Any] | None:
+        """The record with its search terms (for re-encrypting it under a new key)."""
+        row = conn.execute(select(vault_entries).where(vault_entries.c.ref == ref)).first()
+        if row is None or row.ciphertext is None:
+            return None
+        return self._payload(row)
+
     def erase(self, conn: Connection, ref: str) -> None:
         """Destroy the record's data key and ciphertext; nothing can decrypt it again."""
         conn.execute(
@@ -119,6 +179,7 @@ class Vault:
             .where(vault_entries.c.ref == ref)
             .values(ciphertext=None, nonce=None, wrapped_key=None, erased_at=utc_key(now_utc()))
         )
+        conn.execute(delete(vault_terms).where(vault_terms.c.ref == ref))
         self.shredded = True
 
     def live_refs(self, conn: Connection) -> list[str]:
@@ -131,12 +192,23 @@ class Vault:
         return [r.ref for r in rows]
 
     def reseal(self, conn: Connection, ref: str, record: dict[str, Any]) -> None:
-        """Encrypt ``record`` again under a fresh data key wrapped by this vault's key."""
+        """Encrypt ``record`` again under a fresh data key wrapped by this vault's key
+        (its search terms, if it carries them, are indexed again under this key)."""
         conn.execute(
             update(vault_entries)
             .where(vault_entries.c.ref == ref)
             .values(**self._values(ref, record))
         )
+        terms = record.get(_TERMS)
+        if terms:
+            old = conn.execute(
+                select(vault_terms.c.subject, vault_terms.c.operation)
+                .where(vault_terms.c.ref == ref)
+                .limit(1)
+            ).first()
+            conn.execute(delete(vault_terms).where(vault_terms.c.ref == ref))
+            if old is not None:
+                self._index(conn, ref, [(f, t) for f, t in terms], old.subject, old.operation)
 
     def migrate(self, conn: Connection) -> int:
         """Move records written before data keys to keys of their own; returns how many.

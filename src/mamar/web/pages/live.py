@@ -21,7 +21,9 @@ from fastapi import FastAPI, Request
 from starlette.responses import StreamingResponse
 
 from mamar import reads
+from mamar.access.cursors import BadCursor
 from mamar.access.rules import READ_ANY, RuleBook
+from mamar.access.viewer import viewer_of
 from mamar.domain.model import Actor
 from mamar.i18n.labels import event_label
 from mamar.journal import store
@@ -42,20 +44,29 @@ def _head(system: Mamar) -> int:
 
 def _new_events(
     system: Mamar, viewer: Actor, operation: str | None, after: int
-) -> list[dict[str, Any]]:
+) -> list[tuple[int, dict[str, Any]]]:
+    """Each new event's position (kept by the stream, never sent) and what is sent."""
     with system.reading() as conn:
         entries = reads.timeline(
-            conn, viewer=viewer, operation=operation, order="recorded", after_position=after
+            conn,
+            viewer=viewer,
+            operation=operation,
+            order="recorded",
+            after_position=after,
+            cursors=system.cursors,
         )
         return [
-            {
-                "position": e.position,
-                "type": e.type,
-                "kind": e.kind,
-                "entity_id": e.entity_id,
-                "occurred_at": e.occurred_at,
-                "label": {"ar": event_label(e.type, "ar"), "en": event_label(e.type, "en")},
-            }
+            (
+                e.position,
+                {
+                    "cursor": e.cursor,
+                    "type": e.type,
+                    "kind": e.kind,
+                    "entity_id": e.entity_id,
+                    "occurred_at": e.occurred_at,
+                    "label": {"ar": event_label(e.type, "ar"), "en": event_label(e.type, "en")},
+                },
+            )
             for e in entries
         ]
 
@@ -80,12 +91,13 @@ async def stream(
         events = await anyio.to_thread.run_sync(
             _new_events, system, viewer, operation, last, limiter=READERS
         )
-        for event in events:
-            yield b"id: %d\nevent: journal\ndata: %s\n\n" % (
-                event["position"],
+        for _, event in events:
+            # The event's cursor, not its position: ``Last-Event-ID`` resumes from it.
+            yield b"id: %s\nevent: journal\ndata: %s\n\n" % (
+                event["cursor"].encode(),
                 orjson.dumps(event),
             )
-        last = max([head, *(e["position"] for e in events)])
+        last = max([head, *(position for position, _ in events)])
 
 
 def journal_watch(app: FastAPI) -> JournalWatch:
@@ -110,12 +122,23 @@ def _open(request: Request) -> View:
     return asyncio.run(opened())
 
 
+def _resume(v: View, cursor: str) -> int | None:
+    """Where a reconnecting stream goes on from: after the last event it was sent (its
+    ``Last-Event-ID``, a cursor); from now if there is none or it is not this viewer's
+    (e.g. the server was restarted with a new development secret)."""
+    if not cursor:
+        return None
+    try:
+        return v.system.cursors.open(viewer_of(v.actor), cursor, field="last-event-id")
+    except BadCursor:
+        return None
+
+
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def live(request: Request) -> StreamingResponse:
         v = await anyio.to_thread.run_sync(_open, request)
 
-        resume = request.headers.get("last-event-id", "")
-        start = int(resume) if resume.isdigit() else None
+        start = _resume(v, request.headers.get("last-event-id", ""))
         seconds = float(request.app.state.live_seconds)
         operation = request.query_params.get("operation") or None
         return StreamingResponse(

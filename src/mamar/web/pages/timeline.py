@@ -35,6 +35,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 types=[kind] if kind else None,
                 party=party,
                 order=order,
+                cursors=v.system.cursors,
             )
             items = [e.as_dict() for e in itertools.islice(entries, LIMIT)]
         data = {

@@ -1,0 +1,171 @@
+"""Commands on vehicles and their manifests, and the decisions that accept or refuse them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from mamar.domain.errors import DomainError
+from mamar.domain.ids import Reference
+from mamar.domain.model import Command, Context, CreateCommand, Value, decides
+from mamar.domain.text import Name
+from mamar.domain.visibility import Role, Visibility
+from mamar.journal.registry import EventData
+from mamar.manifests.events import (
+    ChildAlone,
+    GroupKind,
+    GroupListed,
+    Listed,
+    PersonRemoved,
+    PersonStatus,
+    StatusRecorded,
+    VehicleRegistered,
+)
+from mamar.manifests.model import PERSON_TRANSITIONS, VehicleState
+from mamar.manifests.personal import PersonDetails
+from mamar.manifests.stops import DESTINATION, ORIGIN, stops_of
+
+#: Who registers people: the roles that hold the medical compartment (people by name).
+PEOPLE_ROLES = frozenset({Role.MEDICAL, Role.COORDINATOR, Role.ADMIN})
+#: Most people a vehicle's manifest holds (a train of buses is several vehicles).
+MAX_ON_VEHICLE = 500
+
+
+class RegisterVehicle(CreateCommand):
+    command_name: ClassVar[str] = "vehicle.register"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+    default_visibility: ClassVar[Visibility] = Visibility.MEDICAL
+
+    convoy: Reference
+    label: Name
+    vehicle_kind: Name | None = None
+    party: Reference | None = None
+
+
+class NewPerson(Value):
+    """A person to list: ``details`` go to the vault before deciding; ``vault_ref`` is set then."""
+
+    details: PersonDetails | None = None
+    vault_ref: str | None = None
+    child: ChildAlone | None = None
+
+
+class ListGroup(Command):
+    """Put a family (or a household, or one person) on the vehicle's manifest."""
+
+    command_name: ClassVar[str] = "vehicle.list_group"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+    # Each person's ``details`` are sealed into the vault, one record each.
+    personal_items: ClassVar[tuple[str, ...]] = ("people",)
+
+    group_kind: GroupKind = GroupKind.FAMILY
+    stop: Name = ORIGIN
+    people: tuple[NewPerson, ...] = Field(min_length=1, max_length=60)
+
+
+class RecordStatus(Command):
+    """Where people of the manifest stand at a stop: boarded, arrived, missing …"""
+
+    command_name: ClassVar[str] = "vehicle.record_status"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+
+    people: tuple[int, ...] = Field(min_length=1, max_length=MAX_ON_VEHICLE)
+    stop: Name
+    status: PersonStatus
+
+
+class ErasePersonal(Command):
+    """Erase one person's personal data (crypto-shredding); their number stays."""
+
+    command_name: ClassVar[str] = "vehicle.erase_person"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+    number: int
+    reason: Name = "request"
+
+
+@decides(RegisterVehicle)
+def register(state: None, cmd: RegisterVehicle, ctx: Context) -> list[EventData]:
+    ctx.require("convoy", cmd.convoy, "convoy")
+    if cmd.party is not None:
+        ctx.require("party", cmd.party, "party")
+    return [
+        VehicleRegistered(
+            convoy=cmd.convoy, label=cmd.label, vehicle_kind=cmd.vehicle_kind, party=cmd.party
+        )
+    ]
+
+
+def _require_stop(ctx: Context, state: VehicleState, stop: str) -> None:
+    convoy = ctx.require("convoy", state.convoy, "convoy")
+    allowed = stops_of(convoy)
+    if stop not in allowed:
+        raise DomainError(
+            "unknown_stop",
+            f"the convoy has no stop '{stop}'; its stops are: {', '.join(allowed)}",
+            field="stop",
+        )
+
+
+@decides(ListGroup)
+def list_group(state: VehicleState, cmd: ListGroup, ctx: Context) -> list[EventData]:
+    if any(p.details is not None for p in cmd.people):
+        # The services seal personal data before deciding; never let it reach an event.
+        raise DomainError("unsealed", "personal data must go to the vault", field="people")
+    _require_stop(ctx, state, cmd.stop)
+    if len(state.entries) + len(cmd.people) > MAX_ON_VEHICLE:
+        raise DomainError(
+            "vehicle_full",
+            f"a vehicle's manifest holds at most {MAX_ON_VEHICLE} people",
+            field="people",
+        )
+    first = len(state.entries) + 1
+    listed = tuple(
+        Listed(number=first + i, vault_ref=p.vault_ref, child=p.child)
+        for i, p in enumerate(cmd.people)
+    )
+    return [
+        GroupListed(group=state.groups + 1, group_kind=cmd.group_kind, stop=cmd.stop, people=listed)
+    ]
+
+
+@decides(RecordStatus)
+def record_status(state: VehicleState, cmd: RecordStatus, ctx: Context) -> list[EventData]:
+    _require_stop(ctx, state, cmd.stop)
+    if cmd.status is PersonStatus.BOARDED and cmd.stop == DESTINATION:
+        raise DomainError(
+            "no_boarding_at_destination", "no one boards at the destination", field="stop"
+        )
+    if cmd.status is PersonStatus.ARRIVED and cmd.stop == ORIGIN:
+        raise DomainError("no_arrival_at_origin", "no one arrives at the origin", field="stop")
+    if len(set(cmd.people)) != len(cmd.people):
+        raise DomainError("duplicate", "a person is named twice", field="people")
+    for number in cmd.people:
+        entry = state.entry(number)
+        if entry is None:
+            raise DomainError(
+                "not_on_manifest",
+                f"number {number} is not on this vehicle's manifest",
+                field="people",
+            )
+        PERSON_TRANSITIONS.require(entry.status, cmd.status)
+    return [StatusRecorded(people=tuple(cmd.people), stop=cmd.stop, status=cmd.status)]
+
+
+@decides(ErasePersonal)
+def erase_person(state: VehicleState, cmd: ErasePersonal, ctx: Context) -> list[EventData]:
+    entry = state.entry(cmd.number)
+    if entry is None:
+        raise DomainError(
+            "not_on_manifest",
+            f"number {cmd.number} is not on this vehicle's manifest",
+            field="number",
+        )
+    if entry.erased or entry.vault_ref is None:
+        raise DomainError("already_erased", "this person's personal data is already erased")
+    return [PersonRemoved(number=cmd.number, vault_ref=entry.vault_ref, reason=cmd.reason)]

@@ -1,0 +1,128 @@
+"""A vehicle's state: its convoy, label and manifest; each person's status at each stop."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.transitions import Transitions
+from mamar.journal.registry import EventData
+from mamar.manifests.events import (
+    ChildAlone,
+    GroupKind,
+    GroupListed,
+    PersonRemoved,
+    PersonStatus,
+    StatusRecorded,
+    VehicleRegistered,
+)
+
+P = PersonStatus
+
+#: Which status may follow which for a person (at the same stop or the next).
+PERSON_TRANSITIONS = Transitions(
+    "person",
+    {
+        P.REGISTERED: frozenset({P.BOARDED, P.STAYED_BEHIND, P.MISSING, P.DIED_ON_THE_WAY}),
+        P.BOARDED: frozenset({P.ARRIVED, P.MISSING, P.DIED_ON_THE_WAY, P.STAYED_BEHIND}),
+        P.ARRIVED: frozenset({P.BOARDED, P.MISSING}),
+        P.STAYED_BEHIND: frozenset({P.BOARDED, P.MISSING}),
+        P.MISSING: frozenset({P.ARRIVED, P.BOARDED, P.STAYED_BEHIND, P.DIED_ON_THE_WAY}),
+        P.DIED_ON_THE_WAY: frozenset(),
+    },
+)
+
+
+class AtStop(Value):
+    stop: str
+    status: PersonStatus
+    at: str
+
+
+class Entry(Value):
+    """One person on the manifest: a number, a group, and where they stood at each stop."""
+
+    number: int
+    group: int
+    group_kind: GroupKind
+    vault_ref: str | None = None
+    child: ChildAlone | None = None
+    statuses: tuple[AtStop, ...] = ()
+    erased: bool = False
+
+    @property
+    def status(self) -> PersonStatus:
+        return self.statuses[-1].status
+
+    def ever(self, status: PersonStatus) -> bool:
+        return any(s.status is status for s in self.statuses)
+
+
+class VehicleState(EntityState):
+    convoy: str
+    label: str
+    vehicle_kind: str | None = None
+    party: str | None = None
+    groups: int = 0
+    entries: tuple[Entry, ...] = Field(default=())
+
+    def entry(self, number: int) -> Entry | None:
+        if 1 <= number <= len(self.entries):
+            return self.entries[number - 1]
+        return None
+
+
+def _with_status(entry: Entry, stop: str, status: PersonStatus, at: str) -> Entry:
+    return entry.model_copy(
+        update={"statuses": (*entry.statuses, AtStop(stop=stop, status=status, at=at))}
+    )
+
+
+@aggregate("vehicle", VehicleState)
+def evolve(state: VehicleState | None, event: EventData, meta: EventMeta) -> VehicleState:
+    if isinstance(event, VehicleRegistered):
+        return VehicleState(
+            **base_fields(meta),
+            convoy=event.convoy,
+            label=event.label,
+            vehicle_kind=event.vehicle_kind,
+            party=event.party,
+        )
+    assert state is not None
+    match event:
+        case GroupListed():
+            added = tuple(
+                Entry(
+                    number=p.number,
+                    group=event.group,
+                    group_kind=event.group_kind,
+                    vault_ref=p.vault_ref,
+                    child=p.child,
+                    statuses=(AtStop(stop=event.stop, status=P.REGISTERED, at=meta.occurred_at),),
+                )
+                for p in event.people
+            )
+            return touched(
+                state,
+                meta,
+                groups=max(state.groups, event.group),
+                entries=(*state.entries, *added),
+            )
+        case StatusRecorded():
+            chosen = set(event.people)
+            entries = tuple(
+                _with_status(e, event.stop, event.status, meta.occurred_at)
+                if e.number in chosen
+                else e
+                for e in state.entries
+            )
+            return touched(state, meta, entries=entries)
+        case PersonRemoved():
+            entries = tuple(
+                e.model_copy(update={"erased": True, "vault_ref": None})
+                if e.number == event.number
+                else e
+                for e in state.entries
+            )
+            return touched(state, meta, entries=entries)
+    return state
