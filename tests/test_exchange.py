@@ -502,3 +502,27 @@ def test_cli_exports_and_imports(world: World, tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     assert "سُجّلت" in done.output
+
+
+def test_the_api_imports_all_or_nothing(world: World) -> None:
+    username = account("sarc", Role.COORDINATOR)
+    content = export(world.system, username, "hxl", "incidents").decode()
+    headers = {**world.headers("sarc", Role.COORDINATOR), "Accept-Language": "ar"}
+    path = f"/api/v1/operations/{OP}/import/incidents"
+    size = world.journal_size()
+    bad = content.replace(",government-forces,", ",nobody-we-know,")
+    assert bad != content
+    refused = world.client.post(
+        path, json={"format": "hxl", "content": bad, "id_prefix": "api-"}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert "السطر" in refused.json()["error"]["message"]
+    assert world.journal_size() == size
+    done = world.client.post(
+        path, json={"format": "hxl", "content": content, "id_prefix": "api-"}, headers=headers
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["recorded"] == len(content.splitlines()) - 2
+    read_only = world.headers("sarc", Role.COORDINATOR, write=False)
+    again = world.client.post(path, json={"format": "hxl", "content": content}, headers=read_only)
+    assert again.status_code == 403

@@ -8,10 +8,10 @@ command's), all or nothing, naming the first bad line and column.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from mamar.access.door import Principal, guard, require
@@ -27,7 +27,7 @@ PREFIX = "/api/v1"
 EXPORT_PATH = "/operations/{op}/export/{fmt}"
 IMPORT_PATH = "/operations/{op}/import/incidents"
 IMPORTS = command_rule("incident.report")
-MAX_IMPORT_BYTES = 5_000_000
+MAX_IMPORT_CHARS = 5_000_000
 router = APIRouter(prefix=PREFIX, tags=["exchange"], responses=READ_ERRORS)
 Operation = Annotated[str, Path(max_length=200)]
 
@@ -62,32 +62,38 @@ def export(
     )
 
 
+class IncidentFile(BaseModel):
+    """A partner's CSV file, as text, and its layout."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["acled", "hxl"]
+    content: str = Field(max_length=MAX_IMPORT_CHARS, description="The CSV file, as text")
+    id_prefix: str = Field(default="", max_length=40, pattern="^[a-z0-9-]*$")
+
+
 @router.post(
     IMPORT_PATH,
     summary="Record the incidents of a CSV file in ACLED's layout or with HXL hashtags",
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
 )
-async def import_file(
+def import_file(
     request: Request,
     op: Operation,
+    body: IncidentFile,
     principal: Annotated[Principal | None, Depends(guard(IMPORTS))],
-    format: Annotated[str, Query(pattern="^(acled|hxl)$")],
-    id_prefix: Annotated[str, Query(max_length=40, pattern="^[a-z0-9-]*$")] = "",
 ) -> Response:
     actor = require(principal).actor
     system: Mamar = request.app.state.system
-    body = await request.body()
     lang = choose_language(request.headers.get("accept-language"))
-    text = body[:MAX_IMPORT_BYTES].decode("utf-8-sig", errors="replace")
-
-    def run() -> int:
-        return import_incidents(
-            system, actor, fmt=format, text=text, operation=op, lang=lang, id_prefix=id_prefix
-        )
-
-    count = await anyio.to_thread.run_sync(run)
+    count = import_incidents(
+        system,
+        actor,
+        fmt=body.format,
+        text=body.content,
+        operation=op,
+        lang=lang,
+        id_prefix=body.id_prefix,
+    )
     return respond({"recorded": count})
 
 
