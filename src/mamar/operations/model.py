@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.model import (
@@ -29,8 +30,10 @@ def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone '{value}' (use an IANA name like Asia/Damascus)"
+        raise PydanticCustomError(
+            "timezone_unknown",
+            "unknown time zone '{value}' (use an IANA name like Asia/Damascus)",
+            {"value": value},
         ) from None
     return value
 

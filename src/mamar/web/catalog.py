@@ -1,5 +1,7 @@
-"""The messages the pages and reports use, extracted from templates and Python (for the
-completeness test)."""
+"""The messages the product uses, extracted from templates and Python (for the completeness test).
+
+The whole ``mamar`` package is read: pages, API messages, CLI output, reports.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +9,31 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-WEB = Path(__file__).parent
-#: Every package whose words come from these catalogues: pages, reports, exchange files, CLI.
-SOURCES = (WEB, WEB.parent / "reports", WEB.parent / "exchange", WEB.parent / "cli")
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "t": None, "tr": (2,)}
+PACKAGE = Path(__file__).parent.parent
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "N_": None,
+    "t": None,
+    "tr": (2,),
+    "ptr": ((2, "c"), 3),
+    "ntr": (2, 3),
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
 METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 
 
 def used_messages() -> set[str]:
+    """Every message id (singular and plural) the code and templates ask for."""
     found: set[str] = set()
-    for source in SOURCES:
-        for _file, _line, message, _comments, _context in extract_from_dir(
-            str(source),
-            method_map=METHODS,
-            keywords=KEYWORDS,
-            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-        ):
-            if isinstance(message, str) and message:
-                found.add(message)
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(PACKAGE),
+        method_map=METHODS,
+        keywords=KEYWORDS,
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+    ):
+        for text in message if isinstance(message, tuple) else (message,):
+            if isinstance(text, str) and text:
+                found.add(text)
     return found
