@@ -35,14 +35,16 @@ def _operation(system: Mamar, as_user: str, operation: str | None, lang: str) ->
     if operation is not None:
         return operation
     from mamar import reads
-    from mamar.domain.errors import DomainError
+    from mamar.domain.errors import SaidIn
 
     with system.reading() as conn:
         ops = reads.visible_states(
             conn, viewer=system.actor(as_user), operation=None, kinds=["operation"]
         )
     if not ops:
-        raise DomainError("no_operation", tr(lang, "There is no operation yet"), field="operation")
+        raise SaidIn(
+            "no_operation", tr(lang, "There is no operation yet"), language=lang, field="operation"
+        )
     return ops[0].id
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mamar.cli.main import DatabaseOption, app, err, open_system
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import SaidIn
 from mamar.domain.time import now_utc
 from mamar.reports.making import SitrepRequest, make_sitrep
 from mamar.web.i18n import LANGUAGES, tr
@@ -28,13 +28,14 @@ def moment_option(text: str | None, option: str, lang: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise DomainError(
+        raise SaidIn(
             "invalid_time",
             tr(
                 lang,
                 "%(option)s: give a time with its UTC offset, e.g. 2016-12-15T18:00+02:00",
                 option=option,
             ),
+            language=lang,
             field=option.lstrip("-"),
         )
     return moment
@@ -42,7 +43,12 @@ def moment_option(text: str | None, option: str, lang: str) -> datetime | None:
 
 def language_option(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise DomainError("invalid_language", tr("ar", "Use --lang ar or --lang en"), field="lang")
+        raise SaidIn(
+            "invalid_language",
+            tr("ar", "Use --lang ar or --lang en"),
+            language="ar",
+            field="lang",
+        )
     return lang
 
 
@@ -73,13 +79,18 @@ def sitrep(
     """A situation report of an operation, as of a moment or over a period, as HTML or PDF."""
     lang = language_option(lang)
     if fmt not in ("pdf", "html"):
-        raise DomainError(
-            "invalid_format", tr(lang, "Use --format pdf or --format html"), field="format"
+        raise SaidIn(
+            "invalid_format",
+            tr(lang, "Use --format pdf or --format html"),
+            language=lang,
+            field="format",
         )
     moment = moment_option(at, "--at", lang)
     end = moment_option(until, "--to", lang)
     if moment is not None and end is not None and moment != end:
-        raise DomainError("invalid_period", tr(lang, "Give --at or --to, not both"), field="to")
+        raise SaidIn(
+            "invalid_period", tr(lang, "Give --at or --to, not both"), language=lang, field="to"
+        )
     start = moment_option(since, "--from", lang)
     system = open_system(database)
     request = SitrepRequest(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import orjson
 
 from mamar.access.viewer import Viewer
-from mamar.domain.errors import DomainError, NotFound
+from mamar.domain.errors import NotFound, SaidIn
 from mamar.domain.model import Actor
 from mamar.exchange import acled, cap, geojson, hxl, records, tracks
 from mamar.system import Mamar
@@ -39,24 +39,27 @@ def make_export(
 ) -> Export:
     """The export ``fmt`` of ``operation`` holding only what ``reader`` may see."""
     if fmt not in FORMATS:
-        raise DomainError(
+        raise SaidIn(
             "invalid_format",
             tr(lang, "Choose one of these formats: %(formats)s", formats=", ".join(FORMATS)),
+            language=lang,
             field="format",
         )
     if fmt == "hxl" and of not in HXL_TABLES:
-        raise DomainError(
+        raise SaidIn(
             "invalid_format",
             tr(lang, "Choose one of these tables: %(tables)s", tables=", ".join(HXL_TABLES)),
+            language=lang,
             field="of",
         )
     with system.reading() as conn:
         try:
             seen = records.load(conn, viewer=reader, operation=operation, at_utc=at_utc)
         except NotFound:
-            raise DomainError(
+            raise SaidIn(
                 "not_found",
                 tr(lang, "No operation '%(id)s' that this account may see", id=operation),
+                language=lang,
             ) from None
     if fmt == "geojson":
         body = orjson.dumps(geojson.operation_geojson(seen))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mamar.access.viewer import viewer_of
-from mamar.domain.errors import DomainError, NotFound
+from mamar.domain.errors import NotFound, SaidIn
 from mamar.domain.model import Actor
 from mamar.exchange import acled, hxl, incident_rows, records
 from mamar.system import Mamar
@@ -26,16 +26,20 @@ def import_incidents(
     its line and column in ``lang``. Names of parties and places are those the importing
     account may see. ``id_prefix`` keeps a partner's ids apart from ours."""
     if fmt not in IMPORT_FORMATS:
-        raise DomainError(
-            "invalid_format", tr(lang, "Use --format acled or --format hxl"), field="format"
+        raise SaidIn(
+            "invalid_format",
+            tr(lang, "Use --format acled or --format hxl"),
+            language=lang,
+            field="format",
         )
     with system.writing() as conn:
         try:
             seen = records.load(conn, viewer=viewer_of(actor), operation=operation)
         except NotFound:
-            raise DomainError(
+            raise SaidIn(
                 "not_found",
                 tr(lang, "No operation '%(id)s' that this account may see", id=operation),
+                language=lang,
                 field="operation",
             ) from None
         parse = acled.incident_rows if fmt == "acled" else hxl.incident_rows

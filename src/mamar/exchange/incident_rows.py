@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from mamar.api.messages import domain_message
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, SaidIn
 from mamar.domain.model import Actor
 from mamar.domain.time import OccurredAt, Precision
 from mamar.exchange.records import Records
@@ -31,7 +31,7 @@ from mamar.vault.store import Vault
 from mamar.web.i18n import tr
 
 
-class ImportRefused(DomainError):
+class ImportRefused(SaidIn):
     """A file refused: which line, which column, and what is wrong there, in ``lang``."""
 
     def __init__(self, lang: str, line: int | None, column: str | None, problem: str) -> None:
@@ -47,7 +47,7 @@ class ImportRefused(DomainError):
                 column=column,
                 problem=problem,
             )
-        super().__init__("invalid_import", message, field=column)
+        super().__init__("invalid_import", message, language=lang, field=column)
         self.line = line
         self.column = column
 

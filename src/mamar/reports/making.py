@@ -7,7 +7,7 @@ from datetime import datetime
 
 from mamar import reads
 from mamar.access.viewer import Viewer, viewer_of
-from mamar.domain.errors import DomainError, NotFound
+from mamar.domain.errors import NotFound, SaidIn
 from mamar.domain.model import Actor
 from mamar.domain.time import now_utc
 from mamar.reports.render import render_html, render_pdf
@@ -44,16 +44,22 @@ def make_sitrep(system: Mamar, reader: Actor | Viewer, request: SitrepRequest) -
     seer = viewer_of(reader)
     lang = request.lang
     if request.since is not None and request.since >= request.at:
-        raise DomainError(
-            "invalid_period", tr(lang, "The period must start before it ends"), field="from"
+        raise SaidIn(
+            "invalid_period",
+            tr(lang, "The period must start before it ends"),
+            language=lang,
+            field="from",
         )
     with system.reading() as conn:
         operation = request.operation
         if operation is None:
             ops = reads.visible_states(conn, viewer=seer, operation=None, kinds=["operation"])
             if not ops:
-                raise DomainError(
-                    "no_operation", tr(lang, "There is no operation yet"), field="operation"
+                raise SaidIn(
+                    "no_operation",
+                    tr(lang, "There is no operation yet"),
+                    language=lang,
+                    field="operation",
                 )
             operation = ops[0].id
         try:
@@ -64,9 +70,10 @@ def make_sitrep(system: Mamar, reader: Actor | Viewer, request: SitrepRequest) -
                 period=Period(at=request.at, since=request.since),
             )
         except NotFound:
-            raise DomainError(
+            raise SaidIn(
                 "not_found",
                 tr(lang, "No operation '%(id)s' that this account may see", id=operation),
+                language=lang,
             ) from None
     html = render_html(report, lang=lang, made_at=now_utc())
     if request.format == "html":
