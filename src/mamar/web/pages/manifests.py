@@ -119,6 +119,21 @@ def vehicle_page(
     )
 
 
+def run_on_vehicle(v: View, op: str, vehicle: str, command: str, data: dict[str, Any]) -> Response:
+    """Carry out ``command`` on the vehicle from a form: back to the reception page it came
+    from, or to the manifest; a refusal shows the manifest with the reason."""
+    back = v.form.get("back", "")
+    try:
+        forms.run(v, command, {k: x for k, x in data.items() if x is not None and x != []})
+    except forms.FormErrors as exc:
+        if v.wants_json():
+            return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+        return vehicle_page(v, op, vehicle, 422, exc.errors)
+    if back.startswith(f"/ops/{op}/reception"):
+        return v.redirect(back)
+    return v.redirect(f"/ops/{op}/vehicles/{vehicle}")
+
+
 def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
     """The command's data from the family form, and the form row of each person."""
     f = v.form
@@ -256,16 +271,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "stop": v.form.get("stop") or None,
             "status": v.form.get("status") or None,
         }
-        back = v.form.get("back", "")
-        try:
-            forms.run(v, STATUS, {k: x for k, x in data.items() if x is not None and x != []})
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return vehicle_page(v, op, id, 422, exc.errors)
-        if back.startswith(f"/ops/{op}/reception"):
-            return v.redirect(back)
-        return v.redirect(f"/ops/{op}/vehicles/{id}")
+        return run_on_vehicle(v, op, id, STATUS, data)
 
     add_page(
         app, book, "/ops/{op}/vehicles/{id}/status", record_status, status_rule, methods=("POST",)

@@ -21,6 +21,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._people_words import medical_words
 from mamar.web.pages._shared import may
+from mamar.web.pages.manifests import run_on_vehicle
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 add_nav(NavItem("medical", N_("Wounded"), "medical", roles=VAULT_READERS, order=53))
@@ -144,15 +145,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def triage(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, triage_rule, op)
-        try:
-            forms.run(v, TRIAGE, triage_data(v, id))
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            from mamar.web.pages.manifests import vehicle_page
-
-            return vehicle_page(v, op, id, 422, exc.errors)
-        return v.redirect(f"/ops/{op}/vehicles/{id}")
+        return run_on_vehicle(v, op, id, TRIAGE, triage_data(v, id))
 
     add_page(app, book, "/ops/{op}/vehicles/{id}/triage", triage, triage_rule, methods=("POST",))
 
@@ -166,18 +159,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "number": int(number) if number.isdigit() else None,
             "facility": v.form.get("facility") or None,
         }
-        back = v.form.get("back", "")
-        try:
-            forms.run(v, HAND_OVER, {k: x for k, x in data.items() if x is not None})
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            from mamar.web.pages.manifests import vehicle_page
-
-            return vehicle_page(v, op, id, 422, exc.errors)
-        if back.startswith(f"/ops/{op}/reception"):
-            return v.redirect(back)
-        return v.redirect(f"/ops/{op}/vehicles/{id}")
+        return run_on_vehicle(v, op, id, HAND_OVER, data)
 
     add_page(
         app, book, "/ops/{op}/vehicles/{id}/hand-over", hand_over, hand_rule, methods=("POST",)
