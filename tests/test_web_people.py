@@ -177,3 +177,44 @@ def test_a_list_is_imported_from_a_file_or_refused_with_its_rows_named(web: Web)
     assert refused.status_code == 422
     assert "السطر 2، سنة الميلاد" in refused.text and "السطر 3، الاسم" in refused.text
     assert web.journal_size() == before
+
+
+def test_the_medical_page_shows_the_next_batch_and_each_facilitys_capacity(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(client), "name.0": "جريح أول", "name.1": "جريح ثان"},
+    )
+    added = client.post(
+        f"/ops/{OP}/medical",
+        data={"csrf": csrf(client), "name.ar": "مشفى ميداني", "capacity": "5"},
+    )
+    assert added.status_code == 303
+    page = client.get(f"/ops/{OP}/vehicles/{vehicle}")
+    facility = page.text.split('name="facility"><option value="">—</option><option value="')[1]
+    facility = facility.split('"')[0]
+    triaged = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/triage",
+        data={
+            "csrf": csrf(client),
+            "number": "1",
+            "category": "immediate",
+            "region": ["chest", ""],
+            "injury": ["shrapnel", ""],
+            "facility": facility,
+        },
+    )
+    assert triaged.status_code == 303, triaged.text
+    refused = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/triage",
+        data={"csrf": csrf(client), "number": "2", "category": "urgent"},
+    )
+    assert refused.status_code == 422 and 'id="category-error"' in refused.text
+    medical = client.get(f"/ops/{OP}/medical")
+    assert "الدفعة التالية: إسعاف ٣" in medical.text
+    assert (
+        "مشفى ميداني" in medical.text and "<td>5</td><td>0</td><td>1</td><td>4</td>" in medical.text
+    )
+    assert "شظايا (الصدر)" in client.get(f"/ops/{OP}/vehicles/{vehicle}").text
+    other = web.client("coordinator")
+    assert "إسعاف ٣" not in other.get(f"/ops/{OP}/medical").text

@@ -27,7 +27,7 @@ from mamar.services.people_import import record
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._people_words import problem_message, words
+from mamar.web.pages._people_words import medical_words, problem_message, words
 from mamar.web.pages._shared import entities, may
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
@@ -83,7 +83,7 @@ def _local(v: View, name: dict[str, Any]) -> str:
     return str(name.get(first) or name.get(second) or "")
 
 
-def _vehicle_page(
+def vehicle_page(
     v: View, op: str, vehicle: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     with v.system.writing() as conn:
@@ -91,8 +91,15 @@ def _vehicle_page(
             conn, v.system.vault, viewer=v.actor, vehicle=vehicle, purpose="web"
         )
         convoy = get_state(conn, viewer=v.actor, kind="convoy", entity_id=state.convoy)
+    from mamar.web.pages.medical import facility_options
+
     data = {
-        "vehicle": {"id": state.id, "label": state.label, "convoy": state.convoy},
+        "vehicle": {
+            "id": state.id,
+            "label": state.label,
+            "convoy": state.convoy,
+            "priority": state.priority,
+        },
         "convoy_name": _local(v, convoy.name.model_dump()),  # type: ignore[attr-defined]
         "people": [p.as_json() for p in listed],
         "stops": list(stops_of(convoy)),
@@ -103,11 +110,28 @@ def _vehicle_page(
         title=v.t("Vehicle %(label)s", label=state.label),
         status=status,
         errors=errors,
-        words=words(v),
+        words=medical_words(v),
         can_list=may(v, LIST),
         can_status=may(v, STATUS),
+        can_triage=may(v, "vehicle.triage"),
+        facilities=dict(facility_options(v, op)),
         live=True,
     )
+
+
+def run_on_vehicle(v: View, op: str, vehicle: str, command: str, data: dict[str, Any]) -> Response:
+    """Carry out ``command`` on the vehicle from a form: back to the reception page it came
+    from, or to the manifest; a refusal shows the manifest with the reason."""
+    back = v.form.get("back", "")
+    try:
+        forms.run(v, command, {k: x for k, x in data.items() if x is not None and x != []})
+    except forms.FormErrors as exc:
+        if v.wants_json():
+            return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+        return vehicle_page(v, op, vehicle, 422, exc.errors)
+    if back.startswith(f"/ops/{op}/reception"):
+        return v.redirect(back)
+    return v.redirect(f"/ops/{op}/vehicles/{vehicle}")
 
 
 def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
@@ -221,7 +245,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     add_page(app, book, "/ops/{op}/manifests", register_vehicle, register_rule, methods=("POST",))
 
     async def vehicle(request: Request, op: str, id: str) -> Response:
-        return _vehicle_page(await op_view(request, RULE, op), op, id)
+        return vehicle_page(await op_view(request, RULE, op), op, id)
 
     add_page(app, book, "/ops/{op}/vehicles/{id}", vehicle, RULE)
 
@@ -247,16 +271,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "stop": v.form.get("stop") or None,
             "status": v.form.get("status") or None,
         }
-        back = v.form.get("back", "")
-        try:
-            forms.run(v, STATUS, {k: x for k, x in data.items() if x is not None and x != []})
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return _vehicle_page(v, op, id, 422, exc.errors)
-        if back.startswith(f"/ops/{op}/reception"):
-            return v.redirect(back)
-        return v.redirect(f"/ops/{op}/vehicles/{id}")
+        return run_on_vehicle(v, op, id, STATUS, data)
 
     add_page(
         app, book, "/ops/{op}/vehicles/{id}/status", record_status, status_rule, methods=("POST",)

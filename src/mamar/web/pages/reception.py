@@ -16,11 +16,13 @@ from mamar.manifests.counts import manifest_counts
 from mamar.manifests.events import PersonStatus
 from mamar.manifests.model import Entry, VehicleState
 from mamar.manifests.stops import DESTINATION
+from mamar.manifests.triage import facility_load
 from mamar.reads import people
 from mamar.web.i18n import N_
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._people_words import words
 from mamar.web.pages._shared import entities, may
+from mamar.web.pages.medical import facilities
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 #: A search by name is journalled (it reads the vault): sent by POST, with a writing scope.
@@ -74,6 +76,7 @@ def _page(v: View, op: str) -> Response:
         "discrepancies": [],
         "found": [],
         "query": query,
+        "facilities": [],
     }
     if convoy is not None:
         with v.system.writing() as conn:
@@ -97,6 +100,9 @@ def _page(v: View, op: str) -> Response:
                     if p.convoy == convoy
                 ]
         data["vehicles"] = summary(seen)
+        data["facilities"] = [
+            f for f in facility_load(facilities(v, op), seen) if f["received"] or f["expected"]
+        ]
         data["discrepancies"] = [{**p.as_json(), "kind": discrepancy(p.entry)} for p in named]
         data["found"] = [p.as_json() for p in found]
     return v.render(
