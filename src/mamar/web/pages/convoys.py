@@ -128,7 +128,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def plan(request: Request, op: str) -> Response:
         v = await op_view(request, plan_rule, op)
         try:
-            forms.run(v, PLAN, plan_data(v, op))
+            forms.run(v, PLAN, plan_data(v, op), required=("id",))
         except forms.FormErrors as exc:
             errors = _vehicle_errors(exc.errors)
             if v.wants_json():

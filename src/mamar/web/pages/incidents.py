@@ -97,7 +97,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def report(request: Request, op: str) -> Response:
         v = await op_view(request, report_rule, op)
         try:
-            forms.run(v, "incident.report", report_data(v, op))
+            forms.run(
+                v,
+                "incident.report",
+                report_data(v, op),
+                required=("id", "event_type", "description", "source.text", "source.kind"),
+            )
         except forms.FormErrors as exc:
             errors = _point_errors(exc.errors)
             if v.wants_json():
@@ -128,7 +133,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "message": {"original": f.get("message", ""), "language": v.lang},
         }
         try:
-            forms.run(v, "escalation.raise", {k: x for k, x in data.items() if x is not None})
+            forms.run(
+                v,
+                "escalation.raise",
+                {k: x for k, x in data.items() if x is not None},
+                required=("escalation_id", "to_party", "message"),
+            )
         except forms.FormErrors as exc:
             errors = {("escalation_id" if k == "id" else k): m for k, m in exc.errors.items()}
             if v.wants_json():
@@ -149,6 +159,11 @@ def _point_errors(errors: dict[str, str]) -> dict[str, str]:
         "point": "lat",
         "description.original": "description",
         "description": "description",
+        "casualties.killed.total": "killed",
+        "casualties.killed": "killed",
+        "casualties.injured.total": "injured",
+        "casualties.injured": "injured",
+        "source": "source.text",
     }
     return {renamed.get(k, k): m for k, m in errors.items()}
 
