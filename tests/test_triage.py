@@ -91,3 +91,38 @@ def test_batches_leave_by_priority_and_facilities_show_their_capacity(system: Ma
     with system.reading() as conn:
         outsider = people.vehicles(conn, viewer=other, operation="op")
     assert batches(outsider) == []
+
+
+def test_the_reception_summary_is_part_of_the_sitrep_of_whoever_sees_the_manifests(
+    system: Mamar,
+) -> None:
+    from mamar.domain.time import now_utc
+    from mamar.reports.making import SitrepRequest, make_sitrep
+
+    medic, other = setup(system)
+    system.execute(ListGroup(id="bus-1", people=FAMILY), actor=medic)  # type: ignore[arg-type]
+    system.execute(
+        RegisterFacility(id="rashidin", operation="op", name={"ar": "مشفى الراشدين"}, capacity=9),
+        actor=medic,
+    )
+    system.execute(
+        TriagePerson(id="bus-1", number=3, category="immediate", facility="rashidin"),
+        actor=medic,
+    )
+    system.execute(
+        RecordStatus(id="bus-1", people=(1, 2, 3), stop="origin", status="boarded"), actor=medic
+    )
+    system.execute(
+        RecordStatus(id="bus-1", people=(3,), stop="destination", status="arrived"), actor=medic
+    )
+    system.execute(HandOver(id="bus-1", number=3, facility="rashidin"), actor=medic)
+
+    def sitrep(reader: object) -> str:
+        request = SitrepRequest(operation="op", at=now_utc(), lang="ar", format="html")
+        return make_sitrep(system, reader, request).content.decode()  # type: ignore[arg-type]
+
+    mine = sitrep(medic)
+    assert "ملخص الاستقبال" in mine and "حافلة ١" in mine and "مشفى الراشدين" in mine
+    assert "عبد الله" not in mine  # counts, never names
+    theirs = sitrep(other)
+    assert "ملخص الاستقبال" not in theirs and "حافلة ١" not in theirs

@@ -31,6 +31,8 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.evidence import log
 from mamar.guarantees.model import GuaranteeState
 from mamar.incidents.model import IncidentState
+from mamar.manifests.counts import manifest_counts
+from mamar.manifests.reception import reception_summary
 from mamar.parties.model import PartyState
 from mamar.places.model import PlaceState
 from mamar.reports.figures import LANE_TYPES, MapFigure, TimelineChart, map_figure, timeline_chart
@@ -54,6 +56,10 @@ REPORTED_KINDS = (
     "guarantee",
     "convoy",
     "task",
+    # Manifests (a vehicle each, its people as numbers) and receiving facilities: the
+    # reception summary, counted from what the reader may see; never a name.
+    "vehicle",
+    "facility",
 )
 #: At most this many rows of each list are printed, the latest (all are counted, and the
 #: report says how many are left out): a situation report is read, not searched; the
@@ -215,8 +221,10 @@ def _guarantees(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 def _convoys(states: Sequence[EntityState]) -> dict[str, Any]:
     rows = []
     totals = {"planned": 0, "boarded": 0, "arrived": 0, "unknown": 0}
+    # Counted from the manifests where the reader sees them, the counted totals elsewhere.
+    listed = manifest_counts(states)
     for c in sorted(_of(states, ConvoyState), key=lambda c: (c.created_at, c.id)):
-        counts = c.counts
+        counts: Any = listed.get(c.id) or c.counts
         # Boarded but not (yet) counted on arrival: where they are is not known from the record.
         unknown = None
         if counts.boarded is not None:
@@ -345,6 +353,7 @@ def situation_report(
         "escalations": _escalations(states, period.at),
         "guarantees": _guarantees(states),
         "convoys": _convoys(states),
+        "reception": reception_summary(states),
         "tasks": _tasks(states),
         "events_in_period": len(entries),
         "events_by_kind": dict(sorted(kinds.items())),

@@ -18,8 +18,10 @@ from starlette.responses import Response
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.audit.access import VAULT_READERS
 from mamar.domain.ids import new_id
+from mamar.domain.time import now_utc
 from mamar.manifests.counts import manifest_counts
 from mamar.manifests.lists import ImportRefused, families, read_rows
+from mamar.manifests.model import VehicleState
 from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
@@ -260,6 +262,33 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     add_page(app, book, "/ops/{op}/vehicles/{id}/qr.svg", qr, RULE)
 
+    async def vehicle_pdf(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.writing() as conn:
+            state, listed = people.manifest(
+                conn, v.system.vault, viewer=v.actor, vehicle=id, purpose="print"
+            )
+        return _pdf(v, request, op, state.convoy, [(state, listed)], f"manifest-{id}")
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/manifest.pdf", vehicle_pdf, RULE)
+
+    async def convoy_pdf(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.writing() as conn:
+            get_state(conn, viewer=v.actor, kind="convoy", entity_id=id)
+            seen = people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
+            listed = people.named(
+                conn,
+                v.system.vault,
+                viewer=v.actor,
+                people=[(x, e) for x in seen for e in x.entries],
+                purpose="print",
+            )
+        by_vehicle = [(x, [p for p in listed if p.vehicle == x.id]) for x in seen]
+        return _pdf(v, request, op, id, by_vehicle, f"manifests-{id}")
+
+    add_page(app, book, "/ops/{op}/convoys/{id}/manifests.pdf", convoy_pdf, RULE)
+
     status_rule = command_rule(STATUS)
 
     async def record_status(request: Request, op: str, id: str) -> Response:
@@ -348,6 +377,42 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         )
 
     add_page(app, book, "/ops/{op}/convoys/{id}/import", import_list, list_rule, methods=("POST",))
+
+
+def _pdf(
+    v: View,
+    request: Request,
+    op: str,
+    convoy: str,
+    vehicles: list[tuple[VehicleState, list[people.Person]]],
+    name: str,
+) -> Response:
+    """Printable manifests, one page per vehicle, each with the QR code of its page."""
+    from mamar.reports.manifest import manifest_pdf
+
+    with v.system.reading() as conn:
+        state = get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
+    pages = [
+        {
+            "label": x.label,
+            "link": f"{request.base_url}ops/{op}/vehicles/{x.id}",
+            "people": [p.as_json() for p in listed],
+        }
+        for x, listed in vehicles
+    ]
+    pdf = manifest_pdf(
+        pages,
+        lang=v.lang,
+        convoy_name=_local(v, state.name.model_dump()),  # type: ignore[attr-defined]
+        timezone=v.timezone,
+        made_at=now_utc(),
+        words=medical_words(v),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}-{v.lang}.pdf"'},
+    )
 
 
 def _import_page(

@@ -12,9 +12,9 @@ from starlette.responses import Response
 from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
 from mamar.audit.access import VAULT_READERS
-from mamar.manifests.counts import manifest_counts
 from mamar.manifests.events import PersonStatus
-from mamar.manifests.model import Entry, VehicleState
+from mamar.manifests.model import Entry
+from mamar.manifests.reception import by_vehicle
 from mamar.manifests.stops import DESTINATION
 from mamar.manifests.triage import facility_load
 from mamar.reads import people
@@ -53,17 +53,6 @@ def discrepancy(entry: Entry) -> str | None:
     return None
 
 
-def summary(vehicles: list[VehicleState]) -> list[dict[str, Any]]:
-    """Arrived, boarded and the rest by vehicle."""
-    out = []
-    for vehicle in vehicles:
-        counts = manifest_counts([vehicle]).get(vehicle.convoy)
-        row = counts.as_json() if counts else {}
-        row.pop("not_arrived", None)
-        out.append({"id": vehicle.id, "label": vehicle.label, **row})
-    return out
-
-
 def _page(v: View, op: str) -> Response:
     convoy = v.request.query_params.get("convoy") or v.form.get("convoy") or None
     # Names are searched by POST: they never reach a URL (history, access logs).
@@ -99,7 +88,7 @@ def _page(v: View, op: str) -> Response:
                     )
                     if p.convoy == convoy
                 ]
-        data["vehicles"] = summary(seen)
+        data["vehicles"] = by_vehicle(seen)
         data["facilities"] = [
             f for f in facility_load(facilities(v, op), seen) if f["received"] or f["expected"]
         ]
