@@ -264,12 +264,14 @@ def test_guarantee_recorded_by_the_guarantors_liaison_then_broken(system: Mamar)
     dashboard = web.client("coordinator").get(f"/ops/{OP}/dashboard").text
     assert f'href="{base}/russia-safe-passage"' in dashboard
     outcome = f"{base}/russia-safe-passage/outcome"
-    _refused(web, "coordinator", outcome, {"outcome": "broken"}, "incidents")
+    # Confirmed without saying why: the reason is asked beside its field, nothing recorded.
+    _refused(web, "coordinator", outcome, {"outcome": "broken", "confirmed": "yes"}, "note")
+    confirmed = {"outcome": "broken", "confirmed": "yes", "note": "the convoy was shot at"}
     _records(
         web,
         "coordinator",
         outcome,
-        {"outcome": "broken", "incidents": ["ramouseh-gunfire"]},
+        {**confirmed, "incidents": ["ramouseh-gunfire"]},
         "guarantee.broken",
     )
     assert web.client("liaison").get(f"{base}/russia-safe-passage?format=json").status_code == 200
