@@ -71,6 +71,7 @@ API: dict[str, dict[str, str]] = {
 
 # Validation errors, by pydantic error type. English comes from pydantic itself.
 VALIDATION_AR: dict[str, str] = {
+    "client_id": "يُولَّد المعرّف تلقائياً: اترك الحقل فارغاً (يجوز لتطبيق يعمل دون اتصال أن يعطي معرّفاً فريداً ولّده بنفسه)",
     "missing": "هذا الحقل مطلوب",
     "extra_forbidden": "هذا الحقل غير معروف",
     "string_type": "يجب أن تكون القيمة نصاً",

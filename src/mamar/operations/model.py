@@ -6,9 +6,10 @@ from enum import StrEnum
 from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import EntityId, new_record_id
 from mamar.domain.model import (
     Command,
     Context,
@@ -107,6 +108,7 @@ class OpenOperation(Command):
     roles: ClassVar[frozenset[Role]] = _MANAGERS
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
+    id: EntityId = Field(default_factory=new_record_id)
     name: LocalName
     timezone: TimeZoneName
     description: FreeText | None = None

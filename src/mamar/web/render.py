@@ -29,6 +29,20 @@ def local(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+#: Where a record's name is, for records that have none of their own.
+_CALLED_BY = ("name", "title", "display_name", "summary", "description", "message", "text")
+
+
+def called(record: dict[str, Any], lang: str) -> str:
+    """What people call a record, in ``lang`` when it is given in it: its name, else
+    its title, else the first words of what it says. Never its id (ids are generated)."""
+    for key in _CALLED_BY:
+        words = local(record.get(key), lang)
+        if words:
+            return words if len(words) <= 60 else words[:59].rstrip() + "…"
+    return "—"
+
+
 def evidence_url(kind: str, entity_id: str) -> str:
     """The evidence bundle of a record (and what it links to), for the signed-in reader."""
     return "/api/v1/evidence?" + urlencode({"entity": f"{kind}:{entity_id}"})

@@ -158,9 +158,7 @@ def who(value: str | None) -> dict[str, str] | None:
 
 def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
     """Records of ``kind`` the viewer may see, as (id, name) sorted by name."""
-    items = entities(v, kind, op)
-    shown = [{**i, "name": i.get("name") or i.get("title")} for i in items]
-    names = names_of(shown, v.lang)
+    names = names_of(entities(v, kind, op), v.lang)
     return tuple(sorted(names.items(), key=lambda p: p[1]))
 
 
@@ -170,19 +168,11 @@ def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
     return tuple(parties + people)
 
 
-def creating(v: View, *, hint: str | None = None) -> list[Item]:
-    """The identifier and compartment of a new record."""
+def creating(v: View) -> list[Item]:
+    """Who may see a new record (its id is generated: people never type one)."""
     from mamar.web.pages._shared import visibility_options
 
-    return [
-        F(
-            "id",
-            v.t("Identifier"),
-            required=True,
-            hint=hint or v.t("Lower-case letters, digits and dashes, e.g. ramouseh-road"),
-        ),
-        F("visibility", v.t("Who may see it"), "select", tuple(visibility_options(v))),
-    ]
+    return [F("visibility", v.t("Who may see it"), "select", tuple(visibility_options(v)))]
 
 
 def enum_options(v: View, values: Iterable[Any]) -> tuple[tuple[str, str], ...]:
@@ -249,6 +239,7 @@ def add_form(
     roles_of: str | None = None,
 ) -> None:
     """``GET path`` shows the form; ``POST path`` records ``command`` or shows the form again.
+    ``then`` is given the record's id (from the path, or the new record's generated id).
 
     ``command`` may depend on the form (e.g. the button pressed); ``roles_of`` then names
     the command whose roles guard the page.
@@ -269,14 +260,15 @@ def add_form(
         v = await op_view(request, rule, op)
         name = command if isinstance(command, str) else command(v)
         try:
-            forms.run(v, name, clean(data(v, op, entity_id)))
+            recorded = forms.run(v, name, clean(data(v, op, entity_id)))
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
             errors = group_errors(exc.errors, spec.names())
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return render_form(v, op, spec, status=422, errors=errors)
-        return v.redirect(then(v, op, entity_id))
+        # A new record: where to go is decided by the id it was given.
+        return v.redirect(then(v, op, entity_id or forms.record_of(recorded)))
 
     add_page(app, book, path, show, rule)
     add_page(app, book, path, submit, rule, methods=("POST",))
