@@ -56,7 +56,7 @@ def _refused(api: Api, body: dict[str, Any], field: str, lang: str = "en") -> di
 @pytest.mark.parametrize("at", EDGES)
 def test_occurred_at_beyond_the_calendar_in_utc_is_refused(api: Api, at: str) -> None:
     error = _refused(api, _plan(at), "occurred.at", lang="ar")
-    assert "UTC" in error["message"] and "خارج" in error["message"]
+    assert "خارج التقويم" in error["message"]
 
 
 def test_a_time_before_1900_is_refused(api: Api) -> None:

@@ -112,12 +112,12 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
         "via_parties": ["turkey"],
         "issues": ["terms-of-exit"],
         "text": "خروج المدنيين والجرحى",
-        "term.evacuation.who": "wounded",
-        "term.evacuation.arms": "none",
-        "term.evacuation.belongings": "personal belongings",
-        "term.non_detention.beneficiaries": "civilians",
-        "term.non_detention.exception": "those involved in blood",
-        "term.ceasefire.area": "east Aleppo",
+        "term.evacuation.0.who": "wounded",
+        "term.evacuation.0.arms": "none",
+        "term.evacuation.0.belongings": "personal belongings",
+        "term.non_detention.0.beneficiaries": "civilians",
+        "term.non_detention.0.exception": "those involved in blood",
+        "term.ceasefire.0.area": "east Aleppo",
     }
     _records(web, "negotiator", f"{base}/negotiation/propose", proposal, "proposal.tabled")
     with system.reading() as conn:
@@ -134,7 +134,7 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
         web,
         "negotiator",
         f"{base}/negotiation/propose",
-        {**proposal, "id": "p2", "term.evacuation.who": "aliens"},
+        {**proposal, "id": "p2", "term.evacuation.0.who": "aliens"},
         "terms",
     )
     # A counter-proposal, then the answer "countered" naming it.
@@ -144,7 +144,7 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
         "from_party": "russian-military",
         "to_party": "aleppo-factions",
         "counter_to": IDS["web-initiative"],
-        "term.other.text": "خروج المقاتلين بسلاحهم الفردي",
+        "term.other.0.text": "خروج المقاتلين بسلاحهم الفردي",
     }
     _records(web, "negotiator", f"{base}/negotiation/propose", counter, "proposal.tabled")
     answer = f"{base}/proposals/{IDS['web-initiative']}/answer"
@@ -226,7 +226,7 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
         "parties": ["aleppo-factions", "russian-military"],
         "guarantors": ["turkey"],
         "issues": [IDS["web-issue"]],
-        "term.evacuation.who": "wounded",
+        "term.evacuation.0.who": "wounded",
     }
     location = _records(
         web, "negotiator", f"{base}/negotiation/agreement", draft, "agreement.drafted"
@@ -249,12 +249,15 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
     adopt = f"{base}/agreements/{IDS['web-agreement']}/adopt"
     page = web.client("negotiator").get(adopt).text
     assert 'value="wounded" selected' in page  # starts from the current terms
-    _refused(web, "negotiator", adopt, {"term.evacuation.who": "wounded"}, "terms")
+    _refused(web, "negotiator", adopt, {"term.evacuation.0.who": "wounded"}, "terms")
     _records(
         web,
         "negotiator",
         adopt,
-        {"term.evacuation.who": "everyone", "term.weapons_handover.description": "heavy weapons"},
+        {
+            "term.evacuation.0.who": "everyone",
+            "term.weapons_handover.0.description": "heavy weapons",
+        },
         "agreement.version_adopted",
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,8 +31,12 @@ class Settings(BaseSettings):
     log_key_file: Path | None = None
     # Seconds between scheduled checkpoints while serving (signed only when the tree grew).
     checkpoint_interval: float = 60.0
+    # Seconds between rounds of erasing personal data whose retention ran out (0: none).
+    retention_interval: float = 3600.0
     # The map's basemap tiles, e.g. "http://tiles.local/{z}/{x}/{y}.png"; none: layers only.
     tile_url: str | None = None
+    # Digits in Arabic: "latn" (0-9) or "arab" (Arabic-Indic, ٠-٩); English uses 0-9.
+    digits: Literal["latn", "arab"] = "latn"
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:

@@ -26,6 +26,7 @@ from mamar.services import commands
 from mamar.services.commands import SYSTEM
 from mamar.services.group_commit import GroupCommit
 from mamar.vault.store import Vault, parse_key
+from mamar.web import i18n
 
 
 class Mamar:
@@ -38,6 +39,7 @@ class Mamar:
         if database_url is not None:
             self.settings = self.settings.model_copy(update={"database_url": database_url})
         self.engine: Engine = make_engine(self.settings.database_url)
+        i18n.set_digits(self.settings.digits)
         # The same engine and pool, its transactions marked read-only (no write lock).
         self._reader: Engine = self.engine.execution_options(readonly=True)
         key = self.settings.resolve_vault_key()

@@ -1,186 +1,195 @@
-"""Error messages in Arabic and English: the API's own, and those for domain refusal codes."""
+"""Error messages: the API's own, validation errors by type, and domain refusal codes.
+
+Each code maps to an English message id; the words shown come from the Babel
+catalogues, Arabic first (``mamar.web.i18n``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-# The API's own errors. ``{field}`` and other names are filled in when given.
-API: dict[str, dict[str, str]] = {
-    "unauthenticated": {
-        "en": "sign in, or send an API token (Authorization: Bearer …)",
-        "ar": "سجّل الدخول، أو أرسل رمز وصول (Authorization: Bearer …)",
-    },
-    "forbidden": {
-        "en": "your role may not do this",
-        "ar": "دورك لا يسمح بهذا الإجراء",
-    },
-    "insufficient_scope": {
-        "en": "this API token may only read; a token with the 'write' scope is needed",
-        "ar": "هذا الرمز للقراءة فقط؛ يلزم رمز بصلاحية الكتابة 'write'",
-    },
-    "csrf_failed": {
-        "en": "the X-CSRF-Token header is missing or does not match this session",
-        "ar": "ترويسة X-CSRF-Token مفقودة أو لا تطابق هذه الجلسة",
-    },
-    "invalid_credentials": {
-        "en": "the username or password is wrong, or the account is disabled",
-        "ar": "اسم المستخدم أو كلمة المرور غير صحيحة، أو الحساب معطّل",
-    },
-    "throttled": {
-        "en": "too many failed sign-ins: wait {seconds} seconds and try again",
-        "ar": "محاولات دخول فاشلة كثيرة: انتظر {seconds} ثانية ثم أعد المحاولة",
-    },
-    "body_too_large": {
-        "en": "the request body is larger than {limit} bytes",
-        "ar": "حجم الطلب أكبر من {limit} بايت",
-    },
-    "unsupported_media_type": {
-        "en": "send the body as JSON (Content-Type: application/json)",
-        "ar": "أرسل المحتوى بصيغة JSON (Content-Type: application/json)",
-    },
-    "malformed_json": {
-        "en": "the body is not valid JSON",
-        "ar": "المحتوى ليس JSON صالحاً",
-    },
-    "route_not_found": {
-        "en": "there is no such address in this API",
-        "ar": "لا يوجد هذا العنوان في الواجهة البرمجية",
-    },
-    "method_not_allowed": {
-        "en": "this address does not accept this method",
-        "ar": "هذا العنوان لا يقبل هذه الطريقة",
-    },
-    "naive_time": {
-        "en": "give the time with a UTC offset, e.g. 2016-12-13T19:00+02:00",
-        "ar": "اكتب الوقت مع فارق التوقيت عن UTC، مثل 2016-12-13T19:00+02:00",
-    },
-    "time_out_of_range": {
-        "en": "this time is outside the calendar once converted to UTC (years 1 to 9999)",
-        "ar": "هذا الوقت خارج التقويم بعد تحويله إلى UTC (السنوات من 1 إلى 9999)",
-    },
-    "bad_request": {
-        "en": "the request could not be understood",
-        "ar": "تعذّر فهم الطلب",
-    },
-    "internal_error": {
-        "en": "an unexpected error occurred; nothing was recorded",
-        "ar": "حدث خطأ غير متوقع؛ لم يُسجَّل شيء",
-    },
+from mamar.web.i18n import N_, number, tr
+
+# The API's own errors. ``%(name)s`` parameters are filled in when given.
+API: dict[str, str] = {
+    "unauthenticated": N_("sign in, or send an API token (Authorization: Bearer …)"),
+    "forbidden": N_("your role may not do this"),
+    "insufficient_scope": N_(
+        "this API token may only read; a token with the 'write' scope is needed"
+    ),
+    "csrf_failed": N_("the X-CSRF-Token header is missing or does not match this session"),
+    "invalid_credentials": N_("the username or password is wrong, or the account is disabled"),
+    "throttled": N_("too many failed sign-ins: wait %(seconds)s seconds and try again"),
+    "body_too_large": N_("the request body is larger than %(limit)s bytes"),
+    "unsupported_media_type": N_("send the body as JSON (Content-Type: application/json)"),
+    "malformed_json": N_("the body is not valid JSON"),
+    "route_not_found": N_("there is no such address in this API"),
+    "method_not_allowed": N_("this address does not accept this method"),
+    "naive_time": N_("give the time with a UTC offset, e.g. 2016-12-13T19:00+02:00"),
+    "time_out_of_range": N_(
+        "this time is outside the calendar once converted to UTC (years 1 to 9999)"
+    ),
+    "bad_request": N_("the request could not be understood"),
+    "internal_error": N_("an unexpected error occurred; nothing was recorded"),
 }
 
-# Validation errors, by pydantic error type. English comes from pydantic itself.
-VALIDATION_AR: dict[str, str] = {
-    "client_id": "يُولَّد المعرّف تلقائياً: اترك الحقل فارغاً (يجوز لتطبيق يعمل دون اتصال أن يعطي معرّفاً فريداً ولّده بنفسه)",
-    "missing": "هذا الحقل مطلوب",
-    "extra_forbidden": "هذا الحقل غير معروف",
-    "string_type": "يجب أن تكون القيمة نصاً",
-    "int_type": "يجب أن تكون القيمة عدداً صحيحاً",
-    "int_parsing": "يجب أن تكون القيمة عدداً صحيحاً",
-    "int_from_float": "يجب أن تكون القيمة عدداً صحيحاً",
-    "float_type": "يجب أن تكون القيمة عدداً",
-    "float_parsing": "يجب أن تكون القيمة عدداً",
-    "bool_type": "يجب أن تكون القيمة صحيحة أو خاطئة (true/false)",
-    "bool_parsing": "يجب أن تكون القيمة صحيحة أو خاطئة (true/false)",
-    "dict_type": "يجب أن تكون القيمة كائناً",
-    "model_type": "يجب أن تكون القيمة كائناً",
-    "model_attributes_type": "يجب أن تكون القيمة كائناً",
-    "list_type": "يجب أن تكون القيمة قائمة",
-    "tuple_type": "يجب أن تكون القيمة قائمة",
-    "enum": "القيمة ليست من الخيارات المسموح بها",
-    "literal_error": "القيمة ليست من الخيارات المسموح بها",
-    "string_pattern_mismatch": "صيغة القيمة غير صحيحة",
-    "string_too_short": "القيمة أقصر من المسموح",
-    "string_too_long": "القيمة أطول من المسموح",
-    "too_short": "عدد العناصر أقل من المسموح",
-    "too_long": "عدد العناصر أكثر من المسموح",
-    "greater_than": "القيمة أصغر من المسموح",
-    "greater_than_equal": "القيمة أصغر من المسموح",
-    "less_than": "القيمة أكبر من المسموح",
-    "less_than_equal": "القيمة أكبر من المسموح",
-    "datetime_type": "يجب أن تكون القيمة وقتاً بصيغة ISO 8601 مع فارق التوقيت",
-    "datetime_parsing": "الوقت غير صالح (مثال صحيح: 2016-12-13T19:00+02:00)",
-    "datetime_from_date_parsing": "الوقت غير صالح أو التاريخ مستحيل (مثال صحيح: 2016-12-13T19:00+02:00)",
-    "date_parsing": "التاريخ غير صالح",
-    "json_invalid": "المحتوى ليس JSON صالحاً",
-    "reference_invalid": "ليس معرّف سجل (حروف لاتينية صغيرة وأرقام وشرطات، مثل ramouseh-road)",
-    "kind_invalid": "ليس نوع سجل (مثل convoy أو place)",
-    "time_out_of_range": "هذا الوقت خارج التقويم بعد تحويله إلى UTC (السنوات من 1 إلى 9999)",
-    "text_hidden_character": "يحتوي النص على محرف خفي أو محرف يغيّر اتجاه الكتابة (U+{code})؛ احذفه",
-    "text_control_character": "يحتوي النص على محرف تحكّم (U+{code})؛ احذفه",
-    "text_surrogate": "يحتوي النص على نصف محرف (U+{code})؛ النص تالف",
-    "text_empty": "لا يجوز أن يكون النص فارغاً",
-    "text_too_long": "النص أطول من {limit} محرف",
-    "value_error": "القيمة غير صالحة",
-    "assertion_error": "القيمة غير صالحة",
+VALIDATION: dict[str, str] = {
+    "missing": N_("This field is required"),
+    "extra_forbidden": N_("This field is not known"),
+    "string_type": N_("Must be text"),
+    "int_type": N_("Must be a whole number written in digits, e.g. 12"),
+    "int_parsing": N_("Must be a whole number written in digits, e.g. 12"),
+    "int_from_float": N_("Must be a whole number written in digits, e.g. 12"),
+    "float_type": N_("Must be a number written in digits, e.g. 36.2"),
+    "float_parsing": N_("Must be a number written in digits, e.g. 36.2"),
+    "bool_type": N_("Must be yes or no (true or false)"),
+    "bool_parsing": N_("Must be yes or no (true or false)"),
+    "dict_type": N_("Must be an object"),
+    "model_type": N_("Must be an object"),
+    "model_attributes_type": N_("Must be an object"),
+    "list_type": N_("Must be a list"),
+    "tuple_type": N_("Must be a list"),
+    "enum": N_("Choose one of the options offered"),
+    "literal_error": N_("Choose one of the options offered"),
+    "string_pattern_mismatch": N_("Not in the expected form"),
+    "string_too_short": N_("Must be at least %(min_length)s characters"),
+    "string_too_long": N_("Must be at most %(max_length)s characters"),
+    "too_short": N_("Give at least %(min_length)s"),
+    "too_long": N_("Give at most %(max_length)s"),
+    "greater_than": N_("Must be more than %(gt)s"),
+    "greater_than_equal": N_("Must be %(ge)s or more"),
+    "less_than": N_("Must be less than %(lt)s"),
+    "less_than_equal": N_("Must be %(le)s or less"),
+    "datetime_type": N_("Must be a time in ISO 8601 with its UTC offset"),
+    "datetime_parsing": N_("Not a valid time (e.g. 2016-12-13T19:00+02:00)"),
+    "datetime_from_date_parsing": N_(
+        "Not a valid time, or an impossible date (e.g. 2016-12-13T19:00+02:00)"
+    ),
+    "date_parsing": N_("Not a valid date"),
+    "json_invalid": N_("The body is not valid JSON"),
+    "client_id": N_(
+        "Identifiers are generated: leave the id out (a client creating records offline "
+        "may give a UUID it generated itself)"
+    ),
+    "reference_invalid": N_(
+        "Not a record's identifier (lower-case Latin letters, digits and hyphens, e.g. ramouseh-road)"
+    ),
+    "kind_invalid": N_("Not a kind of record (e.g. convoy or place)"),
+    "time_out_of_range": N_(
+        "This time is outside the calendar once converted to UTC (years 1 to 9999)"
+    ),
+    "text_hidden_character": N_(
+        "The text holds a hidden or direction-changing character (U+%(code)s); remove it"
+    ),
+    "text_control_character": N_("The text holds a control character (U+%(code)s); remove it"),
+    "text_surrogate": N_("The text holds half a character (U+%(code)s); the text is damaged"),
+    "text_empty": N_("The text may not be empty"),
+    "text_too_long": N_("The text is longer than %(limit)s characters"),
+    "value_error": N_("This value is not valid"),
+    "assertion_error": N_("This value is not valid"),
+    "latitude_range": N_("Latitude must be between -90 and 90 degrees"),
+    "longitude_range": N_("Longitude must be between -180 and 180 degrees"),
+    "time_naive": N_("Give the time with its UTC offset, e.g. 2016-12-13T19:00+02:00"),
+    "timezone_unknown": N_("Unknown time zone: give a name like Asia/Damascus"),
+    "name_missing": N_("Give the name in Arabic, in English, or both"),
+    "sha256_invalid": N_("Not a SHA-256 digest: 64 hexadecimal characters are expected"),
+    "breakdown_exceeds": N_("The breakdown adds up to %(parts)s, more than the total of %(total)s"),
+    "ends_before_start": N_("The end must be after the start"),
+    "ring_invalid": N_("A polygon's ring needs at least four points and must end where it starts"),
+    "exterior_missing": N_("Every polygon needs an outer ring"),
 }
 
-# Domain refusal codes (``DomainError.code``). Unknown codes get a general sentence.
-DOMAIN_AR: dict[str, str] = {
-    "not_found": "لا يوجد سجل بهذا المعرّف",
-    "already_exists": "يوجد سجل بهذا المعرّف مسبقاً",
-    "illegal_transition": "لا يمكن الانتقال إلى هذه الحالة من الحالة الحالية",
-    "not_permitted": "هذا الإجراء غير مسموح لك",
-    "conflict": "تغيّر السجل في أثناء ذلك؛ أعد المحاولة",
-    "bad_cursor": "هذا المؤشّر لم يصدر لك من هذا النظام، أو عُدِّل",
-    "unchanged": "لا تغيير: القيمة هي نفسها",
-    "duplicate": "عنصر مكرر",
-    "duplicate_party": "طرف مكرر",
-    "duplicate_evidence": "دليل مكرر",
-    "empty": "لا يجوز أن تكون القيمة فارغة",
-    "empty_version": "النسخة فارغة",
-    "empty_proposal": "المقترح فارغ",
-    "already_closed": "السجل مغلق مسبقاً",
-    "already_disabled": "الحساب معطّل مسبقاً",
-    "not_disabled": "الحساب غير معطّل",
-    "already_erased": "سجل هذا الشخص ممحو مسبقاً",
-    "already_retired": "السجل متقاعد مسبقاً",
-    "erased": "هذا السجل الشخصي ممحو",
-    "self_disable": "لا يستطيع المسؤول تعطيل حسابه",
-    "self_reference": "لا يجوز أن يشير السجل إلى نفسه",
-    "unknown_account": "لا يوجد حساب بهذا الاسم",
-    "unknown_token": "لا يوجد رمز وصول فعّال بهذا المعرّف",
-    "weak_password": "كلمة المرور قصيرة جداً",
-    "unsealed": "يجب أن تُحفظ البيانات الشخصية في الخزنة",
-    "invalid_geometry": "الشكل الجغرافي غير صالح",
-    "same_ends": "نقطة البداية والنهاية متطابقتان",
-    "bad_interval": "الفترة الزمنية غير صالحة",
-    "ends_before_start": "النهاية قبل البداية",
-    "terminated": "السجل منتهٍ",
-    "status_missing": "الحالة غير محددة",
-    "required": "هذا الحقل مطلوب",
-    "reason_required": "يجب ذكر السبب",
-    "no_parties": "يجب ذكر طرف واحد على الأقل",
-    "beyond_tree": "السجل لا يبلغ هذا الحجم بعد",
-    "size_order": "الحجم الأول أكبر من الثاني",
-    "bad_key": "المفتاح العام غير صالح",
-    "bad_cosignature": "التوقيع المشترك غير صالح أو لا يطابق نقطة التحقق",
-    "unknown_witness": "لا يوجد شاهد مسجّل بهذا الاسم",
-    "unknown_organisation": "لا توجد منظمة مسجّلة بهذا المعرّف",
-    "bad_reference": "اكتب السجل بصيغة النوع:المعرّف، مثل incident:shelling-1",
-    "no_signing_key": "لا يوجد مفتاح لتوقيع نقاط التحقق في هذا التثبيت",
-    "time_too_early": "هذا الوقت أقدم من أبكر وقت تقبله هذه العملية",
-    "time_too_late": "هذا الوقت بعد الآن بأكثر مما تقبله هذه العملية",
+DOMAIN: dict[str, str] = {
+    "not_found": N_("There is no such record"),
+    "already_exists": N_("A record with this identifier already exists"),
+    "illegal_transition": N_("This change of status is not possible from the current status"),
+    "not_permitted": N_("You may not do this"),
+    "conflict": N_("The record changed meanwhile; try again"),
+    "unchanged": N_("No change: the value is the same"),
+    "duplicate": N_("Given twice"),
+    "duplicate_party": N_("A party is given twice"),
+    "duplicate_evidence": N_("This evidence is already recorded"),
+    "empty": N_("This may not be empty"),
+    "empty_version": N_("The version is empty"),
+    "empty_proposal": N_("The proposal is empty"),
+    "already_closed": N_("The record is already closed"),
+    "already_disabled": N_("The account is already disabled"),
+    "not_disabled": N_("The account is not disabled"),
+    "already_erased": N_("This person's record is already erased"),
+    "already_retired": N_("The record is already retired"),
+    "erased": N_("This personal record is erased"),
+    "self_disable": N_("An administrator cannot disable their own account"),
+    "self_reference": N_("A record may not refer to itself"),
+    "unknown_account": N_("There is no account with this name"),
+    "unknown_token": N_("There is no active API token with this identifier"),
+    "weak_password": N_("The password is too short"),
+    "unsealed": N_("Personal data must be kept in the vault"),
+    "invalid_geometry": N_("The shape is not valid"),
+    "same_ends": N_("The start and the end are the same"),
+    "bad_interval": N_("The time span is not valid"),
+    "ends_before_start": N_("The end must be after the start"),
+    "terminated": N_("The record has ended"),
+    "status_missing": N_("The status is not given"),
+    "required": N_("This field is required"),
+    "reason_required": N_("Give the reason"),
+    "no_parties": N_("Name at least one party"),
+    "beyond_tree": N_("The record is not that large yet"),
+    "size_order": N_("The first size is larger than the second"),
+    "bad_key": N_("The public key is not valid"),
+    "bad_cosignature": N_("The cosignature is not valid or does not match the checkpoint"),
+    "unknown_witness": N_("There is no witness registered with this name"),
+    "unknown_organisation": N_("There is no organisation registered with this identifier"),
+    "bad_reference": N_("Write the record as kind:identifier, e.g. incident:shelling-1"),
+    "no_signing_key": N_("This installation has no key to sign checkpoints"),
+    "time_too_early": N_("This time is earlier than this operation accepts"),
+    "time_too_late": N_("This time is further after now than this operation accepts"),
+    "bad_cursor": N_("This cursor was not issued to you by this system, or was altered"),
+    "unknown_stop": N_("This is not one of the convoy's stops"),
+    "no_boarding_at_destination": N_("No one boards at the destination"),
+    "no_arrival_at_origin": N_("No one arrives at the origin"),
+    "not_on_manifest": N_("This number is not on this vehicle's manifest"),
+    "vehicle_full": N_("The vehicle's manifest is full"),
+    "tracing_closed": N_("This tracing request is closed"),
+    "no_people": N_("Give at least one name"),
 }
-DOMAIN_AR_DEFAULT = "رُفض الطلب"
+
+REFUSED = N_("The request was refused")
 
 
 def api_message(code: str, lang: str, **params: object) -> str:
-    texts = API.get(code, API["bad_request"])
-    return texts.get(lang, texts["en"]).format(**params)
+    return tr(lang, API.get(code, API["bad_request"]), **params)
 
 
 def domain_message(code: str, english: str, lang: str) -> str:
-    if lang != "ar":
+    """A domain refusal: in English the domain's own sentence (it names the record),
+    otherwise the catalogue's words for its code."""
+    if lang == "en":
         return english
-    return DOMAIN_AR.get(code, f"{DOMAIN_AR_DEFAULT} ({english})")
+    return tr(lang, DOMAIN.get(code, REFUSED))
 
 
 def validation_message(
     error_type: str, english: str, lang: str, context: Mapping[str, Any] | None = None
 ) -> str:
-    if lang != "ar":
-        return english
-    arabic = VALIDATION_AR.get(error_type, VALIDATION_AR["value_error"]).format(**(context or {}))
-    # Custom checks explain themselves in English; keep that detail after the Arabic.
-    return f"{arabic} ({english})" if error_type in ("value_error", "assertion_error") else arabic
+    """A validation error in the catalogue's words, saying what is allowed.
+
+    ``english`` (Pydantic's or a validator's sentence) is not shown: it is not in
+    the catalogues. A string that must not be empty says the field is required."""
+    del english
+    params = {k: _param(v, lang) for k, v in (context or {}).items()}
+    if error_type == "string_too_short" and str(params.get("min_length")) in ("1", "١"):
+        error_type = "missing"
+    message = VALIDATION.get(error_type, VALIDATION["value_error"])
+    try:
+        return tr(lang, message, **params)
+    except (KeyError, ValueError, TypeError):
+        return tr(lang, VALIDATION["value_error"])
+
+
+def _param(value: Any, lang: str) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return number(value, lang)
+    return value

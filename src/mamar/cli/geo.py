@@ -31,6 +31,7 @@ from mamar.geodata.roadstore import load_graph, save_graph
 from mamar.geodata.service import Assessment, GeoView, assess, parse_route_ref
 from mamar.services import commands
 from mamar.system import Mamar
+from mamar.web.i18n import tr
 
 console = Console()
 
@@ -275,7 +276,7 @@ def route_compare(
         }
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    grid = Table(title="مقارنة الطرق" if lang == "ar" else "Routes compared")
+    grid = Table(title=tr(lang, "Routes compared"))
     grid.add_column("")
     for column in table.columns:
         grid.add_column(column + (" ✓" if column == table.best else ""))

@@ -24,6 +24,7 @@ from mamar.organisations.model import OrganisationKind, OrganisationState, Regis
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
+from mamar.web.i18n import tr
 
 AsOption = Annotated[
     str, typer.Option("--as", help="Read as this account (its compartments apply)")
@@ -152,14 +153,20 @@ def timeline(
     if json:
         _print_json([e.as_dict() for e in entries])
         return
-    recorded_word = "سُجّل" if lang == "ar" else "recorded"
     for e in entries:
         zone = zones.get(e.operation or "", "UTC")
         when = format_moment(e.occurred_at, zone, lang)
-        qualifier = ", ".join(x for x in (precision_label(e.precision, lang), e.phrase) if x)
+        qualifier = tr(lang, ", ").join(
+            x for x in (precision_label(e.precision, lang), e.phrase) if x
+        )
+        recorded = tr(
+            lang,
+            "%(actor)s, recorded %(time)s",
+            actor=e.actor,
+            time=format_moment(e.recorded_at, zone, lang),
+        )
         console.print(
-            f"{when} ({qualifier}) · {describe_event(e, lang)} · {e.actor}, "
-            f"{recorded_word} {format_moment(e.recorded_at, zone, lang)}",
+            f"{when} ({qualifier}) · {describe_event(e, lang)} · {recorded}",
             soft_wrap=True,
             highlight=False,
         )

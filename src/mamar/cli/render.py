@@ -13,38 +13,32 @@ from rich.table import Table
 from mamar.domain.time import parse_utc_key
 from mamar.i18n.labels import event_label, status_label
 from mamar.reads import TimelineEntry
+from mamar.web.i18n import digits, tr
+from mamar.web.render import local
 
 
 def format_moment(text: str, zone: str, lang: str) -> str:
     """A stored time (ISO with offset, or a UTC key) in the operation's time zone."""
     moment = parse_utc_key(text) if text.endswith("Z") else datetime.fromisoformat(text)
     local = moment.astimezone(ZoneInfo(zone))
-    return format_datetime(local, "yyyy-MM-dd HH:mm", locale="ar" if lang == "ar" else "en")
+    return digits(format_datetime(local, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
 
 
 def _local(value: Any, lang: str) -> str | None:
     if isinstance(value, dict):
-        if "original" in value:
-            return str(
-                value.get("translation")
-                if lang == "en" and value.get("translation")
-                else value["original"]
-            )
-        if "ar" in value or "en" in value:
-            first, second = ("ar", "en") if lang == "ar" else ("en", "ar")
-            return str(value.get(first) or value.get(second) or "")
+        return local(value, lang) or None
     return None
 
 
 def describe_event(entry: TimelineEntry, lang: str) -> str:
-    parts = [event_label(entry.type, lang), f"{entry.kind}:{entry.entity_id}"]
+    parts = [event_label(entry.type, lang)]
     data = entry.data
     for key in ("name", "title"):
         text = _local(data.get(key), lang)
         if text:
             parts.append(text)
     if isinstance(data.get("status"), str):
-        parts.append("→ " + status_label(data["status"], lang))
+        parts.append(tr(lang, "now %(status)s", status=status_label(data["status"], lang)))
     for key in ("summary", "description", "text", "message", "what", "reason"):
         value = data.get(key)
         text = _local(value, lang) if isinstance(value, dict) else value

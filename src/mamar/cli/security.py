@@ -131,6 +131,22 @@ def vault_rotate_key(
         console.print(text, highlight=False)
 
 
+retention_app = typer.Typer(
+    help="Erasing personal data when its period runs out.", no_args_is_help=True
+)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("apply")
+def retention_apply(database: DatabaseOption = None) -> None:
+    """Erase now the personal data whose operation's retention period has run out
+    (``mamar serve`` also does every MAMAR_RETENTION_INTERVAL seconds); each erasure is journalled."""
+    from mamar.services.retention import erase_expired
+
+    count = erase_expired(open_system(database))
+    console.print(f"erased {count} personal records whose retention period had run out")
+
+
 audit_app = typer.Typer(help="Audit of sensitive reads.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

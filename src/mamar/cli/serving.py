@@ -69,6 +69,16 @@ def start_checkpoints(system: Mamar) -> None:
 
     if system.settings.checkpoint_interval > 0:
         Checkpointer(system, system.settings.checkpoint_interval).start()
+    start_retention(system)
+
+
+def start_retention(system: Mamar) -> None:
+    """Erase personal data whose operation's retention ran out, every
+    ``MAMAR_RETENTION_INTERVAL`` seconds (each erasure journalled)."""
+    from mamar.services.retention import RetentionKeeper
+
+    if system.settings.retention_interval > 0:
+        RetentionKeeper(system, system.settings.retention_interval).start()
 
 
 def serve_app(

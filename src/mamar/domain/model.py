@@ -117,9 +117,10 @@ class Command(BaseModel):
     default_visibility: ClassVar[Visibility] = Visibility.INTERNAL
     # The field holding personal data, moved into the vault before deciding (persons).
     personal_field: ClassVar[str | None] = None
-    # A tuple field whose items each hold personal data in ``details`` (a family's people):
-    # each moved into a vault record of its own, the item keeping its ``vault_ref``.
-    personal_items: ClassVar[str | None] = None
+    # Fields holding items (or tuples of items) with personal data in ``details`` (a
+    # family's people, a missing person and the relative asking): each moved into a vault
+    # record of its own, the item keeping its ``vault_ref``.
+    personal_items: ClassVar[tuple[str, ...]] = ()
 
     id: EntityId
 

@@ -134,7 +134,7 @@ class LocalName(BaseModel):
     @model_validator(mode="after")
     def _one_present(self) -> LocalName:
         if self.ar is None and self.en is None:
-            raise ValueError("give the name in Arabic (ar) or English (en), or both")
+            raise _refuse("name_missing", "give the name in Arabic (ar) or English (en), or both")
         return self
 
     def display(self, lang: str = "ar") -> str:

@@ -27,7 +27,9 @@ class Precision(StrEnum):
 
 def _require_offset(value: datetime, info: ValidationInfo) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("time must include a UTC offset, e.g. 2016-12-13T19:00+02:00")
+        raise PydanticCustomError(
+            "time_naive", "time must include a UTC offset, e.g. 2016-12-13T19:00+02:00"
+        )
     if not is_recorded(info):
         require_utc(value)
     return value

@@ -10,19 +10,28 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.model import Value
 
 
 def _latitude(value: float) -> float:
     if not math.isfinite(value) or not -90.0 <= value <= 90.0:
-        raise ValueError(f"latitude must be between -90 and 90 degrees (got {value})")
+        raise PydanticCustomError(
+            "latitude_range",
+            "latitude must be between -90 and 90 degrees (got {value})",
+            {"value": value},
+        )
     return value
 
 
 def _longitude(value: float) -> float:
     if not math.isfinite(value) or not -180.0 <= value <= 180.0:
-        raise ValueError(f"longitude must be between -180 and 180 degrees (got {value})")
+        raise PydanticCustomError(
+            "longitude_range",
+            "longitude must be between -180 and 180 degrees (got {value})",
+            {"value": value},
+        )
     return value
 
 
@@ -34,9 +43,11 @@ Position = tuple[Longitude, Latitude]
 
 def _ring(value: tuple[Position, ...]) -> tuple[Position, ...]:
     if len(value) < 4:
-        raise ValueError("a polygon ring needs at least 4 positions (the first repeated last)")
+        raise PydanticCustomError(
+            "ring_invalid", "a polygon ring needs at least 4 positions (the first repeated last)"
+        )
     if value[0] != value[-1]:
-        raise ValueError("a polygon ring must end where it starts")
+        raise PydanticCustomError("ring_invalid", "a polygon ring must end where it starts")
     return value
 
 
@@ -75,7 +86,7 @@ class MultiPolygonShape(Value):
     @model_validator(mode="after")
     def _non_empty(self) -> MultiPolygonShape:
         if any(not polygon for polygon in self.coordinates):
-            raise ValueError("every polygon needs an exterior ring")
+            raise PydanticCustomError("exterior_missing", "every polygon needs an exterior ring")
         return self
 
 

@@ -1,54 +1,62 @@
-"""Exposure in words, Arabic and English, and routes compared side by side."""
+"""Exposure in words (the catalogues' words, CLDR's units), and routes compared side by side."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from babel.units import format_unit
+
 from mamar.geo.exposure import Exposure, PartyExposure
+from mamar.web.i18n import N_, digits, ntr, tr
 
 # Below this, a party's share of the route is not worth a sentence.
 _MIN_STRETCH_M = 50.0
 
 
+def _unit(value: float, measure: str, lang: str, pattern: str | None = None) -> str:
+    return digits(format_unit(value, measure, length="short", format=pattern, locale=lang), lang)
+
+
 def distance(metres: float, lang: str = "en") -> str:
     if metres >= 1000:
-        value = f"{metres / 1000:.1f}"
-        return f"{value} كم" if lang == "ar" else f"{value} km"
-    value = f"{round(metres):d}"
-    return f"{value} م" if lang == "ar" else f"{value} m"
+        return _unit(metres / 1000, "length-kilometer", lang, "#,##0.0")
+    return _unit(round(metres), "length-meter", lang, "#,##0")
 
 
 def duration(seconds: float, lang: str = "en") -> str:
     minutes = max(round(seconds / 60), 1)
     if minutes >= 60:
         h, m = divmod(minutes, 60)
-        return f"{h} س {m} د" if lang == "ar" else f"{h} h {m} min"
-    return f"{minutes} د" if lang == "ar" else f"{minutes} min"
+        return tr(
+            lang,
+            "%(larger)s %(smaller)s",
+            larger=_unit(h, "duration-hour", lang),
+            smaller=_unit(m, "duration-minute", lang),
+        )
+    return _unit(minutes, "duration-minute", lang)
 
 
 def _km_mark(metres: float, lang: str) -> str:
-    value = f"{metres / 1000:.1f}"
-    return f"الكيلومتر {value}" if lang == "ar" else f"km {value}"
+    return tr(lang, "km %(value)s", value=digits(f"{metres / 1000:.1f}", lang))
 
 
 def _party_sentence(p: PartyExposure, name: str, lang: str) -> str:
-    length = distance(p.length_m, lang)
-    time = duration(p.duration_s, lang)
+    text = tr(
+        lang,
+        "%(length)s through areas controlled by %(party)s (about %(time)s)",
+        length=distance(p.length_m, lang),
+        party=name,
+        time=duration(p.duration_s, lang),
+    )
     longest = p.longest
-    if lang == "ar":
-        text = f"{length} عبر مناطق تسيطر عليها {name} (نحو {time})"
-        if longest is not None and len(p.stretches) > 1:
-            text += (
-                f"؛ أطول مقطع متصل {distance(longest.length_m, lang)} من "
-                f"{_km_mark(longest.start_m, lang)} إلى {_km_mark(longest.end_m, lang)}"
-            )
-        return text
-    text = f"{length} through areas controlled by {name} (about {time})"
     if longest is not None and len(p.stretches) > 1:
-        text += (
-            f"; longest continuous stretch {distance(longest.length_m, lang)}, "
-            f"from {_km_mark(longest.start_m, lang)} to {_km_mark(longest.end_m, lang)}"
+        text += tr(
+            lang,
+            "; longest continuous stretch %(length)s, from %(start)s to %(end)s",
+            length=distance(longest.length_m, lang),
+            start=_km_mark(longest.start_m, lang),
+            end=_km_mark(longest.end_m, lang),
         )
     return text
 
@@ -69,19 +77,27 @@ def risk_statements(
         mark = _km_mark(exposure.front_closest_along_m, lang)
         mean = distance(exposure.front_mean_m or 0.0, lang)
         lines.append(
-            f"أقرب نقطة إلى خط الجبهة {d} عند {mark} (المتوسط {mean})"
-            if lang == "ar"
-            else f"closest approach to the front line {d} at {mark} (mean {mean})"
+            tr(
+                lang,
+                "closest approach to the front line %(distance)s at %(mark)s (mean %(mean)s)",
+                distance=d,
+                mark=mark,
+                mean=mean,
+            )
         )
     if exposure.incidents:
         n = len(exposure.incidents)
         buffer = distance(exposure.incident_buffer_m, lang)
-        hours = f"{exposure.incident_hours:g}"
+        hours = _unit(exposure.incident_hours, "duration-hour", lang, "#,##0.#")
         lines.append(
-            f"{n} حوادث ضمن {buffer} من الطريق خلال {hours} ساعة السابقة"
-            if lang == "ar"
-            else f"{n} incident{'s' if n != 1 else ''} within {buffer} of the route "
-            f"in the previous {hours} hours"
+            ntr(
+                lang,
+                "%(n)s incident within %(buffer)s of the route in the previous %(hours)s",
+                "%(n)s incidents within %(buffer)s of the route in the previous %(hours)s",
+                n,
+                buffer=buffer,
+                hours=hours,
+            )
         )
     return lines
 
@@ -89,10 +105,14 @@ def risk_statements(
 def summary(exposure: Exposure, lang: str = "en") -> str:
     length = distance(exposure.length_m, lang)
     time = duration(exposure.duration_s, lang)
-    speed = f"{exposure.speed_kmh:g}"
-    if lang == "ar":
-        return f"الطول {length}، نحو {time} بسرعة {speed} كم/س"
-    return f"length {length}, about {time} at {speed} km/h"
+    speed = _unit(exposure.speed_kmh, "speed-kilometer-per-hour", lang, "#,##0.#")
+    return tr(
+        lang,
+        "length %(length)s, about %(time)s at %(speed)s",
+        length=length,
+        time=time,
+        speed=speed,
+    )
 
 
 @dataclass(frozen=True)
@@ -105,19 +125,18 @@ class Comparison:
 
 
 _LABELS = {
-    "length": ("length", "الطول"),
-    "time": ("time", "الوقت"),
-    "hostile": ("in hostile control", "داخل مناطق معادية"),
-    "uncontrolled": ("no recorded control", "دون سيطرة مسجلة"),
-    "front_min": ("closest to front line", "أقرب مسافة لخط الجبهة"),
-    "front_mean": ("mean distance to front line", "متوسط البعد عن خط الجبهة"),
-    "incidents": ("recent incidents nearby", "حوادث قريبة حديثة"),
+    "length": N_("length"),
+    "time": N_("time"),
+    "hostile": N_("in hostile control"),
+    "uncontrolled": N_("no recorded control"),
+    "front_min": N_("closest to front line"),
+    "front_mean": N_("mean distance to front line"),
+    "incidents": N_("recent incidents nearby"),
 }
 
 
 def _label(key: str, lang: str) -> str:
-    en, ar = _LABELS[key]
-    return ar if lang == "ar" else en
+    return tr(lang, _LABELS[key])
 
 
 def compare(
@@ -142,7 +161,7 @@ def compare(
     parties = sorted({p.party for e in exposures for p in e.by_party})
     for party in parties:
         label = names.get(party, party)
-        row_label = f"تسيطر عليها {label}" if lang == "ar" else f"controlled by {label}"
+        row_label = tr(lang, "controlled by %(party)s", party=label)
         cells = []
         for e in exposures:
             found = e.party(party)
@@ -170,7 +189,12 @@ def compare(
                 ),
             )
         )
-    rows.append((_label("incidents", lang), tuple(str(len(e.incidents)) for e in exposures)))
+    rows.append(
+        (
+            _label("incidents", lang),
+            tuple(digits(str(len(e.incidents)), lang) for e in exposures),
+        )
+    )
 
     def risk(e: Exposure) -> tuple[float, float]:
         exposed = e.hostile_m if e.hostile_m is not None else sum(p.length_m for p in e.by_party)

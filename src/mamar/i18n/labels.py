@@ -1,200 +1,236 @@
-"""Labels for event types, statuses and kinds, in English and Arabic.
+"""The product's words for event types, statuses, precisions and incident categories.
 
-The product's own words are those of humanitarian practice; parties, places and
+Each code maps to an English message id; the words shown come from the Babel
+catalogues (``src/mamar/web/locales``), Arabic first. Parties, places and
 everything users type are their data and are shown as written.
 """
 
 from __future__ import annotations
 
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "operation.opened": ("Operation opened", "فُتحت العملية"),
-    "operation.closed": ("Operation closed", "أُغلقت العملية"),
-    "operation.time_bounds_set": ("Time bounds set", "حُدِّدت حدود أوقات العملية"),
-    "account.created": ("Account created", "أُنشئ حساب"),
-    "account.role_changed": ("Account role changed", "تغيّر دور الحساب"),
-    "account.disabled": ("Account disabled", "عُطّل الحساب"),
-    "account.enabled": ("Account enabled", "فُعّل الحساب"),
-    "organisation.registered": ("Organisation registered", "سُجّلت منظمة"),
-    "organisation.renamed": ("Organisation renamed", "تغيّر اسم المنظمة"),
-    "access.changed": ("Who may see the record changed", "تغيّر من يحق له الاطلاع على القيد"),
-    "convoy.planned": ("Convoy planned", "خُطّطت قافلة"),
-    "convoy.route_assigned": ("Convoy route assigned", "حُدّد طريق القافلة"),
-    "convoy.status_changed": ("Convoy status changed", "تغيّرت حالة القافلة"),
-    "convoy.counts_recorded": ("Convoy counts recorded", "سُجّلت أعداد القافلة"),
-    "convoy.escort_added": ("Escort added to convoy", "أُضيفت مرافقة للقافلة"),
-    "convoy.vehicles_added": ("Vehicles added to convoy", "أُضيفت مركبات للقافلة"),
-    "convoy.manifest_entry_added": ("Person added to manifest", "أُضيف شخص إلى قائمة الركاب"),
-    "agreement.drafted": ("Agreement drafted", "صيغت مسودة اتفاق"),
-    "agreement.concluded": ("Agreement concluded", "أُبرم اتفاق"),
-    "agreement.version_adopted": ("New agreement version adopted", "اعتُمدت صيغة جديدة للاتفاق"),
-    "agreement.status_changed": ("Agreement status changed", "تغيّرت حالة الاتفاق"),
-    "ceasefire.declared": ("Ceasefire declared", "أُعلن وقف إطلاق النار"),
-    "ceasefire.took_effect": ("Ceasefire in force", "دخل وقف إطلاق النار حيّز التنفيذ"),
-    "ceasefire.violated": ("Ceasefire violation recorded", "سُجّل خرق لوقف إطلاق النار"),
-    "ceasefire.suspended": ("Ceasefire suspended", "عُلّق وقف إطلاق النار"),
-    "ceasefire.restored": ("Ceasefire restored", "استُعيد وقف إطلاق النار"),
-    "ceasefire.expired": ("Ceasefire expired", "انتهى وقف إطلاق النار"),
-    "channel.opened": ("Channel recorded", "سُجّلت قناة تواصل"),
-    "channel.status_changed": ("Channel status changed", "تغيّرت حالة قناة التواصل"),
-    "channel.note_added": ("Note on channel", "ملاحظة على قناة التواصل"),
-    "contact.scheduled": ("Contact scheduled", "حُدّد موعد اتصال"),
-    "contact.logged": ("Contact logged", "سُجّل اتصال"),
-    "contact.held": ("Contact held", "جرى الاتصال"),
-    "contact.missed": ("Contact missed", "لم يتم الاتصال"),
-    "contact.cancelled": ("Contact cancelled", "أُلغي الاتصال"),
-    "control_area.recorded": ("Area of control recorded", "سُجّلت منطقة سيطرة"),
-    "control_area.ended": ("Area of control ended", "انتهت منطقة سيطرة"),
-    "control_area.transferred": ("Control changed hands", "انتقلت السيطرة"),
-    "front_line.recorded": ("Front line recorded", "سُجّل خط جبهة"),
-    "front_line.ended": ("Front line ended", "انتهى خط جبهة"),
-    "escalation.raised": ("Escalation raised", "رُفعت شكوى / تصعيد"),
-    "escalation.response_recorded": ("Response to escalation", "ردّ على التصعيد"),
-    "escalation.followed_up": ("Escalation followed up", "متابعة التصعيد"),
-    "escalation.closed": ("Escalation closed", "أُغلق التصعيد"),
-    "guarantee.recorded": ("Guarantee given", "قُدّم ضمان"),
-    "guarantee.honoured": ("Guarantee honoured", "وُفي بالضمان"),
-    "guarantee.broken": ("Guarantee broken", "نُقض الضمان"),
-    "incident.reported": ("Incident reported", "أُبلغ عن حادثة"),
-    "incident.verification_changed": (
-        "Incident verification changed",
-        "تغيّرت حالة التحقق من الحادثة",
-    ),
-    "incident.evidence_added": ("Evidence added to incident", "أُضيف دليل إلى الحادثة"),
-    "incident.corrected": ("Incident corrected", "صُحّحت الحادثة"),
-    "incident.breach_linked": ("Incident linked to a breached term", "رُبطت الحادثة ببند مخروق"),
-    "influence.mapped": ("Influence recorded", "سُجّل تأثير"),
-    "influence.retired": ("Influence no longer current", "لم يعد التأثير قائماً"),
-    "issue.raised": ("Negotiation issue raised", "طُرحت قضية تفاوضية"),
-    "issue.closed": ("Negotiation issue closed", "أُغلقت قضية تفاوضية"),
-    "mandate.granted": ("Mandate granted", "مُنح تفويض"),
-    "mandate.revoked": ("Mandate revoked", "سُحب التفويض"),
-    "mandate.expired": ("Mandate expired", "انتهى التفويض"),
-    "note.added": ("Note added", "أُضيفت ملاحظة"),
-    "note.corrected": ("Note corrected", "صُحّحت ملاحظة"),
-    "notification.sent": ("Movement notified", "أُرسل إشعار بالتحرك"),
-    "notification.acknowledged": ("Notification acknowledged", "أُقرّ باستلام الإشعار"),
-    "party.registered": ("Party recorded", "سُجّل طرف"),
-    "party.updated": ("Party updated", "حُدّث طرف"),
-    "party.joined_side": ("Party joined a side", "انضم طرف إلى جانب"),
-    "side.formed": ("Side formed", "تشكّل جانب"),
-    "person.registered": ("Person recorded", "سُجّل شخص"),
-    "person.erased": ("Person's personal data erased", "مُحيت البيانات الشخصية لشخص"),
-    "place.registered": ("Place recorded", "سُجّل مكان"),
-    "place.updated": ("Place updated", "حُدّث مكان"),
-    "place.alias_added": ("Place name variant added", "أُضيف اسم بديل لمكان"),
-    "position.stated": ("Position stated", "سُجّل موقف"),
-    "position.revised": ("Position revised", "عُدّل موقف"),
-    "position.bottom_line_set": ("Bottom line set (confidential)", "حُدّد الحد الأدنى (سري)"),
-    "proposal.tabled": ("Proposal tabled", "قُدّم مقترح"),
-    "proposal.responded": ("Answer to proposal", "رُدّ على المقترح"),
-    "proposal.withdrawn": ("Proposal withdrawn", "سُحب المقترح"),
-    "route.proposed": ("Route proposed", "اقتُرح طريق"),
-    "route.revised": ("Route changed (new version)", "تغيّر الطريق (صيغة جديدة)"),
-    "route.approved": ("Route approved", "وُوفق على الطريق"),
-    "route.rejected": ("Route rejected", "رُفض الطريق"),
-    "task.assigned": ("Task assigned", "كُلّف فريق بمهمة"),
-    "task.status_changed": ("Task status changed", "تغيّرت حالة المهمة"),
-    "vault.accessed": ("Personal record read", "قُرئ سجل شخصي"),
+from mamar.web.i18n import N_, ptr, tr
+
+#: Convoy statuses are translated in the context "convoy" (a convoy is feminine in Arabic).
+CONVOY = "convoy"
+
+EVENT_LABELS: dict[str, str] = {
+    "operation.opened": N_("Operation opened"),
+    "operation.closed": N_("Operation closed"),
+    "operation.time_bounds_set": N_("Time bounds set"),
+    "account.created": N_("Account created"),
+    "account.role_changed": N_("Account role changed"),
+    "account.disabled": N_("Account disabled"),
+    "account.enabled": N_("Account enabled"),
+    "organisation.registered": N_("Organisation registered"),
+    "organisation.renamed": N_("Organisation renamed"),
+    "access.changed": N_("Who may see the record changed"),
+    "convoy.planned": N_("Convoy planned"),
+    "convoy.route_assigned": N_("Convoy route assigned"),
+    "convoy.status_changed": N_("Convoy status changed"),
+    "convoy.counts_recorded": N_("Convoy counts recorded"),
+    "convoy.escort_added": N_("Escort added to convoy"),
+    "convoy.vehicles_added": N_("Vehicles added to convoy"),
+    "convoy.manifest_entry_added": N_("Person added to manifest"),
+    "agreement.drafted": N_("Agreement drafted"),
+    "agreement.concluded": N_("Agreement concluded"),
+    "agreement.version_adopted": N_("New agreement version adopted"),
+    "agreement.status_changed": N_("Agreement status changed"),
+    "ceasefire.declared": N_("Ceasefire declared"),
+    "ceasefire.took_effect": N_("Ceasefire in force"),
+    "ceasefire.violated": N_("Ceasefire violation recorded"),
+    "ceasefire.suspended": N_("Ceasefire suspended"),
+    "ceasefire.restored": N_("Ceasefire restored"),
+    "ceasefire.expired": N_("Ceasefire expired"),
+    "channel.opened": N_("Channel recorded"),
+    "channel.status_changed": N_("Channel status changed"),
+    "channel.note_added": N_("Note on channel"),
+    "contact.scheduled": N_("Contact scheduled"),
+    "contact.logged": N_("Contact logged"),
+    "contact.held": N_("Contact held"),
+    "contact.missed": N_("Contact missed"),
+    "contact.cancelled": N_("Contact cancelled"),
+    "control_area.recorded": N_("Area of control recorded"),
+    "control_area.ended": N_("Area of control ended"),
+    "control_area.transferred": N_("Control changed hands"),
+    "front_line.recorded": N_("Front line recorded"),
+    "front_line.ended": N_("Front line ended"),
+    "escalation.raised": N_("Escalation raised"),
+    "escalation.response_recorded": N_("Response to escalation"),
+    "escalation.followed_up": N_("Escalation followed up"),
+    "escalation.closed": N_("Escalation closed"),
+    "guarantee.recorded": N_("Guarantee given"),
+    "guarantee.honoured": N_("Guarantee honoured"),
+    "guarantee.broken": N_("Guarantee broken"),
+    "incident.reported": N_("Incident reported"),
+    "incident.verification_changed": N_("Incident verification changed"),
+    "incident.evidence_added": N_("Evidence added to incident"),
+    "incident.corrected": N_("Incident corrected"),
+    "incident.breach_linked": N_("Incident linked to a breached term"),
+    "influence.mapped": N_("Influence recorded"),
+    "influence.retired": N_("Influence no longer current"),
+    "issue.raised": N_("Negotiation issue raised"),
+    "issue.closed": N_("Negotiation issue closed"),
+    "mandate.granted": N_("Mandate granted"),
+    "mandate.revoked": N_("Mandate revoked"),
+    "mandate.expired": N_("Mandate expired"),
+    "note.added": N_("Note added"),
+    "note.corrected": N_("Note corrected"),
+    "notification.sent": N_("Movement notified"),
+    "notification.acknowledged": N_("Notification acknowledged"),
+    "party.registered": N_("Party recorded"),
+    "party.updated": N_("Party updated"),
+    "party.joined_side": N_("Party joined a side"),
+    "side.formed": N_("Side formed"),
+    "person.registered": N_("Person recorded"),
+    "person.erased": N_("Person's personal data erased"),
+    "place.registered": N_("Place recorded"),
+    "place.updated": N_("Place updated"),
+    "place.alias_added": N_("Place name variant added"),
+    "position.stated": N_("Position stated"),
+    "position.revised": N_("Position revised"),
+    "position.bottom_line_set": N_("Bottom line set (confidential)"),
+    "proposal.tabled": N_("Proposal tabled"),
+    "proposal.responded": N_("Answer to proposal"),
+    "proposal.withdrawn": N_("Proposal withdrawn"),
+    "route.proposed": N_("Route proposed"),
+    "route.revised": N_("Route changed (new version)"),
+    "route.approved": N_("Route approved"),
+    "route.rejected": N_("Route rejected"),
+    "task.assigned": N_("Task assigned"),
+    "task.status_changed": N_("Task status changed"),
+    "vault.accessed": N_("Personal record read"),
+    "people.read": N_("People's personal records read"),
+    "people.searched": N_("People searched for by name"),
+    "vehicle.registered": N_("Vehicle added to a convoy"),
+    "vehicle.group_listed": N_("Family registered on a vehicle"),
+    "vehicle.status_recorded": N_("People's status recorded"),
+    "vehicle.person_erased": N_("Personal data of a person on a manifest erased"),
+    "tracing.reported": N_("Person reported missing by a relative"),
+    "tracing.reunified": N_("Family reunified"),
+    "tracing.closed": N_("Tracing request closed"),
+    "tracing.erased": N_("Tracing request's personal data erased"),
+    "operation.retention_set": N_("How long personal data is kept set"),
 }
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "planned": ("planned", "مخطّطة"),
-    "preparing": ("preparing", "قيد التحضير"),
-    "staged": ("staged", "في نقطة التجمع"),
-    "departed": ("departed", "انطلقت"),
-    "halted": ("halted", "متوقفة"),
-    "under_fire": ("under fire", "تحت النار"),
-    "turned_back": ("turned back", "عادت أدراجها"),
-    "postponed": ("postponed", "مؤجّلة"),
-    "arrived": ("arrived", "وصلت"),
-    "cancelled": ("cancelled", "أُلغيت"),
+STATUS_LABELS: dict[str, str] = {
+    "planned": N_("planned"),
+    "preparing": N_("preparing"),
+    "staged": N_("staged"),
+    "departed": N_("departed"),
+    "halted": N_("halted"),
+    "under_fire": N_("under fire"),
+    "turned_back": N_("turned back"),
+    "postponed": N_("postponed"),
+    "arrived": N_("arrived"),
+    "cancelled": N_("cancelled"),
+}
+
+PRECISION_LABELS: dict[str, str] = {
+    "exact": N_("exact"),
+    "minute": N_("to the minute"),
+    "hour": N_("to the hour"),
+    "day": N_("to the day"),
+    "approximate": N_("approximate"),
+}
+
+# Incident categories (ACLED's event types and sub-event types).
+CATEGORY_LABELS: dict[str, str] = {
+    "battles": N_("Battles"),
+    "explosions_remote_violence": N_("Explosions / remote violence"),
+    "violence_against_civilians": N_("Violence against civilians"),
+    "protests": N_("Protests"),
+    "riots": N_("Riots"),
+    "strategic_developments": N_("Strategic developments"),
+    "armed_clash": N_("Armed clash"),
+    "government_regains_territory": N_("Government regains territory"),
+    "non_state_actor_overtakes_territory": N_("Non-state actor overtakes territory"),
+    "chemical_weapon": N_("Chemical weapon"),
+    "air_drone_strike": N_("Air / drone strike"),
+    "suicide_bomb": N_("Suicide bomb"),
+    "shelling_artillery_missile_attack": N_("Shelling / artillery / missile attack"),
+    "remote_explosive_landmine_ied": N_("Remote explosive / landmine / IED"),
+    "grenade": N_("Grenade"),
+    "sexual_violence": N_("Sexual violence"),
+    "attack": N_("Attack"),
+    "abduction_forced_disappearance": N_("Abduction / forced disappearance"),
+    "peaceful_protest": N_("Peaceful protest"),
+    "protest_with_intervention": N_("Protest with intervention"),
+    "excessive_force_against_protesters": N_("Excessive force against protesters"),
+    "violent_demonstration": N_("Violent demonstration"),
+    "mob_violence": N_("Mob violence"),
+    "agreement": N_("Agreement"),
+    "arrests": N_("Arrests"),
+    "change_to_group_activity": N_("Change to group / activity"),
+    "disrupted_weapons_use": N_("Disrupted weapons use"),
+    "headquarters_or_base_established": N_("Headquarters or base established"),
+    "looting_property_destruction": N_("Looting / property destruction"),
+    "non_violent_transfer_of_territory": N_("Non-violent transfer of territory"),
+    "other": N_("Other"),
+    "unspecified": N_("unspecified"),
+}
+
+
+#: Kinds of record, as a person names them (the timeline's filter).
+KIND_LABELS: dict[str, str] = {
+    "access": N_("Who may see a record"),
+    "account": N_("Accounts"),
+    "agreement": N_("Agreements"),
+    "ceasefire": N_("Ceasefires"),
+    "channel": N_("Channels"),
+    "contact": N_("Contacts"),
+    "control_area": N_("Areas of control"),
+    "convoy": N_("Convoys"),
+    "escalation": N_("Referrals"),
+    "front_line": N_("Front lines"),
+    "guarantee": N_("Guarantees"),
+    "incident": N_("Incidents"),
+    "influence": N_("Influence"),
+    "issue": N_("Negotiation issues"),
+    "mandate": N_("Mandates"),
+    "note": N_("Notes"),
+    "notification": N_("Movement notices"),
+    "operation": N_("Operations"),
+    "organisation": N_("Organisations"),
+    "party": N_("Parties"),
+    "person": N_("People"),
+    "place": N_("Places"),
+    "position": N_("Positions"),
+    "proposal": N_("Proposals"),
+    "route": N_("Routes"),
+    "side": N_("Sides"),
+    "task": N_("Tasks"),
+    "vault": N_("Personal records"),
+    "people": N_("People's records"),
+    "vehicle": N_("Vehicles"),
+    "tracing": N_("Tracing requests"),
 }
 
 
 def event_label(type_name: str, lang: str) -> str:
-    labels = EVENT_LABELS.get(type_name)
-    if labels is None:
-        return type_name
-    return labels[1] if lang == "ar" else labels[0]
+    message = EVENT_LABELS.get(type_name)
+    return tr(lang, message) if message else tr(lang, "Recorded change")
 
 
 def status_label(status: str, lang: str) -> str:
-    labels = STATUS_LABELS.get(status)
-    if labels is None:
-        return status.replace("_", " ")
-    return labels[1] if lang == "ar" else labels[0]
-
-
-PRECISION_LABELS: dict[str, tuple[str, str]] = {
-    "exact": ("exact", "دقيق"),
-    "minute": ("to the minute", "بالدقيقة"),
-    "hour": ("to the hour", "بالساعة"),
-    "day": ("to the day", "باليوم"),
-    "approximate": ("approximate", "تقريبي"),
-}
+    """A convoy's status, or (outside convoys) any other status word of the catalogue."""
+    if status in STATUS_LABELS:
+        return ptr(lang, CONVOY, STATUS_LABELS[status])
+    return tr(lang, status)
 
 
 def precision_label(precision: str, lang: str) -> str:
-    labels = PRECISION_LABELS.get(precision, (precision, precision))
-    return labels[1] if lang == "ar" else labels[0]
-
-
-# Incident categories (ACLED's event types and sub-event types).
-CATEGORY_LABELS: dict[str, tuple[str, str]] = {
-    "battles": ("Battles", "معارك"),
-    "explosions_remote_violence": ("Explosions / remote violence", "تفجيرات / عنف عن بُعد"),
-    "violence_against_civilians": ("Violence against civilians", "عنف ضد المدنيين"),
-    "protests": ("Protests", "احتجاجات"),
-    "riots": ("Riots", "أعمال شغب"),
-    "strategic_developments": ("Strategic developments", "تطورات استراتيجية"),
-    "armed_clash": ("Armed clash", "اشتباك مسلح"),
-    "government_regains_territory": ("Government regains territory", "استعادة الحكومة لأراضٍ"),
-    "non_state_actor_overtakes_territory": (
-        "Non-state actor overtakes territory",
-        "سيطرة طرف غير حكومي على أراضٍ",
-    ),
-    "chemical_weapon": ("Chemical weapon", "سلاح كيميائي"),
-    "air_drone_strike": ("Air / drone strike", "غارة جوية / بطائرة مسيّرة"),
-    "suicide_bomb": ("Suicide bomb", "تفجير انتحاري"),
-    "shelling_artillery_missile_attack": (
-        "Shelling / artillery / missile attack",
-        "قصف مدفعي / صاروخي",
-    ),
-    "remote_explosive_landmine_ied": (
-        "Remote explosive / landmine / IED",
-        "عبوة ناسفة / لغم أرضي",
-    ),
-    "grenade": ("Grenade", "قنبلة يدوية"),
-    "sexual_violence": ("Sexual violence", "عنف جنسي"),
-    "attack": ("Attack", "هجوم"),
-    "abduction_forced_disappearance": ("Abduction / forced disappearance", "خطف / إخفاء قسري"),
-    "peaceful_protest": ("Peaceful protest", "احتجاج سلمي"),
-    "protest_with_intervention": ("Protest with intervention", "احتجاج مع تدخّل"),
-    "excessive_force_against_protesters": (
-        "Excessive force against protesters",
-        "قوة مفرطة ضد المحتجين",
-    ),
-    "violent_demonstration": ("Violent demonstration", "تظاهرة عنيفة"),
-    "mob_violence": ("Mob violence", "عنف جماعي"),
-    "agreement": ("Agreement", "اتفاق"),
-    "arrests": ("Arrests", "اعتقالات"),
-    "change_to_group_activity": ("Change to group / activity", "تغيّر في جماعة / نشاط"),
-    "disrupted_weapons_use": ("Disrupted weapons use", "إحباط استخدام سلاح"),
-    "headquarters_or_base_established": ("Headquarters or base established", "إنشاء مقر أو قاعدة"),
-    "looting_property_destruction": ("Looting / property destruction", "نهب / تدمير ممتلكات"),
-    "non_violent_transfer_of_territory": (
-        "Non-violent transfer of territory",
-        "انتقال أراضٍ دون عنف",
-    ),
-    "other": ("Other", "أخرى"),
-    "unspecified": ("unspecified", "غير محدد"),
-}
+    message = PRECISION_LABELS.get(precision)
+    return tr(lang, message) if message else tr(lang, "unspecified")
 
 
 def category_label(category: str, lang: str) -> str:
     """``event_type`` or ``event_type/sub_event_type`` in words."""
-    words = []
-    for part in category.split("/"):
-        labels = CATEGORY_LABELS.get(part, (part.replace("_", " "),) * 2)
-        words.append(labels[1] if lang == "ar" else labels[0])
+    words = [
+        tr(lang, CATEGORY_LABELS.get(part, CATEGORY_LABELS["other"]))
+        for part in category.split("/")
+    ]
     return " — ".join(words)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    message = KIND_LABELS.get(kind)
+    return tr(lang, message) if message else tr(lang, "Other records")

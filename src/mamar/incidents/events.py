@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, JsonValue, model_validator
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Value
@@ -21,7 +22,9 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 def _sha256(value: str) -> str:
     value = value.strip().lower()
     if not _SHA256.fullmatch(value):
-        raise ValueError("is not a SHA-256 digest: expected 64 hexadecimal characters")
+        raise PydanticCustomError(
+            "sha256_invalid", "is not a SHA-256 digest: expected 64 hexadecimal characters"
+        )
     return value
 
 
@@ -80,8 +83,10 @@ class Tally(Value):
         if self.breakdown is not None:
             parts = sum(v for v in self.breakdown.model_dump().values() if v is not None)
             if parts > self.total:
-                raise ValueError(
-                    f"the breakdown adds up to {parts}, more than the total of {self.total}"
+                raise PydanticCustomError(
+                    "breakdown_exceeds",
+                    "the breakdown adds up to {parts}, more than the total of {total}",
+                    {"parts": parts, "total": self.total},
                 )
         return self
 

@@ -59,7 +59,7 @@ class ListGroup(Command):
     kind: ClassVar[str] = "vehicle"
     roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
     # Each person's ``details`` are sealed into the vault, one record each.
-    personal_items: ClassVar[str | None] = "people"
+    personal_items: ClassVar[tuple[str, ...]] = ("people",)
 
     group_kind: GroupKind = GroupKind.FAMILY
     stop: Name = ORIGIN

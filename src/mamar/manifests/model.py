@@ -23,7 +23,11 @@ P = PersonStatus
 PERSON_TRANSITIONS = Transitions(
     "person",
     {
-        P.REGISTERED: frozenset({P.BOARDED, P.STAYED_BEHIND, P.MISSING, P.DIED_ON_THE_WAY}),
+        # Arrived straight from registered: at reception, someone whose boarding was not
+        # recorded (a discrepancy the reception page lists).
+        P.REGISTERED: frozenset(
+            {P.BOARDED, P.ARRIVED, P.STAYED_BEHIND, P.MISSING, P.DIED_ON_THE_WAY}
+        ),
         P.BOARDED: frozenset({P.ARRIVED, P.MISSING, P.DIED_ON_THE_WAY, P.STAYED_BEHIND}),
         P.ARRIVED: frozenset({P.BOARDED, P.MISSING}),
         P.STAYED_BEHIND: frozenset({P.BOARDED, P.MISSING}),

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
@@ -35,7 +36,7 @@ class CeasefireTerm(TermBase):
     @model_validator(mode="after")
     def _ends_after_start(self) -> CeasefireTerm:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise PydanticCustomError("ends_before_start", "ends_at must be after starts_at")
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId, new_record_id
@@ -30,8 +31,10 @@ def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone '{value}' (use an IANA name like Asia/Damascus)"
+        raise PydanticCustomError(
+            "timezone_unknown",
+            "unknown time zone '{value}' (use an IANA name like Asia/Damascus)",
+            {"value": value},
         ) from None
     return value
 
@@ -64,6 +67,15 @@ class OperationTimeBoundsSet(EventData):
 
 
 @event_type
+class OperationRetentionSet(EventData):
+    """How long personal data of this operation's people is kept (None: until erased)."""
+
+    type_name = "operation.retention_set"
+
+    days: int | None = None
+
+
+@event_type
 class OperationClosed(EventData):
     type_name = "operation.closed"
 
@@ -77,6 +89,7 @@ class OperationState(EntityState):
     area: str | None = None
     status: OperationStatus = OperationStatus.OPEN
     time_bounds: TimeBounds | None = None
+    retention_days: int | None = None
 
 
 @aggregate("operation", OperationState)
@@ -95,6 +108,8 @@ def evolve(state: OperationState | None, event: EventData, meta: EventMeta) -> O
         return touched(state, meta, time_bounds=event.time_bounds)
     if isinstance(event, OperationClosed):
         return touched(state, meta, status=OperationStatus.CLOSED)
+    if isinstance(event, OperationRetentionSet):
+        return touched(state, meta, retention_days=event.days)
     return state
 
 
@@ -127,6 +142,17 @@ class SetOperationTimeBounds(Command):
     time_bounds: TimeBounds
 
 
+class SetRetention(Command):
+    """Personal data of the operation's people (manifests, tracing requests) is erased
+    automatically this many days after it was recorded; the erasures are journalled."""
+
+    command_name: ClassVar[str] = "operation.set_retention"
+    kind: ClassVar[str] = "operation"
+    roles: ClassVar[frozenset[Role]] = _MANAGERS
+
+    days: int | None = Field(default=None, ge=1, le=36500)
+
+
 class CloseOperation(Command):
     command_name: ClassVar[str] = "operation.close"
     kind: ClassVar[str] = "operation"
@@ -154,6 +180,13 @@ def set_time_bounds(
     if state.time_bounds == cmd.time_bounds:
         raise DomainError("unchanged", "these are already the operation's time bounds")
     return [OperationTimeBoundsSet(time_bounds=cmd.time_bounds)]
+
+
+@decides(SetRetention)
+def set_retention(state: OperationState, cmd: SetRetention, ctx: Context) -> list[EventData]:
+    if state.retention_days == cmd.days:
+        raise DomainError("unchanged", "this is already the operation's retention", field="days")
+    return [OperationRetentionSet(days=cmd.days)]
 
 
 @decides(CloseOperation)

@@ -20,13 +20,14 @@ from mamar.access.viewer import Viewer, viewer_of
 from mamar.audit.access import VAULT_READERS, audit_id, journal_read
 from mamar.audit.events import PeopleRead, PeopleSearched
 from mamar.db.tables import vault_terms
-from mamar.domain.errors import NotPermitted
+from mamar.domain.errors import NotFound, NotPermitted
 from mamar.domain.model import Actor, EntityState
 from mamar.manifests.events import PersonStatus
 from mamar.manifests.model import Entry, VehicleState
 from mamar.manifests.names import name_words, skeleton
 from mamar.projections.entities import current
-from mamar.reads.states import visible_states
+from mamar.reads.states import get_state, visible_states
+from mamar.tracing.model import TracingState
 from mamar.vault.store import Vault
 
 Caller = Actor | Viewer
@@ -125,14 +126,10 @@ def manifest(
     conn: Connection, vault: Vault | None, *, viewer: Caller, vehicle: str, purpose: str
 ) -> tuple[VehicleState, list[Person]]:
     """One vehicle and its people by name (the read journalled)."""
-    from mamar.reads.states import get_state
-
     seer = viewer_of(viewer)
     state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle)
     assert isinstance(state, VehicleState)
     if not _seen(seer, state):
-        from mamar.domain.errors import NotFound
-
         raise NotFound("vehicle", vehicle)
     return state, named(
         conn, vault, viewer=seer, people=[(state, e) for e in state.entries], purpose=purpose
@@ -244,3 +241,55 @@ def search(
         Person(p.vehicle, p.convoy, p.label, p.entry, _open(vault, conn, p.entry), p.score)
         for p in found
     ]
+
+
+def tracing_request(
+    conn: Connection, vault: Vault | None, *, viewer: Caller, tracing: str, purpose: str
+) -> tuple[TracingState, dict[str, Any] | None, dict[str, Any] | None]:
+    """A tracing request with who is sought and who asks (the read journalled)."""
+    seer = viewer_of(viewer)
+    _require_reader(seer)
+    state = get_state(conn, viewer=seer, kind="tracing", entity_id=tracing)
+    assert isinstance(state, TracingState)
+    refs = [r for r in (state.sought_ref, state.relative_ref) if r is not None]
+    if refs:
+        if vault is None:
+            raise NotPermitted("personal records cannot be read: no vault key is configured")
+        journal_read(
+            conn,
+            audit_id("people", seer.username),
+            PeopleRead(
+                subjects=(f"tracing:{tracing}",),
+                reader=seer.username,
+                reader_role=seer.role,
+                purpose=purpose,
+            ),
+            actor=seer.username,
+            operation=state.operation,
+        )
+    sought = vault.get(conn, state.sought_ref) if vault and state.sought_ref else None
+    relative = vault.get(conn, state.relative_ref) if vault and state.relative_ref else None
+    return state, sought, relative
+
+
+def tracing_matches(
+    conn: Connection, vault: Vault | None, *, viewer: Caller, tracing: str, purpose: str
+) -> tuple[TracingState, dict[str, Any] | None, dict[str, Any] | None, list[Person]]:
+    """A tracing request and the possible matches for the one sought, across every
+    manifest the caller may see (both reads journalled)."""
+    state, sought, relative = tracing_request(
+        conn, vault, viewer=viewer, tracing=tracing, purpose=purpose
+    )
+    if sought is None:
+        return state, sought, relative, []
+    found = search(
+        conn,
+        vault,
+        viewer=viewer,
+        operation=state.operation,
+        name=str(sought.get("full_name") or ""),
+        year_of_birth=sought.get("year_of_birth"),
+        origin=sought.get("origin"),
+        purpose=purpose,
+    )
+    return state, sought, relative, found

@@ -6,17 +6,26 @@ import math
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 
 def _latitude(value: float) -> float:
     if not math.isfinite(value) or not -90.0 <= value <= 90.0:
-        raise ValueError(f"latitude must be between -90 and 90 degrees (got {value})")
+        raise PydanticCustomError(
+            "latitude_range",
+            "latitude must be between -90 and 90 degrees (got {value})",
+            {"value": value},
+        )
     return value
 
 
 def _longitude(value: float) -> float:
     if not math.isfinite(value) or not -180.0 <= value <= 180.0:
-        raise ValueError(f"longitude must be between -180 and 180 degrees (got {value})")
+        raise PydanticCustomError(
+            "longitude_range",
+            "longitude must be between -180 and 180 degrees (got {value})",
+            {"value": value},
+        )
     return value
 
 

@@ -65,35 +65,41 @@ def _seal_items(
     conn: Connection, vault: Vault | None, cmd: Command, subject: str, operation: str | None
 ) -> Command:
     """Move each item's ``details`` into a vault record of its own, indexed for search
-    under ``subject``; the items keep only the references."""
-    field = type(cmd).personal_items
-    if field is None:
-        return cmd
-    items = getattr(cmd, field)
-    if any(getattr(item, "vault_ref", None) is not None for item in items):
+    under ``subject`` (if they give search terms); the items keep only the references."""
+    changes: dict[str, Any] = {}
+    for field in type(cmd).personal_items:
+        value = getattr(cmd, field)
+        if value is None:
+            continue
+        many = isinstance(value, tuple)
+        items = value if many else (value,)
+        sealed = tuple(_seal_item(conn, vault, item, field, subject, operation) for item in items)
+        changes[field] = sealed if many else sealed[0]
+    return cmd.model_copy(update=changes) if changes else cmd
+
+
+def _seal_item(
+    conn: Connection,
+    vault: Vault | None,
+    item: Any,
+    field: str,
+    subject: str,
+    operation: str | None,
+) -> Any:
+    if getattr(item, "vault_ref", None) is not None:
         raise DomainError(
             "vault_ref_reserved", "vault_ref is set by the system, not by callers", field=field
         )
-    if all(getattr(item, "details", None) is None for item in items):
-        return cmd
+    details: Any = item.details
+    if details is None:
+        return item
     if vault is None:
         raise NotPermitted("personal data cannot be stored: no vault key is configured")
-    sealed = []
-    for item in items:
-        details: Any = item.details
-        if details is None:
-            sealed.append(item)
-            continue
-        terms = details.search_terms() if hasattr(details, "search_terms") else ()
-        ref = vault.put(
-            conn,
-            details.model_dump(mode="json"),
-            terms=terms,
-            subject=subject,
-            operation=operation,
-        )
-        sealed.append(item.model_copy(update={"details": None, "vault_ref": ref}))
-    return cmd.model_copy(update={field: tuple(sealed)})
+    terms = details.search_terms() if hasattr(details, "search_terms") else ()
+    ref = vault.put(
+        conn, details.model_dump(mode="json"), terms=terms, subject=subject, operation=operation
+    )
+    return item.model_copy(update={"details": None, "vault_ref": ref})
 
 
 def execute(

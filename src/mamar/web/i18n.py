@@ -1,7 +1,11 @@
-"""Arabic and English: Babel catalogs read at start-up, languages chosen per request.
+"""The one language mechanism: the Babel catalogues, read at start-up, and CLDR formats.
 
-The ``.po`` files are read directly (no compile step), so the two README
-commands still set everything up.
+Every word a person sees (pages, API messages, CLI output, PDF) is a message of
+``locales/{ar,en}/LC_MESSAGES/messages.po``: ``tr`` (gettext), ``ptr`` (with a
+context), ``ntr`` (plurals: Arabic has six forms). Numbers, dates, durations and
+units follow CLDR for the language; the installation chooses Latin or
+Arabic-Indic digits for Arabic (``MAMAR_DIGITS``). The ``.po`` files are read
+directly (no compile step), so the two README commands still set everything up.
 """
 
 from __future__ import annotations
@@ -10,18 +14,39 @@ import io
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from babel.units import format_unit
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("ar", "en")
 DEFAULT = "ar"
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 LANG_COOKIE = "mamar_lang"
+#: Digits for Arabic text: "latn" (0-9, as most Syrian forms and phones write them) or
+#: "arab" (Arabic-Indic ٠-٩). English always uses Latin digits.
+DIGIT_SYSTEMS = ("latn", "arab")
+_ARABIC_INDIC = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
+_digits = ["latn"]
+
+
+def set_digits(system: str) -> None:
+    """The installation's choice of digits for Arabic (``MAMAR_DIGITS``)."""
+    if system not in DIGIT_SYSTEMS:
+        raise ValueError(f"digits must be one of {', '.join(DIGIT_SYSTEMS)}")
+    _digits[0] = system
+
+
+def digits(text: str, lang: str) -> str:
+    """A number, date or duration already written by CLDR, in the installation's digits."""
+    if lang != "ar" or _digits[0] == "latn":
+        return text
+    return text.translate(_ARABIC_INDIC)
 
 
 def N_(message: str) -> str:
@@ -47,6 +72,38 @@ def tr(lang: str, message: str, **params: object) -> str:
     return text % params if params else text
 
 
+def ptr(lang: str, context: str, message: str, **params: object) -> str:
+    """``message`` in ``lang`` as meant in ``context`` (e.g. a convoy's "cancelled")."""
+    text = str(translations(lang).pgettext(context, message))
+    return text % params if params else text
+
+
+def ntr(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """The plural form for ``n`` (Arabic: zero, one, two, few, many, other);
+    ``%(n)s`` is ``n`` written in the installation's digits."""
+    text = translations(lang).ngettext(singular, plural, n)
+    return text % {"n": number(n, lang), **params}
+
+
+def number(value: float, lang: str) -> str:
+    """A number the language's way (CLDR), in the installation's digits."""
+    from babel.numbers import format_decimal
+
+    return digits(format_decimal(value, locale=lang), lang)
+
+
+def unit(
+    value: float, measure: str, lang: str, length: Literal["short", "long", "narrow"] = "short"
+) -> str:
+    """``3.5 km`` / ``٣٫٥ كم``: a CLDR unit (``length-kilometer``, ``duration-hour``…)."""
+    return digits(format_unit(value, measure, length=length, locale=lang), lang)
+
+
+def zone_name(tz: str | None, lang: str) -> str:
+    """The time zone in words ("توقيت سوريا"), never its IANA identifier."""
+    return get_timezone_name(zone(tz), locale=lang)
+
+
 def choose(query: str | None, cookie: str | None) -> str:
     """``?lang=`` first, then the remembered choice, then Arabic."""
     for candidate in (query, cookie):
@@ -69,7 +126,18 @@ def when(value: str | datetime | None, lang: str, tz: str | None, fmt: str = "me
     moment = value if isinstance(value, datetime) else _parse(value)
     if moment is None:
         return str(value)
-    return format_datetime(moment, fmt, tzinfo=zone(tz), locale=lang)
+    pattern = _PATTERNS.get((fmt, lang), fmt)
+    return digits(format_datetime(moment, pattern, tzinfo=zone(tz), locale=lang), lang)
+
+
+# Always with the time zone's offset (``GMT+02:00`` / ``غرينتش+02:00``): a time read
+# off a page may be relayed by radio to someone in another zone.
+_PATTERNS = {
+    ("medium", "ar"): "d MMMM y، h:mm a (ZZZZ)",
+    ("medium", "en"): "d MMMM y, HH:mm (ZZZZ)",
+    ("short", "ar"): "d MMM، h:mm a",
+    ("short", "en"): "d MMM, HH:mm",
+}
 
 
 def _parse(text: str) -> datetime | None:
@@ -81,12 +149,23 @@ def _parse(text: str) -> datetime | None:
 
 
 def duration(seconds: float | None, lang: str) -> str:
-    """Hours and minutes, e.g. "3 h 05 min" / "٣ س ٠٥ د"."""
+    """Days, hours and minutes in CLDR's words: "3 hr, 5 min" / "٣ ساعات و٥ دقائق"."""
     if seconds is None:
         return ""
-    minutes = int(seconds // 60)
+    minutes = max(int(seconds // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
-        return tr(lang, "%(d)d d %(h)d h", d=days, h=hours)
-    return tr(lang, "%(h)d h %(m)02d min", h=hours, m=mins)
+    parts = [
+        unit(amount, measure, lang, "long")
+        for amount, measure in (
+            (days, "duration-day"),
+            (hours, "duration-hour"),
+            (mins, "duration-minute"),
+        )
+        if amount
+    ][:2]
+    if not parts:
+        return unit(0, "duration-minute", lang, "long")
+    if len(parts) == 1:
+        return parts[0]
+    return tr(lang, "%(larger)s %(smaller)s", larger=parts[0], smaller=parts[1])

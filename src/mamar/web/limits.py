@@ -1,4 +1,4 @@
-"""The API's request limits, letting HTML forms (urlencoded) reach the pages."""
+"""The API's request limits, letting HTML forms (urlencoded, or with a file) reach the pages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from starlette.types import Scope
 from mamar.api.limits import RequestLimits
 
 FORM = "application/x-www-form-urlencoded"
+#: A form with a file (a registration list): same size limit as any body.
+UPLOAD = "multipart/form-data"
 
 
 class PageLimits(RequestLimits):
@@ -17,7 +19,7 @@ class PageLimits(RequestLimits):
     def accepts(self, scope: Scope, content_type: str) -> bool:
         if not str(scope.get("path", "")).startswith("/api/"):
             media = content_type.split(";", 1)[0].strip().lower()
-            if media == FORM:
+            if media in (FORM, UPLOAD):
                 return True
         return super().accepts(scope, content_type)
 

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import anyio
-from babel.lists import format_list
 from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -97,6 +96,8 @@ class View:
     form: dict[str, str] = field(default_factory=dict)
     form_lists: dict[str, list[str]] = field(default_factory=dict)
     operation: dict[str, Any] | None = None
+    # Files of a form sent as multipart/form-data: field name → (file name, bytes).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:
@@ -110,6 +111,10 @@ class View:
 
     def t(self, message: str, **params: object) -> str:
         return i18n.tr(self.lang, message, **params)
+
+    def when(self, value: Any, fmt: str = "medium") -> str:
+        """A moment in the operation's zone, the page language's way (with the zone)."""
+        return i18n.when(value, self.lang, self.timezone, fmt)
 
     def wants_json(self) -> bool:
         if self.request.query_params.get("format") == "json":
@@ -194,7 +199,6 @@ class View:
             "when": lambda value, fmt="medium": i18n.when(value, self.lang, self.timezone, fmt),
             "name_of": name_of,
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
-            "listing": lambda items: format_list(list(items), locale=self.lang) if items else "—",
         }
 
     def render(
@@ -240,6 +244,23 @@ def language_of(request: Request) -> str:
     return i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))
 
 
+async def read_upload(
+    request: Request,
+) -> tuple[dict[str, str], dict[str, list[str]], dict[str, tuple[str, bytes]]]:
+    """A multipart form body: its text fields (as :func:`read_form`) and its files."""
+    first: dict[str, str] = {}
+    every: dict[str, list[str]] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    async with request.form() as parsed:
+        for key, value in parsed.multi_items():
+            if isinstance(value, str):
+                first.setdefault(key, value)
+                every.setdefault(key, []).append(value)
+            else:
+                files.setdefault(key, (value.filename or "", await value.read()))
+    return first, every, files
+
+
 async def read_form(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
     """An urlencoded form body: first value per name, and every value per name."""
     if request.method in _SAFE:
@@ -261,9 +282,15 @@ async def view(request: Request, rule: RouteRule) -> View:
     describe the viewer. Refusals raise :class:`~mamar.access.door.Refused`."""
     system: Mamar = request.app.state.system
     lang = language_of(request)
-    form, lists = await read_form(request)
+    files: dict[str, tuple[str, bytes]] = {}
+    if request.method not in _SAFE and request.headers.get("content-type", "").startswith(
+        "multipart/form-data"
+    ):
+        form, lists, files = await read_upload(request)
+    else:
+        form, lists = await read_form(request)
     principal = identify(system, request) if presents_credentials(request) else None
-    result = View(request, system, principal, lang, form, lists)
+    result = View(request, system, principal, lang, form, lists, files=files)
     enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
     return result
 

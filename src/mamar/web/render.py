@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
-from mamar.i18n.labels import category_label, event_label, precision_label, status_label
+from mamar.i18n.labels import (
+    category_label,
+    event_label,
+    kind_label,
+    precision_label,
+    status_label,
+)
 from mamar.web import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -16,17 +24,48 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def local(value: Any, lang: str) -> str:
     """A user's bilingual text (``{ar, en}`` or ``{original, translation}``) in ``lang`` if given."""
+    return localised(value, lang)[0]
+
+
+def localised(value: Any, lang: str) -> tuple[str, str | None]:
+    """The text to show in ``lang`` and the language it is written in (None: not known)."""
     if isinstance(value, dict):
         if value.get(lang):
-            return str(value[lang])
+            return str(value[lang]), lang
         # Said in one language, perhaps translated: show the page's language when we have it.
         if value.get("translation") and value.get("translation_language") == lang:
-            return str(value["translation"])
-        for key in ("original", "ar", "en", "translation"):
+            return str(value["translation"]), lang
+        if value.get("original"):
+            return str(value["original"]), value.get("language")
+        for key in ("ar", "en"):
             if value.get(key):
-                return str(value[key])
-        return ""
-    return "" if value is None else str(value)
+                return str(value[key]), key
+        if value.get("translation"):
+            return str(value["translation"]), value.get("translation_language")
+        return "", None
+    return ("" if value is None else str(value)), None
+
+
+def marked(value: Any, lang: str) -> Markup | str:
+    """User text for a page in ``lang``: in another language, wrapped with its language and
+    direction (``<bdi lang="en" dir="ltr">``) so readers and screen readers know it."""
+    text, language = localised(value, lang)
+    if not text or language is None or language == lang:
+        return text
+    direction = i18n.DIRECTION.get(language, "auto")
+    return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(language, direction, text)
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def spelling(name: str) -> Markup | str:
+    """A place name's spelling: one in Latin letters is Arabic written in Latin script
+    (BCP 47 ``ar-Latn``), marked so on an Arabic page."""
+    if _LATIN.search(name) and not _ARABIC.search(name):
+        return Markup('<bdi lang="ar-Latn" dir="ltr">{}</bdi>').format(name)
+    return name
 
 
 #: Where a record's name is, for records that have none of their own.
@@ -57,11 +96,13 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["local"] = lambda value: local(value, lang)
+    env.filters["local"] = lambda value: marked(value, lang)
     env.filters["event"] = lambda value: event_label(str(value), lang)
     env.filters["status"] = lambda value: status_label(str(value), lang)
     env.filters["precision"] = lambda value: precision_label(str(value), lang)
+    env.filters["kind"] = lambda value: kind_label(str(value), lang)
     env.filters["category"] = lambda value: category_label(str(value), lang)
+    env.filters["spelling"] = spelling
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
     env.globals["evidence_url"] = evidence_url
     return env

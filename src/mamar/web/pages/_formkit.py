@@ -21,10 +21,14 @@ from mamar.web import forms, i18n
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import entities, names_of
 
+#: The name of buttons that ask for the form again with one more fieldset (no recording).
+GROW = "more_terms"
+
 
 @dataclass(frozen=True)
 class F:
-    """One input: ``kind`` is text, textarea, select, multi, datetime, number or place."""
+    """One input: ``kind`` is text, textarea, select, multi, datetime, number, place,
+    hidden, or buttons (``options`` are (value, label) of buttons named ``name``)."""
 
     name: str
     label: str
@@ -259,6 +263,8 @@ def add_form(
         op, entity_id = ident(request)
         v = await op_view(request, rule, op)
         name = command if isinstance(command, str) else command(v)
+        if v.form.get(GROW):  # one more fieldset: the form again, as typed
+            return render_form(v, op, build(v, op, entity_id))
         try:
             recorded = forms.run(v, name, clean(data(v, op, entity_id)))
         except forms.FormErrors as exc:

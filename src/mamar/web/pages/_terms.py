@@ -1,127 +1,221 @@
-"""Typed terms of proposals and agreements from a form: one fieldset per kind of term.
+"""Typed terms of proposals and agreements from a form: lists of terms that can grow.
 
-A kind of term is included when its main field is filled; the form works without
-JavaScript and can carry several kinds at once (a ceasefire and an evacuation).
+Every term of every kind has its own fieldset, named ``term.{kind}.{n}.{field}``;
+a new version starts from every current term (none is dropped), and each kind
+offers one empty fieldset more. "Add another …" buttons (no JavaScript needed)
+show the form again, as typed, with one more empty fieldset of that kind. A
+term's ``key`` and ``label`` travel in hidden fields so a new version keeps them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 from datetime import datetime
 from typing import Any
 
 from mamar.negotiation.terms import Arms, Evacuees
-from mamar.web.i18n import zone
+from mamar.web.i18n import N_, zone
 from mamar.web.page import View
-from mamar.web.pages._formkit import F, Group, Item, enum_options, local_text, moment, text
+from mamar.web.pages._formkit import GROW, F, Group, Item, chosen, enum_options, moment, text
 
-# The kinds offered, each with the field that decides whether it is included.
-MAIN = {
-    "ceasefire": "area",
-    "evacuation": "who",
-    "non_detention": "beneficiaries",
-    "weapons_handover": "description",
-    "other": "text",
+#: Per kind: its legend, and its fields (name, label, input kind). A slot is a term
+#: when any of its fields is filled.
+KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "ceasefire": (
+        N_("Ceasefire"),
+        (
+            ("area", N_("Area covered"), "text"),
+            ("starts_at", N_("Starts (operation's time zone)"), "datetime"),
+            ("ends_at", N_("Ends"), "datetime"),
+        ),
+    ),
+    "evacuation": (
+        N_("Evacuation"),
+        (
+            ("who", N_("Who leaves"), "select"),
+            ("description", N_("Description"), "text"),
+            ("arms", N_("Arms carried"), "select"),
+            ("belongings", N_("Belongings allowed"), "text"),
+            ("destination", N_("Destination (place identifier)"), "place"),
+            ("destination_text", N_("Destination, if not a known place"), "text"),
+            ("route", N_("Route"), "route"),
+        ),
+    ),
+    "non_detention": (
+        N_("No detention"),
+        (
+            ("beneficiaries", N_("Who is protected from detention"), "text"),
+            ("exception", N_("Exception"), "text"),
+        ),
+    ),
+    "weapons_handover": (
+        N_("Handover of weapons"),
+        (("description", N_("What is handed over, to whom"), "text"),),
+    ),
+    "passage": (
+        N_("Passage"),
+        (("route", N_("Route"), "route"), ("vehicles", N_("Vehicles"), "text")),
+    ),
+    "humanitarian_access": (
+        N_("Humanitarian access"),
+        (
+            ("organisations", N_("Organisations given access"), "multi"),
+            ("description", N_("Description"), "text"),
+        ),
+    ),
+    "other": (
+        N_("Other term"),
+        (
+            ("text", N_("Term, in the words used"), "textarea"),
+            ("text.translation", N_("Translation"), "textarea"),
+        ),
+    ),
 }
+MORE = GROW
+#: The words of each "add another" button.
+ADD_ANOTHER = N_("Add another term: %(kind)s")
 
 
-def term_items(v: View, places: tuple[tuple[str, str], ...], current: Any = ()) -> list[Item]:
-    """The terms' fieldsets, filled from ``current`` terms when given (a new version)."""
+def more_requested(v: View) -> bool:
+    """The form was sent to add a term fieldset, not to record anything."""
+    return bool(v.form.get(MORE))
+
+
+def term_items(
+    v: View,
+    places: tuple[tuple[str, str], ...],
+    current: Any = (),
+    *,
+    routes: tuple[tuple[str, str], ...] = (),
+    parties: tuple[tuple[str, str], ...] = (),
+) -> list[Item]:
+    """The terms' fieldsets: the current terms (a new version), or as typed, plus one
+    empty fieldset per kind (two of the kind whose "add another" was pressed)."""
+    del places
     given = _values(current, v.timezone)
+    counts = {kind: _count(v, given, kind) for kind in KINDS}
+    items: list[Item] = []
+    first = True
+    for kind, (legend, fields) in KINDS.items():
+        extra = 2 if v.form.get(MORE) == kind else 1
+        for n in range(counts[kind] + extra):
+            prefix = f"term.{kind}.{n}"
+            shown = []
+            for name, label, input_kind in fields:
+                full = f"{prefix}.{name}"
+                value = given.get(full)
+                if input_kind == "select":
+                    values = Evacuees if name == "who" else Arms
+                    shown.append(
+                        F(full, v.t(label), "select", enum_options(v, values), value=value)
+                    )
+                elif input_kind == "route":
+                    shown.append(F(full, v.t(label), "select", routes, value=value))
+                elif input_kind == "multi":
+                    shown.append(F(full, v.t(label), "multi", parties, value=value))
+                else:
+                    shown.append(F(full, v.t(label), input_kind, value=value))
+            shown.append(F(f"{prefix}.keep", "", "hidden", value=given.get(f"{prefix}.keep")))
+            items.append(
+                Group(
+                    v.t(legend) if n == 0 else f"{v.t(legend)} ({n + 1})",
+                    tuple(shown),
+                    name="terms" if first else "",
+                )
+            )
+            first = False
+    items.append(
+        F(
+            MORE,
+            "",
+            "buttons",
+            tuple(
+                (kind, v.t(ADD_ANOTHER, kind=v.t(legend))) for kind, (legend, _) in KINDS.items()
+            ),
+        )
+    )
+    return items
 
-    def f(name: str, label: str, kind: str = "text", **extra: Any) -> F:
-        return F(f"term.{name}", label, kind, value=given.get(f"term.{name}"), **extra)
 
-    return [
-        Group(
-            v.t("Ceasefire"),
-            (
-                f("ceasefire.area", v.t("Area covered")),
-                f("ceasefire.starts_at", v.t("Starts (operation's time zone)"), "datetime"),
-                f("ceasefire.ends_at", v.t("Ends"), "datetime"),
-            ),
-            name="terms",
-        ),
-        Group(
-            v.t("Evacuation"),
-            (
-                f("evacuation.who", v.t("Who leaves"), "select", options=enum_options(v, Evacuees)),
-                f("evacuation.description", v.t("Description")),
-                f("evacuation.arms", v.t("Arms carried"), "select", options=enum_options(v, Arms)),
-                f("evacuation.belongings", v.t("Belongings allowed")),
-                f("evacuation.destination", v.t("Destination (place identifier)"), "place"),
-                f("evacuation.destination_text", v.t("Destination, if not a known place")),
-            ),
-        ),
-        Group(
-            v.t("No detention"),
-            (
-                f("non_detention.beneficiaries", v.t("Who is protected from detention")),
-                f("non_detention.exception", v.t("Exception")),
-            ),
-        ),
-        Group(
-            v.t("Handover of weapons"),
-            (f("weapons_handover.description", v.t("What is handed over, to whom")),),
-        ),
-        Group(
-            v.t("Other term"),
-            (
-                f("other.text", v.t("Term, in the words used"), "textarea"),
-                f("other.text.translation", v.t("Translation"), "textarea"),
-            ),
-        ),
+def _count(v: View, given: dict[str, str], kind: str) -> int:
+    """How many slots of ``kind`` hold a term (typed in the form, or current)."""
+    source = v.form if v.form else given
+    numbers = [
+        int(key.split(".")[2])
+        for key, value in source.items()
+        if key.startswith(f"term.{kind}.") and value and key.split(".")[2].isdigit()
     ]
+    numbers += [
+        int(key.split(".")[2])
+        for key, value in v.form_lists.items()
+        if key.startswith(f"term.{kind}.") and any(value) and key.split(".")[2].isdigit()
+    ]
+    return max(numbers) + 1 if numbers else 0
 
 
 def terms_from(v: View) -> list[dict[str, Any]]:
+    """Every filled term fieldset, kind by kind, in order."""
     terms: list[dict[str, Any]] = []
-    for kind, main in MAIN.items():
-        if text(v, f"term.{kind}.{main}") is None:
-            continue
-        term: dict[str, Any] = {"type": kind}
-        match kind:
-            case "ceasefire":
-                term.update(
-                    area=text(v, "term.ceasefire.area"),
-                    starts_at=moment(v, "term.ceasefire.starts_at"),
-                    ends_at=moment(v, "term.ceasefire.ends_at"),
-                )
-            case "evacuation":
-                for key in ("who", "description", "arms", "belongings", "destination"):
-                    term[key] = text(v, f"term.evacuation.{key}")
-                term["destination_text"] = text(v, "term.evacuation.destination_text")
-            case "non_detention":
-                term.update(
-                    beneficiaries=text(v, "term.non_detention.beneficiaries"),
-                    exception=text(v, "term.non_detention.exception"),
-                )
-            case "weapons_handover":
-                term["description"] = text(v, "term.weapons_handover.description")
-            case "other":
-                term["text"] = local_text(v, "term.other.text")
-        terms.append({k: x for k, x in term.items() if x is not None})
+    for kind, (_legend, fields) in KINDS.items():
+        for n in range(_count(v, {}, kind)):
+            prefix = f"term.{kind}.{n}"
+            term: dict[str, Any] = {}
+            for name, _label, input_kind in fields:
+                full = f"{prefix}.{name}"
+                if name == "text.translation":
+                    continue
+                if input_kind == "datetime":
+                    term[name] = moment(v, full)
+                elif input_kind == "multi":
+                    term[name] = chosen(v, full) or None
+                elif name == "text":
+                    original, translation = text(v, full), text(v, f"{full}.translation")
+                    if original or translation:
+                        other = "en" if v.lang == "ar" else "ar"
+                        value: dict[str, Any] = {"original": original or "", "language": v.lang}
+                        if translation:
+                            value.update(translation=translation, translation_language=other)
+                        term[name] = value
+                else:
+                    term[name] = text(v, full)
+            term = {k: x for k, x in term.items() if x is not None}
+            if not term:
+                continue
+            kept = text(v, f"{prefix}.keep")
+            if kept:
+                with contextlib.suppress(ValueError, TypeError):
+                    term.update(json.loads(kept))
+            terms.append({"type": kind, **term})
     return terms
 
 
 def _values(terms: Any, tz: str) -> dict[str, str]:
-    """Form values for the first term of each kind (to start a new version from the current)."""
+    """Form values for every current term (to start a new version from the current)."""
     values: dict[str, str] = {}
+    seen: dict[str, int] = {}
     for term in terms or ():
         data = term if isinstance(term, dict) else term.model_dump(mode="json")
         kind = data.get("type")
-        if kind not in MAIN or f"term.{kind}.{MAIN[kind]}" in values:
+        if kind not in KINDS:
             continue
+        n = seen.get(kind, 0)
+        seen[kind] = n + 1
+        prefix = f"term.{kind}.{n}"
+        keep = {k: data[k] for k in ("key", "label") if data.get(k) is not None}
+        if keep:
+            values[f"{prefix}.keep"] = json.dumps(keep, ensure_ascii=False)
         for key, value in data.items():
             if key in ("type", "label", "key") or value is None:
                 continue
             if isinstance(value, dict):  # a LocalText
-                values[f"term.{kind}.{key}"] = str(value.get("original", ""))
+                values[f"{prefix}.{key}"] = str(value.get("original", ""))
                 if value.get("translation"):
-                    values[f"term.{kind}.{key}.translation"] = str(value["translation"])
+                    values[f"{prefix}.{key}.translation"] = str(value["translation"])
+            elif isinstance(value, list):
+                values[f"{prefix}.{key}"] = ",".join(str(x) for x in value)
             else:
-                values[f"term.{kind}.{key}"] = (
-                    _local(value, tz) if key.endswith("_at") else str(value)
-                )
+                values[f"{prefix}.{key}"] = _local(value, tz) if key.endswith("_at") else str(value)
     return values
 
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
+from mamar.i18n.labels import category_label
 from mamar.incidents.categories import EventType
 from mamar.incidents.events import SourceKind
 from mamar.web import forms
@@ -52,8 +53,8 @@ def _render_list(
         errors=errors,
         live=True,
         can_report=may(v, "incident.report"),
-        event_types=[(e.value, e.value.replace("_", " ")) for e in EventType],
-        source_kinds=[(k.value, v.t(k.value.replace("_", " "))) for k in SourceKind],
+        event_types=[(e.value, category_label(e.value, v.lang)) for e in EventType],
+        source_kinds=[(k.value, v.t(k.value)) for k in SourceKind],
         visibilities=visibility_options(v),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         places=options(v, op, "place"),

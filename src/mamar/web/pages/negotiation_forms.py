@@ -93,7 +93,7 @@ def _table_form(v: View, op: str, _id: str | None) -> Form:
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),
             F("counter_to", v.t("Counter-proposal to"), "select", tabled, value=counter_to),
             *_text_items(v),
-            *term_items(v, ()),
+            *term_items(v, (), routes=options(v, op, "route"), parties=options(v, op, "party")),
         ],
         v.t("Table the proposal"),
     )
@@ -246,7 +246,7 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),
             F("proposals", v.t("Proposals it comes from"), "multi", options(v, op, "proposal")),
             *_text_items(v),
-            *term_items(v, ()),
+            *term_items(v, (), routes=options(v, op, "route"), parties=options(v, op, "party")),
         ],
         v.t("Record the draft"),
     )
@@ -299,7 +299,13 @@ def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
         v.t("Adopt a new version of agreement: %(name)s", name=called(record, v.lang)),
         [
             *_text_items(v),
-            *term_items(v, (), record.get("terms") or ()),
+            *term_items(
+                v,
+                (),
+                record.get("terms") or (),
+                routes=options(v, op, "route"),
+                parties=options(v, op, "party"),
+            ),
             F("note", v.t("What changed")),
             F(
                 "status",

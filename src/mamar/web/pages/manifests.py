@@ -1,0 +1,354 @@
+"""Manifests: each convoy's vehicles and the people on them; registering a family from the
+keyboard; statuses at each stop; registration lists imported; the QR of each vehicle.
+
+Names are read from the vault and every read is journalled (:mod:`mamar.reads.people`).
+Only the roles that read personal records see these pages; which vehicles they see is
+their organisation's (and what others share with it).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.access.rules import RouteRule, RuleBook, command_rule
+from mamar.audit.access import VAULT_READERS
+from mamar.domain.ids import new_id
+from mamar.manifests.counts import manifest_counts
+from mamar.manifests.lists import ImportRefused, families, read_rows
+from mamar.manifests.stops import stops_of
+from mamar.reads import people
+from mamar.reads.states import get_state
+from mamar.services.people_import import record
+from mamar.web import forms
+from mamar.web.i18n import N_
+from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._people_words import problem_message, words
+from mamar.web.pages._shared import entities, may
+
+RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
+add_nav(NavItem("manifests", N_("Manifests"), "manifests", roles=VAULT_READERS, order=52))
+
+REGISTER = "vehicle.register"
+LIST = "vehicle.list_group"
+STATUS = "vehicle.record_status"
+#: Rows of the family form (a larger family is registered in two goes).
+FAMILY_ROWS = 8
+
+
+def _convoys(v: View, op: str) -> list[dict[str, Any]]:
+    with v.system.reading() as conn:
+        seen = people.vehicles(conn, viewer=v.actor, operation=op)
+    counts = manifest_counts(seen)
+    out = []
+    for convoy in entities(v, "convoy", op):
+        mine = [x for x in seen if x.convoy == convoy["id"]]
+        listed = counts.get(convoy["id"])
+        out.append(
+            {
+                "id": convoy["id"],
+                "name": convoy["name"],
+                "status": convoy["status"],
+                "vehicles": [
+                    {"id": x.id, "label": x.label, "people": len(x.entries)} for x in mine
+                ],
+                "counts": listed.as_json() if listed else convoy["counts"],
+                "from_manifests": listed is not None,
+            }
+        )
+    return out
+
+
+def _render_list(
+    v: View, op: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    convoys = _convoys(v, op)
+    return v.render(
+        "manifests.html",
+        {"convoys": convoys},
+        title=v.t("Manifests"),
+        status=status,
+        errors=errors,
+        can_register=may(v, REGISTER),
+        convoy_options=[(c["id"], _local(v, c["name"])) for c in convoys],
+    )
+
+
+def _local(v: View, name: dict[str, Any]) -> str:
+    first, second = ("ar", "en") if v.lang == "ar" else ("en", "ar")
+    return str(name.get(first) or name.get(second) or "")
+
+
+def _vehicle_page(
+    v: View, op: str, vehicle: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    with v.system.writing() as conn:
+        state, listed = people.manifest(
+            conn, v.system.vault, viewer=v.actor, vehicle=vehicle, purpose="web"
+        )
+        convoy = get_state(conn, viewer=v.actor, kind="convoy", entity_id=state.convoy)
+    data = {
+        "vehicle": {"id": state.id, "label": state.label, "convoy": state.convoy},
+        "convoy_name": _local(v, convoy.name.model_dump()),  # type: ignore[attr-defined]
+        "people": [p.as_json() for p in listed],
+        "stops": list(stops_of(convoy)),
+    }
+    return v.render(
+        "vehicle.html",
+        data,
+        title=v.t("Vehicle %(label)s", label=state.label),
+        status=status,
+        errors=errors,
+        words=words(v),
+        can_list=may(v, LIST),
+        can_status=may(v, STATUS),
+        live=True,
+    )
+
+
+def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
+    """The command's data from the family form, and the form row of each person."""
+    f = v.form
+    origin = f.get("origin", "").strip()
+    phone = f.get("phone", "").strip()
+    listed: list[dict[str, Any]] = []
+    rows: list[int] = []
+    for i in range(FAMILY_ROWS):
+        name = f.get(f"name.{i}", "").strip()
+        year = f.get(f"year.{i}", "").strip()
+        relation = f.get(f"relation.{i}", "").strip()
+        child = f.get(f"child.{i}", "").strip()
+        if not (name or year or relation or child):
+            continue
+        details: dict[str, Any] = {"full_name": name}
+        if year:
+            digits = year.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+            details["year_of_birth"] = digits
+        if relation:
+            details["relation"] = relation
+        if origin:
+            details["origin"] = origin
+        if phone and not rows:
+            details["phones"] = [phone]
+        person: dict[str, Any] = {"details": details}
+        if child:
+            person["child"] = child
+        listed.append(person)
+        rows.append(i)
+    data: dict[str, Any] = {"id": vehicle, "group_kind": f.get("group_kind") or "family"}
+    if listed:
+        data["people"] = listed
+    return data, rows
+
+
+_FIELD_OF_DETAIL = {"full_name": "name", "year_of_birth": "year", "relation": "relation"}
+
+
+def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
+    """Errors about ``people.<n>.…`` shown beside the field of the form row they concern."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] == "people" and len(parts) >= 2 and parts[1].isdigit():
+            row = rows[int(parts[1])] if int(parts[1]) < len(rows) else 0
+            leaf = parts[-1]
+            if leaf == "phones" or (len(parts) > 4 and parts[-2] == "phones"):
+                out.setdefault("phone", message)
+            elif leaf == "origin":
+                out.setdefault("origin", message)
+            elif leaf == "child":
+                out.setdefault(f"child.{row}", message)
+            else:
+                out.setdefault(f"{_FIELD_OF_DETAIL.get(leaf, 'name')}.{row}", message)
+        elif parts[0] == "people":
+            out.setdefault("name.0", message)
+        else:
+            out.setdefault(key, message)
+    return out
+
+
+def _family_page(
+    v: View,
+    op: str,
+    vehicle: str,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    done: str | None = None,
+) -> Response:
+    with v.system.reading() as conn:
+        state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
+    label = str(getattr(state, "label", vehicle))
+    return v.render(
+        "family.html",
+        {"vehicle": {"id": vehicle, "label": label}, "rows": FAMILY_ROWS, "done": done},
+        title=v.t("Register a family on %(label)s", label=label),
+        status=status,
+        errors=errors,
+        words=words(v),
+    )
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    async def manifests(request: Request, op: str) -> Response:
+        return _render_list(await op_view(request, RULE, op), op)
+
+    add_page(app, book, "/ops/{op}/manifests", manifests, RULE)
+
+    register_rule = command_rule(REGISTER)
+
+    async def register_vehicle(request: Request, op: str) -> Response:
+        v = await op_view(request, register_rule, op)
+        vehicle = new_id()
+        data = {
+            "id": vehicle,
+            "operation": op,
+            "convoy": v.form.get("convoy") or None,
+            "label": v.form.get("label", "").strip() or None,
+            "vehicle_kind": v.form.get("vehicle_kind", "").strip() or None,
+        }
+        try:
+            forms.run(v, REGISTER, {k: x for k, x in data.items() if x is not None})
+        except forms.FormErrors as exc:
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+            return _render_list(v, op, 422, exc.errors)
+        return v.redirect(f"/ops/{op}/vehicles/{vehicle}")
+
+    add_page(app, book, "/ops/{op}/manifests", register_vehicle, register_rule, methods=("POST",))
+
+    async def vehicle(request: Request, op: str, id: str) -> Response:
+        return _vehicle_page(await op_view(request, RULE, op), op, id)
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}", vehicle, RULE)
+
+    async def qr(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.reading() as conn:
+            get_state(conn, viewer=v.actor, kind="vehicle", entity_id=id)  # NotFound if unseen
+        link = f"{request.base_url}ops/{op}/vehicles/{id}"
+        out = io.BytesIO()
+        segno.make(link, error="m").save(out, kind="svg", scale=4, xmldecl=False)
+        return Response(out.getvalue(), media_type="image/svg+xml")
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/qr.svg", qr, RULE)
+
+    status_rule = command_rule(STATUS)
+
+    async def record_status(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, status_rule, op)
+        numbers = [int(n) for n in v.form_lists.get("number", []) if n.isdigit()]
+        data = {
+            "id": id,
+            "people": numbers,
+            "stop": v.form.get("stop") or None,
+            "status": v.form.get("status") or None,
+        }
+        back = v.form.get("back", "")
+        try:
+            forms.run(v, STATUS, {k: x for k, x in data.items() if x is not None and x != []})
+        except forms.FormErrors as exc:
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+            return _vehicle_page(v, op, id, 422, exc.errors)
+        if back.startswith(f"/ops/{op}/reception"):
+            return v.redirect(back)
+        return v.redirect(f"/ops/{op}/vehicles/{id}")
+
+    add_page(
+        app, book, "/ops/{op}/vehicles/{id}/status", record_status, status_rule, methods=("POST",)
+    )
+
+    list_rule = command_rule(LIST)
+
+    async def family_form(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, list_rule, op)
+        return _family_page(v, op, id, done=request.query_params.get("done"))
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/family", family_form, list_rule)
+
+    async def register_family(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, list_rule, op)
+        data, rows = family_data(v, id)
+        if "people" not in data:
+            errors = {"name.0": v.t("Type at least one name")}
+            return _family_page(v, op, id, 422, errors)
+        try:
+            recorded = forms.run(v, LIST, data)
+        except forms.FormErrors as exc:
+            errors = family_errors(exc.errors, rows)
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _family_page(v, op, id, 422, errors)
+        listed = recorded[-1].decoded().people  # type: ignore[attr-defined]
+        done = f"{listed[0].number}-{listed[-1].number}"
+        return v.redirect(f"/ops/{op}/vehicles/{id}/family?done={done}")
+
+    add_page(
+        app, book, "/ops/{op}/vehicles/{id}/family", register_family, list_rule, methods=("POST",)
+    )
+
+    async def import_form(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, list_rule, op)
+        return _import_page(v, op, id)
+
+    add_page(app, book, "/ops/{op}/convoys/{id}/import", import_form, list_rule)
+
+    async def import_list(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, list_rule, op)
+        upload = v.files.get("list")
+        if upload is None or not upload[1]:
+            return _import_page(v, op, id, 422, {"list": v.t("Choose a file to import")})
+        vehicle = v.form.get("vehicle", "").strip() or None
+        try:
+            found = families(read_rows(upload[0], upload[1]), vehicle)
+            with v.system.writing() as conn:
+                get_state(conn, viewer=v.actor, kind="convoy", entity_id=id)
+                existing = {
+                    x.label: x
+                    for x in people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
+                }
+                done = record(
+                    conn,
+                    v.system.vault,
+                    actor=v.actor,
+                    operation=op,
+                    convoy=id,
+                    found=found,
+                    existing=existing,
+                )
+        except ImportRefused as refused:
+            problems = [problem_message(v, p) for p in refused.problems[:200]]
+            if v.wants_json():
+                body = {"error": {"code": "invalid_input", "rows": problems}}
+                return v.render("", body, title="", status=422)
+            return _import_page(v, op, id, 422, {"list": v.t("Nothing was imported.")}, problems)
+        return v.render(
+            "import.html",
+            {"convoy": id, "imported": done.__dict__, "problems": []},
+            title=v.t("Import a registration list"),
+        )
+
+    add_page(app, book, "/ops/{op}/convoys/{id}/import", import_list, list_rule, methods=("POST",))
+
+
+def _import_page(
+    v: View,
+    op: str,
+    convoy: str,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+) -> Response:
+    with v.system.reading() as conn:
+        get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
+    return v.render(
+        "import.html",
+        {"convoy": convoy, "imported": None, "problems": problems or []},
+        title=v.t("Import a registration list"),
+        status=status,
+        errors=errors,
+    )

@@ -1,0 +1,116 @@
+"""Registration and reception in a real browser, on a phone (360 px), in Arabic: a family
+typed from the keyboard alone, and its arrival checked at reception."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.live_server import OPERATION, LiveServer, browser_server, chromium, sign_in
+
+pytestmark = pytest.mark.browser
+OP = OPERATION
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with browser_server(tmp_path_factory.mktemp("people")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(server: LiveServer) -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def phone(browser: Any, server: LiveServer) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url, "sarc-registrar")
+    assert "/login" not in page.url
+    yield page
+    context.close()
+    assert errors == [], f"script errors on the page: {errors}"
+
+
+def no_sideways_scroll(page: Any) -> None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1] + 1, f"{page.url}: horizontal scroll ({widths})"
+
+
+def add_vehicle(page: Any, server: LiveServer, label: str) -> str:
+    page.goto(f"{server.url}/ops/{OP}/manifests")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    no_sideways_scroll(page)
+    form = page.locator("main form[action$='/manifests']")
+    form.locator("[name=convoy]").select_option("first-wounded")
+    form.locator("[name=label]").fill(label)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    return str(page.url.rsplit("/", 1)[1])
+
+
+def test_a_family_is_registered_from_the_keyboard_on_a_phone(
+    phone: Any, server: LiveServer
+) -> None:
+    vehicle = add_vehicle(phone, server, "إسعاف ٧")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    no_sideways_scroll(phone)
+    # The first name has the focus: the whole family is typed without touching the screen.
+    phone.keyboard.type("عبد الله الحلبي")
+    phone.keyboard.press("Tab")
+    phone.keyboard.type("١٩٧٥")
+    phone.keyboard.press("Tab")
+    phone.keyboard.type("رب الأسرة")
+    phone.keyboard.press("Tab")
+    phone.keyboard.press("Tab")  # child travelling alone: no
+    phone.keyboard.type("فاطمة أحمد")
+    phone.keyboard.press("Tab")
+    phone.keyboard.type("1980")
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    assert phone.locator("p.notice").inner_text().startswith("سُجّلت الأرقام 1-2")
+    assert phone.evaluate("document.activeElement.name") == "name.0"
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
+    no_sideways_scroll(phone)
+    rows = phone.locator("main tbody tr").all_inner_texts()
+    assert "عبد الله الحلبي" in rows[0] and "1975" in rows[0] and "فاطمة أحمد" in rows[1]
+    phone.wait_for_function("() => document.querySelector('img.qr').complete")
+    assert phone.locator("img.qr").evaluate("i => i.naturalWidth") > 0
+
+
+def test_arrivals_are_checked_at_reception_on_a_phone(phone: Any, server: LiveServer) -> None:
+    vehicle = add_vehicle(phone, server, "إسعاف ٨")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    phone.locator("[name='name.0']").fill("محمد خليل")
+    phone.locator("[name='name.1']").fill("منى خليل")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
+    phone.locator("input[name=number][value='1']").check()
+    phone.locator("input[name=number][value='2']").check()
+    with phone.expect_navigation():
+        phone.locator("button[name=status][value=boarded]").click()
+    phone.goto(f"{server.url}/ops/{OP}/reception?convoy=first-wounded")
+    no_sideways_scroll(phone)
+    wrong = phone.locator("section[aria-labelledby=h-wrong] li")
+    assert any("منى خليل" in t for t in wrong.all_inner_texts())
+    phone.locator("[name=name]").fill("منى خلیل")  # typed with a Persian yaa
+    with phone.expect_navigation():
+        phone.locator("[name=name]").press("Enter")
+    no_sideways_scroll(phone)
+    match = phone.locator("section[aria-labelledby=h-found] li", has_text="منى خليل")
+    with phone.expect_navigation():
+        match.locator("button[value=arrived]").click()
+    assert "/reception" in phone.url
+    texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
+    assert not any("منى خليل" in t for t in texts) and any("محمد خليل" in t for t in texts)

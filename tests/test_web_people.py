@@ -1,0 +1,179 @@
+"""The people pages over the aleppo-2016 demo: a family registered from the keyboard as the
+Red Crescent's registration officer, seen by no other organisation; statuses, reception,
+search by POST, tracing and reunification; refused forms keep what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from mamar.accounts.credentials import set_password
+from mamar.db.tables import journal
+from mamar.system import Mamar
+from tests.web_support import ACCOUNTS, PASSWORD, Web, csrf, make_web
+
+OP = "aleppo-2016"
+
+
+@pytest.fixture
+def web(system: Mamar) -> Iterator[Web]:
+    built = make_web(system)
+    with system.writing() as conn:
+        set_password(conn, "sarc-registrar", PASSWORD)
+        set_password(conn, "icrc-delegate", PASSWORD)
+    ACCOUNTS["registrar"] = "sarc-registrar"
+    ACCOUNTS["icrc"] = "icrc-delegate"
+    yield built
+
+
+def _vehicle(web: Web) -> tuple[object, str]:
+    client = web.client("registrar")
+    page = client.get(f"/ops/{OP}/manifests")
+    assert page.status_code == 200 and "قوائم الركاب" in page.text
+    added = client.post(
+        f"/ops/{OP}/manifests",
+        data={"csrf": csrf(client), "convoy": "first-wounded", "label": "إسعاف ٣"},
+    )
+    assert added.status_code == 303, added.text
+    return client, added.headers["location"].rsplit("/", 1)[1]
+
+
+def test_a_family_registered_from_the_keyboard_is_seen_only_by_its_organisation(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    form = client.get(f"/ops/{OP}/vehicles/{vehicle}/family")
+    assert form.status_code == 200 and 'lang="ar"' in form.text and "autofocus" in form.text
+    sent = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={
+            "csrf": csrf(client),
+            "name.0": "عبد الله الحلبي",
+            "year.0": "١٩٧٥",
+            "relation.0": "رب الأسرة",
+            "name.1": "يوسف الحلبي",
+            "year.1": "2010",
+            "child.1": "separated",
+            "origin": "حي الشعار",
+        },
+    )
+    assert sent.status_code == 303 and sent.headers["location"].endswith("done=1-2")
+    manifest = client.get(f"/ops/{OP}/vehicles/{vehicle}")
+    assert "عبد الله الحلبي" in manifest.text and "طفل منفصل عن والديه" in manifest.text
+    assert "separated" not in manifest.text and vehicle in manifest.text  # in links only
+    with web.system.reading() as conn:
+        bodies = b"".join(bytes(r.body) for r in conn.execute(select(journal.c.body)))
+    assert "الحلبي".encode() not in bodies
+    for other in ("icrc", "liaison", "coordinator", "operations"):
+        seen = web.client(other)
+        answer = seen.get(f"/ops/{OP}/vehicles/{vehicle}")
+        assert answer.status_code in (403, 404), other
+        assert "الحلبي" not in answer.text
+        listing = seen.get(f"/ops/{OP}/manifests")  # the roles without names are refused
+        assert listing.status_code in (200, 403, 404), other
+        assert vehicle not in listing.text and "إسعاف ٣" not in listing.text
+
+
+def test_a_refused_family_comes_back_with_what_was_typed(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    before = web.journal_size()
+    sent = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(client), "name.0": "سارة", "year.0": "1850", "name.1": "ليلى"},
+    )
+    assert sent.status_code == 422
+    assert 'value="سارة"' in sent.text and 'value="ليلى"' in sent.text
+    assert 'id="year-0-error"' in sent.text
+    assert web.journal_size() == before
+
+
+def test_reception_lists_discrepancies_and_checks_arrivals_by_name(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(client), "name.0": "محمد خليل", "name.1": "منى خليل"},
+    )
+    boarded = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/status",
+        data={"csrf": csrf(client), "number": ["1", "2"], "stop": "origin", "status": "boarded"},
+    )
+    assert boarded.status_code == 303
+    page = client.get(f"/ops/{OP}/reception?convoy=first-wounded")
+    assert page.text.count("صعد ولم يصل") == 2
+    found = client.post(
+        f"/ops/{OP}/reception?convoy=first-wounded", data={"csrf": csrf(client), "name": "منى"}
+    )
+    assert "منى خليل" in found.text
+    arrived = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/status",
+        data={
+            "csrf": csrf(client),
+            "number": "2",
+            "stop": "destination",
+            "status": "arrived",
+            "back": f"/ops/{OP}/reception?convoy=first-wounded",
+        },
+    )
+    assert arrived.status_code == 303
+    after = client.get(f"/ops/{OP}/reception?convoy=first-wounded")
+    assert after.text.count("صعد ولم يصل") == 1 and "محمد خليل" in after.text
+
+
+def test_a_relative_reports_a_child_missing_and_the_reunification_is_recorded(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={
+            "csrf": csrf(client),
+            "name.0": "يوسف حسن",
+            "year.0": "2010",
+            "child.0": "unaccompanied",
+        },
+    )
+    reported = client.post(
+        f"/ops/{OP}/tracing",
+        data={
+            "csrf": csrf(client),
+            "sought.full_name": "يوسف حسن",
+            "sought.year_of_birth": "2011",
+            "child": "yes",
+            "relative.full_name": "حسن يوسف",
+            "relative.relation": "أب",
+        },
+    )
+    assert reported.status_code == 303
+    page = client.get(reported.headers["location"])
+    assert "تطابقات محتملة (1)" in page.text and "طفل غير مصحوب" in page.text
+    done = client.post(
+        reported.headers["location"] + "/reunify",
+        data={"csrf": csrf(client), "vehicle": vehicle, "number": "1"},
+    )
+    assert done.status_code == 303
+    assert "لُمّ شمله" in client.get(reported.headers["location"]).text
+    searched = client.post(
+        f"/ops/{OP}/people-search", data={"csrf": csrf(client), "name": "يوسف", "year": "2010"}
+    )
+    assert "يوسف حسن" in searched.text
+    icrc = web.client("icrc")
+    assert icrc.get(reported.headers["location"]).status_code in (403, 404)
+
+
+def test_a_list_is_imported_from_a_file_or_refused_with_its_rows_named(web: Web) -> None:
+    client, _ = _vehicle(web)
+    good = "الاسم,سنة الميلاد,الحافلة\nأحمد,1990,حافلة ٤\nسلمى,1992,حافلة ٤\n".encode()
+    sent = client.post(
+        f"/ops/{OP}/convoys/first-wounded/import",
+        data={"csrf": csrf(client)},
+        files={"list": ("list.csv", good, "text/csv")},
+    )
+    assert sent.status_code == 200 and "استُورد 2 شخصاً" in sent.text
+    bad = "الاسم,سنة الميلاد,الحافلة\nأحمد,19x0,حافلة ٤\n,1992,حافلة ٤\n".encode()
+    before = web.journal_size()
+    refused = client.post(
+        f"/ops/{OP}/convoys/first-wounded/import",
+        data={"csrf": csrf(client)},
+        files={"list": ("list.csv", bad, "text/csv")},
+    )
+    assert refused.status_code == 422
+    assert "السطر 2، سنة الميلاد" in refused.text and "السطر 3، الاسم" in refused.text
+    assert web.journal_size() == before

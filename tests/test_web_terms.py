@@ -1,0 +1,79 @@
+"""Agreement terms as lists that grow: a new version starts from every current term (none
+dropped), "add another" shows one more fieldset without recording, and the comparison of
+versions shows each term in words, side by side."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from mamar import reads
+from mamar.system import Mamar
+from tests.web_support import OP, csrf, make_web
+
+AGREEMENT = f"/ops/{OP}/agreements/evacuation-agreement"
+
+
+def _values(page: str) -> dict[str, str]:
+    """The form as a browser would send it unchanged: inputs, textareas, chosen options."""
+    form: dict[str, str] = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+        form.setdefault(name, unescape(value))
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page):
+        form[name] = unescape(value)
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        if chosen:
+            form[name] = unescape(chosen.group(1))
+    return form
+
+
+def _terms(system: Mamar) -> list[dict[str, object]]:
+    with system.reading() as conn:
+        record = reads.get_entity(
+            conn,
+            viewer=system.actor("negotiator"),
+            kind="agreement",
+            entity_id="evacuation-agreement",
+        )
+    return list(record["terms"])
+
+
+def test_adopting_a_version_keeps_every_term(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("negotiator")
+    before = _terms(system)
+    evacuations = [t for t in before if t["type"] == "evacuation"]
+    assert len(evacuations) == 2  # the demo agreement has two evacuation terms
+    page = client.get(f"{AGREEMENT}/adopt?lang=ar").text
+    form = _values(page)
+    assert (
+        form["term.evacuation.0.who"] == "wounded" and form["term.evacuation.1.who"] == "everyone"
+    )
+    # "Add another" shows the form again, as typed, with one more empty fieldset; nothing recorded.
+    size = web.journal_size()
+    form["term.evacuation.1.description"] = "يخرج الجميع بعد الجرحى"
+    grown = client.post(
+        f"{AGREEMENT}/adopt?lang=ar",
+        data={**form, "csrf": csrf(client), "more_terms": "evacuation"},
+    )
+    assert grown.status_code == 200 and web.journal_size() == size
+    assert 'name="term.evacuation.3.who"' in grown.text
+    assert "يخرج الجميع بعد الجرحى" in grown.text
+    regrown = _values(grown.text)
+    regrown["term.evacuation.2.who"] = "civilians"
+    regrown["note"] = "civilians listed apart"
+    response = client.post(f"{AGREEMENT}/adopt?lang=ar", data={**regrown, "csrf": csrf(client)})
+    assert response.status_code == 303, response.text[-2000:]
+    after = _terms(system)
+    assert [t.get("who") for t in after if t["type"] == "evacuation"] == [
+        "wounded",
+        "everyone",
+        "civilians",
+    ]
+    assert len(after) == len(before) + 1
+    # The comparison: each term in words, nothing of Python's, the change named.
+    compared = client.get(f"{AGREEMENT}?lang=ar").text
+    assert "{'" not in compared and "None" not in compared and "destination_text" not in compared
+    assert "أُضيف" in compared or "أضيف" in compared
+    assert "يخرج الجميع بعد الجرحى" in compared
