@@ -431,7 +431,7 @@ def test_generic_form_for_a_command_without_its_own(system: Mamar) -> None:
     )
     side = f"/ops/{OP}/record/side.form"
     page = web.client("coordinator").get(f"{side}?lang=en").text
-    assert "JSON, e.g." in page and 'name="members"' in page
+    assert "Structured text (JSON), e.g." in page and 'name="members"' in page
     _refused(web, "coordinator", side, {"id": "web-side", "name": "{oops", "members": "[]"}, "name")
     _records(
         web,

@@ -26,6 +26,10 @@ class RouteRule:
 PUBLIC = RouteRule(roles=None)
 READ_ANY = RouteRule(roles=ALL_ROLES, compartmented=True)
 SIGNED_IN = RouteRule(roles=ALL_ROLES)
+#: Situation reports: any signed-in account, each report holding only what its viewer sees.
+SITREP = RouteRule(roles=ALL_ROLES, compartmented=True)
+#: Exports in the field's formats (GeoJSON, HXL, ACLED, CAP, GPX, KML): the same.
+EXPORTS = RouteRule(roles=ALL_ROLES, compartmented=True)
 
 
 class RuleBook:

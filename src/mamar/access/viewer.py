@@ -29,6 +29,9 @@ from mamar.domain.visibility import INSTALLATION, SUB_COMPARTMENTS, Role, Visibi
 # Record kinds the installation's administrators administer, by state class name
 # (the access package stands above the noun packages but needs no import of them).
 _ADMINISTERED = frozenset({"AccountState", "OrganisationState"})
+# Compartments by name: looked up once per event a timeline or an export reads, where
+# calling the enum costs more than the rest of the decision.
+_COMPARTMENTS: dict[Visibility | str, Visibility] = {v.value: v for v in Visibility}
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,9 @@ class Viewer:
         (a field, or an event on it)? Assumes :meth:`sees`."""
         if compartment is None:
             return True
-        part = Visibility(compartment)
+        part = _COMPARTMENTS.get(compartment)
+        if part is None:  # as Visibility() would: an unknown compartment is an error
+            raise ValueError(f"{compartment!r} is not a compartment")
         if part not in SUB_COMPARTMENTS or part == state.visibility:
             return True
         return self.member_of(state) and part in self.compartments

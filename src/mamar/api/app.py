@@ -9,10 +9,12 @@ from mamar.api import errors
 from mamar.api.command_routes import add_command_routes
 from mamar.api.docs import add_docs_routes
 from mamar.api.evidence import add_evidence_routes
+from mamar.api.exchange import add_exchange_routes
 from mamar.api.geo import add_geo_routes
 from mamar.api.headers import SecurityHeaders
 from mamar.api.limits import RequestLimits
 from mamar.api.reads import add_read_routes
+from mamar.api.reports import add_report_routes
 from mamar.api.sessions import add_session_routes
 from mamar.reads import OverviewCache
 from mamar.system import Mamar
@@ -52,6 +54,8 @@ def create_app(system: Mamar) -> FastAPI:
     add_read_routes(app, book)
     add_geo_routes(app, book)
     add_evidence_routes(app, book)
+    add_report_routes(app, book)
+    add_exchange_routes(app, book)
     add_command_routes(app, book)
     add_docs_routes(app, book, docs_url=DOCS_URL, openapi_url=OPENAPI_URL)
     app.add_middleware(RequestLimits, max_bytes=system.settings.max_body_bytes)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from mamar.access.door import Refused
 from mamar.api.language import choose_language
 from mamar.api.messages import api_message, domain_message, validation_message
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, SaidIn
 
 log = logging.getLogger("mamar.api")
 security_log = logging.getLogger("mamar.security")
@@ -131,7 +131,9 @@ def domain_response(request: Request, exc: DomainError) -> Response:
     lang = choose_language(request.headers.get("accept-language"))
     if status == 403:
         security_log.warning("denied: %s on %s %s", exc.code, request.method, request.url.path)
-    return error_response(status, exc.code, domain_message(exc.code, exc.message, lang), exc.field)
+    said_in = exc.language if isinstance(exc, SaidIn) else None
+    message = exc.message if said_in == lang else domain_message(exc.code, exc.message, lang)
+    return error_response(status, exc.code, message, exc.field)
 
 
 def install(app: FastAPI) -> None:

@@ -134,6 +134,7 @@ def _assessments(
     buffer: float,
     hours: float,
     hostile: list[str] | None,
+    lang: str = "en",
 ) -> tuple[list[Assessment], GeoView]:
     actor, seer = _viewer(system, username)
     with system.reading() as conn:
@@ -159,6 +160,7 @@ def _assessments(
                     hours=hours,
                     index=index,
                     incidents=incidents,
+                    lang=lang,
                 )
             )
     return results, view
@@ -208,6 +210,7 @@ def route_assess(
         buffer=buffer,
         hours=hours,
         hostile=hostile,
+        lang=lang,
     )
     names = view.party_names(lang)
     statements = risk_statements(result.exposure, lang, names)
@@ -256,6 +259,7 @@ def route_compare(
         buffer=buffer,
         hours=hours,
         hostile=hostile,
+        lang=lang,
     )
     names = view.party_names(lang)
     table = compare([(r.label, r.exposure) for r in results], lang, names)

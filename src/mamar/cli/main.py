@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from mamar import reads
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, SaidIn
 from mamar.evidence.checkpoint import open_checkpoint
 from mamar.evidence.note import NoteError, parse_verifier
 from mamar.journal import store
@@ -22,6 +22,7 @@ from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
+from mamar.web.i18n import tr
 
 app = typer.Typer(
     help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
@@ -232,6 +233,9 @@ def export_journal(
 def main() -> None:
     try:
         app()
+    except SaidIn as exc:  # already in the user's words: say it as it is
+        err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
+        sys.exit(2)
     except DomainError as exc:
         err.print(f"[red]refused:[/red] {exc}")
         sys.exit(2)

@@ -59,3 +59,12 @@ class Conflict(DomainError):
         super().__init__("conflict", f"'{stream}' changed meanwhile; retry")
         self.expected = expected
         self.actual = actual
+
+
+class SaidIn(DomainError):
+    """A refusal already written in a language (``language``): a surface answering in that
+    language shows it as it is (a file's bad line and column, in the user's words)."""
+
+    def __init__(self, code: str, message: str, *, language: str, field: str | None = None) -> None:
+        super().__init__(code, message, field=field)
+        self.language = language

@@ -30,6 +30,7 @@ from mamar.geodata.states import (
     waypoints_line,
 )
 from mamar.projections.entities import current, states_as_of
+from mamar.web.i18n import digits, tr
 
 GEO_KINDS = ("place", "control_area", "front_line", "incident", "party")
 
@@ -161,8 +162,10 @@ def assess(
     hours: float = 24.0,
     index: ControlIndex | None = None,
     incidents: IncidentIndex | None = None,
+    lang: str = "en",
 ) -> Assessment:
-    """The exposure of one route version at ``at``, as the viewer sees the ground."""
+    """The exposure of one route version at ``at``, as the viewer sees the ground
+    (``label``: the route's name and version in ``lang``)."""
     route = visible_one(conn, viewer, "route", route_id)
     coords = route_coordinates(route, version)
     number = version if version is not None else int(getattr(route, "current_version", 1))
@@ -181,11 +184,11 @@ def assess(
         hours=hours,
     )
     route_name = getattr(route, "name", None)
-    name = route_name.display("en") if route_name is not None else route_id
+    name = route_name.display(lang) if route_name is not None else route_id
     return Assessment(
         route=route_id,
         version=number,
-        label=f"{name} v{number}",
+        label=tr(lang, "%(route)s, version %(n)s", route=name, n=digits(str(number), lang)),
         coordinates=[(float(x), float(y)) for x, y in line.coords],
         exposure=exposure,
         snapped=graph is not None,

@@ -60,12 +60,25 @@ def skeleton(word: str) -> str:
     return word[0] + rest
 
 
+def pair(first: str, second: str) -> str:
+    """Two words of a name as one term, whichever order they were written in."""
+    return " ".join(sorted((first, second)))
+
+
 def name_terms(text: str) -> list[tuple[str, str]]:
-    """Index terms of a name: each folded word (``n``) and its skeleton (``s``)."""
+    """Index terms of a name: each folded word (``n``) and its skeleton (``s``), and every
+    two of its words together (``p``; their skeletons: ``q``). A search of two words or
+    more looks up the pairs, which few people share, rather than the words, which
+    thousands may share ("محمد")."""
+    found = name_words(text)
     out: list[tuple[str, str]] = []
-    for word in name_words(text):
+    for word in found:
         out.append(("n", word))
         out.append(("s", skeleton(word)))
+    for i, first in enumerate(found):
+        for second in found[i + 1 :]:
+            out.append(("p", pair(first, second)))
+            out.append(("q", pair(skeleton(first), skeleton(second))))
     return out
 
 

@@ -10,11 +10,12 @@ anything derived from them, counts included.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, select
 
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.audit.access import VAULT_READERS, audit_id, journal_read
@@ -24,7 +25,7 @@ from mamar.domain.errors import NotFound, NotPermitted
 from mamar.domain.model import Actor, EntityState
 from mamar.manifests.events import PersonStatus
 from mamar.manifests.model import Entry, VehicleState
-from mamar.manifests.names import name_words, skeleton
+from mamar.manifests.names import name_words, pair, skeleton
 from mamar.projections.entities import current
 from mamar.reads.states import get_state, visible_states
 from mamar.tracing.model import TracingState
@@ -88,12 +89,31 @@ class Person:
         }
 
 
-def _open(vault: Vault | None, conn: Connection, entry: Entry) -> dict[str, Any] | None:
-    if entry.vault_ref is None or entry.erased:
-        return None
+def _opened(
+    vault: Vault | None, conn: Connection, entries: Iterable[Entry]
+) -> dict[str, dict[str, Any] | None]:
+    """The vault records of ``entries`` (not erased) by reference, read together."""
+    refs = [e.vault_ref for e in entries if e.vault_ref is not None and not e.erased]
+    if not refs:
+        return {}
     if vault is None:
         raise NotPermitted("personal records cannot be read: no vault key is configured")
-    return vault.get(conn, entry.vault_ref)
+    return vault.get_many(conn, refs)
+
+
+def _with_details(vault: Vault | None, conn: Connection, found: Sequence[Person]) -> list[Person]:
+    records = _opened(vault, conn, (p.entry for p in found))
+    return [
+        Person(
+            p.vehicle,
+            p.convoy,
+            p.label,
+            p.entry,
+            records.get(p.entry.vault_ref) if p.entry.vault_ref else None,
+            p.score,
+        )
+        for p in found
+    ]
 
 
 def named(
@@ -119,7 +139,7 @@ def named(
             actor=seer.username,
             operation=shown[0][0].operation,
         )
-    return [Person(v.id, v.convoy, v.label, e, _open(vault, conn, e)) for v, e in shown]
+    return _with_details(vault, conn, [Person(v.id, v.convoy, v.label, e, None) for v, e in shown])
 
 
 def manifest(
@@ -138,32 +158,82 @@ def manifest(
 
 # --- Search. ---
 
-_NAME_EXACT, _NAME_SKELETON, _YEAR, _YEAR_NEAR, _ORIGIN = 4, 1, 3, 1, 2
-#: Candidates looked at before the caller's view filters them.
+_PAIR, _PAIR_SKELETON, _WORD, _WORD_SKELETON = 8, 3, 4, 1
+_YEAR, _YEAR_NEAR, _ORIGIN = 3, 1, 2
+#: Candidates ranked by their name before the caller's view filters them.
 _CANDIDATES = 300
 
 
-def _query_terms(
-    vault: Vault, name: str, year: int | None, origin: str | None
-) -> tuple[dict[str, int], set[str]]:
-    weights: dict[str, int] = {}
-    names: set[str] = set()
+@dataclass(frozen=True)
+class _Query:
+    """A search as index terms: name terms by weight, then year and origin terms."""
 
-    def add(part: str, text: str, weight: int) -> str:
+    pairs: dict[str, int]
+    words: dict[str, int]
+    others: dict[str, int]
+
+
+def _query_terms(vault: Vault, name: str, year: int | None, origin: str | None) -> _Query:
+    found = name_words(name)
+    pairs: dict[str, int] = {}
+    words: dict[str, int] = {}
+    others: dict[str, int] = {}
+
+    def add(into: dict[str, int], part: str, text: str, weight: int) -> None:
         key = vault.term_key(part, text)
-        weights[key] = max(weights.get(key, 0), weight)
-        return key
+        into[key] = max(into.get(key, 0), weight)
 
-    for word in name_words(name):
-        names.add(add("n", word, _NAME_EXACT))
-        names.add(add("s", skeleton(word), _NAME_SKELETON))
+    for i, first in enumerate(found):
+        add(words, "n", first, _WORD)
+        add(words, "s", skeleton(first), _WORD_SKELETON)
+        for second in found[i + 1 :]:
+            add(pairs, "p", pair(first, second), _PAIR)
+            add(pairs, "q", pair(skeleton(first), skeleton(second)), _PAIR_SKELETON)
     if year is not None:
-        add("y", str(year), _YEAR)
+        add(others, "y", str(year), _YEAR)
         for near in (year - 1, year + 1):
-            add("y", str(near), _YEAR_NEAR)
+            add(others, "y", str(near), _YEAR_NEAR)
     for word in name_words(origin or ""):
-        add("o", word, _ORIGIN)
-    return weights, names
+        add(others, "o", word, _ORIGIN)
+    return _Query(pairs, words, others)
+
+
+def _scored(
+    conn: Connection, weights: dict[str, int], operation: str | None
+) -> dict[tuple[str, str], int]:
+    t = vault_terms
+    query = select(t.c.ref, t.c.subject, t.c.term).where(t.c.term.in_(sorted(weights)))
+    if operation is not None:
+        query = query.where(t.c.operation == operation)
+    scores: dict[tuple[str, str], int] = defaultdict(int)
+    for ref, subject, term in conn.execute(query):
+        scores[(ref, subject)] += weights[term]
+    return scores
+
+
+def _ranked(conn: Connection, query: _Query, operation: str | None) -> list[tuple[str, str, int]]:
+    """Records matching the name, best first: (ref, subject, score).
+
+    Two words or more: the records sharing two of them (index rows of word pairs, which
+    few people share); when none does, or for one word, those sharing a word. The year
+    and origin then add to the score of those candidates only (looked up by their
+    references), so a common name never reads thousands of index rows."""
+    scores = _scored(conn, query.pairs, operation) if query.pairs else {}
+    if not scores:
+        scores = _scored(conn, query.words, operation)
+    ranked = sorted(scores, key=lambda k: (-scores[k], k[1], k[0]))[:_CANDIDATES]
+    if query.others and ranked:
+        t = vault_terms
+        refs = {key[0]: key for key in ranked}
+        rows = conn.execute(
+            select(t.c.ref, t.c.term).where(
+                t.c.ref.in_(sorted(refs)), t.c.term.in_(sorted(query.others))
+            )
+        )
+        for ref, term in rows:
+            scores[refs[ref]] += query.others[term]
+        ranked.sort(key=lambda k: (-scores[k], k[1], k[0]))
+    return [(ref, subject, scores[(ref, subject)]) for ref, subject in ranked[:_CANDIDATES]]
 
 
 def search(
@@ -185,38 +255,23 @@ def search(
     _require_reader(seer)
     if vault is None:
         raise NotPermitted("personal records cannot be read: no vault key is configured")
-    weights, names = _query_terms(vault, name, year_of_birth, origin)
+    query = _query_terms(vault, name, year_of_birth, origin)
     found: list[Person] = []
-    if names:
-        t = vault_terms
-        score = func.sum(case(*((t.c.term == k, w) for k, w in weights.items()), else_=0))
-        name_hit = func.max(case((t.c.term.in_(sorted(names)), 1), else_=0))
-        query = (
-            select(t.c.ref, t.c.subject, score.label("score"))
-            .where(t.c.term.in_(sorted(weights)))
-            .group_by(t.c.ref, t.c.subject)
-            .having(name_hit == 1)
-            .order_by(score.desc(), t.c.subject, t.c.ref)
-            .limit(_CANDIDATES)
-        )
-        if operation is not None:
-            query = query.where(t.c.operation == operation)
+    if query.words:
         states: dict[str, VehicleState | None] = {}
-        for row in conn.execute(query):
-            if row.subject not in states:
-                got = current(conn, row.subject)
+        for ref, subject, score in _ranked(conn, query, operation):
+            if subject not in states:
+                got = current(conn, subject)
                 state = got[0] if got is not None else None
                 seen = isinstance(state, VehicleState) and _seen(seer, state)
-                states[row.subject] = state if seen else None  # type: ignore[assignment]
-            vehicle = states[row.subject]
+                states[subject] = state if seen else None  # type: ignore[assignment]
+            vehicle = states[subject]
             if vehicle is None:
                 continue
-            entry = next((e for e in vehicle.entries if e.vault_ref == row.ref), None)
+            entry = next((e for e in vehicle.entries if e.vault_ref == ref), None)
             if entry is None or entry.erased:
                 continue
-            found.append(
-                Person(vehicle.id, vehicle.convoy, vehicle.label, entry, None, int(row.score))
-            )
+            found.append(Person(vehicle.id, vehicle.convoy, vehicle.label, entry, None, score))
             if len(found) >= limit:
                 break
     by = tuple(
@@ -237,10 +292,7 @@ def search(
         actor=seer.username,
         operation=operation,
     )
-    return [
-        Person(p.vehicle, p.convoy, p.label, p.entry, _open(vault, conn, p.entry), p.score)
-        for p in found
-    ]
+    return _with_details(vault, conn, found)
 
 
 def tracing_request(

@@ -165,6 +165,25 @@ class Vault:
         value: dict[str, Any] = orjson.loads(plain)
         return value
 
+    def get_many(self, conn: Connection, refs: Iterable[str]) -> dict[str, dict[str, Any] | None]:
+        """:meth:`get` of several records in one read (None: erased); fails loudly if one
+        is missing or tampered with."""
+        wanted = sorted(set(refs))
+        rows = {
+            r.ref: r
+            for r in conn.execute(select(vault_entries).where(vault_entries.c.ref.in_(wanted)))
+        }
+        out: dict[str, dict[str, Any] | None] = {}
+        for ref in wanted:
+            row = rows.get(ref)
+            if row is None:
+                raise VaultError(f"no vault record '{ref}'")
+            value = None if row.ciphertext is None else self._payload(row)
+            if value is not None:
+                value.pop(_TERMS, None)
+            out[ref] = value
+        return out
+
     def get_sealed(self, conn: Connection, ref: str) -> dict[str, Any] | None:
         """The record with its search terms (for re-encrypting it under a new key)."""
         row = conn.execute(select(vault_entries).where(vault_entries.c.ref == ref)).first()

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.door import may_issue
@@ -21,6 +22,7 @@ from mamar.domain.visibility import Role
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
+from mamar.web.pages._commandwords import command_words, field_words
 from mamar.web.pages._formkit import (
     F,
     Form,
@@ -113,7 +115,7 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
     defs = command.model_json_schema().get("$defs", {})
     items: list[Item] = []
     for name, kind, schema, required in _fields(v, command):
-        label = schema.get("title") or name
+        label = field_words(name, v.lang)
         if name == "id" and not command.creates:
             # The record acted on: picked by its name among those the viewer sees.
             items.append(F("id", v.t("Record"), "select", options(v, op, command.kind), True))
@@ -124,13 +126,14 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
             )
         elif kind == "json":
             shown = json.dumps(example(schema, defs), ensure_ascii=False)
-            items.append(
-                F(name, label, "textarea", required=required, hint=v.t("JSON, e.g. %(x)s", x=shown))
+            hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(
+                v.t("Structured text (JSON), e.g."), shown
             )
+            items.append(F(name, label, "textarea", required=required, hint=hint))
         else:
             items.append(F(name, label, kind, required=required))
     return Form(
-        v.t("Record: %(name)s", name=command.command_name),
+        v.t("Record: %(name)s", name=command_words(command.command_name, v.lang)),
         items,
         v.t("Record"),
         intro=v.t(
@@ -175,10 +178,18 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         v = await op_view(request, _ANY_WRITER, op)
         names = sorted(n for n, c in commands().items() if may_issue(v.principal, c))
         data = {"commands": [{"name": n, "href": f"/ops/{op}/record/{n}"} for n in names]}
-        rows = [
-            {"href": x["href"], "title": x["name"], "status": None, "detail": ""}
-            for x in data["commands"]
-        ]
+        rows = sorted(
+            (
+                {
+                    "href": x["href"],
+                    "title": command_words(x["name"], v.lang),
+                    "status": None,
+                    "detail": "",
+                }
+                for x in data["commands"]
+            ),
+            key=lambda row: str(row["title"]),
+        )
         return v.render("records.html", data, title=v.t("Record"), rows=rows, actions=[])
 
     add_page(app, book, "/ops/{op}/record", index, _ANY_WRITER)
