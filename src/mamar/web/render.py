@@ -72,13 +72,22 @@ def spelling(name: str) -> Markup | str:
 _CALLED_BY = ("name", "title", "display_name", "summary", "description", "message", "text")
 
 
-def called(record: dict[str, Any], lang: str) -> str:
-    """What people call a record, in ``lang`` when it is given in it: its name, else
-    its title, else the first words of what it says. Never its id (ids are generated)."""
+def called_text(record: dict[str, Any], lang: str) -> str:
+    """:func:`called` as plain text (a pick-list's option, a JSON twin)."""
     for key in _CALLED_BY:
         words = local(record.get(key), lang)
         if words:
-            return words if len(words) <= 60 else words[:59].rstrip() + "…"
+            return words
+    return "—"
+
+
+def called(record: dict[str, Any], lang: str) -> Markup | str:
+    """What people call a record, in ``lang`` when it is given in it: its name, else
+    its title, else what it says; marked with its language when that is another
+    (:func:`marked`). Never its id (ids are generated)."""
+    for key in _CALLED_BY:
+        if local(record.get(key), lang):
+            return marked(record.get(key), lang)
     return "—"
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
@@ -75,7 +76,9 @@ class Form:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "title": self.title,
+            "title": Markup(self.title).striptags()
+            if isinstance(self.title, Markup)
+            else self.title,
             "fields": [
                 {"group": i.legend, "name": i.name, "fields": [asdict(f) for f in i.fields]}
                 if isinstance(i, Group)

@@ -18,7 +18,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
-from mamar.web.render import local
+from mamar.web.render import called
 
 add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
 
@@ -98,7 +98,7 @@ def _render_detail(
     return v.render(
         "convoy.html",
         data,
-        title=v.t("Convoy: %(name)s", name=local(record.get("name"), v.lang) or "—"),
+        title=v.t("Convoy: %(name)s", name=called(record, v.lang)),
         status=status,
         errors=errors,
         live=True,
