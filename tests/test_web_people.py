@@ -5,6 +5,7 @@ search by POST, tracing and reunification; refused forms keep what was typed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -177,3 +178,85 @@ def test_a_list_is_imported_from_a_file_or_refused_with_its_rows_named(web: Web)
     assert refused.status_code == 422
     assert "السطر 2، سنة الميلاد" in refused.text and "السطر 3، الاسم" in refused.text
     assert web.journal_size() == before
+
+
+def test_the_medical_page_shows_the_next_batch_and_each_facilitys_capacity(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(client), "name.0": "جريح أول", "name.1": "جريح ثان"},
+    )
+    added = client.post(
+        f"/ops/{OP}/medical",
+        data={"csrf": csrf(client), "name.ar": "مشفى ميداني", "capacity": "5"},
+    )
+    assert added.status_code == 303
+    page = client.get(f"/ops/{OP}/vehicles/{vehicle}")
+    facility = page.text.split('name="facility"><option value="">—</option><option value="')[1]
+    facility = facility.split('"')[0]
+    triaged = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/triage",
+        data={
+            "csrf": csrf(client),
+            "number": "1",
+            "category": "immediate",
+            "region": ["chest", ""],
+            "injury": ["shrapnel", ""],
+            "facility": facility,
+        },
+    )
+    assert triaged.status_code == 303, triaged.text
+    refused = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/triage",
+        data={"csrf": csrf(client), "number": "2", "category": "urgent"},
+    )
+    assert refused.status_code == 422 and 'id="category-error"' in refused.text
+    medical = client.get(f"/ops/{OP}/medical")
+    assert "الدفعة التالية: إسعاف ٣" in medical.text
+    assert (
+        "مشفى ميداني" in medical.text and "<td>5</td><td>0</td><td>1</td><td>4</td>" in medical.text
+    )
+    assert "شظايا (الصدر)" in client.get(f"/ops/{OP}/vehicles/{vehicle}").text
+    other = web.client("coordinator")
+    assert "إسعاف ٣" not in other.get(f"/ops/{OP}/medical").text
+
+
+def test_a_printable_arabic_manifest_has_a_page_per_vehicle_with_its_qr_code(
+    web: Web, tmp_path: Path
+) -> None:
+    from tests.test_sitrep import joined, pdf_text
+
+    client, vehicle = _vehicle(web)
+    client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(client), "name.0": "عبد الله الحلبي", "year.0": "1975"},
+    )
+    pdf = client.get(f"/ops/{OP}/vehicles/{vehicle}/manifest.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    text = joined(pdf_text(pdf.content, tmp_path))
+    # (pdftotext spells the ligature of "الله" its own way: the family name is checked.)
+    assert "الحلبي" in text and "إسعاف٣" in text and "1975" in text
+    convoy = client.get(f"/ops/{OP}/convoys/first-wounded/manifests.pdf")
+    assert convoy.status_code == 200 and convoy.content.startswith(b"%PDF-")
+    assert web.client("icrc").get(f"/ops/{OP}/vehicles/{vehicle}/manifest.pdf").status_code in (
+        403,
+        404,
+    )
+
+
+def test_the_printed_manifest_draws_the_qr_code_of_the_vehicles_page() -> None:
+    from datetime import UTC, datetime
+
+    from mamar.reports.manifest import manifest_html
+
+    html = manifest_html(
+        [{"label": "حافلة ٩", "link": "https://mamar.example/ops/op/vehicles/v9", "people": []}],
+        lang="ar",
+        convoy_name="القافلة",
+        timezone="Asia/Damascus",
+        made_at=datetime(2016, 12, 15, tzinfo=UTC),
+        words={},
+    )
+    assert html.count("<svg") == 1 and 'class="qr"' in html
+    assert "https://mamar.example" not in html  # drawn as modules, never a link to fetch

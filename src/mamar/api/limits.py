@@ -31,7 +31,8 @@ class RequestLimits:
         headers = Headers(scope=scope)
         language = headers.get("accept-language")
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        limit = self.limit(scope, headers.get("content-type", ""))
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse_size(scope, receive, send, language)
             return
         chunks: list[bytes] = []
@@ -43,7 +44,7 @@ class RequestLimits:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 await self._refuse_size(scope, receive, send, language)
                 return
             chunks.append(chunk)
@@ -63,6 +64,10 @@ class RequestLimits:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def limit(self, scope: Scope, content_type: str) -> int:
+        """The largest body accepted for this request (here: ``max_bytes``)."""
+        return self.max_bytes
 
     def accepts(self, scope: Scope, content_type: str) -> bool:
         """Whether a body of this type may reach the routes (here: JSON only)."""

@@ -108,6 +108,11 @@ EVENT_LABELS: dict[str, str] = {
     "tracing.reunified": N_("Family reunified"),
     "tracing.closed": N_("Tracing request closed"),
     "tracing.erased": N_("Tracing request's personal data erased"),
+    "vehicle.person_triaged": N_("Wounded person triaged"),
+    "vehicle.person_handed_over": N_("Wounded person handed to a facility"),
+    "vehicle.priority_set": N_("Priority of a batch of wounded set"),
+    "facility.registered": N_("Receiving facility recorded"),
+    "facility.capacity_set": N_("Capacity of a receiving facility set"),
     "operation.retention_set": N_("How long personal data is kept set"),
 }
 

@@ -16,10 +16,15 @@ from mamar.manifests.events import (
     ChildAlone,
     GroupKind,
     GroupListed,
+    Injury,
     Listed,
+    PersonHandedOver,
     PersonRemoved,
     PersonStatus,
+    PersonTriaged,
+    PrioritySet,
     StatusRecorded,
+    Triage,
     VehicleRegistered,
 )
 from mamar.manifests.model import PERSON_TRANSITIONS, VehicleState
@@ -169,3 +174,70 @@ def erase_person(state: VehicleState, cmd: ErasePersonal, ctx: Context) -> list[
     if entry.erased or entry.vault_ref is None:
         raise DomainError("already_erased", "this person's personal data is already erased")
     return [PersonRemoved(number=cmd.number, vault_ref=entry.vault_ref, reason=cmd.reason)]
+
+
+class TriagePerson(Command):
+    """START category, injuries by body region and type, and the receiving facility."""
+
+    command_name: ClassVar[str] = "vehicle.triage"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+
+    number: int
+    category: Triage
+    injuries: tuple[Injury, ...] = Field(default=(), max_length=20)
+    facility: Reference | None = None
+
+
+class HandOver(Command):
+    command_name: ClassVar[str] = "vehicle.hand_over"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+
+    number: int
+    facility: Reference
+
+
+class SetPriority(Command):
+    """The batch's place in the order batches of wounded leave in (1: first; none: by triage)."""
+
+    command_name: ClassVar[str] = "vehicle.set_priority"
+    kind: ClassVar[str] = "vehicle"
+    roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
+
+    priority: int | None = Field(default=None, ge=1, le=10_000)
+
+
+def _entry(state: VehicleState, number: int) -> None:
+    if state.entry(number) is None:
+        raise DomainError(
+            "not_on_manifest", f"number {number} is not on this vehicle's manifest", field="number"
+        )
+
+
+@decides(TriagePerson)
+def triage(state: VehicleState, cmd: TriagePerson, ctx: Context) -> list[EventData]:
+    _entry(state, cmd.number)
+    if cmd.facility is not None:
+        ctx.require("facility", cmd.facility, "facility")
+    if len(set(cmd.injuries)) != len(cmd.injuries):
+        raise DomainError("duplicate", "an injury is given twice", field="injuries")
+    return [
+        PersonTriaged(
+            number=cmd.number, category=cmd.category, injuries=cmd.injuries, facility=cmd.facility
+        )
+    ]
+
+
+@decides(HandOver)
+def hand_over(state: VehicleState, cmd: HandOver, ctx: Context) -> list[EventData]:
+    _entry(state, cmd.number)
+    ctx.require("facility", cmd.facility, "facility")
+    return [PersonHandedOver(number=cmd.number, facility=cmd.facility)]
+
+
+@decides(SetPriority)
+def set_priority(state: VehicleState, cmd: SetPriority, ctx: Context) -> list[EventData]:
+    if state.priority == cmd.priority:
+        raise DomainError("unchanged", "this is already the batch's priority", field="priority")
+    return [PrioritySet(priority=cmd.priority)]

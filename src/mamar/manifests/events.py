@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from mamar.domain.model import Value
 from mamar.domain.text import Name
+from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
 
@@ -32,6 +33,48 @@ class GroupKind(StrEnum):
     FAMILY = "family"
     HOUSEHOLD = "household"
     ALONE = "alone"
+
+
+class Triage(StrEnum):
+    """START categories (Simple Triage and Rapid Treatment), and dead."""
+
+    IMMEDIATE = "immediate"
+    DELAYED = "delayed"
+    MINOR = "minor"
+    EXPECTANT = "expectant"
+    DEAD = "dead"
+
+
+class BodyRegion(StrEnum):
+    HEAD = "head"
+    FACE = "face"
+    NECK = "neck"
+    CHEST = "chest"
+    ABDOMEN = "abdomen"
+    BACK = "back"
+    PELVIS = "pelvis"
+    UPPER_LIMB = "upper_limb"
+    LOWER_LIMB = "lower_limb"
+    MULTIPLE = "multiple"
+
+
+class InjuryType(StrEnum):
+    SHRAPNEL = "shrapnel"
+    GUNSHOT = "gunshot"
+    BLAST = "blast"
+    BURN = "burn"
+    FRACTURE = "fracture"
+    CRUSH = "crush"
+    LACERATION = "laceration"
+    AMPUTATION = "amputation"
+    OTHER = "other"
+
+
+class Injury(Value):
+    """Where and what: codes only, never words about the person."""
+
+    region: BodyRegion
+    kind: InjuryType
 
 
 class Listed(Value):
@@ -83,3 +126,38 @@ class PersonRemoved(EventData):
     number: int
     vault_ref: str | None = None
     reason: str = "request"  # "request", or "retention" when the operation's period ran out
+
+
+@event_type
+class PersonTriaged(EventData):
+    """A person on the manifest triaged: START category, injuries (codes), the facility
+    they are to be received at. Medical compartment; the person's identity stays in the
+    vault, so once it is erased these codes name no one."""
+
+    type_name = "vehicle.person_triaged"
+    compartment: ClassVar[Visibility | None] = Visibility.MEDICAL
+
+    number: int
+    category: Triage
+    injuries: tuple[Injury, ...] = ()
+    facility: str | None = None
+
+
+@event_type
+class PersonHandedOver(EventData):
+    """A wounded person handed to a receiving facility at the destination."""
+
+    type_name = "vehicle.person_handed_over"
+    compartment: ClassVar[Visibility | None] = Visibility.MEDICAL
+
+    number: int
+    facility: str
+
+
+@event_type
+class PrioritySet(EventData):
+    """The batch's place in the order batches of wounded leave in (1: first)."""
+
+    type_name = "vehicle.priority_set"
+
+    priority: int | None = None

@@ -11,9 +11,14 @@ from mamar.manifests.events import (
     ChildAlone,
     GroupKind,
     GroupListed,
+    Injury,
+    PersonHandedOver,
     PersonRemoved,
     PersonStatus,
+    PersonTriaged,
+    PrioritySet,
     StatusRecorded,
+    Triage,
     VehicleRegistered,
 )
 
@@ -43,6 +48,13 @@ class AtStop(Value):
     at: str
 
 
+class Triaged(Value):
+    category: Triage
+    injuries: tuple[Injury, ...] = ()
+    facility: str | None = None
+    at: str
+
+
 class Entry(Value):
     """One person on the manifest: a number, a group, and where they stood at each stop."""
 
@@ -53,6 +65,8 @@ class Entry(Value):
     child: ChildAlone | None = None
     statuses: tuple[AtStop, ...] = ()
     erased: bool = False
+    triage: Triaged | None = None
+    handed_to: str | None = None
 
     @property
     def status(self) -> PersonStatus:
@@ -69,6 +83,7 @@ class VehicleState(EntityState):
     party: str | None = None
     groups: int = 0
     entries: tuple[Entry, ...] = Field(default=())
+    priority: int | None = None  # the batch's place in the order wounded leave in (1: first)
 
     def entry(self, number: int) -> Entry | None:
         if 1 <= number <= len(self.entries):
@@ -80,6 +95,10 @@ def _with_status(entry: Entry, stop: str, status: PersonStatus, at: str) -> Entr
     return entry.model_copy(
         update={"statuses": (*entry.statuses, AtStop(stop=stop, status=status, at=at))}
     )
+
+
+def _changed(state: VehicleState, number: int, **changes: object) -> tuple[Entry, ...]:
+    return tuple(e.model_copy(update=changes) if e.number == number else e for e in state.entries)
 
 
 @aggregate("vehicle", VehicleState)
@@ -121,6 +140,19 @@ def evolve(state: VehicleState | None, event: EventData, meta: EventMeta) -> Veh
                 for e in state.entries
             )
             return touched(state, meta, entries=entries)
+        case PersonTriaged():
+            triaged = Triaged(
+                category=event.category,
+                injuries=event.injuries,
+                facility=event.facility,
+                at=meta.occurred_at,
+            )
+            return touched(state, meta, entries=_changed(state, event.number, triage=triaged))
+        case PersonHandedOver():
+            handed = _changed(state, event.number, handed_to=event.facility)
+            return touched(state, meta, entries=handed)
+        case PrioritySet():
+            return touched(state, meta, priority=event.priority)
         case PersonRemoved():
             entries = tuple(
                 e.model_copy(update={"erased": True, "vault_ref": None})

@@ -86,6 +86,8 @@ class Person:
             "statuses": [s.model_dump(mode="json") for s in self.entry.statuses],
             "details": self.details,
             "erased": self.entry.erased,
+            "triage": self.entry.triage.model_dump(mode="json") if self.entry.triage else None,
+            "handed_to": self.entry.handed_to,
         }
 
 

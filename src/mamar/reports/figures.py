@@ -193,17 +193,20 @@ def map_figure(
     )
 
 
-#: The timeline's lanes: the record kinds a situation report follows, in this order.
-LANES = (
-    "ceasefire",
-    "agreement",
-    "incident",
-    "escalation",
-    "guarantee",
-    "convoy",
-    "route",
-    "task",
-)
+#: The timeline's lanes: the record kinds a situation report follows, in this order, each
+#: with the events it counts (a type, or a prefix ending in "."). A convoy's lane counts
+#: its movements, not the people added to its manifest or each count recorded.
+LANE_TYPES: dict[str, tuple[str, ...]] = {
+    "ceasefire": ("ceasefire.",),
+    "agreement": ("agreement.",),
+    "incident": ("incident.",),
+    "escalation": ("escalation.",),
+    "guarantee": ("guarantee.",),
+    "convoy": ("convoy.planned", "convoy.route_assigned", "convoy.status_changed"),
+    "route": ("route.",),
+    "task": ("task.",),
+}
+LANES = tuple(LANE_TYPES)
 BUCKETS = 96
 LANE_WIDTH, LANE_HEIGHT = 560.0, 22.0
 

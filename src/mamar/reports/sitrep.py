@@ -31,17 +31,40 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.evidence import log
 from mamar.guarantees.model import GuaranteeState
 from mamar.incidents.model import IncidentState
+from mamar.manifests.counts import manifest_counts
+from mamar.manifests.reception import reception_summary
 from mamar.parties.model import PartyState
 from mamar.places.model import PlaceState
-from mamar.reports.figures import MapFigure, TimelineChart, map_figure, timeline_chart
+from mamar.reports.figures import LANE_TYPES, MapFigure, TimelineChart, map_figure, timeline_chart
 from mamar.reports.overview import summarise
 from mamar.routes.model import RouteState
 from mamar.tasks.model import TaskState
 
 T = TypeVar("T", bound=EntityState)
 
-#: At most this many incidents are listed one by one (all are counted).
-LISTED_INCIDENTS = 300
+#: The kinds of record a situation report reads (not, say, every person registered).
+REPORTED_KINDS = (
+    "party",
+    "place",
+    "control_area",
+    "front_line",
+    "route",
+    "ceasefire",
+    "agreement",
+    "incident",
+    "escalation",
+    "guarantee",
+    "convoy",
+    "task",
+    # Manifests (a vehicle each, its people as numbers) and receiving facilities: the
+    # reception summary, counted from what the reader may see; never a name.
+    "vehicle",
+    "facility",
+)
+#: At most this many rows of each list are printed, the latest (all are counted, and the
+#: report says how many are left out): a situation report is read, not searched; the
+#: exports (HXL, ACLED) carry every record.
+LISTED = 100
 _OPEN_TASKS = frozenset({"assigned", "acknowledged", "in_progress", "blocked"})
 _LIVE_AGREEMENTS = frozenset({"preliminary", "in_force", "suspended", "breached"})
 _FINISHED_CONVOYS = frozenset({"arrived", "cancelled", "turned_back"})
@@ -152,7 +175,7 @@ def _incidents(states: Sequence[EntityState], since: str | None) -> dict[str, An
     ]
     chosen.sort(key=lambda i: (utc_key(_aware(i.occurred_at)), i.id))
     summary = summarise(chosen).incidents
-    listed = chosen[-LISTED_INCIDENTS:]
+    listed = chosen[-LISTED:]
     return {
         **summary,
         "count": len(chosen),
@@ -198,8 +221,10 @@ def _guarantees(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 def _convoys(states: Sequence[EntityState]) -> dict[str, Any]:
     rows = []
     totals = {"planned": 0, "boarded": 0, "arrived": 0, "unknown": 0}
+    # Counted from the manifests where the reader sees them, the counted totals elsewhere.
+    listed = manifest_counts(states)
     for c in sorted(_of(states, ConvoyState), key=lambda c: (c.created_at, c.id)):
-        counts = c.counts
+        counts: Any = listed.get(c.id) or c.counts
         # Boarded but not (yet) counted on arrival: where they are is not known from the record.
         unknown = None
         if counts.boarded is not None:
@@ -219,7 +244,7 @@ def _convoys(states: Sequence[EntityState]) -> dict[str, Any]:
         for key in ("planned", "boarded", "arrived"):
             totals[key] += getattr(counts, key) or 0
         totals["unknown"] += unknown or 0
-    return {"rows": rows, "totals": totals}
+    return {"rows": rows[-LISTED:], "totals": totals, "not_listed": max(0, len(rows) - LISTED)}
 
 
 def _tasks(states: Sequence[EntityState]) -> list[dict[str, Any]]:
@@ -237,9 +262,9 @@ def _tasks(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 
 
 def _provenance(conn: Connection, seen: int, last_seen_position: int) -> dict[str, Any]:
-    """The latest signed checkpoint (which any signed-in account may read) and how many of
-    the events the reader sees it covers; never the journal's head, which would count
-    what the reader may not see."""
+    """The latest signed checkpoint (the journal's size then, which any signed-in account
+    may read), how many events the report draws on, and whether some came after the
+    checkpoint; never the journal's head, which would count what the reader may not see."""
     checkpoint = log.latest(conn)
     if checkpoint is None:
         return {"events_seen": seen, "checkpoint": None, "after_checkpoint": seen > 0}
@@ -286,23 +311,22 @@ def situation_report(
     at_utc = utc_key(period.at)
     since_utc = utc_key(period.since) if period.since is not None else None
     op = reads.get_state(conn, viewer=seer, kind="operation", entity_id=operation, at_utc=at_utc)
-    states = reads.visible_states(conn, viewer=seer, operation=operation, at_utc=at_utc)
+    states = reads.visible_states(
+        conn, viewer=seer, operation=operation, at_utc=at_utc, kinds=REPORTED_KINDS
+    )
+    # The events of the kinds a situation report follows (not, say, every person
+    # registered): the timeline chart's, and what the provenance counts.
     entries = list(
         reads.timeline(
-            conn, viewer=seer, operation=operation, since_utc=since_utc, until_utc=at_utc
+            conn,
+            viewer=seer,
+            operation=operation,
+            types=[t for types in LANE_TYPES.values() for t in types],
+            since_utc=since_utc,
+            until_utc=at_utc,
         )
     )
-    # Every event the reader sees up to the moment, for the provenance.
-    everything = (
-        entries
-        if since_utc is None
-        else reads.timeline(conn, viewer=seer, operation=operation, until_utc=at_utc)
-    )
-    seen = 0
-    last_position = 0
-    for entry in everything:
-        seen += 1
-        last_position = max(last_position, entry.position)
+    last_position = max((e.position for e in entries), default=0)
     kinds = Counter(e.kind for e in entries)
     start = period.since or (_aware(entries[0].occurred_utc) if entries else _aware(op.created_at))
     figures = Figures(
@@ -329,9 +353,10 @@ def situation_report(
         "escalations": _escalations(states, period.at),
         "guarantees": _guarantees(states),
         "convoys": _convoys(states),
+        "reception": reception_summary(states),
         "tasks": _tasks(states),
         "events_in_period": len(entries),
         "events_by_kind": dict(sorted(kinds.items())),
-        "provenance": _provenance(conn, seen, last_position),
+        "provenance": _provenance(conn, len(entries), last_position),
         "figures": figures,
     }

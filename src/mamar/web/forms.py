@@ -6,7 +6,7 @@ values typed and one message per field, in the page's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from mamar.domain.time import OccurredAt
 from mamar.journal.envelope import RecordedEvent
 from mamar.services.commands import execute
 from mamar.web import i18n
+from mamar.web.i18n import N_
 from mamar.web.page import View
 
 GENERAL = "_general"
@@ -95,16 +96,34 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
         raise FormErrors(_validation_errors(exc, view.lang)) from exc
 
 
+REQUIRED = N_("This field is required")
+
+
+def require(view: View, names: Iterable[str]) -> None:
+    """The fields the form marks required (``*``) are refused empty, as the form says."""
+    missing = {
+        name: view.t(REQUIRED)
+        for name in names
+        if not any(x.strip() for x in view.form_lists.get(name, [view.form.get(name, "")]))
+    }
+    if missing:
+        raise FormErrors(missing)
+
+
 def run(
     view: View,
     name: str,
     data: dict[str, Any],
     after: Callable[[Connection], None] | None = None,
+    *,
+    required: Iterable[str] = (),
 ) -> list[RecordedEvent]:
     """Validate and carry out command ``name`` for the viewer; FormErrors if refused.
 
+    ``required``: the form's fields marked required, refused when empty (every one named).
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
+    require(view, required)
     command = build(view, name, data)
     occurred = occurred_from(view)
     system = view.system
@@ -115,10 +134,11 @@ def run(
             )
             if after is not None:
                 after(conn)
-            return recorded
     except DomainError as exc:
         message = domain_message(exc.code, exc.message, view.lang)
         raise FormErrors({exc.field or GENERAL: message}) from exc
+    view.recorded = recorded
+    return recorded
 
 
 def record_of(recorded: list[RecordedEvent]) -> str:

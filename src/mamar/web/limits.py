@@ -3,25 +3,72 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from markupsafe import Markup
 from starlette.middleware import Middleware
-from starlette.types import Scope
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from mamar.api.limits import RequestLimits
+from mamar.web import i18n
 
 FORM = "application/x-www-form-urlencoded"
 #: A form with a file (a registration list): same size limit as any body.
 UPLOAD = "multipart/form-data"
 
 
+#: A page's form is percent-encoded: an Arabic letter takes 6 bytes. Forms may be this many
+#: times the API's limit, so the longest text a field accepts (20,000 letters) always
+#: reaches the form's own check, which shows the form again as typed with the reason.
+FORM_FACTOR = 8
+
+
+def _page(scope: Scope) -> bool:
+    return not str(scope.get("path", "")).startswith("/api/")
+
+
+def _form(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() in (FORM, UPLOAD)
+
+
 class PageLimits(RequestLimits):
-    """Same size limit everywhere; outside /api/ a form body is accepted as well as JSON."""
+    """Outside /api/ a form body is accepted as well as JSON, up to ``FORM_FACTOR`` times
+    the limit; a form larger still gets a page in the reader's language, not JSON."""
+
+    def limit(self, scope: Scope, content_type: str) -> int:
+        if _page(scope) and _form(content_type):
+            return self.max_bytes * FORM_FACTOR
+        return self.max_bytes
 
     def accepts(self, scope: Scope, content_type: str) -> bool:
-        if not str(scope.get("path", "")).startswith("/api/"):
-            media = content_type.split(";", 1)[0].strip().lower()
-            if media in (FORM, UPLOAD):
-                return True
+        if _page(scope) and _form(content_type):
+            return True
         return super().accepts(scope, content_type)
+
+    async def _refuse_size(
+        self, scope: Scope, receive: Receive, send: Send, language: str | None
+    ) -> None:
+        if not _page(scope):
+            await super()._refuse_size(scope, receive, send, language)
+            return
+        request = Request(scope)
+        lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))
+        limit = self.limit(scope, request.headers.get("content-type", ""))
+        message = i18n.tr(
+            lang,
+            "What was sent is larger than %(size)s, so nothing was recorded. Go back (the "
+            "browser keeps what you typed), shorten the longest text and send it again.",
+            size=i18n.unit(round(limit / 1_000_000, 1), "digital-megabyte", lang),
+        )
+        title = i18n.tr(lang, "Too large to record")
+        html = Markup(
+            '<!doctype html><html lang="{}" dir="{}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>{}</title></head><body><main><h1>{}</h1><p role="alert">{}</p>'
+            "</main></body></html>"
+        ).format(lang, i18n.DIRECTION[lang], title, title, message)
+        response = Response(str(html), status_code=413, media_type="text/html; charset=utf-8")
+        await response(scope, receive, send)
 
 
 def accept_forms(app: FastAPI) -> None:

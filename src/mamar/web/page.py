@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import anyio
 from fastapi import FastAPI, Request
@@ -79,6 +79,23 @@ class NavItem:
 
 NAV: list[NavItem] = []
 
+#: What a form just saved ("event-type kind:id"), for the page the browser goes to next.
+SAVED_COOKIE = "mamar_saved"
+
+#: Where a record of each kind is shown (``/ops/{op}/{path}/{id}``); others: the timeline.
+RECORD_PAGES = {
+    "agreement": "agreements",
+    "ceasefire": "ceasefires",
+    "convoy": "convoys",
+    "escalation": "escalations",
+    "guarantee": "guarantees",
+    "incident": "incidents",
+    "notification": "notifications",
+    "person": "people",
+    "route": "routes",
+    "task": "tasks",
+}
+
 
 def add_nav(item: NavItem) -> None:
     """Add (or replace, by key) an entry of the operation navigation."""
@@ -96,6 +113,8 @@ class View:
     form: dict[str, str] = field(default_factory=dict)
     form_lists: dict[str, list[str]] = field(default_factory=dict)
     operation: dict[str, Any] | None = None
+    #: What a form just recorded (set by ``forms.run``): the redirect then says it was saved.
+    recorded: list[Any] = field(default_factory=list)
     # Files of a form sent as multipart/form-data: field name → (file name, bytes).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
@@ -199,6 +218,7 @@ class View:
             "when": lambda value, fmt="medium": i18n.when(value, self.lang, self.timezone, fmt),
             "name_of": name_of,
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
+            "saved": self.saved_notice(),
         }
 
     def render(
@@ -224,13 +244,43 @@ class View:
         }
         html = self.request.app.state.renderer.render(self.lang, template, context)
         response = Response(html, status_code=status, media_type="text/html; charset=utf-8")
+        if SAVED_COOKIE in self.request.cookies:  # said once
+            response.delete_cookie(SAVED_COOKIE, samesite="lax", secure=True, httponly=True)
         remember_language(self.request, response, self.lang)
         return response
 
     def redirect(self, url: str) -> Response:
         if self.wants_json():
             return respond({"location": url}, 201)
-        return RedirectResponse(url, status_code=303)
+        response = RedirectResponse(url, status_code=303)
+        if self.recorded:  # the next page says what was saved, and links to it
+            last = self.recorded[-1]
+            response.set_cookie(
+                SAVED_COOKIE,
+                f"{last.type} {last.stream}",
+                max_age=120,
+                samesite="lax",
+                secure=True,
+                httponly=True,
+            )
+        return response
+
+    def saved_notice(self) -> dict[str, str] | None:
+        """After a redirect from a form: what was saved, and where the record is."""
+        from mamar.i18n.labels import EVENT_LABELS, event_label
+
+        saved, _, record = self.request.cookies.get(SAVED_COOKIE, "").partition(" ")
+        if saved not in EVENT_LABELS or self.operation is None:
+            return None
+        kind, _, entity_id = record.partition(":")
+        op = self.operation["id"]
+        path = RECORD_PAGES.get(kind)
+        href = (
+            f"/ops/{op}/{path}/{quote(entity_id)}"
+            if path and entity_id
+            else f"/ops/{op}/timeline?" + urlencode({"entity": record})
+        )
+        return {"what": event_label(saved, self.lang), "href": href}
 
 
 def remember_language(request: Request, response: Response, lang: str) -> None:

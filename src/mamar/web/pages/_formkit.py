@@ -226,6 +226,12 @@ def render_form(
     )
 
 
+def _required(form: Form) -> list[str]:
+    """The names of the fields the form marks required."""
+    fields = [f for i in form.items for f in (i.fields if isinstance(i, Group) else (i,))]
+    return [f.name for f in fields if f.required]
+
+
 def _takes_place(form: Form) -> bool:
     for item in form.items:
         fields = item.fields if isinstance(item, Group) else (item,)
@@ -269,7 +275,8 @@ def add_form(
         if v.form.get(GROW):  # one more fieldset: the form again, as typed
             return render_form(v, op, build(v, op, entity_id))
         try:
-            recorded = forms.run(v, name, clean(data(v, op, entity_id)))
+            spec = build(v, op, entity_id)
+            recorded = forms.run(v, name, clean(data(v, op, entity_id)), required=_required(spec))
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
             errors = group_errors(exc.errors, spec.names())

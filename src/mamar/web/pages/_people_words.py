@@ -22,6 +22,36 @@ STOPS = {"origin": N_("At the origin"), "destination": N_("At the destination")}
 CHILDREN = {"unaccompanied": N_("Unaccompanied child"), "separated": N_("Separated child")}
 GROUPS = {"family": N_("Family"), "household": N_("Household"), "alone": N_("Alone")}
 TRACING = {"open": N_("Open"), "reunified": N_("Reunified"), "closed": N_("Closed")}
+CATEGORIES = {
+    "immediate": N_("Immediate"),
+    "delayed": N_("Delayed"),
+    "minor": N_("Minor"),
+    "expectant": N_("Expectant"),
+    "dead": N_("Dead"),
+}
+REGIONS = {
+    "head": N_("Head"),
+    "face": N_("Face"),
+    "neck": N_("Neck"),
+    "chest": N_("Chest"),
+    "abdomen": N_("Abdomen"),
+    "back": N_("Back of the body"),
+    "pelvis": N_("Pelvis"),
+    "upper_limb": N_("Arm"),
+    "lower_limb": N_("Leg"),
+    "multiple": N_("Several regions"),
+}
+INJURIES = {
+    "shrapnel": N_("Shrapnel"),
+    "gunshot": N_("Gunshot"),
+    "blast": N_("Blast"),
+    "burn": N_("Burn"),
+    "fracture": N_("Fracture"),
+    "crush": N_("Crush"),
+    "laceration": N_("Laceration"),
+    "amputation": N_("Amputation"),
+    "other": N_("Other injury"),
+}
 COLUMNS = {
     "full_name": N_("Name"),
     "year_of_birth": N_("Year of birth"),
@@ -64,6 +94,14 @@ def words(v: View) -> dict[str, dict[str, str]]:
             ("tracing", TRACING),
         )
     }
+
+
+def medical_words(v: View) -> dict[str, dict[str, str]]:
+    """The words above and those of triage: categories, body regions, kinds of injury."""
+    out = words(v)
+    for name, table in (("category", CATEGORIES), ("region", REGIONS), ("injury", INJURIES)):
+        out[name] = {key: v.t(message) for key, message in table.items()}
+    return out
 
 
 def problem_message(v: View, problem: RowProblem) -> str:

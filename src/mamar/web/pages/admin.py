@@ -99,6 +99,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 "account.create",
                 {k: x for k, x in data.items() if x is not None},
                 after=with_password,
+                required=("username", "display_name", "role"),
             )
         except forms.FormErrors as exc:
             return _refused(v, {("username" if k == "id" else k): m for k, m in exc.errors.items()})

@@ -59,7 +59,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "commitment": f.get("commitment") or None,
         }
         try:
-            forms.run(v, RESPOND, {k: x for k, x in data.items() if x is not None})
+            forms.run(
+                v, RESPOND, {k: x for k, x in data.items() if x is not None}, required=("text",)
+            )
         except forms.FormErrors as exc:
             errors = {("text" if k.startswith("text") else k): m for k, m in exc.errors.items()}
             if v.wants_json():

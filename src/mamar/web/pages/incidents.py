@@ -100,7 +100,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def report(request: Request, op: str) -> Response:
         v = await op_view(request, report_rule, op)
         try:
-            recorded = forms.run(v, "incident.report", report_data(v, op))
+            recorded = forms.run(
+                v,
+                "incident.report",
+                report_data(v, op),
+                required=("event_type", "description", "source.text", "source.kind"),
+            )
         except forms.FormErrors as exc:
             errors = _point_errors(exc.errors)
             if v.wants_json():
@@ -130,7 +135,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "message": {"original": f.get("message", ""), "language": v.lang},
         }
         try:
-            forms.run(v, "escalation.raise", {k: x for k, x in data.items() if x is not None})
+            forms.run(
+                v,
+                "escalation.raise",
+                {k: x for k, x in data.items() if x is not None},
+                required=("to_party", "message"),
+            )
         except forms.FormErrors as exc:
             errors = exc.errors
             if v.wants_json():
@@ -151,6 +161,11 @@ def _point_errors(errors: dict[str, str]) -> dict[str, str]:
         "point": "lat",
         "description.original": "description",
         "description": "description",
+        "casualties.killed.total": "killed",
+        "casualties.killed": "killed",
+        "casualties.injured.total": "injured",
+        "casualties.injured": "injured",
+        "source": "source.text",
     }
     return {renamed.get(k, k): m for k, m in errors.items()}
 

@@ -18,8 +18,10 @@ from starlette.responses import Response
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.audit.access import VAULT_READERS
 from mamar.domain.ids import new_id
+from mamar.domain.time import now_utc
 from mamar.manifests.counts import manifest_counts
 from mamar.manifests.lists import ImportRefused, families, read_rows
+from mamar.manifests.model import VehicleState
 from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
@@ -27,7 +29,7 @@ from mamar.services.people_import import record
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._people_words import problem_message, words
+from mamar.web.pages._people_words import medical_words, problem_message, words
 from mamar.web.pages._shared import entities, may
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
@@ -83,7 +85,7 @@ def _local(v: View, name: dict[str, Any]) -> str:
     return str(name.get(first) or name.get(second) or "")
 
 
-def _vehicle_page(
+def vehicle_page(
     v: View, op: str, vehicle: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     with v.system.writing() as conn:
@@ -91,8 +93,15 @@ def _vehicle_page(
             conn, v.system.vault, viewer=v.actor, vehicle=vehicle, purpose="web"
         )
         convoy = get_state(conn, viewer=v.actor, kind="convoy", entity_id=state.convoy)
+    from mamar.web.pages.medical import facility_options
+
     data = {
-        "vehicle": {"id": state.id, "label": state.label, "convoy": state.convoy},
+        "vehicle": {
+            "id": state.id,
+            "label": state.label,
+            "convoy": state.convoy,
+            "priority": state.priority,
+        },
         "convoy_name": _local(v, convoy.name.model_dump()),  # type: ignore[attr-defined]
         "people": [p.as_json() for p in listed],
         "stops": list(stops_of(convoy)),
@@ -103,11 +112,28 @@ def _vehicle_page(
         title=v.t("Vehicle %(label)s", label=state.label),
         status=status,
         errors=errors,
-        words=words(v),
+        words=medical_words(v),
         can_list=may(v, LIST),
         can_status=may(v, STATUS),
+        can_triage=may(v, "vehicle.triage"),
+        facilities=dict(facility_options(v, op)),
         live=True,
     )
+
+
+def run_on_vehicle(v: View, op: str, vehicle: str, command: str, data: dict[str, Any]) -> Response:
+    """Carry out ``command`` on the vehicle from a form: back to the reception page it came
+    from, or to the manifest; a refusal shows the manifest with the reason."""
+    back = v.form.get("back", "")
+    try:
+        forms.run(v, command, {k: x for k, x in data.items() if x is not None and x != []})
+    except forms.FormErrors as exc:
+        if v.wants_json():
+            return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+        return vehicle_page(v, op, vehicle, 422, exc.errors)
+    if back.startswith(f"/ops/{op}/reception"):
+        return v.redirect(back)
+    return v.redirect(f"/ops/{op}/vehicles/{vehicle}")
 
 
 def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
@@ -221,7 +247,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     add_page(app, book, "/ops/{op}/manifests", register_vehicle, register_rule, methods=("POST",))
 
     async def vehicle(request: Request, op: str, id: str) -> Response:
-        return _vehicle_page(await op_view(request, RULE, op), op, id)
+        return vehicle_page(await op_view(request, RULE, op), op, id)
 
     add_page(app, book, "/ops/{op}/vehicles/{id}", vehicle, RULE)
 
@@ -236,6 +262,33 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     add_page(app, book, "/ops/{op}/vehicles/{id}/qr.svg", qr, RULE)
 
+    async def vehicle_pdf(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.writing() as conn:
+            state, listed = people.manifest(
+                conn, v.system.vault, viewer=v.actor, vehicle=id, purpose="print"
+            )
+        return _pdf(v, request, op, state.convoy, [(state, listed)], f"manifest-{id}")
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/manifest.pdf", vehicle_pdf, RULE)
+
+    async def convoy_pdf(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.writing() as conn:
+            get_state(conn, viewer=v.actor, kind="convoy", entity_id=id)
+            seen = people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
+            listed = people.named(
+                conn,
+                v.system.vault,
+                viewer=v.actor,
+                people=[(x, e) for x in seen for e in x.entries],
+                purpose="print",
+            )
+        by_vehicle = [(x, [p for p in listed if p.vehicle == x.id]) for x in seen]
+        return _pdf(v, request, op, id, by_vehicle, f"manifests-{id}")
+
+    add_page(app, book, "/ops/{op}/convoys/{id}/manifests.pdf", convoy_pdf, RULE)
+
     status_rule = command_rule(STATUS)
 
     async def record_status(request: Request, op: str, id: str) -> Response:
@@ -247,16 +300,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "stop": v.form.get("stop") or None,
             "status": v.form.get("status") or None,
         }
-        back = v.form.get("back", "")
-        try:
-            forms.run(v, STATUS, {k: x for k, x in data.items() if x is not None and x != []})
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return _vehicle_page(v, op, id, 422, exc.errors)
-        if back.startswith(f"/ops/{op}/reception"):
-            return v.redirect(back)
-        return v.redirect(f"/ops/{op}/vehicles/{id}")
+        return run_on_vehicle(v, op, id, STATUS, data)
 
     add_page(
         app, book, "/ops/{op}/vehicles/{id}/status", record_status, status_rule, methods=("POST",)
@@ -333,6 +377,42 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         )
 
     add_page(app, book, "/ops/{op}/convoys/{id}/import", import_list, list_rule, methods=("POST",))
+
+
+def _pdf(
+    v: View,
+    request: Request,
+    op: str,
+    convoy: str,
+    vehicles: list[tuple[VehicleState, list[people.Person]]],
+    name: str,
+) -> Response:
+    """Printable manifests, one page per vehicle, each with the QR code of its page."""
+    from mamar.reports.manifest import manifest_pdf
+
+    with v.system.reading() as conn:
+        state = get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
+    pages = [
+        {
+            "label": x.label,
+            "link": f"{request.base_url}ops/{op}/vehicles/{x.id}",
+            "people": [p.as_json() for p in listed],
+        }
+        for x, listed in vehicles
+    ]
+    pdf = manifest_pdf(
+        pages,
+        lang=v.lang,
+        convoy_name=_local(v, state.name.model_dump()),  # type: ignore[attr-defined]
+        timezone=v.timezone,
+        made_at=now_utc(),
+        words=medical_words(v),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}-{v.lang}.pdf"'},
+    )
 
 
 def _import_page(

@@ -12,15 +12,17 @@ from starlette.responses import Response
 from mamar.access.rules import RouteRule, RuleBook
 from mamar.accounts.tokens import Scope
 from mamar.audit.access import VAULT_READERS
-from mamar.manifests.counts import manifest_counts
 from mamar.manifests.events import PersonStatus
-from mamar.manifests.model import Entry, VehicleState
+from mamar.manifests.model import Entry
+from mamar.manifests.reception import by_vehicle
 from mamar.manifests.stops import DESTINATION
+from mamar.manifests.triage import facility_load
 from mamar.reads import people
 from mamar.web.i18n import N_
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._people_words import words
 from mamar.web.pages._shared import entities, may
+from mamar.web.pages.medical import facilities
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 #: A search by name is journalled (it reads the vault): sent by POST, with a writing scope.
@@ -51,17 +53,6 @@ def discrepancy(entry: Entry) -> str | None:
     return None
 
 
-def summary(vehicles: list[VehicleState]) -> list[dict[str, Any]]:
-    """Arrived, boarded and the rest by vehicle."""
-    out = []
-    for vehicle in vehicles:
-        counts = manifest_counts([vehicle]).get(vehicle.convoy)
-        row = counts.as_json() if counts else {}
-        row.pop("not_arrived", None)
-        out.append({"id": vehicle.id, "label": vehicle.label, **row})
-    return out
-
-
 def _page(v: View, op: str) -> Response:
     convoy = v.request.query_params.get("convoy") or v.form.get("convoy") or None
     # Names are searched by POST: they never reach a URL (history, access logs).
@@ -74,6 +65,7 @@ def _page(v: View, op: str) -> Response:
         "discrepancies": [],
         "found": [],
         "query": query,
+        "facilities": [],
     }
     if convoy is not None:
         with v.system.writing() as conn:
@@ -96,7 +88,10 @@ def _page(v: View, op: str) -> Response:
                     )
                     if p.convoy == convoy
                 ]
-        data["vehicles"] = summary(seen)
+        data["vehicles"] = by_vehicle(seen)
+        data["facilities"] = [
+            f for f in facility_load(facilities(v, op), seen) if f["received"] or f["expected"]
+        ]
         data["discrepancies"] = [{**p.as_json(), "kind": discrepancy(p.entry)} for p in named]
         data["found"] = [p.as_json() for p in found]
     return v.render(

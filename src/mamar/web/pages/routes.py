@@ -126,6 +126,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 v,
                 "route.approve" if approve else "route.reject",
                 {k: x for k, x in data.items() if x is not None},
+                required=("party",),
             )
         except forms.FormErrors as exc:
             errors = {k.split(".")[0]: m for k, m in exc.errors.items()}
