@@ -548,6 +548,10 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         )
         with page.expect_navigation():
             decide.locator("button[name=decision][value=reject]").click()
+        # Irreversible: the page asks first, naming the consequence, the reason kept.
+        assert page.locator("textarea[name=reasons]").input_value().startswith("The vehicles")
+        with page.expect_navigation():
+            page.locator("button[name=confirmed][value=yes]").click()
         assert_no_field_errors(page)
         route = _state(server, "route", "exit-route")
         assert route.rejections[-1].version == route.current_version

@@ -153,7 +153,13 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
     before = web.journal_size()
     refused = client.post(
         f"/ops/{OP}/routes/exit-route/decide?lang=en",
-        data={"csrf": token, "party": "government-forces", "decision": "reject", "reasons": ""},
+        data={
+            "csrf": token,
+            "party": "government-forces",
+            "decision": "reject",
+            "reasons": "",
+            "confirmed": "yes",
+        },
     )
     assert refused.status_code == 422 and web.journal_size() == before
     rejected = client.post(
@@ -163,6 +169,7 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
             "party": "government-forces",
             "decision": "reject",
             "reasons": "passes the front line",
+            "confirmed": "yes",
         },
     )
     assert rejected.status_code == 303

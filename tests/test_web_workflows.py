@@ -280,13 +280,15 @@ def test_guarantee_recorded_by_the_guarantors_liaison_then_broken(system: Mamar)
     dashboard = web.client("coordinator").get(f"/ops/{OP}/dashboard").text
     guarantee = f"{base}/{IDS['russia-safe-passage']}"
     assert f'href="{guarantee}"' in dashboard
-    outcome = f"{base}/{IDS['russia-safe-passage']}/outcome"
-    _refused(web, "coordinator", outcome, {"outcome": "broken"}, "incidents")
+    outcome = f"{guarantee}/outcome"
+    # Confirmed without saying why: the reason is asked beside its field, nothing recorded.
+    _refused(web, "coordinator", outcome, {"outcome": "broken", "confirmed": "yes"}, "note")
+    confirmed = {"outcome": "broken", "confirmed": "yes", "note": "the convoy was shot at"}
     _records(
         web,
         "coordinator",
         outcome,
-        {"outcome": "broken", "incidents": ["ramouseh-gunfire"]},
+        {**confirmed, "incidents": ["ramouseh-gunfire"]},
         "guarantee.broken",
     )
     assert (

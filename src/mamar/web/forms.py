@@ -21,7 +21,7 @@ from mamar.domain.model import Command, command_type
 from mamar.domain.time import OccurredAt
 from mamar.journal.envelope import RecordedEvent
 from mamar.services.commands import execute
-from mamar.web import i18n
+from mamar.web import confirm, i18n
 from mamar.web.i18n import N_
 from mamar.web.page import View
 
@@ -125,6 +125,7 @@ def run(
     """
     require(view, required)
     command = build(view, name, data)
+    confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
     occurred = occurred_from(view)
     system = view.system
     try:
