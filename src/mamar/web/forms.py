@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from mamar.api.errors import field_of
 from mamar.api.messages import domain_message, validation_message
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import split_stream
 from mamar.domain.model import Command, command_type
 from mamar.domain.time import OccurredAt
 from mamar.journal.envelope import RecordedEvent
@@ -139,6 +140,11 @@ def run(
         raise FormErrors({exc.field or GENERAL: message}) from exc
     view.recorded = recorded
     return recorded
+
+
+def record_of(recorded: list[RecordedEvent]) -> str:
+    """The id of the record a command recorded events on (a new record's generated id)."""
+    return split_stream(recorded[0].stream)[1]
 
 
 def field_errors_json(errors: dict[str, str]) -> dict[str, Any]:
