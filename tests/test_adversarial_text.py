@@ -34,7 +34,12 @@ _STRING_CHECKS = {
     ("mamar.operations.model", "_zone"),
 }
 # Set by the services, refused from callers (test_vault_sealing).
-_SYSTEM_SET = {"person.register.vault_ref"}
+_SYSTEM_SET = {
+    "person.register.vault_ref",
+    "tracing.report.sought.vault_ref",
+    "tracing.report.relative.vault_ref",
+    "vehicle.list_group.people[].vault_ref",
+}
 
 
 def _strings(annotation: Any, metadata: list[Any], path: str) -> typing.Iterator[tuple[str, list]]:
