@@ -101,6 +101,11 @@ def test_reception_lists_discrepancies_and_checks_arrivals_by_name(web: Web) -> 
     assert boarded.status_code == 303
     page = client.get(f"/ops/{OP}/reception?convoy=first-wounded")
     assert page.text.count("صعد ولم يصل") == 2
+    # The convoy's people counted from its manifests for who sees them; counted totals for others.
+    mine = client.get(f"/ops/{OP}/convoys/first-wounded?format=json").json()
+    assert mine["convoy"]["counts_from_manifests"] and mine["convoy"]["counts"]["boarded"] == 2
+    theirs = web.client("coordinator").get(f"/ops/{OP}/convoys/first-wounded?format=json").json()
+    assert "counts_from_manifests" not in theirs["convoy"]
     found = client.post(
         f"/ops/{OP}/reception?convoy=first-wounded", data={"csrf": csrf(client), "name": "منى"}
     )
