@@ -12,6 +12,8 @@ from mamar.accounts.credentials import set_password
 from mamar.accounts.model import CreateAccount
 from mamar.accounts.tokens import Scope, create_token
 from mamar.api.app import create_app
+from mamar.domain.model import command_type
+from mamar.domain.time import OccurredAt
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal import store
 from mamar.services.commands import SYSTEM, execute
@@ -68,10 +70,28 @@ def post(api: Api, path: str, body: dict[str, Any], role: Role = Role.COORDINATO
     return response.json()
 
 
+def record(api: Api, path: str, body: dict[str, Any], role: Role = Role.COORDINATOR) -> None:
+    """Set up a record the way the command line and scenarios do (through the services,
+    with a slug id people can read in the tests), not through the API, whose creates
+    generate ids. ``path`` is the API's path of the command, e.g. ``/api/v1/convoy/plan``."""
+    parts = path.removeprefix("/api/v1/").split("/")
+    data = {k: x for k, x in body.items() if k != "occurred"}
+    if len(parts) == 3:  # /kind/{id}/verb
+        data["id"] = parts[1]
+    command = command_type(f"{parts[0]}.{parts[-1]}").model_validate(data)
+    occurred = OccurredAt.model_validate(body["occurred"]) if "occurred" in body else None
+    api.system.execute(command, actor=api.system.actor(username(role)), occurred=occurred)
+
+
+def created(receipt: dict[str, Any]) -> str:
+    """The id a create command's receipt gives the new record."""
+    return str(receipt["events"][0]["id"])
+
+
 def load_compartments(api: Api) -> None:
     """An operation with a record in every compartment, each carrying its marker."""
     occurred = {"at": "2016-12-13T20:00+02:00", "precision": "minute"}
-    post(
+    record(
         api,
         "/api/v1/operation/open",
         {
@@ -82,7 +102,7 @@ def load_compartments(api: Api) -> None:
         },
     )
     for visibility, marker in MARKERS.items():
-        post(
+        record(
             api,
             "/api/v1/convoy/plan",
             {
@@ -94,7 +114,7 @@ def load_compartments(api: Api) -> None:
                 "occurred": occurred,
             },
         )
-    post(
+    record(
         api,
         "/api/v1/party/register",
         {
@@ -104,8 +124,10 @@ def load_compartments(api: Api) -> None:
             "party_kind": "armed_group",
         },
     )
-    post(api, "/api/v1/issue/raise", {"id": "issue-1", "operation": "op", "title": {"en": "Route"}})
-    post(
+    record(
+        api, "/api/v1/issue/raise", {"id": "issue-1", "operation": "op", "title": {"en": "Route"}}
+    )
+    record(
         api,
         "/api/v1/position/state",
         {
@@ -118,7 +140,7 @@ def load_compartments(api: Api) -> None:
             "red_lines": [f"Red line {MARKERS[Visibility.NEGOTIATION]}"],
         },
     )
-    post(
+    record(
         api,
         "/api/v1/person/register",
         {
@@ -127,7 +149,7 @@ def load_compartments(api: Api) -> None:
             "personal": {"full_name": f"Vault name {MARKERS[Visibility.MEDICAL]}"},
         },
     )
-    post(
+    record(
         api,
         "/api/v1/convoy/convoy-shared/add_manifest_entry",
         {"person": "person-1"},

@@ -21,7 +21,7 @@ from mamar.domain.time import OccurredAt
 from mamar.domain.visibility import Role
 from mamar.journal.registry import decode
 from mamar.system import Mamar
-from tests.api_support import Api, make_api, post, username
+from tests.api_support import Api, created, make_api, post, record, username
 
 # The checks a string a caller gives may go through: the text type, an id or a kind
 # (``domain.ids``), or a closed format of its own (a SHA-256, an IANA time zone).
@@ -34,7 +34,12 @@ _STRING_CHECKS = {
     ("mamar.operations.model", "_zone"),
 }
 # Set by the services, refused from callers (test_vault_sealing).
-_SYSTEM_SET = {"person.register.vault_ref"}
+_SYSTEM_SET = {
+    "person.register.vault_ref",
+    "tracing.report.sought.vault_ref",
+    "tracing.report.relative.vault_ref",
+    "vehicle.list_group.people[].vault_ref",
+}
 
 
 def _strings(annotation: Any, metadata: list[Any], path: str) -> typing.Iterator[tuple[str, list]]:
@@ -99,7 +104,7 @@ def test_the_issue_list_of_characters_is_refused() -> None:
 @pytest.fixture
 def api(sqlite_system: Mamar) -> Api:
     api = make_api(sqlite_system)
-    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
     return api
 
 
@@ -126,7 +131,6 @@ def _refused(
 @pytest.mark.parametrize("char", _refused_characters(), ids=lambda c: f"U+{ord(c):04X}")
 def test_occurred_phrase_refuses_each_hidden_character(api: Api, char: str) -> None:
     body = {
-        "id": "b1",
         "operation": "op",
         "name": {"en": "Batch"},
         "occurred": {"at": "2016-12-15T12:00+02:00", "phrase": f"after{char} sunset"},
@@ -139,14 +143,13 @@ FIELDS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "name",
         "/api/v1/convoy/plan",
-        {"id": "b1", "operation": "op", "name": {"ar": "قافلة\u202e"}},
+        {"operation": "op", "name": {"ar": "قافلة\u202e"}},
         "name.ar",
     ),
     (
         "translation language",
         "/api/v1/note/add",
         {
-            "id": "n1",
             "operation": "op",
             "text": {"original": "ok", "translation": "ok", "translation_language": "en\u2066"},
         },
@@ -155,19 +158,19 @@ FIELDS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "note",
         "/api/v1/note/add",
-        {"id": "n1", "operation": "op", "text": {"original": "a\u200bb"}},
+        {"operation": "op", "text": {"original": "a\u200bb"}},
         "text.original",
     ),
     (
         "reference",
         "/api/v1/convoy/plan",
-        {"id": "b1", "operation": "op", "name": {"en": "B"}, "origin": "x\u202ey"},
+        {"operation": "op", "name": {"en": "B"}, "origin": "x\u202ey"},
         "origin",
     ),
     (
         "lone surrogate",
         "/api/v1/convoy/plan",
-        {"id": "b1", "operation": "op", "name": {"en": "B\ud800"}},
+        {"operation": "op", "name": {"en": "B\ud800"}},
         "name.en",
     ),
 ]
@@ -190,8 +193,8 @@ def test_a_reason_is_checked(api: Api) -> None:
 
 def test_arabic_text_is_accepted_whole(api: Api) -> None:
     arabic = "قَافِلةُ الجرحى الأولى، «حيّ السكّري» — ١٢٣ ؟ ـــ"
-    post(api, "/api/v1/convoy/plan", {"id": "b1", "operation": "op", "name": {"ar": arabic}})
-    response = api.client.get("/api/v1/convoy/b1", headers=api.headers(Role.COORDINATOR))
+    convoy = created(post(api, "/api/v1/convoy/plan", {"operation": "op", "name": {"ar": arabic}}))
+    response = api.client.get(f"/api/v1/convoy/{convoy}", headers=api.headers(Role.COORDINATOR))
     assert arabic in response.content.decode()
 
 

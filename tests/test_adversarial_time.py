@@ -14,7 +14,7 @@ import pytest
 from mamar.domain.time import now_utc
 from mamar.domain.visibility import Role
 from mamar.system import Mamar
-from tests.api_support import Api, make_api, post
+from tests.api_support import Api, make_api, post, record
 
 EDGES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
 
@@ -22,9 +22,9 @@ EDGES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
 @pytest.fixture
 def api(sqlite_system: Mamar) -> Api:
     api = make_api(sqlite_system)
-    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
-    post(api, "/api/v1/convoy/plan", {"id": "b1", "operation": "op", "name": {"en": "B"}})
-    post(
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    record(api, "/api/v1/convoy/plan", {"id": "b1", "operation": "op", "name": {"en": "B"}})
+    record(
         api,
         "/api/v1/route/propose",
         {
@@ -38,7 +38,7 @@ def api(sqlite_system: Mamar) -> Api:
 
 
 def _plan(at: str) -> dict[str, Any]:
-    return {"id": "b2", "operation": "op", "name": {"en": "B"}, "occurred": {"at": at}}
+    return {"operation": "op", "name": {"en": "B"}, "occurred": {"at": at}}
 
 
 def _refused(api: Api, body: dict[str, Any], field: str, lang: str = "en") -> dict[str, Any]:
@@ -84,7 +84,7 @@ def test_an_operation_sets_its_own_bounds(api: Api) -> None:
 
 
 def test_an_operation_opened_with_bounds_keeps_them(api: Api) -> None:
-    post(
+    record(
         api,
         "/api/v1/operation/open",
         {
@@ -124,7 +124,7 @@ def test_a_lone_surrogate_in_json_is_refused(api: Api) -> None:
     before = api.journal_size()
     response = api.client.post(
         "/api/v1/convoy/plan",
-        content=b'{"id": "b3", "operation": "op", "name": {"en": "x"}, '
+        content=b'{"operation": "op", "name": {"en": "x"}, '
         b'"occurred": {"at": "2016-12-15T12:00+02:00", "phrase": "\\ud800"}}',
         headers={**api.headers(Role.COORDINATOR), "Content-Type": "application/json"},
     )

@@ -16,7 +16,7 @@ from mamar.system import Mamar
 from tests.api_support import PASSWORD, make_api, username
 
 OPEN = "/api/v1/operation/open"
-BODY = {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"}
+BODY = {"name": {"en": "Op"}, "timezone": "UTC"}
 
 
 def test_session_cookie_is_secure_and_csrf_is_required(sqlite_system: Mamar) -> None:

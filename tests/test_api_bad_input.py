@@ -9,7 +9,7 @@ import pytest
 from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.system import Mamar
-from tests.api_support import Api, make_api, post
+from tests.api_support import Api, created, make_api, post, record
 
 PLAN = "/api/v1/convoy/plan"
 INCIDENT = "/api/v1/incident/report"
@@ -17,7 +17,6 @@ INCIDENT = "/api/v1/incident/report"
 
 def _incident(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": "inc-1",
         "operation": "op",
         "event_type": "violence_against_civilians",
         "description": {"original": "Shots at the convoy"},
@@ -29,7 +28,7 @@ def _incident(**changes: Any) -> dict[str, Any]:
 
 
 def _convoy(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"id": "batch-1", "operation": "op", "name": {"en": "First batch"}}
+    body: dict[str, Any] = {"operation": "op", "name": {"en": "First batch"}}
     body.update(changes)
     return body
 
@@ -37,10 +36,11 @@ def _convoy(**changes: Any) -> dict[str, Any]:
 CASES: list[tuple[str, str, dict[str, Any] | bytes, int, str | None]] = [
     ("malformed json", PLAN, b'{"id": "x",', 400, "body"),
     ("not an object", PLAN, b"[1, 2]", 422, "body"),
-    ("missing field", PLAN, {"id": "batch-1", "operation": "op"}, 422, "name"),
+    ("missing field", PLAN, {"operation": "op"}, 422, "name"),
     ("wrong type", PLAN, _convoy(counts={"planned": "many"}), 422, "counts.planned"),
     ("unknown field", PLAN, _convoy(colour="red"), 422, "colour"),
     ("bad id", PLAN, _convoy(id="Batch One!"), 422, "id"),
+    ("a chosen id", PLAN, _convoy(id="batch-1"), 422, "id"),
     (
         "impossible date",
         PLAN,
@@ -52,7 +52,7 @@ CASES: list[tuple[str, str, dict[str, Any] | bytes, int, str | None]] = [
     (
         "unknown time zone",
         "/api/v1/operation/open",
-        {"id": "op-2", "name": {"en": "Two"}, "timezone": "Mars/Olympus_Mons"},
+        {"name": {"en": "Two"}, "timezone": "Mars/Olympus_Mons"},
         422,
         "timezone",
     ),
@@ -80,7 +80,7 @@ CASES: list[tuple[str, str, dict[str, Any] | bytes, int, str | None]] = [
 @pytest.fixture
 def api(system: Mamar) -> Api:
     api = make_api(system)
-    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
     return api
 
 
@@ -139,7 +139,7 @@ def test_wrong_content_type_is_415(api: Api) -> None:
 def test_arabic_messages_by_accept_language(api: Api) -> None:
     response = api.client.post(
         PLAN,
-        json={"id": "batch-1", "operation": "op"},
+        json={"operation": "op"},
         headers=api.headers(Role.COORDINATOR, lang="ar-SY,en;q=0.5"),
     )
     assert response.json()["error"] == {
@@ -160,8 +160,9 @@ def test_arabic_messages_by_accept_language(api: Api) -> None:
 
 def test_sql_and_html_looking_text_is_stored_verbatim(api: Api) -> None:
     tricky = "Robert'); DROP TABLE journal;-- <script>alert(1)</script>"
-    post(api, PLAN, _convoy(batch_of=tricky, name={"en": "<b>First</b> & 'batch'"}))
-    data = api.client.get("/api/v1/convoy/batch-1", headers=api.headers(Role.COORDINATOR))
+    receipt = post(api, PLAN, _convoy(batch_of=tricky, name={"en": "<b>First</b> & 'batch'"}))
+    convoy = created(receipt)
+    data = api.client.get(f"/api/v1/convoy/{convoy}", headers=api.headers(Role.COORDINATOR))
     assert data.headers["content-type"] == "application/json"
     assert data.json()["batch_of"] == tricky
     assert data.json()["name"]["en"] == "<b>First</b> & 'batch'"

@@ -18,7 +18,7 @@ from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from tests.api_support import MARKERS, Api, load_compartments, make_api, post
+from tests.api_support import MARKERS, Api, load_compartments, make_api, record
 
 MISSING = "no-such-record"
 
@@ -95,7 +95,7 @@ def _expected_visible(api: Api, path: str, role: Role) -> bool:
 def test_matrix_every_route_every_role_every_visibility(system: Mamar) -> None:
     api = make_api(system)
     load_compartments(api)
-    post(
+    record(
         api,
         "/api/v1/operation/open",
         {
@@ -225,7 +225,7 @@ def test_read_only_tokens_cannot_write(sqlite_system: Mamar, role: Role) -> None
     before = api.journal_size()
     response = api.client.post(
         "/api/v1/operation/open",
-        json={"id": "x", "name": {"en": "X"}, "timezone": "UTC"},
+        json={"name": {"en": "X"}, "timezone": "UTC"},
         headers=api.headers(role, write=False),
     )
     assert response.status_code == 403

@@ -13,7 +13,7 @@ from mamar.domain.visibility import Role
 from mamar.journal.verify import verify
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from tests.api_support import make_api, post, username
+from tests.api_support import make_api, post, record, username
 
 PERSON = {
     "id": "amal",
@@ -24,8 +24,8 @@ PERSON = {
 
 def _setup(system: Mamar):  # type: ignore[no-untyped-def]
     api = make_api(system)
-    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
-    post(api, "/api/v1/person/register", PERSON)
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    record(api, "/api/v1/person/register", PERSON)
     return api
 
 

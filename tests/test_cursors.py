@@ -3,13 +3,15 @@ say "after this event" tells it nothing of what it may not see."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from mamar.access.cursors import BadCursor, Cursors
 from mamar.access.viewer import Viewer
 from mamar.domain.visibility import Role, visible_to
 from mamar.system import Mamar
-from tests.api_support import make_api, post
+from tests.api_support import created, make_api, post
 
 
 def _viewer(organisation: str, role: Role = Role.COORDINATOR) -> Viewer:
@@ -58,19 +60,21 @@ def test_altered_or_made_up_cursors_are_refused(cursor: str) -> None:
 
 def test_the_api_gives_cursors_never_positions_or_versions(sqlite_system: Mamar) -> None:
     api = make_api(sqlite_system)
-    post(
-        api,
-        "/api/v1/operation/open",
-        {"id": "op", "name": {"en": "Operation"}, "timezone": "Asia/Damascus"},
+    operation = created(
+        post(
+            api,
+            "/api/v1/operation/open",
+            {"name": {"en": "Operation"}, "timezone": "Asia/Damascus"},
+        )
     )
     receipt = post(
         api,
         "/api/v1/party/register",
-        {"id": "party-a", "operation": "op", "name": {"en": "A"}, "party_kind": "armed_group"},
+        {"operation": operation, "name": {"en": "A"}, "party_kind": "armed_group"},
     )
     event = receipt["events"][0]
     assert {"position", "version", "stream"}.isdisjoint(event)
-    assert (event["kind"], event["id"]) == ("party", "party-a")
+    assert event["kind"] == "party" and UUID(event["id"]).version == 4
     headers = api.headers(Role.COORDINATOR)
     page = api.client.get("/api/v1/timeline?order=recorded", headers=headers).json()
     assert all("position" not in item for item in page["items"])

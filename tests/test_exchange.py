@@ -519,10 +519,17 @@ def test_the_api_imports_all_or_nothing(world: World) -> None:
     assert "السطر" in refused.json()["error"]["message"]
     assert world.journal_size() == size
     done = world.client.post(
-        path, json={"format": "hxl", "content": content, "id_prefix": "api-"}, headers=headers
+        path,
+        json={"format": "hxl", "content": content, "id_prefix": "api-", "visibility": "internal"},
+        headers=headers,
     )
     assert done.status_code == 200, done.text
     assert done.json()["recorded"] == len(content.splitlines()) - 2
+    # Recorded as internal: another organisation's liaison does not see them.
+    theirs = _incidents(world.system, account("turkey", Role.LIAISON))
+    ours = _incidents(world.system, username)
+    assert not any(i.startswith("api-") for i in theirs)
+    assert any(i.startswith("api-") for i in ours)
     read_only = world.headers("sarc", Role.COORDINATOR, write=False)
     again = world.client.post(path, json={"format": "hxl", "content": content}, headers=read_only)
     assert again.status_code == 403

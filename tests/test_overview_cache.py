@@ -20,7 +20,7 @@ from mamar.reads import OverviewCache
 from mamar.reads import overviews as overview_module
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from tests.api_support import MARKERS, load_compartments, make_api, post, username
+from tests.api_support import MARKERS, load_compartments, make_api, post, record, username
 from tests.conftest import make_system
 from tests.movement_builders import run, setup
 
@@ -150,7 +150,7 @@ def test_the_same_position_in_another_database_is_another_overview(tmp_path: Pat
 
 def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(sqlite_system: Mamar) -> None:
     api = make_api(sqlite_system)
-    post(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
     with sqlite_system.writing() as conn:
         token_id, token = create_token(conn, username(Role.OBSERVER), scope=Scope.READ)
     headers = {"Authorization": f"Bearer {token}"}

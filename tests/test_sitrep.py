@@ -295,3 +295,18 @@ def test_cli_writes_the_report_of_a_period(tmp_path: Path) -> None:
     )
     assert refused.exit_code != 0
     assert "--at" in str(refused.exception) or "--at" in refused.output
+
+
+def test_the_report_and_the_exports_on_each_engine(system: Mamar) -> None:
+    """The same report and files from SQLite and PostgreSQL."""
+    from mamar.exchange.exports import make_export
+
+    runner.run(system, runner.load("aleppo-2016"))
+    reader = system.actor("liaison-tr")
+    html = make_sitrep(
+        system, reader, SitrepRequest(operation=OP, at=AT, lang="en", format="html")
+    ).content.decode()
+    assert "Guarantee ledger" in html and "Agreements in force" in html
+    assert html.count("<svg") >= 2
+    for fmt in ("geojson", "acled", "cap", "gpx"):
+        assert make_export(system, reader, fmt=fmt, operation=OP).content

@@ -15,6 +15,7 @@ import pytest
 
 from mamar import reads
 from mamar.domain.model import command_type
+from mamar.journal import store
 from tests.live_server import (
     OPERATION,
     LiveServer,
@@ -62,9 +63,10 @@ def op_url(server: LiveServer, path: str) -> str:
 
 
 def submit(page: Any, form: Any) -> None:
-    """Submit ``form`` with its (first) submit button and wait for the next page."""
+    """Submit ``form`` with its (first) submit button, not one that grows a list of
+    the form (those skip validation), and wait for the next page."""
     with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
+        form.locator("button[type=submit]:not([formnovalidate])").first.click()
 
 
 def assert_no_field_errors(page: Any) -> None:
@@ -327,8 +329,29 @@ def _form(page: Any, action_part: str) -> Any:
     return page.locator(f"main form[action*='{action_part}']").first
 
 
+#: Generated ids of the records the test creates, by the name the test calls them.
+IDS: dict[str, str] = {}
+
+
+def _created(server: LiveServer, kind: str) -> str:
+    """The id of the newest record of ``kind`` (ids are generated, never typed)."""
+    system = server.system()
+    try:
+        with system.reading() as conn:
+            streams = [
+                e.stream
+                for e in store.read_all(conn)
+                if e.version == 1 and e.stream.startswith(f"{kind}:")
+            ]
+    finally:
+        system.dispose()
+    return streams[-1].partition(":")[2]
+
+
 def _fill(form: Any, values: dict[str, str | list[str]]) -> None:
     for name, value in values.items():
+        if name in ("id", "escalation_id"):
+            continue  # the test's name for the record: no form asks for an id
         field = form.locator(f"[name='{name}']").first
         tag = field.evaluate("e => e.tagName")
         if tag == "SELECT":
@@ -397,7 +420,8 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         )
         submit(page, form)
         assert_no_field_errors(page)
-        contact = _state(server, "contact", "ui-call-through-translator")
+        IDS["ui-call-through-translator"] = _created(server, "contact")
+        contact = _state(server, "contact", IDS["ui-call-through-translator"])
         assert [v.id for v in contact.via] == ["russian-translator"]
     # A proposal, and its rejection with reasons.
     form = _open_form(page, server, "negotiation/propose", missing, "table a proposal")
@@ -415,16 +439,21 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         )
         submit(page, form)
         assert_no_field_errors(page)
+        IDS["ui-exit-with-light-arms"] = _created(server, "proposal")
         _as(page, server, "liaison-ru")
         answer = _open_form(
-            page, server, "proposals/ui-exit-with-light-arms/answer", missing, "answer a proposal"
+            page,
+            server,
+            f"proposals/{IDS['ui-exit-with-light-arms']}/answer",
+            missing,
+            "answer a proposal",
         )
         if answer is not None:
             _fill(answer, {"reasons": "Only the wounded may leave first"})
             with page.expect_navigation():
                 answer.locator("button[name=outcome][value=rejected]").click()
             assert_no_field_errors(page)
-            assert _state(server, "proposal", "ui-exit-with-light-arms").status == "rejected"
+            assert _state(server, "proposal", IDS["ui-exit-with-light-arms"]).status == "rejected"
     _as(page, server, "operations")
     # The convoy of wounded: planned, prepared, departed.
     page.goto(op_url(server, "convoys"))
@@ -442,8 +471,9 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     )
     submit(page, plan)
     assert_no_field_errors(page)
+    IDS["ui-wounded"] = _created(server, "convoy")
     for status in ("preparing", "departed"):
-        _convoy_status(page, server, "ui-wounded", status, reason=f"UI {status}")
+        _convoy_status(page, server, IDS["ui-wounded"], status, reason=f"UI {status}")
     # Sniper fire on the convoy, reported with its point.
     page.goto(op_url(server, "incidents"))
     report = _form(page, "/incidents")
@@ -457,16 +487,17 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
             "lon": "37.143",
             "source.text": "Convoy leader by radio",
             "source.kind": "own_team",
-            "convoy": "ui-wounded",
+            "convoy": IDS["ui-wounded"],
             "visibility": "shared",
         },
     )
     submit(page, report)
     assert_no_field_errors(page)
-    assert _state(server, "incident", "ui-sniper").convoy == "ui-wounded"
-    _convoy_status(page, server, "ui-wounded", "under_fire", incident="ui-sniper")
+    IDS["ui-sniper"] = _created(server, "incident")
+    assert _state(server, "incident", IDS["ui-sniper"]).convoy == IDS["ui-wounded"]
+    _convoy_status(page, server, IDS["ui-wounded"], "under_fire", incident=IDS["ui-sniper"])
     # Escalated to the guarantor, whose liaison officer answers.
-    page.goto(op_url(server, "incidents/ui-sniper"))
+    page.goto(op_url(server, f"incidents/{IDS['ui-sniper']}"))
     escalate = _form(page, "/escalate")
     _fill(
         escalate,
@@ -479,13 +510,14 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
     )
     submit(page, escalate)
     assert_no_field_errors(page)
+    IDS["ui-sniper-escalation"] = _created(server, "escalation")
     _as(page, server, "liaison-ru")
-    page.goto(op_url(server, "escalations/ui-sniper-escalation"))
+    page.goto(op_url(server, f"escalations/{IDS['ui-sniper-escalation']}"))
     answer = _form(page, "/respond")
     _fill(answer, {"text": "The problem is being dealt with", "commitment": "Fire will stop"})
     submit(page, answer)
     assert_no_field_errors(page)
-    assert _state(server, "escalation", "ui-sniper-escalation").responses
+    assert _state(server, "escalation", IDS["ui-sniper-escalation"]).responses
     # The route is changed, and rejected with a reason.
     _as(page, server, "coordinator")
     before = _state(server, "route", "exit-route").current_version
@@ -516,6 +548,10 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         )
         with page.expect_navigation():
             decide.locator("button[name=decision][value=reject]").click()
+        # Irreversible: the page asks first, naming the consequence, the reason kept.
+        assert page.locator("textarea[name=reasons]").input_value().startswith("The vehicles")
+        with page.expect_navigation():
+            page.locator("button[name=confirmed][value=yes]").click()
         assert_no_field_errors(page)
         route = _state(server, "route", "exit-route")
         assert route.rejections[-1].version == route.current_version
@@ -532,19 +568,22 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
                 "given_to": "aleppo-factions",
                 "what": "The vehicles' safe arrival on the changed route",
                 "via_persons": ["turkish-translator"],
-                "subject": ["convoy:ui-wounded"],
+                "subject": [f"convoy:{IDS['ui-wounded']}"],
             },
         )
         submit(page, guarantee)
         assert_no_field_errors(page)
-        assert _state(server, "guarantee", "ui-turkey-guarantee").guarantor == "turkey"
+        IDS["ui-turkey-guarantee"] = _created(server, "guarantee")
+        assert _state(server, "guarantee", IDS["ui-turkey-guarantee"]).guarantor == "turkey"
     # Pulled back, postponed, and finally arrived.
     _as(page, server, "operations")
-    _convoy_status(page, server, "ui-wounded", "turned_back", reason="Pulled back with the wounded")
-    _convoy_status(page, server, "ui-wounded", "postponed", reason="Postponed to the next day")
-    _convoy_status(page, server, "ui-wounded", "departed", reason="Left at noon")
-    _convoy_status(page, server, "ui-wounded", "arrived", place="rashidin")
-    convoy = _state(server, "convoy", "ui-wounded")
+    _convoy_status(
+        page, server, IDS["ui-wounded"], "turned_back", reason="Pulled back with the wounded"
+    )
+    _convoy_status(page, server, IDS["ui-wounded"], "postponed", reason="Postponed to the next day")
+    _convoy_status(page, server, IDS["ui-wounded"], "departed", reason="Left at noon")
+    _convoy_status(page, server, IDS["ui-wounded"], "arrived", place="rashidin")
+    convoy = _state(server, "convoy", IDS["ui-wounded"])
     assert convoy.status.value == "arrived"
     assert [h.status.value for h in convoy.history][-4:] == [
         "turned_back",
@@ -553,6 +592,6 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         "arrived",
     ]
     # An arrived convoy offers no further status.
-    page.goto(op_url(server, "convoys/ui-wounded"))
+    page.goto(op_url(server, f"convoys/{IDS['ui-wounded']}"))
     assert page.locator("button[name=status]").count() == 0
     assert missing == [], f"pages not there yet for: {missing}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from mamar import reads
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
@@ -12,7 +14,6 @@ from tests.web_support import OP, csrf, make_web
 def _incident_form(token: str, **changes: str) -> dict[str, str]:
     form = {
         "csrf": token,
-        "id": "shelling-web",
         "event_type": "explosions_remote_violence",
         "description": "قصف قرب نقطة التجمع",
         "lat": "36.17",
@@ -31,11 +32,15 @@ def test_report_an_incident_posts_and_redirects(system: Mamar) -> None:
     before = web.journal_size()
     response = client.post(f"/ops/{OP}/incidents", data=_incident_form(csrf(client)))
     assert response.status_code == 303, response.text[:500]
-    assert response.headers["location"] == f"/ops/{OP}/incidents/shelling-web"
+    # The id is generated: the page goes to the new record.
+    location = response.headers["location"]
+    assert location.startswith(f"/ops/{OP}/incidents/")
+    incident = location.rsplit("/", 1)[1]
+    assert UUID(incident).version == 4
     assert web.journal_size() == before + 1
     with system.reading() as conn:
         state = reads.get_entity(
-            conn, viewer=system.actor("operations"), kind="incident", entity_id="shelling-web"
+            conn, viewer=system.actor("operations"), kind="incident", entity_id=incident
         )
     assert state["point"] == {"lat": 36.17, "lon": 37.13}
     assert state["casualties"]["injured"]["total"] == 3
@@ -58,10 +63,11 @@ def test_bad_input_is_shown_by_its_field_and_changes_nothing(system: Mamar) -> N
     assert "يجب أن يكون خط العرض بين" in arabic.text and "latitude" not in arabic.text
     assert 'value="قصف قرب نقطة التجمع"' in arabic.text or "قصف قرب نقطة التجمع" in arabic.text
     english = client.post(
-        f"/ops/{OP}/incidents?lang=en", data=_incident_form(csrf(client), id="Not A Slug")
+        f"/ops/{OP}/incidents?lang=en", data=_incident_form(csrf(client), lat="95")
     )
-    assert english.status_code == 422
-    assert 'id="id-error"' in english.text and "Not in the expected form" in english.text
+    assert english.status_code == 422 and 'id="lat-error"' in english.text
+    # No form asks for an id, and one slipped into a form is not used.
+    assert 'name="id"' not in client.get(f"/ops/{OP}/incidents").text
     missing_ref = client.post(
         f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client), convoy="no-such-convoy")
     )
@@ -90,7 +96,6 @@ def test_convoy_page_offers_only_legal_transitions(system: Mamar) -> None:
         f"/ops/{OP}/convoys",
         data={
             "csrf": token,
-            "id": "web-convoy",
             "name.ar": "قافلة تجريبية",
             "vehicle_kind": "حافلة",
             "vehicle_count": "12",
@@ -99,19 +104,21 @@ def test_convoy_page_offers_only_legal_transitions(system: Mamar) -> None:
         },
     )
     assert plan.status_code == 303, plan.text[:500]
-    page = client.get(f"/ops/{OP}/convoys/web-convoy?lang=en").text
+    convoy = plan.headers["location"].rsplit("/", 1)[1]
+    page = client.get(f"/ops/{OP}/convoys/{convoy}?lang=en").text
+    assert "قافلة تجريبية" in client.get(f"/ops/{OP}/convoys/{convoy}").text
     offered = {part.split('"')[0] for part in page.split('name="status" value="')[1:]}
     assert offered == {s.value for s in TRANSITIONS[ConvoyStatus.PLANNED]}
     moved = client.post(
-        f"/ops/{OP}/convoys/web-convoy/status", data={"csrf": token, "status": "postponed"}
+        f"/ops/{OP}/convoys/{convoy}/status", data={"csrf": token, "status": "postponed"}
     )
     assert moved.status_code == 303
-    page = client.get(f"/ops/{OP}/convoys/web-convoy").text
+    page = client.get(f"/ops/{OP}/convoys/{convoy}").text
     offered = {part.split('"')[0] for part in page.split('name="status" value="')[1:]}
     assert offered == {s.value for s in TRANSITIONS[ConvoyStatus.POSTPONED]}
     before = web.journal_size()
     illegal = client.post(
-        f"/ops/{OP}/convoys/web-convoy/status?lang=ar", data={"csrf": token, "status": "arrived"}
+        f"/ops/{OP}/convoys/{convoy}/status?lang=ar", data={"csrf": token, "status": "arrived"}
     )
     assert illegal.status_code == 422
     assert "لا يمكن الانتقال" in illegal.text and 'id="status-error"' in illegal.text
@@ -129,15 +136,16 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
         f"/ops/{OP}/incidents/{incident}/escalate",
         data={
             "csrf": token,
-            "escalation_id": "web-esc",
             "to_party": "russian-military",
             "message": "أوقفوا النار",
         },
     )
     assert raised.status_code == 303, raised.text[:500]
+    detail = client.get(f"/ops/{OP}/incidents/{incident}?format=json").json()
+    esc = next(e["id"] for e in detail["escalations"] if e["message"]["original"] == "أوقفوا النار")
     liaison = web.client("liaison")
     answered = liaison.post(
-        f"/ops/{OP}/escalations/web-esc/respond",
+        f"/ops/{OP}/escalations/{esc}/respond",
         data={"csrf": csrf(liaison), "text": "سنتواصل مع القادة الميدانيين"},
     )
     assert answered.status_code == 303, answered.text[:500]
@@ -145,7 +153,13 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
     before = web.journal_size()
     refused = client.post(
         f"/ops/{OP}/routes/exit-route/decide?lang=en",
-        data={"csrf": token, "party": "government-forces", "decision": "reject", "reasons": ""},
+        data={
+            "csrf": token,
+            "party": "government-forces",
+            "decision": "reject",
+            "reasons": "",
+            "confirmed": "yes",
+        },
     )
     assert refused.status_code == 422 and web.journal_size() == before
     rejected = client.post(
@@ -155,6 +169,7 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
             "party": "government-forces",
             "decision": "reject",
             "reasons": "passes the front line",
+            "confirmed": "yes",
         },
     )
     assert rejected.status_code == 303

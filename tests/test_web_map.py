@@ -186,17 +186,17 @@ def test_every_map_route_for_every_role_shows_only_its_compartments(system: Mama
     from mamar.access.rules import READ_ANY, RuleBook
     from mamar.domain.visibility import Role, Visibility, visible_to
     from mamar.web.app import create_app
-    from tests.api_support import MARKERS, make_api, post
+    from tests.api_support import MARKERS, make_api, record
 
     api = make_api(system)
     occurred = {"at": "2016-12-13T20:00+02:00", "precision": "minute"}
-    post(
+    record(
         api,
         "/api/v1/operation/open",
         {"id": "op", "name": {"en": "Op"}, "timezone": "UTC", "occurred": occurred},
     )
     for visibility, marker in MARKERS.items():
-        post(
+        record(
             api,
             "/api/v1/incident/report",
             {

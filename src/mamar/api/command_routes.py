@@ -1,6 +1,8 @@
 """Every registered command as a route, without per-command code.
 
-Creation: ``POST /api/v1/{kind}/{verb}`` (e.g. ``/api/v1/convoy/plan``), the id in the body.
+Creation: ``POST /api/v1/{kind}/{verb}`` (e.g. ``/api/v1/convoy/plan``); the new record's
+id is generated and given back in the receipt (a client creating records offline may
+give a UUID of its own). Accounts and organisations are named by whoever creates them.
 Others: ``POST /api/v1/{kind}/{id}/{verb}`` (e.g. ``/api/v1/convoy/batch-1/change_status``).
 The body is the command's fields plus an optional ``occurred`` {at, precision, phrase}.
 """
@@ -18,7 +20,8 @@ from starlette.responses import Response
 from mamar.access.door import Principal, guard, require
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.api.responses import WRITE_ERRORS, CommandResult, events_out, respond
-from mamar.domain.model import Command, commands
+from mamar.domain.ids import ClientId
+from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.time import OccurredAt
 from mamar.system import Mamar
 
@@ -39,6 +42,16 @@ def body_model(cmd_type: type[Command]) -> type[BaseModel]:
     # A vault reference is set by the services when they seal personal data, never by a caller.
     if cmd_type.personal_field is not None:
         fields.pop("vault_ref", None)
+    if generates_id(cmd_type):
+        # Ids are generated: a caller never picks one that might be another's, hidden.
+        fields["id"] = (
+            ClientId | None,
+            Field(
+                default=None,
+                description="Leave out: the id is generated and given back. A client that "
+                "creates records offline may give a UUID it generated itself.",
+            ),
+        )
     fields["occurred"] = (
         OccurredAt | None,
         Field(default=None, description="When it happened (default: now), and how precisely"),
@@ -56,6 +69,8 @@ def _endpoint(cmd_type: type[Command], model: type[BaseModel], rule: RouteRule) 
     def endpoint(request: Request, body: Any, principal: Any, id: str | None = None) -> Response:
         who: Principal = require(principal)
         data = body.model_dump(exclude_unset=True, exclude={"occurred"})
+        if data.get("id", "") is None:
+            del data["id"]
         if not cmd_type.creates:
             data["id"] = id
         command = cmd_type.model_validate(data)

@@ -70,6 +70,7 @@ class IncidentFile(BaseModel):
     format: Literal["acled", "hxl"]
     content: str = Field(max_length=MAX_IMPORT_CHARS, description="The CSV file, as text")
     id_prefix: str = Field(default="", max_length=40, pattern="^[a-z0-9-]*$")
+    visibility: Literal["internal", "shared"] | None = None
 
 
 @router.post(
@@ -93,6 +94,7 @@ def import_file(
         operation=op,
         lang=lang,
         id_prefix=body.id_prefix,
+        visibility=body.visibility,
     )
     return respond({"recorded": count})
 

@@ -68,6 +68,10 @@ VALIDATION: dict[str, str] = {
     ),
     "date_parsing": N_("Not a valid date"),
     "json_invalid": N_("The body is not valid JSON"),
+    "client_id": N_(
+        "Identifiers are generated: leave the id out (a client creating records offline "
+        "may give a UUID it generated itself)"
+    ),
     "reference_invalid": N_(
         "Not a record's identifier (lower-case Latin letters, digits and hyphens, e.g. ramouseh-road)"
     ),

@@ -152,6 +152,14 @@ def import_incidents_command(
     lang: Annotated[
         str, typer.Option("--lang", help="ar or en: the language of the messages")
     ] = "ar",
+    visibility: Annotated[
+        str | None,
+        typer.Option(
+            "--visibility",
+            help="Who may see them: internal (your organisation) or shared (everyone; "
+            "the default for a reported incident)",
+        ),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Record the incidents of a partner's file: all of them, or none (the first bad row is
@@ -167,5 +175,6 @@ def import_incidents_command(
         operation=_operation(system, as_user, operation, lang),
         lang=lang,
         id_prefix=id_prefix,
+        visibility=visibility,
     )
     console.print(tr(lang, "%(n)s incidents recorded", n=count))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -22,7 +23,7 @@ from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
-from mamar.web.i18n import tr
+from mamar.web.i18n import LANGUAGES, tr
 
 app = typer.Typer(
     help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
@@ -40,9 +41,50 @@ DatabaseOption = Annotated[
 ]
 
 
-def open_system(database: str | None) -> Mamar:
-    settings = Settings()
-    system = Mamar(settings, database_url=database) if database else Mamar(settings)
+DEMO_DATABASE = Path("mamar-demo.db")
+
+
+def cli_lang() -> str:
+    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
+    lang = os.environ.get("MAMAR_LANG", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def database_url(database: str | None) -> str:
+    """``--database``, else ``$MAMAR_DATABASE_URL``, else ``./mamar.db``; when only the demo's
+    database is in this folder (``mamar demo`` made it), that one, saying so."""
+    if database:
+        return database
+    if os.environ.get("MAMAR_DATABASE_URL"):
+        return Settings().database_url
+    if not Path("mamar.db").exists() and DEMO_DATABASE.exists():
+        err.print(
+            tr(
+                cli_lang(),
+                "Reading the demo's database %(path)s (--database chooses another).",
+                path=DEMO_DATABASE,
+            ),
+            highlight=False,
+        )
+        return f"sqlite:///{DEMO_DATABASE}"
+    return "sqlite:///mamar.db"
+
+
+def open_system(database: str | None, *, existing: bool = False) -> Mamar:
+    """The installation at ``database``; ``existing``: a command that only reads refuses a
+    database that is not there (and creates nothing)."""
+    settings = Settings().model_copy(update={"database_url": database_url(database)})
+    path = settings.sqlite_path()
+    if existing and path is not None and not path.exists():
+        raise fail(
+            tr(
+                cli_lang(),
+                "There is no database at %(path)s: nothing was created. Give its place with "
+                "--database (the demo's is mamar-demo.db), or create one with mamar init.",
+                path=path,
+            )
+        )
+    system = Mamar(settings)
     system.init()
     return system
 
@@ -58,7 +100,7 @@ def progress_bar() -> Progress:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]{tr(cli_lang(), 'Error:')}[/red] {message}")
     return typer.Exit(code)
 
 
@@ -135,7 +177,7 @@ def verify_command(
     and give it to --against to catch that.
     """
     anchor = _anchor(against, log_key)
-    system = open_system(database)
+    system = open_system(database, existing=True)
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.reading() as conn:
@@ -214,7 +256,7 @@ def export_journal(
             "say whose export this is: --as ACCOUNT, or --every-organisation",
             field="as",
         )
-    system = open_system(database)
+    system = open_system(database, existing=True)
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
         with system.reading() as conn:
@@ -230,7 +272,40 @@ def export_journal(
             out.close()
 
 
+class _Pipe:
+    """Standard output that, once its reader is gone (``mamar timeline | head``), quietly
+    drops the rest instead of failing: the command then ends with status 0."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        self.closed_by_reader = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main() -> None:
+    sys.stdout = _Pipe(sys.stdout)
     try:
         app()
     except SaidIn as exc:  # already in the user's words: say it as it is

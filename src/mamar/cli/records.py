@@ -13,7 +13,15 @@ from rich.table import Table
 from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
-from mamar.cli.main import DatabaseOption, app, console, err, open_system, progress_bar
+from mamar.cli.main import (
+    DatabaseOption,
+    app,
+    cli_lang,
+    console,
+    err,
+    open_system,
+    progress_bar,
+)
 from mamar.cli.render import describe_event, format_moment
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor
@@ -99,7 +107,7 @@ def status(
     json: JsonOption = False,
 ) -> None:
     """The operation overview now, or as of any past moment."""
-    system = open_system(database)
+    system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     moment = _parse_at(at)
     op = operation or _default_operation(system, viewer)
@@ -132,7 +140,7 @@ def timeline(
         raise typer.BadParameter("use 'occurred' or 'recorded'", param_hint="--order")
     if lang not in ("ar", "en"):
         raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
-    system = open_system(database)
+    system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     with system.reading() as conn:
         zones = {
@@ -162,7 +170,7 @@ def timeline(
         recorded = tr(
             lang,
             "%(actor)s, recorded %(time)s",
-            actor=e.actor,
+            actor=tr(lang, "the system") if e.actor == "system" else e.actor,
             time=format_moment(e.recorded_at, zone, lang),
         )
         console.print(
@@ -183,7 +191,7 @@ def show(
     kind, _, entity_id = entity.partition(":")
     if not entity_id:
         raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
-    system = open_system(database)
+    system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     moment = _parse_at(at)
     with system.reading() as conn:
@@ -298,7 +306,7 @@ def organisation_add(
 @org_app.command("list")
 def organisation_list(database: DatabaseOption = None) -> None:
     """Every organisation and its accounts."""
-    system = open_system(database)
+    system = open_system(database, existing=True)
     with system.reading() as conn:
         states = reads.visible_states(
             conn, viewer=SYSTEM, operation=None, kinds=["organisation", "account"]
@@ -368,6 +376,17 @@ def demo(
             )
     console.print(f"loaded {name} into {path}: {count} events")
     console.print(table)
+    console.print(
+        tr(
+            cli_lang(),
+            "The command line reads this database when run from this folder (e.g. "
+            "`mamar timeline --lang ar`); from elsewhere, add --database sqlite:///%(path)s "
+            "or set MAMAR_DATABASE_URL to it.",
+            path=path.resolve(),
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
     if serve:
         from mamar.cli.serving import serve_app
 

@@ -1,9 +1,18 @@
-"""Entity ids: caller-chosen slugs (``ramouseh-road``) or generated UUIDv7 strings."""
+"""Entity ids.
+
+A record's id is generated when it is created (:func:`new_record_id`, a random UUID:
+it tells nothing of when, by whom or of how many other records). People never type
+one: they pick and read names. Scenarios and the operator's command line may still
+name records with slugs (``ramouseh-road``); a client that creates records offline
+gives a UUID it generated itself (:data:`ClientId`), never a slug, so that no id it
+chooses can collide with a record it may not see.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
+from uuid import uuid4
 
 from pydantic import AfterValidator, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -43,8 +52,31 @@ Reference = Annotated[str, AfterValidator(_reference)]
 KindName = Annotated[str, AfterValidator(_kind)]
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _client_id(value: str) -> str:
+    if _UUID.fullmatch(value):
+        return value
+    raise PydanticCustomError(
+        "client_id",
+        "ids are generated: leave the id out (a client creating records offline may "
+        "give a UUID it generated itself, e.g. 0b7e3c1a-5f2d-4c9e-8a61-3d2f9b4e7c10)",
+    )
+
+
+#: An id a client generated for a record it creates: a UUID, lower-case, hyphenated.
+ClientId = Annotated[str, AfterValidator(_client_id)]
+
+
 def new_id() -> str:
+    """A time-ordered id for what is written in order (events, vault records, tokens)."""
     return str(uuid7())
+
+
+def new_record_id() -> str:
+    """A new record's id: random, so that it says nothing of other records."""
+    return str(uuid4())
 
 
 def stream_name(kind: str, entity_id: str) -> str:

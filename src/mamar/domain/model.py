@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, new_record_id
 from mamar.domain.visibility import INSTALLATION, SUB_COMPARTMENTS, Role, Visibility
 from mamar.journal.registry import EventData
 
@@ -126,12 +126,20 @@ class Command(BaseModel):
 
 
 class CreateCommand(Command):
-    """A command that creates an entity inside an operation."""
+    """A command that creates an entity inside an operation; its id is generated
+    unless given (see :mod:`mamar.domain.ids`)."""
 
     creates: ClassVar[bool] = True
 
+    id: EntityId = Field(default_factory=new_record_id)
     operation: EntityId
     visibility: Visibility | None = None
+
+
+def generates_id(cmd_type: type[Command]) -> bool:
+    """The command creates a record whose id is generated (not an account or an
+    organisation, which are named by whoever creates them)."""
+    return cmd_type.creates and cmd_type.model_fields["id"].default_factory is not None
 
 
 @dataclass(frozen=True)

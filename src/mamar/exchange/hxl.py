@@ -174,6 +174,8 @@ def convoys_csv(records: Records, lang: str = "en") -> str:
 def movements_csv(records: Records, lang: str = "en") -> str:
     """Every status a convoy took, in order: the movements."""
     rows = []
+    # An incident named in a convoy's history is given only if the reader may see it.
+    seen = {i.id for i in records.incidents}
     for c in records.convoys:
         for entry in c.history:
             rows.append(
@@ -184,7 +186,7 @@ def movements_csv(records: Records, lang: str = "en") -> str:
                     entry.status.value,
                     records.place_name(entry.place, lang) if entry.place else None,
                     entry.reason,
-                    entry.incident,
+                    entry.incident if entry.incident in seen else None,
                 )
             )
     rows.sort(key=lambda row: (str(row[2]), str(row[0])))

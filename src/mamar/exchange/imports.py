@@ -5,6 +5,7 @@ from __future__ import annotations
 from mamar.access.viewer import viewer_of
 from mamar.domain.errors import NotFound, SaidIn
 from mamar.domain.model import Actor
+from mamar.domain.visibility import Visibility
 from mamar.exchange import acled, hxl, incident_rows, records
 from mamar.system import Mamar
 from mamar.web.i18n import tr
@@ -21,16 +22,25 @@ def import_incidents(
     operation: str,
     lang: str = "ar",
     id_prefix: str = "",
+    visibility: str | None = None,
 ) -> int:
     """Record every incident of the file, or none: the first bad row is refused, naming
     its line and column in ``lang``. Names of parties and places are those the importing
-    account may see. ``id_prefix`` keeps a partner's ids apart from ours."""
+    account may see. ``id_prefix`` keeps a partner's ids apart from ours; ``visibility``
+    (default: a reported incident's, shared) says who may see the incidents recorded."""
     if fmt not in IMPORT_FORMATS:
         raise SaidIn(
             "invalid_format",
             tr(lang, "Use --format acled or --format hxl"),
             language=lang,
             field="format",
+        )
+    if visibility is not None and visibility not in {v.value for v in Visibility}:
+        raise SaidIn(
+            "invalid_visibility",
+            tr(lang, "Use --visibility internal or --visibility shared"),
+            language=lang,
+            field="visibility",
         )
     with system.writing() as conn:
         try:
@@ -47,5 +57,7 @@ def import_incidents(
         for row in rows:
             if id_prefix and row.values.get("id"):
                 row.values["id"] = f"{id_prefix}{row.values['id']}"
+            if visibility is not None:
+                row.put("visibility", visibility, "visibility")
         made = incident_rows.commands(rows, operation, lang)
         return incident_rows.record(conn, made, actor=actor, vault=system.vault, lang=lang)

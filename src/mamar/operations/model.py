@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import EntityId, new_record_id
 from mamar.domain.model import (
     Command,
     Context,
@@ -122,6 +123,7 @@ class OpenOperation(Command):
     roles: ClassVar[frozenset[Role]] = _MANAGERS
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
+    id: EntityId = Field(default_factory=new_record_id)
     name: LocalName
     timezone: TimeZoneName
     description: FreeText | None = None

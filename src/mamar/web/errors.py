@@ -15,7 +15,7 @@ from mamar.access.door import Refused, identify
 from mamar.api.errors import ApiError
 from mamar.api.responses import respond
 from mamar.domain.errors import DomainError
-from mamar.web import i18n
+from mamar.web import confirm, i18n
 from mamar.web.page import LoginRequired, PageError, View, language_of
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -108,6 +108,11 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         return exc.status_code, "route_not_found" if exc.status_code == 404 else "bad_request"
 
+    async def on_confirm(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, confirm.NeedsConfirmation)
+        return confirm.page(exc)
+
+    app.add_exception_handler(confirm.NeedsConfirmation, on_confirm)
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(PageError, on_page_error)
     app.add_exception_handler(Refused, on_refused)

@@ -16,11 +16,12 @@ from sqlalchemy import Connection
 from mamar.api.errors import field_of
 from mamar.api.messages import domain_message, validation_message
 from mamar.domain.errors import DomainError
+from mamar.domain.ids import split_stream
 from mamar.domain.model import Command, command_type
 from mamar.domain.time import OccurredAt
 from mamar.journal.envelope import RecordedEvent
 from mamar.services.commands import execute
-from mamar.web import i18n
+from mamar.web import confirm, i18n
 from mamar.web.i18n import N_
 from mamar.web.page import View
 
@@ -124,6 +125,7 @@ def run(
     """
     require(view, required)
     command = build(view, name, data)
+    confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
     occurred = occurred_from(view)
     system = view.system
     try:
@@ -138,6 +140,11 @@ def run(
         raise FormErrors({exc.field or GENERAL: message}) from exc
     view.recorded = recorded
     return recorded
+
+
+def record_of(recorded: list[RecordedEvent]) -> str:
+    """The id of the record a command recorded events on (a new record's generated id)."""
+    return split_stream(recorded[0].stream)[1]
 
 
 def field_errors_json(errors: dict[str, str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from babel.units import format_unit
+from markupsafe import Markup, escape
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("ar", "en")
@@ -67,8 +68,11 @@ def translations(lang: str) -> Translations:
 
 
 def tr(lang: str, message: str, **params: object) -> str:
-    """``message`` in ``lang``, with ``%(name)s`` parameters filled in."""
+    """``message`` in ``lang``, with ``%(name)s`` parameters filled in. A parameter that
+    is markup (user text marked with its language) keeps its markup, the rest is escaped."""
     text = translations(lang).gettext(message)
+    if any(isinstance(value, Markup) for value in params.values()):
+        return Markup(escape(text)) % params
     return text % params if params else text
 
 

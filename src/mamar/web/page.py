@@ -146,6 +146,25 @@ class View:
             return self.principal.csrf
         return self.request.cookies.get(CSRF_COOKIE, "")
 
+    def name_of(self, kind: str, entity_id: str | None) -> str:
+        """What the record ``kind:entity_id`` is called, read through the viewer; "—" if
+        there is none or the viewer may not see it (a reference to a record not shared
+        with the viewer tells nothing of it)."""
+        if not entity_id or self.principal is None:
+            return "—"
+        from mamar import reads
+        from mamar.domain.errors import DomainError
+        from mamar.web.render import called
+
+        try:
+            with self.system.reading() as conn:
+                found = reads.get_entity(
+                    conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
+                )
+        except DomainError:
+            return "—"
+        return called(found, self.lang)
+
     def organisation_name(self) -> dict[str, Any] | None:
         """The name of the signed-in account's organisation, as its viewer may read it."""
         if self.principal is None:
@@ -182,6 +201,7 @@ class View:
                 for n in NAV
                 if holds_role(self.principal, n.roles)
             ]
+        name_of = functools.lru_cache(maxsize=256)(self.name_of)
         return {
             "lang": self.lang,
             "dir": i18n.DIRECTION[self.lang],
@@ -196,6 +216,8 @@ class View:
             "path": request.url.path,
             "static": request.app.state.assets.url,
             "when": lambda value, fmt="medium": i18n.when(value, self.lang, self.timezone, fmt),
+            "name_of": name_of,
+            "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
             "saved": self.saved_notice(),
         }
 

@@ -68,6 +68,29 @@ def spelling(name: str) -> Markup | str:
     return name
 
 
+#: Where a record's name is, for records that have none of their own.
+_CALLED_BY = ("name", "title", "display_name", "summary", "description", "message", "text")
+
+
+def called_text(record: dict[str, Any], lang: str) -> str:
+    """:func:`called` as plain text (a pick-list's option, a JSON twin)."""
+    for key in _CALLED_BY:
+        words = local(record.get(key), lang)
+        if words:
+            return words
+    return "—"
+
+
+def called(record: dict[str, Any], lang: str) -> Markup | str:
+    """What people call a record, in ``lang`` when it is given in it: its name, else
+    its title, else what it says; marked with its language when that is another
+    (:func:`marked`). Never its id (ids are generated)."""
+    for key in _CALLED_BY:
+        if local(record.get(key), lang):
+            return marked(record.get(key), lang)
+    return "—"
+
+
 def evidence_url(kind: str, entity_id: str) -> str:
     """The evidence bundle of a record (and what it links to), for the signed-in reader."""
     return "/api/v1/evidence?" + urlencode({"entity": f"{kind}:{entity_id}"})

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
@@ -75,7 +76,9 @@ class Form:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "title": self.title,
+            "title": Markup(self.title).striptags()
+            if isinstance(self.title, Markup)
+            else self.title,
             "fields": [
                 {"group": i.legend, "name": i.name, "fields": [asdict(f) for f in i.fields]}
                 if isinstance(i, Group)
@@ -162,9 +165,7 @@ def who(value: str | None) -> dict[str, str] | None:
 
 def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
     """Records of ``kind`` the viewer may see, as (id, name) sorted by name."""
-    items = entities(v, kind, op)
-    shown = [{**i, "name": i.get("name") or i.get("title")} for i in items]
-    names = names_of(shown, v.lang)
+    names = names_of(entities(v, kind, op), v.lang)
     return tuple(sorted(names.items(), key=lambda p: p[1]))
 
 
@@ -174,19 +175,11 @@ def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
     return tuple(parties + people)
 
 
-def creating(v: View, *, hint: str | None = None) -> list[Item]:
-    """The identifier and compartment of a new record."""
+def creating(v: View) -> list[Item]:
+    """Who may see a new record (its id is generated: people never type one)."""
     from mamar.web.pages._shared import visibility_options
 
-    return [
-        F(
-            "id",
-            v.t("Identifier"),
-            required=True,
-            hint=hint or v.t("Lower-case letters, digits and dashes, e.g. ramouseh-road"),
-        ),
-        F("visibility", v.t("Who may see it"), "select", tuple(visibility_options(v))),
-    ]
+    return [F("visibility", v.t("Who may see it"), "select", tuple(visibility_options(v)))]
 
 
 def enum_options(v: View, values: Iterable[Any]) -> tuple[tuple[str, str], ...]:
@@ -259,6 +252,7 @@ def add_form(
     roles_of: str | None = None,
 ) -> None:
     """``GET path`` shows the form; ``POST path`` records ``command`` or shows the form again.
+    ``then`` is given the record's id (from the path, or the new record's generated id).
 
     ``command`` may depend on the form (e.g. the button pressed); ``roles_of`` then names
     the command whose roles guard the page.
@@ -282,14 +276,15 @@ def add_form(
             return render_form(v, op, build(v, op, entity_id))
         try:
             spec = build(v, op, entity_id)
-            forms.run(v, name, clean(data(v, op, entity_id)), required=_required(spec))
+            recorded = forms.run(v, name, clean(data(v, op, entity_id)), required=_required(spec))
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
             errors = group_errors(exc.errors, spec.names())
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return render_form(v, op, spec, status=422, errors=errors)
-        return v.redirect(then(v, op, entity_id))
+        # A new record: where to go is decided by the id it was given.
+        return v.redirect(then(v, op, entity_id or forms.record_of(recorded)))
 
     add_page(app, book, path, show, rule)
     add_page(app, book, path, submit, rule, methods=("POST",))

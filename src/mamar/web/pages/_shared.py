@@ -10,6 +10,7 @@ from mamar.access.viewer import viewer_of
 from mamar.domain.model import command_type
 from mamar.domain.visibility import Visibility
 from mamar.web.page import View
+from mamar.web.render import called_text
 
 
 def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
@@ -47,10 +48,8 @@ def visibility_options(v: View) -> list[tuple[str, str]]:
 
 
 def names_of(items: list[dict[str, Any]], lang: str) -> dict[str, str]:
-    """Id → the name in ``lang`` (or the other one), for showing references."""
-    from mamar.web.render import local
-
-    return {item["id"]: local(item.get("name"), lang) or item["id"] for item in items}
+    """Id → what the record is called in ``lang``, for showing references."""
+    return {item["id"]: called_text(item, lang) for item in items}
 
 
 def number(text: str | None) -> int | str | None:

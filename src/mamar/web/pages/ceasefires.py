@@ -16,6 +16,7 @@ from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, moment, options, text
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of, number
+from mamar.web.render import called
 
 add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
 
@@ -49,7 +50,6 @@ def _declare_form(v: View, op: str, _id: str | None) -> Form:
 
 def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "area": text(v, "area"),
@@ -66,7 +66,7 @@ def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
     record = entity(v, "ceasefire", ceasefire_id or "")
     legal = TRANSITIONS[S(record["status"])]
     return Form(
-        v.t("Ceasefire %(id)s: record a change", id=record["id"]),
+        v.t("Ceasefire: %(name)s: record a change", name=called(record, v.lang)),
         [
             F(
                 "incident",
@@ -98,7 +98,7 @@ def _change_data(v: View, op: str, ceasefire_id: str | None) -> dict[str, Any]:
 
 
 def _detail_url(v: View, op: str, ceasefire_id: str | None) -> str:
-    return f"/ops/{op}/ceasefires/{ceasefire_id or text(v, 'id')}"
+    return f"/ops/{op}/ceasefires/{ceasefire_id}"
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -163,6 +163,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         actions = []
         if may(v, "ceasefire.suspend") and TRANSITIONS[S(c["status"])]:
             actions.append((v.t("Record a change"), f"/ops/{op}/ceasefires/{id}/change"))
-        return render_detail(v, "ceasefire", c, v.t("Ceasefire %(id)s", id=id), facts, actions)
+        return render_detail(
+            v, "ceasefire", c, v.t("Ceasefire: %(name)s", name=called(c, v.lang)), facts, actions
+        )
 
     add_page(app, book, "/ops/{op}/ceasefires/{id}", ceasefire, READ_ANY)

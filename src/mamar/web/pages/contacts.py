@@ -30,6 +30,7 @@ from mamar.web.pages._formkit import (
     who_options,
 )
 from mamar.web.pages._shared import entities, entity, may, names_of
+from mamar.web.render import called
 
 add_nav(NavItem("contacts", N_("Contacts"), "contacts", order=20))
 
@@ -138,7 +139,6 @@ def _schedule_form(v: View, op: str, _id: str | None) -> Form:
 
 def _common(v: View, op: str) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "direction": text(v, "direction"),
@@ -172,7 +172,7 @@ def _outcome_form(v: View, op: str, contact_id: str | None) -> Form:
     if may(v, "contact.cancel"):
         buttons.append(("outcome", "cancelled", v.t("It was cancelled")))
     return Form(
-        v.t("What became of contact %(id)s", id=record["id"]),
+        v.t("What became of contact: %(name)s", name=called(record, v.lang)),
         [*_summary_fields(v), F("reason", v.t("Reason (missed or cancelled)"))],
         "",
         facts=[

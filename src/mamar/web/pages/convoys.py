@@ -18,7 +18,9 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
+from mamar.web.render import called
 
 add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
 
@@ -62,15 +64,11 @@ def _render_list(
         live=True,
         can_plan=may(v, PLAN),
         visibilities=visibility_options(v),
+        places=options(v, op, "place"),
+        routes=options(v, op, "route"),
+        parties=options(v, op, "party"),
+        form_lists=v.form_lists,
     )
-
-
-def _lines(text: str) -> list[str]:
-    return [
-        line.strip()
-        for line in text.replace("،", ",").replace("\n", ",").split(",")
-        if line.strip()
-    ]
 
 
 def plan_data(v: View, op: str) -> dict[str, Any]:
@@ -90,7 +88,6 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
     counts = {k: number(f.get(f"counts.{k}")) for k in ("planned", "boarded", "arrived")}
     name = {k: f.get(f"name.{k}", "").strip() for k in ("ar", "en")}
     data: dict[str, Any] = {
-        "id": f.get("id", "").strip(),
         "operation": op,
         "visibility": f.get("visibility") or None,
         "name": {k: x for k, x in name.items() if x},
@@ -99,7 +96,7 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         "destination": f.get("destination") or None,
         "route": f.get("route") or None,
         "vehicles": vehicles,
-        "teams": _lines(f.get("teams", "")),
+        "teams": [t for t in v.form_lists.get("teams", []) if t.strip()],
         "escorts": escorts,
         "counts": {k: x for k, x in counts.items() if x is not None},
     }
@@ -118,7 +115,7 @@ def _render_detail(
     return v.render(
         "convoy.html",
         data,
-        title=v.t("Convoy %(id)s", id=convoy_id),
+        title=v.t("Convoy: %(name)s", name=called(record, v.lang)),
         status=status,
         errors=errors,
         live=True,
@@ -145,13 +142,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def plan(request: Request, op: str) -> Response:
         v = await op_view(request, plan_rule, op)
         try:
-            forms.run(v, PLAN, plan_data(v, op), required=("id",))
+            recorded = forms.run(v, PLAN, plan_data(v, op))
         except forms.FormErrors as exc:
             errors = _vehicle_errors(exc.errors)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_list(v, op, 422, errors)
-        return v.redirect(f"/ops/{op}/convoys/{v.form.get('id', '').strip()}")
+        return v.redirect(f"/ops/{op}/convoys/{forms.record_of(recorded)}")
 
     add_page(app, book, "/ops/{op}/convoys", plan, plan_rule, methods=("POST",))
 

@@ -14,6 +14,7 @@ from mamar.escalations.model import EscalationState, seconds_waiting
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import history, may
+from mamar.web.render import called
 
 RESPOND = "escalation.record_response"
 
@@ -33,7 +34,7 @@ def _render(
     return v.render(
         "escalation.html",
         data,
-        title=v.t("Escalation %(id)s", id=esc_id),
+        title=v.t("Escalation: %(name)s", name=called(record, v.lang)),
         status=status,
         errors=errors,
         can_respond=may(v, RESPOND),

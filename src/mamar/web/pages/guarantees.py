@@ -16,7 +16,7 @@ from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, local_text, options, text
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of
-from mamar.web.render import evidence_url, local
+from mamar.web.render import called, evidence_url, local
 
 add_nav(NavItem("guarantees", N_("Guarantees"), "guarantees", order=35))
 
@@ -57,7 +57,6 @@ def _record_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         kind, _, ident = value.partition(":")
         subject.append({"kind": kind, "id": ident})
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility") or Visibility.SHARED.value,
         "guarantor": text(v, "guarantor"),
@@ -73,7 +72,7 @@ def _outcome_form(v: View, op: str, guarantee_id: str | None) -> Form:
     record = entity(v, "guarantee", guarantee_id or "")
     legal = TRANSITIONS[GuaranteeOutcome(record["outcome"])]
     return Form(
-        v.t("Outcome of guarantee %(id)s", id=record["id"]),
+        v.t("Outcome of guarantee: %(name)s", name=called(record, v.lang)),
         [
             F("incidents", v.t("Incidents that broke it"), "multi", options(v, op, "incident")),
             F("note", v.t("Note")),
@@ -92,7 +91,7 @@ def _outcome_data(v: View, op: str, guarantee_id: str | None) -> dict[str, Any]:
 
 
 def _detail_url(v: View, op: str, guarantee_id: str | None) -> str:
-    return f"/ops/{op}/guarantees/{guarantee_id or text(v, 'id')}"
+    return f"/ops/{op}/guarantees/{guarantee_id}"
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -154,6 +153,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         if may(v, "guarantee.mark_honoured") and TRANSITIONS[GuaranteeOutcome(g["outcome"])]:
             actions.append((v.t("Record the outcome"), f"/ops/{op}/guarantees/{id}/outcome"))
         actions.append((v.t("Evidence bundle"), evidence_url("guarantee", id)))
-        return render_detail(v, "guarantee", g, v.t("Guarantee %(id)s", id=id), facts, actions)
+        return render_detail(
+            v, "guarantee", g, v.t("Guarantee: %(name)s", name=called(g, v.lang)), facts, actions
+        )
 
     add_page(app, book, "/ops/{op}/guarantees/{id}", guarantee, READ_ANY)

@@ -14,6 +14,7 @@ from mamar.incidents.events import SourceKind
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -24,6 +25,7 @@ from mamar.web.pages._shared import (
     number,
     visibility_options,
 )
+from mamar.web.render import called
 
 add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
 
@@ -55,6 +57,8 @@ def _render_list(
         source_kinds=[(k.value, v.t(k.value)) for k in SourceKind],
         visibilities=visibility_options(v),
         parties=sorted(parties.items(), key=lambda p: p[1]),
+        places=options(v, op, "place"),
+        convoys=options(v, op, "convoy"),
     )
 
 
@@ -62,7 +66,6 @@ def report_data(v: View, op: str) -> dict[str, Any]:
     f = v.form
     lat, lon = decimal(f.get("lat")), decimal(f.get("lon"))
     data: dict[str, Any] = {
-        "id": f.get("id", "").strip(),
         "operation": op,
         "visibility": f.get("visibility") or None,
         "event_type": f.get("event_type") or None,
@@ -97,18 +100,18 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def report(request: Request, op: str) -> Response:
         v = await op_view(request, report_rule, op)
         try:
-            forms.run(
+            recorded = forms.run(
                 v,
                 "incident.report",
                 report_data(v, op),
-                required=("id", "event_type", "description", "source.text", "source.kind"),
+                required=("event_type", "description", "source.text", "source.kind"),
             )
         except forms.FormErrors as exc:
             errors = _point_errors(exc.errors)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_list(v, op, 422, errors)
-        return v.redirect(f"/ops/{op}/incidents/{v.form.get('id', '').strip()}")
+        return v.redirect(f"/ops/{op}/incidents/{forms.record_of(recorded)}")
 
     add_page(app, book, "/ops/{op}/incidents", report, report_rule, methods=("POST",))
 
@@ -125,7 +128,6 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         entity(v, "incident", id)
         f = v.form
         data: dict[str, Any] = {
-            "id": f.get("escalation_id", "").strip(),
             "operation": op,
             "visibility": f.get("visibility") or None,
             "to_party": f.get("to_party") or None,
@@ -137,10 +139,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 v,
                 "escalation.raise",
                 {k: x for k, x in data.items() if x is not None},
-                required=("escalation_id", "to_party", "message"),
+                required=("to_party", "message"),
             )
         except forms.FormErrors as exc:
-            errors = {("escalation_id" if k == "id" else k): m for k, m in exc.errors.items()}
+            errors = exc.errors
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_detail(v, op, id, 422, errors)
@@ -188,7 +190,7 @@ def _render_detail(
     return v.render(
         "incident.html",
         data,
-        title=v.t("Incident %(id)s", id=incident_id),
+        title=v.t("Incident: %(what)s", what=called(record, v.lang)),
         status=status,
         errors=errors,
         can_escalate=may(v, "escalation.raise"),

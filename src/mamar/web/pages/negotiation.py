@@ -20,6 +20,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view, query_int
 from mamar.web.pages._shared import entities, may, names_of
 from mamar.web.pages._termwords import comparison_rows
+from mamar.web.render import called
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
 
@@ -89,7 +90,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         return v.render(
             "agreement.html",
             data,
-            title=v.t("Agreement %(id)s", id=id),
+            title=v.t("Agreement: %(name)s", name=called(record, v.lang)),
             party_names=parties,
             rows=comparison_rows(v, comparison, names) if comparison else [],
             can_conclude=may(v, "agreement.conclude"),

@@ -29,6 +29,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._shared import entities, entity
 from mamar.web.pages._terms import term_items, terms_from
+from mamar.web.render import called
 
 
 def sees_bottom_lines(v: View) -> bool:
@@ -65,7 +66,6 @@ def _issue_form(v: View, op: str, _id: str | None) -> Form:
 
 def _issue_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "title": local_name(v, "title"),
@@ -101,7 +101,6 @@ def _table_form(v: View, op: str, _id: str | None) -> Form:
 
 def _table_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "from_party": text(v, "from_party"),
@@ -123,7 +122,7 @@ def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
         if p.get("counter_to") == record["id"]
     )
     return Form(
-        v.t("Answer to proposal %(id)s", id=record["id"]),
+        v.t("Answer to proposal: %(name)s", name=called(record, v.lang)),
         [
             F("reasons", v.t("Reasons given (required in practice for a rejection)"), "textarea"),
             F(
@@ -195,7 +194,6 @@ def _position_form(v: View, op: str, _id: str | None) -> Form:
 
 def _position_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "party": text(v, "party"),
@@ -208,7 +206,7 @@ def _position_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 def _revise_form(v: View, op: str, position_id: str | None) -> Form:
     record = entity(v, "position", position_id or "")
     return Form(
-        v.t("Revise position %(id)s", id=record["id"]),
+        v.t("Revise position: %(name)s", name=called(record, v.lang)),
         [
             F("stance", v.t("New stance"), "textarea"),
             F("note", v.t("What changed and why")),
@@ -256,7 +254,6 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
 
 def _draft_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "title": local_name(v, "title"),
@@ -276,7 +273,7 @@ def _agreement_page(v: View, op: str, agreement_id: str | None) -> str:
 def _conclude_form(v: View, op: str, agreement_id: str | None) -> Form:
     record = entity(v, "agreement", agreement_id or "")
     return Form(
-        v.t("Conclude agreement %(id)s", id=record["id"]),
+        v.t("Conclude agreement: %(name)s", name=called(record, v.lang)),
         [
             F(
                 "status",
@@ -299,7 +296,7 @@ def _conclude_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]
 def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
     record = entity(v, "agreement", agreement_id or "")
     return Form(
-        v.t("Adopt a new version of agreement %(id)s", id=record["id"]),
+        v.t("Adopt a new version of agreement: %(name)s", name=called(record, v.lang)),
         [
             *_text_items(v),
             *term_items(
@@ -395,5 +392,5 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     )
 
 
-def _board_agreement(v: View, op: str, _id: str | None) -> str:
-    return f"/ops/{op}/agreements/{text(v, 'id')}"
+def _board_agreement(v: View, op: str, agreement_id: str | None) -> str:
+    return f"/ops/{op}/agreements/{agreement_id}"

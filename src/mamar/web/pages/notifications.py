@@ -25,7 +25,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of, number
-from mamar.web.render import local
+from mamar.web.render import called, local
 
 add_nav(NavItem("notifications", N_("Notifications"), "notifications", order=55))
 
@@ -51,7 +51,6 @@ def _send_form(v: View, op: str, _id: str | None) -> Form:
 
 def _send_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "parties": chosen(v, "parties"),
@@ -76,7 +75,7 @@ def _ack_form(v: View, op: str, notification_id: str | None) -> Form:
     if v.actor.role is Role.LIAISON:
         waiting = [p for p in waiting if p == v.actor.party]
     return Form(
-        v.t("Acknowledge notice %(id)s", id=record["id"]),
+        v.t("Acknowledge notice: %(name)s", name=called(record, v.lang)),
         [
             F(
                 "party",
@@ -98,7 +97,7 @@ def _ack_data(v: View, op: str, notification_id: str | None) -> dict[str, Any]:
 
 
 def _detail_url(v: View, op: str, notification_id: str | None) -> str:
-    return f"/ops/{op}/notifications/{notification_id or text(v, 'id')}"
+    return f"/ops/{op}/notifications/{notification_id}"
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -166,6 +165,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             actions.append(
                 (v.t("Acknowledge receipt"), f"/ops/{op}/notifications/{id}/acknowledge")
             )
-        return render_detail(v, "notification", n, v.t("Notice %(id)s", id=id), facts, actions)
+        return render_detail(
+            v, "notification", n, v.t("Notice: %(name)s", name=called(n, v.lang)), facts, actions
+        )
 
     add_page(app, book, "/ops/{op}/notifications/{id}", notification, READ_ANY)

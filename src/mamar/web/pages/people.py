@@ -14,6 +14,7 @@ from mamar.domain.errors import DomainError
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities, entity
+from mamar.web.render import called
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 add_nav(NavItem("people", N_("People"), "people", roles=VAULT_READERS, order=90))
@@ -46,6 +47,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             except DomainError as exc:
                 note = exc.code
         data = {"person": record, "personal": personal, "unavailable": note}
-        return v.render("person.html", data, title=v.t("Person %(id)s", id=id))
+        return v.render(
+            "person.html", data, title=v.t("Person: %(name)s", name=called(record, v.lang))
+        )
 
     add_page(app, book, "/ops/{op}/people/{id}", person, RULE)

@@ -17,13 +17,22 @@ from starlette.responses import Response
 
 from mamar.access.door import may_issue
 from mamar.access.rules import RuleBook, command_rule
-from mamar.domain.model import Command, commands
+from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.visibility import Role
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
 from mamar.web.pages._commandwords import command_words, field_words
-from mamar.web.pages._formkit import F, Form, Item, group_errors, moment, render_form, text
+from mamar.web.pages._formkit import (
+    F,
+    Form,
+    Item,
+    group_errors,
+    moment,
+    options,
+    render_form,
+    text,
+)
 
 add_nav(
     NavItem("record", N_("Record"), "record", roles=frozenset(Role) - {Role.OBSERVER}, order=90)
@@ -95,8 +104,8 @@ def _fields(v: View, command: type[Command]) -> list[tuple[str, str, dict[str, A
     required = set(schema.get("required", []))
     out = []
     for name, prop in schema.get("properties", {}).items():
-        if name == "operation" and command.creates:
-            continue
+        if command.creates and (name == "operation" or (name == "id" and generates_id(command))):
+            continue  # the operation is the page's; a new record's id is generated
         resolved = _resolve(prop, defs)
         out.append((name, _field_kind(resolved), resolved, name in required))
     return out
@@ -107,7 +116,10 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
     items: list[Item] = []
     for name, kind, schema, required in _fields(v, command):
         label = field_words(name, v.lang)
-        if kind == "select":
+        if name == "id" and not command.creates:
+            # The record acted on: picked by its name among those the viewer sees.
+            items.append(F("id", v.t("Record"), "select", options(v, op, command.kind), True))
+        elif kind == "select":
             values = schema.get("enum") or ["true", "false"]
             items.append(
                 F(name, label, "select", tuple((str(x), v.t(str(x))) for x in values), required)

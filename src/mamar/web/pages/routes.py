@@ -19,6 +19,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, creating, lines, local_name, options, text
 from mamar.web.pages._shared import entities, entity, history, may, names_of
+from mamar.web.render import called
 
 add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
 
@@ -75,7 +76,7 @@ def _render_detail(
     return v.render(
         "route.html",
         data,
-        title=v.t("Route %(id)s", id=route_id),
+        title=v.t("Route: %(name)s", name=called(record, v.lang)),
         status=status,
         errors=errors,
         can_decide=may(v, "route.reject"),
@@ -201,7 +202,6 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
 
 def _propose_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "name": local_name(v, "name"),
@@ -220,7 +220,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
     names = names_of(entities(v, "party", op), v.lang)
     own = v.actor.party if v.actor.role is Role.LIAISON else None
     return Form(
-        v.t("Revise route %(id)s", id=record["id"]),
+        v.t("Revise route: %(name)s", name=called(record, v.lang)),
         [
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
             F(
@@ -258,7 +258,7 @@ def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
 
 
 def _detail_url(v: View, op: str, route_id: str | None) -> str:
-    return f"/ops/{op}/routes/{route_id or text(v, 'id')}"
+    return f"/ops/{op}/routes/{route_id}"
 
 
 def add_forms(app: FastAPI, book: RuleBook) -> None:

@@ -25,7 +25,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of
-from mamar.web.render import local
+from mamar.web.render import called, local
 
 add_nav(NavItem("tasks", N_("Tasks"), "tasks", order=65))
 
@@ -54,7 +54,6 @@ def _assign_form(v: View, op: str, _id: str | None) -> Form:
 
 def _assign_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
-        "id": text(v, "id"),
         "operation": op,
         "visibility": text(v, "visibility"),
         "assignee": text(v, "assignee"),
@@ -68,7 +67,7 @@ def _status_form(v: View, op: str, task_id: str | None) -> Form:
     record = entity(v, "task", task_id or "")
     legal = TRANSITIONS[TaskStatus(record["status"])]
     return Form(
-        v.t("Task %(id)s: progress", id=record["id"]),
+        v.t("Task: %(name)s: progress", name=called(record, v.lang)),
         [F("reason", v.t("Reason or note"))],
         "",
         facts=[
@@ -84,7 +83,7 @@ def _status_data(v: View, op: str, task_id: str | None) -> dict[str, Any]:
 
 
 def _detail_url(v: View, op: str, task_id: str | None) -> str:
-    return f"/ops/{op}/tasks/{task_id or text(v, 'id')}"
+    return f"/ops/{op}/tasks/{task_id}"
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -132,6 +131,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         actions = []
         if may(v, "task.change_status") and TRANSITIONS[TaskStatus(t["status"])]:
             actions.append((v.t("Record progress"), f"/ops/{op}/tasks/{id}/status"))
-        return render_detail(v, "task", t, v.t("Task %(id)s", id=id), facts, actions)
+        return render_detail(
+            v, "task", t, v.t("Task: %(name)s", name=called(t, v.lang)), facts, actions
+        )
 
     add_page(app, book, "/ops/{op}/tasks/{id}", task, READ_ANY)

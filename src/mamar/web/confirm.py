@@ -1,0 +1,138 @@
+"""Irreversible actions ask first: a confirmation step naming the consequence and asking
+for the reason, before anything is recorded. It works without JavaScript: the form is
+sent again with every value it had (hidden) and ``confirmed=yes``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.responses import Response
+
+from mamar.web.i18n import N_
+from mamar.web.page import View
+
+CONFIRMED = "confirmed"
+
+
+@dataclass(frozen=True)
+class Irreversible:
+    """What cannot be undone, and the form field that holds the reason (None: none kept)."""
+
+    consequence: str
+    action: str
+    reason_field: str | None
+
+
+#: Command (and, for a status change, the status) → what it does for good.
+ACTIONS: dict[tuple[str, str | None], Irreversible] = {
+    ("convoy.change_status", "cancelled"): Irreversible(
+        N_(
+            "Cancelling the convoy is final: it cannot move again under this record, and "
+            "every team and party following it will see it cancelled."
+        ),
+        N_("Cancel the convoy"),
+        "reason",
+    ),
+    ("route.reject", None): Irreversible(
+        N_(
+            "Rejecting this version of the route is recorded for every party; it can only be "
+            "approved again as a new version."
+        ),
+        N_("Reject the route"),
+        "reasons",
+    ),
+    ("guarantee.mark_broken", None): Irreversible(
+        N_(
+            "Marking the guarantee broken is final: it is recorded as evidence against the "
+            "guarantor and cannot be marked honoured afterwards."
+        ),
+        N_("Mark the guarantee broken"),
+        "note",
+    ),
+    ("person.erase", None): Irreversible(
+        N_(
+            "Erasing the person destroys their personal data for good (the vault's key for "
+            "it is shredded): no one, not even an administrator, can read it again."
+        ),
+        N_("Erase the personal data"),
+        None,
+    ),
+    ("vehicle.erase_person", None): Irreversible(
+        N_(
+            "Erasing the person destroys their personal data for good (the vault's key for "
+            "it is shredded): no one, not even an administrator, can read it again."
+        ),
+        N_("Erase the personal data"),
+        "reason",
+    ),
+    ("tracing.erase", None): Irreversible(
+        N_(
+            "Erasing the tracing request destroys the personal data in it for good: no one "
+            "can read it again."
+        ),
+        N_("Erase the personal data"),
+        "reason",
+    ),
+}
+
+
+class NeedsConfirmation(Exception):
+    """Raised instead of recording: the page shown asks to confirm (see :func:`page`)."""
+
+    def __init__(self, view: View, action: Irreversible, error: str | None = None) -> None:
+        super().__init__(action.action)
+        self.view = view
+        self.action = action
+        self.error = error
+
+
+def irreversible(view: View, command: str, status: str | None) -> Irreversible | None:
+    return ACTIONS.get((command, status)) or ACTIONS.get((command, None))
+
+
+def check(view: View, command: str, status: str | None) -> None:
+    """Ask before an irreversible command; once confirmed, the reason is required."""
+    action = irreversible(view, command, status)
+    if action is None:
+        return
+    if view.form.get(CONFIRMED) != "yes":
+        raise NeedsConfirmation(view, action)
+    field = action.reason_field
+    if field is not None and not view.form.get(field, "").strip():
+        raise NeedsConfirmation(view, action, view.t("Give the reason"))
+
+
+def page(exc: NeedsConfirmation) -> Response:
+    """The confirmation: the consequence, the reason, every other value kept (hidden)."""
+    v = exc.view
+    action = exc.action
+    kept = [
+        (name, value)
+        for name, values in v.form_lists.items()
+        if name not in ("csrf", CONFIRMED, action.reason_field)
+        for value in values
+    ]
+    errors = {action.reason_field or "_general": exc.error} if exc.error else {}
+    if v.wants_json():
+        from mamar.api.responses import respond
+
+        body = {
+            "error": {
+                "code": "confirmation_required",
+                "message": v.t(action.consequence),
+                "field": CONFIRMED,
+            }
+        }
+        return respond(body, 409)
+    return v.render(
+        "confirm.html",
+        {"consequence": v.t(action.consequence)},
+        title=v.t("Are you sure? %(action)s", action=v.t(action.action)),
+        status=409 if not exc.error else 422,
+        errors=errors,
+        kept=kept,
+        action=v.t(action.action),
+        reason_field=action.reason_field,
+        target=v.request.url.path + (f"?{v.request.url.query}" if v.request.url.query else ""),
+        back=v.request.headers.get("referer") or v.request.url.path,
+    )

@@ -1,0 +1,80 @@
+"""Irreversible actions ask first: cancelling a convoy, rejecting a route and marking a
+guarantee broken show the consequence and ask the reason before anything is recorded;
+the confirmation keeps every value typed, and works without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from mamar import reads
+from mamar.system import Mamar
+from tests.web_support import OP, Web, csrf, make_web
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return {
+        n: unescape(v)
+        for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    }
+
+
+def _cancellable(web: Web, role: str) -> str:
+    client = web.client(role)
+    planned = client.post(
+        f"/ops/{OP}/convoys", data={"csrf": csrf(client), "id": "late-batch", "name.ar": "دفعة"}
+    )
+    assert planned.status_code == 303, planned.text[-1500:]
+    with web.system.reading() as conn:
+        ids = [
+            s.id
+            for s in reads.visible_states(
+                conn, viewer=web.system.actor(role), operation=OP, kinds=["convoy"]
+            )
+        ]
+    for convoy in ids:
+        if 'value="cancelled"' in client.get(f"/ops/{OP}/convoys/{convoy}").text:
+            return convoy
+    raise AssertionError("no convoy may be cancelled")
+
+
+def test_cancelling_a_convoy_asks_first_with_its_consequence_and_a_reason(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    role = "operations"
+    client = web.client(role)
+    convoy = _cancellable(web, role)
+    page = client.get(f"/ops/{OP}/convoys/{convoy}?lang=ar").text
+    assert page.index('name="occurred_at"') < page.index('value="cancelled"')  # time first
+    size = web.journal_size()
+    path = f"/ops/{OP}/convoys/{convoy}/status?lang=ar"
+    form = {"csrf": csrf(client), "status": "cancelled", "place": "", "phrase": "بعد الظهر"}
+    asked = client.post(path, data=form)
+    assert asked.status_code == 409 and web.journal_size() == size
+    assert "إلغاء القافلة نهائي" in asked.text and 'name="confirmed" value="yes"' in asked.text
+    kept = _hidden(asked.text)
+    assert kept["status"] == "cancelled" and kept["phrase"] == "بعد الظهر"
+    # Confirmed without a reason: asked again, the reason required beside its field.
+    assert kept["csrf"] == csrf(client)  # the page carries the session's token itself
+    again = client.post(path, data={**kept, "confirmed": "yes"})
+    assert again.status_code == 422 and 'id="reason-error"' in again.text
+    assert web.journal_size() == size
+    done = client.post(
+        path,
+        data={**kept, "csrf": csrf(client), "confirmed": "yes", "reason": "الطريق مقطوع"},
+    )
+    assert done.status_code == 303, done.text[-2000:]
+    assert web.journal_size() == size + 1
+
+
+def test_rejecting_a_route_asks_first(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("negotiator")
+    size = web.journal_size()
+    path = f"/ops/{OP}/routes/exit-route/decide?lang=ar"
+    form = {"csrf": csrf(client), "decision": "reject", "party": "aleppo-factions"}
+    asked = client.post(path, data=form)
+    assert asked.status_code == 409, asked.text[-1500:]
+    assert "رفض هذه الصيغة" in asked.text and web.journal_size() == size
+    assert 'name="reasons"' in asked.text
