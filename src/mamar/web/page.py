@@ -13,6 +13,7 @@ import inspect
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -131,6 +132,21 @@ class View:
     def t(self, message: str, **params: object) -> str:
         return i18n.tr(self.lang, message, **params)
 
+    def moment(self) -> datetime | None:
+        """The moment the page is asked for (``?at=``, ISO 8601; without an offset, in the
+        operation's zone); None: now. A ``PageError`` naming ``at`` if it is not a time."""
+        text = self.request.query_params.get("at")
+        if not text:
+            return None
+        try:
+            moment = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=i18n.zone(self.timezone))
+            moment.astimezone(UTC)  # OverflowError: no UTC equivalent
+        except (ValueError, OverflowError):
+            raise PageError(400, "bad_request", field="at") from None
+        return moment
+
     def when(self, value: Any, fmt: str = "medium") -> str:
         """A moment in the operation's zone, the page language's way (with the zone)."""
         return i18n.when(value, self.lang, self.timezone, fmt)
@@ -219,6 +235,7 @@ class View:
             "name_of": name_of,
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
             "saved": self.saved_notice(),
+            "as_of": self._as_of(),
         }
 
     def render(
@@ -264,6 +281,17 @@ class View:
                 httponly=True,
             )
         return response
+
+    def _as_of(self) -> dict[str, str] | None:
+        """``?at=``: the page shows the operation as it was then (said at the top)."""
+        moment = self.moment() if self.operation is not None else None
+        if moment is None:
+            return None
+        query = [(k, x) for k, x in self.request.query_params.multi_items() if k != "at"]
+        return {
+            "when": self.when(moment),
+            "now": self.request.url.path + ("?" + urlencode(query) if query else ""),
+        }
 
     def saved_notice(self) -> dict[str, str] | None:
         """After a redirect from a form: what was saved, and where the record is."""

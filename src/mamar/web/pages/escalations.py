@@ -10,7 +10,7 @@ from starlette.responses import Response
 from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.domain.time import now_utc
-from mamar.escalations.model import EscalationState, seconds_waiting
+from mamar.escalations.model import EscalationState, seconds_waiting, time_to_respond_seconds
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import history, may
@@ -28,7 +28,10 @@ def _render(
     assert isinstance(state, EscalationState)
     data: dict[str, Any] = {
         "escalation": record,
-        "waiting_seconds": seconds_waiting(state, now_utc()),
+        "waiting_seconds": (
+            seconds_waiting(state, v.moment() or now_utc()) if state.awaiting_since else None
+        ),
+        "answered_after_seconds": time_to_respond_seconds(state),
         "history": history(v, "escalation", esc_id),
     }
     return v.render(

@@ -57,7 +57,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def dashboard(request: Request, op: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            data = reads.overview(conn, viewer=v.actor, operation=op)
+            data = reads.overview(conn, viewer=v.actor, operation=op, at=v.moment())
             ceasefires = reads.list_entities(
                 conn, viewer=v.actor, operation=op, kind="ceasefire", limit=500
             )
