@@ -20,6 +20,7 @@ from mamar.services.commands import SYSTEM
 from mamar.services.retention import erase_expired
 from mamar.system import Mamar
 from mamar.tracing.commands import RecordReunification, ReportMissing
+from tests.helpers import account_in
 from tests.test_manifests import FAMILY, setup
 
 CHILD_ALONE = [
@@ -103,3 +104,38 @@ def test_retention_erases_personal_data_automatically_and_journals_it(system: Ma
     with system.writing() as conn:
         _, listed = people.manifest(conn, system.vault, viewer=medic, vehicle="bus-1", purpose="t")
     assert all(p.details is None and p.entry.erased for p in listed)
+
+
+def test_no_other_organisation_exports_a_manifest_and_every_read_is_journalled(
+    system: Mamar,
+) -> None:
+    from mamar import reads
+
+    medic, other = setup(system)
+    liaison = account_in(system, "liaison", "liaison", "russian-command")
+    system.execute(ListGroup(id="bus-1", people=FAMILY), actor=medic)  # type: ignore[arg-type]
+    report(system, medic)
+    mine_types = {"vehicle.registered", "vehicle.group_listed", "tracing.reported"}
+    with system.reading() as conn:
+        for outsider in (other, liaison):
+            exported = [e.exported() for e in reads.visible_events(conn, viewer=outsider)]
+            assert not mine_types & {e["type"] for e in exported}
+            assert "bus-1" not in orjson.dumps(exported).decode()
+        own = [e.exported() for e in reads.visible_events(conn, viewer=medic)]
+    assert mine_types <= {e["type"] for e in own}
+    assert "الحلبي".encode() not in orjson.dumps(own)  # names are in the vault, not the journal
+    with system.writing() as conn:
+        people.manifest(conn, system.vault, viewer=medic, vehicle="bus-1", purpose="test")
+        people.tracing_request(conn, system.vault, viewer=medic, tracing="t1", purpose="test")
+        people.search(conn, system.vault, viewer=medic, operation="op", name="فاطمة")
+    with system.reading() as conn:
+        audits = [
+            orjson.loads(bytes(r.body))["data"]
+            for r in conn.execute(
+                select(journal.c.body).where(journal.c.type.in_(["people.read", "people.searched"]))
+            )
+        ]
+    assert [a["reader"] for a in audits] == ["sarc-medic"] * 3
+    assert audits[0]["subjects"] == ["bus-1#1", "bus-1#2", "bus-1#3"]
+    assert audits[1]["subjects"] == ["tracing:t1"]
+    assert audits[2]["by"] == ["name"] and audits[2]["found"] == ["bus-1#2"]

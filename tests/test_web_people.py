@@ -101,6 +101,11 @@ def test_reception_lists_discrepancies_and_checks_arrivals_by_name(web: Web) -> 
     assert boarded.status_code == 303
     page = client.get(f"/ops/{OP}/reception?convoy=first-wounded")
     assert page.text.count("صعد ولم يصل") == 2
+    # The convoy's people counted from its manifests for who sees them; counted totals for others.
+    mine = client.get(f"/ops/{OP}/convoys/first-wounded?format=json").json()
+    assert mine["convoy"]["counts_from_manifests"] and mine["convoy"]["counts"]["boarded"] == 2
+    theirs = web.client("coordinator").get(f"/ops/{OP}/convoys/first-wounded?format=json").json()
+    assert "counts_from_manifests" not in theirs["convoy"]
     found = client.post(
         f"/ops/{OP}/reception?convoy=first-wounded", data={"csrf": csrf(client), "name": "منى"}
     )
@@ -237,6 +242,7 @@ def test_a_printable_arabic_manifest_has_a_page_per_vehicle_with_its_qr_code(
     text = joined(pdf_text(pdf.content, tmp_path))
     # (pdftotext spells the ligature of "الله" its own way: the family name is checked.)
     assert "الحلبي" in text and "إسعاف٣" in text and "1975" in text
+    assert "صعدوا" in text and "وصلوا" in text  # the last column is on the page, not cut off
     convoy = client.get(f"/ops/{OP}/convoys/first-wounded/manifests.pdf")
     assert convoy.status_code == 200 and convoy.content.startswith(b"%PDF-")
     assert web.client("icrc").get(f"/ops/{OP}/vehicles/{vehicle}/manifest.pdf").status_code in (

@@ -13,6 +13,8 @@ from starlette.responses import Response
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
+from mamar.manifests.counts import manifest_counts
+from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -34,10 +36,25 @@ def legal_next(status: str) -> list[str]:
     return TRANSITIONS.allowed_next(ConvoyStatus(status))
 
 
+def with_listed_counts(v: View, op: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Convoys' people counted from the manifests the viewer sees, where there are some
+    (``counts_from_manifests``); the counted totals stand elsewhere."""
+    with v.system.reading() as conn:
+        listed = manifest_counts(vehicles(conn, viewer=v.actor, operation=op))
+    out = []
+    for item in items:
+        found = listed.get(item["id"])
+        if found is not None:
+            counts = {k: getattr(found, k) for k in ("planned", "boarded", "arrived")}
+            item = {**item, "counts": counts, "counts_from_manifests": True}
+        out.append(item)
+    return out
+
+
 def _render_list(
     v: View, op: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
-    items = entities(v, "convoy", op)
+    items = with_listed_counts(v, op, entities(v, "convoy", op))
     return v.render(
         "convoys.html",
         {"items": items},
@@ -89,7 +106,7 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
 def _render_detail(
     v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
-    record = entity(v, "convoy", convoy_id)
+    record = with_listed_counts(v, op, [entity(v, "convoy", convoy_id)])[0]
     data = {
         "convoy": record,
         "next_statuses": legal_next(record["status"]),
