@@ -4,26 +4,19 @@ every entry, without scrolling sideways, at 360 px and at 1280 px in both langua
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.live_server import OPERATION, LiveServer, browser_server, chromium, sign_in
+from tests import test_web_browser
+from tests.live_server import OPERATION, LiveServer, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with browser_server(tmp_path_factory.mktemp("phone")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: LiveServer) -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
+# The same module-scoped fixtures: a live server over aleppo-2016, Debian's Chromium.
+server = test_web_browser.server
+browser = test_web_browser.browser
 
 
 def _page(browser: Any, width: int) -> Any:
