@@ -77,3 +77,17 @@ def test_the_read_side_has_its_own_home() -> None:
     assert not (SRC / "services" / "queries.py").exists()
     for name, tree in modules("reads"):
         assert len(ast.unparse(tree).splitlines()) < 400, name
+
+
+def test_no_page_compares_the_callers_role() -> None:
+    """Who may do what, and for which party, is asked of the viewer (``speaks_for``, the
+    rules), not read off ``actor.role`` by a page or an API route."""
+    found = []
+    for name, tree in modules("web", "api"):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and any(
+                isinstance(side, ast.Attribute) and side.attr == "role"
+                for side in (node.left, *node.comparators)
+            ):
+                found.append(f"{name}:{node.lineno}")
+    assert found == []

@@ -58,6 +58,17 @@ class Viewer:
             self.administers_installation,
         )
 
+    @property
+    def speaks_only_for_own_party(self) -> bool:
+        """A guarantor's liaison officer records only what its own party (:attr:`party`)
+        gives, answers or acknowledges; the other roles record for any party."""
+        return self.role is Role.LIAISON
+
+    @property
+    def speaks_for(self) -> str | None:
+        """The party whose word this account records, if it may record no other's."""
+        return self.party if self.speaks_only_for_own_party else None
+
     def member_of(self, state: EntityState) -> bool:
         """The record is the viewer's organisation's, or shared with it by name."""
         return state.owner == self.organisation or self.organisation in state.shared_with

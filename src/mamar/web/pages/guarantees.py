@@ -8,7 +8,8 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RuleBook
-from mamar.domain.visibility import Role, Visibility
+from mamar.access.viewer import viewer_of
+from mamar.domain.visibility import Visibility
 from mamar.guarantees.events import GuaranteeOutcome
 from mamar.guarantees.model import TRANSITIONS
 from mamar.web.i18n import N_
@@ -31,7 +32,7 @@ def _record_form(v: View, op: str, _id: str | None) -> Form:
         for kind in _SUBJECT_KINDS
         for ident, name in options(v, op, kind)
     )
-    own = v.actor.party if v.actor.role is Role.LIAISON else None
+    own = viewer_of(v.actor).speaks_for
     return Form(
         v.t("Record a guarantee"),
         [

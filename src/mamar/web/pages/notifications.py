@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RuleBook
-from mamar.domain.visibility import Role
+from mamar.access.viewer import viewer_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
@@ -72,8 +72,9 @@ def _ack_form(v: View, op: str, notification_id: str | None) -> Form:
     record = entity(v, "notification", notification_id or "")
     parties = names_of(entities(v, "party", op), v.lang)
     waiting = _waiting(record)
-    if v.actor.role is Role.LIAISON:
-        waiting = [p for p in waiting if p == v.actor.party]
+    viewer = viewer_of(v.actor)
+    if viewer.speaks_only_for_own_party:
+        waiting = [p for p in waiting if p == viewer.party]
     return Form(
         v.t("Acknowledge notice: %(name)s", name=called(record, v.lang)),
         [

@@ -12,7 +12,6 @@ from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.access.viewer import viewer_of
 from mamar.domain.errors import DomainError
 from mamar.domain.time import now_utc
-from mamar.domain.visibility import Role
 from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
 from mamar.web.i18n import N_
@@ -185,7 +184,7 @@ def _waypoint_text(version: dict[str, Any]) -> str:
 
 
 def _propose_form(v: View, op: str, _id: str | None) -> Form:
-    own = v.actor.party if v.actor.role is Role.LIAISON else None
+    own = viewer_of(v.actor).speaks_for
     return Form(
         v.t("Propose a route"),
         [
@@ -218,7 +217,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
     )
     approving = [s["party"] for s in record.get("standing", []) if s["decision"] == "approved"]
     names = names_of(entities(v, "party", op), v.lang)
-    own = v.actor.party if v.actor.role is Role.LIAISON else None
+    own = viewer_of(v.actor).speaks_for
     return Form(
         v.t("Revise route: %(name)s", name=called(record, v.lang)),
         [
