@@ -99,15 +99,13 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
 REQUIRED = N_("This field is required")
 
 
-def require(view: View, names: Iterable[str]) -> None:
-    """The fields the form marks required (``*``) are refused empty, as the form says."""
-    missing = {
+def missing_fields(view: View, names: Iterable[str]) -> dict[str, str]:
+    """Each required field left empty, with the message saying so."""
+    return {
         name: view.t(REQUIRED)
         for name in names
         if not any(x.strip() for x in view.form_lists.get(name, [view.form.get(name, "")]))
     }
-    if missing:
-        raise FormErrors(missing)
 
 
 def run(
@@ -123,8 +121,13 @@ def run(
     ``required``: the form's fields marked required, refused when empty (every one named).
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
-    require(view, required)
-    command = build(view, name, data)
+    missing = missing_fields(view, required)
+    try:
+        command = build(view, name, data)
+    except FormErrors as exc:  # every problem at once, each beside its field
+        raise FormErrors({**exc.errors, **missing}) from exc
+    if missing:
+        raise FormErrors(missing)
     confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
     occurred = occurred_from(view)
     system = view.system
