@@ -47,3 +47,28 @@ def test_the_demo_database_is_found_from_its_folder_and_a_closed_pipe_ends_well(
     assert read.wait(timeout=300) == 0, read.stderr.read().decode()
     assert "سُجّلت منظمة" in first
     assert not (tmp_path / "mamar.db").exists()
+
+
+def test_lang_applies_to_checkpoint_and_witness_messages(tmp_path: Path) -> None:
+    key = tmp_path / "log.key"
+    made = _run(
+        "--lang", "ar", "checkpoint", "new-key", "mamar.example/x", "-o", str(key), cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    assert "كُتب المفتاح في" in made.stdout
+    again = _run(
+        "--lang", "ar", "checkpoint", "new-key", "mamar.example/x", "-o", str(key), cwd=tmp_path
+    )
+    assert again.returncode != 0 and "لا يُكتب فوق مفتاح توقيع أبداً" in again.stderr
+    witness = _run(
+        "--lang",
+        "ar",
+        "witness",
+        "new-key",
+        "w.example",
+        "-o",
+        str(tmp_path / "w.key"),
+        cwd=tmp_path,
+    )
+    assert witness.returncode == 0, witness.stderr
+    assert "سجّل هذا المفتاح العام" in witness.stdout

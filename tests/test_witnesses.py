@@ -244,7 +244,7 @@ def test_mamar_witness_runs_against_a_remote_log_over_http(
     args = ["witness", "run", "--url", url, "--token", token, "--key", str(key_file)]
     result = runner.invoke(app, [*args, "--state", str(state)])
     assert result.exit_code == 0, result.output
-    assert f"cosigned the checkpoint of {signed.size} events" in result.output
+    assert f"Cosigned the checkpoint of {signed.size} events" in result.output
     assert json.loads(state.read_text())["size"] == signed.size
     shown = runner.invoke(app, ["checkpoint", "show", "-d", db]).output
     assert "— guarantor.example/w " in shown

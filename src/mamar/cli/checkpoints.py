@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, console, fail, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, fail, open_system
 from mamar.config import Settings
 from mamar.evidence import log
 from mamar.evidence.note import NoteError, Signer, check_name
+from mamar.web.i18n import tr
 
 checkpoint_app = typer.Typer(
     help="Signed checkpoints of the journal's Merkle tree (C2SP tlog-checkpoint).",
@@ -30,10 +31,19 @@ def new_key(
     try:
         signer = log.create_key(output, check_name(origin))
     except FileExistsError:
-        raise fail(f"{output} exists: a signing key is never overwritten") from None
+        raise fail(
+            tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
+        ) from None
     except NoteError as error:
         raise fail(str(error)) from None
-    console.print(f"key written to {output} (mode 0600); set MAMAR_LOG_KEY_FILE={output}")
+    console.print(
+        tr(
+            cli_lang(),
+            "Key written to %(path)s (mode 0600); set MAMAR_LOG_KEY_FILE=%(path)s",
+            path=output,
+        ),
+        highlight=False,
+    )
     console.print(signer.verifier.encode(), soft_wrap=True)
 
 
@@ -74,6 +84,6 @@ def show(
     with system.reading() as conn:
         stored = log.latest(conn) if size is None else log.at_size(conn, size)
         if stored is None:
-            raise fail("no checkpoint of that size has been signed")
+            raise fail(tr(cli_lang(), "No checkpoint of that size has been signed"))
         note = log.with_cosignatures(conn, stored)
     console.print(note, end="", soft_wrap=True, highlight=False)

@@ -89,6 +89,22 @@ def open_system(database: str | None, *, existing: bool = False) -> Mamar:
     return system
 
 
+@app.callback()
+def _language(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="ar or en: the language of the messages (default $MAMAR_LANG, else en)"
+        ),
+    ] = None,
+) -> None:
+    """Mamar: coordination and evidence record for safe passage."""
+    if lang is not None:
+        if lang not in LANGUAGES:
+            raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+        os.environ["MAMAR_LANG"] = lang
+
+
 def progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"),

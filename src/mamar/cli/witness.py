@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, console, err, fail, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
 from mamar.domain.errors import DomainError
 from mamar.evidence import log, witnesses
 from mamar.evidence.note import COSIGNATURE_V1, NoteError, parse_signer, parse_verifier
 from mamar.evidence.witness_client import WitnessRefusal, WitnessState, http, witness_once
+from mamar.web.i18n import digits, ntr, tr
 
 witness_app = typer.Typer(
     help="Witnesses: organisations that cosign the log's checkpoints (C2SP tlog-cosignature).",
@@ -36,10 +37,19 @@ def new_key(
     try:
         signer = log.create_key(output, name, kind=COSIGNATURE_V1)
     except FileExistsError:
-        raise fail(f"{output} exists: a key is never overwritten") from None
+        raise fail(
+            tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
+        ) from None
     except NoteError as error:
         raise fail(str(error)) from None
-    console.print(f"key written to {output} (mode 0600); register this public key:")
+    console.print(
+        tr(
+            cli_lang(),
+            "Key written to %(path)s (mode 0600); register this public key:",
+            path=output,
+        ),
+        highlight=False,
+    )
     console.print(signer.verifier.encode(), soft_wrap=True)
 
 
@@ -56,7 +66,15 @@ def add(
             witness = witnesses.add(conn, organisation=organisation, key=key)
     except DomainError as error:
         raise fail(error.message) from None
-    console.print(f"witness {witness.name} of {witness.organisation} registered")
+    console.print(
+        tr(
+            cli_lang(),
+            "Witness %(name)s of %(organisation)s registered",
+            name=witness.name,
+            organisation=witness.organisation,
+        ),
+        highlight=False,
+    )
 
 
 @witness_app.command("list")
@@ -81,9 +99,11 @@ def init(
     except NoteError as error:
         raise fail(str(error)) from None
     if state.exists():
-        raise fail(f"{state} exists: a witness's state is never started again")
+        raise fail(
+            tr(cli_lang(), "%(path)s exists: a witness's state is never started again", path=state)
+        )
     WitnessState(log_key=log_key.strip()).save(state)
-    console.print(f"witness state started in {state}")
+    console.print(tr(cli_lang(), "Witness state started in %(path)s", path=state), highlight=False)
 
 
 @witness_app.command("run")
@@ -104,19 +124,36 @@ def run(
     except (OSError, NoteError) as error:
         raise fail(f"witness key: {error}") from None
     if signer.kind != COSIGNATURE_V1:
-        raise fail("the witness key is not a cosigning key (make one with `mamar witness new-key`)")
+        raise fail(
+            tr(
+                cli_lang(),
+                "The witness key is not a cosigning key (make one with `mamar witness new-key`)",
+            )
+        )
     fetch = http(url, token)
     while True:
         try:
             done = witness_once(fetch, signer, state)
         except WitnessRefusal as refusal:
-            err.print(f"[red]refused ({refusal.code}):[/red] {refusal}")
+            err.print(
+                f"[red]{tr(cli_lang(), 'Refused:')}[/red] {refusal} ({refusal.code})",
+                highlight=False,
+            )
             if refusal.code in ("rolled_back", "forked", "inconsistent", "bad_checkpoint"):
                 raise typer.Exit(2) from None
             if not every:
                 raise typer.Exit(1) from None
         else:
-            console.print(f"cosigned the checkpoint of {done.size} events (last: {done.previous})")
+            console.print(
+                ntr(
+                    cli_lang(),
+                    "Cosigned the checkpoint of %(n)s event (the last cosigned: %(last)s)",
+                    "Cosigned the checkpoint of %(n)s events (the last cosigned: %(last)s)",
+                    done.size,
+                    last=digits(str(done.previous), cli_lang()),
+                ),
+                highlight=False,
+            )
         if not every:
             return
         time.sleep(every)
