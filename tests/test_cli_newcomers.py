@@ -72,3 +72,11 @@ def test_lang_applies_to_checkpoint_and_witness_messages(tmp_path: Path) -> None
     )
     assert witness.returncode == 0, witness.stderr
     assert "سجّل هذا المفتاح العام" in witness.stdout
+
+
+def test_the_global_lang_reaches_a_commands_own_output(tmp_path: Path) -> None:
+    demo = _run("demo", "--no-serve", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    shown = _run("--lang", "ar", "timeline", "--type", "convoy.", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "خُطّطت قافلة" in shown.stdout and "Convoy planned" not in shown.stdout

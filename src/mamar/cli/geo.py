@@ -61,7 +61,10 @@ OperationOption = Annotated[str | None, typer.Option("--operation", help="Operat
 AtOption = Annotated[
     str | None, typer.Option("--at", help="Moment, ISO 8601 with offset (default: now)")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="ar or en")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="ar or en (default: mamar --lang, $MAMAR_LANG, else en)"),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON")]
 FormatOption = Annotated[
     str | None, typer.Option("--format", help="geojson or csv (default: from the file name)")
@@ -90,7 +93,10 @@ def _viewer(system: Mamar, username: str) -> tuple[Actor, Viewer]:
     return actor, viewer_of(actor)
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str | None) -> str:
+    from mamar.cli.main import cli_lang
+
+    lang = lang or cli_lang()
     if lang not in ("ar", "en"):
         raise DomainError("invalid_language", "use --lang ar or --lang en", field="lang")
     return lang
@@ -185,7 +191,7 @@ def route_assess(
     version: Annotated[int | None, typer.Option("--version", help="Route version")] = None,
     at: AtOption = None,
     json_out: JsonOption = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     speed: SpeedOption = 20.0,
     buffer: BufferOption = 500.0,
     hours: HoursOption = 24.0,
@@ -234,7 +240,7 @@ def route_compare(
     routes: Annotated[list[str], typer.Argument(help="Route ids (or id@version), two or more")],
     at: AtOption = None,
     json_out: JsonOption = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     speed: SpeedOption = 20.0,
     buffer: BufferOption = 500.0,
     hours: HoursOption = 24.0,
@@ -301,7 +307,7 @@ def route_plan(
     ] = None,
     at: AtOption = None,
     json_out: JsonOption = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     hostile: HostileOption = None,
     graph: GraphOption = None,
     as_user: AsOption = "system",
@@ -416,7 +422,7 @@ def places_search(
     operation: OperationOption = None,
     limit: Annotated[int, typer.Option("--limit")] = 20,
     json_out: JsonOption = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     as_user: AsOption = "system",
     database: DatabaseOption = None,
 ) -> None:

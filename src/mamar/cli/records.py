@@ -41,7 +41,10 @@ AtOption = Annotated[
     datetime | None,
     typer.Option("--at", help="As of this moment, ISO 8601 with offset", formats=None),
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="ar or en")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="ar or en (default: mamar --lang, $MAMAR_LANG, else en)"),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON")]
 
 
@@ -131,13 +134,14 @@ def timeline(
     ] = None,
     party: Annotated[str | None, typer.Option(help="Only events naming this party")] = None,
     order: Annotated[str, typer.Option(help="occurred or recorded")] = "occurred",
-    lang: LangOption = "en",
+    lang: LangOption = None,
     as_: AsOption = "system",
     json: JsonOption = False,
 ) -> None:
     """The record in time order: when it happened (with precision) and when it was recorded."""
     if order not in ("occurred", "recorded"):
         raise typer.BadParameter("use 'occurred' or 'recorded'", param_hint="--order")
+    lang = lang or cli_lang()
     if lang not in ("ar", "en"):
         raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
     system = open_system(database, existing=True)
