@@ -30,8 +30,11 @@ from tests.planted import PAYLOAD, PLANTED_SELECTOR, load_planted
 pytestmark = pytest.mark.browser
 
 #: Pages never followed: they end the session or stream without end.
-# Evidence bundles are downloads (a file, not a page): the bundle tests check them.
-SKIP = re.compile(r"^/(logout|live)\b|^/static/|^/api/v1/evidence\b|[?&]format=json")
+# Evidence bundles, situation reports and printed manifests are downloads (a file, not a
+# page): the bundle, sitrep and manifest tests check them.
+SKIP = re.compile(
+    r"^/(logout|live)\b|^/static/|^/api/v1/evidence\b|[?&]format=(json|pdf)|\.pdf(\?|$)"
+)
 MAX_PAGES = 600
 #: Records every violation the browser reports, before any page script runs.
 WATCH = """
@@ -105,7 +108,12 @@ def _inspect(page: Any, path: str, response: Any, base: str) -> list[str]:
     problems = []
     headers = response.headers
     policy = headers.get("content-security-policy", "")
-    if "script-src 'self'" not in policy or "frame-ancestors 'none'" not in policy:
+    # Scripts from this server only, or none at all (a standalone report: ``default-src
+    # 'none'`` with no ``script-src`` of its own runs no script).
+    scripts = "script-src 'self'" in policy or (
+        "default-src 'none'" in policy and "script-src" not in policy
+    )
+    if not scripts or "frame-ancestors 'none'" not in policy:
         problems.append(f"{path}: Content-Security-Policy missing or weak: {policy!r}")
     if headers.get("x-content-type-options") != "nosniff":
         problems.append(f"{path}: no X-Content-Type-Options: nosniff")
