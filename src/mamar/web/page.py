@@ -224,6 +224,7 @@ class View:
             "other_lang": i18n.other(self.lang),
             "switch_url": switch(i18n.other(self.lang)),
             "autonym": i18n.autonym,
+            "intl_locale": i18n.intl_locale(self.lang),
             "user": actor,
             "organisation_name": self.organisation_name(),
             "administers": holds_role(self.principal, _ADMINISTRATORS),
