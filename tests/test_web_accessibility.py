@@ -66,7 +66,7 @@ def page_paths(server: LiveServer) -> list[str]:
             template = route.path
             if template.startswith(("/api/", "/live", "/static", "/metrics", "/health")):
                 continue
-            path = template.replace("{op}", OPERATION)
+            path = template.replace("{op}", OPERATION).replace("{command_name}", "convoy.plan")
             parts = [p for p in template.split("/") if p]
             if "{id}" in parts:
                 before = parts[parts.index("{id}") - 1]
@@ -78,6 +78,8 @@ def page_paths(server: LiveServer) -> list[str]:
             if "{" in path:
                 continue
             paths.append(path)
+        # Records the demo keeps in the vault, not among the states: a person's page.
+        paths.append(f"/ops/{OPERATION}/people/civil-defence-chief")
         return sorted(set(paths))
     finally:
         system.dispose()

@@ -9,6 +9,7 @@ measured as the browser lays them out; the point picker opens on the operation's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,25 @@ def test_the_point_picker_opens_on_the_operations_area(phone: Any, server: LiveS
     phone.locator("#pick-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     lat, lon = float(phone.input_value("#lat")), float(phone.input_value("#lon"))
     assert 60.16 < lat < 60.18 and 24.93 < lon < 24.96, (lat, lon)
+
+
+def test_the_drawn_base_map_on_a_phone_passes_axe(browser: Any, server: LiveServer) -> None:
+    from tests.test_web_accessibility import AXE, violations
+
+    if not AXE.exists():
+        missing = "axe-core is not installed (npm ci --prefix tests/axe)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, server.url, "coordinator")
+        for lang in ("ar", "en"):
+            page.goto(f"{server.url}/ops/{DRILL}/map?lang={lang}")
+            labels_settled(page)
+            found = violations(page, AXE.read_text(encoding="utf-8"))
+            assert found == [], found
+    finally:
+        context.close()
