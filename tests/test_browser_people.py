@@ -73,6 +73,7 @@ def test_a_family_is_registered_from_the_keyboard_on_a_phone(
     phone.keyboard.type("رب الأسرة")
     phone.keyboard.press("Tab")
     phone.keyboard.press("Tab")  # child travelling alone: no
+    phone.keyboard.press("Tab")  # photo: none
     phone.keyboard.type("فاطمة أحمد")
     phone.keyboard.press("Tab")
     phone.keyboard.type("1980")
@@ -114,3 +115,44 @@ def test_arrivals_are_checked_at_reception_on_a_phone(phone: Any, server: LiveSe
     assert "/reception" in phone.url
     texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
     assert not any("منى خليل" in t for t in texts) and any("محمد خليل" in t for t in texts)
+
+
+def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
+    phone: Any, server: LiveServer
+) -> None:
+    from tests.test_people_photos import camera_jpeg
+
+    vehicle = add_vehicle(phone, server, "إسعاف ٩")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    no_sideways_scroll(phone)
+    photo = phone.locator("[name='photo.0']")
+    assert photo.get_attribute("capture") == "environment"
+    assert "image/jpeg" in (photo.get_attribute("accept") or "")
+    phone.locator("[name='name.0']").fill("سلمى الحلبي")
+    phone.locator("[name='year.0']").fill("1990")
+    phone.locator("[name='name.1']").fill("رامي الحلبي")
+    # First a file that is not a photo: refused beside its field, the names kept.
+    photo.set_input_files(
+        files=[{"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+    )
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    no_sideways_scroll(phone)
+    assert "هذا الملف ليس صورة" in phone.locator("#photo-0-error").inner_text()
+    assert phone.locator("[name='name.0']").input_value() == "سلمى الحلبي"
+    assert phone.locator("[name='name.1']").input_value() == "رامي الحلبي"
+    phone.locator("[name='photo.0']").set_input_files(
+        files=[{"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg()}]
+    )
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    assert phone.locator("p.notice").inner_text().startswith("سُجّلت الأرقام 1-2")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
+    with phone.expect_navigation():
+        phone.locator("main tbody tr a", has_text="سلمى الحلبي").click()
+    no_sideways_scroll(phone)
+    image = phone.locator("img.person-photo")
+    phone.wait_for_function("() => document.querySelector('img.person-photo').complete")
+    assert image.evaluate("i => i.naturalWidth") == 960  # upright, as the camera said
+    assert image.get_attribute("alt") == "صورة سلمى الحلبي"
+    assert image.evaluate("i => i.getBoundingClientRect().width") <= 360

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,6 +17,7 @@ from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
+from mamar.manifests.photos import MEDIA_TYPE as PHOTO_TYPE
 from mamar.projections.entities import Projector, current
 from mamar.vault.store import Vault
 
@@ -91,15 +93,27 @@ def _seal_item(
             "vault_ref_reserved", "vault_ref is set by the system, not by callers", field=field
         )
     details: Any = item.details
+    photo: bytes | None = getattr(item, "photo", None)
     if details is None:
+        if photo is not None:
+            raise DomainError("photo_without_name", "a photo needs the person's name", field=field)
         return item
     if vault is None:
         raise NotPermitted("personal data cannot be stored: no vault key is configured")
     terms = details.search_terms() if hasattr(details, "search_terms") else ()
-    ref = vault.put(
-        conn, details.model_dump(mode="json"), terms=terms, subject=subject, operation=operation
-    )
-    return item.model_copy(update={"details": None, "vault_ref": ref})
+    record = details.model_dump(mode="json")
+    linked: list[str] = []
+    if photo is not None:
+        # The photo is a record of its own (read only when shown), named inside the person's
+        # record and erased with it.
+        image = base64.b64encode(photo).decode()
+        linked.append(vault.put(conn, {"image": image, "media_type": PHOTO_TYPE}))
+        record["photo"] = linked[0]
+    ref = vault.put(conn, record, terms=terms, subject=subject, operation=operation, linked=linked)
+    update: dict[str, Any] = {"details": None, "vault_ref": ref}
+    if photo is not None:
+        update["photo"] = None
+    return item.model_copy(update=update)
 
 
 def execute(

@@ -38,6 +38,8 @@ _WRAP_LABEL = b"mamar vault data key\x00"
 _INDEX_LABEL = b"mamar vault search index\x00"
 # Where a record's search terms are kept inside its encrypted payload.
 _TERMS = "__terms__"
+# The references of the records that belong to a record (a person's photo): erased with it.
+_LINKED = "__linked__"
 
 #: A search term of a record: which part it is of (one letter), and its folded text.
 Term = tuple[str, str]
@@ -104,13 +106,18 @@ class Vault:
         terms: Iterable[Term] = (),
         subject: str = "",
         operation: str | None = None,
+        linked: Iterable[str] = (),
     ) -> str:
         """Store ``record`` encrypted; ``terms`` go to the search index as keyed hashes,
-        naming ``subject`` (the stream the record belongs to)."""
+        naming ``subject`` (the stream the record belongs to). The records ``linked``
+        (e.g. a person's photo) are erased when this one is; only this record names them."""
         ref = new_id()
         terms = [(field, text) for field, text in terms if text]
         # The terms travel encrypted with the record, so a new key can index them again.
         payload = {**record, _TERMS: terms} if terms else record
+        links = list(linked)
+        if links:
+            payload = {**payload, _LINKED: links}
         conn.execute(
             insert(vault_entries).values(
                 ref=ref, created_at=utc_key(now_utc()), **self._values(ref, payload)
@@ -151,6 +158,7 @@ class Vault:
             return None
         value = self._payload(row)
         value.pop(_TERMS, None)
+        value.pop(_LINKED, None)
         return value
 
     def _payload(self, row: Any) -> dict[str, Any]:
@@ -181,6 +189,7 @@ class Vault:
             value = None if row.ciphertext is None else self._payload(row)
             if value is not None:
                 value.pop(_TERMS, None)
+                value.pop(_LINKED, None)
             out[ref] = value
         return out
 
@@ -191,8 +200,21 @@ class Vault:
             return None
         return self._payload(row)
 
+    def _linked(self, conn: Connection, ref: str) -> list[str]:
+        row = conn.execute(select(vault_entries).where(vault_entries.c.ref == ref)).first()
+        if row is None or row.ciphertext is None:
+            return []
+        try:
+            links = self._payload(row).get(_LINKED) or []
+        except InvalidTag:  # another installation's key: nothing of it can be read here
+            return []
+        return [str(x) for x in links]
+
     def erase(self, conn: Connection, ref: str) -> None:
-        """Destroy the record's data key and ciphertext; nothing can decrypt it again."""
+        """Destroy the record's data key and ciphertext, and those of the records linked
+        to it (a person's photo); nothing can decrypt them again."""
+        for other in self._linked(conn, ref):
+            self.erase(conn, other)
         conn.execute(
             update(vault_entries)
             .where(vault_entries.c.ref == ref)
