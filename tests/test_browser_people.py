@@ -156,3 +156,52 @@ def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
     assert image.evaluate("i => i.naturalWidth") == 960  # upright, as the camera said
     assert image.get_attribute("alt") == "صورة سلمى الحلبي"
     assert image.evaluate("i => i.getBoundingClientRect().width") <= 360
+
+
+def test_discrepancies_appear_live_at_reception_on_a_phone(phone: Any, server: LiveServer) -> None:
+    from mamar.manifests.commands import RecordStatus
+
+    vehicle = add_vehicle(phone, server, "إسعاف ١٠")
+    other = add_vehicle(phone, server, "إسعاف ١١")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    phone.locator("[name='name.0']").fill("سعاد يوسف")
+    phone.locator("[name='name.1']").fill("ربى يوسف")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{server.url}/ops/{OP}/reception?convoy=first-wounded&vehicle={other}")
+    no_sideways_scroll(phone)
+    phone.evaluate("window.stayed = true")  # gone if the page were loaded again
+    region = "document.querySelector('[data-live-region=reception]').innerText"
+    assert "سعاد يوسف" not in phone.evaluate(region)
+    # Another device (here: another process on the same database) records the boarding,
+    # then one arrival on the vehicle arriving: the list follows, live, without a reload.
+    elsewhere = server.system()
+    try:
+        actor = elsewhere.actor("sarc-registrar")
+        elsewhere.execute(
+            RecordStatus(id=vehicle, people=(1, 2), stop="origin", status="boarded"), actor=actor
+        )
+        phone.wait_for_function(f"() => {region}.includes('سعاد يوسف')")
+        assert phone.evaluate(region).count("صعد ولم يصل") >= 2
+        elsewhere.execute(
+            RecordStatus(
+                id=vehicle, people=(1,), stop="destination", status="arrived", on_vehicle=other
+            ),
+            actor=actor,
+        )
+        phone.wait_for_function(f"() => {region}.includes('وصل في مركبة أخرى')")
+    finally:
+        elsewhere.dispose()
+    assert phone.evaluate("window.stayed") is True
+    items = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
+    assert "سعاد يوسف" in items[0] and "وصل في إسعاف ١١" in items[0]  # the latest first
+    no_sideways_scroll(phone)
+    # Someone on no manifest steps off the vehicle arriving: listed as arrived, a discrepancy.
+    form = phone.locator("form[action*='/reception/arrival']")
+    assert form.locator("[name=arriving]").input_value() == other
+    form.locator("[name='name.0']").fill("سمير ناصر")
+    with phone.expect_navigation():
+        form.locator("button[type=submit]").click()
+    no_sideways_scroll(phone)
+    texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
+    assert "سمير ناصر" in texts[0] and "وصل دون أن يكون في أي قائمة ركاب" in texts[0]

@@ -150,6 +150,15 @@ def test_the_family_form_and_an_import_show_possible_matches_to_their_registrar(
     for other in ("coordinator", "icrc", "liaison"):
         seen = web.client(other).get(sent.headers["location"])
         assert seen.status_code in (403, 404) and "سلمى" not in seen.text, other
+    # Someone on no manifest arriving at reception is checked too.
+    arrival = client.post(
+        f"/ops/{OP}/reception/arrival?convoy=first-wounded",
+        data={"csrf": csrf(client), "arriving": vehicle, "name.0": "سلمى الحلبي عبد الله"},
+    )
+    assert arrival.status_code == 303 and "&done=2-2" in arrival.headers["location"]
+    at_reception = client.get(arrival.headers["location"]).text
+    section = at_reception.split('id="h-missing-matches"', 1)[1].split("</section>", 1)[0]
+    assert "سلمى الحلبي عبد الله" in section and "سلمى عبدالله حلبي" not in section
     csv = "name,year_of_birth,vehicle\nسلمى عبد الله الحلبى,2009,باص ٣٠\nمحمود سعيد,1970,باص ٣٠\n"
     imported = client.post(
         f"/ops/{OP}/convoys/first-wounded/import",

@@ -19,7 +19,8 @@ import base64
 import hashlib
 import hmac
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -47,6 +48,15 @@ Term = tuple[str, str]
 
 class VaultError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """A record to store (:meth:`Vault.put_many`): its search terms and linked records."""
+
+    record: dict[str, Any]
+    terms: tuple[Term, ...] = ()
+    linked: tuple[str, ...] = ()
 
 
 def parse_key(text: str) -> bytes:
@@ -111,20 +121,46 @@ class Vault:
         """Store ``record`` encrypted; ``terms`` go to the search index as keyed hashes,
         naming ``subject`` (the stream the record belongs to). The records ``linked``
         (e.g. a person's photo) are erased when this one is; only this record names them."""
-        ref = new_id()
-        terms = [(field, text) for field, text in terms if text]
-        # The terms travel encrypted with the record, so a new key can index them again.
-        payload = {**record, _TERMS: terms} if terms else record
-        links = list(linked)
-        if links:
-            payload = {**payload, _LINKED: links}
-        conn.execute(
-            insert(vault_entries).values(
-                ref=ref, created_at=utc_key(now_utc()), **self._values(ref, payload)
-            )
-        )
-        self._index(conn, ref, terms, subject, operation)
-        return ref
+        return self.put_many(
+            conn, [Sealing(record, tuple(terms), tuple(linked))], subject, operation
+        )[0]
+
+    def put_many(
+        self,
+        conn: Connection,
+        records: Sequence[Sealing],
+        subject: str = "",
+        operation: str | None = None,
+    ) -> list[str]:
+        """:meth:`put` of several records of one ``subject`` (a family), in two statements."""
+        created = utc_key(now_utc())
+        refs: list[str] = []
+        entries: list[dict[str, Any]] = []
+        index: list[dict[str, Any]] = []
+        for sealing in records:
+            ref = new_id()
+            refs.append(ref)
+            terms = [(field, text) for field, text in sealing.terms if text]
+            # The terms travel encrypted with the record, so a new key can index them again.
+            payload = {**sealing.record, _TERMS: terms} if terms else sealing.record
+            if sealing.linked:
+                payload = {**payload, _LINKED: list(sealing.linked)}
+            entries.append({"ref": ref, "created_at": created, **self._values(ref, payload)})
+            index.extend(self._term_rows(ref, terms, subject, operation))
+        if entries:
+            conn.execute(insert(vault_entries), entries)
+        if index:
+            conn.execute(insert(vault_terms), index)
+        return refs
+
+    def _term_rows(
+        self, ref: str, terms: Iterable[Term], subject: str, operation: str | None
+    ) -> list[dict[str, Any]]:
+        rows = {self.term_key(field, text): field for field, text in terms}
+        return [
+            {"ref": ref, "term": k, "field": f, "subject": subject, "operation": operation}
+            for k, f in rows.items()
+        ]
 
     def _index(
         self,
@@ -134,20 +170,14 @@ class Vault:
         subject: str,
         operation: str | None,
     ) -> None:
-        rows = {self.term_key(field, text): field for field, text in terms}
+        rows = self._term_rows(ref, terms, subject, operation)
         if rows:
-            conn.execute(
-                insert(vault_terms),
-                [
-                    {"ref": ref, "term": k, "field": f, "subject": subject, "operation": operation}
-                    for k, f in rows.items()
-                ],
-            )
+            conn.execute(insert(vault_terms), rows)
 
     def term_key(self, field: str, text: str) -> str:
         """A search term as the index holds it: testable only with the vault key."""
-        digest = hmac.new(self._index_key, f"{field}:{text}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        # hmac.digest: the one-shot form (no HMAC object), the same value as hmac.new(…).
+        return hmac.digest(self._index_key, f"{field}:{text}".encode(), "sha256").hex()[:32]
 
     def get(self, conn: Connection, ref: str) -> dict[str, Any] | None:
         """The decrypted record, or None if it was erased. Fails loudly if tampered with."""

@@ -285,7 +285,7 @@ def _family_page(
     matches: list[dict[str, Any]] = []
     with v.system.writing() as conn:
         state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
-        numbers = _numbers(done)
+        numbers = numbers_of(done)
         if numbers and isinstance(state, VehicleState):
             # The family just registered, checked against open missing-person reports.
             added = [(state, e) for e in state.entries if e.number in numbers]
@@ -313,7 +313,7 @@ def _family_page(
     )
 
 
-def _numbers(done: str | None) -> set[int]:
+def numbers_of(done: str | None) -> set[int]:
     """The numbers a registration gave ("4-7"), as the family page's address says them."""
     first, _, last = (done or "").partition("-")
     if not (first.isdigit() and (last or first).isdigit()):

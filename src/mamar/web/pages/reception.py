@@ -28,7 +28,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._people_words import words
 from mamar.web.pages._shared import entities, may
-from mamar.web.pages.manifests import family_data, family_errors
+from mamar.web.pages.manifests import family_data, family_errors, numbers_of
 from mamar.web.pages.medical import facilities
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
@@ -71,6 +71,7 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
         "found": [],
         "query": query,
         "facilities": [],
+        "matches": [],
     }
     if convoy is not None:
         with v.system.writing() as conn:
@@ -79,6 +80,18 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
             named = people.named(
                 conn, v.system.vault, viewer=v.actor, people=wrong, purpose="reception"
             )
+            numbers = numbers_of(v.request.query_params.get("done"))
+            just_listed = [
+                (x, e) for x in seen if x.id == arriving for e in x.entries if e.number in numbers
+            ]
+            if just_listed:
+                # Who was just listed on arrival, checked against open missing-person reports.
+                data["matches"] = [
+                    m.as_json()
+                    for m in people.missing_matches(
+                        conn, v.system.vault, viewer=v.actor, operation=op, people=just_listed
+                    )
+                ]
             found = []
             if query:
                 found = [
@@ -166,7 +179,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         if len(data["people"]) == 1:
             data["group_kind"] = "alone"
         try:
-            forms.run(v, LIST, data)
+            recorded = forms.run(v, LIST, data)
         except forms.FormErrors as exc:
             mapped = family_errors(exc.errors, rows)
             if "id" in mapped:
@@ -174,7 +187,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             if v.wants_json():
                 return v.render("", forms.field_errors_json(mapped), title="", status=422)
             return _page(v, op, 422, mapped)
-        return v.redirect(_back(op, convoy, vehicle))
+        listed = recorded[-1].decoded().people  # type: ignore[attr-defined]
+        done = f"{listed[0].number}-{listed[-1].number}"
+        return v.redirect(_back(op, convoy, vehicle) + f"&done={done}")
 
     add_page(
         app, book, "/ops/{op}/reception/arrival", unlisted_arrival, list_rule, methods=("POST",)
