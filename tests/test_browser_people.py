@@ -40,6 +40,27 @@ def phone(browser: Any, server: LiveServer) -> Iterator[Any]:
     assert errors == [], f"script errors on the page: {errors}"
 
 
+def accessible(page: Any) -> None:
+    """axe-core (as tests/test_web_accessibility.py runs it) finds nothing serious here."""
+    from tests.test_web_accessibility import AXE, TAGS
+
+    if not AXE.exists():
+        return
+    # Evaluated through the browser's debugging protocol, which the page's CSP (no inline
+    # script) does not govern; the page itself runs with its policy.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async (tags) => {
+          const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+          return result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.html.slice(0, 120)).join(' | '));
+        }""",
+        TAGS,
+    )
+    assert found == [], f"{page.url}: {found}"
+
+
 def no_sideways_scroll(page: Any) -> None:
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -125,6 +146,7 @@ def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
     vehicle = add_vehicle(phone, server, "إسعاف ٩")
     phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
     no_sideways_scroll(phone)
+    accessible(phone)
     photo = phone.locator("[name='photo.0']")
     assert photo.get_attribute("capture") == "environment"
     assert "image/jpeg" in (photo.get_attribute("accept") or "")
@@ -156,6 +178,7 @@ def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
     assert image.evaluate("i => i.naturalWidth") == 960  # upright, as the camera said
     assert image.get_attribute("alt") == "صورة سلمى الحلبي"
     assert image.evaluate("i => i.getBoundingClientRect().width") <= 360
+    accessible(phone)
 
 
 def test_discrepancies_appear_live_at_reception_on_a_phone(phone: Any, server: LiveServer) -> None:
@@ -205,3 +228,4 @@ def test_discrepancies_appear_live_at_reception_on_a_phone(phone: Any, server: L
     no_sideways_scroll(phone)
     texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
     assert "سمير ناصر" in texts[0] and "وصل دون أن يكون في أي قائمة ركاب" in texts[0]
+    accessible(phone)
