@@ -129,8 +129,8 @@ class VisibleStates:
 def overview_kinds() -> list[str]:
     """The kinds of record an overview reads: the operation, its parties (for their
     names) and what :func:`summarise` summarises; never the people, the most numerous."""
-    wanted = (OperationState, PartyState, *SUMMARISED)
-    return sorted(k for k, spec in aggregates().items() if spec.state_type in wanted)
+    wanted: tuple[type[EntityState], ...] = (OperationState, PartyState, *SUMMARISED)
+    return sorted(k for k, spec in aggregates().items() if issubclass(spec.state_type, wanted))
 
 
 def _changed_since(after: bool) -> Statement:
