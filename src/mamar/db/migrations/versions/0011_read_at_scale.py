@@ -1,7 +1,7 @@
 """reading at scale: records' members for the viewer's rule in SQL, list and as-of indexes
 
-Revision ID: 0010_scale
-Revises: 0009_people
+Revision ID: 0011_scale
+Revises: 0010_osm_places
 
 ``entity_members`` is a read model (rebuilt by ``mamar rebuild`` like the others); it
 is filled here from the current states, as the projection would have written it.
@@ -13,8 +13,8 @@ import orjson
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_scale"
-down_revision = "0009_people"
+revision = "0011_scale"
+down_revision = "0010_osm_places"
 branch_labels = None
 depends_on = None
 
