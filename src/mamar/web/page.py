@@ -118,6 +118,8 @@ class View:
     recorded: list[Any] = field(default_factory=list)
     # Files of a form sent as multipart/form-data: field name → (file name, bytes).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # Names already read for this page (a record named twice on a page is read once).
+    _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def actor(self) -> Actor:
@@ -172,14 +174,20 @@ class View:
         from mamar.domain.errors import DomainError
         from mamar.web.render import called
 
+        known = self._names.get((kind, entity_id))
+        if known is not None:
+            return known
         try:
             with self.system.reading() as conn:
                 found = reads.get_entity(
                     conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
                 )
         except DomainError:
-            return "—"
-        return called(found, self.lang)
+            name = "—"
+        else:
+            name = called(found, self.lang)
+        self._names[(kind, entity_id)] = name
+        return name
 
     def organisation_name(self) -> dict[str, Any] | None:
         """The name of the signed-in account's organisation, as its viewer may read it."""
