@@ -13,8 +13,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from mamar.ceasefires.model import CeasefireState
+from mamar.convoys.events import ConvoyStatus, CountOf
 from mamar.convoys.model import ConvoyState
+from mamar.domain.figures import Figure, Total, exact
 from mamar.domain.model import EntityState
+from mamar.domain.subjects import EVACUATED, Group
 from mamar.escalations.model import (
     EscalationState,
     EscalationStatus,
@@ -46,11 +49,81 @@ def _ceasefires(states: Sequence[EntityState]) -> list[dict[str, Any]]:
     ]
 
 
+S = ConvoyStatus
+_NOT_YET_BOARDED = frozenset({S.PLANNED, S.PREPARING, S.STAGED, S.POSTPONED, S.CANCELLED})
+_TOTALLED = (CountOf.PLANNED, CountOf.BOARDED, CountOf.ARRIVED)
+
+
+def _expected(convoy: ConvoyState, count: CountOf) -> bool:
+    """Whether a figure should be known by now (else a missing one adds 0, rightly)."""
+    if count is CountOf.PLANNED:
+        return convoy.status is not S.CANCELLED
+    if count is CountOf.BOARDED:
+        return convoy.status not in _NOT_YET_BOARDED
+    return convoy.status is S.ARRIVED
+
+
+def _convoy_total(
+    convoy: ConvoyState, count: CountOf, group: Group, listed: Any | None
+) -> Total | None:
+    """What one convoy's figures say of ``count`` people of ``group`` (None: nothing to add).
+
+    The manifests the viewer sees count first; then the figures given for the whole
+    convoy (every source kept: they make a range), with the recorded count as one more
+    source; then the figures given per stop, added up; else, where the figure should be
+    known by now, it is unknown (not 0).
+    """
+    total = Total()
+    if group is convoy.group and listed is not None:
+        total.add([exact(getattr(listed, count.value))])
+        return total
+    whole = [f.figure for f in convoy.figures if (f.count, f.group, f.stop) == (count, group, None)]
+    recorded = getattr(convoy.counts, count.value, None) if group is convoy.group else None
+    if recorded is not None:
+        whole.insert(0, exact(recorded))
+    if whole:
+        total.add(whole)
+        return total
+    by_stop: dict[str, list[Figure]] = defaultdict(list)
+    for f in convoy.figures:
+        if (f.count, f.group) == (count, group) and f.stop is not None:
+            by_stop[f.stop].append(f.figure)
+    if by_stop:
+        for figures in by_stop.values():
+            total.add(figures)
+        return total
+    if group is convoy.group and _expected(convoy, count):
+        total.add([])
+        return total
+    return None
+
+
+def convoy_figures(convoy: ConvoyState, listed: Any | None) -> dict[str, Total | None]:
+    """What one convoy's figures say of the people it carries (its own group), by count:
+    planned, boarded, arrived (None: nothing to say yet). For exports and reports that
+    give one number per convoy: ``Total.low`` where ``Total.unknown`` is 0."""
+    return {c.value: _convoy_total(convoy, c, convoy.group, listed) for c in _TOTALLED}
+
+
+def known_number(total: Total | None) -> int | None:
+    """One number for a total, where every part of it is known (else None: not known)."""
+    if total is None or total.unknown:
+        return None
+    return total.low
+
+
+def _groups_of(convoy: ConvoyState) -> set[Group]:
+    return {convoy.group, *(f.group for f in convoy.figures)}
+
+
 def _convoys(
     states: Sequence[EntityState],
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], dict[str, Any], dict[str, Any]]:
+    """Convoys by status; people evacuated (the lower bounds, and the figures in full:
+    ranges, sources, unknowns); and the people moved who are not evacuees, by group."""
     by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    totals = {"planned": 0, "boarded": 0, "arrived": 0}
+    evacuated = {c.value: Total() for c in _TOTALLED}
+    others: dict[str, dict[str, Total]] = {}
     # Where the viewer sees a convoy's manifests, its people are counted from them;
     # elsewhere the counted totals stand (names are not always taken).
     listed = manifest_counts(states)
@@ -58,11 +131,23 @@ def _convoys(
         by_status[convoy.status.value].append(
             {"id": convoy.id, "name": convoy.name.model_dump(), "since": convoy.history[-1].at}
         )
-        counts = listed.get(convoy.id) or convoy.counts
-        totals["planned"] += counts.planned or 0
-        totals["boarded"] += counts.boarded or 0
-        totals["arrived"] += counts.arrived or 0
-    return dict(sorted(by_status.items())), totals
+        for group in _groups_of(convoy):
+            for count in _TOTALLED:
+                part = _convoy_total(convoy, count, group, listed.get(convoy.id))
+                if part is None:
+                    continue
+                if group in EVACUATED:
+                    evacuated[count.value].merge(part)
+                else:
+                    moved = others.setdefault(group.value, {c.value: Total() for c in _TOTALLED})
+                    moved[count.value].merge(part)
+    totals = {name: t.low for name, t in evacuated.items()}
+    figures = {name: t.as_json() for name, t in evacuated.items()}
+    not_evacuees = {
+        group: {name: t.as_json() for name, t in counts.items()}
+        for group, counts in sorted(others.items())
+    }
+    return dict(sorted(by_status.items())), totals, figures, not_evacuees
 
 
 _CLOSED = (EscalationStatus.RESOLVED, EscalationStatus.UNRESOLVED)
@@ -101,13 +186,19 @@ def _guarantees(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 def _incidents(states: Sequence[EntityState]) -> dict[str, Any]:
     by_category: Counter[str] = Counter()
     by_perpetrator: Counter[str] = Counter()
+    by_humanitarian: Counter[str] = Counter()
     killed = injured = 0
     for incident in _of(states, IncidentState):
         if incident.verification.value == "retracted":
             continue
         sub = incident.sub_event_type.value if incident.sub_event_type else "unspecified"
         by_category[f"{incident.event_type.value}/{sub}"] += 1
-        by_perpetrator[incident.alleged_perpetrator or "unknown"] += 1
+        # An incident blamed on several parties counts once under each one alleged.
+        alleged = {a.party for a in incident.perpetrators()} or {"unknown"}
+        for party in alleged:
+            by_perpetrator[party] += 1
+        for impact in incident.humanitarian:
+            by_humanitarian[impact.value] += 1
         if incident.casualties.killed is not None:
             killed += incident.casualties.killed.total
         if incident.casualties.injured is not None:
@@ -115,6 +206,7 @@ def _incidents(states: Sequence[EntityState]) -> dict[str, Any]:
     return {
         "by_category": dict(sorted(by_category.items())),
         "by_alleged_perpetrator": dict(sorted(by_perpetrator.items())),
+        "by_humanitarian_impact": dict(sorted(by_humanitarian.items())),
         "killed": killed,
         "injured": injured,
     }
@@ -134,6 +226,8 @@ class Summary:
     guarantee_outcomes: dict[str, int]
     incidents: dict[str, Any]
     evacuated: dict[str, int]
+    evacuated_figures: dict[str, Any]
+    not_evacuees: dict[str, Any]
     escalations: tuple[EscalationState, ...]
 
     def at(self, moment: datetime) -> dict[str, Any]:
@@ -147,12 +241,14 @@ class Summary:
             "guarantee_outcomes": self.guarantee_outcomes,
             "incidents": self.incidents,
             "evacuated": self.evacuated,
+            "evacuated_figures": self.evacuated_figures,
+            "not_evacuees": self.not_evacuees,
         }
 
 
 def summarise(states: Sequence[EntityState]) -> Summary:
     """Summarise an operation's states (already filtered by compartment)."""
-    convoys_by_status, totals = _convoys(states)
+    convoys_by_status, totals, figures, not_evacuees = _convoys(states)
     guarantees = _guarantees(states)
     return Summary(
         ceasefires=_ceasefires(states),
@@ -161,6 +257,8 @@ def summarise(states: Sequence[EntityState]) -> Summary:
         guarantee_outcomes=dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
         incidents=_incidents(states),
         evacuated=totals,
+        evacuated_figures=figures,
+        not_evacuees=not_evacuees,
         escalations=tuple(_of(states, EscalationState)),
     )
 
