@@ -154,16 +154,21 @@ class Total:
     """What figures add up to: from ``low`` to ``high`` (None: no upper bound is known).
 
     ``unknown`` counts the parts of which nothing is known (not added as 0);
-    ``approximate`` is true where any part is not exact; ``sources`` lists who said
-    what; ``conflicting`` is true where two sources for one part disagree.
+    ``known_high`` is the upper bound of the parts that are known (None: one of them
+    has none); ``approximate`` is true where any part is not exact; ``sources`` lists
+    who said what; ``conflicting`` is true where two sources for one part disagree.
     """
 
     low: int = 0
-    high: int | None = 0
+    known_high: int | None = 0
     unknown: int = 0
     approximate: bool = False
     conflicting: bool = False
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def high(self) -> int | None:
+        return None if self.unknown else self.known_high
 
     @property
     def exact(self) -> bool:
@@ -178,24 +183,28 @@ class Total:
                 self.sources.append(f.source)
         if not said:
             self.unknown += 1
-            self.high = None
             return
         lows = [f.low or 0 for f in said]
         highs = [f.upper for f in said]
         self.low += min(lows)
         top = None if any(h is None for h in highs) else max(h or 0 for h in highs)
-        self.high = None if self.high is None or top is None else self.high + top
+        self.known_high = None if self.known_high is None or top is None else self.known_high + top
         if len({f.short() for f in said}) > 1:
             self.conflicting = True
-        if any(f.certainty is not Certainty.EXACT for f in said) or (
-            len(said) > 1 and (min(lows) != max(f.upper or -1 for f in said))
+        if (
+            any(f.certainty is not Certainty.EXACT for f in said)
+            or (len(said) > 1
+            and (min(lows) != max(f.upper or -1 for f in said)))
         ):
             self.approximate = True
 
     def merge(self, other: Total) -> None:
         """Add another total's parts to this one."""
         self.low += other.low
-        self.high = None if self.high is None or other.high is None else self.high + other.high
+        if self.known_high is None or other.known_high is None:
+            self.known_high = None
+        else:
+            self.known_high += other.known_high
         self.unknown += other.unknown
         self.approximate = self.approximate or other.approximate
         self.conflicting = self.conflicting or other.conflicting
@@ -205,6 +214,7 @@ class Total:
         return {
             "low": self.low,
             "high": self.high,
+            "known_high": self.known_high,
             "unknown": self.unknown,
             "approximate": self.approximate,
             "conflicting": self.conflicting,
