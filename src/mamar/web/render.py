@@ -117,6 +117,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
     env.filters["figure"] = lambda value: figure_words(value, lang)
     env.filters["total"] = lambda value: total_words(value, lang)
+    env.filters["number"] = lambda value: i18n.number(value, lang)
     env.globals["evidence_url"] = evidence_url
     return env
 
