@@ -191,10 +191,8 @@ class Total:
         self.known_high = None if self.known_high is None or top is None else self.known_high + top
         if len({f.short() for f in said}) > 1:
             self.conflicting = True
-        if (
-            any(f.certainty is not Certainty.EXACT for f in said)
-            or (len(said) > 1
-            and (min(lows) != max(f.upper or -1 for f in said)))
+        if any(f.certainty is not Certainty.EXACT for f in said) or (
+            len(said) > 1 and (min(lows) != max(f.upper or -1 for f in said))
         ):
             self.approximate = True
 
