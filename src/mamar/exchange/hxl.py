@@ -67,6 +67,8 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Source kind", "#meta+source+type"),
     ("Convoy", "#activity+code"),
     ("By our own side", "#meta+own_side"),
+    # What it did to humanitarian work, several separated by " | " (e.g. attack_on_convoy).
+    ("Humanitarian impact", "#impact+type+humanitarian"),
 )
 CONVOY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Convoy", "#activity+code"),
@@ -150,6 +152,7 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.source.kind.value,
                 i.convoy,
                 "yes" if i.own_side else None,
+                " | ".join(h.value for h in i.humanitarian) or None,
             )
         )
     return table(INCIDENT_COLUMNS, rows)
@@ -336,6 +339,9 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         own_side, column = cell("#meta+own_side")
         if own_side:
             row.put("own_side", own_side.casefold() in ("yes", "1", "true"), column)
+        impacts, column = cell("#impact+type+humanitarian")
+        if impacts:
+            row.put("humanitarian", [x.strip() for x in impacts.split("|") if x.strip()], column)
         source, source_column = cell("#meta+source")
         kind, _ = cell("#meta+source+type")
         row.put("source", {"text": source or "-", "kind": kind or "other"}, source_column)
