@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from mamar import reads
 from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor
+from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.verify import verify
@@ -55,6 +57,8 @@ def test_replay_verifies_and_the_convoy_story_matches_the_account(aleppo: Mamar)
         "turned_back",
         "staged",
         "postponed",
+        "departed",
+        "under_fire",
         "departed",
         "arrived",
     ]
@@ -133,10 +137,15 @@ def test_overview_at_moments_of_the_account(aleppo: Mamar) -> None:
     assert shelling["ceasefires"][0]["status"] == "suspended"
     assert [e["id"] for e in shelling["open_escalations"]] == ["truce-broken-escalation"]
     assert shelling["guarantee_outcomes"] == {"broken": 1, "pending": 1}
-    assert end["guarantee_outcomes"] == {"broken": 1, "honoured": 1}
+    assert end["guarantee_outcomes"] == {"broken": 1, "honoured": 1, "pending": 1}
     assert end["evacuated"] == {"planned": 1150, "boarded": 1150, "arrived": 1150}
+    # Nobody counted the first convoy of wounded: "not known", not 0 added.
+    arrived = end["evacuated_figures"]["arrived"]
+    assert (arrived["low"], arrived["known_high"], arrived["unknown"]) == (1150, 1150, 1)
     assert end["incidents"]["by_alleged_perpetrator"]["government-forces"] == 3
-    assert end["incidents"]["injured"] == 1
+    # The sniper's victim, and the 15 December convoy's dead and injured (public reports).
+    assert (end["incidents"]["killed"], end["incidents"]["injured"]) == (1, 5)
+    assert end["incidents"]["by_humanitarian_impact"] == {"attack_on_convoy": 1}
 
 
 def test_liaison_of_the_other_side_sees_shared_records_only(aleppo: Mamar) -> None:
@@ -184,3 +193,151 @@ def test_states_handed_over_by_the_projector_equal_the_stored_ones(aleppo: Mamar
     for kind, text in rows:
         parsed = aggregate_for(kind).state_type.model_validate_json(text)
         assert load_state(kind, text) == parsed, kind
+
+
+def _events(system: Mamar, stream: str) -> list[Any]:
+    with system.reading() as conn:
+        return list(store.read_stream(conn, stream))
+
+
+def _position_of(system: Mamar, stream: str, type_name: str) -> int:
+    return next(e.position for e in _events(system, stream) if e.type == type_name)
+
+
+def test_the_first_ambulances_were_the_negotiators_sides(aleppo: Mamar) -> None:
+    convoy = entity(aleppo, "convoy", "first-wounded")
+    # Prepared by the negotiator's side (how many is not said) and recorded by its team;
+    assert convoy["vehicles"] == [{"kind": "ambulance", "count": None, "party": "medical-staff"}]
+    assert convoy["owner"] == "factions-team"
+    planned = _events(aleppo, "convoy:first-wounded")
+    assert all(e.actor == "coordinator" for e in planned if e.occurred_at < "2016-12-15")
+    # the Red Crescent and Red Cross vehicles entered the next day.
+    escorts = [e for e in planned if e.type == "convoy.escort_added"]
+    assert [e.occurred_at[:10] for e in escorts] == ["2016-12-15", "2016-12-15"]
+
+
+def test_the_initiative_is_presented_in_the_seven_oclock_call(aleppo: Mamar) -> None:
+    held = _events(aleppo, "contact:call-with-general")[-1]
+    tabled = _events(aleppo, "proposal:factions-initiative")[0]
+    assert held.type == "contact.held" and tabled.type == "proposal.tabled"
+    assert held.occurred_at.startswith("2016-12-12T19:00")
+    assert tabled.occurred_at == held.occurred_at and tabled.position > held.position
+
+
+def test_the_ceiling_is_built_after_the_consultations(aleppo: Mamar) -> None:
+    negotiator = aleppo.actor("negotiator")
+    stated = _events(aleppo, "position:factions-on-exit")[0]
+    assert stated.type == "position.stated" and not stated.data.get("ceiling")
+    with aleppo.reading() as conn:
+        first = reads.get_entity(
+            conn,
+            viewer=negotiator,
+            kind="position",
+            entity_id="factions-on-exit",
+            at_utc=utc_key(at("2016-12-12T12:00+02:00").at),
+        )
+    assert not first.get("ceiling")
+    consulted = _position_of(aleppo, "contact:shuttle-consultations", "contact.logged")
+    revised = _position_of(aleppo, "position:factions-on-exit", "position.revised")
+    assert revised > consulted
+    final = entity(aleppo, "position", "factions-on-exit", viewer=negotiator)
+    assert "light weapons" in final["ceiling"]
+
+
+def test_turkey_guarantees_the_renewed_agreement_and_is_party_to_the_calls(
+    aleppo: Mamar,
+) -> None:
+    renewed = entity(aleppo, "guarantee", "turkey-guarantees-renewed-agreement")
+    assert renewed["guarantor"] == "turkey"
+    assert {"kind": "agreement", "id": "evacuation-agreement"} in renewed["subject"]
+    for call in ("call-to-turkish-translator", "calls-for-new-ceasefire"):
+        contact = entity(aleppo, "contact", call)
+        assert {"kind": "party", "id": "turkey"} in contact["participants"], call
+
+
+def test_the_15_december_convoy_came_under_fire(aleppo: Mamar) -> None:
+    incident = entity(aleppo, "incident", "first-convoy-under-fire")
+    assert incident["casualties"]["killed"]["total"] == 1
+    assert incident["casualties"]["injured"]["total"] == 4
+    assert incident["source"]["kind"] == "media" and incident["convoy"] == "first-wounded"
+    history = entity(aleppo, "convoy", "first-wounded")["history"]
+    fired_on = [h for h in history if h["status"] == "under_fire" and h["at"] >= "2016-12-15"]
+    assert [h["incident"] for h in fired_on] == ["first-convoy-under-fire"]
+
+
+def _control(aleppo: Mamar) -> Any:
+    from mamar.access.viewer import viewer_of
+    from mamar.geodata.service import GeoView
+
+    with aleppo.reading() as conn:
+        return GeoView.load(conn, viewer_of(aleppo.actor("coordinator"))).control_index()
+
+
+JISR_AL_HAJJ = (37.154, 36.186)
+SUKKARI = (37.152, 36.177)
+
+
+def test_jisr_al_hajj_is_government_held_on_14_december(aleppo: Mamar) -> None:
+    from mamar.geo.territory import who_controls
+
+    index = _control(aleppo)
+    on_14 = at("2016-12-14T19:00+02:00").at
+    assert who_controls(JISR_AL_HAJJ, on_14, index) == ("government-forces",)
+    assert who_controls(SUKKARI, on_14, index) == ("aleppo-factions",)
+
+
+def test_control_changes_over_several_periods_before(aleppo: Mamar) -> None:
+    from mamar.geo.territory import who_controls
+
+    index = _control(aleppo)
+    periods = sorted(
+        (r.valid_from, r.valid_to) for r in index.records if r.party == "aleppo-factions"
+    )
+    assert len(periods) >= 3
+    # One after the other, each ending where the next begins.
+    assert all(a[1] == b[0] for a, b in pairwise(periods))
+    assert who_controls(JISR_AL_HAJJ, at("2016-12-09T12:00+02:00").at, index) == (
+        "aleppo-factions",
+    )
+    # Ramouseh-side of the old pocket, lost before the six neighbourhoods were left.
+    assert who_controls((37.185, 36.205), at("2016-12-03T12:00+02:00").at, index) == (
+        "aleppo-factions",
+    )
+    assert who_controls((37.185, 36.205), at("2016-12-10T12:00+02:00").at, index) == ()
+
+
+def test_the_western_countryside_is_not_held_by_the_besieged_factions(aleppo: Mamar) -> None:
+    area = entity(aleppo, "control_area", "western-countryside")
+    assert area["party"] == "western-countryside-factions"
+    party = entity(aleppo, "party", "western-countryside-factions")
+    assert party["name"]["en"] == "Factions of the western Aleppo countryside"
+
+
+def test_time_phrases_sit_on_the_events_they_describe(aleppo: Mamar) -> None:
+    with aleppo.reading() as conn:
+        events = list(store.read_all(conn))
+    told = [e for e in events if e.type.split(".")[0] not in ("organisation", "account")]
+    # Every event of the account says in words when it happened, or why its time is estimated.
+    unsaid = [
+        (e.type, e.entity_id)
+        for e in told
+        if e.phrase is None and not e.occurred_at.startswith("2016-12-01T08:00")
+    ]
+    assert unsaid == []
+    for e in told:
+        if e.phrase and "estimated" in e.phrase:
+            assert e.precision in ("approximate", "day"), (e.type, e.entity_id)
+    # A command with its own time does not take the step's words: the postponement
+    # "after long hours of waiting" is said of the call, not of the staging hours before.
+    staged = next(
+        e
+        for e in _events(aleppo, "convoy:first-wounded")
+        if e.type == "convoy.status_changed" and b'"staged"' in e.body
+    )
+    assert staged.phrase != "after long hours of waiting"
+    route_assigned = [
+        e for e in _events(aleppo, "convoy:first-wounded") if e.type == "convoy.route_assigned"
+    ]
+    assert route_assigned[1].phrase == "time estimated: the account gives none"
+    call = _events(aleppo, "contact:postponement-call")[0]
+    assert call.phrase == "after long hours of waiting"

@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from mamar import reads
 from mamar.domain.errors import DomainError, IllegalTransition, NotFound
 from mamar.incidents.categories import SUB_EVENT_TYPES, EventType, SubEventType, event_type_of
 from mamar.incidents.commands import AddIncidentEvidence, ReportIncident
-from mamar.incidents.events import Confidence, VerificationStatus
+from mamar.incidents.events import Confidence, Tally, VerificationStatus
 from mamar.incidents.model import IncidentState
+from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.movement_builders import refused, run, setup, state, types_of
 
@@ -299,7 +301,9 @@ def test_correction_keeps_replaced_values(system: Mamar) -> None:
                     "medical": None,
                     "civil_defence": 1,
                     "unknown": None,
+                    "aid_workers": None,
                 },
+                "children": None,
             },
         },
         "perpetrator_confidence": "likely",
@@ -460,3 +464,101 @@ def test_unknown_incident_is_not_found(system: Mamar) -> None:
     with pytest.raises(DomainError) as caught:
         run(system, "incident.change_verification", id="ghost", status="corroborated")
     assert caught.value.code == "not_found" and caught.value.field == "id"
+
+
+def test_several_alleged_perpetrators_each_with_confidence_and_who_alleges(
+    system: Mamar,
+) -> None:
+    world(system)
+    report(
+        system,
+        alleged_perpetrator=None,
+        perpetrator_confidence="unknown",
+        allegations=[
+            {"party": "government", "confidence": "likely", "alleged_by": "factions"},
+            {"party": "factions", "confidence": "possible", "alleged_by": "government"},
+        ],
+    )
+    i = incident(system)
+    assert [(a.party, a.confidence.value, a.alleged_by) for a in i.perpetrators()] == [
+        ("government", "likely", "factions"),
+        ("factions", "possible", "government"),
+    ]
+    assert i.main_perpetrator == "government"
+    run(
+        system,
+        "incident.add_allegation",
+        id="sniper",
+        allegation={"party": "militia", "confidence": "confirmed", "alleged_by": "factions"},
+    )
+    assert incident(system).main_perpetrator == "militia"
+    with system.reading() as conn:
+        seen = reads.overview(conn, viewer=SYSTEM, operation="op")["incidents"]
+    # Mutual blame: the incident counts under each party alleged.
+    assert seen["by_alleged_perpetrator"] == {"factions": 1, "government": 1, "militia": 1}
+
+
+def test_allegations_are_checked(system: Mamar) -> None:
+    world(system)
+    report(system)
+    refused(
+        system,
+        "incident.add_allegation",
+        NotFound,
+        field="allegation",
+        id="sniper",
+        allegation={"party": "nobody"},
+    )
+    run(system, "incident.add_allegation", id="sniper", allegation={"party": "government"})
+    refused(
+        system,
+        "incident.add_allegation",
+        code="allegation_twice",
+        id="sniper",
+        allegation={"party": "government", "confidence": "likely"},
+    )
+
+
+def test_humanitarian_categories_groups_of_casualties_and_weapons(system: Mamar) -> None:
+    world(system)
+    report(
+        system,
+        event_type="explosions_remote_violence",
+        sub_event_type="suicide_bomb",
+        weapon="vehicle_borne_ied",
+        humanitarian=["attack_on_convoy", "attack_on_aid_workers"],
+        casualties={
+            "killed": {
+                "total": 126,
+                "children": 68,
+                "breakdown": {"civilians": 100, "aid_workers": 3, "civil_defence": 2},
+            }
+        },
+    )
+    i = incident(system)
+    assert i.weapon.value == "vehicle_borne_ied"
+    assert [h.value for h in i.humanitarian] == ["attack_on_convoy", "attack_on_aid_workers"]
+    killed = i.casualties.killed
+    assert killed is not None and killed.children == 68 and killed.breakdown is not None
+    assert killed.breakdown.aid_workers == 3
+    report(
+        system,
+        "denied",
+        event_type="strategic_developments",
+        sub_event_type="arrests",
+        weapon="mortar",
+        humanitarian=["denial_of_access", "detention_of_staff"],
+    )
+    with system.reading() as conn:
+        seen = reads.overview(conn, viewer=SYSTEM, operation="op")["incidents"]
+    assert seen["by_humanitarian_impact"] == {
+        "attack_on_aid_workers": 1,
+        "attack_on_convoy": 1,
+        "denial_of_access": 1,
+        "detention_of_staff": 1,
+    }
+
+
+def test_children_cannot_outnumber_the_total() -> None:
+    with pytest.raises(ValidationError, match="children"):
+        Tally(total=3, children=4)

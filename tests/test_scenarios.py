@@ -48,7 +48,7 @@ def test_a_refused_step_stops_the_run_naming_step_and_reason(
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(runner.ScenarioError) as caught:
         runner.run(sqlite_system, runner.load(str(path)))
-    assert caught.value.where == "step S18 command 1"
+    assert caught.value.where == "step 2 (S18) command 1 (convoy.change_status)"
     assert "cannot become 'arrived'" in caught.value.reason
     with sqlite_system.reading() as conn:
         assert len(store.read_stream(conn, "convoy:batch-1")) == 1
@@ -63,7 +63,7 @@ def test_a_step_not_permitted_for_the_account_stops_the_run(
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(runner.ScenarioError) as caught:
         runner.run(sqlite_system, runner.load(str(path)))
-    assert caught.value.where == "step S17"
+    assert caught.value.where == "step 1 (S17)"
     assert "observer" in caught.value.reason and "convoy.plan" in caught.value.reason
 
 
@@ -86,7 +86,7 @@ def test_a_step_not_permitted_for_the_account_stops_the_run(
                     }
                 ]
             },
-            "step S9",
+            "step 1 \\(S9\\)",
         ),
     ],
 )
@@ -111,3 +111,92 @@ def test_overview_as_of_a_past_moment(system: Mamar) -> None:
     assert before["evacuated"] == {"planned": 40, "boarded": 0, "arrived": 0}
     assert list(after["convoys_by_status"]) == ["arrived"]
     assert after["evacuated"] == {"planned": 40, "boarded": 38, "arrived": 38}
+
+
+def _refusal(tmp_path: Path, steps: list[dict[str, object]]) -> runner.ScenarioError:
+    path = write_variant(tmp_path, {"steps": steps})
+    with pytest.raises(runner.ScenarioError) as caught:
+        runner.plan(runner.load(str(path)))
+    return caught.value
+
+
+def test_errors_name_the_step_by_number_and_name_with_its_title(tmp_path: Path) -> None:
+    ok = {
+        "step": "S1",
+        "at": "2016-12-13T20:00+02:00",
+        "do": "operation.close",
+        "with": {"id": "mini-op"},
+    }
+    bad = {
+        "step": "S7",
+        "title": "The convoy is planned",
+        "at": "2016-12-13T20:00+02:00",
+        "commands": [
+            {"do": "operation.close", "with": {"id": "mini-op"}},
+            {"do": "convoy.plan", "with": {"id": "c", "name": {"en": "x"}, "colour": "red"}},
+        ],
+    }
+    refused = _refusal(tmp_path, [ok, bad])
+    assert refused.where == "step 2 (S7: The convoy is planned) command 2 (convoy.plan)"
+    # An unknown field is named, with the fields allowed in its place.
+    assert "unknown field 'colour'" in refused.reason
+    assert "the fields allowed here are: " in refused.reason
+    allowed = refused.reason.split("the fields allowed here are: ")[1].split(", ")
+    assert {"name", "origin", "stops", "vehicles", "group"} <= set(allowed)
+
+
+def test_unknown_fields_inside_a_value_list_the_values_fields(tmp_path: Path) -> None:
+    step = {
+        "step": "S3",
+        "at": "2016-12-13T20:00+02:00",
+        "do": "convoy.plan",
+        "with": {
+            "id": "c",
+            "name": {"en": "x"},
+            "stops": [{"place": "p", "kind": "pickup", "when": 1}],
+        },
+    }
+    refused = _refusal(tmp_path, [step])
+    assert refused.where == "step 1 (S3)"
+    assert "stops.0.when: unknown field 'when'" in refused.reason
+    assert "the fields allowed here are: kind, leg, note, place" in refused.reason
+
+
+def test_a_malformed_step_is_named_by_number_and_name_on_loading(tmp_path: Path) -> None:
+    first = {
+        "step": "S1",
+        "at": "2016-12-13T20:00+02:00",
+        "do": "operation.close",
+        "with": {"id": "mini-op"},
+    }
+    second = {"step": "S2", "title": "Late", "at": "2016-12-13T21:00+02:00", "do": "x", "when": 3}
+    path = write_variant(tmp_path, {"steps": [first, second]})
+    with pytest.raises(runner.ScenarioError) as caught:
+        runner.load(str(path))
+    assert caught.value.where.endswith("step 2 (S2: Late)")
+    assert "when: unknown field 'when'" in caught.value.reason
+    allowed = caught.value.reason.split("the fields allowed here are: ")[1].split(", ")
+    assert {"as", "at", "commands", "do", "phrase", "precision", "step", "title", "with"} <= set(
+        allowed
+    )
+
+
+def test_a_command_with_its_own_time_does_not_take_the_steps_phrase(tmp_path: Path) -> None:
+    step = {
+        "step": "S25",
+        "at": "2016-12-14T19:00+02:00",
+        "phrase": "after long hours of waiting",
+        "commands": [
+            {"do": "operation.close", "with": {"id": "mini-op"}},
+            {"do": "operation.close", "with": {"id": "mini-op"}, "at": "2016-12-14T22:30+02:00"},
+            {
+                "do": "operation.close",
+                "with": {"id": "mini-op"},
+                "at": "2016-12-14T22:40+02:00",
+                "phrase": "later",
+            },
+        ],
+    }
+    path = write_variant(tmp_path, {"steps": [step]})
+    planned = [p for p in runner.plan(runner.load(str(path))) if p.label.startswith("step 1")]
+    assert [p.occurred.phrase for p in planned] == ["after long hours of waiting", None, "later"]

@@ -107,6 +107,15 @@ VALIDATION: dict[str, str] = {
     ),
     "photo_not_image": N_("This file is not a photo: choose a JPEG, PNG or WebP picture"),
     "photo_unreadable": N_("This photo is damaged and cannot be read: take it again"),
+    "figure_invalid": N_(
+        "Not a figure: write a number (500), ~500 (about), >300 (at least), 1100-1200 (a range) "
+        "or unknown"
+    ),
+    "figure_unknown_with_value": N_("A figure that is not known has no number"),
+    "figure_value_required": N_("Give the number"),
+    "figure_range": N_("A range needs a highest number at least as large as its lowest"),
+    "figure_high_only_range": N_("Only a range has a highest number"),
+    "children_exceed": N_("There are more children (%(children)s) than the total (%(total)s)"),
 }
 
 DOMAIN: dict[str, str] = {
@@ -164,6 +173,15 @@ DOMAIN: dict[str, str] = {
     "photo_without_name": N_("A photo needs the person's name"),
     "arrival_only_at_destination": N_("People are listed as arrived only at the destination"),
     "other_vehicle_only_on_arrival": N_("Only an arrival is recorded on another vehicle"),
+    "convoy_closed": N_("The convoy has arrived or was cancelled: this can no longer change"),
+    "stop_twice": N_("This place is already a stop of this leg of the convoy"),
+    "stop_already_reached": N_("The convoy's arrival at this stop is already recorded"),
+    "stop_not_reached": N_("Record the arrival at this stop before the departure"),
+    "stop_already_left": N_("The convoy's departure from this stop is already recorded"),
+    "not_a_pickup": N_("People board at a pickup or staging point: give the count there"),
+    "not_arrived": N_("Record arrivals once the convoy has arrived"),
+    "allegation_twice": N_("This party is already alleged by the same party"),
+    "duplicate_category": N_("A category is given twice"),
 }
 
 REFUSED = N_("The request was refused")

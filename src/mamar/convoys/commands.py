@@ -5,22 +5,34 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mamar.convoys.events import (
+    Cargo,
+    ConvoyCargoRecorded,
     ConvoyCountsRecorded,
     ConvoyEscortAdded,
+    ConvoyFigureReported,
     ConvoyManifestEntryAdded,
     ConvoyPlanned,
     ConvoyRouteAssigned,
     ConvoyStatus,
     ConvoyStatusChanged,
+    ConvoyStopAdded,
+    ConvoyStopLeft,
+    ConvoyStopReached,
     ConvoyVehiclesAdded,
+    CountOf,
     Counts,
     Escort,
+    Leg,
+    Stop,
+    StopKind,
     Vehicles,
 )
-from mamar.convoys.model import TRANSITIONS, ConvoyState
+from mamar.convoys.model import TRANSITIONS, ConvoyState, StopState
 from mamar.domain.errors import DomainError
+from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
+from mamar.domain.subjects import Group
 from mamar.domain.text import FreeText, LocalName
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
@@ -42,6 +54,8 @@ class PlanConvoy(CreateCommand):
     teams: tuple[Reference, ...] = ()
     escorts: tuple[Escort, ...] = ()
     counts: Counts = Counts()
+    group: Group = Group.EVACUEES
+    stops: tuple[Stop, ...] = ()
 
 
 class AssignConvoyRoute(Command):
@@ -92,6 +106,55 @@ class AddManifestEntry(Command):
     person: Reference
 
 
+class AddConvoyStop(Command):
+    command_name: ClassVar[str] = "convoy.add_stop"
+    kind: ClassVar[str] = "convoy"
+
+    stop: Stop
+
+
+class ReachConvoyStop(Command):
+    """The convoy arrived at one of its stops."""
+
+    command_name: ClassVar[str] = "convoy.reach_stop"
+    kind: ClassVar[str] = "convoy"
+
+    place: Reference
+    leg: Leg = Leg.OUT
+
+
+class LeaveConvoyStop(Command):
+    """The convoy departed from one of its stops."""
+
+    command_name: ClassVar[str] = "convoy.leave_stop"
+    kind: ClassVar[str] = "convoy"
+
+    place: Reference
+    leg: Leg = Leg.OUT
+
+
+class ReportConvoyFigure(Command):
+    """A figure as one source gives it: exact, approximate, at least, a range or unknown.
+
+    Figures that differ are all kept; none replaces another.
+    """
+
+    command_name: ClassVar[str] = "convoy.report_figure"
+    kind: ClassVar[str] = "convoy"
+
+    count: CountOf
+    figure: Figure
+    group: Group | None = None  # default: whom the convoy carries
+    stop: Reference | None = None  # a stop's place; default: the whole convoy
+
+
+class RecordConvoyCargo(Command):
+    command_name: ClassVar[str] = "convoy.record_cargo"
+    kind: ClassVar[str] = "convoy"
+
+    cargo: Cargo
+
+
 def _check_route(ctx: Context, route: str | None, version: int | None) -> None:
     if route is None:
         return
@@ -115,8 +178,41 @@ def _check_parties(ctx: Context, field: str, parties: list[str | None]) -> None:
             ctx.require("party", party, field)
 
 
+def _closed(state: ConvoyState, what: str) -> None:
+    if state.status in (ConvoyStatus.ARRIVED, ConvoyStatus.CANCELLED):
+        raise DomainError(
+            "convoy_closed", f"the convoy is {state.status.value}; {what}", field="id"
+        )
+
+
+def _check_stops(ctx: Context, stops: tuple[Stop, ...]) -> None:
+    seen: set[tuple[str, Leg]] = set()
+    for stop in stops:
+        ctx.require("place", stop.place, "stops")
+        if (stop.place, stop.leg) in seen:
+            raise DomainError(
+                "stop_twice",
+                f"the place '{stop.place}' is already a stop of this leg of the convoy",
+                field="stops",
+            )
+        seen.add((stop.place, stop.leg))
+
+
+def _find_stop(state: ConvoyState, place: str, leg: Leg | None, field: str) -> StopState:
+    for stop in state.stops:
+        if stop.place == place and (leg is None or stop.leg == leg):
+            return stop
+    known = ", ".join(f"{s.place} ({s.leg.value})" for s in state.stops) or "none"
+    raise DomainError(
+        "unknown_stop",
+        f"the convoy has no stop at '{place}'; its stops are: {known}",
+        field=field,
+    )
+
+
 @decides(PlanConvoy)
 def plan(state: None, cmd: PlanConvoy, ctx: Context) -> list[EventData]:
+    _check_stops(ctx, cmd.stops)
     _check_route(ctx, cmd.route, cmd.route_version)
     _check_places(ctx, origin=cmd.origin, destination=cmd.destination)
     _check_parties(ctx, "teams", list(cmd.teams))
@@ -134,16 +230,15 @@ def plan(state: None, cmd: PlanConvoy, ctx: Context) -> list[EventData]:
             teams=cmd.teams,
             escorts=cmd.escorts,
             counts=cmd.counts,
+            group=cmd.group,
+            stops=cmd.stops,
         )
     ]
 
 
 @decides(AssignConvoyRoute)
 def assign_route(state: ConvoyState, cmd: AssignConvoyRoute, ctx: Context) -> list[EventData]:
-    if state.status in (ConvoyStatus.ARRIVED, ConvoyStatus.CANCELLED):
-        raise DomainError(
-            "convoy_closed", f"the convoy is {state.status.value}; its route is final"
-        )
+    _closed(state, "its route is final")
     _check_route(ctx, cmd.route, cmd.route_version)
     return [ConvoyRouteAssigned(route=cmd.route, route_version=cmd.route_version)]
 
@@ -203,3 +298,70 @@ def add_manifest_entry(state: ConvoyState, cmd: AddManifestEntry, ctx: Context) 
             "already_on_manifest", "this person is already on the manifest", field="person"
         )
     return [ConvoyManifestEntryAdded(person=cmd.person)]
+
+
+@decides(AddConvoyStop)
+def add_stop(state: ConvoyState, cmd: AddConvoyStop, ctx: Context) -> list[EventData]:
+    _closed(state, "its stops are final")
+    _check_stops(
+        ctx, (*(Stop(place=s.place, kind=s.kind, leg=s.leg) for s in state.stops), cmd.stop)
+    )
+    return [ConvoyStopAdded(stop=cmd.stop)]
+
+
+@decides(ReachConvoyStop)
+def reach_stop(state: ConvoyState, cmd: ReachConvoyStop, ctx: Context) -> list[EventData]:
+    stop = _find_stop(state, cmd.place, cmd.leg, "place")
+    if stop.arrived_at is not None:
+        raise DomainError(
+            "stop_already_reached", "the convoy's arrival at this stop is recorded", field="place"
+        )
+    return [ConvoyStopReached(place=cmd.place, leg=cmd.leg)]
+
+
+@decides(LeaveConvoyStop)
+def leave_stop(state: ConvoyState, cmd: LeaveConvoyStop, ctx: Context) -> list[EventData]:
+    stop = _find_stop(state, cmd.place, cmd.leg, "place")
+    if stop.arrived_at is None:
+        raise DomainError(
+            "stop_not_reached",
+            "record the arrival at this stop before the departure",
+            field="place",
+        )
+    if stop.departed_at is not None:
+        raise DomainError(
+            "stop_already_left", "the convoy's departure from this stop is recorded", field="place"
+        )
+    return [ConvoyStopLeft(place=cmd.place, leg=cmd.leg)]
+
+
+@decides(ReportConvoyFigure)
+def report_figure(state: ConvoyState, cmd: ReportConvoyFigure, ctx: Context) -> list[EventData]:
+    if cmd.stop is not None:
+        stop = _find_stop(state, cmd.stop, Leg.OUT, "stop")
+        if cmd.count is CountOf.BOARDED and stop.kind not in (StopKind.PICKUP, StopKind.STAGING):
+            raise DomainError(
+                "not_a_pickup",
+                "people board at a pickup or staging point; give the count there",
+                field="stop",
+            )
+    elif cmd.count is CountOf.ARRIVED and state.status != ConvoyStatus.ARRIVED:
+        raise DomainError(
+            "not_arrived", "record arrivals once the convoy has arrived", field="count"
+        )
+    return [
+        ConvoyFigureReported(
+            count=cmd.count,
+            figure=cmd.figure,
+            group=cmd.group or state.group,
+            stop=cmd.stop,
+        )
+    ]
+
+
+@decides(RecordConvoyCargo)
+def record_cargo(state: ConvoyState, cmd: RecordConvoyCargo, ctx: Context) -> list[EventData]:
+    where = cmd.cargo.delivered_at
+    if where is not None and where != state.destination:
+        _find_stop(state, where, Leg.OUT, "cargo.delivered_at")
+    return [ConvoyCargoRecorded(cargo=cmd.cargo)]

@@ -6,7 +6,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
+from mamar.domain.model import Value
+from mamar.domain.subjects import Group
 from mamar.domain.text import FreeText, LocalName, Name
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
@@ -17,8 +20,10 @@ class ConvoyStatus(StrEnum):
     PREPARING = "preparing"
     STAGED = "staged"
     DEPARTED = "departed"
+    LOADING = "loading"
     HALTED = "halted"
     UNDER_FIRE = "under_fire"
+    ATTACKED = "attacked"
     TURNED_BACK = "turned_back"
     POSTPONED = "postponed"
     ARRIVED = "arrived"
@@ -28,8 +33,8 @@ class ConvoyStatus(StrEnum):
 class Vehicles(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Name  # "ambulance", "bus", … : the users' words
-    count: int = Field(ge=1, le=10000)
+    kind: Name  # "ambulance", "bus", "private cars", … : the users' words
+    count: int | None = Field(default=None, ge=1, le=10000)  # None: not known (private cars)
     party: Reference | None = None  # the organisation providing them
 
 
@@ -51,6 +56,55 @@ class Counts(BaseModel):
     arrived: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
+class StopKind(StrEnum):
+    """What a convoy does at a stop."""
+
+    STAGING = "staging"
+    PICKUP = "pickup"
+    SCREENING = "screening"
+    HOLDING = "holding"
+    TRANSIT = "transit"
+    DESTINATION = "destination"
+
+
+class Leg(StrEnum):
+    """The drive in (vehicles going in empty to collect people) and the way out."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class Stop(Value):
+    """A place on the convoy's way; its key is ``place`` (once per leg)."""
+
+    place: Reference
+    kind: StopKind
+    leg: Leg = Leg.OUT
+    note: FreeText | None = None
+
+
+class CountOf(StrEnum):
+    """What a figure counts: people planned, boarded (at a pickup), who stayed at a stop
+    (held at a screening point, left at a holding point), arrived, or handed over (in an
+    exchange)."""
+
+    PLANNED = "planned"
+    BOARDED = "boarded"
+    STAYED = "stayed"
+    ARRIVED = "arrived"
+    HANDED_OVER = "handed_over"
+
+
+class Cargo(Value):
+    """Goods carried: aid delivered, in the users' words and units."""
+
+    kind: Name  # "flour", "medical supplies", …
+    quantity: Figure
+    unit: Name | None = None  # "tonnes", "food baskets", …
+    delivered_at: Reference | None = None  # a place (one of the convoy's stops or its destination)
+    note: FreeText | None = None
+
+
 @event_type
 class ConvoyPlanned(EventData):
     type_name = "convoy.planned"
@@ -65,6 +119,9 @@ class ConvoyPlanned(EventData):
     teams: tuple[str, ...] = ()
     escorts: tuple[Escort, ...] = ()
     counts: Counts = Counts()
+    # Who the convoy carries (evacuees by default; detainees, bodies … are counted apart).
+    group: Group = Group.EVACUEES
+    stops: tuple[Stop, ...] = ()
 
 
 @event_type
@@ -116,3 +173,49 @@ class ConvoyManifestEntryAdded(EventData):
     compartment = Visibility.MEDICAL
 
     person: str
+
+
+@event_type
+class ConvoyStopAdded(EventData):
+    type_name = "convoy.stop_added"
+
+    stop: Stop
+
+
+@event_type
+class ConvoyStopReached(EventData):
+    """The convoy arrived at one of its stops (when: the event's time)."""
+
+    type_name = "convoy.stop_reached"
+
+    place: str
+    leg: Leg = Leg.OUT
+
+
+@event_type
+class ConvoyStopLeft(EventData):
+    """The convoy departed from one of its stops (when: the event's time)."""
+
+    type_name = "convoy.stop_left"
+
+    place: str
+    leg: Leg = Leg.OUT
+
+
+@event_type
+class ConvoyFigureReported(EventData):
+    """A figure as someone gives it: every one is kept, however it differs from others."""
+
+    type_name = "convoy.figure_reported"
+
+    count: CountOf
+    figure: Figure
+    group: Group = Group.EVACUEES
+    stop: str | None = None  # a stop's place; None: the whole convoy
+
+
+@event_type
+class ConvoyCargoRecorded(EventData):
+    type_name = "convoy.cargo_recorded"
+
+    cargo: Cargo

@@ -29,6 +29,7 @@ from mamar.exchange.incident_rows import (
 )
 from mamar.exchange.records import Records
 from mamar.incidents.categories import EventType, SubEventType
+from mamar.incidents.events import Allegation
 from mamar.incidents.model import IncidentState
 from mamar.web.i18n import tr
 
@@ -163,11 +164,21 @@ def _geo_precision(incident: IncidentState, records: Records) -> int:
     return 1 if place.point is not None else 2
 
 
+def _party_words(allegation: Allegation, records: Records) -> str:
+    words = f"{records.party_name(allegation.party)} ({allegation.confidence.value}"
+    if allegation.alleged_by:
+        words += f", alleged by {records.party_name(allegation.alleged_by)}"
+    return words + ")"
+
+
 def row(incident: IncidentState, records: Records) -> dict[str, Any]:
     """One incident as an ACLED row."""
     zone = ZoneInfo(records.operation.timezone)
     occurred = datetime.fromisoformat(incident.occurred_at).astimezone(zone)
-    perpetrator = next((p for p in records.parties if p.id == incident.alleged_perpetrator), None)
+    # ACLED has one actor: the one named on the report, else the most confident allegation;
+    # every other party alleged (mutual blame) is named in the tags.
+    main = incident.main_allegation()
+    perpetrator = next((p for p in records.parties if main and p.id == main.party), None)
     inter1 = ACTOR_TYPES.get(perpetrator.kind.value, "") if perpetrator else ""
     civilians = incident.event_type is E.VIOLENCE_AGAINST_CIVILIANS
     actor2, inter2 = ("Civilians", "Civilians") if civilians else ("", "")
@@ -177,8 +188,13 @@ def row(incident: IncidentState, records: Records) -> dict[str, Any]:
     point = records.incident_point(incident)
     casualties = incident.casualties
     tags = [f"verification: {incident.verification.value}"]
-    if incident.perpetrator_confidence.value != "unknown":
-        tags.append(f"perpetrator confidence: {incident.perpetrator_confidence.value}")
+    confidence = main.confidence if main else incident.perpetrator_confidence
+    if confidence.value != "unknown":
+        tags.append(f"perpetrator confidence: {confidence.value}")
+    for other in incident.perpetrators()[1:]:
+        tags.append(f"also alleged: {_party_words(other, records)}")
+    for impact in incident.humanitarian:
+        tags.append(f"humanitarian: {impact.value}")
     if casualties.killed is None:
         tags.append("fatalities unknown")
     if casualties.injured is not None:

@@ -107,6 +107,18 @@ def incident_feature(incident: IncidentState, records: Records) -> dict[str, Any
             if incident.alleged_perpetrator
             else None,
             "perpetrator_confidence": incident.perpetrator_confidence.value,
+            # Every party alleged, the one named on the report first (mutual blame kept).
+            "alleged_perpetrators": [
+                {
+                    "party": a.party,
+                    "name": records.party_name(a.party),
+                    "confidence": a.confidence.value,
+                    "alleged_by": a.alleged_by,
+                    "alleged_by_name": records.party_name(a.alleged_by) if a.alleged_by else None,
+                }
+                for a in incident.perpetrators()
+            ],
+            "humanitarian": [h.value for h in incident.humanitarian],
             "killed": casualties.killed.total if casualties.killed else None,
             "injured": casualties.injured.total if casualties.injured else None,
             "description": incident.description.model_dump(mode="json"),

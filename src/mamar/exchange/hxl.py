@@ -28,6 +28,7 @@ from mamar.exchange.incident_rows import (
 )
 from mamar.exchange.records import Records
 from mamar.incidents.events import Tally
+from mamar.reports.overview import convoy_figures, known_number
 from mamar.web.i18n import tr
 
 #: (column header, hashtag) of each export.
@@ -66,6 +67,8 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Source kind", "#meta+source+type"),
     ("Convoy", "#activity+code"),
     ("By our own side", "#meta+own_side"),
+    # What it did to humanitarian work, several separated by " | " (e.g. attack_on_convoy).
+    ("Humanitarian impact", "#impact+type+humanitarian"),
 )
 CONVOY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Convoy", "#activity+code"),
@@ -79,6 +82,7 @@ CONVOY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Planned", "#targeted+ind"),
     ("Boarded", "#reached+ind+boarded"),
     ("Arrived", "#reached+ind+arrived"),
+    ("Who is carried", "#meta+group"),
 )
 MOVEMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Convoy", "#activity+code"),
@@ -118,6 +122,8 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
     for i in records.incidents:
         point = records.incident_point(i)
         casualties = i.casualties
+        # One perpetrator column: the one named on the report, else the most confident.
+        main = i.main_allegation()
         rows.append(
             (
                 i.id,
@@ -133,9 +139,9 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.sub_event_type.value if i.sub_event_type else None,
                 i.weapon.value if i.weapon else None,
                 i.weapon_detail,
-                records.party_name(i.alleged_perpetrator, lang) if i.alleged_perpetrator else None,
-                i.alleged_perpetrator,
-                i.perpetrator_confidence.value,
+                records.party_name(main.party, lang) if main else None,
+                main.party if main else None,
+                main.confidence.value if main else i.perpetrator_confidence.value,
                 *_tally(casualties.killed),
                 *_tally(casualties.injured),
                 i.verification.value,
@@ -146,28 +152,34 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.source.kind.value,
                 i.convoy,
                 "yes" if i.own_side else None,
+                " | ".join(h.value for h in i.humanitarian) or None,
             )
         )
     return table(INCIDENT_COLUMNS, rows)
 
 
 def convoys_csv(records: Records, lang: str = "en") -> str:
-    rows = [
-        (
-            c.id,
-            c.name.display(lang),
-            c.status.value,
-            c.history[-1].at if c.history else c.created_at,
-            records.place_name(c.origin, lang) if c.origin else None,
-            records.place_name(c.destination, lang) if c.destination else None,
-            c.route,
-            c.route_version,
-            c.counts.planned,
-            c.counts.boarded,
-            c.counts.arrived,
+    """One row per convoy; a count is empty where it is not known (figures that differ
+    give their lowest; the journal keeps every one, with its source)."""
+    rows = []
+    for c in records.convoys:
+        counts = {k: known_number(t) for k, t in convoy_figures(c, None).items()}
+        rows.append(
+            (
+                c.id,
+                c.name.display(lang),
+                c.status.value,
+                c.history[-1].at if c.history else c.created_at,
+                records.place_name(c.origin, lang) if c.origin else None,
+                records.place_name(c.destination, lang) if c.destination else None,
+                c.route,
+                c.route_version,
+                counts["planned"],
+                counts["boarded"],
+                counts["arrived"],
+                c.group.value,
+            )
         )
-        for c in records.convoys
-    ]
     return table(CONVOY_COLUMNS, rows)
 
 
@@ -327,6 +339,9 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         own_side, column = cell("#meta+own_side")
         if own_side:
             row.put("own_side", own_side.casefold() in ("yes", "1", "true"), column)
+        impacts, column = cell("#impact+type+humanitarian")
+        if impacts:
+            row.put("humanitarian", [x.strip() for x in impacts.split("|") if x.strip()], column)
         source, source_column = cell("#meta+source")
         kind, _ = cell("#meta+source+type")
         row.put("source", {"text": source or "-", "kind": kind or "other"}, source_column)

@@ -7,7 +7,9 @@ everything users type are their data and are shown as written.
 
 from __future__ import annotations
 
-from mamar.web.i18n import N_, ptr, tr
+from typing import Any
+
+from mamar.web.i18n import N_, ntr, number, ptr, tr
 
 #: Convoy statuses are translated in the context "convoy" (a convoy is feminine in Arabic).
 CONVOY = "convoy"
@@ -30,6 +32,11 @@ EVENT_LABELS: dict[str, str] = {
     "convoy.escort_added": N_("Escort added to convoy"),
     "convoy.vehicles_added": N_("Vehicles added to convoy"),
     "convoy.manifest_entry_added": N_("Person added to manifest"),
+    "convoy.stop_added": N_("Stop added to convoy"),
+    "convoy.stop_reached": N_("Convoy reached a stop"),
+    "convoy.stop_left": N_("Convoy left a stop"),
+    "convoy.figure_reported": N_("Convoy figure reported"),
+    "convoy.cargo_recorded": N_("Convoy cargo recorded"),
     "agreement.drafted": N_("Agreement drafted"),
     "agreement.concluded": N_("Agreement concluded"),
     "agreement.version_adopted": N_("New agreement version adopted"),
@@ -65,6 +72,7 @@ EVENT_LABELS: dict[str, str] = {
     "incident.evidence_added": N_("Evidence added to incident"),
     "incident.corrected": N_("Incident corrected"),
     "incident.breach_linked": N_("Incident linked to a breached term"),
+    "incident.allegation_added": N_("Another alleged perpetrator recorded"),
     "influence.mapped": N_("Influence recorded"),
     "influence.retired": N_("Influence no longer current"),
     "issue.raised": N_("Negotiation issue raised"),
@@ -120,9 +128,11 @@ STATUS_LABELS: dict[str, str] = {
     "planned": N_("planned"),
     "preparing": N_("preparing"),
     "staged": N_("staged"),
+    "loading": N_("loading"),
     "departed": N_("departed"),
     "halted": N_("halted"),
     "under_fire": N_("under fire"),
+    "attacked": N_("attacked"),
     "turned_back": N_("turned back"),
     "postponed": N_("postponed"),
     "arrived": N_("arrived"),
@@ -239,3 +249,45 @@ def category_label(category: str, lang: str) -> str:
 def kind_label(kind: str, lang: str) -> str:
     message = KIND_LABELS.get(kind)
     return tr(lang, message) if message else tr(lang, "Other records")
+
+
+def figure_words(figure: Any, lang: str) -> str:
+    """A figure as known, in words: "500", "about 500", "at least 300", "1,100 to 1,200",
+    "not known" (``figure`` is a figure's JSON)."""
+    if not isinstance(figure, dict):
+        return tr(lang, "not known")
+    value, high = figure.get("value") or 0, figure.get("high") or 0
+    if figure.get("value") is None and figure.get("certainty") != "unknown":
+        return tr(lang, "not known")
+    match figure.get("certainty", "exact"):
+        case "approximate":
+            return tr(lang, "about %(n)s", n=number(value, lang))
+        case "at_least":
+            return tr(lang, "at least %(n)s", n=number(value, lang))
+        case "range":
+            return tr(lang, "%(low)s to %(high)s", low=number(value, lang), high=number(high, lang))
+        case "unknown":
+            return tr(lang, "not known")
+    return number(value, lang)
+
+
+def total_words(total: Any, lang: str) -> str:
+    """What figures add up to (a ``Total``'s JSON), in words: a number, "about" one,
+    a range, "at least" one; and for how many convoys it is not known."""
+    if not isinstance(total, dict):
+        return tr(lang, "not known")
+    low, high, unknown = total.get("low", 0), total.get("known_high"), total.get("unknown", 0)
+    if unknown and not low and not high:
+        return tr(lang, "not known")
+    if high is None:
+        words = tr(lang, "at least %(n)s", n=number(low, lang))
+    elif high != low:
+        words = tr(lang, "%(low)s to %(high)s", low=number(low, lang), high=number(high, lang))
+    elif total.get("approximate"):
+        words = tr(lang, "about %(n)s", n=number(low, lang))
+    else:
+        words = number(low, lang)
+    if unknown:
+        gap = ntr(lang, "not known for %(n)s convoy", "not known for %(n)s convoys", unknown)
+        words = tr(lang, "%(figure)s (%(gap)s)", figure=words, gap=gap)
+    return words

@@ -101,4 +101,19 @@ class Weapon(StrEnum):
     SNIPER = "sniper"
     SMALL_ARMS = "small_arms"
     AIR_STRIKE = "air_strike"
+    MORTAR = "mortar"
+    VEHICLE_BORNE_IED = "vehicle_borne_ied"  # a car or truck bomb
+    IED = "ied"
+    LANDMINE = "landmine"
     OTHER = "other"
+
+
+class HumanitarianImpact(StrEnum):
+    """What an incident did to humanitarian work, beside its ACLED category (one incident
+    may have several): access denied, aid workers attacked, staff detained."""
+
+    DENIAL_OF_ACCESS = "denial_of_access"
+    ATTACK_ON_AID_WORKERS = "attack_on_aid_workers"
+    DETENTION_OF_STAFF = "detention_of_staff"
+    ATTACK_ON_MEDICAL_CARE = "attack_on_medical_care"
+    ATTACK_ON_CONVOY = "attack_on_convoy"

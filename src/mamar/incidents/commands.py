@@ -12,12 +12,20 @@ from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalText
 from mamar.domain.visibility import Visibility
-from mamar.incidents.categories import SUB_EVENT_TYPES, EventType, SubEventType, Weapon
+from mamar.incidents.categories import (
+    SUB_EVENT_TYPES,
+    EventType,
+    HumanitarianImpact,
+    SubEventType,
+    Weapon,
+)
 from mamar.incidents.events import (
+    Allegation,
     Breach,
     Casualties,
     Confidence,
     EvidenceHash,
+    IncidentAllegationAdded,
     IncidentBreachLinked,
     IncidentCorrected,
     IncidentEvidenceAdded,
@@ -51,6 +59,9 @@ class ReportIncident(CreateCommand):
     convoy: Reference | None = None
     # Actions by one's own side (returning fire) are recorded like anyone else's.
     own_side: bool = False
+    # Several parties alleged, each with its confidence and who alleges it (mutual blame).
+    allegations: tuple[Allegation, ...] = ()
+    humanitarian: tuple[HumanitarianImpact, ...] = ()
 
 
 class ChangeIncidentVerification(Command):
@@ -89,6 +100,17 @@ class CorrectIncident(Command):
     source: Source | None = None
     convoy: Reference | None = None
     own_side: bool | None = None
+    allegations: tuple[Allegation, ...] | None = None
+    humanitarian: tuple[HumanitarianImpact, ...] | None = None
+
+
+class AddIncidentAllegation(Command):
+    """Another party is alleged to be the perpetrator, by someone, with some confidence."""
+
+    command_name: ClassVar[str] = "incident.add_allegation"
+    kind: ClassVar[str] = "incident"
+
+    allegation: Allegation
 
 
 class LinkIncidentBreach(Command):
@@ -103,8 +125,33 @@ class LinkIncidentBreach(Command):
 
 # Facts every incident has; a correction may change them but not clear them.
 _REQUIRED = frozenset(
-    {"event_type", "description", "perpetrator_confidence", "casualties", "source", "own_side"}
+    {
+        "event_type",
+        "description",
+        "perpetrator_confidence",
+        "casualties",
+        "source",
+        "own_side",
+        "allegations",
+        "humanitarian",
+    }
 )
+
+
+def _check_allegations(ctx: Context, allegations: Sequence[Allegation], field: str) -> None:
+    seen: set[tuple[str, str | None]] = set()
+    for allegation in allegations:
+        ctx.require("party", allegation.party, field)
+        if allegation.alleged_by is not None:
+            ctx.require("party", allegation.alleged_by, field)
+        key = (allegation.party, allegation.alleged_by)
+        if key in seen:
+            raise DomainError(
+                "allegation_twice",
+                f"'{allegation.party}' is already alleged by the same party",
+                field=field,
+            )
+        seen.add(key)
 
 
 def _check_facts(facts: dict[str, Any], ctx: Context, changed: Sequence[str]) -> None:
@@ -136,6 +183,12 @@ def _check_facts(facts: dict[str, Any], ctx: Context, changed: Sequence[str]) ->
     for field, kind in references.items():
         if field in changed and facts[field] is not None:
             ctx.require(kind, facts[field], field)
+    if "allegations" in changed and facts["allegations"]:
+        _check_allegations(ctx, facts["allegations"], "allegations")
+    if len(set(facts["humanitarian"] or ())) != len(facts["humanitarian"] or ()):
+        raise DomainError(
+            "duplicate_category", "a humanitarian category is given twice", field="humanitarian"
+        )
 
 
 def _not_retracted(state: IncidentState) -> None:
@@ -171,6 +224,8 @@ def report(state: None, cmd: ReportIncident, ctx: Context) -> list[EventData]:
             evidence=cmd.evidence,
             convoy=cmd.convoy,
             own_side=cmd.own_side,
+            allegations=cmd.allegations,
+            humanitarian=cmd.humanitarian,
         )
     ]
 
@@ -269,3 +324,12 @@ def link_breach(state: IncidentState, cmd: LinkIncidentBreach, ctx: Context) -> 
             field="term",
         )
     return [IncidentBreachLinked(breach=breach, note=cmd.note)]
+
+
+@decides(AddIncidentAllegation)
+def add_allegation(
+    state: IncidentState, cmd: AddIncidentAllegation, ctx: Context
+) -> list[EventData]:
+    _not_retracted(state)
+    _check_allegations(ctx, (*state.allegations, cmd.allegation), "allegation")
+    return [IncidentAllegationAdded(allegation=cmd.allegation)]

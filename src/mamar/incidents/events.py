@@ -9,10 +9,10 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
 
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Value
 from mamar.domain.text import FreeText, LocalText
-from mamar.incidents.categories import EventType, SubEventType, Weapon
+from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
 
@@ -72,14 +72,23 @@ class Breakdown(Value):
     medical: Count | None = None
     civil_defence: Count | None = None
     unknown: Count | None = None
+    aid_workers: Count | None = None  # humanitarian staff (Red Crescent, ICRC, UN, NGOs)
 
 
 class Tally(Value):
     total: Count
     breakdown: Breakdown | None = None
+    # Of the total, whatever their category: children (under 18), as far as known.
+    children: Count | None = None
 
     @model_validator(mode="after")
     def _breakdown_fits(self) -> Tally:
+        if self.children is not None and self.children > self.total:
+            raise PydanticCustomError(
+                "children_exceed",
+                "{children} children is more than the total of {total}",
+                {"children": self.children, "total": self.total},
+            )
         if self.breakdown is not None:
             parts = sum(v for v in self.breakdown.model_dump().values() if v is not None)
             if parts > self.total:
@@ -101,6 +110,16 @@ class Casualties(Value):
 class Source(Value):
     text: FreeText
     kind: SourceKind
+
+
+class Allegation(Value):
+    """One party alleged to be the perpetrator, how sure, and who alleges it (mutual blame
+    is two allegations, each party alleging the other)."""
+
+    party: Reference
+    confidence: Confidence = Confidence.POSSIBLE
+    alleged_by: Reference | None = None  # the party making the allegation
+    note: FreeText | None = None
 
 
 class Breach(Value):
@@ -129,6 +148,8 @@ class IncidentReported(EventData):
     evidence: tuple[EvidenceHash, ...] = ()
     convoy: str | None = None
     own_side: bool = False
+    allegations: tuple[Allegation, ...] = ()
+    humanitarian: tuple[HumanitarianImpact, ...] = ()
 
 
 @event_type
@@ -165,3 +186,12 @@ class IncidentBreachLinked(EventData):
 
     breach: Breach
     note: FreeText | None = None
+
+
+@event_type
+class IncidentAllegationAdded(EventData):
+    """Another party is alleged to be the perpetrator (earlier allegations stand)."""
+
+    type_name = "incident.allegation_added"
+
+    allegation: Allegation

@@ -7,11 +7,13 @@ from pydantic import JsonValue
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import RECORDED, LocalText
 from mamar.domain.transitions import Transitions
-from mamar.incidents.categories import EventType, SubEventType, Weapon
+from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.incidents.events import (
+    Allegation,
     Breach,
     Casualties,
     Confidence,
+    IncidentAllegationAdded,
     IncidentBreachLinked,
     IncidentCorrected,
     IncidentEvidenceAdded,
@@ -54,6 +56,8 @@ CORRECTABLE: tuple[str, ...] = (
     "source",
     "convoy",
     "own_side",
+    "allegations",
+    "humanitarian",
 )
 
 
@@ -88,6 +92,8 @@ class IncidentState(EntityState):
     source: Source
     convoy: str | None = None
     own_side: bool = False
+    allegations: tuple[Allegation, ...] = ()
+    humanitarian: tuple[HumanitarianImpact, ...] = ()
     occurred_at: str  # when it happened, as reported (with the journal's precision)
     reported_by: str
     verification: VerificationStatus = V.UNVERIFIED
@@ -95,6 +101,29 @@ class IncidentState(EntityState):
     evidence: tuple[str, ...] = ()
     breaches: tuple[Breach, ...] = ()
     corrections: tuple[Correction, ...] = ()
+
+    def perpetrators(self) -> tuple[Allegation, ...]:
+        """Every party alleged to be the perpetrator: the one named on the report first
+        (with its confidence), then each allegation, most confident first."""
+        named: list[Allegation] = []
+        if self.alleged_perpetrator is not None:
+            named.append(
+                Allegation(party=self.alleged_perpetrator, confidence=self.perpetrator_confidence)
+            )
+        rank = list(Confidence)
+        named.extend(sorted(self.allegations, key=lambda a: rank.index(a.confidence)))
+        return tuple(named)
+
+    def main_allegation(self) -> Allegation | None:
+        """The party named on the report, else the most confident allegation (exports
+        with one perpetrator column give this one)."""
+        found = self.perpetrators()
+        return found[0] if found else None
+
+    @property
+    def main_perpetrator(self) -> str | None:
+        main = self.main_allegation()
+        return main.party if main else None
 
 
 @aggregate("incident", IncidentState)
@@ -140,4 +169,6 @@ def evolve(state: IncidentState | None, event: EventData, meta: EventMeta) -> In
             return touched(corrected, meta, corrections=(*state.corrections, correction))
         case IncidentBreachLinked():
             return touched(state, meta, breaches=(*state.breaches, event.breach))
+        case IncidentAllegationAdded():
+            return touched(state, meta, allegations=(*state.allegations, event.allegation))
     return state

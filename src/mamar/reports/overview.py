@@ -13,8 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from mamar.ceasefires.model import CeasefireState
+from mamar.convoys.events import ConvoyStatus, CountOf
 from mamar.convoys.model import ConvoyState
+from mamar.domain.figures import Figure, Total, exact
 from mamar.domain.model import EntityState
+from mamar.domain.subjects import EVACUATED, Group
 from mamar.escalations.model import (
     EscalationState,
     EscalationStatus,
@@ -23,7 +26,7 @@ from mamar.escalations.model import (
 )
 from mamar.guarantees.model import GuaranteeState
 from mamar.incidents.model import IncidentState
-from mamar.manifests.counts import manifest_counts
+from mamar.manifests.counts import ManifestCounts, manifest_counts
 from mamar.manifests.model import VehicleState
 
 
@@ -48,6 +51,73 @@ def _guarantee(g: GuaranteeState) -> dict[str, Any]:
     }
 
 
+S = ConvoyStatus
+_NOT_YET_BOARDED = frozenset({S.PLANNED, S.PREPARING, S.STAGED, S.POSTPONED, S.CANCELLED})
+_TOTALLED = (CountOf.PLANNED, CountOf.BOARDED, CountOf.ARRIVED)
+
+
+def _expected(convoy: ConvoyState, count: CountOf) -> bool:
+    """Whether a figure should be known by now (else a missing one adds 0, rightly)."""
+    if count is CountOf.PLANNED:
+        return convoy.status is not S.CANCELLED
+    if count is CountOf.BOARDED:
+        return convoy.status not in _NOT_YET_BOARDED
+    return convoy.status is S.ARRIVED
+
+
+def _convoy_total(
+    convoy: ConvoyState, count: CountOf, group: Group, listed: Any | None
+) -> Total | None:
+    """What one convoy's figures say of ``count`` people of ``group`` (None: nothing to add).
+
+    The manifests the viewer sees count first; then the figures given for the whole
+    convoy (every source kept: they make a range), with the recorded count as one more
+    source; then the figures given per stop, added up; else, where the figure should be
+    known by now, it is unknown (not 0).
+    """
+    total = Total()
+    if group is convoy.group and listed is not None:
+        total.add([exact(getattr(listed, count.value))])
+        return total
+    whole = [f.figure for f in convoy.figures if (f.count, f.group, f.stop) == (count, group, None)]
+    recorded = getattr(convoy.counts, count.value, None) if group is convoy.group else None
+    if recorded is not None:
+        whole.insert(0, exact(recorded))
+    if whole:
+        total.add(whole)
+        return total
+    by_stop: dict[str, list[Figure]] = defaultdict(list)
+    for f in convoy.figures:
+        if (f.count, f.group) == (count, group) and f.stop is not None:
+            by_stop[f.stop].append(f.figure)
+    if by_stop:
+        for figures in by_stop.values():
+            total.add(figures)
+        return total
+    if group is convoy.group and _expected(convoy, count):
+        total.add([])
+        return total
+    return None
+
+
+def convoy_figures(convoy: ConvoyState, listed: Any | None) -> dict[str, Total | None]:
+    """What one convoy's figures say of the people it carries (its own group), by count:
+    planned, boarded, arrived (None: nothing to say yet). For exports and reports that
+    give one number per convoy: ``Total.low`` where ``Total.unknown`` is 0."""
+    return {c.value: _convoy_total(convoy, c, convoy.group, listed) for c in _TOTALLED}
+
+
+def known_number(total: Total | None) -> int | None:
+    """One number for a total, where every part of it is known (else None: not known)."""
+    if total is None or total.unknown:
+        return None
+    return total.low
+
+
+def _groups_of(convoy: ConvoyState) -> set[Group]:
+    return {convoy.group, *(f.group for f in convoy.figures)}
+
+
 _CLOSED = (EscalationStatus.RESOLVED, EscalationStatus.UNRESOLVED)
 
 
@@ -68,9 +138,6 @@ def _escalations(states: Sequence[EntityState], at: datetime) -> list[dict[str, 
     return sorted(rows, key=lambda row: row["raised_at"])
 
 
-Totals = tuple[int, int, int]  # planned, boarded, arrived
-
-
 @dataclass(frozen=True)
 class Part:
     """What one state gives a summary, worked out from that state alone: a summary is
@@ -87,9 +154,7 @@ def part_of(state: EntityState) -> Part | None:
         return Part("ceasefire", _ceasefire(state))
     if isinstance(state, ConvoyState):
         item = {"id": state.id, "name": state.name.model_dump(), "since": state.history[-1].at}
-        counted = state.counts
-        totals = (counted.planned or 0, counted.boarded or 0, counted.arrived or 0)
-        return Part("convoy", (state.status.value, item, totals))
+        return Part("convoy", (state.status.value, item, state))
     if isinstance(state, VehicleState):
         # Where the viewer sees a convoy's manifests, its people are counted from them;
         # elsewhere the counted totals stand (names are not always taken).
@@ -108,7 +173,10 @@ def part_of(state: EntityState) -> Part | None:
         killed = state.casualties.killed.total if state.casualties.killed is not None else 0
         injured = state.casualties.injured.total if state.casualties.injured is not None else 0
         category = f"{state.event_type.value}/{sub}"
-        return Part("incident", (category, state.alleged_perpetrator or "unknown", killed, injured))
+        # An incident blamed on several parties counts once under each one alleged.
+        alleged = tuple(sorted({a.party for a in state.perpetrators()} or {"unknown"}))
+        impacts = tuple(impact.value for impact in state.humanitarian)
+        return Part("incident", (category, alleged, impacts, killed, injured))
     return None
 
 
@@ -126,6 +194,8 @@ class Summary:
     guarantee_outcomes: dict[str, int]
     incidents: dict[str, Any]
     evacuated: dict[str, int]
+    evacuated_figures: dict[str, Any]
+    not_evacuees: dict[str, Any]
     escalations: tuple[EscalationState, ...]
 
     def at(self, moment: datetime) -> dict[str, Any]:
@@ -139,6 +209,8 @@ class Summary:
             "guarantee_outcomes": self.guarantee_outcomes,
             "incidents": self.incidents,
             "evacuated": self.evacuated,
+            "evacuated_figures": self.evacuated_figures,
+            "not_evacuees": self.not_evacuees,
         }
 
 
@@ -161,12 +233,13 @@ def summarise(states: Sequence[EntityState]) -> Summary:
 def fold(parts: Iterable[Part]) -> Summary:
     """The summary of the states whose parts are ``parts`` (in the states' order)."""
     ceasefires: list[dict[str, Any]] = []
-    convoys: list[tuple[str, dict[str, Any], Totals]] = []
+    convoys: list[tuple[str, dict[str, Any], ConvoyState]] = []
     listed: dict[str, list[int]] = {}
     guarantees: list[dict[str, Any]] = []
     escalations: list[EscalationState] = []
     by_category: Counter[str] = Counter()
     by_perpetrator: Counter[str] = Counter()
+    by_humanitarian: Counter[str] = Counter()
     killed = injured = 0
     for part in parts:
         kind, value = part.kind, part.value
@@ -178,9 +251,10 @@ def fold(parts: Iterable[Part]) -> Summary:
         elif kind == "convoy":
             convoys.append(value)
         elif kind == "incident":
-            category, perpetrator, k, i = value
+            category, alleged, impacts, k, i = value
             by_category[category] += 1
-            by_perpetrator[perpetrator] += 1
+            by_perpetrator.update(alleged)
+            by_humanitarian.update(impacts)
             killed += k
             injured += i
         elif kind == "ceasefire":
@@ -190,11 +264,24 @@ def fold(parts: Iterable[Part]) -> Summary:
         elif kind == "escalation":
             escalations.append(value)
     by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    totals = [0, 0, 0]
-    for status, item, counted in convoys:
+    evacuated = {c.value: Total() for c in _TOTALLED}
+    others: dict[str, dict[str, Total]] = {}
+    for status, item, convoy in convoys:
         by_status[status].append(item)
-        for i, n in enumerate(listed.get(item["id"]) or counted):
-            totals[i] += n
+        sums = listed.get(convoy.id)
+        # Where the viewer sees a convoy's manifests, its people are counted from them;
+        # elsewhere the counted totals and figures stand (names are not always taken).
+        on_lists = None if sums is None else ManifestCounts(*sums)
+        for group in _groups_of(convoy):
+            for count in _TOTALLED:
+                part_total = _convoy_total(convoy, count, group, on_lists)
+                if part_total is None:
+                    continue
+                if group in EVACUATED:
+                    evacuated[count.value].merge(part_total)
+                else:
+                    moved = others.setdefault(group.value, {c.value: Total() for c in _TOTALLED})
+                    moved[count.value].merge(part_total)
     return Summary(
         ceasefires=ceasefires,
         convoys_by_status=dict(sorted(by_status.items())),
@@ -203,10 +290,16 @@ def fold(parts: Iterable[Part]) -> Summary:
         incidents={
             "by_category": dict(sorted(by_category.items())),
             "by_alleged_perpetrator": dict(sorted(by_perpetrator.items())),
+            "by_humanitarian_impact": dict(sorted(by_humanitarian.items())),
             "killed": killed,
             "injured": injured,
         },
-        evacuated=dict(zip(("planned", "boarded", "arrived"), totals, strict=True)),
+        evacuated={name: t.low for name, t in evacuated.items()},
+        evacuated_figures={name: t.as_json() for name, t in evacuated.items()},
+        not_evacuees={
+            group: {name: t.as_json() for name, t in counts.items()}
+            for group, counts in sorted(others.items())
+        },
         escalations=tuple(escalations),
     )
 

@@ -26,6 +26,7 @@ from mamar.control.model import ControlAreaState, FrontLineState
 from mamar.convoys.model import ConvoyState
 from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor, EntityState
+from mamar.domain.subjects import EVACUATED
 from mamar.domain.time import utc_key
 from mamar.escalations.model import EscalationState, seconds_waiting, time_to_respond_seconds
 from mamar.evidence import log
@@ -36,7 +37,7 @@ from mamar.manifests.reception import reception_summary
 from mamar.parties.model import PartyState
 from mamar.places.model import PlaceState
 from mamar.reports.figures import LANE_TYPES, MapFigure, TimelineChart, map_figure, timeline_chart
-from mamar.reports.overview import summarise
+from mamar.reports.overview import convoy_figures, known_number, summarise
 from mamar.routes.model import RouteState
 from mamar.tasks.model import TaskState
 
@@ -150,6 +151,7 @@ def _agreements(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 
 
 def _incident(i: IncidentState) -> dict[str, Any]:
+    main = i.main_allegation()
     killed = i.casualties.killed.total if i.casualties.killed else None
     injured = i.casualties.injured.total if i.casualties.injured else None
     sub = i.sub_event_type.value if i.sub_event_type else "unspecified"
@@ -158,8 +160,10 @@ def _incident(i: IncidentState) -> dict[str, Any]:
         "occurred_at": i.occurred_at,
         "category": f"{i.event_type.value}/{sub}",
         "place": i.place,
-        "alleged_perpetrator": i.alleged_perpetrator,
-        "confidence": i.perpetrator_confidence.value,
+        "alleged_perpetrator": i.main_perpetrator,
+        "confidence": main.confidence.value if main else i.perpetrator_confidence.value,
+        # Every other party alleged (mutual blame), most confident first.
+        "also_alleged": [a.party for a in i.perpetrators()[1:]],
         "killed": killed,
         "injured": injured,
         "verification": i.verification.value,
@@ -221,28 +225,32 @@ def _guarantees(states: Sequence[EntityState]) -> list[dict[str, Any]]:
 def _convoys(states: Sequence[EntityState]) -> dict[str, Any]:
     rows = []
     totals = {"planned": 0, "boarded": 0, "arrived": 0, "unknown": 0}
-    # Counted from the manifests where the reader sees them, the counted totals elsewhere.
+    # Counted from the manifests where the reader sees them, the counted totals elsewhere;
+    # figures from several sources give their lowest; a figure not known is left empty.
     listed = manifest_counts(states)
     for c in sorted(_of(states, ConvoyState), key=lambda c: (c.created_at, c.id)):
-        counts: Any = listed.get(c.id) or c.counts
+        figures = convoy_figures(c, listed.get(c.id))
+        counts = {key: known_number(total) for key, total in figures.items()}
         # Boarded but not (yet) counted on arrival: where they are is not known from the record.
         unknown = None
-        if counts.boarded is not None:
-            unknown = max(0, counts.boarded - (counts.arrived or 0))
+        if counts["boarded"] is not None:
+            unknown = max(0, counts["boarded"] - (counts["arrived"] or 0))
         rows.append(
             {
                 "id": c.id,
                 "name": c.name.model_dump(),
                 "status": c.status.value,
+                "group": c.group.value,
                 "since": c.history[-1].at if c.history else c.created_at,
-                "planned": counts.planned,
-                "boarded": counts.boarded,
-                "arrived": counts.arrived,
+                **counts,
+                "approximate": sorted(k for k, t in figures.items() if t and t.approximate),
                 "unknown": unknown,
             }
         )
+        if c.group not in EVACUATED:
+            continue  # detainees, prisoners, hostages, bodies: not people evacuated
         for key in ("planned", "boarded", "arrived"):
-            totals[key] += getattr(counts, key) or 0
+            totals[key] += counts[key] or 0
         totals["unknown"] += unknown or 0
     return {"rows": rows[-LISTED:], "totals": totals, "not_listed": max(0, len(rows) - LISTED)}
 

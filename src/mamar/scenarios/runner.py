@@ -8,11 +8,13 @@ the first refusal stops the run, naming the step and the reason.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -122,18 +124,85 @@ def load(name_or_file: str) -> Scenario:
     path = resolve(name_or_file)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Scenario.model_validate(raw)
     except yaml.YAMLError as exc:
         raise ScenarioError(str(path), f"not valid YAML: {exc}") from exc
+    try:
+        return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(str(path), _explain(exc)) from exc
+        raise ScenarioError(*_where_in_file(path, raw, exc)) from exc
 
 
-def _explain(exc: ValidationError) -> str:
+def step_label(number: int, step: str, title: str | None) -> str:
+    """``step 18 (S18: Exit via the Ramouseh road)``: the step's number in its section
+    (from 1) and its name, so an error can be found in the file either way."""
+    named = f"{step}: {title}" if title else step
+    return f"step {number} ({named})"
+
+
+def _where_in_file(path: Path, raw: Any, exc: ValidationError) -> tuple[str, str]:
+    """Where the first error is (a step by number and name, where it is in a step) and
+    every error explained, its location given from inside the step."""
+    first = exc.errors()[0]["loc"]
+    where = str(path)
+    skip = 0
+    if len(first) >= 2 and first[0] in ("setup", "steps") and isinstance(first[1], int):
+        section, index = str(first[0]), first[1]
+        items = raw.get(section) if isinstance(raw, dict) else None
+        item = items[index] if isinstance(items, list) and index < len(items) else {}
+        item = item if isinstance(item, dict) else {}
+        label = step_label(index + 1, str(item.get("step", "?")), item.get("title"))
+        where = f"{path}: {'setup ' if section == 'setup' else ''}{label}"
+        skip = 2
+    return where, _explain(exc, Scenario, skip=skip)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation may hold (through Optional, unions, tuples, lists)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType, tuple, list, dict) or origin is not None:
+        found: list[type[BaseModel]] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_models_in(arg))
+        return found
+    return []
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The fields allowed where an unknown field ``loc[-1]`` was given (None: not known)."""
+    current: list[type[BaseModel]] = [model]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        following: list[type[BaseModel]] = []
+        for m in current:
+            field = m.model_fields.get(str(part)) or next(
+                (f for f in m.model_fields.values() if f.alias == part), None
+            )
+            if field is not None:
+                following.extend(_models_in(field.annotation))
+        if not following:
+            return None
+        current = following
+    names = {f.alias or name for m in current for name, f in m.model_fields.items()}
+    return sorted(names) or None
+
+
+def _explain(exc: ValidationError, model: type[BaseModel] | None = None, skip: int = 0) -> str:
     parts = []
     for error in exc.errors()[:5]:
-        where = ".".join(str(p) for p in error["loc"])
-        parts.append(f"{where}: {error['msg']}")
+        loc = tuple(error["loc"])
+        where = ".".join(str(p) for p in loc[skip:]) or "(the whole)"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden" and model is not None:
+            allowed = _allowed_fields(model, loc)
+            message = f"unknown field '{loc[-1]}'"
+            if allowed:
+                message += f"; the fields allowed here are: {', '.join(allowed)}"
+        parts.append(f"{where}: {message}")
     return "; ".join(parts)
 
 
@@ -141,12 +210,15 @@ def plan(scenario: Scenario) -> list[Planned]:
     """Turn every step into validated commands, refusing the whole file on the first problem."""
     planned: list[Planned] = _organisation_commands(scenario)
     for section, steps in (("setup", scenario.setup), ("steps", scenario.steps)):
-        for step in steps:
+        for index, step in enumerate(steps, start=1):
             specs = step.specs()
+            name = ("setup " if section == "setup" else "") + step_label(
+                index, step.step, step.title
+            )
             if not specs:
-                raise ScenarioError(f"step {step.step}", "has no command (give 'do' or 'commands')")
+                raise ScenarioError(name, "has no command (give 'do' or 'commands')")
             for number, spec in enumerate(specs, start=1):
-                label = f"step {step.step}" + (f" command {number}" if len(specs) > 1 else "")
+                label = name + (f" command {number} ({spec.do})" if len(specs) > 1 else "")
                 try:
                     cls = command_type(spec.do)
                 except KeyError:
@@ -157,11 +229,14 @@ def plan(scenario: Scenario) -> list[Planned]:
                 try:
                     command = cls.model_validate(payload)
                 except ValidationError as exc:
-                    raise ScenarioError(label, f"{spec.do}: {_explain(exc)}") from exc
+                    raise ScenarioError(label, f"{spec.do}: {_explain(exc, cls)}") from exc
+                # A command that sets its own time is not described by the step's words
+                # ("after midnight" is said of the step's moment, not of the command's).
+                own_time = spec.at is not None
                 occurred = OccurredAt(
                     at=spec.at or step.at,
                     precision=spec.precision or step.precision,
-                    phrase=spec.phrase or step.phrase,
+                    phrase=spec.phrase if own_time else (spec.phrase or step.phrase),
                 )
                 actor = spec.as_ or step.as_
                 planned.append(Planned(label, actor, command, occurred))

@@ -13,9 +13,11 @@ from markupsafe import Markup
 from mamar.i18n.labels import (
     category_label,
     event_label,
+    figure_words,
     kind_label,
     precision_label,
     status_label,
+    total_words,
 )
 from mamar.web import i18n
 
@@ -113,6 +115,8 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    env.filters["figure"] = lambda value: figure_words(value, lang)
+    env.filters["total"] = lambda value: total_words(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)
     env.globals["evidence_url"] = evidence_url
     return env

@@ -5,20 +5,23 @@ The buttons offer only the transitions :data:`mamar.convoys.model.TRANSITIONS` a
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
-from mamar.convoys.events import ConvoyStatus
+from mamar.convoys.events import ConvoyStatus, CountOf, Leg, StopKind
 from mamar.convoys.model import TRANSITIONS
+from mamar.domain.figures import Certainty
+from mamar.domain.subjects import Group
 from mamar.manifests.counts import manifest_counts
 from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import options
+from mamar.web.pages._formkit import enum_options, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.render import called
 
@@ -26,6 +29,11 @@ add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
 
 PLAN = "convoy.plan"
 CHANGE = "convoy.change_status"
+ADD_STOP = "convoy.add_stop"
+REACH = "convoy.reach_stop"
+LEAVE = "convoy.leave_stop"
+FIGURE = "convoy.report_figure"
+CARGO = "convoy.record_cargo"
 
 
 def _rule(name: str) -> RouteRule:
@@ -74,11 +82,13 @@ def _render_list(
 def plan_data(v: View, op: str) -> dict[str, Any]:
     f = v.form
     vehicles = []
-    for kind, count in zip(
-        v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), strict=False
+    # A kind without a number: how many is not known (private cars).
+    for kind, count in zip_longest(
+        v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), fillvalue=""
     ):
         if kind.strip() or count.strip():
-            vehicles.append({"kind": kind.strip(), "count": number(count)})
+            vehicle = {"kind": kind.strip(), "count": number(count)}
+            vehicles.append({k: x for k, x in vehicle.items() if x is not None})
     escorts = []
     for party, count in zip(
         v.form_lists.get("escort_party", []), v.form_lists.get("escort_vehicles", []), strict=False
@@ -103,6 +113,61 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
     return {k: x for k, x in data.items() if x is not None}
 
 
+def figure_data(v: View, prefix: str) -> dict[str, Any]:
+    """A figure from its form fields (``prefix.certainty``, ``.value``, ``.high``, ``.source``)."""
+    f = v.form
+    data = {
+        "certainty": f.get(f"{prefix}.certainty") or "exact",
+        "value": number(f.get(f"{prefix}.value")),
+        "high": number(f.get(f"{prefix}.high")),
+        "source": (f.get(f"{prefix}.source") or "").strip() or None,
+    }
+    return {k: x for k, x in data.items() if x is not None}
+
+
+def _stop_data(v: View, convoy_id: str) -> dict[str, Any]:
+    f = v.form
+    stop = {
+        "place": f.get("stop.place") or None,
+        "kind": f.get("stop.kind") or None,
+        "leg": f.get("stop.leg") or None,
+        "note": (f.get("stop.note") or "").strip() or None,
+    }
+    return {"id": convoy_id, "stop": {k: x for k, x in stop.items() if x is not None}}
+
+
+def _report_data(v: View, convoy_id: str) -> dict[str, Any]:
+    f = v.form
+    data = {
+        "id": convoy_id,
+        "count": f.get("count") or None,
+        "group": f.get("group") or None,
+        "stop": f.get("stop") or None,
+        "figure": figure_data(v, "figure"),
+    }
+    return {k: x for k, x in data.items() if x is not None}
+
+
+def _cargo_data(v: View, convoy_id: str) -> dict[str, Any]:
+    f = v.form
+    cargo = {
+        "kind": (f.get("cargo.kind") or "").strip() or None,
+        "quantity": figure_data(v, "cargo.quantity"),
+        "unit": (f.get("cargo.unit") or "").strip() or None,
+        "delivered_at": f.get("cargo.delivered_at") or None,
+    }
+    return {"id": convoy_id, "cargo": {k: x for k, x in cargo.items() if x is not None}}
+
+
+def _stop_choices(v: View, op: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The convoy's stops of the way out (and its destination), by their place's name."""
+    names = dict(options(v, op, "place"))
+    places = [s["place"] for s in record.get("stops", []) if s.get("leg") != "in"]
+    if record.get("destination"):
+        places.append(record["destination"])
+    return [(p, names.get(p, v.t("Place not visible"))) for p in dict.fromkeys(places)]
+
+
 def _render_detail(
     v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
@@ -120,6 +185,17 @@ def _render_detail(
         errors=errors,
         live=True,
         can_change=may(v, CHANGE),
+        can_add_stop=may(v, ADD_STOP),
+        can_time_stop=may(v, REACH),
+        can_report=may(v, FIGURE),
+        can_cargo=may(v, CARGO),
+        places=options(v, op, "place"),
+        stops=_stop_choices(v, op, record),
+        stop_kinds=enum_options(v, StopKind),
+        legs=enum_options(v, Leg),
+        counts=enum_options(v, CountOf),
+        groups=enum_options(v, Group),
+        certainties=enum_options(v, Certainty),
     )
 
 
@@ -180,3 +256,31 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     add_page(
         app, book, "/ops/{op}/convoys/{id}/status", change_status, change_rule, methods=("POST",)
     )
+
+    def detail_form(command: str, path: str, make: Any) -> None:
+        """A form on the convoy's page that runs ``command`` with the data ``make`` reads."""
+        rule = _rule(command)
+
+        async def post(request: Request, op: str, id: str) -> Response:
+            v = await op_view(request, rule, op)
+            try:
+                forms.run(v, command, make(v, id))
+            except forms.FormErrors as exc:
+                # A refusal about the convoy itself (it has arrived) is said above the page.
+                errors = {("_general" if k == "id" else k): m for k, m in exc.errors.items()}
+                if v.wants_json():
+                    return v.render("", forms.field_errors_json(errors), title="", status=422)
+                return _render_detail(v, op, id, 422, errors)
+            return v.redirect(f"/ops/{op}/convoys/{id}")
+
+        add_page(app, book, f"/ops/{{op}}/convoys/{{id}}/{path}", post, rule, methods=("POST",))
+
+    def stop_time(v: View, convoy_id: str) -> dict[str, Any]:
+        f = v.form
+        return {"id": convoy_id, "place": f.get("place") or None, "leg": f.get("leg") or "out"}
+
+    detail_form(ADD_STOP, "stops", _stop_data)
+    detail_form(REACH, "stops/reached", stop_time)
+    detail_form(LEAVE, "stops/left", stop_time)
+    detail_form(FIGURE, "figures", _report_data)
+    detail_form(CARGO, "cargo", _cargo_data)

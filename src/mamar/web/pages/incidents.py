@@ -9,12 +9,12 @@ from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.i18n.labels import category_label
-from mamar.incidents.categories import EventType
-from mamar.incidents.events import SourceKind
+from mamar.incidents.categories import EventType, HumanitarianImpact, Weapon
+from mamar.incidents.events import Confidence, SourceKind
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import options
+from mamar.web.pages._formkit import enum_options, options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -28,6 +28,9 @@ from mamar.web.pages._shared import (
 from mamar.web.render import called
 
 add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
+
+
+ALLEGE = "incident.add_allegation"
 
 
 def _rule(name: str) -> RouteRule:
@@ -54,11 +57,15 @@ def _render_list(
         live=True,
         can_report=may(v, "incident.report"),
         event_types=[(e.value, category_label(e.value, v.lang)) for e in EventType],
+        weapons=enum_options(v, Weapon),
+        impacts=enum_options(v, HumanitarianImpact),
+        confidences=enum_options(v, Confidence),
         source_kinds=[(k.value, v.t(k.value)) for k in SourceKind],
         visibilities=visibility_options(v),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         places=options(v, op, "place"),
         convoys=options(v, op, "convoy"),
+        form_lists=v.form_lists,
     )
 
 
@@ -85,7 +92,27 @@ def report_data(v: View, op: str) -> dict[str, Any]:
             casualties[key] = {"total": value}
     if casualties:
         data["casualties"] = casualties
+    data["weapon"] = f.get("weapon") or None
+    data["humanitarian"] = [h for h in v.form_lists.get("humanitarian", []) if h]
+    data["allegations"] = allegations_of(v)
     return {k: val for k, val in data.items() if val is not None}
+
+
+def allegations_of(v: View) -> list[dict[str, Any]]:
+    """The other parties alleged (rows of party, confidence, alleged by; empty rows left out)."""
+    lists = v.form_lists
+    rows = zip(
+        lists.get("allegation_party", []),
+        lists.get("allegation_confidence", []),
+        lists.get("allegation_by", []),
+        strict=False,
+    )
+    out = []
+    for party, confidence, by in rows:
+        if party.strip():
+            row = {"party": party, "confidence": confidence or None, "alleged_by": by or None}
+            out.append({k: x for k, x in row.items() if x is not None})
+    return out
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -152,6 +179,30 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         app, book, "/ops/{op}/incidents/{id}/escalate", escalate, raise_rule, methods=("POST",)
     )
 
+    allege_rule = _rule(ALLEGE)
+
+    async def allege(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, allege_rule, op)
+        f = v.form
+        allegation = {
+            "party": f.get("allegation.party") or None,
+            "confidence": f.get("allegation.confidence") or None,
+            "alleged_by": f.get("allegation.alleged_by") or None,
+            "note": (f.get("allegation.note") or "").strip() or None,
+        }
+        data = {"id": id, "allegation": {k: x for k, x in allegation.items() if x is not None}}
+        try:
+            forms.run(v, ALLEGE, data, required=("allegation.party",))
+        except forms.FormErrors as exc:
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+            return _render_detail(v, op, id, 422, exc.errors)
+        return v.redirect(f"/ops/{op}/incidents/{id}")
+
+    add_page(
+        app, book, "/ops/{op}/incidents/{id}/allegations", allege, allege_rule, methods=("POST",)
+    )
+
 
 def _point_errors(errors: dict[str, str]) -> dict[str, str]:
     # The form has separate lat/lon inputs and a textarea for the description's text.
@@ -167,7 +218,11 @@ def _point_errors(errors: dict[str, str]) -> dict[str, str]:
         "casualties.injured": "injured",
         "source": "source.text",
     }
-    return {renamed.get(k, k): m for k, m in errors.items()}
+    out = {}
+    for key, message in errors.items():
+        head = key.split(".")[0]
+        out[head if head in ("allegations", "humanitarian") else renamed.get(key, key)] = message
+    return out
 
 
 def _render_detail(
@@ -195,6 +250,8 @@ def _render_detail(
         errors=errors,
         can_escalate=may(v, "escalation.raise"),
         can_respond=may(v, "escalation.record_response"),
+        can_allege=may(v, ALLEGE),
+        confidences=enum_options(v, Confidence),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         party_names=parties,
         visibilities=visibility_options(v),

@@ -1,0 +1,210 @@
+"""Where convoys' stops, figures and cargo, and incidents' allegations, are seen and
+recorded: the convoy page, the incident page and the dashboard, in Arabic and English."""
+
+from __future__ import annotations
+
+from mamar import reads
+from mamar.system import Mamar
+from tests.web_support import OP, csrf, make_web
+
+CONVOY = "buses-15-december"
+
+
+def _state(system: Mamar, kind: str, entity_id: str) -> dict[str, object]:
+    with system.reading() as conn:
+        return reads.get_entity(
+            conn, viewer=system.actor("operations"), kind=kind, entity_id=entity_id
+        )
+
+
+def test_stops_figures_and_cargo_are_recorded_and_shown_on_the_convoy_page(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    base = f"/ops/{OP}/convoys/{CONVOY}"
+    # The convoy has arrived: a stop can no longer be added, figures and cargo still can.
+    refused = client.post(
+        f"{base}/stops?lang=ar",
+        data={"csrf": token, "stop.place": "ramouseh", "stop.kind": "transit"},
+    )
+    assert refused.status_code == 422 and 'class="error" role="alert"' in refused.text
+    figure = client.post(
+        f"{base}/figures",
+        data={
+            "csrf": token,
+            "count": "arrived",
+            "figure.certainty": "range",
+            "figure.value": "1100",
+            "figure.high": "1200",
+            "figure.source": "ICRC",
+        },
+    )
+    assert figure.status_code == 303, figure.text[:400]
+    cargo = client.post(
+        f"{base}/cargo",
+        data={
+            "csrf": token,
+            "cargo.kind": "طحين",
+            "cargo.quantity.certainty": "approximate",
+            "cargo.quantity.value": "20",
+            "cargo.unit": "طن",
+            "cargo.delivered_at": "rashidin",
+        },
+    )
+    assert cargo.status_code == 303, cargo.text[:400]
+    english = client.get(f"{base}?lang=en").text
+    assert "1,100 to 1,200" in english and "ICRC" in english
+    assert "about 20" in english and "طحين" in english
+    arabic = client.get(f"{base}?lang=ar").text
+    assert "من 1,100 إلى 1,200" in arabic and "نحو 20" in arabic
+    assert "الأرقام كما أُبلغ عنها" in arabic and "وصلوا" in arabic
+    # The delivery place is named, never given as its id.
+    assert "الراشدين" in arabic and ">rashidin<" not in arabic
+
+
+def test_a_refused_figure_comes_back_with_what_was_typed(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    before = web.journal_size()
+    page = client.post(
+        f"/ops/{OP}/convoys/{CONVOY}/figures?lang=ar",
+        data={
+            "csrf": csrf(client),
+            "count": "boarded",
+            "figure.certainty": "range",
+            "figure.value": "900",
+            "figure.high": "800",
+            "figure.source": "مجلس محلي",
+        },
+    )
+    assert page.status_code == 422
+    assert 'id="figure-error"' in page.text
+    assert 'value="مجلس محلي"' in page.text and 'value="900"' in page.text
+    assert web.journal_size() == before
+
+
+def test_stops_with_arrival_and_departure_on_a_new_convoy(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    plan = client.post(
+        f"/ops/{OP}/convoys",
+        data={"csrf": token, "name.ar": "قافلة السيارات الخاصة", "vehicle_kind": "سيارات خاصة"},
+    )
+    assert plan.status_code == 303, plan.text[:400]
+    base = plan.headers["location"]
+    convoy = base.rsplit("/", 1)[1]
+    for place, kind, leg in (("ramouseh", "transit", "in"), ("amiriyah", "pickup", "out")):
+        added = client.post(
+            f"{base}/stops",
+            data={"csrf": token, "stop.place": place, "stop.kind": kind, "stop.leg": leg},
+        )
+        assert added.status_code == 303, added.text[:400]
+    reached = client.post(
+        f"{base}/stops/reached", data={"csrf": token, "place": "ramouseh", "leg": "in"}
+    )
+    assert reached.status_code == 303
+    left = client.post(f"{base}/stops/left", data={"csrf": token, "place": "ramouseh", "leg": "in"})
+    assert left.status_code == 303
+    state = _state(system, "convoy", convoy)
+    stops = state["stops"]
+    assert isinstance(stops, list)
+    assert [(s["place"], s["leg"]) for s in stops] == [("ramouseh", "in"), ("amiriyah", "out")]
+    assert stops[0]["arrived_at"] and stops[0]["departed_at"]
+    vehicles = state["vehicles"]
+    assert isinstance(vehicles, list) and vehicles[0].get("count") is None
+    page = client.get(f"{base}?lang=ar").text
+    assert "طريق الدخول (فارغة)" in page and "نقطة صعود" in page
+    assert "سيارات خاصة" in page and "None" not in page
+    # The way out's stop still waits for its arrival: its button is offered.
+    assert page.count('action="' + base + '/stops/reached"') == 1
+
+
+def test_the_dashboard_shows_ranges_sources_and_unknown_instead_of_zero(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    client.post(
+        f"/ops/{OP}/convoys/{CONVOY}/figures",
+        data={
+            "csrf": token,
+            "count": "arrived",
+            "figure.certainty": "approximate",
+            "figure.value": "1300",
+            "figure.source": "local council",
+        },
+    )
+    english = client.get(f"/ops/{OP}/dashboard?lang=en").text
+    # The recorded 1,150 and the council's ~1,300: a range, with its source named.
+    assert "1,150 to 1,300" in english and "local council" in english
+    assert "Figures differ by source" in english
+    # The first convoy of wounded arrived with nobody's count: not known, not 0.
+    assert "not known for 1 convoy" in english
+    arabic = client.get(f"/ops/{OP}/dashboard?lang=ar").text
+    assert "غير معروف لقافلة واحدة" in arabic
+
+
+def test_incident_page_shows_and_adds_alleged_perpetrators(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    token = csrf(client)
+    base = f"/ops/{OP}/incidents/ramouseh-gunfire"
+    added = client.post(
+        f"{base}/allegations",
+        data={
+            "csrf": token,
+            "allegation.party": "aleppo-factions",
+            "allegation.confidence": "possible",
+            "allegation.alleged_by": "russian-military",
+        },
+    )
+    assert added.status_code == 303, added.text[:400]
+    english = client.get(f"{base}?lang=en").text
+    assert "alleged by Russian military command" in english
+    assert "Militias in Ramouseh (likely)" in english
+    arabic = client.get(f"{base}?lang=ar").text
+    assert "بحسب القيادة العسكرية الروسية" in arabic and "(محتمل)" in arabic
+    before = web.journal_size()
+    twice = client.post(
+        f"{base}/allegations?lang=ar",
+        data={
+            "csrf": token,
+            "allegation.party": "aleppo-factions",
+            "allegation.alleged_by": "russian-military",
+        },
+    )
+    assert twice.status_code == 422 and web.journal_size() == before
+
+
+def test_report_an_incident_with_several_parties_alleged_and_its_impact(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    response = client.post(
+        f"/ops/{OP}/incidents",
+        data={
+            "csrf": csrf(client),
+            "event_type": "explosions_remote_violence",
+            "description": "سيارة مفخخة قرب نقطة الانتظار",
+            "source.text": "فريق الإسعاف",
+            "source.kind": "own_team",
+            "weapon": "vehicle_borne_ied",
+            "allegation_party": ["government-forces", "aleppo-factions"],
+            "allegation_confidence": ["possible", "possible"],
+            "allegation_by": ["aleppo-factions", "government-forces"],
+            "humanitarian": ["attack_on_convoy", "attack_on_aid_workers"],
+        },
+    )
+    assert response.status_code == 303, response.text[:600]
+    incident = response.headers["location"].rsplit("/", 1)[1]
+    state = _state(system, "incident", incident)
+    allegations = state["allegations"]
+    assert isinstance(allegations, list)
+    assert [(a["party"], a["alleged_by"]) for a in allegations] == [
+        ("government-forces", "aleppo-factions"),
+        ("aleppo-factions", "government-forces"),
+    ]
+    assert state["humanitarian"] == ["attack_on_convoy", "attack_on_aid_workers"]
+    page = client.get(response.headers["location"] + "?lang=ar").text
+    assert "سيارة مفخخة" in page and "اعتداء على قافلة" in page
