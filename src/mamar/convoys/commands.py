@@ -203,3 +203,7 @@ def add_manifest_entry(state: ConvoyState, cmd: AddManifestEntry, ctx: Context) 
             "already_on_manifest", "this person is already on the manifest", field="person"
         )
     return [ConvoyManifestEntryAdded(person=cmd.person)]
+
+
+# Linked movements (a convoy waiting for another) are decided in their own module.
+from mamar.convoys import waiting as _waiting  # noqa: E402, F401

@@ -17,6 +17,7 @@ from mamar.convoys.events import (
     Escort,
     Vehicles,
 )
+from mamar.convoys.links import ConvoyWaitEnded, ConvoyWaitRecorded, Wait
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName
 from mamar.domain.transitions import Transitions
@@ -64,6 +65,7 @@ class ConvoyState(EntityState):
     counts: Counts = Counts()
     history: tuple[StatusEntry, ...] = ()
     manifest: tuple[str, ...] = Field(default=(), json_schema_extra={"compartment": "medical"})
+    waits_for: tuple[Wait, ...] = ()  # other convoys it waits for (see convoys.links)
 
 
 def _merge(old: Counts, new: Counts) -> Counts:
@@ -112,4 +114,16 @@ def evolve(state: ConvoyState | None, event: EventData, meta: EventMeta) -> Conv
             return touched(state, meta, vehicles=(*state.vehicles, event.vehicles))
         case ConvoyManifestEntryAdded():
             return touched(state, meta, manifest=(*state.manifest, event.person))
+        case ConvoyWaitRecorded():
+            wait = Wait(
+                waits_for=event.waits_for,
+                until=event.until,
+                link=event.link,
+                since=meta.occurred_at,
+                note=event.note,
+            )
+            return touched(state, meta, waits_for=(*state.waits_for, wait))
+        case ConvoyWaitEnded():
+            kept = tuple(w for w in state.waits_for if w.waits_for != event.waits_for)
+            return touched(state, meta, waits_for=kept)
     return state
