@@ -27,7 +27,7 @@ from mamar.agreements.model import TRANSITIONS, AgreementState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import FreeText, LocalName, LocalText, Name
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
 from mamar.negotiation.terms import Terms, check_terms, term_keys
@@ -108,7 +108,7 @@ class RecordFulfilment(Command):
     command_name: ClassVar[str] = "agreement.record_fulfilment"
     kind: ClassVar[str] = "agreement"
 
-    term: str = Field(min_length=1, max_length=200)
+    term: Name  # the term's key (see mamar.negotiation.terms.term_keys)
     status: FulfilmentStatus
     done: int | None = Field(default=None, ge=0)
     of: int | None = Field(default=None, ge=0)  # default: the term's own count

@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Context, Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Name
 from mamar.domain.time import AwareDatetime
 
 
@@ -37,7 +37,7 @@ class Condition(Value):
 
     kind: ConditionKind
     phase: int | None = Field(default=None, ge=1)
-    term: str | None = None
+    term: Name | None = None
     convoys: tuple[EntityId, ...] = ()
     description: FreeText | None = None
 
