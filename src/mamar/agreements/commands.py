@@ -30,7 +30,7 @@ from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import FreeText, LocalName, LocalText, Name
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
-from mamar.negotiation.terms import Terms, check_terms, term_keys
+from mamar.negotiation.terms import MAX_COUNT, MAX_PHASE, Terms, check_terms, term_keys
 from mamar.parties.refs import EntityRef, require_refs
 
 
@@ -110,8 +110,8 @@ class RecordFulfilment(Command):
 
     term: Name  # the term's key (see mamar.negotiation.terms.term_keys)
     status: FulfilmentStatus
-    done: int | None = Field(default=None, ge=0)
-    of: int | None = Field(default=None, ge=0)  # default: the term's own count
+    done: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    of: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # default: the term's own count
     evidence: tuple[EntityRef, ...] = ()
     note: FreeText | None = None
 
@@ -123,7 +123,7 @@ class ChangePhase(Command):
     command_name: ClassVar[str] = "agreement.change_phase"
     kind: ClassVar[str] = "agreement"
 
-    phase: int = Field(ge=1)
+    phase: int = Field(ge=1, le=MAX_PHASE)
     status: PhaseStatus
     note: FreeText | None = None
 
@@ -134,8 +134,8 @@ class AssignConvoys(Command):
     command_name: ClassVar[str] = "agreement.assign_convoys"
     kind: ClassVar[str] = "agreement"
 
-    phase: int = Field(ge=1)
-    convoys: tuple[EntityId, ...]
+    phase: int = Field(ge=1, le=MAX_PHASE)
+    convoys: tuple[EntityId, ...] = Field(max_length=500)
 
 
 class ChangeAgreementStatus(Command):

@@ -121,7 +121,12 @@ def declare(state: None, cmd: DeclareCeasefire, ctx: Context) -> list[EventData]
             )
         operation = ctx.require("operation", cmd.operation, "operation")
         timezone = str(getattr(operation, "timezone", "UTC"))
-        starts_at, ends_at = _daily_span(cmd.daily, timezone)
+        try:
+            starts_at, ends_at = _daily_span(cmd.daily, timezone)
+        except OverflowError:
+            raise DomainError(
+                "out_of_range", "these days are outside the calendar", field="daily"
+            ) from None
     if starts_at and ends_at and ends_at <= starts_at:
         raise DomainError("ends_before_start", "the end must be after the start", field="ends_at")
     if cmd.declared_by is not None:

@@ -20,6 +20,10 @@ from mamar.domain.model import Context, Value
 from mamar.domain.text import FreeText, LocalText, Name
 from mamar.domain.time import AwareDatetime
 
+#: Bounds that keep numbers sensible (and exactly representable in JSON).
+MAX_COUNT = 10_000_000
+MAX_PHASE = 100
+
 
 class ConditionKind(StrEnum):
     """What a term or a phase waits for."""
@@ -36,7 +40,7 @@ class Condition(Value):
     by its key (see :func:`term_keys`); ``convoys`` are convoy ids."""
 
     kind: ConditionKind
-    phase: int | None = Field(default=None, ge=1)
+    phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)
     term: Name | None = None
     convoys: tuple[EntityId, ...] = ()
     description: FreeText | None = None
@@ -68,7 +72,7 @@ class TermBase(Value):
     label: LocalText | None = None
     key: EntityId | None = None  # stable across agreement versions; see term_key
     # Added later; absent from older journals (defaults keep them readable).
-    phase: int | None = Field(default=None, ge=1)  # the phase it belongs to (a PhaseTerm)
+    phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)  # its phase (a PhaseTerm)
     condition: Condition | None = None  # when it applies
     proposal: EntityId | None = None  # the proposal it came from
 
@@ -112,7 +116,7 @@ class EvacuationTerm(TermBase):
     destination: EntityId | None = None  # a place id
     destination_text: FreeText | None = None  # when the place is not in the gazetteer
     route: EntityId | None = None
-    count: int | None = Field(default=None, ge=0)  # how many, when the term says
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # how many, if the term says
 
 
 class NonDetentionTerm(TermBase):
@@ -156,7 +160,7 @@ class ReleaseTerm(TermBase):
     type: Literal["release"] = "release"
 
     subjects: Released
-    count: int | None = Field(default=None, ge=0)
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     by_party: EntityId | None = None  # who releases
     description: FreeText | None = None
 
@@ -167,7 +171,7 @@ class PhaseTerm(TermBase):
 
     type: Literal["phase"] = "phase"
 
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_PHASE)
     description: FreeText | None = None
 
 
