@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from mamar.agreements.conditions import condition_holds, phase_term
@@ -39,6 +39,8 @@ class DraftAgreement(CreateCommand):
     kind: ClassVar[str] = "agreement"
 
     title: LocalName
+    # Before ``parties``: whether one party may stand alone depends on it.
+    declared_by: EntityId | None = None  # one party declaring it alone
     parties: tuple[EntityId, ...] = Field(min_length=1)
     guarantors: tuple[EntityId, ...] = ()
     issues: tuple[EntityId, ...] = ()
@@ -48,17 +50,19 @@ class DraftAgreement(CreateCommand):
     facilitators: tuple[EntityId, ...] = ()
     brokers: tuple[EntityId, ...] = ()
     observers: tuple[EntityId, ...] = ()
-    declared_by: EntityId | None = None  # one party declaring it alone
 
-    @model_validator(mode="after")
-    def _agreed_by_two_or_declared_by_one(self) -> DraftAgreement:
-        if self.declared_by is None and len(self.parties) < 2:
+    @field_validator("parties")
+    @classmethod
+    def _agreed_by_two_or_declared_by_one(
+        cls, parties: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        if info.data.get("declared_by") is None and len(parties) < 2:
             raise PydanticCustomError(
                 "too_few_parties",
                 "an agreement has at least two parties; a declaration by one names it "
                 "in declared_by",
             )
-        return self
+        return parties
 
 
 class ConcludeAgreement(Command):
