@@ -139,7 +139,7 @@ def run(
             if after is not None:
                 after(conn)
     except DomainError as exc:
-        message = domain_message(exc.code, exc.message, view.lang)
+        message = domain_message(exc, view.lang)
         raise FormErrors({exc.field or GENERAL: message}) from exc
     view.recorded = recorded
     return recorded

@@ -128,7 +128,7 @@ def local_text(v: View, name: str) -> dict[str, Any] | None:
     translation = text(v, f"{name}.translation")
     if original is None and translation is None:
         return None
-    other = "en" if v.lang == "ar" else "ar"
+    other = i18n.other(v.lang)
     result: dict[str, Any] = {"original": original or "", "language": v.lang}
     if translation:
         result.update(translation=translation, translation_language=other)
