@@ -25,6 +25,7 @@ from mamar.access.door import (
     CSRF_COOKIE,
     CSRF_FIELD,
     Principal,
+    Refused,
     check_csrf,
     enforce,
     holds_role,
@@ -118,6 +119,9 @@ class View:
     recorded: list[Any] = field(default_factory=list)
     # Files of a form sent as multipart/form-data: field name → (file name, bytes).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: Why the last form was refused, as an HTTP status (403 permission, 409 conflict); a
+    #: page rendered with the refused form's 422 takes this status instead.
+    refused_status: int | None = None
 
     @property
     def actor(self) -> Actor:
@@ -236,6 +240,7 @@ class View:
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
             "saved": self.saved_notice(),
             "as_of": self._as_of(),
+            "zone_name": i18n.zone_name(self.timezone, self.lang),
         }
 
     def render(
@@ -249,6 +254,8 @@ class View:
         **extra: Any,
     ) -> Response:
         """``data`` as JSON when asked for, else the template given ``data`` and presentation extras."""
+        if status == 422 and self.refused_status is not None:
+            status = self.refused_status
         if self.wants_json():
             return respond(data, status)
         context = {
@@ -369,8 +376,22 @@ async def view(request: Request, rule: RouteRule) -> View:
         form, lists = await read_form(request)
     principal = identify(system, request) if presents_credentials(request) else None
     result = View(request, system, principal, lang, form, lists, files=files)
-    enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
+    try:
+        enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
+    except Refused as exc:
+        if exc.status == 403 and principal is not None and lists:
+            raise RefusedForm(exc, result) from exc  # the form comes back as typed
+        raise
     return result
+
+
+class RefusedForm(Refused):
+    """A form the door refused (403: the role, a read-only token, an expired form), with
+    the view holding what was typed, so the page can show it again with the reason."""
+
+    def __init__(self, refused: Refused, view: View) -> None:
+        super().__init__(refused.status, refused.code, field=refused.field)
+        self.view = view
 
 
 def require_csrf(v: View, expected: str | None, who: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,8 +17,9 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
-from mamar.web import forms, i18n
-from mamar.web.page import View, add_page, op_view
+from mamar.web import forms
+from mamar.web.errors import form_refusal
+from mamar.web.page import RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, names_of
 
 #: The name of buttons that ask for the form again with one more fieldset (no recording).
@@ -147,12 +147,9 @@ def moment(v: View, name: str) -> str | None:
     if raw is None:
         return None
     try:
-        parsed = datetime.fromisoformat(raw)
+        return forms.parse_moment(raw, v.timezone).isoformat()
     except ValueError:
-        return raw  # validation explains
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=i18n.zone(v.timezone))
-    return parsed.isoformat()
+        raise forms.FormErrors({name: v.t(forms.BAD_MOMENT)}) from None
 
 
 def who(value: str | None) -> dict[str, str] | None:
@@ -270,7 +267,15 @@ def add_form(
 
     async def submit(request: Request) -> Response:
         op, entity_id = ident(request)
-        v = await op_view(request, rule, op)
+        try:
+            v = await op_view(request, rule, op)
+        except RefusedForm as refused:  # the form again, as typed, with the door's reason
+            if refused.view.wants_json():
+                raise
+            v = load_operation(refused.view, op)
+            errors = {forms.GENERAL: form_refusal(refused)}
+            spec = build(v, op, entity_id)
+            return render_form(v, op, spec, status=refused.status, errors=errors)
         name = command if isinstance(command, str) else command(v)
         if v.form.get(GROW):  # one more fieldset: the form again, as typed
             return render_form(v, op, build(v, op, entity_id))

@@ -20,6 +20,7 @@ from mamar.access.rules import RuleBook, command_rule
 from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.visibility import Role
 from mamar.web import forms
+from mamar.web.errors import FORM_MESSAGES
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
 from mamar.web.pages._commandwords import command_words, field_words
@@ -200,6 +201,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def submit(request: Request, op: str, command_name: str) -> Response:
         v = await op_view(request, _ANY_WRITER, op)
+        found = commands().get(command_name)
+        if found is not None and not may_issue(v.principal, found) and not v.wants_json():
+            # The form again, as typed, with the reason (not a bare error page).
+            errors = {forms.GENERAL: v.t(FORM_MESSAGES["forbidden"])}
+            return render_form(v, op, _form(v, op, found), status=403, errors=errors)
         command = _command(v, command_name)
         try:
             recorded = forms.run(v, command_name, _data(v, op, command))
