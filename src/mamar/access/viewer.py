@@ -106,6 +106,8 @@ class Viewer:
         without fields of compartments it lacks, with the update time of what it
         sees, and without the share list unless the record is its organisation's."""
         data = state.model_dump(mode="json")
+        if data.get("ref") is None:  # only shared records of some kinds have a short reference
+            data.pop("ref", None)
         model = type(state)
         for name in model.model_fields:
             compartment = _compartment_of(model, name)

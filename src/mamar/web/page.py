@@ -260,6 +260,7 @@ class View:
             return respond(data, status)
         context = {
             **self.base_context(),
+            "page_ref": _page_ref(data, self.lang),
             "title": title,
             "data": data,
             "errors": dict(errors or {}),
@@ -383,6 +384,18 @@ async def view(request: Request, rule: RouteRule) -> View:
             raise RefusedForm(exc, result) from exc  # the form comes back as typed
         raise
     return result
+
+
+def _page_ref(data: Any, lang: str) -> str:
+    """The short reference of the record a page is about ("قافلة ٣"), or ""."""
+    from mamar.i18n.refs import ref_of
+
+    if not isinstance(data, dict):
+        return ""
+    for candidate in (data, *data.values()):
+        if isinstance(candidate, dict) and candidate.get("ref") and candidate.get("entity"):
+            return ref_of(candidate, lang)
+    return ""
 
 
 class RefusedForm(Refused):

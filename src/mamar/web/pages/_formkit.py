@@ -17,6 +17,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
+from mamar.i18n.refs import ref_of
 from mamar.web import forms
 from mamar.web.errors import form_refusal
 from mamar.web.page import RefusedForm, View, add_page, load_operation, op_view
@@ -161,9 +162,18 @@ def who(value: str | None) -> dict[str, str] | None:
 
 
 def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
-    """Records of ``kind`` the viewer may see, as (id, name) sorted by name."""
-    names = names_of(entities(v, kind, op), v.lang)
-    return tuple(sorted(names.items(), key=lambda p: p[1]))
+    """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
+    a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
+    items = entities(v, kind, op)
+    names = names_of(items, v.lang)
+    refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
+    labelled = {
+        k: f"{refs[k][1]} — {name}" if refs.get(k, (None, ""))[1] else name
+        for k, name in names.items()
+    }
+    return tuple(
+        sorted(labelled.items(), key=lambda p: (refs.get(p[0], (None,))[0] or 0, names[p[0]]))
+    )
 
 
 def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
