@@ -151,11 +151,12 @@ def test_arabic_messages_by_accept_language(api: Api) -> None:
         "/api/v1/convoy/nothing", headers=api.headers(Role.COORDINATOR, lang="ar")
     )
     assert missing.status_code == 404
-    assert missing.json()["error"]["message"] == "لا يوجد سجل بهذا المعرّف"
+    assert missing.json()["error"]["message"] == "لا يوجد هذا السجل (قافلة)"
     english = api.client.get(
         "/api/v1/convoy/nothing", headers=api.headers(Role.COORDINATOR, lang="fr, en;q=0.2")
     )
-    assert english.json()["error"]["message"] == "no convoy with id 'nothing'"
+    # One mechanism: English is the catalogue's sentence too, never the domain's with its ids.
+    assert english.json()["error"]["message"] == "There is no such record (convoy)"
 
 
 def test_sql_and_html_looking_text_is_stored_verbatim(api: Api) -> None:

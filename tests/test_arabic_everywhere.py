@@ -11,15 +11,19 @@ occur in some user's sentence is still caught).
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+import mamar
 from mamar.cli import app as cli
 from mamar.domain.visibility import Role
 from mamar.journal import store
+from mamar.web.i18n import LANGUAGES
 from tests import test_access_matrix
 from tests.arabic_text import LATIN_WORD, PYTHON, SNAKE, visible_text
 from tests.org_support import World
@@ -156,3 +160,58 @@ def test_cli_output_in_arabic(world: World, users_texts: re.Pattern[str]) -> Non
         result = runner.invoke(cli, [*args, "--database", url])
         assert result.exit_code == 0, (args, result.output)
         assert offences(result.output, users_texts) == [], (args, result.output)
+
+
+#: The language mechanism itself (digits, directions, the choice of language).
+MECHANISM = {"web/i18n.py"}
+LANGUAGE_NAMES = re.compile(r"(?:^|\.)lang$")  # the reader's language, not a text's
+TEMPLATE_BRANCH = re.compile(
+    r"""\blang\s*[!=]=\s*["'](?:ar|en)["']|["'](?:ar|en)["']\s*[!=]=\s*lang\b"""
+)
+
+
+def _language_branches(name: str, tree: ast.Module) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            names = [ast.unparse(s) for s in sides if isinstance(s, ast.Name | ast.Attribute)]
+            codes = [s.value for s in sides if isinstance(s, ast.Constant) and s.value in LANGUAGES]
+            if codes and any(LANGUAGE_NAMES.search(n) for n in names):
+                found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            words = [
+                v for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ]
+            if set(LANGUAGES) <= keys and words:
+                found.append(f"{name}:{node.lineno}: words per language {ast.unparse(node)[:60]}")
+    return found
+
+
+def test_no_inline_language_branch_or_words_per_language() -> None:
+    """One mechanism: a visible word comes from the catalogues, never from an ``if lang ==
+    "ar"`` branch or a dictionary of words per language (in code or in a template). User data
+    in several languages (``{"ar": name_ar, "en": name_en}``) is not words of the product."""
+    src = Path(mamar.__file__).parent
+    found: list[str] = []
+    for path in sorted(src.rglob("*.py")):
+        name = str(path.relative_to(src))
+        if name in MECHANISM or name.startswith("scenarios/"):
+            continue
+        found += _language_branches(name, ast.parse(path.read_text(encoding="utf-8")))
+    for path in sorted(src.rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if TEMPLATE_BRANCH.search(line):
+                found.append(f"{path.relative_to(src)}:{number}: {line.strip()[:80]}")
+    assert found == []
+
+
+def test_the_shape_check_catches_a_branch() -> None:
+    planted = ast.parse(
+        'label = "حالة" if view.lang == "ar" else "status"\n'
+        'WORDS = {"ar": "قافلة", "en": "convoy"}\n'
+        'ok = {"ar": name_ar, "en": name_en}\n'
+    )
+    assert len(_language_branches("planted.py", planted)) == 2
+    assert TEMPLATE_BRANCH.search('{{ "x" if lang == "ar" else "y" }}')

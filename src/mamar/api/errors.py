@@ -132,7 +132,7 @@ def domain_response(request: Request, exc: DomainError) -> Response:
     if status == 403:
         security_log.warning("denied: %s on %s %s", exc.code, request.method, request.url.path)
     said_in = exc.language if isinstance(exc, SaidIn) else None
-    message = exc.message if said_in == lang else domain_message(exc.code, exc.message, lang)
+    message = exc.message if said_in == lang else domain_message(exc, lang)
     return error_response(status, exc.code, message, exc.field)
 
 

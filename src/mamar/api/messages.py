@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mamar.web.i18n import N_, number, tr
+from mamar.domain.errors import DomainError
+from mamar.i18n.labels import status_label
+from mamar.web.i18n import DEFAULT, N_, number, tr
+from mamar.web.pages._commandwords import KINDS
 
 # The API's own errors. ``%(name)s`` parameters are filled in when given.
 API: dict[str, str] = {
@@ -161,12 +164,48 @@ def api_message(code: str, lang: str, **params: object) -> str:
     return tr(lang, API.get(code, API["bad_request"]), **params)
 
 
-def domain_message(code: str, english: str, lang: str) -> str:
-    """A domain refusal: in English the domain's own sentence (it names the record),
-    otherwise the catalogue's words for its code."""
-    if lang == "en":
-        return english
-    return tr(lang, DOMAIN.get(code, REFUSED))
+#: Refusals whose particulars (``DomainError.params``) are said too, when every one of them
+#: has words in the catalogues; otherwise the code's sentence above is said alone.
+DOMAIN_DETAILED: dict[str, str] = {
+    "not_found": N_("There is no such record (%(kind)s)"),
+    "illegal_transition": N_(
+        "The status cannot change from “%(current)s” to “%(wanted)s”; it can become: %(allowed)s"
+    ),
+}
+FINAL_STATUS = N_("The status cannot change from “%(current)s”: it is final")
+
+
+def domain_message(exc: DomainError, lang: str) -> str:
+    """A domain refusal in the catalogue's words, the same way in every language: the
+    sentence for its code, with its particulars (a record's kind, statuses) in words too.
+    The domain's own English sentence (``exc.message``) names ids: it is for the logs."""
+    words = {name: _word(name, value, lang) for name, value in exc.params.items()}
+    if any(value is None for value in words.values()):
+        return tr(lang, DOMAIN.get(exc.code, REFUSED))
+    if exc.code == "illegal_transition" and words.get("allowed") == "":
+        return tr(lang, FINAL_STATUS, current=words["current"])
+    message = DOMAIN_DETAILED.get(exc.code)
+    if message is not None and words:
+        try:
+            return tr(lang, message, **words)
+        except KeyError:
+            pass
+    return tr(lang, DOMAIN.get(exc.code, REFUSED))
+
+
+def _word(name: str, value: str | tuple[str, ...], lang: str) -> str | None:
+    """A particular in the catalogue's words, or None when the catalogue has none for it."""
+    if isinstance(value, tuple):
+        each = [_word(name, v, lang) for v in value]
+        if any(w is None for w in each):
+            return None
+        return tr(lang, ", ").join(w for w in each if w is not None)
+    if name == "kind":
+        return tr(lang, KINDS[value]) if value in KINDS else None
+    if name in ("current", "wanted", "allowed"):
+        word = status_label(value, DEFAULT)
+        return status_label(value, lang) if word != value else None
+    return None
 
 
 def validation_message(

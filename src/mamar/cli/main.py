@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from mamar import reads
+from mamar.api.messages import domain_message
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError, SaidIn
@@ -327,6 +328,9 @@ def main() -> None:
     except SaidIn as exc:  # already in the user's words: say it as it is
         err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
         sys.exit(2)
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
+    except DomainError as exc:  # the catalogue's sentence for the refusal, in --lang
+        lang = cli_lang()
+        err.print(
+            tr(lang, "Refused: %(reason)s", reason=domain_message(exc, lang)), highlight=False
+        )
         sys.exit(2)

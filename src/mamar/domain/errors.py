@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
-    """A command was refused: ``code`` is stable, ``message`` says why, ``field`` names the input."""
+    """A command was refused: ``code`` is stable, ``message`` says why (in English, for logs and
+    developers), ``field`` names the input. ``params`` are the refusal's particulars as codes
+    (a record's kind, statuses): people read the catalogue's sentence for ``code`` with these
+    in the catalogue's words (``mamar.api.messages.domain_message``), in every language."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, str | tuple[str, ...]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.params: dict[str, str | tuple[str, ...]] = dict(params or {})
 
     def __str__(self) -> str:
         return (
@@ -22,7 +35,9 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     def __init__(self, kind: str, entity_id: str, *, field: str | None = None) -> None:
-        super().__init__("not_found", f"no {kind} with id '{entity_id}'", field=field)
+        super().__init__(
+            "not_found", f"no {kind} with id '{entity_id}'", field=field, params={"kind": kind}
+        )
 
 
 class AlreadyExists(DomainError):
@@ -41,6 +56,7 @@ class IllegalTransition(DomainError):
             f"{article} {kind} that is '{current}' cannot become '{wanted}';"
             f" allowed next: {allowed_text}",
             field="status",
+            params={"current": current, "wanted": wanted, "allowed": tuple(allowed)},
         )
         self.current = current
         self.wanted = wanted

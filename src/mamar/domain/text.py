@@ -138,8 +138,7 @@ class LocalName(BaseModel):
         return self
 
     def display(self, lang: str = "ar") -> str:
-        first, second = (self.ar, self.en) if lang == "ar" else (self.en, self.ar)
-        return first or second or ""
+        return {"ar": self.ar, "en": self.en}.get(lang) or self.ar or self.en or ""
 
 
 class LocalText(BaseModel):

@@ -236,7 +236,7 @@ def record(
                 else tr(
                     lang,
                     "this incident was refused: %(reason)s",
-                    reason=domain_message(exc.code, exc.message, lang),
+                    reason=domain_message(exc, lang),
                 )
             )
             raise ImportRefused(lang, row.line, column, problem) from None

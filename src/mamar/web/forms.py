@@ -157,7 +157,7 @@ def run(
             if after is not None:
                 after(conn)
     except DomainError as exc:
-        message = domain_message(exc.code, exc.message, view.lang)
+        message = domain_message(exc, view.lang)
         status = DOMAIN_STATUS.get(exc.code, 422)  # as the API answers it
         view.refused_status = status if status != 422 else None
         raise FormErrors({exc.field or GENERAL: message}, status) from exc

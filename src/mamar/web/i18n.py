@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import Locale
 from babel.dates import format_datetime, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -67,6 +68,12 @@ def translations(lang: str) -> Translations:
     return Translations(fp=buffer)
 
 
+def has_words(message: str) -> bool:
+    """Whether the catalogues have words for ``message`` (English msgstr are left empty, so
+    the Arabic catalogue is the one that tells)."""
+    return bool(message) and translations(DEFAULT).gettext(message) != message
+
+
 def tr(lang: str, message: str, **params: object) -> str:
     """``message`` in ``lang``, with ``%(name)s`` parameters filled in. A parameter that
     is markup (user text marked with its language) keeps its markup, the rest is escaped."""
@@ -106,6 +113,16 @@ def unit(
 def zone_name(tz: str | None, lang: str) -> str:
     """The time zone in words ("توقيت سوريا"), never its IANA identifier."""
     return get_timezone_name(zone(tz), locale=lang)
+
+
+def other(lang: str) -> str:
+    """The language a page offers to switch to."""
+    return next(code for code in LANGUAGES if code != lang)
+
+
+def autonym(lang: str) -> str:
+    """A language's name in that language (CLDR): "العربية", "English"."""
+    return str(Locale.parse(lang).get_display_name(lang))
 
 
 def choose(query: str | None, cookie: str | None) -> str:

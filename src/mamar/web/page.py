@@ -225,8 +225,9 @@ class View:
         return {
             "lang": self.lang,
             "dir": i18n.DIRECTION[self.lang],
-            "other_lang": "en" if self.lang == "ar" else "ar",
-            "switch_url": switch("en" if self.lang == "ar" else "ar"),
+            "other_lang": i18n.other(self.lang),
+            "switch_url": switch(i18n.other(self.lang)),
+            "autonym": i18n.autonym,
             "user": actor,
             "organisation_name": self.organisation_name(),
             "administers": holds_role(self.principal, _ADMINISTRATORS),

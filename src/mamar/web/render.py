@@ -113,6 +113,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    env.filters["number"] = lambda value: i18n.number(value, lang)
     env.globals["evidence_url"] = evidence_url
     return env
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from mamar.web.i18n import N_, ptr, tr
+from mamar.web.i18n import N_, has_words, ptr, tr
 
 #: What a command does (its verb).
 ACTIONS: dict[str, str] = {
@@ -227,7 +227,6 @@ def field_words(name: str, lang: str) -> str | Markup:
     if name in FIELDS:
         return tr(lang, FIELDS[name])
     label = name.replace("_", " ").capitalize()
-    words = tr(lang, label)
-    if words != label or lang == "en":
-        return words
+    if has_words(label):
+        return tr(lang, label)
     return Markup('<code lang="en" dir="ltr">{}</code>').format(name)

@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.i18n.refs import ref_of
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
 from mamar.web.page import RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, names_of
@@ -129,7 +129,7 @@ def local_text(v: View, name: str) -> dict[str, Any] | None:
     translation = text(v, f"{name}.translation")
     if original is None and translation is None:
         return None
-    other = "en" if v.lang == "ar" else "ar"
+    other = i18n.other(v.lang)
     result: dict[str, Any] = {"original": original or "", "language": v.lang}
     if translation:
         result.update(translation=translation, translation_language=other)

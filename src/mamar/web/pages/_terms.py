@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from mamar.negotiation.terms import Arms, Evacuees
+from mamar.web import i18n
 from mamar.web.i18n import N_, zone
 from mamar.web.page import View
 from mamar.web.pages._formkit import GROW, F, Group, Item, chosen, enum_options, moment, text
@@ -172,7 +173,7 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                 elif name == "text":
                     original, translation = text(v, full), text(v, f"{full}.translation")
                     if original or translation:
-                        other = "en" if v.lang == "ar" else "ar"
+                        other = i18n.other(v.lang)
                         value: dict[str, Any] = {"original": original or "", "language": v.lang}
                         if translation:
                             value.update(translation=translation, translation_language=other)

@@ -150,7 +150,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         facts = [
             (v.t("Area covered"), c["area"]),
             (v.t("Status"), v.t(c["status"])),
-            (v.t("Parties bound"), "، ".join(parties.get(p, p) for p in c.get("parties") or ())),
+            (
+                v.t("Parties bound"),
+                v.t(", ").join(parties.get(p, p) for p in c.get("parties") or ()),
+            ),
             (
                 v.t("Agreement"),
                 f"{c.get('agreement') or '—'} ({c.get('agreement_version') or '—'})",

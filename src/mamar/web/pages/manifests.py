@@ -26,7 +26,7 @@ from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
 from mamar.services.people_import import record
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._people_words import medical_words, problem_message, words
@@ -81,8 +81,7 @@ def _render_list(
 
 
 def _local(v: View, name: dict[str, Any]) -> str:
-    first, second = ("ar", "en") if v.lang == "ar" else ("en", "ar")
-    return str(name.get(first) or name.get(second) or "")
+    return str(name.get(v.lang) or name.get(i18n.other(v.lang)) or "")
 
 
 def vehicle_page(

@@ -132,7 +132,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 "status": n.get("status"),
                 "detail": v.t(
                     "Waiting for: %(who)s",
-                    who="، ".join(parties.get(p, p) for p in _waiting(n)) or "—",
+                    who=v.t(", ").join(parties.get(p, p) for p in _waiting(n)) or "—",
                 ),
             }
             for n in items
@@ -152,10 +152,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         parties = names_of(entities(v, "party", op), v.lang)
         facts = [
             (v.t("Message"), local(n["message"], v.lang)),
-            (v.t("Parties notified"), "، ".join(parties.get(p, p) for p in n["parties"])),
+            (v.t("Parties notified"), v.t(", ").join(parties.get(p, p) for p in n["parties"])),
             (
                 v.t("Acknowledged by"),
-                "، ".join(
+                v.t(", ").join(
                     parties.get(a["party"], a["party"]) for a in n.get("acknowledgements") or ()
                 )
                 or "—",

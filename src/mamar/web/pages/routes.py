@@ -241,7 +241,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
             (v.t("Current version"), str(record["current_version"])),
             (
                 v.t("Approvals that this revision voids"),
-                "، ".join(names.get(p, p) for p in approving) or "—",
+                v.t(", ").join(names.get(p, p) for p in approving) or "—",
             ),
         ],
     )

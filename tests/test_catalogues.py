@@ -1,0 +1,102 @@
+"""The catalogues themselves: one entry per message, the Arabic keeps every placeholder of its
+English message, plurals have Arabic's six forms, each language's own punctuation, and no
+number glued to a counted noun outside the plural mechanism (``٣٦ يومًا``, not ``36 يوم``).
+
+The ``.po`` files are read directly by the product (no compile step), so a broken
+placeholder here is a broken page, CLI line or API error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from mamar.web.i18n import LOCALES
+
+AR = LOCALES / "ar" / "LC_MESSAGES" / "messages.po"
+EN = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+ARABIC_LETTER = "\u0621-\u064a"
+#: Counted nouns in any of their forms: after a bare number they need ``ntr`` (or a wording
+#: that does not count, "عددها %(n)s").
+COUNTED = re.compile(
+    r"%\(\w+\)[sd]\s+(?:يوم|أيام|ساعة|ساعات|دقيقة|دقائق|ثانية|ثوان|ثواني|شخص|أشخاص"
+    r"|حادثة|حوادث|حدث|أحداث|قافلة|قوافل|مركبة|مركبات|عائلة|عائلات|محرف|محارف|خرق|خروقات)"
+)
+
+
+def _catalog(path: Path, lang: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _keys(path: Path) -> list[tuple[str, str]]:
+    """Every (context, msgid) as written in the file (Babel would merge duplicates)."""
+    keys: list[tuple[str, str]] = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        parts: dict[str, str] = {}
+        current = ""
+        for line in block.splitlines():
+            word, _, rest = line.partition(" ")
+            if word in ("msgctxt", "msgid", "msgid_plural") or word.startswith("msgstr"):
+                current, parts[word] = word, rest
+            elif line.startswith('"') and current:
+                parts[current] += line
+        if "msgid" in parts:
+            keys.append((parts.get("msgctxt", ""), parts["msgid"]))
+    return keys
+
+
+@pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])
+def test_no_message_is_given_twice(path: Path) -> None:
+    keys = _keys(path)
+    twice = sorted({k for k in keys if keys.count(k) > 1}, key=str)
+    assert twice == []
+
+
+def test_arabic_keeps_every_placeholder_and_has_six_plural_forms() -> None:
+    catalog = _catalog(AR, "ar")
+    assert catalog.num_plurals == 6
+    wrong: list[str] = []
+    for m in catalog:
+        if not m.id:
+            continue
+        if isinstance(m.id, tuple):
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            if len(forms) != 6 or not all(forms):
+                wrong.append(f"{m.id[0]}: {len(forms)} plural forms")
+                continue
+            allowed = set(PLACEHOLDER.findall(m.id[1]))
+            needed = allowed - {"n"}  # zero, one and two may say the number in words
+            for form in forms:
+                have = set(PLACEHOLDER.findall(form))
+                if not needed <= have <= allowed:
+                    wrong.append(f"{m.id[0]} → {form}")
+        elif sorted(PLACEHOLDER.findall(m.string or "")) != sorted(PLACEHOLDER.findall(m.id)):
+            wrong.append(f"{m.id} → {m.string}")
+    assert wrong == []
+
+
+def test_each_language_has_its_own_punctuation_and_no_bare_counted_noun() -> None:
+    wrong: list[str] = []
+    for m in _catalog(EN, "en"):
+        for text in m.id if isinstance(m.id, tuple) else (m.id,):
+            if re.search("[،؛؟]", text):
+                wrong.append(f"Arabic punctuation in English: {text}")
+    latin_after_arabic = re.compile(f"[{ARABIC_LETTER}][,;?]")
+    for m in _catalog(AR, "ar"):
+        if not m.id:
+            continue
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        for form in forms:
+            if latin_after_arabic.search(form):
+                wrong.append(f"Latin punctuation in Arabic: {form}")
+            if re.search("[\u0660-\u0669]", form):
+                wrong.append(f"digits belong to the installation's choice (number()): {form}")
+            if not isinstance(m.id, tuple) and COUNTED.search(form):
+                wrong.append(f"number glued to a counted noun (use ntr): {form}")
+    assert wrong == []
