@@ -54,12 +54,26 @@ class FormSeen:
     route: str  # the POST route it reaches (its template)
     fields: list[dict[str, Any]] = field(default_factory=list)
 
+    nth: int = 0  # among the page's forms with the same action
+
     def key(self) -> tuple[str, ...]:
+        """Forms are the same form when they send the same fields to the same route. The
+        general "record anything" forms (one per command, all made by one function from
+        the command's model) count as the same form when their fields are of the same
+        kinds, so each kind of field they can have is exercised."""
+        if "{command_name}" in self.route:
+            kinds = sorted({_kind_of(f) for f in self.fields if f["kind"] != "hidden"})
+            return (self.route, *kinds)
         names = sorted({f["name"] for f in self.fields if f["kind"] != "hidden"})
-        command = (
-            self.action.split("/record/")[1].split("?")[0] if "/record/" in self.action else ""
-        )
-        return (self.route, command, *names)
+        return (self.route, *names)
+
+
+def _kind_of(f: dict[str, Any]) -> str:
+    if f["time"]:
+        return "time"
+    if f["numeric"]:
+        return "number"
+    return f"{f['kind']}{'*' if f['required'] else ''}"
 
 
 class _Page(HTMLParser):
@@ -95,6 +109,14 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._form = None
+
+
+class Problems(list[str]):
+    """Problems found, each also printed when found (the walk is long)."""
+
+    def append(self, problem: str) -> None:
+        print(f"PROBLEM {problem[:400]}", flush=True)
+        super().append(problem)
 
 
 @pytest.fixture(scope="module")
@@ -162,12 +184,28 @@ def _walk(
             route = _template(posts, target)
             if route is None or route in NOT_FORMS:
                 continue
-            found.append(FormSeen(url, index, urljoin(url, action or url), route, fields))
+            full = urljoin(url, action or url)
+            nth = sum(1 for _m, a, _f in parsed.forms[:index] if urljoin(url, a or url) == full)
+            found.append(FormSeen(url, index, full, route, fields, nth))
     return found
 
 
+ACTION = "__action__"  # a form without fields: sent for a record that does not exist
+
+
+def _elsewhere(form: FormSeen) -> str:
+    """The form's action naming a record no one can see instead of its own."""
+    parts = urlsplit(form.action)
+    segments = parts.path.split("/")
+    for i, piece in enumerate(form.route.split("/")):
+        if piece == "{id}":
+            segments[i] = BOGUS_ID
+    return "/".join(segments) + (f"?{parts.query}" if parts.query else "")
+
+
 def _bad_values(form: FormSeen) -> dict[str, str]:
-    """A bad value for every field: the first free text gets 100,000 characters."""
+    """A bad value for every field: the first free text gets 100,000 characters. A form
+    without a field to fill is sent for a record that does not exist."""
     values: dict[str, str] = {}
     numbers = 0
     long_given = False
@@ -193,12 +231,18 @@ def _bad_values(form: FormSeen) -> dict[str, str]:
             long_given = True
         else:
             values[name] = "نص"
+    if not values and "{id}" in form.route:
+        values[ACTION] = _elsewhere(form)
     return values
 
 
 #: Fill the form's fields (adding an option for an id the viewer cannot see); JS in the page.
-FILL = """([index, values]) => {
-  const form = document.forms[index];
+FILL = """([action, nth, values]) => {
+  const href = new URL(action, location.href).href;
+  const form = [...document.forms].filter(f => f.action === href)[nth];
+  if (!form) return false;
+  form.setAttribute('data-under-test', '');
+  if (values.__action__) { form.action = values.__action__; delete values.__action__; }
   for (const [name, value] of Object.entries(values)) {
     for (const el of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
       if (el.tagName === 'SELECT') {
@@ -212,20 +256,28 @@ FILL = """([index, values]) => {
       }
     }
   }
+  return true;
 }"""
 
 #: What the page shows after the form was sent: its messages and the form's values.
 AFTER = """([action, names]) => {
   const messages = [...document.querySelectorAll('.field-error, p.error, [role=alert]')]
     .map(e => e.textContent.trim()).filter(Boolean);
-  const form = [...document.forms].find(f => f.action === action) || null;
+  const href = new URL(action, location.href).href;
+  const form = [...document.forms].find(f => f.action === href) || null;
   const values = {};
   const beside = {};
   for (const name of names) {
     const el = form && form.querySelector(`[name="${CSS.escape(name)}"]`);
     values[name] = el ? el.value : null;
+    // Beside: the field says which message describes it, or the message is named after
+    // the field (or the group it belongs to: "terms" for "terms.0.who").
+    const described = [...(form ? form.querySelectorAll(`[name="${CSS.escape(name)}"]`) : [])]
+      .some(e => (e.getAttribute('aria-describedby') || '').split(' ')
+        .some(id => id && document.getElementById(id)
+          && document.getElementById(id).textContent.trim()));
     const parts = name.split('.');
-    beside[name] = parts.some((_, i) => document.getElementById(
+    beside[name] = described || parts.some((_, i) => document.getElementById(
       parts.slice(0, parts.length - i).join('-') + '-error'));
   }
   return {messages, values, beside, found: form !== null};
@@ -248,9 +300,11 @@ def _send(
     """Fill and send ``form`` with ``values``; note every way the answer loses work."""
     what = f"{form.route} [{form.page}] {sorted(values)[:6]}"
     page.goto(server.url + form.page, wait_until="domcontentloaded")
-    page.evaluate(FILL, [form.index, values])
+    if not page.evaluate(FILL, [form.action, form.nth, values]):
+        problems.append(f"{what}: the form is not on the page in the browser")
+        return
     before = _journal(system)
-    target = page.locator("form").nth(form.index)
+    target = page.locator("form[data-under-test]")
     button = target.locator(
         "button[type=submit]:not([formnovalidate]):not(.danger), "
         "button:not([type]):not([formnovalidate]):not(.danger), input[type=submit]"
@@ -267,11 +321,12 @@ def _send(
     if _journal(system) != before:
         problems.append(f"{what}: recorded something")
         return
-    typed = [
-        n
-        for n, x in values.items()
-        if x != BOGUS_ID and next(f for f in form.fields if f["name"] == n)["kind"] != "hidden"
-    ]
+    if ACTION in values:  # a record that does not exist: refused, said in Arabic
+        shown = page.evaluate(AFTER, [form.action, []])["messages"] or [page.title()]
+        if status < 400 or any(LATIN_WORD.search(m) for m in shown):
+            problems.append(f"{what}: answered {status} {shown[:2]}")
+        return
+    typed = [n for n, x in values.items() if _kept_as_typed(form, n, x)]
     seen = page.evaluate(AFTER, [form.action, typed])
     latin = [m[:80] for m in seen["messages"] if LATIN_WORD.search(m)]
     if latin:
@@ -293,6 +348,16 @@ def _send(
             problems.append(f"{what}: no message beside {name} ({seen['messages'][:3]})")
 
 
+def _kept_as_typed(form: FormSeen, name: str, value: str) -> bool:
+    """Whether ``value`` must be in field ``name`` when the form comes back: not an id the
+    viewer cannot see, not an empty choice (a list without "—" cannot be emptied), not a
+    password (never sent back in a page)."""
+    kind = next(f for f in form.fields if f["name"] == name)["kind"]
+    if value == BOGUS_ID or kind in ("hidden", "password"):
+        return False
+    return not (value == "" and kind in ("select", "multiple"))
+
+
 def _expected_beside(form: FormSeen, values: dict[str, str]) -> list[str]:
     """The fields whose value is wrong on its own (empty required, number, place, time, length)."""
     out = []
@@ -309,7 +374,7 @@ def test_every_form_gives_the_work_back_on_every_kind_of_bad_input(server: LiveS
     system = server.system()
     gets, posts = _routes(system)
     exercised: dict[tuple[str, ...], FormSeen] = {}
-    problems: list[str] = []
+    problems = Problems()
     with chromium() as browser:
         for username in sorted(server.accounts):
             context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="ar")

@@ -220,8 +220,7 @@ def show(
     entity: Annotated[
         str,
         typer.Argument(
-            help="kind:id (convoy:first-wounded) or a short reference "
-            "(\"قافلة ٣\", INC-14, convoy:3)"
+            help='kind:id (convoy:first-wounded) or a short reference ("قافلة ٣", INC-14, convoy:3)'
         ),
     ],
     database: DatabaseOption = None,

@@ -139,15 +139,21 @@ def run(
     ``required``: the form's fields marked required, refused when empty (every one named).
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
-    missing = missing_fields(view, required)
+    # Every problem at once, each beside its field: empty required fields, times that
+    # are not times (the form's own, noted while reading it, and "when it happened").
+    missing = {**view.field_errors, **missing_fields(view, required)}
+    occurred: OccurredAt | None = None
+    try:
+        occurred = occurred_from(view)
+    except FormErrors as exc:
+        missing.update(exc.errors)
     try:
         command = build(view, name, data)
-    except FormErrors as exc:  # every problem at once, each beside its field
+    except FormErrors as exc:
         raise FormErrors({**exc.errors, **missing}) from exc
     if missing:
         raise FormErrors(missing)
     confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
-    occurred = occurred_from(view)
     system = view.system
     try:
         with system.writing() as conn:

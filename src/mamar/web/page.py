@@ -122,6 +122,8 @@ class View:
     #: Why the last form was refused, as an HTTP status (403 permission, 409 conflict); a
     #: page rendered with the refused form's 422 takes this status instead.
     refused_status: int | None = None
+    #: Problems found while reading the form (a time that is not one), refused with the rest.
+    field_errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:

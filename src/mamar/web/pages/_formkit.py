@@ -150,7 +150,8 @@ def moment(v: View, name: str) -> str | None:
     try:
         return forms.parse_moment(raw, v.timezone).isoformat()
     except ValueError:
-        raise forms.FormErrors({name: v.t(forms.BAD_MOMENT)}) from None
+        v.field_errors[name] = v.t(forms.BAD_MOMENT)  # said with the form's other problems
+        return None
 
 
 def who(value: str | None) -> dict[str, str] | None:

@@ -146,7 +146,6 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
 
 def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
     data: dict[str, Any] = {"operation": op} if command.creates else {}
-    errors: dict[str, str] = {}
     for name, kind, _schema, _required in _fields(v, command):
         raw = text(v, name)
         if raw is None:
@@ -154,14 +153,12 @@ def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
         if kind == "json":
             try:
                 data[name] = json.loads(raw)
-            except ValueError:
-                errors[name] = v.t("This is not valid JSON; see the example")
+            except ValueError:  # said with every other problem of the form
+                v.field_errors[name] = v.t("This is not valid JSON; see the example")
         elif kind == "datetime":
             data[name] = moment(v, name)
         else:
             data[name] = raw
-    if errors:
-        raise forms.FormErrors(errors)
     return data
 
 
