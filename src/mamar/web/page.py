@@ -383,7 +383,7 @@ async def view(request: Request, rule: RouteRule) -> View:
     try:
         enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
     except Refused as exc:
-        if exc.status == 403 and principal is not None and lists:
+        if exc.status == 403 and principal is not None and principal.via == "session" and lists:
             raise RefusedForm(exc, result) from exc  # the form comes back as typed
         raise
     return result

@@ -17,10 +17,11 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
+from mamar.domain.errors import DomainError
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
-from mamar.web.page import RefusedForm, View, add_page, load_operation, op_view
+from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, names_of
 
 #: The name of buttons that ask for the form again with one more fieldset (no recording).
@@ -283,9 +284,12 @@ def add_form(
         except RefusedForm as refused:  # the form again, as typed, with the door's reason
             if refused.view.wants_json():
                 raise
-            v = load_operation(refused.view, op)
+            try:
+                v = load_operation(refused.view, op)
+                spec = build(v, op, entity_id)
+            except (DomainError, PageError):  # no such form to show: the refusal stands
+                raise refused from None
             errors = {forms.GENERAL: form_refusal(refused)}
-            spec = build(v, op, entity_id)
             return render_form(v, op, spec, status=refused.status, errors=errors)
         name = command if isinstance(command, str) else command(v)
         if v.form.get(GROW):  # one more fieldset: the form again, as typed
