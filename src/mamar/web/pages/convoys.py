@@ -168,6 +168,14 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def plan(request: Request, op: str) -> Response:
         v = await op_view(request, plan_rule, op)
+        escorts = zip(
+            v.form_lists.get("escort_party", []),
+            v.form_lists.get("escort_vehicles", []),
+            strict=False,
+        )
+        for n, (party, count) in enumerate(escorts):
+            if count.strip() and not party.strip():  # an escort of no one: say who
+                v.field_errors[f"escort_party.{n}"] = v.t(forms.REQUIRED)
         try:
             recorded = forms.run(v, PLAN, plan_data(v, op))
         except forms.FormErrors as exc:
