@@ -19,6 +19,8 @@ from mamar.domain.visibility import Role
 from tests.conftest import make_system
 from tests.org_support import OP, World, build, may_see
 
+#: A view of the offline base map (its route needs a box and a zoom).
+BASE_VIEW = "bbox=37.0,36.1,37.3,36.3&zoom=13"
 # Page paths name their records in the plural; the API by kind.
 _PLURAL = {"people": "person"}
 
@@ -65,6 +67,8 @@ def bindings(world: World, template: str, ids: dict[str, list[str]]) -> list[str
         paths = [path.replace("{id}", i) for i in [*chosen, "no-such-record"]]
     if template.startswith("/ops/"):
         paths += [f"{p}?format=json" for p in paths]
+    if template.endswith("/basemap"):
+        paths = [f"{path}?{BASE_VIEW}", path]
     return paths
 
 
@@ -113,6 +117,19 @@ def test_every_route_shows_each_viewer_only_its_organisations_compartments(
             missing = [m for m in shown if m not in everything]
             assert missing == [], f"{role.value} of {org} never sees {missing}"
     assert checked > 150 * 8 * len(world.organisations)
+
+
+def test_the_base_map_is_read_by_signed_in_accounts_only(world: World) -> None:
+    """Public geography, still served only to a signed-in account, the same to every one."""
+    path = f"/api/v1/basemap?{BASE_VIEW}"
+    assert world.client.get(path).status_code == 401
+    seen = set()
+    for org in world.organisations:
+        for role in Role:
+            response = world.client.get(path + "&lang=en", headers=world.headers(org, role))
+            assert response.status_code == 200, f"{role.value} of {org}: {response.text[:200]}"
+            seen.add(response.content)
+    assert len(seen) == 1
 
 
 def test_a_read_only_token_writes_through_no_route(world: World) -> None:

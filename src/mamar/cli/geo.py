@@ -20,7 +20,7 @@ from mamar.access.viewer import Viewer, viewer_of
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command
 from mamar.domain.time import now_utc
-from mamar.geo.roads import parse_bbox, read_osm
+from mamar.geo.roads import parse_bbox, read_osm, read_osm_places
 from mamar.geo.routing import Router, plan_options
 from mamar.geo.search import search_places
 from mamar.geo.shapes import area_geometry
@@ -401,15 +401,18 @@ def import_osm(
     name: Annotated[str, typer.Option("--name", help="Name of the road graph")] = "roads",
     database: DatabaseOption = None,
 ) -> None:
-    """Build a routable road graph from an OpenStreetMap extract and keep it in the database."""
+    """Build a routable road graph from an OpenStreetMap extract and keep it in the database,
+    with its named places: the maps' offline base layer."""
     box = parse_bbox(bbox) if bbox else None
     graph = read_osm(file, name=name, bbox=box)
+    places = read_osm_places(file, bbox=box)
     system = open_system(database)
     with system.writing() as conn:
-        save_graph(conn, graph, source=file.name, bbox=box)
+        save_graph(conn, graph, source=file.name, bbox=box, places=places)
     km = graph.edge_length.sum() / 1000
     console.print(
-        f"road graph '{name}': {graph.node_count} junctions, {graph.edge_count} roads, {km:.1f} km"
+        f"road graph '{name}': {graph.node_count} junctions, {graph.edge_count} roads, {km:.1f} km, "
+        f"{len(places)} named places"
     )
 
 

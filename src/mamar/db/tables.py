@@ -224,6 +224,20 @@ road_edges = Table(
     Column("geometry", LargeBinary, nullable=False),
 )
 
+# Named places of an imported extract (``place=*`` nodes), drawn on the base map.
+osm_places = Table(
+    "osm_places",
+    metadata,
+    Column("graph", String(80), primary_key=True),
+    Column("osm_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(40), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_ar", Text, nullable=True),
+    Column("name_en", Text, nullable=True),
+    Column("lon", Double, nullable=False),
+    Column("lat", Double, nullable=False),
+)
+
 # API bearer tokens: only a SHA-256 of the token is kept; the token is shown once.
 api_tokens = Table(
     "api_tokens",

@@ -267,3 +267,58 @@ def read_osm(path: str | Path, *, name: str = "roads", bbox: BBox | None = None)
     if graph.edge_count == 0:
         raise DomainError("no_roads", "the extract has no drivable roads in the given area")
     return graph
+
+
+#: Named places of an extract drawn on the base map, most important first.
+PLACE_KINDS = (
+    "city",
+    "town",
+    "suburb",
+    "village",
+    "quarter",
+    "neighbourhood",
+    "hamlet",
+    "locality",
+)
+
+
+@dataclass(frozen=True)
+class OsmPlace:
+    """A named place of the extract (``place=*``): its names as OpenStreetMap spells them."""
+
+    osm_id: int
+    kind: str
+    name: str
+    name_ar: str | None
+    name_en: str | None
+    lon: float
+    lat: float
+
+
+def read_osm_places(path: str | Path, *, bbox: BBox | None = None) -> list[OsmPlace]:
+    """The extract's named places (nodes tagged ``place``), optionally within ``bbox``."""
+    processor = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
+        osmium.filter.KeyFilter("place")
+    )
+    found: list[OsmPlace] = []
+    for node in processor:
+        if not isinstance(node, osmium.osm.Node) or not node.location.valid():
+            continue
+        tags = {t.k: t.v for t in node.tags}
+        name = tags.get("name")
+        if tags.get("place") not in PLACE_KINDS or not name:
+            continue
+        if not _inside(node.lon, node.lat, bbox):
+            continue
+        found.append(
+            OsmPlace(
+                int(node.id),
+                tags["place"],
+                name,
+                tags.get("name:ar"),
+                tags.get("name:en"),
+                float(node.lon),
+                float(node.lat),
+            )
+        )
+    return found

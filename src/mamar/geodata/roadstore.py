@@ -5,22 +5,32 @@ The one module of ``geo`` that touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select
 
-from mamar.db.tables import road_edges, road_graphs, road_nodes
+from mamar.db.tables import osm_places, road_edges, road_graphs, road_nodes
 from mamar.domain.errors import DomainError
 from mamar.domain.time import now_utc, utc_key
-from mamar.geo.roads import BBox, RoadGraph
+from mamar.geo.basemap import BaseMap
+from mamar.geo.roads import BBox, OsmPlace, RoadGraph
 
 _BATCH = 5000
 
 
-def save_graph(conn: Connection, graph: RoadGraph, *, source: str, bbox: BBox | None) -> None:
-    """Store ``graph`` under its name, replacing an earlier import of that name."""
-    for table in (road_edges, road_nodes):
+def save_graph(
+    conn: Connection,
+    graph: RoadGraph,
+    *,
+    source: str,
+    bbox: BBox | None,
+    places: Sequence[OsmPlace] = (),
+) -> None:
+    """Store ``graph`` (and the extract's named ``places``) under its name, replacing an
+    earlier import of that name."""
+    for table in (road_edges, road_nodes, osm_places):
         conn.execute(delete(table).where(table.c.graph == graph.name))
     conn.execute(delete(road_graphs).where(road_graphs.c.name == graph.name))
     conn.execute(
@@ -55,7 +65,20 @@ def save_graph(conn: Connection, graph: RoadGraph, *, source: str, bbox: BBox | 
         }
         for i in range(graph.edge_count)
     ]
-    for table, rows in ((road_nodes, nodes), (road_edges, edges)):
+    named = [
+        {
+            "graph": graph.name,
+            "osm_id": p.osm_id,
+            "kind": p.kind,
+            "name": p.name,
+            "name_ar": p.name_ar,
+            "name_en": p.name_en,
+            "lon": p.lon,
+            "lat": p.lat,
+        }
+        for p in {p.osm_id: p for p in places}.values()
+    ]
+    for table, rows in ((road_nodes, nodes), (road_edges, edges), (osm_places, named)):
         for start in range(0, len(rows), _BATCH):
             conn.execute(insert(table), rows[start : start + _BATCH])
 
@@ -118,3 +141,26 @@ def load_graph(conn: Connection, name: str | None = None) -> RoadGraph:
             for r in edge_rows
         ],
     )
+
+
+def base_signature(conn: Connection) -> tuple[tuple[str, str], ...]:
+    """Which extracts are imported, and when: changes whenever the base map does."""
+    rows = conn.execute(select(road_graphs.c.name, road_graphs.c.imported_at))
+    return tuple(sorted((r.name, r.imported_at) for r in rows))
+
+
+def load_base_map(conn: Connection) -> BaseMap:
+    """Every imported extract's roads and named places, for the base map."""
+    e = road_edges
+    roads = [
+        (r.highway, r.name, np.frombuffer(bytes(r.geometry), dtype="<f8").reshape(-1, 2))
+        for r in conn.execute(select(e.c.highway, e.c.name, e.c.geometry))
+    ]
+    p = osm_places
+    places = [
+        OsmPlace(r.osm_id, r.kind, r.name, r.name_ar, r.name_en, r.lon, r.lat)
+        for r in conn.execute(
+            select(p.c.osm_id, p.c.kind, p.c.name, p.c.name_ar, p.c.name_en, p.c.lon, p.c.lat)
+        )
+    ]
+    return BaseMap.build(roads, places)

@@ -351,8 +351,10 @@ class MapLayers:
         return built
 
     def all(self, at: datetime | None) -> dict[str, Any]:
-        """Every layer at ``at`` (None: now), with the operation's range for the slider."""
+        """Every layer at ``at`` (None: now), with the operation's range for the slider
+        and its area (where a map of it opens)."""
         moment = self.moment(at)
+        layers = {name: self.layer(name, moment) for name in LAYERS}
         return {
             "operation": self.operation,
             "timezone": self.timezone,
@@ -361,5 +363,25 @@ class MapLayers:
             "range": {"start": self.range.start.isoformat(), "end": self.range.end.isoformat()}
             if self.range is not None
             else None,
-            "layers": {name: self.layer(name, moment) for name in LAYERS},
+            "area": operation_area(layers),
+            "layers": layers,
         }
+
+
+#: Where an operation's map opens: where things happen, else its areas, else its places.
+AREA_LAYERS = (("front", "routes", "incidents", "convoys"), ("control",), ("places",))
+
+
+def operation_area(layers: dict[str, Collection]) -> list[float] | None:
+    """The box ``[min_lon, min_lat, max_lon, max_lat]`` of the operation's own records."""
+    for names in AREA_LAYERS:
+        shapes = [
+            shapely.geometry.shape(f["geometry"])
+            for name in names
+            for f in layers[name]["features"]
+            if f.get("geometry")
+        ]
+        if shapes:
+            bounds = shapely.total_bounds(shapes)
+            return [round(float(v), 6) for v in bounds]
+    return None

@@ -340,7 +340,9 @@ async def read_upload(
     first: dict[str, str] = {}
     every: dict[str, list[str]] = {}
     files: dict[str, tuple[str, bytes]] = {}
-    async with request.form() as parsed:
+    # A text field may hold a photo kept from a refused form (base64, see
+    # ``manifests.kept_photos``): up to 4 MB rather than Starlette's 1 MB.
+    async with request.form(max_part_size=4 * 1024 * 1024) as parsed:
         for key, value in parsed.multi_items():
             if isinstance(value, str):
                 first.setdefault(key, value)

@@ -4,7 +4,10 @@
   slider's form when scripts are off; ``?format=json``: every layer as data);
 - ``/api/v1/operations/{op}/map``: every layer at ``at`` with the slider's range
   (what the page's script fetches when the slider moves);
-- ``/api/v1/operations/{op}/map/{layer}``: one layer as a GeoJSON FeatureCollection.
+- ``/api/v1/operations/{op}/map/{layer}``: one layer as a GeoJSON FeatureCollection;
+- ``/api/v1/basemap?bbox=&zoom=``: the offline base map (the imported OpenStreetMap
+  extracts' roads and named places within the box, simplified for the zoom), for any
+  signed-in account: public geography, served by Mamar itself, no tile server.
 
 Leaflet is served by the app itself from the ``xstatic-leaflet`` package.
 """
@@ -21,8 +24,10 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from mamar import reads
 from mamar.access.door import Principal, guard, require
-from mamar.access.rules import READ_ANY, RuleBook
+from mamar.access.rules import READ_ANY, SIGNED_IN, RuleBook
+from mamar.api.errors import ApiError
 from mamar.api.language import choose_language
 from mamar.api.reads import PREFIX, aware
 from mamar.api.responses import READ_ERRORS, respond
@@ -34,7 +39,18 @@ from mamar.web.page import NavItem, PageError, add_nav, add_page, op_view
 add_nav(NavItem("map", N_("Map"), "map", order=70))
 
 SLIDER_STEP = 900
+BASE_MAP = f"{PREFIX}/basemap"
 ReadPrincipal = Annotated[Principal | None, Depends(guard(READ_ANY))]
+SignedInPrincipal = Annotated[Principal | None, Depends(guard(SIGNED_IN))]
+_NUMBER = r"-?\d{1,3}(\.\d{1,9})?"
+BBoxQuery = Annotated[
+    str,
+    Query(
+        pattern=f"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$",
+        description="The box shown: min_lon,min_lat,max_lon,max_lat",
+    ),
+]
+ZoomQuery = Annotated[int, Query(ge=0, le=19, description="The map's zoom level (0 to 19)")]
 Op = Annotated[str, Path(max_length=200)]
 At = Annotated[
     datetime | None, Query(description="As of this moment (ISO 8601 with offset); default now")
@@ -109,6 +125,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             data,
             title=v.t("Map"),
             tile_url=tile_url(v.system),
+            base_url=BASE_MAP,
             slider=slider(layers, data["at"]),
             embedded=embedded_json(data),
             live=True,
@@ -140,6 +157,38 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     for name in LAYERS:
         _add_layer_route(app, book, name, _language)
+
+    def base_map(
+        request: Request,
+        principal: SignedInPrincipal,
+        bbox: BBoxQuery,
+        zoom: ZoomQuery,
+        lang: Lang = None,
+    ) -> Response:
+        viewer = require(principal).actor
+        west, south, east, north = (float(v) for v in bbox.split(","))
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ApiError(422, "bad_request", field="bbox")
+        system: Mamar = request.app.state.system
+        with system.reading() as conn:
+            data = reads.base_map(
+                conn,
+                viewer=viewer,
+                bbox=(west, south, east, north),
+                zoom=zoom,
+                lang=_language(request, lang),
+            )
+        return respond(data)
+
+    book.set("GET", BASE_MAP, SIGNED_IN)
+    app.add_api_route(
+        BASE_MAP,
+        base_map,
+        methods=["GET"],
+        responses=READ_ERRORS,
+        tags=["map"],
+        summary="The offline base map: imported roads and named places in a box, for a zoom",
+    )
 
 
 def _add_layer_route(app: FastAPI, book: RuleBook, name: str, language: Any) -> None:

@@ -18,6 +18,9 @@
   var map = L.map(box, { zoomControl: true, attributionControl: false });
   var tiles = box.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+  // The base: the imported extract's roads and places (served by Mamar), a scale bar,
+  // and labels placed so that they do not pile up.
+  var kit = window.MamarMap ? window.MamarMap.attach(map, { lang: lang, base: box.getAttribute("data-base") }) : null;
 
   // User data (names, descriptions) goes into the page as text nodes, never as HTML:
   // Leaflet parses a string given to a popup or tooltip as markup, an element it does not.
@@ -84,11 +87,16 @@
         return L.circleMarker(at, { radius: 9, color: "#12324f", weight: 3, fillColor: "#f0b400", fillOpacity: 1, className: "convoy status-" + f.properties.status });
       };
     } else if (name === "places") {
+      var rank = 0;
       options.pointToLayer = function (f, at) {
         var marker = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, fillOpacity: 1, className: "place" });
-        marker.bindTooltip(node("span", [f.properties.label]), {
-          permanent: true, direction: rtl ? "left" : "right", className: "place-label", offset: [rtl ? -4 : 4, 0]
-        });
+        if (kit) {
+          kit.labels.add(at, f.properties.label, { priority: rank++, className: "place-label", group: "places" });
+        } else {
+          marker.bindTooltip(node("span", [f.properties.label]), {
+            permanent: true, direction: rtl ? "left" : "right", className: "place-label", offset: [rtl ? -4 : 4, 0]
+          });
+        }
         return marker;
       };
     }
@@ -117,6 +125,7 @@
     var bounds = L.latLngBounds([]);
     var areaBounds = L.latLngBounds([]);
     var placeBounds = L.latLngBounds([]);
+    if (kit) kit.labels.clear("places");
     ORDER.forEach(function (name) {
       groups[name].clearLayers();
       var collection = payload.layers[name];
@@ -134,6 +143,8 @@
     box.setAttribute("data-at", payload.at || "");
     renderControlList(payload.layers.control);
     if (fit) {
+      var area = window.MamarMap && window.MamarMap.areaBounds(payload.area);
+      if (area) bounds = area;
       if (!bounds.isValid()) bounds = areaBounds.isValid() ? areaBounds : placeBounds;
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
       else map.setView([0, 0], 2);

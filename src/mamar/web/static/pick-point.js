@@ -9,16 +9,31 @@
   if (!script || !lat || !lon) return;
   var fieldset = lat.closest("fieldset") || lat.parentNode;
 
-  function load(then) {
-    if (window.L) return then();
+  function stylesheet(href) {
+    if (!href) return;
     var css = document.createElement("link");
     css.rel = "stylesheet";
-    css.href = script.getAttribute("data-leaflet-css");
+    css.href = href;
     document.head.appendChild(css);
+  }
+
+  function scriptFile(src, then) {
     var js = document.createElement("script");
-    js.src = script.getAttribute("data-leaflet-js");
+    js.src = src;
     js.onload = then;
     document.head.appendChild(js);
+  }
+
+  // Leaflet, then the base map and labels (basemap.js), each once.
+  function load(then) {
+    var kit = function () {
+      if (window.MamarMap || !script.getAttribute("data-basemap-js")) return then();
+      stylesheet(script.getAttribute("data-map-css"));
+      scriptFile(script.getAttribute("data-basemap-js"), then);
+    };
+    if (window.L) return kit();
+    stylesheet(script.getAttribute("data-leaflet-css"));
+    scriptFile(script.getAttribute("data-leaflet-js"), kit);
   }
 
   // A place's name as a text node: Leaflet parses a string tooltip as HTML, an element it does not.
@@ -47,6 +62,8 @@
     var map = L.map(box, { attributionControl: false });
     var tiles = script.getAttribute("data-tiles");
     if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+    var lang = document.documentElement.lang || "ar";
+    var kit = window.MamarMap ? window.MamarMap.attach(map, { lang: lang, base: script.getAttribute("data-base") }) : null;
     var marker = null;
 
     function place(latlng, fill) {
@@ -71,20 +88,25 @@
     var api = script.getAttribute("data-api");
     var fallback = function () { map.setView([20, 20], 2); };
     if (!api) return fallback();
-    fetch(api + "?lang=" + encodeURIComponent(document.documentElement.lang || "ar"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(api + "?lang=" + encodeURIComponent(lang), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (payload) {
         if (!payload) return fallback();
         var rtl = document.documentElement.dir === "rtl";
         var ground = L.geoJSON(payload.layers.control, { style: { color: "#4a5360", weight: 1, fillOpacity: 0.08 }, interactive: false }).addTo(map);
         L.geoJSON(payload.layers.front, { style: { color: "#a4161a", weight: 2, dashArray: "6 4" }, interactive: false }).addTo(map);
+        var rank = 0;
         var places = L.geoJSON(payload.layers.places, {
           pointToLayer: function (f, at) {
-            return L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, interactive: false })
-              .bindTooltip(label(f.properties.label), { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
+            var dot = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, interactive: false });
+            if (kit) kit.labels.add(at, f.properties.label, { priority: rank++, className: "place-label", group: "places" });
+            else dot.bindTooltip(label(f.properties.label), { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
+            return dot;
           }
         }).addTo(map);
-        var bounds = ground.getBounds().isValid() ? ground.getBounds() : places.getBounds();
+        // Opens on the operation's area: where its records are (else its areas, its places).
+        var area = window.MamarMap && window.MamarMap.areaBounds(payload.area);
+        var bounds = area || (ground.getBounds().isValid() ? ground.getBounds() : places.getBounds());
         if (bounds.isValid()) map.fitBounds(bounds); else fallback();
         var a = number(lat), b = number(lon);
         if (a !== null && b !== null) place(L.latLng(a, b), false);
