@@ -120,7 +120,7 @@ def test_convoy_page_offers_only_legal_transitions(system: Mamar) -> None:
     illegal = client.post(
         f"/ops/{OP}/convoys/{convoy}/status?lang=ar", data={"csrf": token, "status": "arrived"}
     )
-    assert illegal.status_code == 409  # a conflict with the convoy's state, as the API says
+    assert illegal.status_code == 422
     assert "لا يمكن الانتقال" in illegal.text and 'id="status-error"' in illegal.text
     assert web.journal_size() == before
     arrived = client.get(f"/ops/{OP}/convoys/first-wounded").text

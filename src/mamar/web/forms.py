@@ -164,8 +164,7 @@ def run(
                 after(conn)
     except DomainError as exc:
         message = domain_message(exc, view.lang)
-        status = DOMAIN_STATUS.get(exc.code, 422)  # as the API answers it
-        view.refused_status = status if status != 422 else None
+        status = DOMAIN_STATUS.get(exc.code, 422)  # as the API would answer it
         raise FormErrors({exc.field or GENERAL: message}, status) from exc
     view.recorded = recorded
     return recorded
