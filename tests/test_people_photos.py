@@ -240,3 +240,18 @@ def test_a_photo_too_large_for_the_page_gets_a_page_in_arabic(web: Web) -> None:
     assert too_big.status_code == 422 and "الصورة أكبر من 12 ميغابايت" in too_big.text
     assert 'value="سلمى"' in too_big.text
     assert web.journal_size() == before
+
+
+def test_a_registration_list_of_a_whole_evacuation_fits_through_the_page(web: Web) -> None:
+    """35,000 rows of CSV are about 3 MB: more than a plain form may send (2 MB), well
+    within a form with files. Here the list has no column of names: refused, not too big."""
+    client = web.client("registrar")
+    rows = "".join(f"{n:08d},1980\n" for n in range(220_000))
+    data = ("رقم,سنة الميلاد\n" + rows).encode()
+    assert len(data) > 2_100_000
+    sent = client.post(
+        f"/ops/{OP}/convoys/first-wounded/import",
+        data={"csrf": csrf(client)},
+        files={"list": ("list.csv", data, "text/csv")},
+    )
+    assert sent.status_code == 422 and "لم يُستورد شيء" in sent.text

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, and_, delete, func, select
 
+from mamar.access.viewer import members_of
 from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream, stream_name
@@ -120,6 +121,9 @@ _INSERT_HISTORY = insert_statement(
     ("stream", "version", "kind", "operation", "position", "occurred_utc", "state"),
 )
 
+_INSERT_MEMBER = insert_statement("entity_members", ("stream", "organisation"))
+_DELETE_MEMBERS = Statement("DELETE FROM entity_members WHERE stream = :stream")
+
 
 def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
     """An entity's current state and version, or None."""
@@ -215,6 +219,13 @@ class Projector:
                 _MOVE_ENTITY.run(self.conn, entity)
             else:
                 _UPDATE_ENTITY.run(self.conn, entity)
+            if state is None or (state.owner, state.shared_with) != (new.owner, new.shared_with):
+                if state is not None:
+                    _DELETE_MEMBERS.run(self.conn, {"stream": event.stream})
+                _INSERT_MEMBER.many(
+                    self.conn,
+                    [{"stream": event.stream, "organisation": o} for o in members_of(new)],
+                )
             history_rows.append(row)
             self._cache[event.stream] = (new, event.version)
         if history_rows:

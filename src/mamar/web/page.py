@@ -124,6 +124,8 @@ class View:
     refused_status: int | None = None
     #: Problems found while reading the form (a time that is not one), refused with the rest.
     field_errors: dict[str, str] = field(default_factory=dict)
+    # Names already read for this page (a record named twice on a page is read once).
+    _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def actor(self) -> Actor:
@@ -178,14 +180,20 @@ class View:
         from mamar.domain.errors import DomainError
         from mamar.web.render import called
 
+        known = self._names.get((kind, entity_id))
+        if known is not None:
+            return known
         try:
             with self.system.reading() as conn:
                 found = reads.get_entity(
                     conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
                 )
         except DomainError:
-            return "—"
-        return called(found, self.lang)
+            name = "—"
+        else:
+            name = called(found, self.lang)
+        self._names[(kind, entity_id)] = name
+        return name
 
     def organisation_name(self) -> dict[str, Any] | None:
         """The name of the signed-in account's organisation, as its viewer may read it."""
@@ -230,6 +238,7 @@ class View:
             "other_lang": i18n.other(self.lang),
             "switch_url": switch(i18n.other(self.lang)),
             "autonym": i18n.autonym,
+            "intl_locale": i18n.intl_locale(self.lang),
             "user": actor,
             "organisation_name": self.organisation_name(),
             "administers": holds_role(self.principal, _ADMINISTRATORS),
