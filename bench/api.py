@@ -150,7 +150,11 @@ def free_port() -> int:
 
 @contextmanager
 def server(
-    database_url: str, vault_key: str, workers: int, pids: list[int] | None = None
+    database_url: str,
+    vault_key: str,
+    workers: int,
+    pids: list[int] | None = None,
+    start_seconds: float = 60,
 ) -> Iterator[str]:
     """The server, once every one of its processes listens (connections made before
     would all go to the processes already listening, for the whole measurement).
@@ -183,7 +187,7 @@ def server(
     threading.Thread(target=forward, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 up = httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200

@@ -119,10 +119,13 @@ def measure(url: str, folder: Path | None, events: int, seconds: int) -> dict[st
                 3,
             )
         system.dispose()
+        for name, value in figures.items():  # kept, should a later step fail
+            say(f"  {name}: {value:.1f} (load average {os.getloadavg()[0]:.1f})")
 
         say("  the overview over HTTP, 10 clients …")
         pids: list[int] = []
-        with tempfile.TemporaryDirectory() as tmp, server(url, key, 1, pids) as base:
+        # A busy host (the machine is shared) can take minutes to start a server.
+        with tempfile.TemporaryDirectory() as tmp, server(url, key, 1, pids, 300) as base:
             client = Wrk(token, Path(tmp))
             overview = Load("overview", f"/api/v1/operations/{OPERATION}/status")
             client.measure(base, overview, 10, 1)  # the first computes it

@@ -176,6 +176,15 @@ READ_MODEL_EDITS: dict[str, tuple[str, str]] = {
         "DELETE FROM entity_history WHERE stream = 'convoy:c1' AND version = 2",
         "entity_history",
     ),
+    # The viewer's rule reads a record's organisations in SQL: one added shows it to them.
+    "organisation added": (
+        "INSERT INTO entity_members (stream, organisation) VALUES ('convoy:c1', 'intruders')",
+        "'intruders' is not one the journal shares it with",
+    ),
+    "owner removed": (
+        "DELETE FROM entity_members WHERE stream = 'convoy:c1'",
+        "entity_members",
+    ),
 }
 
 

@@ -166,7 +166,7 @@ def test_cli_output_in_arabic(world: World, users_texts: re.Pattern[str]) -> Non
 MECHANISM = {"web/i18n.py"}
 LANGUAGE_NAMES = re.compile(r"(?:^|\.)lang$")  # the reader's language, not a text's
 TEMPLATE_BRANCH = re.compile(
-    r"""\blang\s*[!=]=\s*["'](?:ar|en)["']|["'](?:ar|en)["']\s*[!=]=\s*lang\b"""
+    r"""\blang\s*[!=]==?\s*["'](?:ar|en)["']|["'](?:ar|en)["']\s*[!=]==?\s*lang\b"""
 )
 
 
@@ -200,7 +200,7 @@ def test_no_inline_language_branch_or_words_per_language() -> None:
         if name in MECHANISM or name.startswith("scenarios/"):
             continue
         found += _language_branches(name, ast.parse(path.read_text(encoding="utf-8")))
-    for path in sorted(src.rglob("*.html")):
+    for path in sorted([*src.rglob("*.html"), *src.rglob("*.js")]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if TEMPLATE_BRANCH.search(line):
                 found.append(f"{path.relative_to(src)}:{number}: {line.strip()[:80]}")
@@ -215,3 +215,4 @@ def test_the_shape_check_catches_a_branch() -> None:
     )
     assert len(_language_branches("planted.py", planted)) == 2
     assert TEMPLATE_BRANCH.search('{{ "x" if lang == "ar" else "y" }}')
+    assert TEMPLATE_BRANCH.search('new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB")')

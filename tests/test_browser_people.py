@@ -40,6 +40,27 @@ def phone(browser: Any, server: LiveServer) -> Iterator[Any]:
     assert errors == [], f"script errors on the page: {errors}"
 
 
+def accessible(page: Any) -> None:
+    """axe-core (as tests/test_web_accessibility.py runs it) finds nothing serious here."""
+    from tests.test_web_accessibility import AXE, TAGS
+
+    if not AXE.exists():
+        return
+    # Evaluated through the browser's debugging protocol, which the page's CSP (no inline
+    # script) does not govern; the page itself runs with its policy.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async (tags) => {
+          const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+          return result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.html.slice(0, 120)).join(' | '));
+        }""",
+        TAGS,
+    )
+    assert found == [], f"{page.url}: {found}"
+
+
 def no_sideways_scroll(page: Any) -> None:
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -73,6 +94,7 @@ def test_a_family_is_registered_from_the_keyboard_on_a_phone(
     phone.keyboard.type("رب الأسرة")
     phone.keyboard.press("Tab")
     phone.keyboard.press("Tab")  # child travelling alone: no
+    phone.keyboard.press("Tab")  # photo: none
     phone.keyboard.type("فاطمة أحمد")
     phone.keyboard.press("Tab")
     phone.keyboard.type("1980")
@@ -114,3 +136,96 @@ def test_arrivals_are_checked_at_reception_on_a_phone(phone: Any, server: LiveSe
     assert "/reception" in phone.url
     texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
     assert not any("منى خليل" in t for t in texts) and any("محمد خليل" in t for t in texts)
+
+
+def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
+    phone: Any, server: LiveServer
+) -> None:
+    from tests.test_people_photos import camera_jpeg
+
+    vehicle = add_vehicle(phone, server, "إسعاف ٩")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    no_sideways_scroll(phone)
+    accessible(phone)
+    photo = phone.locator("[name='photo.0']")
+    assert photo.get_attribute("capture") == "environment"
+    assert "image/jpeg" in (photo.get_attribute("accept") or "")
+    phone.locator("[name='name.0']").fill("سلمى الحلبي")
+    phone.locator("[name='year.0']").fill("1990")
+    phone.locator("[name='name.1']").fill("رامي الحلبي")
+    # First a file that is not a photo: refused beside its field, the names kept.
+    photo.set_input_files(
+        files=[{"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+    )
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    no_sideways_scroll(phone)
+    assert "هذا الملف ليس صورة" in phone.locator("#photo-0-error").inner_text()
+    assert phone.locator("[name='name.0']").input_value() == "سلمى الحلبي"
+    assert phone.locator("[name='name.1']").input_value() == "رامي الحلبي"
+    phone.locator("[name='photo.0']").set_input_files(
+        files=[{"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg()}]
+    )
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    assert phone.locator("p.notice").inner_text().startswith("سُجّلت الأرقام 1-2")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
+    with phone.expect_navigation():
+        phone.locator("main tbody tr a", has_text="سلمى الحلبي").click()
+    no_sideways_scroll(phone)
+    image = phone.locator("img.person-photo")
+    phone.wait_for_function("() => document.querySelector('img.person-photo').complete")
+    assert image.evaluate("i => i.naturalWidth") == 960  # upright, as the camera said
+    assert image.get_attribute("alt") == "صورة سلمى الحلبي"
+    assert image.evaluate("i => i.getBoundingClientRect().width") <= 360
+    accessible(phone)
+
+
+def test_discrepancies_appear_live_at_reception_on_a_phone(phone: Any, server: LiveServer) -> None:
+    from mamar.manifests.commands import RecordStatus
+
+    vehicle = add_vehicle(phone, server, "إسعاف ١٠")
+    other = add_vehicle(phone, server, "إسعاف ١١")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    phone.locator("[name='name.0']").fill("سعاد يوسف")
+    phone.locator("[name='name.1']").fill("ربى يوسف")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    phone.goto(f"{server.url}/ops/{OP}/reception?convoy=first-wounded&vehicle={other}")
+    no_sideways_scroll(phone)
+    phone.evaluate("window.stayed = true")  # gone if the page were loaded again
+    region = "document.querySelector('[data-live-region=reception]').innerText"
+    assert "سعاد يوسف" not in phone.evaluate(region)
+    # Another device (here: another process on the same database) records the boarding,
+    # then one arrival on the vehicle arriving: the list follows, live, without a reload.
+    elsewhere = server.system()
+    try:
+        actor = elsewhere.actor("sarc-registrar")
+        elsewhere.execute(
+            RecordStatus(id=vehicle, people=(1, 2), stop="origin", status="boarded"), actor=actor
+        )
+        phone.wait_for_function(f"() => {region}.includes('سعاد يوسف')")
+        assert phone.evaluate(region).count("صعد ولم يصل") >= 2
+        elsewhere.execute(
+            RecordStatus(
+                id=vehicle, people=(1,), stop="destination", status="arrived", on_vehicle=other
+            ),
+            actor=actor,
+        )
+        phone.wait_for_function(f"() => {region}.includes('وصل في مركبة أخرى')")
+    finally:
+        elsewhere.dispose()
+    assert phone.evaluate("window.stayed") is True
+    items = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
+    assert "سعاد يوسف" in items[0] and "وصل في إسعاف ١١" in items[0]  # the latest first
+    no_sideways_scroll(phone)
+    # Someone on no manifest steps off the vehicle arriving: listed as arrived, a discrepancy.
+    form = phone.locator("form[action*='/reception/arrival']")
+    assert form.locator("[name=arriving]").input_value() == other
+    form.locator("[name='name.0']").fill("سمير ناصر")
+    with phone.expect_navigation():
+        form.locator("button[type=submit]").click()
+    no_sideways_scroll(phone)
+    texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
+    assert "سمير ناصر" in texts[0] and "وصل دون أن يكون في أي قائمة ركاب" in texts[0]
+    accessible(phone)

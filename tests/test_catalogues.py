@@ -100,3 +100,30 @@ def test_each_language_has_its_own_punctuation_and_no_bare_counted_noun() -> Non
             if not isinstance(m.id, tuple) and COUNTED.search(form):
                 wrong.append(f"number glued to a counted noun (use ntr): {form}")
     assert wrong == []
+
+
+#: Words the glossary (docs/glossary.ar.md) settled against, and the word to use instead.
+AVOID = {
+    "تصعيد": "إحالة (referral to a guarantor or a party with influence)",
+    "صعّد": "أحال",
+    "ضمانة": "ضمان",
+    "التهجير": "النزوح (neutral)",
+    "إنجليزي": "إنكليزي",
+    "نسخة جديدة": "صيغة جديدة",
+    "النسخة الحالية": "الصيغة الحالية",
+}
+
+
+def test_arabic_uses_the_glossary_terms() -> None:
+    guide = (LOCALES.parents[3] / "docs" / "user-guide.ar.md").read_text(encoding="utf-8")
+    texts = [("user-guide.ar.md", guide)]
+    for m in _catalog(AR, "ar"):
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        texts += [("messages.po", form) for form in forms if form]
+    found = [
+        f"{where}: «{word}» → {instead}: {text[:60]}"
+        for where, text in texts
+        for word, instead in AVOID.items()
+        if word in text
+    ]
+    assert found == []

@@ -23,7 +23,7 @@ from mamar.domain.model import command_type
 from mamar.system import Mamar
 from tests.geo_osm import helsinki_pbf
 from tests.helpers import at
-from tests.live_server import LiveServer, browser_server, chromium, load_demo, sign_in
+from tests.live_server import OPERATION, LiveServer, browser_server, chromium, load_demo, sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp")
@@ -244,3 +244,23 @@ def test_the_drawn_base_map_on_a_phone_passes_axe(browser: Any, server: LiveServ
             assert found == [], found
     finally:
         context.close()
+
+
+def test_the_besieged_pockets_names_no_longer_overlap(phone: Any, server: LiveServer) -> None:
+    """aleppo-2016, with no extract of its own: the operation's places, areas and a scale bar
+    on a plain base; its pocket's names (tens of metres apart) placed without overlapping."""
+    phone.goto(f"{server.url}/ops/{OPERATION}/map?lang=ar")
+    phone.wait_for_function("() => document.querySelector('#map').dataset.baseRoads === '0'")
+    phone.wait_for_function("() => Number(document.querySelector('#map').dataset.labelsShown) > 0")
+    phone.wait_for_timeout(300)
+    boxes = phone.locator("#map").evaluate(LABEL_BOXES)
+    assert len(boxes) >= 5
+    assert overlapping(boxes) == []
+    assert phone.locator("path.control-area").count() == 3
+    assert phone.locator(".leaflet-control-scale-line").inner_text()
+    # Closer in, every name of the pocket well inside the view finds room.
+    for _ in range(2):
+        phone.locator(".leaflet-control-zoom-in").click()
+        phone.wait_for_timeout(700)
+        assert overlapping(phone.locator("#map").evaluate(LABEL_BOXES)) == []
+    assert phone.locator("#map").evaluate(HIDDEN_INSIDE) == []

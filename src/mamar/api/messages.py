@@ -101,6 +101,12 @@ VALIDATION: dict[str, str] = {
     "ends_before_start": N_("The end must be after the start"),
     "ring_invalid": N_("A polygon's ring needs at least four points and must end where it starts"),
     "exterior_missing": N_("Every polygon needs an outer ring"),
+    "photo_too_large": N_(
+        "The photo is larger than %(limit)s megabytes: take it again at a lower resolution, "
+        "or choose a smaller one"
+    ),
+    "photo_not_image": N_("This file is not a photo: choose a JPEG, PNG or WebP picture"),
+    "photo_unreadable": N_("This photo is damaged and cannot be read: take it again"),
 }
 
 DOMAIN: dict[str, str] = {
@@ -155,6 +161,9 @@ DOMAIN: dict[str, str] = {
     "vehicle_full": N_("The vehicle's manifest is full"),
     "tracing_closed": N_("This tracing request is closed"),
     "no_people": N_("Give at least one name"),
+    "photo_without_name": N_("A photo needs the person's name"),
+    "arrival_only_at_destination": N_("People are listed as arrived only at the destination"),
+    "other_vehicle_only_on_arrival": N_("Only an arrival is recorded on another vehicle"),
 }
 
 REFUSED = N_("The request was refused")

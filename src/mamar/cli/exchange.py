@@ -15,7 +15,7 @@ from mamar.domain.time import utc_key
 from mamar.exchange.exports import make_export
 from mamar.exchange.imports import import_incidents
 from mamar.system import Mamar
-from mamar.web.i18n import tr
+from mamar.web.i18n import ntr, tr
 
 AsOption = Annotated[str, typer.Option("--as", help="Whose export: only what this account may see")]
 OutputOption = Annotated[str, typer.Option("--output", "-o", help="File, or - for stdout")]
@@ -177,4 +177,4 @@ def import_incidents_command(
         id_prefix=id_prefix,
         visibility=visibility,
     )
-    console.print(tr(lang, "%(n)s incidents recorded", n=count))
+    console.print(ntr(lang, "%(n)s incident recorded", "%(n)s incidents recorded", count))

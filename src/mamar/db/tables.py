@@ -166,6 +166,8 @@ entities = Table(
     Column("state", Text, nullable=False),
 )
 Index("ix_entities_kind_operation", entities.c.kind, entities.c.operation)
+# A list page: an operation's records of one kind in order, read a page at a time.
+Index("ix_entities_operation_kind_stream", entities.c.operation, entities.c.kind, entities.c.stream)
 # What changed in an operation since a journal position (the overview reads only that).
 Index("ix_entities_operation_position", entities.c.operation, entities.c.position)
 
@@ -181,8 +183,24 @@ entity_history = Table(
     Column("state", Text, nullable=False),
 )
 Index("ix_history_operation_occurred", entity_history.c.operation, entity_history.c.occurred_utc)
+# As of a moment: each record's last version then, found in the index alone.
+Index(
+    "ix_history_stream_occurred",
+    entity_history.c.stream,
+    entity_history.c.occurred_utc,
+    entity_history.c.version,
+)
 
-READ_MODEL_TABLES = (entities, entity_history)
+# The organisations a record's access names: its owner and each it is shared with (one
+# row each), so the viewer's rule (``Viewer.sees_rows``) is decided in SQL.
+entity_members = Table(
+    "entity_members",
+    metadata,
+    Column("stream", String(120), primary_key=True),
+    Column("organisation", String(120), primary_key=True),
+)
+
+READ_MODEL_TABLES = (entities, entity_history, entity_members)
 
 # Road graphs imported from OpenStreetMap (``mamar import-osm``). Reference data, not
 # journal projections: ``rebuild`` leaves them alone.

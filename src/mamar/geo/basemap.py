@@ -176,7 +176,7 @@ class BaseMap:
                 continue
             if not (box[0] <= place.lon <= box[2] and box[1] <= place.lat <= box[3]):
                 continue
-            own = place.name_ar if lang == "ar" else place.name_en
+            own = {"ar": place.name_ar, "en": place.name_en}.get(lang)
             features.append(
                 {
                     "type": "Feature",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import base64
+import binascii
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
@@ -29,6 +32,7 @@ from mamar.manifests.events import (
 )
 from mamar.manifests.model import PERSON_TRANSITIONS, VehicleState
 from mamar.manifests.personal import PersonDetails
+from mamar.manifests.photos import MAX_BYTES, PhotoRefused, clean
 from mamar.manifests.stops import DESTINATION, ORIGIN, stops_of
 
 #: Who registers people: the roles that hold the medical compartment (people by name).
@@ -49,12 +53,37 @@ class RegisterVehicle(CreateCommand):
     party: Reference | None = None
 
 
+def _photo_bytes(value: Any) -> Any:
+    """A photo sent as JSON is base64 text; from a page's form it is the file's bytes."""
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise PydanticCustomError("photo_not_image", "the photo is not base64") from None
+    return value
+
+
+def _cleaned(value: bytes) -> bytes:
+    try:
+        return clean(value)
+    except PhotoRefused as refused:
+        limit = MAX_BYTES // 1_000_000  # megabytes
+        raise PydanticCustomError(refused.code, "the photo is refused", {"limit": limit}) from None
+
+
+#: A photo as sent, checked and re-encoded (JPEG, no metadata) when the command is built.
+Photo = Annotated[bytes, BeforeValidator(_photo_bytes), AfterValidator(_cleaned)]
+
+
 class NewPerson(Value):
-    """A person to list: ``details`` go to the vault before deciding; ``vault_ref`` is set then."""
+    """A person to list: ``details`` (and ``photo``) go to the vault before deciding;
+    ``vault_ref`` is set then. The photo is a vault record of its own, named only inside
+    the person's record, and erased with it."""
 
     details: PersonDetails | None = None
     vault_ref: str | None = None
     child: ChildAlone | None = None
+    photo: Photo | None = Field(default=None, repr=False)
 
 
 class ListGroup(Command):
@@ -69,6 +98,8 @@ class ListGroup(Command):
     group_kind: GroupKind = GroupKind.FAMILY
     stop: Name = ORIGIN
     people: tuple[NewPerson, ...] = Field(min_length=1, max_length=60)
+    #: At reception: people who arrived on this vehicle but were on no manifest.
+    arrived: bool = False
 
 
 class RecordStatus(Command):
@@ -81,6 +112,8 @@ class RecordStatus(Command):
     people: tuple[int, ...] = Field(min_length=1, max_length=MAX_ON_VEHICLE)
     stop: Name
     status: PersonStatus
+    #: Arrived on another vehicle than this manifest's (checked at reception).
+    on_vehicle: Reference | None = None
 
 
 class ErasePersonal(Command):
@@ -119,7 +152,7 @@ def _require_stop(ctx: Context, state: VehicleState, stop: str) -> None:
 
 @decides(ListGroup)
 def list_group(state: VehicleState, cmd: ListGroup, ctx: Context) -> list[EventData]:
-    if any(p.details is not None for p in cmd.people):
+    if any(p.details is not None or p.photo is not None for p in cmd.people):
         # The services seal personal data before deciding; never let it reach an event.
         raise DomainError("unsealed", "personal data must go to the vault", field="people")
     _require_stop(ctx, state, cmd.stop)
@@ -129,13 +162,25 @@ def list_group(state: VehicleState, cmd: ListGroup, ctx: Context) -> list[EventD
             f"a vehicle's manifest holds at most {MAX_ON_VEHICLE} people",
             field="people",
         )
+    if cmd.arrived and cmd.stop != DESTINATION:
+        raise DomainError(
+            "arrival_only_at_destination",
+            "people are listed as arrived only at the destination",
+            field="stop",
+        )
     first = len(state.entries) + 1
     listed = tuple(
         Listed(number=first + i, vault_ref=p.vault_ref, child=p.child)
         for i, p in enumerate(cmd.people)
     )
     return [
-        GroupListed(group=state.groups + 1, group_kind=cmd.group_kind, stop=cmd.stop, people=listed)
+        GroupListed(
+            group=state.groups + 1,
+            group_kind=cmd.group_kind,
+            stop=cmd.stop,
+            people=listed,
+            arrived=cmd.arrived,
+        )
     ]
 
 
@@ -159,7 +204,22 @@ def record_status(state: VehicleState, cmd: RecordStatus, ctx: Context) -> list[
                 field="people",
             )
         PERSON_TRANSITIONS.require(entry.status, cmd.status)
-    return [StatusRecorded(people=tuple(cmd.people), stop=cmd.stop, status=cmd.status)]
+    on_vehicle = cmd.on_vehicle if cmd.on_vehicle != state.id else None
+    if on_vehicle is not None:
+        if cmd.status is not PersonStatus.ARRIVED:
+            raise DomainError(
+                "other_vehicle_only_on_arrival",
+                "only an arrival is recorded on another vehicle",
+                field="on_vehicle",
+            )
+        other = ctx.require("vehicle", on_vehicle, "on_vehicle")
+        if not isinstance(other, VehicleState):
+            raise DomainError("not_found", "there is no such vehicle", field="on_vehicle")
+    return [
+        StatusRecorded(
+            people=tuple(cmd.people), stop=cmd.stop, status=cmd.status, on_vehicle=on_vehicle
+        )
+    ]
 
 
 @decides(ErasePersonal)

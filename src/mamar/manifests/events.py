@@ -105,6 +105,8 @@ class GroupListed(EventData):
     group_kind: GroupKind
     stop: str
     people: tuple[Listed, ...]
+    # Listed at the destination as they arrive: they were on no manifest when it left.
+    arrived: bool = False
 
 
 @event_type
@@ -114,6 +116,8 @@ class StatusRecorded(EventData):
     people: tuple[int, ...]
     stop: str
     status: PersonStatus
+    # Arrived on another vehicle than the one whose manifest lists them.
+    on_vehicle: str | None = None
 
 
 @event_type

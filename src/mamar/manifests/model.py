@@ -46,6 +46,7 @@ class AtStop(Value):
     stop: str
     status: PersonStatus
     at: str
+    on_vehicle: str | None = None  # arrived on another vehicle than this manifest's
 
 
 class Triaged(Value):
@@ -91,10 +92,11 @@ class VehicleState(EntityState):
         return None
 
 
-def _with_status(entry: Entry, stop: str, status: PersonStatus, at: str) -> Entry:
-    return entry.model_copy(
-        update={"statuses": (*entry.statuses, AtStop(stop=stop, status=status, at=at))}
-    )
+def _with_status(
+    entry: Entry, stop: str, status: PersonStatus, at: str, on_vehicle: str | None = None
+) -> Entry:
+    step = AtStop(stop=stop, status=status, at=at, on_vehicle=on_vehicle)
+    return entry.model_copy(update={"statuses": (*entry.statuses, step)})
 
 
 def _changed(state: VehicleState, number: int, **changes: object) -> tuple[Entry, ...]:
@@ -114,6 +116,10 @@ def evolve(state: VehicleState | None, event: EventData, meta: EventMeta) -> Veh
     assert state is not None
     match event:
         case GroupListed():
+            listed = AtStop(stop=event.stop, status=P.REGISTERED, at=meta.occurred_at)
+            steps: tuple[AtStop, ...] = (listed,)
+            if event.arrived:
+                steps = (listed, listed.model_copy(update={"status": P.ARRIVED}))
             added = tuple(
                 Entry(
                     number=p.number,
@@ -121,7 +127,7 @@ def evolve(state: VehicleState | None, event: EventData, meta: EventMeta) -> Veh
                     group_kind=event.group_kind,
                     vault_ref=p.vault_ref,
                     child=p.child,
-                    statuses=(AtStop(stop=event.stop, status=P.REGISTERED, at=meta.occurred_at),),
+                    statuses=steps,
                 )
                 for p in event.people
             )
@@ -134,7 +140,7 @@ def evolve(state: VehicleState | None, event: EventData, meta: EventMeta) -> Veh
         case StatusRecorded():
             chosen = set(event.people)
             entries = tuple(
-                _with_status(e, event.stop, event.status, meta.occurred_at)
+                _with_status(e, event.stop, event.status, meta.occurred_at, event.on_vehicle)
                 if e.number in chosen
                 else e
                 for e in state.entries

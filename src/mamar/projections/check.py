@@ -1,7 +1,7 @@
 """Checking the read models against the journal (``mamar verify --read-models``).
 
-The pages, the API and every access decision read ``entities`` and
-``entity_history``, not the journal: an edit there (``UPDATE entities SET
+The pages, the API and every access decision read ``entities``,
+``entity_history`` and ``entity_members``, not the journal: an edit there (``UPDATE entities SET
 visibility = 'shared'``) shows a record to people it was not shared with, and the
 hash chain does not cover those tables. This replays the journal in memory, row by
 row as the projector would write it, and names the first entity whose stored row
@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from mamar.db.tables import entities, entity_history
+from mamar.access.viewer import members_of
+from mamar.db.tables import entities, entity_history, entity_members
 from mamar.domain.ids import split_stream
 from mamar.domain.model import EntityState, aggregate_for
 from mamar.journal import store
@@ -135,4 +136,20 @@ def compare(
     missing = next(expected_rows, None)
     if missing is not None:
         return Difference(missing[0], "entities", "the entity is missing from the read model")
+    return _members_differ(conn, states)
+
+
+def _members_differ(conn: Connection, states: dict[str, EntityState]) -> Difference | None:
+    """The first record whose organisations (``entity_members``: its owner and those it
+    is shared with, what the viewer's rule reads in SQL) are not the journal's."""
+    want = {(stream, o) for stream, state in states.items() for o in members_of(state)}
+    m = entity_members
+    have = set(_rows(conn, m, ("stream", "organisation"), (m.c.stream, m.c.organisation)))
+    for stream, organisation in sorted(have ^ want):
+        reason = (
+            f"organisation {organisation!r} is not one the journal shares it with"
+            if (stream, organisation) in have
+            else f"organisation {organisation!r}, which the journal gives it, is missing"
+        )
+        return Difference(stream, "entity_members", reason)
     return None

@@ -15,13 +15,14 @@ from mamar.access.viewer import Viewer, viewer_of
 from mamar.db.raw import Statement
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
-from mamar.domain.model import Actor, EntityState
+from mamar.domain.model import Actor, EntityState, aggregates
 from mamar.domain.time import now_utc, utc_key
 from mamar.escalations.model import EscalationState
+from mamar.operations.model import OperationState
 from mamar.parties.model import PartyState
 from mamar.projections.entities import load_state
 from mamar.reads.states import visible_state, visible_states
-from mamar.reports.overview import Summary, summarise
+from mamar.reports.overview import SUMMARISED, Part, Summary, fold, part_of, summarise
 
 ViewerKey = tuple[str, tuple[str, ...], bool]
 
@@ -76,14 +77,21 @@ def _compute_overview(
     if at_utc is None:
         return _parts_of(_visible_now(conn, viewer, operation, None, journal_head(conn)))
     op = visible_state(conn, viewer, "operation", operation, at_utc)
-    states = visible_states(conn, viewer=viewer, operation=operation, at_utc=at_utc)
+    states = visible_states(
+        conn, viewer=viewer, operation=operation, at_utc=at_utc, kinds=overview_kinds()
+    )
     return _summarised(op, states, viewer)
 
 
 def _summarised(op: EntityState, states: list[EntityState], viewer: Viewer) -> OverviewParts:
-    summary = summarise(states)
-    # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
     names = {s.id: s.name.model_dump() for s in states if isinstance(s, PartyState)}
+    return _with_summary(op, summarise(states), names, viewer)
+
+
+def _with_summary(
+    op: EntityState, summary: Summary, names: dict[str, Any], viewer: Viewer
+) -> OverviewParts:
+    # Parties by id, so ids in the overview can be shown by name (only those the viewer sees).
     fixed = {
         "operation": {"id": op.id, **viewer.redact(op)},
         "summary": {
@@ -105,15 +113,39 @@ class VisibleStates:
     position: int
     hash: bytes
     states: dict[str, EntityState]  # by stream
+    # Each state's part of the summary (those that give one), by stream: a new head
+    # works out only the parts of the records that changed, and folds them all.
+    parts: dict[str, Part]
 
-    def in_order(self) -> list[EntityState]:
+    def summary(self) -> Summary:
         """By stream, in code-point order (on every engine, whatever its collation)."""
-        return [self.states[stream] for stream in sorted(self.states)]
+        return fold(self.parts[stream] for stream in sorted(self.parts))
+
+    def party_names(self) -> dict[str, Any]:
+        parties = [(k, s) for k, s in self.states.items() if isinstance(s, PartyState)]
+        return {s.id: s.name.model_dump() for _, s in sorted(parties, key=lambda p: p[0])}
 
 
-_CHANGED_SINCE = Statement(
-    "SELECT stream, kind, state FROM entities WHERE operation = :operation AND position > :after"
-)
+def overview_kinds() -> list[str]:
+    """The kinds of record an overview reads: the operation, its parties (for their
+    names) and what :func:`summarise` summarises; never the people, the most numerous."""
+    wanted: tuple[type[EntityState], ...] = (OperationState, PartyState, *SUMMARISED)
+    return sorted(k for k, spec in aggregates().items() if issubclass(spec.state_type, wanted))
+
+
+def _changed_since(after: bool) -> Statement:
+    kinds = ", ".join(f"'{k}'" for k in overview_kinds())  # the registry's names, not input
+    # From the start, by kind (the list index): the operation's people are never read;
+    # after a position, by position (the few rows that changed since).
+    since = " AND position > :after" if after else ""
+    return Statement(
+        "SELECT stream, kind, state FROM entities WHERE operation = :operation "
+        f"AND kind IN ({kinds}){since}"
+    )
+
+
+_ALL_OF = _changed_since(after=False)
+_CHANGED_SINCE = _changed_since(after=True)
 _HASH_AT = Statement("SELECT hash FROM journal WHERE position = :position")
 
 
@@ -137,16 +169,23 @@ def _visible_now(
     if since is not None and not _still_holds(conn, since, head):
         since = None
     states = dict(since.states) if since is not None else {}
+    parts = dict(since.parts) if since is not None else {}
     after = since.position if since is not None else 0
-    for stream, kind, text in _CHANGED_SINCE.run(
+    changed = _CHANGED_SINCE if after else _ALL_OF
+    for stream, kind, text in changed.run(
         conn, {"operation": operation, "after": after}
     ).fetchall():
         state = load_state(kind, text)
+        part = part_of(state) if viewer.sees(state) else None
         if viewer.sees(state):
             states[stream] = state
         else:
             states.pop(stream, None)
-    return VisibleStates(viewer, operation, head[0], head[1], states)
+        if part is not None:
+            parts[stream] = part
+        else:
+            parts.pop(stream, None)
+    return VisibleStates(viewer, operation, head[0], head[1], states, parts)
 
 
 def _still_holds(conn: Connection, since: VisibleStates, head: tuple[int, bytes]) -> bool:
@@ -162,7 +201,7 @@ def _parts_of(visible: VisibleStates) -> OverviewParts:
     op = visible.states.get(stream_name("operation", visible.operation))
     if op is None:
         raise NotFound("operation", visible.operation)
-    return _summarised(op, visible.in_order(), visible.viewer)
+    return _with_summary(op, visible.summary(), visible.party_names(), visible.viewer)
 
 
 # Read on the driver connection: SQLAlchemy's execution costs more than the read itself.

@@ -10,6 +10,7 @@ anything derived from them, counts included.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from mamar.manifests.model import Entry, VehicleState
 from mamar.manifests.names import name_words, pair, skeleton
 from mamar.projections.entities import current
 from mamar.reads.states import get_state, visible_states
+from mamar.tracing.events import TracingStatus
 from mamar.tracing.model import TracingState
 from mamar.vault.store import Vault
 
@@ -84,11 +86,18 @@ class Person:
             "stop": self.entry.statuses[-1].stop,
             "since": self.entry.statuses[-1].at,
             "statuses": [s.model_dump(mode="json") for s in self.entry.statuses],
-            "details": self.details,
+            "details": _shown(self.details),
             "erased": self.entry.erased,
             "triage": self.entry.triage.model_dump(mode="json") if self.entry.triage else None,
             "handed_to": self.entry.handed_to,
         }
+
+
+def _shown(details: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A person's record as pages show it: whether there is a photo, never its reference."""
+    if details is None:
+        return None
+    return {**details, "photo": bool(details.get("photo"))}
 
 
 def _opened(
@@ -156,6 +165,42 @@ def manifest(
     return state, named(
         conn, vault, viewer=seer, people=[(state, e) for e in state.entries], purpose=purpose
     )
+
+
+def photo(
+    conn: Connection, vault: Vault | None, *, viewer: Caller, vehicle: str, number: int
+) -> tuple[bytes, str]:
+    """The photo of a person on a manifest, and its media type; the read is journalled
+    first. NotFound if the caller may not see the person, or there is no photo (erased)."""
+    seer = viewer_of(viewer)
+    _require_reader(seer)
+    state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle)
+    assert isinstance(state, VehicleState)
+    entry = state.entry(number)
+    if not _seen(seer, state) or entry is None:
+        raise NotFound("vehicle", vehicle)
+    if entry.erased or entry.vault_ref is None:
+        raise NotFound("photo", _subject(vehicle, number))
+    if vault is None:
+        raise NotPermitted("personal records cannot be read: no vault key is configured")
+    journal_read(
+        conn,
+        audit_id("people", seer.username),
+        PeopleRead(
+            subjects=(_subject(vehicle, number),),
+            reader=seer.username,
+            reader_role=seer.role,
+            purpose="photo",
+        ),
+        actor=seer.username,
+        operation=state.operation,
+    )
+    details = vault.get(conn, entry.vault_ref)
+    ref = (details or {}).get("photo")
+    record = vault.get(conn, str(ref)) if ref else None
+    if record is None:
+        raise NotFound("photo", _subject(vehicle, number))
+    return base64.b64decode(record["image"]), str(record["media_type"])
 
 
 # --- Search. ---
@@ -295,6 +340,130 @@ def search(
         operation=operation,
     )
     return _with_details(vault, conn, found)
+
+
+# --- New registrations checked against open missing-person reports. ---
+
+#: What two records sharing a term of each kind says (see :func:`name_terms`).
+_FIELD_WEIGHT = {"p": _PAIR, "q": _PAIR_SKELETON, "n": _WORD, "s": _WORD_SKELETON}
+_FIELD_WEIGHT.update({"y": _YEAR, "o": _ORIGIN})
+
+
+@dataclass(frozen=True)
+class MissingMatch:
+    """A person just registered who may be the one a relative reported missing."""
+
+    person: Person
+    tracing: str
+    child: bool
+    score: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.person.as_json(),
+            "tracing": self.tracing,
+            "sought_child": self.child,
+            "score": self.score,
+        }
+
+
+def missing_matches(
+    conn: Connection,
+    vault: Vault | None,
+    *,
+    viewer: Caller,
+    operation: str,
+    people: Sequence[tuple[VehicleState, Entry]],
+    purpose: str = "registration",
+) -> list[MissingMatch]:
+    """Which of ``people`` (just registered) may be someone an open tracing request the
+    caller may see is looking for: two words of the name in common (spelling-tolerant,
+    as the search), ranked with the year of birth and the origin. The check is journalled
+    like a search, with whom it found; requests the caller may not see are not compared.
+
+    It compares the keyed index terms of the records, not the records: nothing is
+    decrypted but the names of the people found."""
+    seer = viewer_of(viewer)
+    _require_reader(seer)
+    if vault is None:
+        raise NotPermitted("personal records cannot be read: no vault key is configured")
+    shown = {
+        e.vault_ref: (v, e)
+        for v, e in people
+        if _seen(seer, v) and e.vault_ref is not None and not e.erased
+    }
+    open_requests = {
+        s.sought_ref: s
+        for s in visible_states(conn, viewer=seer, operation=operation, kinds=["tracing"])
+        if isinstance(s, TracingState)
+        and s.status is TracingStatus.OPEN
+        and s.sought_ref is not None
+        and _seen(seer, s)
+    }
+    shared: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # term → its field
+    if shown and open_requests:
+        t = vault_terms
+        sought: dict[str, list[str]] = defaultdict(list)  # term → sought records
+        field_of: dict[str, str] = {}
+        for ref, term, field in conn.execute(
+            select(t.c.ref, t.c.term, t.c.field).where(t.c.ref.in_(sorted(open_requests)))
+        ):
+            sought[term].append(ref)
+            field_of[term] = field
+        if sought:
+            rows = conn.execute(
+                select(t.c.ref, t.c.term).where(
+                    t.c.term.in_(sorted(sought)), t.c.operation == operation
+                )
+            )
+            for ref, term in rows:
+                if ref in shown:
+                    for wanted in sought[term]:
+                        shared[(ref, wanted)][term] = field_of[term]
+    found: list[tuple[str, str, int]] = []
+    for (ref, wanted), terms in shared.items():
+        # Two words of the name in common, however spelt; then ranked as the search ranks.
+        if {"p", "q"} & set(terms.values()):
+            score = sum(_FIELD_WEIGHT.get(field, 0) for field in terms.values())
+            found.append((ref, wanted, score))
+    found.sort(key=lambda x: (-x[2], shown[x[0]][0].label, shown[x[0]][1].number))
+    journal_read(
+        conn,
+        audit_id("people", seer.username),
+        PeopleSearched(
+            by=("registration",),
+            found=tuple(
+                dict.fromkeys(
+                    name
+                    for ref, wanted, _ in found
+                    for name in (
+                        _subject(shown[ref][0].id, shown[ref][1].number),
+                        f"tracing:{open_requests[wanted].id}",
+                    )
+                )
+            ),
+            reader=seer.username,
+            reader_role=seer.role,
+            purpose=purpose,
+        ),
+        actor=seer.username,
+        operation=operation,
+    )
+    if not found:
+        return []
+    named_people = _with_details(
+        vault,
+        conn,
+        [
+            Person(v.id, v.convoy, v.label, e, None)
+            for v, e in (shown[ref] for ref in dict.fromkeys(r for r, _, _ in found))
+        ],
+    )
+    by_ref = {p.entry.vault_ref: p for p in named_people}
+    return [
+        MissingMatch(by_ref[ref], open_requests[wanted].id, open_requests[wanted].child, score)
+        for ref, wanted, score in found
+    ]
 
 
 def tracing_request(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,8 +17,9 @@ from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
+from mamar.manifests.photos import MEDIA_TYPE as PHOTO_TYPE
 from mamar.projections.entities import Projector, current
-from mamar.vault.store import Vault
+from mamar.vault.store import Sealing, Vault
 
 # Kinds that stand outside any operation, or are one.
 _UNSCOPED = frozenset({"account", "operation", "organisation"})
@@ -65,7 +67,8 @@ def _seal_items(
     conn: Connection, vault: Vault | None, cmd: Command, subject: str, operation: str | None
 ) -> Command:
     """Move each item's ``details`` into a vault record of its own, indexed for search
-    under ``subject`` (if they give search terms); the items keep only the references."""
+    under ``subject`` (if they give search terms); the items keep only the references.
+    The records of one command (a family) are stored together."""
     changes: dict[str, Any] = {}
     for field in type(cmd).personal_items:
         value = getattr(cmd, field)
@@ -73,33 +76,49 @@ def _seal_items(
             continue
         many = isinstance(value, tuple)
         items = value if many else (value,)
-        sealed = tuple(_seal_item(conn, vault, item, field, subject, operation) for item in items)
+        pending = [_sealing(conn, vault, item, field) for item in items]
+        wanted = [p for p in pending if p is not None]
+        if wanted:
+            assert vault is not None  # _sealing refused otherwise
+            refs = iter(vault.put_many(conn, wanted, subject, operation))
+        sealed = tuple(
+            item if p is None else _sealed(item, next(refs))
+            for item, p in zip(items, pending, strict=True)
+        )
         changes[field] = sealed if many else sealed[0]
     return cmd.model_copy(update=changes) if changes else cmd
 
 
-def _seal_item(
-    conn: Connection,
-    vault: Vault | None,
-    item: Any,
-    field: str,
-    subject: str,
-    operation: str | None,
-) -> Any:
+def _sealing(conn: Connection, vault: Vault | None, item: Any, field: str) -> Sealing | None:
+    """What of ``item`` goes to the vault (None: nothing)."""
     if getattr(item, "vault_ref", None) is not None:
         raise DomainError(
             "vault_ref_reserved", "vault_ref is set by the system, not by callers", field=field
         )
     details: Any = item.details
+    photo: bytes | None = getattr(item, "photo", None)
     if details is None:
-        return item
+        if photo is not None:
+            raise DomainError("photo_without_name", "a photo needs the person's name", field=field)
+        return None
     if vault is None:
         raise NotPermitted("personal data cannot be stored: no vault key is configured")
-    terms = details.search_terms() if hasattr(details, "search_terms") else ()
-    ref = vault.put(
-        conn, details.model_dump(mode="json"), terms=terms, subject=subject, operation=operation
-    )
-    return item.model_copy(update={"details": None, "vault_ref": ref})
+    terms = tuple(details.search_terms()) if hasattr(details, "search_terms") else ()
+    record = details.model_dump(mode="json")
+    if photo is None:
+        return Sealing(record, terms)
+    # The photo is a record of its own (read only when shown), named inside the person's
+    # record and erased with it.
+    image = base64.b64encode(photo).decode()
+    record["photo"] = vault.put(conn, {"image": image, "media_type": PHOTO_TYPE})
+    return Sealing(record, terms, (record["photo"],))
+
+
+def _sealed(item: Any, ref: str) -> Any:
+    update: dict[str, Any] = {"details": None, "vault_ref": ref}
+    if getattr(item, "photo", None) is not None:
+        update["photo"] = None
+    return item.model_copy(update=update)
 
 
 def execute(

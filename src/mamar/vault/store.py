@@ -19,7 +19,8 @@ import base64
 import hashlib
 import hmac
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -38,6 +39,8 @@ _WRAP_LABEL = b"mamar vault data key\x00"
 _INDEX_LABEL = b"mamar vault search index\x00"
 # Where a record's search terms are kept inside its encrypted payload.
 _TERMS = "__terms__"
+# The references of the records that belong to a record (a person's photo): erased with it.
+_LINKED = "__linked__"
 
 #: A search term of a record: which part it is of (one letter), and its folded text.
 Term = tuple[str, str]
@@ -45,6 +48,15 @@ Term = tuple[str, str]
 
 class VaultError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """A record to store (:meth:`Vault.put_many`): its search terms and linked records."""
+
+    record: dict[str, Any]
+    terms: tuple[Term, ...] = ()
+    linked: tuple[str, ...] = ()
 
 
 def parse_key(text: str) -> bytes:
@@ -104,20 +116,51 @@ class Vault:
         terms: Iterable[Term] = (),
         subject: str = "",
         operation: str | None = None,
+        linked: Iterable[str] = (),
     ) -> str:
         """Store ``record`` encrypted; ``terms`` go to the search index as keyed hashes,
-        naming ``subject`` (the stream the record belongs to)."""
-        ref = new_id()
-        terms = [(field, text) for field, text in terms if text]
-        # The terms travel encrypted with the record, so a new key can index them again.
-        payload = {**record, _TERMS: terms} if terms else record
-        conn.execute(
-            insert(vault_entries).values(
-                ref=ref, created_at=utc_key(now_utc()), **self._values(ref, payload)
-            )
-        )
-        self._index(conn, ref, terms, subject, operation)
-        return ref
+        naming ``subject`` (the stream the record belongs to). The records ``linked``
+        (e.g. a person's photo) are erased when this one is; only this record names them."""
+        return self.put_many(
+            conn, [Sealing(record, tuple(terms), tuple(linked))], subject, operation
+        )[0]
+
+    def put_many(
+        self,
+        conn: Connection,
+        records: Sequence[Sealing],
+        subject: str = "",
+        operation: str | None = None,
+    ) -> list[str]:
+        """:meth:`put` of several records of one ``subject`` (a family), in two statements."""
+        created = utc_key(now_utc())
+        refs: list[str] = []
+        entries: list[dict[str, Any]] = []
+        index: list[dict[str, Any]] = []
+        for sealing in records:
+            ref = new_id()
+            refs.append(ref)
+            terms = [(field, text) for field, text in sealing.terms if text]
+            # The terms travel encrypted with the record, so a new key can index them again.
+            payload = {**sealing.record, _TERMS: terms} if terms else sealing.record
+            if sealing.linked:
+                payload = {**payload, _LINKED: list(sealing.linked)}
+            entries.append({"ref": ref, "created_at": created, **self._values(ref, payload)})
+            index.extend(self._term_rows(ref, terms, subject, operation))
+        if entries:
+            conn.execute(insert(vault_entries), entries)
+        if index:
+            conn.execute(insert(vault_terms), index)
+        return refs
+
+    def _term_rows(
+        self, ref: str, terms: Iterable[Term], subject: str, operation: str | None
+    ) -> list[dict[str, Any]]:
+        rows = {self.term_key(field, text): field for field, text in terms}
+        return [
+            {"ref": ref, "term": k, "field": f, "subject": subject, "operation": operation}
+            for k, f in rows.items()
+        ]
 
     def _index(
         self,
@@ -127,20 +170,14 @@ class Vault:
         subject: str,
         operation: str | None,
     ) -> None:
-        rows = {self.term_key(field, text): field for field, text in terms}
+        rows = self._term_rows(ref, terms, subject, operation)
         if rows:
-            conn.execute(
-                insert(vault_terms),
-                [
-                    {"ref": ref, "term": k, "field": f, "subject": subject, "operation": operation}
-                    for k, f in rows.items()
-                ],
-            )
+            conn.execute(insert(vault_terms), rows)
 
     def term_key(self, field: str, text: str) -> str:
         """A search term as the index holds it: testable only with the vault key."""
-        digest = hmac.new(self._index_key, f"{field}:{text}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        # hmac.digest: the one-shot form (no HMAC object), the same value as hmac.new(…).
+        return hmac.digest(self._index_key, f"{field}:{text}".encode(), "sha256").hex()[:32]
 
     def get(self, conn: Connection, ref: str) -> dict[str, Any] | None:
         """The decrypted record, or None if it was erased. Fails loudly if tampered with."""
@@ -151,6 +188,7 @@ class Vault:
             return None
         value = self._payload(row)
         value.pop(_TERMS, None)
+        value.pop(_LINKED, None)
         return value
 
     def _payload(self, row: Any) -> dict[str, Any]:
@@ -181,6 +219,7 @@ class Vault:
             value = None if row.ciphertext is None else self._payload(row)
             if value is not None:
                 value.pop(_TERMS, None)
+                value.pop(_LINKED, None)
             out[ref] = value
         return out
 
@@ -191,8 +230,21 @@ class Vault:
             return None
         return self._payload(row)
 
+    def _linked(self, conn: Connection, ref: str) -> list[str]:
+        row = conn.execute(select(vault_entries).where(vault_entries.c.ref == ref)).first()
+        if row is None or row.ciphertext is None:
+            return []
+        try:
+            links = self._payload(row).get(_LINKED) or []
+        except InvalidTag:  # another installation's key: nothing of it can be read here
+            return []
+        return [str(x) for x in links]
+
     def erase(self, conn: Connection, ref: str) -> None:
-        """Destroy the record's data key and ciphertext; nothing can decrypt it again."""
+        """Destroy the record's data key and ciphertext, and those of the records linked
+        to it (a person's photo); nothing can decrypt them again."""
+        for other in self._linked(conn, ref):
+            self.erase(conn, other)
         conn.execute(
             update(vault_entries)
             .where(vault_entries.c.ref == ref)

@@ -44,6 +44,18 @@ def set_digits(system: str) -> None:
     _digits[0] = system
 
 
+#: The locale a browser's ``Intl`` formats with, before the digits are chosen (English: the
+#: day before the month and a 24-hour clock, as the server writes it).
+_INTL = {"ar": "ar", "en": "en-GB"}
+
+
+def intl_locale(lang: str) -> str:
+    """The BCP 47 locale for the browser's ``Intl`` (dates drawn by the map's script), with
+    the installation's digits: ``ar-u-nu-latn`` / ``ar-u-nu-arab`` / ``en-GB-u-nu-latn``."""
+    system = _digits[0] if lang == "ar" else "latn"
+    return f"{_INTL.get(lang, lang)}-u-nu-{system}"
+
+
 def digits(text: str, lang: str) -> str:
     """A number, date or duration already written by CLDR, in the installation's digits."""
     if lang != "ar" or _digits[0] == "latn":

@@ -13,8 +13,12 @@ from mamar.api.limits import RequestLimits
 from mamar.web import i18n
 
 FORM = "application/x-www-form-urlencoded"
-#: A form with a file (a registration list): same size limit as any body.
+#: A form with files (a registration list, a family's photos).
 UPLOAD = "multipart/form-data"
+#: The largest form with files a page accepts: a family's photos as a phone's camera takes
+#: them (each at most 12 MB, see :mod:`mamar.manifests.photos`), or a registration list of
+#: a whole evacuation (35,000 rows of CSV are about 3 MB).
+UPLOAD_BYTES = 48 * 1000 * 1000
 
 
 #: A page's form is percent-encoded: an Arabic letter takes 6 bytes. Forms may be this many
@@ -27,6 +31,10 @@ def _page(scope: Scope) -> bool:
     return not str(scope.get("path", "")).startswith("/api/")
 
 
+def _upload(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == UPLOAD
+
+
 def _form(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() in (FORM, UPLOAD)
 
@@ -36,6 +44,8 @@ class PageLimits(RequestLimits):
     the limit; a form larger still gets a page in the reader's language, not JSON."""
 
     def limit(self, scope: Scope, content_type: str) -> int:
+        if _page(scope) and _upload(content_type):
+            return max(UPLOAD_BYTES, self.max_bytes * FORM_FACTOR)
         if _page(scope) and _form(content_type):
             return self.max_bytes * FORM_FACTOR
         return self.max_bytes
@@ -54,12 +64,22 @@ class PageLimits(RequestLimits):
         request = Request(scope)
         lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))
         limit = self.limit(scope, request.headers.get("content-type", ""))
-        message = i18n.tr(
-            lang,
-            "What was sent is larger than %(size)s, so nothing was recorded. Go back (the "
-            "browser keeps what you typed), shorten the longest text and send it again.",
-            size=i18n.unit(round(limit / 1_000_000, 1), "digital-megabyte", lang),
-        )
+        size = i18n.unit(round(limit / 1_000_000, 1), "digital-megabyte", lang)
+        if _upload(request.headers.get("content-type", "")):
+            message = i18n.tr(
+                lang,
+                "The files sent are larger than %(size)s together, so nothing was recorded. "
+                "Go back, choose smaller photos or fewer at once (or split the list), and "
+                "send again.",
+                size=size,
+            )
+        else:
+            message = i18n.tr(
+                lang,
+                "What was sent is larger than %(size)s, so nothing was recorded. Go back (the "
+                "browser keeps what you typed), shorten the longest text and send it again.",
+                size=size,
+            )
         title = i18n.tr(lang, "Too large to record")
         html = Markup(
             '<!doctype html><html lang="{}" dir="{}"><head><meta charset="utf-8">'

@@ -256,9 +256,9 @@ def _whole(typed: str | None) -> int | str | None:
 
 
 def _local(value: Any, tz: str) -> str:
-    """A stored moment as the ``datetime-local`` value in the operation's zone."""
+    """A stored moment as a date-and-time field's value in the operation's zone."""
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return str(value)
-    return parsed.astimezone(zone(tz)).strftime("%Y-%m-%dT%H:%M")
+    return parsed.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")

@@ -8,6 +8,7 @@ their organisation's (and what others share with it).
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -17,11 +18,13 @@ from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.audit.access import VAULT_READERS
+from mamar.domain.errors import NotFound
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc
 from mamar.manifests.counts import manifest_counts
 from mamar.manifests.lists import ImportRefused, families, read_rows
 from mamar.manifests.model import VehicleState
+from mamar.manifests.photos import MAX_BYTES as MAX_PHOTO_BYTES
 from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
@@ -120,6 +123,41 @@ def vehicle_page(
     )
 
 
+#: A photo is shown as an image and nothing else: no script, no style, no frame, never
+#: sniffed as another type, never kept by a shared cache or the browser's.
+PHOTO_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Disposition": 'inline; filename="photo.jpg"',
+}
+
+
+def person_page(v: View, op: str, vehicle: str, number: int) -> Response:
+    """One person of a manifest: what the vault holds of them, their photo, their journey."""
+    with v.system.writing() as conn:
+        state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
+        entry = state.entry(number) if isinstance(state, VehicleState) else None
+        if not isinstance(state, VehicleState) or entry is None:
+            raise NotFound("vehicle", vehicle)
+        found = people.named(
+            conn, v.system.vault, viewer=v.actor, people=[(state, entry)], purpose="web"
+        )
+    if not found:
+        raise NotFound("vehicle", vehicle)
+    from mamar.web.pages.medical import facility_options
+
+    person = found[0].as_json()
+    name = person["details"]["full_name"] if person["details"] else v.t("erased")
+    return v.render(
+        "manifest_person.html",
+        {"person": person, "vehicle": {"id": state.id, "label": state.label}},
+        title=v.t("No. %(n)s on %(label)s", n=number, label=state.label) + f" — {name}",
+        words=medical_words(v),
+        facilities=dict(facility_options(v, op)),
+    )
+
+
 def run_on_vehicle(v: View, op: str, vehicle: str, command: str, data: dict[str, Any]) -> Response:
     """Carry out ``command`` on the vehicle from a form: back to the reception page it came
     from, or to the manifest; a refusal shows the manifest with the reason."""
@@ -147,7 +185,7 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
         year = f.get(f"year.{i}", "").strip()
         relation = f.get(f"relation.{i}", "").strip()
         child = f.get(f"child.{i}", "").strip()
-        if not (name or year or relation or child):
+        if not (name or year or relation or child or _photo_sent(v, i)):
             continue
         details: dict[str, Any] = {"full_name": name}
         if year:
@@ -162,6 +200,9 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
         person: dict[str, Any] = {"details": details}
         if child:
             person["child"] = child
+        photo = _photo_sent(v, i)
+        if photo is not None:
+            person["photo"] = photo
         listed.append(person)
         rows.append(i)
     data: dict[str, Any] = {"id": vehicle, "group_kind": f.get("group_kind") or "family"}
@@ -170,14 +211,47 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
     return data, rows
 
 
+def _photo_sent(v: View, row: int) -> bytes | str | None:
+    """The photo of a form row: a file chosen now, or the one kept (base64) from a form
+    refused for another reason; either is checked again when the command is built."""
+    chosen = v.files.get(f"photo.{row}")
+    if chosen is not None and chosen[1]:
+        return chosen[1]
+    kept = v.form.get(f"photo_kept.{row}", "").strip()
+    return kept or None
+
+
+def kept_photos(v: View, rows: list[int], errors: dict[str, str]) -> dict[str, str]:
+    """Photos of a refused form that are good, as base64 to send back with the form (a
+    browser cannot refill a file field): the person need not be photographed again."""
+    from mamar.manifests.photos import PhotoRefused, clean
+
+    kept: dict[str, str] = {}
+    for row in rows:
+        if f"photo.{row}" in errors:
+            continue
+        sent = _photo_sent(v, row)
+        if sent is None:
+            continue
+        try:
+            data = base64.b64decode(sent, validate=True) if isinstance(sent, str) else sent
+            kept[str(row)] = base64.b64encode(clean(data)).decode()
+        except (PhotoRefused, ValueError):
+            continue
+    return kept
+
+
 _FIELD_OF_DETAIL = {"full_name": "name", "year_of_birth": "year", "relation": "relation"}
 
 
 def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
     """Errors about ``people.<n>.…`` shown beside the field of the form row they concern."""
     out: dict[str, str] = {}
+    per_row = any(k.startswith("people.") for k in errors)
     for key, message in errors.items():
         parts = key.split(".")
+        if key == "people" and per_row:
+            continue  # "at least one person": said because a row was refused, not empty
         if parts[0] == "people" and len(parts) >= 2 and parts[1].isdigit():
             row = rows[int(parts[1])] if int(parts[1]) < len(rows) else 0
             leaf = parts[-1]
@@ -187,6 +261,8 @@ def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
                 out.setdefault("origin", message)
             elif leaf == "child":
                 out.setdefault(f"child.{row}", message)
+            elif leaf == "photo" or (len(parts) > 3 and parts[2] == "photo"):
+                out.setdefault(f"photo.{row}", message)
             else:
                 out.setdefault(f"{_FIELD_OF_DETAIL.get(leaf, 'name')}.{row}", message)
         elif parts[0] == "people":
@@ -203,18 +279,53 @@ def _family_page(
     status: int = 200,
     errors: dict[str, str] | None = None,
     done: str | None = None,
+    kept: dict[str, str] | None = None,
 ) -> Response:
-    with v.system.reading() as conn:
+    matches: list[dict[str, Any]] = []
+    with v.system.writing() as conn:
         state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
+        numbers = numbers_of(done)
+        if numbers and isinstance(state, VehicleState):
+            # The family just registered, checked against open missing-person reports.
+            added = [(state, e) for e in state.entries if e.number in numbers]
+            matches = [
+                m.as_json()
+                for m in people.missing_matches(
+                    conn, v.system.vault, viewer=v.actor, operation=op, people=added
+                )
+            ]
     label = str(getattr(state, "label", vehicle))
     return v.render(
         "family.html",
-        {"vehicle": {"id": vehicle, "label": label}, "rows": FAMILY_ROWS, "done": done},
+        {
+            "vehicle": {"id": vehicle, "label": label},
+            "rows": FAMILY_ROWS,
+            "done": done,
+            "photo_limit": MAX_PHOTO_BYTES // 1_000_000,
+            "matches": matches,
+        },
         title=v.t("Register a family on %(label)s", label=label),
         status=status,
         errors=errors,
         words=words(v),
+        kept=kept or {},
     )
+
+
+def numbers_of(done: str | None) -> set[int]:
+    """The numbers a registration gave ("4-7"), as the family page's address says them."""
+    first, _, last = (done or "").partition("-")
+    if not (first.isdigit() and (last or first).isdigit()):
+        return set()
+    low, high = int(first), int(last or first)
+    return set(range(low, high + 1)) if 0 < low <= high <= low + 60 else set()
+
+
+def new_entries(
+    before: dict[str, int], after: list[VehicleState]
+) -> list[tuple[VehicleState, Any]]:
+    """The people added to the vehicles since each had ``before[id]`` people."""
+    return [(x, e) for x in after for e in x.entries[before.get(x.id, 0) :]]
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -288,6 +399,21 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     add_page(app, book, "/ops/{op}/convoys/{id}/manifests.pdf", convoy_pdf, RULE)
 
+    async def person(request: Request, op: str, id: str, number: int) -> Response:
+        return person_page(await op_view(request, RULE, op), op, id, number)
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/people/{number}", person, RULE)
+
+    async def photo(request: Request, op: str, id: str, number: int) -> Response:
+        v = await op_view(request, RULE, op)
+        with v.system.writing() as conn:
+            image, media_type = people.photo(
+                conn, v.system.vault, viewer=v.actor, vehicle=id, number=number
+            )
+        return Response(image, media_type=media_type, headers=PHOTO_HEADERS)
+
+    add_page(app, book, "/ops/{op}/vehicles/{id}/people/{number}/photo", photo, RULE)
+
     status_rule = command_rule(STATUS)
 
     async def record_status(request: Request, op: str, id: str) -> Response:
@@ -298,6 +424,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "people": numbers,
             "stop": v.form.get("stop") or None,
             "status": v.form.get("status") or None,
+            "on_vehicle": v.form.get("on_vehicle") or None,
         }
         return run_on_vehicle(v, op, id, STATUS, data)
 
@@ -325,7 +452,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             errors = family_errors(exc.errors, rows)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
-            return _family_page(v, op, id, 422, errors)
+            return _family_page(v, op, id, 422, errors, kept=kept_photos(v, rows, errors))
         listed = recorded[-1].decoded().people  # type: ignore[attr-defined]
         done = f"{listed[0].number}-{listed[-1].number}"
         return v.redirect(f"/ops/{op}/vehicles/{id}/family?done={done}")
@@ -354,6 +481,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     x.label: x
                     for x in people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
                 }
+                before = {x.id: len(x.entries) for x in existing.values()}
                 done = record(
                     conn,
                     v.system.vault,
@@ -363,6 +491,15 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     found=found,
                     existing=existing,
                 )
+                # The people imported, checked against open missing-person reports.
+                after = people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
+                matches = people.missing_matches(
+                    conn,
+                    v.system.vault,
+                    viewer=v.actor,
+                    operation=op,
+                    people=new_entries(before, after),
+                )
         except ImportRefused as refused:
             problems = [problem_message(v, p) for p in refused.problems[:200]]
             if v.wants_json():
@@ -371,8 +508,14 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             return _import_page(v, op, id, 422, {"list": v.t("Nothing was imported.")}, problems)
         return v.render(
             "import.html",
-            {"convoy": id, "imported": done.__dict__, "problems": []},
+            {
+                "convoy": id,
+                "imported": done.__dict__,
+                "problems": [],
+                "matches": [m.as_json() for m in matches],
+            },
             title=v.t("Import a registration list"),
+            words=words(v),
         )
 
     add_page(app, book, "/ops/{op}/convoys/{id}/import", import_list, list_rule, methods=("POST",))

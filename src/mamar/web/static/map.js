@@ -169,7 +169,7 @@
 
   var formatter = null;
   try {
-    formatter = new Intl.DateTimeFormat(lang === "ar" ? "ar" : "en-GB", {
+    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || lang, {
       timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
     });
   } catch (e) { formatter = null; }
