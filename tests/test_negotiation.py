@@ -199,8 +199,13 @@ def test_initiative_is_tabled_via_an_intermediary_with_terms_and_translated_text
         "destination": None,
         "destination_text": None,
         "route": None,
+        "count": None,
         "label": None,
         "key": None,
+        # Fields added later (issue 15): absent from older journals, None when not given.
+        "phase": None,
+        "condition": None,
+        "proposal": None,
     }
     tabled = state(system, "proposal", "initiative")
     assert tabled.status == "tabled"

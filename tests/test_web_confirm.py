@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 from mamar import reads
+from mamar.journal import store
 from mamar.system import Mamar
 from tests.web_support import OP, Web, csrf, make_web
 
@@ -78,3 +79,55 @@ def test_rejecting_a_route_asks_first(system: Mamar) -> None:
     assert asked.status_code == 409, asked.text[-1500:]
     assert "رفض هذه الصيغة" in asked.text and web.journal_size() == size
     assert 'name="reasons"' in asked.text
+    page = client.get(f"/ops/{OP}/routes/exit-route?lang=ar").text
+    decide = page[page.index('routes/exit-route/decide"') :]
+    assert decide.index('name="occurred_at"') < decide.index('name="decision"')  # time first
+
+
+def test_marking_a_guarantee_broken_asks_first(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("negotiator")
+    given = client.post(
+        f"/ops/{OP}/guarantees/new",
+        data={
+            "csrf": csrf(client),
+            "guarantor": "russian-military",
+            "given_to": "sarc",
+            "what": "مرور آمن للقافلة الثانية",
+        },
+    )
+    assert given.status_code == 303, given.text[-1500:]
+    guarantee = given.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    path = f"/ops/{OP}/guarantees/{guarantee}/outcome?lang=ar"
+    form = client.get(path).text
+    assert form.index('name="occurred_at"') < form.index('value="broken"')  # time first
+    size = web.journal_size()
+    asked = client.post(path, data={"csrf": csrf(client), "outcome": "broken"})
+    assert asked.status_code == 409 and web.journal_size() == size
+    assert "دليلاً على الجهة الضامنة" in asked.text and 'name="note"' in asked.text
+    kept = _hidden(asked.text)
+    assert kept["outcome"] == "broken"
+    done = client.post(path, data={**kept, "confirmed": "yes", "note": "قصف الطريق"})
+    assert done.status_code == 303 and web.journal_size() == size + 1
+
+
+def test_erasing_a_person_asks_first_with_a_reason_from_a_list(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    size = web.journal_size()
+    path = f"/ops/{OP}/record/person.erase?lang=ar"
+    asked = client.post(path, data={"csrf": csrf(client), "id": "sarc-official"})
+    assert asked.status_code == 409 and web.journal_size() == size
+    assert "يُتلف بياناته الشخصية" in asked.text
+    # The reason is chosen, never typed: the journal keeps it after the data is gone.
+    assert '<select id="f-reason" name="reason"' in asked.text
+    assert "بطلب من العائلة" in asked.text
+    kept = _hidden(asked.text)
+    again = client.post(path, data={**kept, "confirmed": "yes"})
+    assert again.status_code == 422 and 'id="reason-error"' in again.text
+    done = client.post(path, data={**kept, "confirmed": "yes", "reason": "requested_by_family"})
+    assert done.status_code == 303, done.text[-1500:]
+    assert web.journal_size() == size + 1
+    with system.reading() as conn:
+        last = list(store.read_all(conn))[-1]
+    assert (last.type, last.data["reason"]) == ("person.erased", "requested_by_family")

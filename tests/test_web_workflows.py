@@ -46,12 +46,15 @@ def _records(web: Web, role: str, path: str, form: dict[str, Any], event: str) -
     return str(response.headers["location"])
 
 
-def _refused(web: Web, role: str, path: str, form: dict[str, Any], field: str) -> None:
-    """Bad input: 422 in both languages, the message by its field, nothing recorded."""
+def _refused(
+    web: Web, role: str, path: str, form: dict[str, Any], field: str, status: int = 422
+) -> None:
+    """Bad input: 422 (403 for a permission) in both languages, the form again with the
+    message by its field, nothing recorded."""
     size = web.journal_size()
     for lang in ("ar", "en"):
         response = _post(web, role, path, form, lang)
-        assert response.status_code == 422, response.text[:2000]
+        assert response.status_code == status, response.text[:2000]
         marker = (
             '<p class="error" role="alert">'
             if field == "_general"

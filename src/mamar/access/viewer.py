@@ -132,6 +132,8 @@ class Viewer:
         without fields of compartments it lacks, with the update time of what it
         sees, and without the share list unless the record is its organisation's."""
         data = state.model_dump(mode="json")
+        if data.get("ref") is None:  # only shared records of some kinds have a short reference
+            data.pop("ref", None)
         for name, compartment in _field_compartments(type(state)):
             if not self.sees_part(state, compartment):
                 data.pop(name, None)

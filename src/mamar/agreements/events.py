@@ -9,6 +9,7 @@ from pydantic import Field
 from mamar.domain.text import FreeText, LocalName, LocalText
 from mamar.journal.registry import EventData, event_type
 from mamar.negotiation.terms import Terms
+from mamar.parties.refs import EntityRef
 
 
 class AgreementStatus(StrEnum):
@@ -38,6 +39,12 @@ class AgreementDrafted(EventData):
     proposals: tuple[str, ...] = ()  # the proposals it grew from
     terms: Terms = ()
     text: LocalText | None = None
+    # Added later (older journals have none): who else is named on it, and whether
+    # one party declared it alone.
+    facilitators: tuple[str, ...] = ()  # carry out the movement, guaranteeing nothing
+    brokers: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
+    declared_by: str | None = None  # a unilateral declaration by this party
 
 
 @event_type
@@ -63,6 +70,8 @@ class AgreementVersionAdopted(EventData):
     terms: Terms
     text: LocalText | None = None
     note: FreeText | None = None
+    joined: tuple[str, ...] = ()  # parties joining with this version
+    left: tuple[str, ...] = ()  # parties leaving with it
 
 
 @event_type
@@ -73,3 +82,65 @@ class AgreementStatusChanged(EventData):
     previous: AgreementStatus
     reason: FreeText | None = None
     incidents: tuple[str, ...] = ()
+
+
+@event_type
+class AgreementRolesNamed(EventData):
+    """Who guarantees, facilitates, brokers and observes, as now named (the whole set)."""
+
+    type_name = "agreement.roles_named"
+
+    guarantors: tuple[str, ...] = ()
+    facilitators: tuple[str, ...] = ()
+    brokers: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
+    reason: FreeText | None = None
+
+
+class FulfilmentStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    PARTIAL = "partial"
+    FULFILLED = "fulfilled"
+    NOT_FULFILLED = "not_fulfilled"  # refused or abandoned
+
+
+@event_type
+class TermFulfilmentRecorded(EventData):
+    """How far a term is carried out (750 of 1,500 released), with what shows it."""
+
+    type_name = "agreement.fulfilment_recorded"
+
+    term: str  # the term's key (see mamar.negotiation.terms.term_keys)
+    status: FulfilmentStatus
+    done: int | None = Field(default=None, ge=0)
+    of: int | None = Field(default=None, ge=0)
+    evidence: tuple[EntityRef, ...] = ()
+    note: FreeText | None = None
+
+
+class PhaseStatus(StrEnum):
+    STARTED = "started"
+    COMPLETED = "completed"
+
+
+@event_type
+class AgreementPhaseChanged(EventData):
+    """A phase started or completed; ``condition_met`` is whether its condition held then
+    (None: the condition is in words only, or it has none)."""
+
+    type_name = "agreement.phase_changed"
+
+    phase: int = Field(ge=1)
+    status: PhaseStatus
+    condition_met: bool | None = None
+    note: FreeText | None = None
+
+
+@event_type
+class AgreementConvoysAssigned(EventData):
+    """The convoys that carry out a phase (the whole list, as now known)."""
+
+    type_name = "agreement.convoys_assigned"
+
+    phase: int = Field(ge=1)
+    convoys: tuple[str, ...]

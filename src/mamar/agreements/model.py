@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from mamar.agreements.events import (
     AgreementConcluded,
+    AgreementConvoysAssigned,
     AgreementDrafted,
+    AgreementPhaseChanged,
+    AgreementRolesNamed,
     AgreementStatus,
     AgreementStatusChanged,
     AgreementVersionAdopted,
+    FulfilmentStatus,
+    PhaseStatus,
+    TermFulfilmentRecorded,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.text import LocalName, LocalText
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
-from mamar.negotiation.terms import Terms
+from mamar.negotiation.terms import PhaseTerm, Terms
+from mamar.parties.refs import EntityRef
 
 S = AgreementStatus
 
@@ -39,6 +48,29 @@ class AgreementVersion(Value):
     adopted_at: str
     supersedes: int | None = None
     note: str | None = None
+    parties: tuple[str, ...] = ()  # bound by this version (empty in states from before)
+    joined: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+
+
+class Fulfilment(Value):
+    """One report of how far a term is carried out."""
+
+    term: str
+    status: FulfilmentStatus
+    at: str
+    done: int | None = None
+    of: int | None = None
+    evidence: tuple[EntityRef, ...] = ()
+    note: str | None = None
+
+
+class PhaseEntry(Value):
+    phase: int
+    status: PhaseStatus
+    at: str
+    condition_met: bool | None = None
+    note: str | None = None
 
 
 class StatusEntry(Value):
@@ -62,12 +94,38 @@ class AgreementState(EntityState):
     current_version: int = 0  # 0 while a draft
     concluded_at: str | None = None
     history: tuple[StatusEntry, ...] = ()
+    facilitators: tuple[str, ...] = ()
+    brokers: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
+    declared_by: str | None = None
+    fulfilment: tuple[Fulfilment, ...] = ()  # every report, in order
+    phases: tuple[PhaseEntry, ...] = ()  # every start and completion, in order
+    # phase number → the convoys carrying it out
+    phase_convoys: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     def version(self, number: int) -> AgreementVersion | None:
         for held in self.versions:
             if held.version == number:
                 return held
         return None
+
+    def fulfilment_of(self, key: str) -> Fulfilment | None:
+        """The latest report on the term with ``key``."""
+        latest = None
+        for report in self.fulfilment:
+            if report.term == key:
+                latest = report
+        return latest
+
+    def phase_status(self, number: int) -> PhaseStatus | None:
+        latest = None
+        for entry in self.phases:
+            if entry.phase == number:
+                latest = entry.status
+        return latest
+
+    def phase_numbers(self) -> list[int]:
+        return sorted(t.number for t in self.terms if isinstance(t, PhaseTerm))
 
 
 def _status_entry(
@@ -99,6 +157,10 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
             terms=event.terms,
             text=event.text,
             history=(StatusEntry(status=S.DRAFT, at=meta.occurred_at),),
+            facilitators=event.facilitators,
+            brokers=event.brokers,
+            observers=event.observers,
+            declared_by=event.declared_by,
         )
     assert state is not None
     match event:
@@ -110,6 +172,7 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 text=event.text,
                 adopted_at=meta.occurred_at,
                 note=event.note,
+                parties=state.parties,
             )
             return touched(
                 state,
@@ -123,6 +186,10 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 history=(*state.history, _status_entry(state, status, meta, event.note)),
             )
         case AgreementVersionAdopted():
+            parties = (
+                *(p for p in state.parties if p not in event.left),
+                *(p for p in event.joined if p not in state.parties),
+            )
             held = AgreementVersion(
                 version=event.version,
                 terms=event.terms,
@@ -130,10 +197,14 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 adopted_at=meta.occurred_at,
                 supersedes=event.supersedes,
                 note=event.note,
+                parties=parties,
+                joined=event.joined,
+                left=event.left,
             )
             return touched(
                 state,
                 meta,
+                parties=parties,
                 terms=event.terms,
                 text=event.text,
                 versions=(*state.versions, held),
@@ -142,4 +213,36 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
         case AgreementStatusChanged():
             entry = _status_entry(state, event.status, meta, event.reason, event.incidents)
             return touched(state, meta, status=event.status, history=(*state.history, entry))
+        case AgreementRolesNamed():
+            return touched(
+                state,
+                meta,
+                guarantors=event.guarantors,
+                facilitators=event.facilitators,
+                brokers=event.brokers,
+                observers=event.observers,
+            )
+        case TermFulfilmentRecorded():
+            report = Fulfilment(
+                term=event.term,
+                status=event.status,
+                at=meta.occurred_at,
+                done=event.done,
+                of=event.of,
+                evidence=event.evidence,
+                note=event.note,
+            )
+            return touched(state, meta, fulfilment=(*state.fulfilment, report))
+        case AgreementPhaseChanged():
+            step = PhaseEntry(
+                phase=event.phase,
+                status=event.status,
+                at=meta.occurred_at,
+                condition_met=event.condition_met,
+                note=event.note,
+            )
+            return touched(state, meta, phases=(*state.phases, step))
+        case AgreementConvoysAssigned():
+            assigned = {**state.phase_convoys, str(event.phase): event.convoys}
+            return touched(state, meta, phase_convoys=assigned)
     return state

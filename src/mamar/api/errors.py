@@ -52,7 +52,7 @@ class ApiError(Exception):
         self.params = params
 
 
-_DOMAIN_STATUS = {
+DOMAIN_STATUS = {
     "not_permitted": 403,
     "already_exists": 409,
     "conflict": 409,
@@ -123,7 +123,7 @@ def validation_response(request: Request, errors: Sequence[Mapping[str, Any]]) -
 
 
 def domain_response(request: Request, exc: DomainError) -> Response:
-    status = _DOMAIN_STATUS.get(exc.code, 422)
+    status = DOMAIN_STATUS.get(exc.code, 422)
     if exc.code == "not_found":
         # The addressed record itself is missing (or not visible): 404. A reference
         # to another record that does not exist is bad input: 422.

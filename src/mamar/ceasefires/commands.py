@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from mamar.ceasefires.events import (
     CeasefireDeclared,
@@ -12,13 +14,14 @@ from mamar.ceasefires.events import (
     CeasefireSuspended,
     CeasefireTookEffect,
     CeasefireViolated,
+    Daily,
 )
 from mamar.ceasefires.model import TRANSITIONS, CeasefireState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
 from mamar.domain.text import FreeText
-from mamar.domain.time import AwareDatetime
+from mamar.domain.time import AwareDatetime, Precision
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
@@ -39,6 +42,11 @@ class DeclareCeasefire(CreateCommand):
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     note: FreeText | None = None
+    declared_by: EntityId | None = None  # one party declaring it alone
+    daily: Daily | None = None  # recurring hours; the start and end follow from them
+    starts_precision: Precision | None = None
+    ends_precision: Precision | None = None
+    places: tuple[EntityId, ...] = ()
 
 
 class TakeEffect(Command):
@@ -90,10 +98,40 @@ def _agreement_version(agreement: EntityState, version: int | None, field: str) 
     return version
 
 
+def _daily_span(daily: Daily, timezone: str) -> tuple[datetime, datetime]:
+    """When the first window opens and the last one closes."""
+    zone = ZoneInfo(timezone)
+    starts = datetime.combine(daily.first_day, daily.opens, zone)
+    ends = datetime.combine(daily.last_day, daily.closes, zone)
+    if daily.closes < daily.opens:
+        ends += timedelta(days=1)
+    return starts, ends
+
+
 @decides(DeclareCeasefire)
 def declare(state: None, cmd: DeclareCeasefire, ctx: Context) -> list[EventData]:
-    if cmd.starts_at and cmd.ends_at and cmd.ends_at <= cmd.starts_at:
+    starts_at, ends_at, timezone = cmd.starts_at, cmd.ends_at, None
+    if cmd.daily is not None:
+        if cmd.starts_at or cmd.ends_at:
+            raise DomainError(
+                "daily_and_span",
+                "a daily window's start and end follow from its days and hours; "
+                "leave starts_at and ends_at out",
+                field="starts_at",
+            )
+        operation = ctx.require("operation", cmd.operation, "operation")
+        timezone = str(getattr(operation, "timezone", "UTC"))
+        try:
+            starts_at, ends_at = _daily_span(cmd.daily, timezone)
+        except OverflowError:
+            raise DomainError(
+                "out_of_range", "these days are outside the calendar", field="daily"
+            ) from None
+    if starts_at and ends_at and ends_at <= starts_at:
         raise DomainError("ends_before_start", "the end must be after the start", field="ends_at")
+    if cmd.declared_by is not None:
+        ctx.require("party", cmd.declared_by, "declared_by")
+    require_each(ctx, "place", cmd.places, "places")
     version: int | None = None
     if cmd.agreement is not None:
         agreement = ctx.require("agreement", cmd.agreement, "agreement")
@@ -109,9 +147,15 @@ def declare(state: None, cmd: DeclareCeasefire, ctx: Context) -> list[EventData]
             agreement=cmd.agreement,
             agreement_version=version,
             parties=cmd.parties,
-            starts_at=cmd.starts_at,
-            ends_at=cmd.ends_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
             note=cmd.note,
+            declared_by=cmd.declared_by,
+            daily=cmd.daily,
+            timezone=timezone,
+            starts_precision=cmd.starts_precision,
+            ends_precision=cmd.ends_precision,
+            places=cmd.places,
         )
     ]
 

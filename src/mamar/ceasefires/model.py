@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from mamar.ceasefires.events import (
     CeasefireDeclared,
@@ -12,8 +13,10 @@ from mamar.ceasefires.events import (
     CeasefireSuspended,
     CeasefireTookEffect,
     CeasefireViolated,
+    Daily,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.time import Precision
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 
@@ -56,6 +59,63 @@ class CeasefireState(EntityState):
     status: CeasefireStatus = S.DECLARED
     violations: tuple[Violation, ...] = ()
     history: tuple[StatusEntry, ...] = ()
+    declared_by: str | None = None
+    daily: Daily | None = None
+    timezone: str | None = None
+    starts_precision: Precision | None = None
+    ends_precision: Precision | None = None
+    places: tuple[str, ...] = ()
+
+
+class Window(Value):
+    """One stretch of time the ceasefire covers, and the violations recorded in it."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    violations: int = 0
+
+
+def windows(state: CeasefireState) -> list[Window]:
+    """Every window of the ceasefire (one per day when it recurs), each with the number of
+    violations recorded inside it."""
+    spans: list[tuple[datetime | None, datetime | None]] = []
+    if state.daily is not None:
+        zone = ZoneInfo(state.timezone or "UTC")
+        day = state.daily.first_day
+        while day <= state.daily.last_day:
+            opens = datetime.combine(day, state.daily.opens, zone)
+            closes = datetime.combine(day, state.daily.closes, zone)
+            if closes <= opens:
+                closes += timedelta(days=1)
+            spans.append((opens, closes))
+            day += timedelta(days=1)
+    else:
+        spans.append((state.starts_at, state.ends_at))
+    counted = [0] * len(spans)
+    for violation in state.violations:
+        at = datetime.fromisoformat(violation.at)
+        for index, (start, end) in enumerate(spans):
+            if (start is None or start <= at) and (end is None or at < end):
+                counted[index] += 1
+                break
+    return [
+        Window(starts_at=start, ends_at=end, violations=n)
+        for (start, end), n in zip(spans, counted, strict=True)
+    ]
+
+
+def outside_windows(state: CeasefireState) -> int:
+    """Violations recorded outside every window (outside the daily hours, say)."""
+    return len(state.violations) - sum(w.violations for w in windows(state))
+
+
+def overlaps(a: CeasefireState, b: CeasefireState) -> bool:
+    """The two ceasefires cover some moment in common (open ends run for ever)."""
+    far_past = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    far_future = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
+    return (a.starts_at or far_past) < (b.ends_at or far_future) and (b.starts_at or far_past) < (
+        a.ends_at or far_future
+    )
 
 
 def _moved(
@@ -77,6 +137,12 @@ def evolve(state: CeasefireState | None, event: EventData, meta: EventMeta) -> C
             starts_at=event.starts_at,
             ends_at=event.ends_at,
             history=(StatusEntry(status=S.DECLARED, at=meta.occurred_at, reason=event.note),),
+            declared_by=event.declared_by,
+            daily=event.daily,
+            timezone=event.timezone,
+            starts_precision=event.starts_precision,
+            ends_precision=event.ends_precision,
+            places=event.places,
         )
     assert state is not None
     match event:

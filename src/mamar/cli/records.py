@@ -24,10 +24,12 @@ from mamar.cli.main import (
 )
 from mamar.cli.render import describe_event, format_moment
 from mamar.domain.errors import DomainError
-from mamar.domain.model import Actor
+from mamar.domain.model import Actor, kind_of
+from mamar.domain.refs import REF_KINDS
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
+from mamar.i18n.refs import read_ref
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
@@ -184,19 +186,60 @@ def timeline(
         )
 
 
+def _by_ref(
+    system: Mamar, viewer: Actor, text: str, operation: str | None
+) -> tuple[str, str] | None:
+    """(kind, id) of the record whose short reference is ``text`` ("قافلة ٣", "INC-14",
+    "convoy:3"), among those the viewer sees; None if ``text`` is not a reference."""
+    kind, _, rest = text.partition(":")
+    found = read_ref(rest) if rest and kind in REF_KINDS else read_ref(text)
+    if found is None:
+        return None
+    wanted, n = found
+    if rest and kind in REF_KINDS:
+        wanted = kind
+    kinds = [wanted] if wanted else sorted(REF_KINDS)
+    with system.reading() as conn:
+        matches = [
+            (kind_of(s), s.id)
+            for s in reads.visible_states(conn, viewer=viewer, operation=operation, kinds=kinds)
+            if s.ref == n
+        ]
+    if len(matches) != 1:
+        where = "" if operation else " (give --operation)"
+        raise typer.BadParameter(
+            f"{len(matches)} records have the reference {text!r}{where}"
+            if matches
+            else f"no record you may see has the reference {text!r}"
+        )
+    return matches[0]
+
+
 @app.command()
 def show(
-    entity: Annotated[str, typer.Argument(help="kind:id, e.g. convoy:first-wounded")],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help='kind:id (convoy:first-wounded) or a short reference ("قافلة ٣", INC-14, convoy:3)'
+        ),
+    ],
     database: DatabaseOption = None,
     at: Annotated[str | None, typer.Option("--at", help="ISO 8601 time with offset")] = None,
     as_: AsOption = "system",
+    operation: Annotated[
+        str | None, typer.Option("--operation", help="The operation of a short reference")
+    ] = None,
 ) -> None:
     """One entity's state, now or as of a moment."""
-    kind, _, entity_id = entity.partition(":")
-    if not entity_id:
-        raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
+    referenced = _by_ref(system, viewer, entity, operation)
+    if referenced is not None:
+        kind, entity_id = referenced
+    else:
+        kind, _, entity_id = entity.partition(":")
+    if not entity_id:
+        raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
     moment = _parse_at(at)
     with system.reading() as conn:
         data = reads.get_entity(

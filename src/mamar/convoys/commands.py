@@ -365,3 +365,7 @@ def record_cargo(state: ConvoyState, cmd: RecordConvoyCargo, ctx: Context) -> li
     if where is not None and where != state.destination:
         _find_stop(state, where, Leg.OUT, "cargo.delivered_at")
     return [ConvoyCargoRecorded(cargo=cmd.cargo)]
+
+
+# Linked movements (a convoy waiting for another) are decided in their own module.
+from mamar.convoys import waiting as _waiting  # noqa: E402, F401

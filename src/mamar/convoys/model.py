@@ -27,6 +27,7 @@ from mamar.convoys.events import (
     StopKind,
     Vehicles,
 )
+from mamar.convoys.links import ConvoyWaitEnded, ConvoyWaitRecorded, Wait
 from mamar.domain.figures import Figure
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.subjects import Group
@@ -121,6 +122,7 @@ class ConvoyState(EntityState):
     figures: tuple[FigureEntry, ...] = ()
     cargo: tuple[Cargo, ...] = ()
     manifest: tuple[str, ...] = Field(default=(), json_schema_extra={"compartment": "medical"})
+    waits_for: tuple[Wait, ...] = ()  # other convoys it waits for (see convoys.links)
 
 
 def _merge(old: Counts, new: Counts) -> Counts:
@@ -201,4 +203,16 @@ def evolve(state: ConvoyState | None, event: EventData, meta: EventMeta) -> Conv
             return touched(state, meta, figures=(*state.figures, figure))
         case ConvoyCargoRecorded():
             return touched(state, meta, cargo=(*state.cargo, event.cargo))
+        case ConvoyWaitRecorded():
+            wait = Wait(
+                waits_for=event.waits_for,
+                until=event.until,
+                link=event.link,
+                since=meta.occurred_at,
+                note=event.note,
+            )
+            return touched(state, meta, waits_for=(*state.waits_for, wait))
+        case ConvoyWaitEnded():
+            kept = tuple(w for w in state.waits_for if w.waits_for != event.waits_for)
+            return touched(state, meta, waits_for=kept)
     return state

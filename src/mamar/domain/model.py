@@ -51,6 +51,10 @@ class EntityState(BaseModel):
     created_at: str = ""
     updated_at: str = ""
     updated_in: dict[str, str] = Field(default_factory=dict)
+    #: The short reference for radio and phone ("قافلة ٣"): the record's number among the
+    #: records of its kind in its operation shared with every organisation, given by the
+    #: projection when it is first shared (see docs/short-references.md).
+    ref: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, dec
 from mamar.domain.text import FreeText, LocalName, LocalText
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
+from mamar.mandates.events import MandateStatus
+from mamar.mandates.model import MandateState
 from mamar.negotiation.checks import NEGOTIATORS, require_each
 from mamar.negotiation.events import (
     IssueClosed,
@@ -77,6 +79,7 @@ class TableProposal(CreateCommand):
     terms: Terms = ()
     text: LocalText | None = None
     counter_to: EntityId | None = None
+    mandate: EntityId | None = None  # needed to table on behalf of another party
 
 
 class RespondToProposal(Command):
@@ -112,6 +115,7 @@ def table(state: None, cmd: TableProposal, ctx: Context) -> list[EventData]:
     require_each(ctx, "person", cmd.via_persons, "via_persons")
     require_each(ctx, "issue", cmd.issues, "issues")
     check_terms(ctx, cmd.terms)
+    _check_mandate(cmd, ctx)
     if cmd.counter_to is not None:
         if cmd.counter_to == cmd.id:
             raise DomainError(
@@ -136,8 +140,60 @@ def table(state: None, cmd: TableProposal, ctx: Context) -> list[EventData]:
             terms=cmd.terms,
             text=cmd.text,
             counter_to=cmd.counter_to,
+            mandate=cmd.mandate,
         )
     ]
+
+
+def _check_mandate(cmd: TableProposal, ctx: Context) -> None:
+    """An account that speaks for a party tables proposals of its own party, records those
+    addressed to it, and tables on behalf of another party only under a mandate that party
+    gave to its own party (or to one of its people), in force and covering the issues."""
+    speaks_for = ctx.actor.party
+    if cmd.mandate is None:
+        if speaks_for is None or speaks_for in (cmd.from_party, cmd.to_party):
+            return
+        raise DomainError(
+            "no_mandate",
+            f"this account speaks for '{speaks_for}'; to table a proposal on behalf of "
+            f"'{cmd.from_party}', name the mandate '{cmd.from_party}' gave it",
+            field="mandate",
+        )
+    mandate = ctx.require("mandate", cmd.mandate, "mandate")
+    assert isinstance(mandate, MandateState)
+    if mandate.status is not MandateStatus.ACTIVE:
+        raise DomainError(
+            "mandate_ended", f"the mandate is {mandate.status.value}", field="mandate"
+        )
+    if cmd.from_party not in mandate.granted_by:
+        raise DomainError(
+            "mandate_not_from_party",
+            f"the mandate was not given by '{cmd.from_party}'",
+            field="mandate",
+        )
+    holder = mandate.to.id
+    if mandate.to.kind.value == "person":
+        holder = str(getattr(ctx.lookup.get("person", mandate.to.id), "party", None) or "")
+    if speaks_for is not None and holder != speaks_for:
+        raise DomainError(
+            "mandate_not_held",
+            f"the mandate is held by another party, not by '{speaks_for}'",
+            field="mandate",
+        )
+    now = ctx.occurred_at
+    if (mandate.valid_from is not None and now < mandate.valid_from) or (
+        mandate.valid_until is not None and now >= mandate.valid_until
+    ):
+        raise DomainError(
+            "mandate_out_of_term", "the mandate is not in force at that time", field="mandate"
+        )
+    outside = [i for i in cmd.issues if mandate.issues and i not in mandate.issues]
+    if outside:
+        raise DomainError(
+            "mandate_scope",
+            f"the mandate does not cover the issues {', '.join(outside)}",
+            field="issues",
+        )
 
 
 @decides(RespondToProposal)
@@ -188,6 +244,7 @@ class StatePosition(CreateCommand):
     party: EntityId
     issue: EntityId
     stance: FreeText | None = None
+    terms: Terms = ()  # what the party would accept, as terms (compared across a side)
     bottom_line: FreeText | None = None
     red_lines: tuple[FreeText, ...] = ()
     ceiling: FreeText | None = None
@@ -202,6 +259,7 @@ class RevisePosition(Command):
 
     stance: FreeText | None = None
     note: FreeText | None = None
+    terms: Terms | None = None  # () clears them
     bottom_line: FreeText | None = None
     red_lines: tuple[FreeText, ...] | None = None  # () clears them
     ceiling: FreeText | None = None
@@ -221,13 +279,16 @@ def state_position(state: None, cmd: StatePosition, ctx: Context) -> list[EventD
     confidential = cmd.bottom_line is not None or bool(cmd.red_lines) or cmd.ceiling is not None
     if confidential:
         _may_set_bottom_line(ctx)
-    if cmd.stance is None and not confidential:
+    if cmd.stance is None and not cmd.terms and not confidential:
         raise DomainError(
-            "empty_position", "give the stance, or a bottom line, red lines or ceiling"
+            "empty_position", "give the stance, its terms, or a bottom line, red lines or ceiling"
         )
     ctx.require("party", cmd.party, "party")
     ctx.require("issue", cmd.issue, "issue")
-    events: list[EventData] = [PositionStated(party=cmd.party, issue=cmd.issue, stance=cmd.stance)]
+    check_terms(ctx, cmd.terms)
+    events: list[EventData] = [
+        PositionStated(party=cmd.party, issue=cmd.issue, stance=cmd.stance, terms=cmd.terms)
+    ]
     if confidential:
         events.append(
             PositionBottomLineSet(
@@ -248,10 +309,19 @@ def revise_position(state: PositionState, cmd: RevisePosition, ctx: Context) -> 
     if confidential:
         _may_set_bottom_line(ctx)
     events: list[EventData] = []
-    if cmd.stance is not None:
-        if cmd.stance == state.stance:
+    if cmd.terms is not None:
+        check_terms(ctx, cmd.terms)
+    new_terms = cmd.terms is not None and cmd.terms != state.terms
+    if cmd.stance is not None or new_terms:
+        if cmd.stance is not None and cmd.stance == state.stance and not new_terms:
             raise DomainError("unchanged", "the stance is already this", field="stance")
-        events.append(PositionRevised(stance=cmd.stance, note=cmd.note))
+        events.append(
+            PositionRevised(
+                stance=cmd.stance, note=cmd.note, terms=cmd.terms if new_terms else None
+            )
+        )
+    elif cmd.terms is not None:
+        raise DomainError("unchanged", "the terms are already these", field="terms")
     elif cmd.note is not None:
         raise DomainError(
             "stance_missing", "a revision note goes with a new stance", field="stance"

@@ -58,6 +58,7 @@ class ProposalTabled(EventData):
     terms: Terms = ()
     text: LocalText | None = None
     counter_to: str | None = None
+    mandate: str | None = None  # the mandate it was tabled under (added later)
 
 
 @event_type
@@ -86,6 +87,7 @@ class PositionStated(EventData):
     party: str
     issue: str
     stance: FreeText | None = None
+    terms: Terms = ()  # what the party would accept, as terms (added later)
 
 
 @event_type
@@ -94,6 +96,7 @@ class PositionRevised(EventData):
 
     stance: FreeText | None = None
     note: FreeText | None = None
+    terms: Terms | None = None  # None: the terms stay as they were (added later)
 
 
 @event_type

@@ -84,6 +84,7 @@ class ProposalState(EntityState):
     terms: Terms = ()
     text: LocalText | None = None
     counter_to: str | None = None
+    mandate: str | None = None
     status: ProposalStatus = P.TABLED
     tabled_at: str = ""
     responded_at: str | None = None
@@ -114,6 +115,7 @@ def evolve_proposal(
             terms=event.terms,
             text=event.text,
             counter_to=event.counter_to,
+            mandate=event.mandate,
             tabled_at=meta.occurred_at,
         )
     assert state is not None
@@ -167,6 +169,7 @@ class PositionState(EntityState):
     party: str
     issue: str
     stance: str | None = None
+    terms: Terms = ()  # what the party would accept, as terms
     revisions: tuple[PositionRevision, ...] = ()
     bottom_line: str | None = Field(default=None, json_schema_extra=_NEGOTIATION)
     red_lines: tuple[str, ...] = Field(default=(), json_schema_extra=_NEGOTIATION)
@@ -187,6 +190,7 @@ def evolve_position(
             party=event.party,
             issue=event.issue,
             stance=event.stance,
+            terms=event.terms,
             revisions=(first,),
         )
     assert state is not None
@@ -199,7 +203,10 @@ def evolve_position(
                 note=event.note,
             )
             stance = event.stance if event.stance is not None else state.stance
-            return touched(state, meta, stance=stance, revisions=(*state.revisions, entry))
+            terms = event.terms if event.terms is not None else state.terms
+            return touched(
+                state, meta, stance=stance, terms=terms, revisions=(*state.revisions, entry)
+            )
         case PositionBottomLineSet():
             held = BottomLineRevision(
                 at=meta.occurred_at,

@@ -17,13 +17,64 @@ from pydantic_core import PydanticCustomError
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Context, Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Name
 from mamar.domain.time import AwareDatetime
+
+#: Bounds that keep numbers sensible (and exactly representable in JSON).
+MAX_COUNT = 10_000_000
+MAX_PHASE = 100
+
+
+class ConditionKind(StrEnum):
+    """What a term or a phase waits for."""
+
+    PHASE_COMPLETED = "phase_completed"  # "phase 2 starts when phase 1 is completed"
+    CONVOYS_ARRIVED = "convoys_arrived"  # "when phase 1's convoys arrived" (or named ones)
+    TERM_FULFILLED = "term_fulfilled"  # "once the release is carried out"
+    IN_EXCHANGE = "in_exchange"  # "in exchange for" another term, carried out together
+    OTHER = "other"  # in words only: the system cannot tell whether it holds
+
+
+class Condition(Value):
+    """When a term applies or a phase starts. ``term`` names another term of the same set
+    by its key (see :func:`term_keys`); ``convoys`` are convoy ids."""
+
+    kind: ConditionKind
+    phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)
+    term: Name | None = None
+    convoys: tuple[EntityId, ...] = ()
+    description: FreeText | None = None
+
+    @model_validator(mode="after")
+    def _what_it_names(self) -> Condition:
+        needs = {
+            ConditionKind.PHASE_COMPLETED: ("phase", self.phase is not None),
+            # the convoys named, or those carrying out the phase named (see mamar.links)
+            ConditionKind.CONVOYS_ARRIVED: (
+                "convoys or phase",
+                bool(self.convoys) or self.phase is not None,
+            ),
+            ConditionKind.TERM_FULFILLED: ("term", self.term is not None),
+            ConditionKind.IN_EXCHANGE: ("term", self.term is not None),
+            ConditionKind.OTHER: ("description", self.description is not None),
+        }
+        field, given = needs[self.kind]
+        if not given:
+            raise PydanticCustomError(
+                "condition_incomplete",
+                "a condition of kind '{kind}' names its {field}",
+                {"kind": self.kind.value, "field": field},
+            )
+        return self
 
 
 class TermBase(Value):
     label: LocalText | None = None
     key: EntityId | None = None  # stable across agreement versions; see term_key
+    # Added later; absent from older journals (defaults keep them readable).
+    phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)  # its phase (a PhaseTerm)
+    condition: Condition | None = None  # when it applies
+    proposal: EntityId | None = None  # the proposal it came from
 
 
 class CeasefireTerm(TermBase):
@@ -65,6 +116,7 @@ class EvacuationTerm(TermBase):
     destination: EntityId | None = None  # a place id
     destination_text: FreeText | None = None  # when the place is not in the gazetteer
     route: EntityId | None = None
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # how many, if the term says
 
 
 class NonDetentionTerm(TermBase):
@@ -94,6 +146,35 @@ class HumanitarianAccessTerm(TermBase):
     description: FreeText | None = None
 
 
+class Released(StrEnum):
+    DETAINEES = "detainees"
+    PRISONERS_OF_WAR = "prisoners_of_war"
+    HOSTAGES = "hostages"
+    BODIES = "bodies"
+    OTHER = "other"
+
+
+class ReleaseTerm(TermBase):
+    """A release of people held (or the return of bodies), often in exchange for another term."""
+
+    type: Literal["release"] = "release"
+
+    subjects: Released
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    by_party: EntityId | None = None  # who releases
+    description: FreeText | None = None
+
+
+class PhaseTerm(TermBase):
+    """A phase of the agreement; other terms name it by ``phase``. Its ``condition`` says
+    when it starts ("when phase 1's convoys arrived")."""
+
+    type: Literal["phase"] = "phase"
+
+    number: int = Field(ge=1, le=MAX_PHASE)
+    description: FreeText | None = None
+
+
 class OtherTerm(TermBase):
     type: Literal["other"] = "other"
 
@@ -107,6 +188,8 @@ Term = Annotated[
     | WeaponsHandoverTerm
     | PassageTerm
     | HumanitarianAccessTerm
+    | ReleaseTerm
+    | PhaseTerm
     | OtherTerm,
     Field(discriminator="type"),
 ]
@@ -115,10 +198,27 @@ Terms = Annotated[tuple[Term, ...], Field(max_length=200)]
 
 
 def check_terms(ctx: Context, terms: tuple[Term, ...], field: str = "terms") -> None:
-    """Refuse terms that name places, routes or organisations the system does not know."""
+    """Refuse terms that name places, routes, organisations, proposals or convoys the system
+    does not know, phases not defined, or conditions on terms not in the set."""
     keys: set[str] = set()
+    phases = [t.number for t in terms if isinstance(t, PhaseTerm)]
+    named = set(term_keys(terms))
     for index, term in enumerate(terms):
         where = f"{field}[{index}]"
+        if isinstance(term, PhaseTerm) and phases.count(term.number) > 1:
+            raise DomainError(
+                "duplicate_phase", f"phase {term.number} is defined twice", field=f"{where}.number"
+            )
+        if term.phase is not None and term.phase not in phases:
+            raise DomainError(
+                "unknown_phase",
+                f"there is no phase {term.phase} among these terms (add a phase term)",
+                field=f"{where}.phase",
+            )
+        if term.proposal is not None:
+            ctx.require("proposal", term.proposal, f"{where}.proposal")
+        if term.condition is not None:
+            _check_condition(ctx, term.condition, phases, named, f"{where}.condition")
         if term.key is not None:
             if term.key in keys:
                 raise DomainError(
@@ -139,8 +239,31 @@ def check_terms(ctx: Context, terms: tuple[Term, ...], field: str = "terms") -> 
             case HumanitarianAccessTerm():
                 for org in term.organisations:
                     ctx.require("party", org, f"{where}.organisations")
+            case ReleaseTerm():
+                if term.by_party is not None:
+                    ctx.require("party", term.by_party, f"{where}.by_party")
             case _:
                 pass
+
+
+def _check_condition(
+    ctx: Context, condition: Condition, phases: list[int], named: set[str], field: str
+) -> None:
+    if condition.phase is not None and condition.phase not in phases:
+        raise DomainError(
+            "unknown_phase", f"there is no phase {condition.phase} among these terms", field=field
+        )
+    if condition.term is not None and condition.term not in named:
+        known = ", ".join(sorted(named)) or "none"
+        raise DomainError(
+            "unknown_term", f"no term has the key '{condition.term}' (keys: {known})", field=field
+        )
+    seen: set[str] = set()
+    for convoy in condition.convoys:
+        if convoy in seen:
+            raise DomainError("duplicate", f"'{convoy}' is listed more than once", field=field)
+        seen.add(convoy)
+        ctx.require("convoy", convoy, f"{field}.convoys")
 
 
 def _natural_key(term: Term) -> str:
@@ -149,6 +272,10 @@ def _natural_key(term: Term) -> str:
             return f"evacuation:{term.who.value}"
         case PassageTerm():
             return f"passage:{term.route or ''}"
+        case ReleaseTerm():
+            return f"release:{term.subjects.value}"
+        case PhaseTerm():
+            return f"phase:{term.number}"
         case _:
             return term.type
 

@@ -11,7 +11,7 @@ from mamar.domain.text import LocalName, Name
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.parties.refs import refuse_duplicates
-from mamar.persons.events import PersonErased, PersonRegistered
+from mamar.persons.events import ErasureReason, PersonErased, PersonRegistered
 from mamar.persons.model import PersonState
 from mamar.persons.personal import PersonalRecord
 
@@ -37,6 +37,8 @@ class ErasePerson(Command):
     kind: ClassVar[str] = "person"
     roles: ClassVar[frozenset[Role]] = _MANAGERS
 
+    reason: ErasureReason | None = None  # the web asks it (see web.confirm)
+
 
 @decides(RegisterPerson)
 def register(state: None, cmd: RegisterPerson, ctx: Context) -> list[EventData]:
@@ -57,4 +59,4 @@ def register(state: None, cmd: RegisterPerson, ctx: Context) -> list[EventData]:
 def erase(state: PersonState, cmd: ErasePerson, ctx: Context) -> list[EventData]:
     if state.erased:
         raise DomainError("already_erased", "this person's record is already erased")
-    return [PersonErased(vault_ref=state.vault_ref)]
+    return [PersonErased(vault_ref=state.vault_ref, reason=cmd.reason)]

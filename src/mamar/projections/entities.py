@@ -20,6 +20,7 @@ from mamar.db.raw import Statement, insert_statement
 from mamar.db.tables import READ_MODEL_TABLES, entities, entity_history
 from mamar.domain.ids import split_stream, stream_name
 from mamar.domain.model import EntityState, EventMeta, aggregate_for
+from mamar.domain.refs import REF_KINDS
 from mamar.domain.text import RECORDED
 from mamar.domain.visibility import INSTALLATION, Visibility
 from mamar.journal import store
@@ -29,8 +30,10 @@ from mamar.sharing.model import with_access
 
 
 def state_text(state: EntityState) -> str:
-    """A state as the read models store it: canonical-ish JSON, keys sorted."""
-    return orjson.dumps(state.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS).decode()
+    """A state as the read models store it: canonical-ish JSON, keys sorted (a record
+    without a short reference is written as it was before references existed)."""
+    dumped = state.model_dump(mode="json", exclude={"ref"} if state.ref is None else None)
+    return orjson.dumps(dumped, option=orjson.OPT_SORT_KEYS).decode()
 
 
 class _ParsedStates:
@@ -152,6 +155,7 @@ class Projector:
         self.conn = conn
         self._cache: dict[str, tuple[EntityState | None, int]] = dict(known or {})
         self._organisations: dict[str, str] = dict(organisations or {})
+        self._refs: dict[tuple[str, str], int] = {}
 
     def _organisation(self, actor: str) -> str:
         found = self._organisations.get(actor)
@@ -171,6 +175,20 @@ class Projector:
             self._cache[stream] = found if found is not None else (None, 0)
         return self._cache[stream]
 
+    def _referenced(self, kind: str, old: EntityState | None, new: EntityState) -> EntityState:
+        """``new`` with its short reference: kept once given; given the next number of its
+        kind in its operation when it is first shared with every organisation. Only shared
+        records are counted, so a reference tells nothing of records a viewer cannot see."""
+        if old is not None and old.ref is not None:
+            return new if new.ref == old.ref else new.model_copy(update={"ref": old.ref})
+        if kind not in REF_KINDS or new.visibility is not Visibility.SHARED or not new.operation:
+            return new
+        key = (new.operation, kind)
+        if key not in self._refs:
+            self._refs[key] = highest_ref(self.conn, new.operation, kind)
+        self._refs[key] += 1
+        return new.model_copy(update={"ref": self._refs[key]})
+
     def apply(self, events: Iterable[RecordedEvent]) -> None:
         history_rows: list[dict[str, Any]] = []
         for event in events:
@@ -182,6 +200,7 @@ class Projector:
                 new = with_access(state, data, meta)
             else:
                 new = aggregate_for(kind).evolve(state, data, meta)
+            new = self._referenced(kind, state, new)
             text = state_text(new)
             _PARSED.remember(kind, text, new)
             row = {
@@ -211,6 +230,18 @@ class Projector:
             self._cache[event.stream] = (new, event.version)
         if history_rows:
             _INSERT_HISTORY.many(self.conn, history_rows)
+
+
+def highest_ref(conn: Connection, operation: str, kind: str) -> int:
+    """The highest short reference given to a record of ``kind`` in ``operation`` (0: none)."""
+    rows = conn.execute(
+        select(entities.c.state).where(
+            entities.c.kind == kind,
+            entities.c.operation == operation,
+            entities.c.state.like('%"ref":%'),
+        )
+    )
+    return max((load_state(kind, r.state).ref or 0 for r in rows), default=0)
 
 
 def projected_position(conn: Connection) -> int:

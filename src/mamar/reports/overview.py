@@ -268,10 +268,16 @@ def fold(parts: Iterable[Part]) -> Summary:
     others: dict[str, dict[str, Total]] = {}
     for status, item, convoy in convoys:
         by_status[status].append(item)
-        sums = listed.get(convoy.id)
+        on_manifests = listed.get(convoy.id)
         # Where the viewer sees a convoy's manifests, its people are counted from them;
         # elsewhere the counted totals and figures stand (names are not always taken).
-        on_lists = None if sums is None else ManifestCounts(*sums)
+        on_lists = (
+            None
+            if on_manifests is None
+            else ManifestCounts(
+                planned=on_manifests[0], boarded=on_manifests[1], arrived=on_manifests[2]
+            )
+        )
         for group in _groups_of(convoy):
             for count in _TOTALLED:
                 part_total = _convoy_total(convoy, count, group, on_lists)

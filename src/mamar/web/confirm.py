@@ -5,9 +5,11 @@ sent again with every value it had (hidden) and ``confirmed=yes``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from starlette.responses import Response
 
+from mamar.persons.events import ErasureReason
 from mamar.web.i18n import N_
 from mamar.web.page import View
 
@@ -21,6 +23,8 @@ class Irreversible:
     consequence: str
     action: str
     reason_field: str | None
+    #: The reasons to choose from, where a free text could not be kept (an erasure's).
+    reasons: type[StrEnum] | None = None
 
 
 #: Command (and, for a status change, the status) → what it does for good.
@@ -55,7 +59,8 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
             "it is shredded): no one, not even an administrator, can read it again."
         ),
         N_("Erase the personal data"),
-        None,
+        "reason",
+        ErasureReason,
     ),
     ("vehicle.erase_person", None): Irreversible(
         N_(
@@ -133,6 +138,7 @@ def page(exc: NeedsConfirmation) -> Response:
         kept=kept,
         action=v.t(action.action),
         reason_field=action.reason_field,
+        reasons=[(x.value, v.t(x.value)) for x in action.reasons or ()],
         target=v.request.url.path + (f"?{v.request.url.query}" if v.request.url.query else ""),
         back=v.request.headers.get("referer") or v.request.url.path,
     )

@@ -16,7 +16,7 @@ from mamar.api.errors import ApiError
 from mamar.api.responses import respond
 from mamar.domain.errors import DomainError
 from mamar.web import confirm, i18n
-from mamar.web.page import LoginRequired, PageError, View, language_of
+from mamar.web.page import LoginRequired, PageError, RefusedForm, View, language_of
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -28,6 +28,19 @@ MESSAGES = {
     "route_not_found": i18n.N_("There is no such page."),
     "bad_request": i18n.N_("The request could not be understood."),
     "unauthenticated": i18n.N_("Please sign in."),
+}
+#: A form the door refused: said beside what was typed, which is kept.
+FORM_MESSAGES = {
+    "forbidden": i18n.N_(
+        "Your role may not record this, so nothing was recorded. What you typed is still here."
+    ),
+    "csrf_failed": i18n.N_(
+        "This form had expired, so nothing was recorded. What you typed is still here: "
+        "check it and send it again."
+    ),
+    "insufficient_scope": i18n.N_(
+        "This access may only read, so nothing was recorded. What you typed is still here."
+    ),
 }
 #: A refusal that names what was wrong (``?a=x`` on an agreement page).
 FIELD_MESSAGE = i18n.N_("The value given for “%(field)s” could not be understood.")
@@ -59,6 +72,32 @@ def error_page(request: Request, status: int, code: str, field: str | None = Non
     except Exception:  # the error page must render even if identification fails
         page.principal = None
     return page.render("error.html", {"code": code}, title=message, status=status, message=message)
+
+
+def form_refusal(exc: RefusedForm) -> str:
+    """Why the door refused a form, in the form's language."""
+    return exc.view.t(FORM_MESSAGES.get(exc.code, FORM_MESSAGES["forbidden"]))
+
+
+def kept_page(exc: RefusedForm) -> Response:
+    """A refused form whose own page cannot be drawn again: the reason, everything typed
+    (shown, and kept to send again once the form had only expired)."""
+    v = exc.view
+    kept = [
+        (name, value) for name, values in v.form_lists.items() if name != "csrf" for value in values
+    ]
+    return v.render(
+        "kept.html",
+        {"code": exc.code},
+        title=form_refusal(exc),
+        status=exc.status,
+        message=form_refusal(exc),
+        kept=kept,
+        shown=[value for _name, value in kept if value.strip()],
+        resend=exc.code == "csrf_failed",
+        target=v.request.url.path + (f"?{v.request.url.query}" if v.request.url.query else ""),
+        back=v.request.headers.get("referer") or "/",
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -98,6 +137,8 @@ def install(app: FastAPI) -> None:
             return await api[Refused](request, exc)
         if exc.status == 401:
             return await on_login_required(request, exc)
+        if isinstance(exc, RefusedForm) and not _wants_json(request):
+            return kept_page(exc)
         return error_page(request, exc.status, exc.code)
 
     def api_error(exc: Exception) -> tuple[int, str]:

@@ -7,13 +7,13 @@ values typed and one message per field, in the page's language.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from mamar.api.errors import field_of
+from mamar.api.errors import DOMAIN_STATUS, field_of
 from mamar.api.messages import domain_message, validation_message
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import split_stream
@@ -31,9 +31,10 @@ GENERAL = "_general"
 class FormErrors(Exception):
     """Field name (dotted, as in the form) → message in the page's language."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], status: int = 422) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
+        self.status = status
 
 
 def unflatten(values: dict[str, Any]) -> dict[str, Any]:
@@ -60,19 +61,36 @@ def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
     return errors
 
 
+#: Arabic-Indic and Eastern Arabic-Indic digits, as phones type them, to 0-9.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+BAD_MOMENT = N_("Give a date and time, e.g. 2016-12-15 05:00")
+
+
+def parse_moment(text: str, tz: str) -> datetime:
+    """A date and time as typed in a form, whatever the browser's locale: year-month-day and
+    hour:minute ("2016-12-15 05:00", with a "T" or a space, in Arabic-Indic digits too, or a
+    date alone), in the operation's zone ``tz`` unless it gives its own offset.
+    ValueError if it is not one."""
+    cleaned = " ".join(text.translate(_DIGITS).replace("\u060c", " ").split())
+    moment = datetime.fromisoformat(cleaned)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=i18n.zone(tz))
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:  # no UTC equivalent (year 1, year 9999)
+        raise ValueError(text) from None
+    return moment
+
+
 def occurred_from(view: View) -> OccurredAt | None:
     """The optional "when did it happen" fields: local time in the operation's zone."""
     text = view.form.get("occurred_at", "").strip()
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text)
+        moment = parse_moment(text, view.timezone)
     except ValueError:
-        raise FormErrors(
-            {"occurred_at": view.t("Give a date and time, e.g. 2016-12-15 05:00")}
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=i18n.zone(view.timezone))
+        raise FormErrors({"occurred_at": view.t(BAD_MOMENT)}) from None
     try:
         return OccurredAt(
             at=moment,
@@ -121,15 +139,21 @@ def run(
     ``required``: the form's fields marked required, refused when empty (every one named).
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
-    missing = missing_fields(view, required)
+    # Every problem at once, each beside its field: empty required fields, times that
+    # are not times (the form's own, noted while reading it, and "when it happened").
+    missing = {**view.field_errors, **missing_fields(view, required)}
+    occurred: OccurredAt | None = None
+    try:
+        occurred = occurred_from(view)
+    except FormErrors as exc:
+        missing.update(exc.errors)
     try:
         command = build(view, name, data)
-    except FormErrors as exc:  # every problem at once, each beside its field
+    except FormErrors as exc:
         raise FormErrors({**exc.errors, **missing}) from exc
     if missing:
         raise FormErrors(missing)
     confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
-    occurred = occurred_from(view)
     system = view.system
     try:
         with system.writing() as conn:
@@ -140,7 +164,8 @@ def run(
                 after(conn)
     except DomainError as exc:
         message = domain_message(exc, view.lang)
-        raise FormErrors({exc.field or GENERAL: message}) from exc
+        status = DOMAIN_STATUS.get(exc.code, 422)  # as the API would answer it
+        raise FormErrors({exc.field or GENERAL: message}, status) from exc
     view.recorded = recorded
     return recorded
 

@@ -25,6 +25,7 @@ from mamar.access.door import (
     CSRF_COOKIE,
     CSRF_FIELD,
     Principal,
+    Refused,
     check_csrf,
     enforce,
     holds_role,
@@ -118,6 +119,11 @@ class View:
     recorded: list[Any] = field(default_factory=list)
     # Files of a form sent as multipart/form-data: field name → (file name, bytes).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: Why the last form was refused, as an HTTP status (403 permission, 409 conflict); a
+    #: page rendered with the refused form's 422 takes this status instead.
+    refused_status: int | None = None
+    #: Problems found while reading the form (a time that is not one), refused with the rest.
+    field_errors: dict[str, str] = field(default_factory=dict)
     # Names already read for this page (a record named twice on a page is read once).
     _names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -246,6 +252,7 @@ class View:
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
             "saved": self.saved_notice(),
             "as_of": self._as_of(),
+            "zone_name": i18n.zone_name(self.timezone, self.lang),
         }
 
     def render(
@@ -259,10 +266,13 @@ class View:
         **extra: Any,
     ) -> Response:
         """``data`` as JSON when asked for, else the template given ``data`` and presentation extras."""
+        if status == 422 and self.refused_status is not None:
+            status = self.refused_status
         if self.wants_json():
             return respond(data, status)
         context = {
             **self.base_context(),
+            "page_ref": _page_ref(data, self.lang),
             "title": title,
             "data": data,
             "errors": dict(errors or {}),
@@ -381,8 +391,34 @@ async def view(request: Request, rule: RouteRule) -> View:
         form, lists = await read_form(request)
     principal = identify(system, request) if presents_credentials(request) else None
     result = View(request, system, principal, lang, form, lists, files=files)
-    enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
+    try:
+        enforce(rule, request, principal, form_csrf=form.get(CSRF_FIELD))
+    except Refused as exc:
+        if exc.status == 403 and principal is not None and principal.via == "session" and lists:
+            raise RefusedForm(exc, result) from exc  # the form comes back as typed
+        raise
     return result
+
+
+def _page_ref(data: Any, lang: str) -> str:
+    """The short reference of the record a page is about ("قافلة ٣"), or ""."""
+    from mamar.i18n.refs import ref_of
+
+    if not isinstance(data, dict):
+        return ""
+    for candidate in (data, *data.values()):
+        if isinstance(candidate, dict) and candidate.get("ref") and candidate.get("entity"):
+            return ref_of(candidate, lang)
+    return ""
+
+
+class RefusedForm(Refused):
+    """A form the door refused (403: the role, a read-only token, an expired form), with
+    the view holding what was typed, so the page can show it again with the reason."""
+
+    def __init__(self, refused: Refused, view: View) -> None:
+        super().__init__(refused.status, refused.code, field=refused.field)
+        self.view = view
 
 
 def require_csrf(v: View, expected: str | None, who: str) -> None:

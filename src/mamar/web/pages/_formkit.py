@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,8 +17,11 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
+from mamar.domain.errors import DomainError
+from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
-from mamar.web.page import View, add_page, op_view
+from mamar.web.errors import form_refusal
+from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, names_of
 
 #: The name of buttons that ask for the form again with one more fieldset (no recording).
@@ -147,12 +149,10 @@ def moment(v: View, name: str) -> str | None:
     if raw is None:
         return None
     try:
-        parsed = datetime.fromisoformat(raw)
+        return forms.parse_moment(raw, v.timezone).isoformat()
     except ValueError:
-        return raw  # validation explains
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=i18n.zone(v.timezone))
-    return parsed.isoformat()
+        v.field_errors[name] = v.t(forms.BAD_MOMENT)  # said with the form's other problems
+        return None
 
 
 def who(value: str | None) -> dict[str, str] | None:
@@ -164,9 +164,18 @@ def who(value: str | None) -> dict[str, str] | None:
 
 
 def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
-    """Records of ``kind`` the viewer may see, as (id, name) sorted by name."""
-    names = names_of(entities(v, kind, op), v.lang)
-    return tuple(sorted(names.items(), key=lambda p: p[1]))
+    """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
+    a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
+    items = entities(v, kind, op)
+    names = names_of(items, v.lang)
+    refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
+    labelled = {
+        k: f"{refs[k][1]} — {name}" if refs.get(k, (None, ""))[1] else name
+        for k, name in names.items()
+    }
+    return tuple(
+        sorted(labelled.items(), key=lambda p: (refs.get(p[0], (None,))[0] or 0, names[p[0]]))
+    )
 
 
 def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
@@ -270,7 +279,18 @@ def add_form(
 
     async def submit(request: Request) -> Response:
         op, entity_id = ident(request)
-        v = await op_view(request, rule, op)
+        try:
+            v = await op_view(request, rule, op)
+        except RefusedForm as refused:  # the form again, as typed, with the door's reason
+            if refused.view.wants_json():
+                raise
+            try:
+                v = load_operation(refused.view, op)
+                spec = build(v, op, entity_id)
+            except (DomainError, PageError):  # no such form to show: the refusal stands
+                raise refused from None
+            errors = {forms.GENERAL: form_refusal(refused)}
+            return render_form(v, op, spec, status=refused.status, errors=errors)
         name = command if isinstance(command, str) else command(v)
         if v.form.get(GROW):  # one more fieldset: the form again, as typed
             return render_form(v, op, build(v, op, entity_id))

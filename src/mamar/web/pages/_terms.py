@@ -14,7 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from mamar.negotiation.terms import Arms, Evacuees
+from mamar.negotiation.terms import Arms, Evacuees, Released
 from mamar.web import i18n
 from mamar.web.i18n import N_, zone
 from mamar.web.page import View
@@ -41,6 +41,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("destination", N_("Destination (place identifier)"), "place"),
             ("destination_text", N_("Destination, if not a known place"), "text"),
             ("route", N_("Route"), "route"),
+            ("count", N_("How many"), "number"),
         ),
     ),
     "non_detention": (
@@ -65,6 +66,21 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("description", N_("Description"), "text"),
         ),
     ),
+    "release": (
+        N_("Release"),
+        (
+            ("subjects", N_("Who is released"), "select"),
+            ("count", N_("How many"), "number"),
+            ("description", N_("Description"), "text"),
+        ),
+    ),
+    "phase": (
+        N_("Phase"),
+        (
+            ("number", N_("Phase number"), "number"),
+            ("description", N_("Description"), "text"),
+        ),
+    ),
     "other": (
         N_("Other term"),
         (
@@ -73,6 +89,15 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         ),
     ),
 }
+#: The choices of each select field of a term.
+_CHOICES: dict[str, type[Evacuees] | type[Arms] | type[Released]] = {
+    "who": Evacuees,
+    "arms": Arms,
+    "subjects": Released,
+}
+#: Fields a form does not show, carried in the hidden ``keep`` field so that a new
+#: version made on the form keeps them.
+KEPT = ("key", "label", "phase", "condition", "proposal", "by_party")
 MORE = GROW
 #: The words of each "add another" button.
 ADD_ANOTHER = N_("Add another term: %(kind)s")
@@ -107,7 +132,7 @@ def term_items(
                 full = f"{prefix}.{name}"
                 value = given.get(full)
                 if input_kind == "select":
-                    values = Evacuees if name == "who" else Arms
+                    values = _CHOICES[name]
                     shown.append(
                         F(full, v.t(label), "select", enum_options(v, values), value=value)
                     )
@@ -168,6 +193,8 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                     continue
                 if input_kind == "datetime":
                     term[name] = moment(v, full)
+                elif input_kind == "number":
+                    term[name] = _whole(text(v, full))
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
                 elif name == "text":
@@ -203,11 +230,11 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
         n = seen.get(kind, 0)
         seen[kind] = n + 1
         prefix = f"term.{kind}.{n}"
-        keep = {k: data[k] for k in ("key", "label") if data.get(k) is not None}
+        keep = {k: data[k] for k in KEPT if data.get(k) is not None}
         if keep:
             values[f"{prefix}.keep"] = json.dumps(keep, ensure_ascii=False)
         for key, value in data.items():
-            if key in ("type", "label", "key") or value is None:
+            if key == "type" or key in KEPT or value is None:
                 continue
             if isinstance(value, dict):  # a LocalText
                 values[f"{prefix}.{key}"] = str(value.get("original", ""))
@@ -220,10 +247,18 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
     return values
 
 
+def _whole(typed: str | None) -> int | str | None:
+    """A whole number typed (Arabic-Indic digits too); the text itself if it is not one."""
+    if typed is None:
+        return None
+    cleaned = typed.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    return int(cleaned) if cleaned.isdigit() else typed
+
+
 def _local(value: Any, tz: str) -> str:
-    """A stored moment as the ``datetime-local`` value in the operation's zone."""
+    """A stored moment as a date-and-time field's value in the operation's zone."""
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return str(value)
-    return parsed.astimezone(zone(tz)).strftime("%Y-%m-%dT%H:%M")
+    return parsed.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")

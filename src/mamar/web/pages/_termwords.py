@@ -20,16 +20,34 @@ CHANGES = {
     "unchanged": N_("unchanged"),
 }
 LABEL = N_("Label")
+#: Fields every kind of term may have.
+COMMON = {
+    "label": LABEL,
+    "phase": N_("Phase"),
+    "condition": N_("Condition"),
+    "proposal": N_("From the proposal"),
+    "by_party": N_("Released by"),
+}
+#: Choices shown in words (their msgids are the stored values).
+CHOICES = ("who", "arms", "subjects")
 
 
 def field_label(v: View, kind: str, name: str) -> str:
     for field_name, label, _input in KINDS.get(kind, ("", ()))[1]:
         if field_name == name:
             return v.t(label)
-    return v.t(LABEL) if name == "label" else v.t(name)
+    return v.t(COMMON[name]) if name in COMMON else v.t(name)
 
 
 def _value(v: View, name: str, value: Any, names: dict[str, str]) -> str | Markup:
+    if name == "condition" and isinstance(value, dict):
+        from mamar.web.pages._agreementwords import condition_words
+
+        return condition_words(v, value, [], [])
+    if name == "phase":
+        return v.t("Phase %(n)s", n=value)
+    if name == "proposal":
+        return v.name_of("proposal", str(value))
     if isinstance(value, dict):
         return marked(value, v.lang)
     if isinstance(value, list | tuple):
@@ -37,7 +55,7 @@ def _value(v: View, name: str, value: Any, names: dict[str, str]) -> str | Marku
     text = str(value)
     if name.endswith("_at"):
         return v.when(text)
-    if name in ("who", "arms"):
+    if name in CHOICES:
         return v.t(text)
     return names.get(text, text)
 

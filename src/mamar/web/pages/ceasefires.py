@@ -6,21 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
+from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook
 from mamar.ceasefires.events import CeasefireStatus
-from mamar.ceasefires.model import TRANSITIONS
+from mamar.ceasefires.model import TRANSITIONS, CeasefireState, outside_windows, overlaps, windows
+from mamar.i18n.labels import precision_label
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, moment, options, text
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, names_of, number
+from mamar.web.pages._shared import entities, entity, may, number
 from mamar.web.render import called
 
 add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
 
 S = CeasefireStatus
+#: A day, the language's way (CLDR pattern).
+DAY = "d MMMM y"
 #: Status reached → the command that records it.
 ACTIONS = {
     S.IN_FORCE: "ceasefire.take_effect",
@@ -145,24 +150,87 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def ceasefire(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, READ_ANY, op)
+        with v.system.reading() as conn:
+            state = reads.get_state(conn, viewer=v.actor, kind="ceasefire", entity_id=id)
+            others = reads.visible_states(conn, viewer=v.actor, operation=op, kinds=["ceasefire"])
+        assert isinstance(state, CeasefireState)
         c = entity(v, "ceasefire", id)
-        parties = names_of(entities(v, "party", op), v.lang)
+        comma = Markup(v.t(", "))
         facts = [
             (v.t("Area covered"), c["area"]),
             (v.t("Status"), v.t(c["status"])),
             (
                 v.t("Parties bound"),
-                v.t(", ").join(parties.get(p, p) for p in c.get("parties") or ()),
-            ),
-            (
-                v.t("Agreement"),
-                f"{c.get('agreement') or '—'} ({c.get('agreement_version') or '—'})",
-            ),
-            (
-                v.t("Violations"),
-                ", ".join(x["incident"] for x in c.get("violations") or ()) or "—",
+                comma.join(v.name_of("party", p) for p in c.get("parties") or ()),
             ),
         ]
+        if c.get("declared_by"):
+            facts.append((v.t("Declared unilaterally by"), v.name_of("party", c["declared_by"])))
+        if c.get("places"):
+            facts.append((v.t("Places"), comma.join(v.name_of("place", p) for p in c["places"])))
+        if c.get("agreement"):
+            facts.append(
+                (
+                    v.t("Agreement"),
+                    v.t(
+                        "%(name)s (version %(n)s)",
+                        name=v.name_of("agreement", c["agreement"]),
+                        n=c.get("agreement_version") or "—",
+                    ),
+                )
+            )
+        daily = state.daily
+        spans = windows(state)
+        if daily is not None:
+            facts.append(
+                (
+                    v.t("Every day"),
+                    v.t(
+                        "%(opens)s to %(closes)s, from %(first)s to %(last)s",
+                        opens=daily.opens.strftime("%H:%M"),
+                        closes=daily.closes.strftime("%H:%M"),
+                        first=v.when(spans[0].starts_at, DAY),
+                        last=v.when(spans[-1].starts_at, DAY),
+                    ),
+                )
+            )
+        for label, at_time, precision in (
+            (v.t("Starts"), c.get("starts_at"), c.get("starts_precision")),
+            (v.t("Ends"), c.get("ends_at"), c.get("ends_precision")),
+        ):
+            if at_time:
+                shown = v.when(at_time)
+                if precision:
+                    shown = f"{shown} ({precision_label(precision, v.lang)})"
+                facts.append((label, shown))
+        if daily is not None:
+            for window in spans:
+                facts.append(
+                    (
+                        v.t("Window of %(day)s", day=v.when(window.starts_at, DAY)),
+                        v.t("%(n)s violations recorded", n=window.violations),
+                    )
+                )
+            facts.append((v.t("Violations outside the hours"), str(outside_windows(state))))
+        overlapping = [
+            other
+            for other in others
+            if isinstance(other, CeasefireState) and other.id != id and overlaps(state, other)
+        ]
+        if overlapping:
+            facts.append(
+                (
+                    v.t("Overlaps with"),
+                    comma.join(v.name_of("ceasefire", other.id) for other in overlapping),
+                )
+            )
+        facts.append(
+            (
+                v.t("Violations"),
+                comma.join(v.name_of("incident", x["incident"]) for x in c.get("violations") or ())
+                or "—",
+            )
+        )
         actions = []
         if may(v, "ceasefire.suspend") and TRANSITIONS[S(c["status"])]:
             actions.append((v.t("Record a change"), f"/ops/{op}/ceasefires/{id}/change"))

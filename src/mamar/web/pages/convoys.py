@@ -199,11 +199,38 @@ def _render_detail(
     )
 
 
-def _vehicle_errors(errors: dict[str, str]) -> dict[str, str]:
-    out = {}
+#: A list's item field → the form's input (``vehicles.0.count`` → ``vehicle_count``).
+_ROW_INPUTS = {
+    ("vehicles", "kind"): "vehicle_kind",
+    ("vehicles", "count"): "vehicle_count",
+    ("escorts", "party"): "escort_party",
+    ("escorts", "vehicles"): "escort_vehicles",
+}
+
+
+def _filled_rows(v: View, first: str, second: str) -> list[int]:
+    """The rows of a repeated pair of inputs that were filled in (the list's items)."""
+    pairs = zip(v.form_lists.get(first, []), v.form_lists.get(second, []), strict=False)
+    return [n for n, (a, b) in enumerate(pairs) if a.strip() or b.strip()]
+
+
+def _vehicle_errors(v: View, errors: dict[str, str]) -> dict[str, str]:
+    """Each message beside the input it is about: the n-th vehicle's count beside the
+    count of the row it was typed in (``vehicle_count.1``)."""
+    rows = {
+        "vehicles": _filled_rows(v, "vehicle_kind", "vehicle_count"),
+        "escorts": [n for n, x in enumerate(v.form_lists.get("escort_party", [])) if x.strip()],
+    }
+    out: dict[str, str] = {}
     for key, message in errors.items():
-        head = key.split(".")[0]
-        out[head if head in ("vehicles", "escorts", "teams", "name") else key] = message
+        parts = key.split(".")
+        head = parts[0]
+        if len(parts) >= 3 and (head, parts[2]) in _ROW_INPUTS and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(rows[head]):
+                out.setdefault(f"{_ROW_INPUTS[head, parts[2]]}.{rows[head][index]}", message)
+                continue
+        out.setdefault(head if head in ("vehicles", "escorts", "teams", "name") else key, message)
     return out
 
 
@@ -217,10 +244,18 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def plan(request: Request, op: str) -> Response:
         v = await op_view(request, plan_rule, op)
+        escorts = zip(
+            v.form_lists.get("escort_party", []),
+            v.form_lists.get("escort_vehicles", []),
+            strict=False,
+        )
+        for n, (party, count) in enumerate(escorts):
+            if count.strip() and not party.strip():  # an escort of no one: say who
+                v.field_errors[f"escort_party.{n}"] = v.t(forms.REQUIRED)
         try:
             recorded = forms.run(v, PLAN, plan_data(v, op))
         except forms.FormErrors as exc:
-            errors = _vehicle_errors(exc.errors)
+            errors = _vehicle_errors(v, exc.errors)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_list(v, op, 422, errors)

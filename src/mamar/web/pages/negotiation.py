@@ -16,13 +16,27 @@ from mamar.access.rules import READ_ANY, RuleBook
 from mamar.agreements.compare import compare_versions
 from mamar.agreements.model import AgreementState
 from mamar.domain.errors import DomainError
+from mamar.negotiation.terms import term_keys
+from mamar.parties.refs import PartyOrPerson, WhoKind
+from mamar.reads import negotiation as reads_negotiation
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view, query_int
+from mamar.web.pages import _agreementwords as words
+from mamar.web.pages import _negotiationwords as nwords
 from mamar.web.pages._shared import entities, may, names_of
 from mamar.web.pages._termwords import comparison_rows
 from mamar.web.render import called
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
+
+
+def _who(request: Request, name: str) -> PartyOrPerson | None:
+    """A party or person picked on the page (``party:id``); None when not picked or not one."""
+    kind, _sep, who = request.query_params.get(name, "").partition(":")
+    try:
+        return PartyOrPerson(kind=WhoKind(kind), id=who)
+    except ValueError:
+        return None
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -33,7 +47,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         grid: dict[str, dict[str, Any]] = {}
         for p in positions:
             grid.setdefault(p["party"], {})[p["issue"]] = p
-        data = {
+        data: dict[str, Any] = {
             "issues": issues,
             "positions": grid,
             "proposals": sorted(
@@ -42,10 +56,40 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "agreements": entities(v, "agreement", op),
         }
         parties = names_of(entities(v, "party", op), v.lang)
+        with v.system.reading() as conn:
+            state = reads_negotiation.negotiation_state(conn, viewer=v.actor, operation=op)
+            combined = reads_negotiation.combined_positions(conn, viewer=v.actor, operation=op)
+            became = reads_negotiation.proposal_outcomes(conn, viewer=v.actor, operation=op)
+        people = names_of(entities(v, "person", op), v.lang)
+        ends = [(f"party:{k}", name) for k, name in parties.items()] + [
+            (f"person:{k}", name) for k, name in people.items()
+        ]
+        start, goal = _who(request, "reach_from"), _who(request, "reach_to")
+        path: list[dict[str, Any]] | None = None
+        if start is not None and goal is not None:
+            with v.system.reading() as conn:
+                path = reads_negotiation.reach_path(
+                    conn, viewer=v.actor, operation=op, start=start, goal=goal
+                )
+        data["state"] = state
+        data["combined"] = combined
+        data["became"] = became
+        data["reach"] = path
         return v.render(
             "negotiation.html",
             data,
             title=v.t("Negotiation"),
+            state_rows=nwords.state_rows(v, state),
+            combined_rows=nwords.combined_rows(v, combined),
+            became_rows=nwords.became_rows(v, became),
+            reach_ends=ends,
+            reach_chosen=(
+                request.query_params.get("reach_from", ""),
+                request.query_params.get("reach_to", ""),
+            ),
+            reach_asked=start is not None and goal is not None,
+            reach_rows=nwords.reach_rows(v, path),
+            mandate_scopes={m["id"]: m["scope"] for m in entities(v, "mandate", op)},
             party_names=parties,
             issue_names=names_of([{**i, "name": i["title"]} for i in issues], v.lang),
             can={
@@ -80,7 +124,17 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 comparison = compare_versions(state, a, b).model_dump(mode="json")
             except DomainError:
                 comparison = None
-        data = {"agreement": record, "compare": comparison, "versions": numbers}
+        with v.system.reading() as conn:
+            detail = reads_negotiation.agreement_detail(conn, viewer=v.actor, agreement=state)
+        terms = [t.model_dump(mode="json") for t in state.terms]
+        keys = term_keys(state.terms)
+        data = {
+            "agreement": record,
+            "compare": comparison,
+            "versions": numbers,
+            "phases": detail["phases"],
+            "fulfilment": detail["fulfilment"],
+        }
         parties = names_of(entities(v, "party", op), v.lang)
         names = {
             **parties,
@@ -95,6 +149,19 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             rows=comparison_rows(v, comparison, names) if comparison else [],
             can_conclude=may(v, "agreement.conclude"),
             can_adopt=may(v, "agreement.adopt_version"),
+            roles=words.roles(v, record),
+            version_rows=[
+                {
+                    "version": ver.version,
+                    "at": v.when(ver.adopted_at, "short"),
+                    "joined": words.party_list(v, ver.joined) if ver.joined else "",
+                    "left": words.party_list(v, ver.left) if ver.left else "",
+                    "note": ver.note or "",
+                }
+                for ver in state.versions
+            ],
+            phase_rows=words.phases(v, detail["phases"], terms, keys),
+            fulfilment_rows=words.fulfilment(v, detail["fulfilment"], terms, keys),
         )
 
     add_page(app, book, "/ops/{op}/agreements/{id}", agreement, READ_ANY)

@@ -10,8 +10,12 @@ from starlette.responses import Response
 
 from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook
+from mamar.domain.time import utc_key
+from mamar.i18n.labels import status_label
+from mamar.reads import negotiation as reads_negotiation
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view, view
+from mamar.web.pages import _negotiationwords as nwords
 
 add_nav(NavItem("dashboard", N_("Dashboard"), "dashboard", order=10))
 
@@ -61,7 +65,32 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             ceasefires = reads.list_entities(
                 conn, viewer=v.actor, operation=op, kind="ceasefire", limit=500
             )
+            asked = v.moment()
+            at_utc = utc_key(asked) if asked is not None else None
+            state = reads_negotiation.negotiation_state(
+                conn, viewer=v.actor, operation=op, at_utc=at_utc
+            )
+            waiting = reads_negotiation.convoys_waiting(
+                conn, viewer=v.actor, operation=op, at_utc=at_utc
+            )
         data["ceasefire_clock"] = ceasefire_clock(data["ceasefires"], ceasefires, data["at"])
+        data["negotiation"] = nwords.state_rows(v, state)
+        data["waiting"] = [
+            {
+                "id": row["convoy"],
+                "name": row["name"],
+                "waits": [
+                    {
+                        "other": v.name_of("convoy", w["waits_for"]),
+                        "until": status_label(str(w["until"]), v.lang),
+                        "link": v.t(nwords.LINKS.get(str(w["link"]), "")),
+                        "done": w["done"],
+                    }
+                    for w in row["waits"]
+                ],
+            }
+            for row in waiting
+        ]
         return v.render("dashboard.html", data, title=v.t("Dashboard"), live=True)
 
     add_page(app, book, "/ops/{op}/dashboard", dashboard, READ_ANY)

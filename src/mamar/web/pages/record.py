@@ -20,6 +20,7 @@ from mamar.access.rules import RuleBook, command_rule
 from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.visibility import Role
 from mamar.web import forms
+from mamar.web.errors import FORM_MESSAGES
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
 from mamar.web.pages._commandwords import command_words, field_words
@@ -145,7 +146,6 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
 
 def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
     data: dict[str, Any] = {"operation": op} if command.creates else {}
-    errors: dict[str, str] = {}
     for name, kind, _schema, _required in _fields(v, command):
         raw = text(v, name)
         if raw is None:
@@ -153,14 +153,12 @@ def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
         if kind == "json":
             try:
                 data[name] = json.loads(raw)
-            except ValueError:
-                errors[name] = v.t("This is not valid JSON; see the example")
+            except ValueError:  # said with every other problem of the form
+                v.field_errors[name] = v.t("This is not valid JSON; see the example")
         elif kind == "datetime":
             data[name] = moment(v, name)
         else:
             data[name] = raw
-    if errors:
-        raise forms.FormErrors(errors)
     return data
 
 
@@ -200,6 +198,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def submit(request: Request, op: str, command_name: str) -> Response:
         v = await op_view(request, _ANY_WRITER, op)
+        found = commands().get(command_name)
+        if found is not None and not may_issue(v.principal, found) and not v.wants_json():
+            # The form again, as typed, with the reason (not a bare error page).
+            errors = {forms.GENERAL: v.t(FORM_MESSAGES["forbidden"])}
+            return render_form(v, op, _form(v, op, found), status=403, errors=errors)
         command = _command(v, command_name)
         try:
             recorded = forms.run(v, command_name, _data(v, op, command))

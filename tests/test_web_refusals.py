@@ -1,0 +1,108 @@
+"""Every refusal keeps the work: a form refused by the door (its role, an expired form),
+by the domain (403 permission, 409 conflict) or for its time comes back with what was
+typed and the reason, in the page's language, recording nothing. Times are typed as
+year-month-day hour:minute whatever the browser's locale (Arabic-Indic digits too)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from mamar import reads
+from mamar.system import Mamar
+from tests.arabic_text import LATIN_WORD
+from tests.test_web_forms import _incident_form
+from tests.web_support import OP, csrf, make_web
+
+TASK = {
+    "assignee": "sarc",
+    "title.ar": "إخلاء الجرحى من المشفى الميداني",
+    "description": "ثلاثة نقالات على الأقل",
+    "due": "2016-12-15 09:30",
+}
+
+
+def _alert(page: str) -> str:
+    found = re.search(r'role="alert">([^<]*)<', page)
+    assert found is not None, page[-2000:]
+    return unescape(found.group(1))
+
+
+def test_an_expired_form_comes_back_as_typed_with_the_reason(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    before = web.journal_size()
+    refused = client.post(f"/ops/{OP}/tasks/new?lang=ar", data={**TASK, "csrf": "stale"})
+    assert refused.status_code == 403, refused.text[-1500:]
+    assert 'action="/ops/aleppo-2016/tasks/new"' in refused.text  # the form itself, again
+    message = _alert(refused.text)
+    assert "انتهت صلاحية" in message and not LATIN_WORD.search(message)
+    for value in TASK.values():
+        assert value in unescape(refused.text), value
+    assert web.journal_size() == before
+    # The form carries the session's token again: sent as it is, it is recorded.
+    token = re.search(r'name="csrf" value="([^"]+)"', refused.text)
+    assert token is not None and token.group(1) != "stale"
+    sent = client.post(f"/ops/{OP}/tasks/new?lang=ar", data={**TASK, "csrf": token.group(1)})
+    assert sent.status_code == 303, sent.text[-1500:]
+    assert web.journal_size() == before + 1
+
+
+def test_a_form_the_role_may_not_send_comes_back_with_the_reason(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("observer")
+    before = web.journal_size()
+    refused = client.post(f"/ops/{OP}/tasks/new?lang=ar", data={**TASK, "csrf": csrf(client)})
+    assert refused.status_code == 403
+    message = _alert(refused.text)
+    assert "لا يسمح دورك" in message and not LATIN_WORD.search(message)
+    assert TASK["title.ar"] in refused.text and TASK["description"] in refused.text
+    assert web.journal_size() == before
+
+
+def test_a_page_form_refused_at_the_door_keeps_everything_to_send_again(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    before = web.journal_size()
+    form = _incident_form("stale", description="قصف قرب الجسر")
+    refused = client.post(f"/ops/{OP}/incidents?lang=ar", data=form)
+    assert refused.status_code == 403 and "انتهت صلاحية" in _alert(refused.text)
+    assert "قصف قرب الجسر" in refused.text
+    assert web.journal_size() == before
+    kept = {
+        n: unescape(x)
+        for n, x in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', refused.text)
+    }
+    assert kept["description"] == "قصف قرب الجسر" and kept["csrf"] == csrf(client)
+    again = client.post(f"/ops/{OP}/incidents?lang=ar", data=kept)
+    assert again.status_code == 303, again.text[-1500:]
+    assert web.journal_size() == before + 1
+
+
+def test_times_are_typed_the_same_way_in_every_language(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    for lang in ("ar", "en"):
+        page = client.get(f"/ops/{OP}/incidents?lang={lang}").text
+        assert "datetime-local" not in page  # the browser's locale would show mm/dd/yyyy
+        assert 'name="occurred_at"' in page and 'placeholder="2016-12-15 05:00"' in page
+    assert "(توقيت سوريا)" in client.get(f"/ops/{OP}/incidents?lang=ar").text
+    assert "(Syria Time)" in client.get(f"/ops/{OP}/tasks/new?lang=en").text
+    # Arabic-Indic digits, as an Arabic phone keyboard types them; in the operation's zone.
+    form = _incident_form(csrf(client), occurred_at="٢٠١٦-١٢-١٥ ٠٥:٠٠", precision="hour")
+    done = client.post(f"/ops/{OP}/incidents?lang=ar", data=form)
+    assert done.status_code == 303, done.text[-1500:]
+    incident = done.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    with system.reading() as conn:
+        found = reads.get_entity(
+            conn, viewer=system.actor("operations"), kind="incident", entity_id=incident
+        )
+    assert str(found["occurred_at"]) == "2016-12-15T05:00:00+02:00"  # in Aleppo's zone
+    before = web.journal_size()
+    bad = client.post(
+        f"/ops/{OP}/incidents?lang=ar", data={**form, "occurred_at": "15/12/2016 الصبح"}
+    )
+    assert bad.status_code == 422
+    message = re.search(r'id="occurred_at-error"[^>]*>([^<]*)<', bad.text)
+    assert message is not None and "2016-12-15 05:00" in message.group(1)
+    assert "15/12/2016 الصبح" in bad.text and web.journal_size() == before
