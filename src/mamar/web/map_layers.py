@@ -125,13 +125,14 @@ def _label(name: Any, lang: str, fallback: str) -> str:
     return str(display(lang)) if display is not None else fallback
 
 
-def _text(value: Any, lang: str) -> str:
-    """A ``LocalText`` in the page's language when a translation exists, else as said."""
+def _said(value: Any, lang: str) -> tuple[str, str | None]:
+    """A ``LocalText`` in the page's language when a translation exists, else as said; with
+    the language it is written in (None: not known)."""
     if value is None:
-        return ""
+        return "", None
     if getattr(value, "translation", None) and getattr(value, "language", lang) != lang:
-        return str(value.translation)
-    return str(getattr(value, "original", value))
+        return str(value.translation), getattr(value, "translation_language", None)
+    return str(getattr(value, "original", value)), getattr(value, "language", None)
 
 
 class MapLayers:
@@ -247,6 +248,7 @@ class MapLayers:
         for located in incidents_of(states.values(), self.places):
             state = states[located.id]
             perpetrator = getattr(state, "alleged_perpetrator", None)
+            described = _said(getattr(state, "description", None), self.lang)
             features.append(
                 {
                     "type": "Feature",
@@ -258,7 +260,8 @@ class MapLayers:
                         "event_type": str(getattr(state, "event_type", "")),
                         "weapon": str(getattr(state, "weapon", "") or ""),
                         "occurred_at": getattr(state, "occurred_at", ""),
-                        "description": _text(getattr(state, "description", None), self.lang),
+                        "description": described[0],
+                        "description_lang": described[1] or "",
                         "alleged_perpetrator": self.party_names.get(perpetrator, perpetrator)
                         if perpetrator
                         else None,
