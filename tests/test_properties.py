@@ -293,7 +293,9 @@ def check_invariants(conn: Connection) -> None:
             folded = evolve(folded, recorded.decoded(), meta_of(recorded))
         projected = current(conn, stream)
         assert projected is not None
-        assert projected == (folded, len(history))
+        # A short reference ("قافلة ٣") is the projection's own numbering, not in the journal.
+        state, version = projected
+        assert (state.model_copy(update={"ref": None}), version) == (folded, len(history))
 
     before = dump(conn)
     rebuild(conn)
