@@ -20,7 +20,7 @@ CASES = [
     ({"source.text": " "}, "source-text", "هذا الحقل مطلوب"),
     ({"event_type": ""}, "event_type", "هذا الحقل مطلوب"),
     ({"lat": "200"}, "lat", "بين"),
-    ({"description": "قصف " * 25_000}, "description", "أطول من"),
+    ({"description": "قصف " * 25_000}, "description", "عدد محارف النص أكثر من"),
 ]
 
 
