@@ -81,6 +81,23 @@ def test_arabic_keeps_every_placeholder_and_has_six_plural_forms() -> None:
     assert wrong == []
 
 
+def test_no_brace_in_a_translation_whose_message_has_none() -> None:
+    """Catalogue words go through ``Markup.format`` and ``str.format``: a ``{`` or ``}``
+    the English message does not have would break the page (or take a value from it)."""
+    wrong: list[str] = []
+    for m in _catalog(AR, "ar"):
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        braces = {c for text in ids for c in text if c in "{}"}
+        for form in forms:
+            extra = {c for c in form or "" if c in "{}"} - braces
+            if extra:
+                wrong.append(f"{ids[0]} → {form}")
+    assert wrong == []
+
+
 def test_each_language_has_its_own_punctuation_and_no_bare_counted_noun() -> None:
     wrong: list[str] = []
     for m in _catalog(EN, "en"):

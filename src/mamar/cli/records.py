@@ -22,7 +22,7 @@ from mamar.cli.main import (
     open_system,
     progress_bar,
 )
-from mamar.cli.render import describe_event, format_moment
+from mamar.cli.render import describe_event, entity_lines, format_moment
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -229,8 +229,13 @@ def show(
     operation: Annotated[
         str | None, typer.Option("--operation", help="The operation of a short reference")
     ] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
 ) -> None:
-    """One entity's state, now or as of a moment."""
+    """One entity's state, now or as of a moment: each field named in --lang (or JSON)."""
+    lang = lang or cli_lang()
+    if lang not in ("ar", "en"):
+        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     referenced = _by_ref(system, viewer, entity, operation)
@@ -249,7 +254,10 @@ def show(
             entity_id=entity_id,
             at_utc=utc_key(moment) if moment else None,
         )
-    _print_json(data)
+    if json:
+        _print_json(data)
+    else:
+        console.print(entity_lines(data, lang), highlight=False, markup=False, soft_wrap=True)
 
 
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
