@@ -22,7 +22,6 @@ from mamar.cli.main import (
     open_system,
     progress_bar,
 )
-from mamar.cli.render import describe_event, format_moment
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -30,6 +29,7 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
 from mamar.i18n.refs import read_ref
+from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
@@ -164,26 +164,20 @@ def timeline(
                 order=order,
             )
         )
-    if json:
-        _print_json([e.as_dict() for e in entries])
-        return
-    for e in entries:
-        zone = zones.get(e.operation or "", "UTC")
-        when = format_moment(e.occurred_at, zone, lang)
-        qualifier = tr(lang, ", ").join(
-            x for x in (precision_label(e.precision, lang), e.phrase) if x
-        )
-        recorded = tr(
-            lang,
-            "%(actor)s, recorded %(time)s",
-            actor=tr(lang, "the system") if e.actor == "system" else e.actor,
-            time=format_moment(e.recorded_at, zone, lang),
-        )
-        console.print(
-            f"{when} ({qualifier}) · {describe_event(e, lang)} · {recorded}",
-            soft_wrap=True,
-            highlight=False,
-        )
+        speaker = speaker_for(conn, viewer, lang)
+        if json:
+            _print_json([e.as_dict() for e in entries])
+            return
+        for e in entries:
+            speaker.timezone = zones.get(e.operation or "", "UTC")
+            qualifier = tr(lang, ", ").join(
+                x for x in (precision_label(e.precision, lang), e.phrase) if x
+            )
+            recorded = when_recorded(e, speaker) if order == "recorded" else None
+            line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"
+            console.print(
+                line + (f" · {recorded}" if recorded else ""), soft_wrap=True, highlight=False
+            )
 
 
 def _by_ref(
