@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mamar.i18n.labels import category_label, event_label, kind_label, status_label
+from mamar.i18n.labels import (
+    category_label,
+    event_label,
+    figure_words,
+    kind_label,
+    status_label,
+)
 from mamar.web.i18n import N_, number, tr, when
 
 
@@ -379,6 +385,76 @@ def _convoy_wait_ended(s: Speaker, data: dict[str, Any], entity_id: str, name: A
         "Convoy “%(name)s” no longer waits for convoy “%(other)s”",
         name=name,
         other=s.name("convoy", data.get("waits_for")),
+    )
+
+
+@_says("convoy.stop_reached")
+def _convoy_stop_reached(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "Convoy “%(name)s” reached %(place)s", name=name, place=s.name("place", data.get("place"))
+    )
+
+
+@_says("convoy.stop_left")
+def _convoy_stop_left(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "Convoy “%(name)s” left %(place)s", name=name, place=s.name("place", data.get("place"))
+    )
+
+
+_FIGURES = {
+    "planned": N_("Convoy “%(name)s”, %(group)s: planned %(figure)s"),
+    "boarded": N_("Convoy “%(name)s”, %(group)s: on board %(figure)s"),
+    "stayed": N_("Convoy “%(name)s”, %(group)s: stayed behind %(figure)s"),
+    "arrived": N_("Convoy “%(name)s”, %(group)s: arrived %(figure)s"),
+    "handed_over": N_("Convoy “%(name)s”, %(group)s: handed over %(figure)s"),
+}
+
+
+@_says("convoy.figure_reported")
+def _convoy_figure(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    message = _FIGURES.get(str(data.get("count")))
+    if message is None:
+        return None
+    figure = data.get("figure") or {}
+    said = s.say(
+        message,
+        name=name,
+        group=s.say(str(data.get("group") or "evacuees")),
+        figure=figure_words(figure, s.lang),
+    )
+    if data.get("stop") and s.record("place", data["stop"]) is not None:
+        said = s.say(
+            "%(sentence)s, at %(place)s", sentence=said, place=s.name("place", data["stop"])
+        )
+    if isinstance(figure, dict) and figure.get("source"):
+        said = s.say(
+            "%(sentence)s; source: %(source)s", sentence=said, source=s.text(figure["source"])
+        )
+    return said
+
+
+@_says("convoy.cargo_recorded")
+def _convoy_cargo(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    cargo = data.get("cargo") or {}
+    what = s.text(cargo.get("kind"))
+    quantity = figure_words(cargo.get("quantity"), s.lang)
+    unit = s.text(cargo.get("unit")) if cargo.get("unit") else ""
+    if cargo.get("delivered_at") and s.record("place", cargo["delivered_at"]) is not None:
+        return s.say(
+            "Aid carried by convoy “%(name)s”: %(what)s, %(quantity)s %(unit)s, delivered at %(place)s",
+            name=name,
+            what=what,
+            quantity=quantity,
+            unit=unit,
+            place=s.name("place", cargo["delivered_at"]),
+        )
+    return s.say(
+        "Aid carried by convoy “%(name)s”: %(what)s, %(quantity)s %(unit)s",
+        name=name,
+        what=what,
+        quantity=quantity,
+        unit=unit,
     )
 
 
