@@ -400,6 +400,12 @@ def organisation_list(database: DatabaseOption = None) -> None:
 
 @app.command()
 def demo(
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            help="The scenario to load: a built-in one (aleppo-2016, two-towns) or a YAML file"
+        ),
+    ] = "aleppo-2016",
     database: Annotated[
         str, typer.Option("--database", "-d", help="SQLite file for the demo (recreated)")
     ] = "mamar-demo.db",
@@ -415,9 +421,16 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """A fresh SQLite database with the aleppo-2016 scenario and one demo account per role."""
+    """A fresh SQLite database with a scenario (aleppo-2016 unless named) and one demo
+    account per role."""
     from pathlib import Path
 
+    if synthetic is None:
+        try:  # an unknown scenario leaves the last demo's database as it was
+            runner.resolve(scenario)
+        except runner.ScenarioError as exc:
+            err.print(f"[red]demo could not load:[/red] {exc}")
+            raise typer.Exit(2) from None
     path = Path(database)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -425,7 +438,7 @@ def demo(
     if synthetic is not None:
         name, count, accounts = _load_synthetic(system, synthetic)
     else:
-        name, count, accounts = _load_aleppo(system)
+        name, count, accounts = _load_scenario(system, scenario)
     with system.reading() as conn:
         names = {
             o["id"]: o["name"].get("en") or o["name"].get("ar") or o["id"]
@@ -468,12 +481,12 @@ def demo(
         serve_app(system, host=host, port=port)
 
 
-def _load_aleppo(system: Mamar) -> tuple[str, int, list[Actor]]:
+def _load_scenario(system: Mamar, name: str) -> tuple[str, int, list[Actor]]:
     try:
-        scenario = runner.load("aleppo-2016")
+        scenario = runner.load(name)
         total = len(runner.plan(scenario))
         with progress_bar() as bar:
-            task = bar.add_task("loading aleppo-2016", total=total)
+            task = bar.add_task(f"loading {scenario.name}", total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except (runner.ScenarioError, DomainError) as exc:
         err.print(f"[red]demo could not load:[/red] {exc}")
@@ -482,7 +495,7 @@ def _load_aleppo(system: Mamar) -> tuple[str, int, list[Actor]]:
         Actor(username=a.username, role=a.role, party=a.party, organisation=a.organisation)
         for a in scenario.accounts
     ]
-    return "aleppo-2016", count, accounts
+    return scenario.name, count, accounts
 
 
 def _load_synthetic(system: Mamar, events: int) -> tuple[str, int, list[Actor]]:
