@@ -23,7 +23,7 @@ from mamar.cli.main import (
     open_system,
     progress_bar,
 )
-from mamar.cli.render import describe_event, format_moment
+from mamar.cli.render import entity_lines
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -31,6 +31,7 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
 from mamar.i18n.refs import read_ref
+from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
@@ -183,26 +184,20 @@ def timeline(
                 order=order,
             )
         )
-    if json:
-        _print_json([e.as_dict() for e in entries])
-        return
-    for e in entries:
-        zone = zones.get(e.operation or "", "UTC")
-        when = format_moment(e.occurred_at, zone, lang)
-        qualifier = tr(lang, ", ").join(
-            x for x in (precision_label(e.precision, lang), e.phrase) if x
-        )
-        recorded = tr(
-            lang,
-            "%(actor)s, recorded %(time)s",
-            actor=tr(lang, "the system") if e.actor == "system" else e.actor,
-            time=format_moment(e.recorded_at, zone, lang),
-        )
-        console.print(
-            f"{when} ({qualifier}) · {describe_event(e, lang)} · {recorded}",
-            soft_wrap=True,
-            highlight=False,
-        )
+        speaker = speaker_for(conn, viewer, lang)
+        if json:
+            _print_json([e.as_dict() for e in entries])
+            return
+        for e in entries:
+            speaker.timezone = zones.get(e.operation or "", "UTC")
+            qualifier = tr(lang, ", ").join(
+                x for x in (precision_label(e.precision, lang), e.phrase) if x
+            )
+            recorded = when_recorded(e, speaker) if order == "recorded" else None
+            line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"
+            console.print(
+                line + (f" · {recorded}" if recorded else ""), soft_wrap=True, highlight=False
+            )
 
 
 def _by_ref(
@@ -257,8 +252,13 @@ def show(
     operation: Annotated[
         str | None, typer.Option("--operation", help="The operation of a short reference")
     ] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
 ) -> None:
-    """One entity's state, now or as of a moment."""
+    """One entity's state, now or as of a moment: each field named in --lang (or JSON)."""
+    lang = lang or cli_lang()
+    if lang not in ("ar", "en"):
+        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     referenced = _by_ref(system, viewer, entity, operation)
@@ -277,7 +277,10 @@ def show(
             entity_id=entity_id,
             at_utc=utc_key(moment) if moment else None,
         )
-    _print_json(data)
+    if json:
+        _print_json(data)
+    else:
+        console.print(entity_lines(data, lang), highlight=False, markup=False, soft_wrap=True)
 
 
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
