@@ -25,6 +25,7 @@ EVENT_LABELS: dict[str, str] = {
     "organisation.registered": N_("Organisation registered"),
     "organisation.renamed": N_("Organisation renamed"),
     "access.changed": N_("Who may see the record changed"),
+    "text.translated": N_("Translation added"),
     "convoy.planned": N_("Convoy planned"),
     "convoy.route_assigned": N_("Convoy route assigned"),
     "convoy.status_changed": N_("Convoy status changed"),
