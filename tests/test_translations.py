@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ from mamar.journal.verify import verify
 from mamar.notes.model import NoteState
 from mamar.projections.check import compare
 from mamar.projections.entities import current, rebuild
+from mamar.scenarios.runner import BUILT_IN
 from mamar.system import Mamar
 from mamar.web.render import marked
 from tests.api_support import created
@@ -361,3 +363,25 @@ def test_a_translation_given_with_a_new_record_is_the_recording_organisations(
     (translation,) = got.json()["text"]["translations"]
     assert translation["translated_by"] == "icrc"
     assert account("icrc", Role.COORDINATOR)  # the recording account's organisation
+
+
+def _free_texts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        if "original" in value:
+            yield value
+            return
+        for item in value.values():
+            yield from _free_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _free_texts(item)
+
+
+@pytest.mark.parametrize("scenario", ["aleppo-2016", "two-towns"])
+def test_every_free_text_of_the_scenarios_is_in_arabic_and_english(scenario: str) -> None:
+    raw = yaml.safe_load((BUILT_IN / f"{scenario}.yaml").read_text(encoding="utf-8"))
+    texts = [LocalText.model_validate(found) for found in _free_texts(raw)]
+    assert texts
+    for text in texts:
+        languages = {text.language} | {t.language for t in text.translations}
+        assert {"ar", "en"} <= languages, text.original
