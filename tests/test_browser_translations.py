@@ -101,7 +101,7 @@ def test_an_organisation_that_cannot_see_the_incident_cannot_see_or_add_a_transl
     browser: Any, server: LiveServer
 ) -> None:
     page = _page(browser, server, "monitor")
-    for path in (f"incidents/{INCIDENT}", f"translate/incident/{INCIDENT}"):
+    for path in (f"incidents/{INCIDENT}", f"incidents/{INCIDENT}/translate"):
         response = page.goto(f"{server.url}/ops/{OP}/{path}?lang=en")
         assert response is not None and response.status == 404
         assert ENGLISH not in page.content() and ORIGINAL not in page.content()
@@ -111,7 +111,7 @@ def test_an_organisation_that_cannot_see_the_incident_cannot_see_or_add_a_transl
     token = page.locator("input[name=csrf]").first.get_attribute("value")
     assert token
     answer = page.request.post(
-        f"{server.url}/ops/{OP}/translate/incident/{INCIDENT}",
+        f"{server.url}/ops/{OP}/incidents/{INCIDENT}/translate",
         form={
             "csrf": token,
             "translation.field": "description",

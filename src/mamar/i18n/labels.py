@@ -194,6 +194,7 @@ CATEGORY_LABELS: dict[str, str] = {
 #: Kinds of record, as a person names them (the timeline's filter).
 KIND_LABELS: dict[str, str] = {
     "access": N_("Who may see a record"),
+    "text": N_("Translations"),
     "account": N_("Accounts"),
     "agreement": N_("Agreements"),
     "ceasefire": N_("Ceasefires"),

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from mamar.access.rules import RuleBook, command_rule
 from mamar.translating.commands import translatable_kinds
 from mamar.web import forms
-from mamar.web.page import PageError, View, add_page, op_view
+from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import entity, may
 from mamar.web.render import called
 
@@ -48,7 +48,7 @@ def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any]
     if field is None:
         return None
     return {
-        "action": f"/ops/{record.get('operation')}/translate/{kind}/{record['id']}",
+        "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
         "languages": language_options(v.lang),
         "chosen": v.form.get(LANGUAGE) or v.lang,
@@ -68,24 +68,29 @@ def _render(
         status=status,
         errors=errors,
         translation=offer,
-        back=f"/ops/{op}/{_PAGES[kind]}/{id}" if kind in _PAGES else None,
+        back=_back(op, kind, id),
     )
 
 
+def translate_path(op: str, kind: str, id: str) -> str:
+    """Where a record's translation form is (beside the record's own page, if it has one)."""
+    return f"/ops/{op}/{kind}s/{id}/translate"
+
+
 def add_routes(app: FastAPI, book: RuleBook) -> None:
-    kinds = translatable_kinds()
-    rule = command_rule(*(f"{kind}.translate" for kind in kinds))
+    for kind in translatable_kinds():
+        _add_kind(app, book, kind)
 
-    async def page(request: Request, op: str, kind: str, id: str) -> Response:
-        v = await op_view(request, rule, op)
-        if kind not in kinds:
-            raise PageError(404, "not_found")
-        return _render(v, op, kind, id)
 
-    async def submit(request: Request, op: str, kind: str, id: str) -> Response:
+def _add_kind(app: FastAPI, book: RuleBook, kind: str) -> None:
+    command = f"{kind}.translate"
+    rule = command_rule(command)
+
+    async def page(request: Request, op: str, id: str) -> Response:
+        return _render(await op_view(request, rule, op), op, kind, id)
+
+    async def submit(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, rule, op)
-        if kind not in kinds:
-            raise PageError(404, "not_found")
         entity(v, kind, id)  # a record the viewer may not see is not found, as on its page
         data = {
             "id": id,
@@ -94,21 +99,20 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "language": v.form.get(LANGUAGE, "").strip(),
         }
         try:
-            forms.run(
-                v,
-                f"{kind}.translate",
-                {k: x for k, x in data.items() if x},
-                required=(TEXT, LANGUAGE),
-            )
+            forms.run(v, command, {k: x for k, x in data.items() if x}, required=(TEXT, LANGUAGE))
         except forms.FormErrors as exc:
             named = {"text": TEXT, "language": LANGUAGE, "field": FIELD}
             errors = {named.get(k, k): message for k, message in exc.errors.items()}
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render(v, op, kind, id, 422, errors)
-        back = f"/ops/{op}/{_PAGES[kind]}/{id}" if kind in _PAGES else None
-        return v.redirect(back or f"/ops/{op}/translate/{kind}/{id}")
+        return v.redirect(_back(op, kind, id) or translate_path(op, kind, id))
 
-    path = "/ops/{op}/translate/{kind}/{id}"
+    path = translate_path("{op}", kind, "{id}")
     add_page(app, book, path, page, rule)
     add_page(app, book, path, submit, rule, methods=("POST",))
+
+
+def _back(op: str, kind: str, id: str) -> str | None:
+    """The record's own page, if it has one."""
+    return f"/ops/{op}/{_PAGES[kind]}/{id}" if kind in _PAGES else None
