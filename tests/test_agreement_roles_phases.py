@@ -192,6 +192,40 @@ def test_roles_are_named_again_and_those_not_given_stay(concluded: Mamar) -> Non
     )
 
 
+def test_a_new_version_names_its_own_guarantors_and_the_old_one_keeps_its(
+    concluded: Mamar,
+) -> None:
+    run(
+        concluded,
+        command(
+            "agreement.adopt_version",
+            id="exchange",
+            terms=TERMS[:-1],
+            guarantors=("russia", "turkey"),
+            brokers=(),
+        ),
+    )
+    held = state(concluded, "agreement", "exchange")
+    first, renewed = held.versions
+    assert first.guarantors == ("russia",) and first.brokers == ("turkey",)
+    assert renewed.guarantors == ("russia", "turkey") and renewed.brokers == ()
+    assert renewed.facilitators == ("sarc",) and held.guarantors == renewed.guarantors
+    # Roles named while version 2 is current are version 2's.
+    run(concluded, command("agreement.name_roles", id="exchange", observers=()))
+    held = state(concluded, "agreement", "exchange")
+    assert held.versions[1].observers == () and held.versions[0].observers == ("icrc",)
+    # Only the roles change: that is a new version too; a role holder may not be a party.
+    run(
+        concluded,
+        command("agreement.adopt_version", id="exchange", terms=TERMS[:-1], observers=("icrc",)),
+    )
+    refused(
+        concluded,
+        command("agreement.adopt_version", id="exchange", terms=TERMS, brokers=("factions",)),
+        code="party_in_role",
+    )
+
+
 def test_partial_fulfilment_with_evidence_then_whole(concluded: Mamar) -> None:
     system = concluded
     run(

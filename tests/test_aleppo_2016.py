@@ -247,6 +247,12 @@ def test_the_ceiling_is_built_after_the_consultations(aleppo: Mamar) -> None:
 def test_turkey_guarantees_the_renewed_agreement_and_is_party_to_the_calls(
     aleppo: Mamar,
 ) -> None:
+    agreement = entity(aleppo, "agreement", "evacuation-agreement")
+    first, renewed_version = agreement["versions"][0], agreement["versions"][1]
+    # A role on the renewed version, not only a guarantee record beside it.
+    assert first["guarantors"] == ["russian-military"]
+    assert renewed_version["guarantors"] == ["russian-military", "turkey"]
+    assert agreement["guarantors"] == ["russian-military", "turkey"]
     renewed = entity(aleppo, "guarantee", "turkey-guarantees-renewed-agreement")
     assert renewed["guarantor"] == "turkey"
     assert {"kind": "agreement", "id": "evacuation-agreement"} in renewed["subject"]

@@ -50,7 +50,7 @@ def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, 
     )
     assert [e["type"] for e in typed] == ["convoy.counts_recorded"]
     arabic = runner.invoke(app, ["timeline", "-d", url, "--lang", "ar"])
-    assert arabic.exit_code == 0 and "تغيّرت حالة القافلة" in arabic.output
+    assert arabic.exit_code == 0 and "أعداد قافلة «الدفعة الأولى»" in arabic.output
     bad = runner.invoke(app, ["timeline", "-d", url, "--lang", "fr"])
     assert bad.exit_code != 0 and "'ar' or 'en'" in bad.output
 
@@ -129,3 +129,18 @@ def test_the_demo_prints_every_account_whole_with_its_organisation(tmp_path: Pat
     flat = " ".join(" ".join(lines).replace("│", " ").split())
     for organisation in scenario.organisations:
         assert (organisation.name.en or "") in flat or organisation.id in flat
+
+
+def test_the_demo_serves_the_scenario_it_is_given(tmp_path: Path) -> None:
+    from mamar.scenarios import runner as scenarios
+
+    database = tmp_path / "demo.db"
+    result = runner.invoke(app, ["demo", "two-towns", "--database", str(database), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "loaded two-towns" in result.output
+    for account in scenarios.load("two-towns").accounts:
+        assert f" {account.username} " in result.output, account.username
+    kept = database.read_bytes()
+    refused = runner.invoke(app, ["demo", "no-such-place", "--database", str(database)])
+    assert refused.exit_code == 2 and "no-such-place" in refused.output
+    assert database.read_bytes() == kept  # the last demo's database is left as it was

@@ -90,6 +90,11 @@ class AdoptAgreementVersion(Command):
     reason: FreeText | None = None
     joined: tuple[EntityId, ...] = ()  # parties joining with this version
     left: tuple[EntityId, ...] = ()  # parties leaving with it
+    # Roles named anew with this version (a role not given stays as it is, [] empties it).
+    guarantors: tuple[EntityId, ...] | None = None
+    facilitators: tuple[EntityId, ...] | None = None
+    brokers: tuple[EntityId, ...] | None = None
+    observers: tuple[EntityId, ...] | None = None
 
 
 class NameAgreementRoles(Command):
@@ -264,7 +269,21 @@ def adopt_version(
     if not cmd.terms and cmd.text is None:
         raise DomainError("empty_version", "a version has terms or a text", field="terms")
     _check_membership(ctx, state, cmd.joined, cmd.left)
-    if (cmd.terms, cmd.text) == (state.terms, state.text) and not (cmd.joined or cmd.left):
+    guarantors, roles = _roles_given(state, cmd)
+    parties = (
+        *(p for p in state.parties if p not in cmd.left),
+        *(p for p in cmd.joined if p not in state.parties),
+    )
+    _check_roles(ctx, parties, guarantors, roles)
+    renamed = (guarantors, *roles.values()) != (
+        state.guarantors,
+        state.facilitators,
+        state.brokers,
+        state.observers,
+    )
+    if (cmd.terms, cmd.text) == (state.terms, state.text) and not (
+        cmd.joined or cmd.left or renamed
+    ):
         raise DomainError(
             "unchanged",
             f"these are the terms and text of version {state.current_version} already",
@@ -287,6 +306,10 @@ def adopt_version(
             note=cmd.note,
             joined=cmd.joined,
             left=cmd.left,
+            guarantors=cmd.guarantors,
+            facilitators=cmd.facilitators,
+            brokers=cmd.brokers,
+            observers=cmd.observers,
         ),
     )
     return events
@@ -319,20 +342,26 @@ def _check_membership(
         )
 
 
-@decides(NameAgreementRoles)
-def name_roles(state: AgreementState, cmd: NameAgreementRoles, ctx: Context) -> list[EventData]:
-    if state.status is AgreementStatus.TERMINATED:
-        raise DomainError("terminated", "the agreement is terminated")
+def _roles_given(
+    state: AgreementState, cmd: NameAgreementRoles | AdoptAgreementVersion
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The guarantors and the other roles as they would be: a role not given stays."""
 
     def given(new: tuple[str, ...] | None, held: tuple[str, ...]) -> tuple[str, ...]:
         return held if new is None else new
 
-    guarantors = given(cmd.guarantors, state.guarantors)
-    roles = {
+    return given(cmd.guarantors, state.guarantors), {
         "facilitators": given(cmd.facilitators, state.facilitators),
         "brokers": given(cmd.brokers, state.brokers),
         "observers": given(cmd.observers, state.observers),
     }
+
+
+@decides(NameAgreementRoles)
+def name_roles(state: AgreementState, cmd: NameAgreementRoles, ctx: Context) -> list[EventData]:
+    if state.status is AgreementStatus.TERMINATED:
+        raise DomainError("terminated", "the agreement is terminated")
+    guarantors, roles = _roles_given(state, cmd)
     _check_roles(ctx, state.parties, guarantors, roles)
     wanted = (guarantors, roles["facilitators"], roles["brokers"], roles["observers"])
     if wanted == (state.guarantors, state.facilitators, state.brokers, state.observers):

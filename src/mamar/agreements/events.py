@@ -72,6 +72,11 @@ class AgreementVersionAdopted(EventData):
     note: FreeText | None = None
     joined: tuple[str, ...] = ()  # parties joining with this version
     left: tuple[str, ...] = ()  # parties leaving with it
+    # Roles named anew with this version (None: as they were; older journals have none).
+    guarantors: tuple[str, ...] | None = None
+    facilitators: tuple[str, ...] | None = None
+    brokers: tuple[str, ...] | None = None
+    observers: tuple[str, ...] | None = None
 
 
 @event_type

@@ -51,6 +51,12 @@ class AgreementVersion(Value):
     parties: tuple[str, ...] = ()  # bound by this version (empty in states from before)
     joined: tuple[str, ...] = ()
     left: tuple[str, ...] = ()
+    # Who guarantees, facilitates, brokers and observes this version (as named while it
+    # is the current one; empty in states from before).
+    guarantors: tuple[str, ...] = ()
+    facilitators: tuple[str, ...] = ()
+    brokers: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
 
 
 class Fulfilment(Value):
@@ -144,6 +150,13 @@ def _status_entry(
     )
 
 
+ROLES = ("guarantors", "facilitators", "brokers", "observers")
+
+
+def _roles_of(state: AgreementState) -> dict[str, tuple[str, ...]]:
+    return {role: getattr(state, role) for role in ROLES}
+
+
 @aggregate("agreement", AgreementState)
 def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> AgreementState:
     if isinstance(event, AgreementDrafted):
@@ -173,6 +186,7 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 adopted_at=meta.occurred_at,
                 note=event.note,
                 parties=state.parties,
+                **_roles_of(state),
             )
             return touched(
                 state,
@@ -190,6 +204,10 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 *(p for p in state.parties if p not in event.left),
                 *(p for p in event.joined if p not in state.parties),
             )
+            roles = {
+                role: held if (named := getattr(event, role)) is None else named
+                for role, held in _roles_of(state).items()
+            }
             held = AgreementVersion(
                 version=event.version,
                 terms=event.terms,
@@ -200,10 +218,12 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
                 parties=parties,
                 joined=event.joined,
                 left=event.left,
+                **roles,
             )
             return touched(
                 state,
                 meta,
+                **roles,
                 parties=parties,
                 terms=event.terms,
                 text=event.text,
@@ -214,14 +234,18 @@ def evolve(state: AgreementState | None, event: EventData, meta: EventMeta) -> A
             entry = _status_entry(state, event.status, meta, event.reason, event.incidents)
             return touched(state, meta, status=event.status, history=(*state.history, entry))
         case AgreementRolesNamed():
-            return touched(
-                state,
-                meta,
-                guarantors=event.guarantors,
-                facilitators=event.facilitators,
-                brokers=event.brokers,
-                observers=event.observers,
+            named = {
+                "guarantors": event.guarantors,
+                "facilitators": event.facilitators,
+                "brokers": event.brokers,
+                "observers": event.observers,
+            }
+            # Named while a version is current: they are that version's roles.
+            versions = tuple(
+                held.model_copy(update=named) if held.version == state.current_version else held
+                for held in state.versions
             )
+            return touched(state, meta, **named, versions=versions)
         case TermFulfilmentRecorded():
             report = Fulfilment(
                 term=event.term,

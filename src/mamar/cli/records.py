@@ -22,7 +22,6 @@ from mamar.cli.main import (
     open_system,
     progress_bar,
 )
-from mamar.cli.render import describe_event, format_moment
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -30,6 +29,7 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
 from mamar.i18n.refs import read_ref
+from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
@@ -164,26 +164,20 @@ def timeline(
                 order=order,
             )
         )
-    if json:
-        _print_json([e.as_dict() for e in entries])
-        return
-    for e in entries:
-        zone = zones.get(e.operation or "", "UTC")
-        when = format_moment(e.occurred_at, zone, lang)
-        qualifier = tr(lang, ", ").join(
-            x for x in (precision_label(e.precision, lang), e.phrase) if x
-        )
-        recorded = tr(
-            lang,
-            "%(actor)s, recorded %(time)s",
-            actor=tr(lang, "the system") if e.actor == "system" else e.actor,
-            time=format_moment(e.recorded_at, zone, lang),
-        )
-        console.print(
-            f"{when} ({qualifier}) · {describe_event(e, lang)} · {recorded}",
-            soft_wrap=True,
-            highlight=False,
-        )
+        speaker = speaker_for(conn, viewer, lang)
+        if json:
+            _print_json([e.as_dict() for e in entries])
+            return
+        for e in entries:
+            speaker.timezone = zones.get(e.operation or "", "UTC")
+            qualifier = tr(lang, ", ").join(
+                x for x in (precision_label(e.precision, lang), e.phrase) if x
+            )
+            recorded = when_recorded(e, speaker) if order == "recorded" else None
+            line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"
+            console.print(
+                line + (f" · {recorded}" if recorded else ""), soft_wrap=True, highlight=False
+            )
 
 
 def _by_ref(
@@ -372,6 +366,12 @@ def organisation_list(database: DatabaseOption = None) -> None:
 
 @app.command()
 def demo(
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            help="The scenario to load: a built-in one (aleppo-2016, two-towns) or a YAML file"
+        ),
+    ] = "aleppo-2016",
     database: Annotated[
         str, typer.Option("--database", "-d", help="SQLite file for the demo (recreated)")
     ] = "mamar-demo.db",
@@ -387,9 +387,16 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """A fresh SQLite database with the aleppo-2016 scenario and one demo account per role."""
+    """A fresh SQLite database with a scenario (aleppo-2016 unless named) and one demo
+    account per role."""
     from pathlib import Path
 
+    if synthetic is None:
+        try:  # an unknown scenario leaves the last demo's database as it was
+            runner.resolve(scenario)
+        except runner.ScenarioError as exc:
+            err.print(f"[red]demo could not load:[/red] {exc}")
+            raise typer.Exit(2) from None
     path = Path(database)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -397,7 +404,7 @@ def demo(
     if synthetic is not None:
         name, count, accounts = _load_synthetic(system, synthetic)
     else:
-        name, count, accounts = _load_aleppo(system)
+        name, count, accounts = _load_scenario(system, scenario)
     with system.reading() as conn:
         names = {
             o["id"]: o["name"].get("en") or o["name"].get("ar") or o["id"]
@@ -440,12 +447,12 @@ def demo(
         serve_app(system, host=host, port=port)
 
 
-def _load_aleppo(system: Mamar) -> tuple[str, int, list[Actor]]:
+def _load_scenario(system: Mamar, name: str) -> tuple[str, int, list[Actor]]:
     try:
-        scenario = runner.load("aleppo-2016")
+        scenario = runner.load(name)
         total = len(runner.plan(scenario))
         with progress_bar() as bar:
-            task = bar.add_task("loading aleppo-2016", total=total)
+            task = bar.add_task(f"loading {scenario.name}", total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except (runner.ScenarioError, DomainError) as exc:
         err.print(f"[red]demo could not load:[/red] {exc}")
@@ -454,7 +461,7 @@ def _load_aleppo(system: Mamar) -> tuple[str, int, list[Actor]]:
         Actor(username=a.username, role=a.role, party=a.party, organisation=a.organisation)
         for a in scenario.accounts
     ]
-    return "aleppo-2016", count, accounts
+    return scenario.name, count, accounts
 
 
 def _load_synthetic(system: Mamar, events: int) -> tuple[str, int, list[Actor]]:

@@ -11,10 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mamar.domain.time import parse_utc_key
-from mamar.i18n.labels import event_label, status_label
-from mamar.reads import TimelineEntry
-from mamar.web.i18n import digits, tr
-from mamar.web.render import local
+from mamar.web.i18n import digits
 
 
 def format_moment(text: str, zone: str, lang: str) -> str:
@@ -22,30 +19,6 @@ def format_moment(text: str, zone: str, lang: str) -> str:
     moment = parse_utc_key(text) if text.endswith("Z") else datetime.fromisoformat(text)
     local = moment.astimezone(ZoneInfo(zone))
     return digits(format_datetime(local, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
-
-
-def _local(value: Any, lang: str) -> str | None:
-    if isinstance(value, dict):
-        return local(value, lang) or None
-    return None
-
-
-def describe_event(entry: TimelineEntry, lang: str) -> str:
-    parts = [event_label(entry.type, lang)]
-    data = entry.data
-    for key in ("name", "title"):
-        text = _local(data.get(key), lang)
-        if text:
-            parts.append(text)
-    if isinstance(data.get("status"), str):
-        parts.append(tr(lang, "now %(status)s", status=status_label(data["status"], lang)))
-    for key in ("summary", "description", "text", "message", "what", "reason"):
-        value = data.get(key)
-        text = _local(value, lang) if isinstance(value, dict) else value
-        if isinstance(text, str) and text:
-            parts.append(text if len(text) <= 120 else text[:117] + "…")
-            break
-    return " · ".join(parts)
 
 
 def print_overview(console: Console, data: dict[str, Any]) -> None:

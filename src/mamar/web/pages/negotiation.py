@@ -159,6 +159,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     "at": v.when(ver.adopted_at, "short"),
                     "joined": words.party_list(v, ver.joined) if ver.joined else "",
                     "left": words.party_list(v, ver.left) if ver.left else "",
+                    "guarantors": words.party_list(v, ver.guarantors) if ver.guarantors else "",
                     "note": ver.note or "",
                 }
                 for ver in state.versions
