@@ -24,8 +24,13 @@ def _render(
     v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     with v.system.reading() as conn:
-        state = reads.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
-        record = reads.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+        at = v.at_utc()
+        state = reads.get_state(
+            conn, viewer=v.actor, kind="escalation", entity_id=esc_id, at_utc=at
+        )
+        record = reads.get_entity(
+            conn, viewer=v.actor, kind="escalation", entity_id=esc_id, at_utc=at
+        )
     assert isinstance(state, EscalationState)
     data: dict[str, Any] = {
         "escalation": record,

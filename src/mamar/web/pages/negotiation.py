@@ -112,8 +112,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def agreement(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            state = reads.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id)
-            record = reads.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
+            at = v.at_utc()
+            state = reads.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id, at_utc=at)
+            record = reads.get_entity(
+                conn, viewer=v.actor, kind="agreement", entity_id=id, at_utc=at
+            )
         assert isinstance(state, AgreementState)
         numbers = [ver.version for ver in state.versions]
         a = query_int(
