@@ -14,6 +14,7 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import history, may
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 RESPOND = "escalation.record_response"
@@ -46,6 +47,7 @@ def _render(
         status=status,
         errors=errors,
         can_respond=may(v, RESPOND),
+        translation=translate_form(v, "escalation", record),
     )
 
 

@@ -25,6 +25,7 @@ from mamar.web.pages import _agreementwords as words
 from mamar.web.pages import _negotiationwords as nwords
 from mamar.web.pages._shared import entities, may, names_of
 from mamar.web.pages._termwords import comparison_rows
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
@@ -101,6 +102,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     "position.state",
                     "position.revise",
                     "agreement.draft",
+                    "proposal.translate",
                 )
             },
         )
@@ -152,6 +154,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             rows=comparison_rows(v, comparison, names) if comparison else [],
             can_conclude=may(v, "agreement.conclude"),
             can_adopt=may(v, "agreement.adopt_version"),
+            translation=translate_form(v, "agreement", record),
             roles=words.roles(v, record),
             version_rows=[
                 {
