@@ -56,7 +56,20 @@ class Speaker:
                 words = value.get(key)
                 if isinstance(words, str) and len(words) > limit:
                     value = {**value, key: words[: limit - 1] + "…"}
+            translations = value.get("translations")
+            if isinstance(translations, list | tuple):
+                value = {
+                    **value,
+                    "translations": [self._shortened(t, limit) for t in translations],
+                }
         return self.show(value, self.lang)
+
+    @staticmethod
+    def _shortened(translation: Any, limit: int) -> Any:
+        words = translation.get("text") if isinstance(translation, dict) else None
+        if isinstance(words, str) and len(words) > limit:
+            return {**translation, "text": words[: limit - 1] + "…"}
+        return translation
 
     def record(self, kind: str, entity_id: Any) -> dict[str, Any] | None:
         if not isinstance(entity_id, str):

@@ -102,7 +102,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             days[-1]["entries"].append(
                 {
                     "said": said,
-                    "href": href + (f"?at={at}" if at and href else "") if href else None,
+                    "href": href,  # keeps ?at= (see ``keep_moment``)
                     "recorded": when_recorded(e, speaker) if order == "recorded" else None,
                     "precision": e.precision,
                     "phrase": e.phrase,
