@@ -146,3 +146,10 @@ def test_arabic_uses_the_glossary_terms() -> None:
         if word in text
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])
+def test_no_merge_leftovers(path: Path) -> None:
+    """A line Babel cannot read is skipped without a word: a merge's markers must not stay."""
+    text = path.read_text(encoding="utf-8")
+    assert re.findall(r"^(?:<{7}|={7}|>{7}).*$", text, flags=re.MULTILINE) == []
