@@ -155,6 +155,11 @@ def test_cli_output_in_arabic(world: World, users_texts: re.Pattern[str]) -> Non
         ["timeline", "--lang", "ar", "--type", "convoy."],
         ["timeline", "--lang", "ar", "--type", "agreement."],
         ["route", "compare", "exit-route@1", "exit-route@2", "--lang", "ar"],
+        # One record, each field by its name in Arabic (never the API's snake_case).
+        ["show", "convoy:first-wounded", "--lang", "ar"],
+        ["show", "agreement:evacuation-agreement", "--lang", "ar"],
+        ["show", "escalation:ramouseh-fire-escalation", "--lang", "ar"],
+        ["show", "INC-3", "--lang", "ar"],
     ]
     for args in commands:
         result = runner.invoke(cli, [*args, "--database", url])

@@ -34,8 +34,9 @@ def _catalog(path: Path, lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
-def _keys(path: Path) -> list[tuple[str, str]]:
-    """Every (context, msgid) as written in the file (Babel would merge duplicates)."""
+def _keys(path: Path, *, without_msgstr: bool = False) -> list[tuple[str, str]]:
+    """Every (context, msgid) as written in the file (Babel would merge duplicates); with
+    ``without_msgstr``, only those missing their ``msgstr`` line (Babel skips them)."""
     keys: list[tuple[str, str]] = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         parts: dict[str, str] = {}
@@ -46,7 +47,7 @@ def _keys(path: Path) -> list[tuple[str, str]]:
                 current, parts[word] = word, rest
             elif line.startswith('"') and current:
                 parts[current] += line
-        if "msgid" in parts:
+        if "msgid" in parts and not (without_msgstr and any(k.startswith("msgstr") for k in parts)):
             keys.append((parts.get("msgctxt", ""), parts["msgid"]))
     return keys
 
@@ -56,6 +57,7 @@ def test_no_message_is_given_twice(path: Path) -> None:
     keys = _keys(path)
     twice = sorted({k for k in keys if keys.count(k) > 1}, key=str)
     assert twice == []
+    assert _keys(path, without_msgstr=True) == []
 
 
 def test_arabic_keeps_every_placeholder_and_has_six_plural_forms() -> None:
@@ -78,6 +80,23 @@ def test_arabic_keeps_every_placeholder_and_has_six_plural_forms() -> None:
                     wrong.append(f"{m.id[0]} → {form}")
         elif sorted(PLACEHOLDER.findall(m.string or "")) != sorted(PLACEHOLDER.findall(m.id)):
             wrong.append(f"{m.id} → {m.string}")
+    assert wrong == []
+
+
+def test_no_brace_in_a_translation_whose_message_has_none() -> None:
+    """Catalogue words go through ``Markup.format`` and ``str.format``: a ``{`` or ``}``
+    the English message does not have would break the page (or take a value from it)."""
+    wrong: list[str] = []
+    for m in _catalog(AR, "ar"):
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        braces = {c for text in ids for c in text if c in "{}"}
+        for form in forms:
+            extra = {c for c in form or "" if c in "{}"} - braces
+            if extra:
+                wrong.append(f"{ids[0]} → {form}")
     assert wrong == []
 
 

@@ -50,9 +50,9 @@ def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, 
     )
     assert [e["type"] for e in typed] == ["convoy.counts_recorded"]
     arabic = runner.invoke(app, ["timeline", "-d", url, "--lang", "ar"])
-    assert arabic.exit_code == 0 and "تغيّرت حالة القافلة" in arabic.output
+    assert arabic.exit_code == 0 and "أعداد قافلة «الدفعة الأولى»" in arabic.output
     bad = runner.invoke(app, ["timeline", "-d", url, "--lang", "fr"])
-    assert bad.exit_code != 0 and "'ar' or 'en'" in bad.output
+    assert bad.exit_code != 0 and "ar or en" in " ".join(bad.output.replace("│", " ").split())
 
 
 def test_status_as_of_a_past_moment(loaded: tuple[Mamar, str]) -> None:
@@ -69,8 +69,14 @@ def test_status_as_of_a_past_moment(loaded: tuple[Mamar, str]) -> None:
 
 def test_show_and_export(loaded: tuple[Mamar, str], tmp_path: Path) -> None:
     _, url = loaded
-    shown = json.loads(runner.invoke(app, ["show", "convoy:batch-1", "-d", url]).output)
+    shown = json.loads(runner.invoke(app, ["show", "convoy:batch-1", "-d", url, "--json"]).output)
     assert shown["status"] == "arrived"
+    # For a person: each field by its name in the chosen language, values in its words.
+    arabic = runner.invoke(app, ["show", "convoy:batch-1", "-d", url, "--lang", "ar"]).output
+    assert "الحالة: وصلت" in arabic and "نوع السجل: قافلة" in arabic
+    assert "status" not in arabic and "batch_of" not in arabic and "None" not in arabic
+    english = runner.invoke(app, ["show", "convoy:batch-1", "-d", url, "--lang", "en"]).output
+    assert "Status: arrived" in english and "batch_of" not in english
     out = tmp_path / "journal.jsonl"
     # Whose export it is must be said.
     unsaid = runner.invoke(app, ["export", "journal", "-d", url, "-o", str(out)])

@@ -79,4 +79,4 @@ def test_the_global_lang_reaches_a_commands_own_output(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     shown = _run("--lang", "ar", "timeline", "--type", "convoy.", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert "خُطّطت قافلة" in shown.stdout and "Convoy planned" not in shown.stdout
+    assert "خُطّط لقافلة" in shown.stdout and "Convoy planned" not in shown.stdout

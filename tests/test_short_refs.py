@@ -96,7 +96,7 @@ def test_mamar_show_finds_a_record_by_its_reference(sqlite_system: Mamar) -> Non
     url = sqlite_system.settings.database_url
     cli = CliRunner()
     for typed in ("قافلة ٢", "convoy:2", "Convoy 2"):
-        shown = cli.invoke(app, ["show", typed, "-d", url, "--operation", OP])
+        shown = cli.invoke(app, ["show", typed, "-d", url, "--operation", OP, "--json"])
         assert shown.exit_code == 0, shown.output
         assert json.loads(shown.output)["id"] == "buses-15-december"
     incident = cli.invoke(app, ["show", "INC-3", "-d", url])

@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mamar.domain.errors import DomainError
-from mamar.i18n.labels import status_label
+from mamar.i18n.labels import RECORD_KINDS, status_label
 from mamar.web.i18n import DEFAULT, N_, number, tr
-from mamar.web.pages._commandwords import KINDS
 
 # The API's own errors. ``%(name)s`` parameters are filled in when given.
 API: dict[str, str] = {
@@ -246,7 +245,7 @@ def _word(name: str, value: str | tuple[str, ...], lang: str) -> str | None:
             return None
         return tr(lang, ", ").join(w for w in each if w is not None)
     if name == "kind":
-        return tr(lang, KINDS[value]) if value in KINDS else None
+        return tr(lang, RECORD_KINDS[value]) if value in RECORD_KINDS else None
     if name in ("current", "wanted", "allowed"):
         word = status_label(value, DEFAULT)
         return status_label(value, lang) if word != value else None

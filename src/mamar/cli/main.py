@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.exceptions import UsageError
+from typer.exceptions import Abort
 
 from mamar import reads
 from mamar.api.messages import domain_message
+from mamar.cli import language
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.config import Settings
 from mamar.domain.errors import DomainError, SaidIn
@@ -102,7 +106,13 @@ def _language(
     """Mamar: coordination and evidence record for safe passage."""
     if lang is not None:
         if lang not in LANGUAGES:
-            raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+            raise typer.BadParameter(
+                tr(
+                    cli_lang(),
+                    "use one of: %(choices)s",
+                    choices=language.choices(cli_lang(), LANGUAGES),
+                )
+            )
         os.environ["MAMAR_LANG"] = lang
 
 
@@ -136,13 +146,20 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
     if ":" not in value or path.is_file():
         if not path.is_file():
             raise typer.BadParameter(
-                f"{value} is neither POSITION:SHA256HEX nor a checkpoint file",
+                tr(
+                    cli_lang(),
+                    "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
+                    value=value,
+                ),
                 param_hint="--against",
             )
         if log_key is None:
             raise typer.BadParameter(
-                "a signed checkpoint is checked with the log's public key: give --log-key "
-                "(as the operators handed it out, not read from this server)",
+                tr(
+                    cli_lang(),
+                    "a signed checkpoint is checked with the log's public key: give --log-key "
+                    "(as the operators handed it out, not read from this server)",
+                ),
                 param_hint="--log-key",
             )
         try:
@@ -321,10 +338,29 @@ class _Pipe:
         return getattr(self._stream, name)
 
 
+def _stop(message: str, lang: str, code: int) -> NoReturn:
+    err.print(f"[red]{tr(lang, 'Error:')}[/red] {escape(message)}", highlight=False)
+    sys.exit(code)
+
+
 def main() -> None:
     sys.stdout = _Pipe(sys.stdout)
+    argv = sys.argv[1:]
+    lang = language.requested(argv)
+    root = typer.main.get_command(app)
+    found = language.asked(root, argv)
+    if found is not None and found.unknown is not None:
+        _stop(language.unknown_command(lang, found), lang, code=2)
+    if found is not None:
+        sys.stdout.write(language.help_text(lang, found))
+        sys.exit(0)
     try:
-        app()
+        code = root.main(args=argv, prog_name=language.PROGRAM, standalone_mode=False)
+    except UsageError as exc:  # in the reader's words, not Typer's
+        path = exc.ctx.command_path if exc.ctx is not None else language.PROGRAM
+        _stop(language.usage_error(lang, exc, path), lang, code=exc.exit_code)
+    except Abort:
+        _stop(tr(lang, "Stopped before the end."), lang, code=1)
     except SaidIn as exc:  # already in the user's words: say it as it is
         err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
         sys.exit(2)
@@ -334,3 +370,4 @@ def main() -> None:
             tr(lang, "Refused: %(reason)s", reason=domain_message(exc, lang)), highlight=False
         )
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

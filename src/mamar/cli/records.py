@@ -13,6 +13,7 @@ from rich.table import Table
 from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
+from mamar.cli import language
 from mamar.cli.main import (
     DatabaseOption,
     app,
@@ -22,7 +23,7 @@ from mamar.cli.main import (
     open_system,
     progress_bar,
 )
-from mamar.cli.render import describe_event, format_moment
+from mamar.cli.render import entity_lines
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -30,11 +31,12 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import precision_label
 from mamar.i18n.refs import read_ref
+from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from mamar.web.i18n import tr
+from mamar.web.i18n import LANGUAGES, ntr, tr
 
 AsOption = Annotated[
     str, typer.Option("--as", help="Read as this account (its compartments apply)")
@@ -60,10 +62,12 @@ def _parse_at(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"'{text}' is not an ISO 8601 time", param_hint="--at") from None
+        raise typer.BadParameter(
+            tr(cli_lang(), "%(text)s is not an ISO 8601 time", text=text), param_hint="--at"
+        ) from None
     if moment.tzinfo is None:
         raise typer.BadParameter(
-            "give a UTC offset, e.g. 2016-12-14T02:00+02:00", param_hint="--at"
+            tr(cli_lang(), "give a UTC offset, e.g. 2016-12-14T02:00+02:00"), param_hint="--at"
         )
     return moment
 
@@ -72,7 +76,9 @@ def _default_operation(system: Mamar, viewer: Actor) -> str:
     with system.reading() as conn:
         ops = reads.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
     if not ops:
-        raise typer.BadParameter("there is no operation yet", param_hint="--operation")
+        raise typer.BadParameter(
+            tr(cli_lang(), "there is no operation yet"), param_hint="--operation"
+        )
     return ops[0].id
 
 
@@ -142,10 +148,24 @@ def timeline(
 ) -> None:
     """The record in time order: when it happened (with precision) and when it was recorded."""
     if order not in ("occurred", "recorded"):
-        raise typer.BadParameter("use 'occurred' or 'recorded'", param_hint="--order")
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "use one of: %(choices)s",
+                choices=language.choices(cli_lang(), ("occurred", "recorded")),
+            ),
+            param_hint="--order",
+        )
     lang = lang or cli_lang()
     if lang not in ("ar", "en"):
-        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "use one of: %(choices)s",
+                choices=language.choices(cli_lang(), LANGUAGES),
+            ),
+            param_hint="--lang",
+        )
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     with system.reading() as conn:
@@ -164,26 +184,20 @@ def timeline(
                 order=order,
             )
         )
-    if json:
-        _print_json([e.as_dict() for e in entries])
-        return
-    for e in entries:
-        zone = zones.get(e.operation or "", "UTC")
-        when = format_moment(e.occurred_at, zone, lang)
-        qualifier = tr(lang, ", ").join(
-            x for x in (precision_label(e.precision, lang), e.phrase) if x
-        )
-        recorded = tr(
-            lang,
-            "%(actor)s, recorded %(time)s",
-            actor=tr(lang, "the system") if e.actor == "system" else e.actor,
-            time=format_moment(e.recorded_at, zone, lang),
-        )
-        console.print(
-            f"{when} ({qualifier}) · {describe_event(e, lang)} · {recorded}",
-            soft_wrap=True,
-            highlight=False,
-        )
+        speaker = speaker_for(conn, viewer, lang)
+        if json:
+            _print_json([e.as_dict() for e in entries])
+            return
+        for e in entries:
+            speaker.timezone = zones.get(e.operation or "", "UTC")
+            qualifier = tr(lang, ", ").join(
+                x for x in (precision_label(e.precision, lang), e.phrase) if x
+            )
+            recorded = when_recorded(e, speaker) if order == "recorded" else None
+            line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"
+            console.print(
+                line + (f" · {recorded}" if recorded else ""), soft_wrap=True, highlight=False
+            )
 
 
 def _by_ref(
@@ -206,11 +220,20 @@ def _by_ref(
             if s.ref == n
         ]
     if len(matches) != 1:
-        where = "" if operation else " (give --operation)"
+        lang = cli_lang()
         raise typer.BadParameter(
-            f"{len(matches)} records have the reference {text!r}{where}"
+            (
+                ntr(
+                    lang,
+                    "%(n)s record has the reference %(ref)s",
+                    "%(n)s records have the reference %(ref)s",
+                    len(matches),
+                    ref=text,
+                )
+                + ("" if operation else " " + tr(lang, "(give --operation)"))
+            )
             if matches
-            else f"no record you may see has the reference {text!r}"
+            else tr(lang, "no record you may see has the reference %(ref)s", ref=text)
         )
     return matches[0]
 
@@ -229,8 +252,13 @@ def show(
     operation: Annotated[
         str | None, typer.Option("--operation", help="The operation of a short reference")
     ] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
 ) -> None:
-    """One entity's state, now or as of a moment."""
+    """One entity's state, now or as of a moment: each field named in --lang (or JSON)."""
+    lang = lang or cli_lang()
+    if lang not in ("ar", "en"):
+        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     referenced = _by_ref(system, viewer, entity, operation)
@@ -239,7 +267,7 @@ def show(
     else:
         kind, _, entity_id = entity.partition(":")
     if not entity_id:
-        raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
+        raise typer.BadParameter(tr(cli_lang(), "write it as kind:id, e.g. convoy:first-wounded"))
     moment = _parse_at(at)
     with system.reading() as conn:
         data = reads.get_entity(
@@ -249,7 +277,10 @@ def show(
             entity_id=entity_id,
             at_utc=utc_key(moment) if moment else None,
         )
-    _print_json(data)
+    if json:
+        _print_json(data)
+    else:
+        console.print(entity_lines(data, lang), highlight=False, markup=False, soft_wrap=True)
 
 
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)

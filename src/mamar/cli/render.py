@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,9 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from mamar.domain.time import parse_utc_key
-from mamar.i18n.labels import event_label, status_label
-from mamar.reads import TimelineEntry
-from mamar.web.i18n import digits, tr
+from mamar.i18n.labels import RECORD_KINDS, category_label, field_label, status_label
+from mamar.web.i18n import digits, has_words, number, tr
 from mamar.web.render import local
 
 
@@ -22,30 +22,6 @@ def format_moment(text: str, zone: str, lang: str) -> str:
     moment = parse_utc_key(text) if text.endswith("Z") else datetime.fromisoformat(text)
     local = moment.astimezone(ZoneInfo(zone))
     return digits(format_datetime(local, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
-
-
-def _local(value: Any, lang: str) -> str | None:
-    if isinstance(value, dict):
-        return local(value, lang) or None
-    return None
-
-
-def describe_event(entry: TimelineEntry, lang: str) -> str:
-    parts = [event_label(entry.type, lang)]
-    data = entry.data
-    for key in ("name", "title"):
-        text = _local(data.get(key), lang)
-        if text:
-            parts.append(text)
-    if isinstance(data.get("status"), str):
-        parts.append(tr(lang, "now %(status)s", status=status_label(data["status"], lang)))
-    for key in ("summary", "description", "text", "message", "what", "reason"):
-        value = data.get(key)
-        text = _local(value, lang) if isinstance(value, dict) else value
-        if isinstance(text, str) and text:
-            parts.append(text if len(text) <= 120 else text[:117] + "…")
-            break
-    return " · ".join(parts)
 
 
 def print_overview(console: Console, data: dict[str, Any]) -> None:
@@ -73,3 +49,66 @@ def print_overview(console: Console, data: dict[str, Any]) -> None:
         f"{totals['planned']} / {totals['boarded']} / {totals['arrived']}",
     )
     console.print(table)
+
+
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+_CODE = re.compile(r"[a-z][a-z_]*")
+_BILINGUAL = ({"ar", "en"}, {"original", "language"})
+
+
+def _is_text(value: dict[str, Any]) -> bool:
+    """A user's words (``{ar, en}`` or ``{original, language, …}``), shown as one text."""
+    keys = set(value)
+    return bool(keys) and (keys <= _BILINGUAL[0] or _BILINGUAL[1] <= keys)
+
+
+def _value(key: str, value: Any, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return tr(lang, "true" if value else "false")
+    if isinstance(value, int | float):
+        return number(value, lang)
+    if key == "status" and isinstance(value, str):
+        return status_label(value, lang)
+    if key == "entity" and value in RECORD_KINDS:
+        return tr(lang, RECORD_KINDS[value])
+    if key in ("event_type", "sub_event_type") and isinstance(value, str):
+        return category_label(value, lang)
+    if isinstance(value, str) and _MOMENT.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return digits(format_datetime(moment, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
+    if isinstance(value, dict):
+        return local(value, lang)
+    text = str(value)
+    if _CODE.fullmatch(text) and has_words(text):  # a value of a list ("wounded", "shared")
+        return tr(lang, text)
+    return text
+
+
+def entity_lines(data: Any, lang: str, depth: int = 0) -> str:
+    """A record's state for a person: each field by its label in ``lang`` (never the API's
+    snake_case name), nested records indented, user text in its own words."""
+    pad = "  " * depth
+    lines: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            label = field_label(str(key), lang) if isinstance(key, str) else None
+            name = label or tr(lang, "Other field")
+            if (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list):
+                lines.append(f"{pad}{name}:")
+                if value:
+                    lines.append(entity_lines(value, lang, depth + 1))
+            else:
+                lines.append(f"{pad}{name}: {_value(str(key), value, lang)}")
+    elif isinstance(data, list):
+        for index, item in enumerate(data, 1):
+            if (isinstance(item, dict) and not _is_text(item)) or isinstance(item, list):
+                lines.append(f"{pad}{number(index, lang)}.")
+                lines.append(entity_lines(item, lang, depth + 1))
+            else:
+                lines.append(f"{pad}- {_value('', item, lang)}")
+    return "\n".join(line for line in lines if line)

@@ -12,10 +12,11 @@ from rich.table import Table
 
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
 from mamar.audit.access import accesses
-from mamar.cli.main import DatabaseOption, app, console, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, open_system
 from mamar.domain.errors import DomainError
 from mamar.vault.rotate import rotate
 from mamar.vault.store import Vault, generate_key, parse_key
+from mamar.web.i18n import tr
 
 
 @app.command()
@@ -45,7 +46,9 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     match = _DURATION.match(text)
     if match is None:
-        raise typer.BadParameter("use e.g. 30d, 12h, 15m or never", param_hint="--expires-in")
+        raise typer.BadParameter(
+            tr(cli_lang(), "use e.g. 30d, 12h, 15m or never"), param_hint="--expires-in"
+        )
     amount, unit = int(match.group(1)), match.group(2)
     return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
         unit, timedelta(days=amount)

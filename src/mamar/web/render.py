@@ -118,6 +118,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["figure"] = lambda value: figure_words(value, lang)
     env.filters["total"] = lambda value: total_words(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)
+    env.filters["digits"] = lambda value: i18n.digits(str(value), lang)  # a year, as written
     env.globals["evidence_url"] = evidence_url
     return env
 

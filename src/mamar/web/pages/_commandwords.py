@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from mamar.web.i18n import N_, has_words, ptr, tr
+from mamar.i18n.labels import RECORD_KINDS as KINDS
+from mamar.i18n.labels import field_label
+from mamar.web.i18n import N_, ptr, tr
 
 #: What a command does (its verb).
 ACTIONS: dict[str, str] = {
@@ -96,157 +98,6 @@ ACTIONS: dict[str, str] = {
     "withdraw": N_("withdraw"),
 }
 
-#: A record of each kind, in the singular.
-KINDS: dict[str, str] = {
-    "account": N_("account"),
-    "agreement": N_("agreement"),
-    "ceasefire": N_("ceasefire"),
-    "channel": N_("channel"),
-    "contact": N_("contact"),
-    "control_area": N_("area of control"),
-    "convoy": N_("convoy"),
-    "escalation": N_("referral"),
-    "front_line": N_("front line"),
-    "guarantee": N_("guarantee"),
-    "incident": N_("incident"),
-    "influence": N_("influence"),
-    "issue": N_("negotiation issue"),
-    "mandate": N_("mandate"),
-    "note": N_("note"),
-    "notification": N_("movement notice"),
-    "operation": N_("operation"),
-    "organisation": N_("organisation"),
-    "party": N_("party"),
-    "person": N_("person"),
-    "place": N_("place"),
-    "position": N_("position"),
-    "proposal": N_("proposal"),
-    "route": N_("route"),
-    "side": N_("side"),
-    "task": N_("task"),
-    "tracing": N_("tracing request"),
-    "vehicle": N_("vehicle"),
-}
-
-#: A command's fields, as a person names them.
-FIELDS: dict[str, str] = {
-    "agreement_version": N_("Agreement version"),
-    "alias": N_("Name variant"),
-    "aliases": N_("Name variants"),
-    "area": N_("Area"),
-    "assignee": N_("Assigned to"),
-    "at": N_("At"),
-    "batch_of": N_("Batch of"),
-    "bottom_line": N_("Bottom line (confidential)"),
-    "bottom_line_note": N_("Note on the bottom line"),
-    "brokers": N_("Brokers"),
-    "ceiling": N_("Ceiling"),
-    "channel": N_("Channel"),
-    "child": N_("Child"),
-    "commitment": N_("Commitment"),
-    "conditions": N_("Conditions"),
-    "confidence": N_("Confidence"),
-    "counter": N_("Counter-proposal"),
-    "counter_to": N_("Counter-proposal to"),
-    "convoys": N_("Convoys"),
-    "counts": N_("Counts"),
-    "daily": N_("Every day"),
-    "declared_by": N_("Declared unilaterally by"),
-    "done": N_("How many carried out"),
-    "days": N_("Days"),
-    "destination": N_("Destination"),
-    "displacement": N_("Displacement"),
-    "display_name": N_("Display name"),
-    "due": N_("Due"),
-    "ends_at": N_("Ends"),
-    "ends_precision": N_("How precisely the end is known"),
-    "escorts": N_("Escorts"),
-    "evidence": N_("Evidence"),
-    "facilitators": N_("Facilitators (carry out the movement, guarantee nothing)"),
-    "follow_up": N_("Follow-up"),
-    "from_party": N_("From"),
-    "granted_by": N_("Granted by"),
-    "allegation": N_("Allegation"),
-    "allegations": N_("Alleged perpetrators"),
-    "cargo": N_("Cargo"),
-    "count": N_("What is counted"),
-    "figure": N_("Figure"),
-    "group": N_("Who is carried"),
-    "group_kind": N_("Kind of group"),
-    "humanitarian": N_("Humanitarian impact"),
-    "leg": N_("Leg"),
-    "stops": N_("Stops"),
-    "hashes": N_("Fingerprints (SHA-256)"),
-    "id": N_("Identifier"),
-    "joined": N_("Parties joining"),
-    "left": N_("Parties leaving"),
-    "line": N_("Line"),
-    "link": N_("How the movements are linked"),
-    "mandate": N_("Mandate"),
-    "medium": N_("Means"),
-    "members": N_("Members"),
-    "note_kind": N_("Kind of note"),
-    "observers": N_("Observers"),
-    "of": N_("Out of"),
-    "offers": N_("Offers"),
-    "organisation_kind": N_("Kind of organisation"),
-    "origin": N_("Origin"),
-    "own_side": N_("Own side"),
-    "participants": N_("Participants"),
-    "party_kind": N_("Kind of party"),
-    "perpetrator_confidence": N_("Confidence in the alleged perpetrator"),
-    "person": N_("Person"),
-    "personal": N_("Personal data"),
-    "place": N_("Place"),
-    "place_kind": N_("Kind of place"),
-    "point": N_("Point"),
-    "polygon": N_("Area (polygon)"),
-    "reason": N_("Reason"),
-    "reasons": N_("Reasons"),
-    "red_lines": N_("Red lines"),
-    "related": N_("Related records"),
-    "relative": N_("Relative"),
-    "role_title": N_("Role title"),
-    "scheduled_for": N_("Scheduled for"),
-    "shared_with": N_("Shared with"),
-    "side": N_("Side"),
-    "sought": N_("Sought"),
-    "starts_at": N_("Starts"),
-    "starts_precision": N_("How precisely the start is known"),
-    "stop": N_("Stop"),
-    "strength": N_("Strength"),
-    "sub_event_type": N_("Sub-category"),
-    "subject": N_("Subject"),
-    "subjects": N_("Subjects"),
-    "summary": N_("Summary"),
-    "target": N_("Target"),
-    "term": N_("Term"),
-    "terms": N_("Terms"),
-    "text": N_("Text"),
-    "time_bounds": N_("Time bounds"),
-    "timezone": N_("Time zone"),
-    "title": N_("Title"),
-    "to_party": N_("To party"),
-    "to_person": N_("To person"),
-    "until": N_("Until the other is"),
-    "valid_from": N_("Valid from"),
-    "valid_to": N_("Valid to"),
-    "valid_until": N_("Valid until"),
-    "vault_ref": N_("Personal record"),
-    "vehicle": N_("Vehicle"),
-    "vehicle_kind": N_("Kind of vehicle"),
-    "via": N_("Through"),
-    "via_channel": N_("Through channel"),
-    "via_parties": N_("Through parties"),
-    "via_persons": N_("Through persons"),
-    "visibility": N_("Who may see it"),
-    "waits_for": N_("Waits for"),
-    "weapon": N_("Weapon"),
-    "weapon_detail": N_("Weapon, in detail"),
-    "window_from": N_("Window opens"),
-    "window_until": N_("Window closes"),
-}
-
 
 def command_words(name: str, lang: str) -> str:
     kind, _, verb = name.partition(".")
@@ -262,9 +113,7 @@ def command_words(name: str, lang: str) -> str:
 
 def field_words(name: str, lang: str) -> str | Markup:
     """The field's label; a field without one is shown as the API names it, marked as such."""
-    if name in FIELDS:
-        return tr(lang, FIELDS[name])
-    label = name.replace("_", " ").capitalize()
-    if has_words(label):
-        return tr(lang, label)
+    label = field_label(name, lang)
+    if label is not None:
+        return label
     return Markup('<code lang="en" dir="ltr">{}</code>').format(name)

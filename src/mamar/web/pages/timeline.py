@@ -1,75 +1,133 @@
-"""The timeline: filterable by record, event type and party; occurred vs recorded, precision."""
+"""The timeline: what happened, told in sentences, filterable by party, convoy, place and
+kind of record; as it happened (occurred time) or as it was known then (recorded time)."""
 
 from __future__ import annotations
 
-import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
-from sqlalchemy import Connection
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook
-from mamar.i18n.labels import EVENT_LABELS, event_label, kind_label
+from mamar.domain.time import utc_key
+from mamar.i18n.labels import KIND_LABELS, kind_label
+from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.web.i18n import N_
-from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.page import RECORD_PAGES, NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities, names_of
+from mamar.web.render import marked
 
 add_nav(NavItem("timeline", N_("Timeline"), "timeline", order=80))
 LIMIT = 500
+FILTERS = ("party", "convoy", "place")
 
 
-def _names(conn: Connection, v: View, op: str) -> dict[str, Any]:
-    """``kind:id`` → the record's name or title as the viewer may read it (marked with its
-    language), for the timeline's "record" column."""
-    from mamar.domain.model import kind_of
-    from mamar.web.render import marked
+def _shown(value: Any, lang: str) -> Markup:
+    """User text on the page: marked with its language when it says it; plain text that
+    says nothing of its language in its own direction."""
+    if isinstance(value, dict):
+        return Markup(escape(marked(value, lang)))
+    return Markup('<bdi dir="auto">{}</bdi>').format("" if value is None else str(value))
 
-    found: dict[str, Any] = {}
-    for state in reads.visible_states(conn, viewer=v.actor, operation=op):
-        name = getattr(state, "name", None) or getattr(state, "title", None)
-        if name is not None:
-            value = name.model_dump(mode="json") if hasattr(name, "model_dump") else name
-            found[f"{kind_of(state)}:{state.id}"] = marked(value, v.lang)
-    return found
+
+def _mentions(value: Any, wanted: str) -> bool:
+    if isinstance(value, str):
+        return value == wanted
+    if isinstance(value, dict):
+        return any(_mentions(v, wanted) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, wanted) for v in value)
+    return False
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def timeline(request: Request, op: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         q = request.query_params
+        chosen = {f: q.get(f) or None for f in FILTERS}
+        kind = q.get("kind") if q.get("kind") in KIND_LABELS else None
         entity = q.get("entity") or None
-        kind = q.get("type") or None
-        party = q.get("party") or None
         order = "recorded" if q.get("order") == "recorded" else "occurred"
+        moment = v.moment()
+        items: list[Any] = []
         with v.system.reading() as conn:
             entries = reads.timeline(
                 conn,
                 viewer=v.actor,
                 operation=op,
                 entity=entity,
-                types=[kind] if kind else None,
-                party=party,
+                types=[q["type"]] if q.get("type") else None,  # an event type, or "convoy."
+                party=chosen["party"],
+                until_utc=utc_key(moment) if moment and order == "occurred" else None,
                 order=order,
                 cursors=v.system.cursors,
             )
-            items = [e.as_dict() for e in itertools.islice(entries, LIMIT)]
-            record_names = _names(conn, v, op)
+            for e in entries:
+                if kind and e.kind != kind:
+                    continue
+                if chosen["convoy"] and not (
+                    e.stream == f"convoy:{chosen['convoy']}" or _mentions(e.data, chosen["convoy"])
+                ):
+                    continue
+                if chosen["place"] and not _mentions(e.data, chosen["place"]):
+                    continue
+                if moment is not None and order == "recorded" and _moment(e.recorded_at) > moment:
+                    continue
+                items.append(e)
+                if len(items) >= LIMIT:
+                    break
+            speaker = speaker_for(conn, v.actor, v.lang, v.timezone, _shown)
+            told_items = [told(e, speaker) for e in items]
+        lists = {f: names_of(entities(v, f, op), v.lang) for f in FILTERS}
         data = {
-            "filters": {"entity": entity, "type": kind, "party": party, "order": order},
-            "items": items,
+            "filters": {**chosen, "kind": kind, "entity": entity, "order": order},
+            "items": [e.as_dict() for e in items],
         }
-        prefixes = sorted({t.split(".")[0] + "." for t in EVENT_LABELS})
-        parties = names_of(entities(v, "party", op), v.lang)
+        at = q.get("at")
+        days: list[dict[str, Any]] = []
+        for e, said in zip(items, told_items, strict=True):
+            key = e.recorded_at if order == "recorded" else e.occurred_at
+            heading = day(key, speaker)
+            if not days or days[-1]["day"] != heading:
+                days.append({"day": heading, "entries": []})
+            path = RECORD_PAGES.get(e.kind)
+            href = f"/ops/{op}/{path}/{e.entity_id}" if path else None
+            days[-1]["entries"].append(
+                {
+                    "said": said,
+                    "href": href + (f"?at={at}" if at and href else "") if href else None,
+                    "recorded": when_recorded(e, speaker) if order == "recorded" else None,
+                    "precision": e.precision,
+                    "phrase": e.phrase,
+                }
+            )
+        shown_filters = [
+            (label, lists[f].get(chosen[f] or "", "—"))
+            for f, label in (
+                ("party", N_("Party")),
+                ("convoy", N_("Convoy")),
+                ("place", N_("Place")),
+            )
+            if chosen[f]
+        ]
+        if kind:
+            shown_filters.append((N_("Kind of record"), kind_label(kind, v.lang)))
         return v.render(
             "timeline.html",
             data,
             title=v.t("Timeline"),
-            type_options=[(p, kind_label(p.rstrip("."), v.lang)) for p in prefixes]
-            + [(t, event_label(t, v.lang)) for t in sorted(EVENT_LABELS)],
-            parties=sorted(parties.items(), key=lambda p: p[1]),
-            record_names=record_names,
+            days=days,
+            kinds=sorted(((k, kind_label(k, v.lang)) for k in KIND_LABELS), key=lambda p: p[1]),
+            pick={f: sorted(lists[f].items(), key=lambda p: p[1]) for f in FILTERS},
+            shown_filters=shown_filters,
+            at=at,
         )
 
     add_page(app, book, "/ops/{op}/timeline", timeline, READ_ANY)
