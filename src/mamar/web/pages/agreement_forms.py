@@ -13,10 +13,10 @@ from mamar import reads
 from mamar.access.rules import RuleBook
 from mamar.agreements.events import FulfilmentStatus, PhaseStatus
 from mamar.agreements.model import AgreementState
+from mamar.i18n.labels import RECORD_KINDS as KINDS
 from mamar.negotiation.terms import term_keys
 from mamar.web.page import View
 from mamar.web.pages._agreementwords import FULFILMENT, PHASE_STATUS
-from mamar.web.pages._commandwords import KINDS
 from mamar.web.pages._formkit import F, Form, add_form, chosen, options, text
 from mamar.web.pages._shared import number
 from mamar.web.pages._termwords import term_title
