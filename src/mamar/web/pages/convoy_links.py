@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from mamar import reads
 from mamar.access.rules import RuleBook
-from mamar.convoys.links import PROGRESS, LinkKind
+from mamar.convoys.links import PROGRESS, LinkKind, waiting
+from mamar.domain.errors import NotFound
 from mamar.i18n.labels import status_label
-from mamar.reads import negotiation as reads_negotiation
 from mamar.web.page import View
 from mamar.web.pages import _negotiationwords as nwords
 from mamar.web.pages._formkit import F, Form, add_form, options, text
@@ -34,14 +35,24 @@ def wait_rows(v: View, waits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def waits_of(v: View, op: str, convoy_id: str) -> list[dict[str, Any]]:
-    """What one convoy waits for now, in words (nothing the viewer may not see)."""
+def waits_of(v: View, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """What one convoy (as read) waits for now, in words: only the convoys it waits for are
+    read, and one the viewer may not see is left out (as on the dashboard)."""
+    held = record.get("waits_for") or ()
+    if not held:
+        return []
+    others = []
     with v.system.reading() as conn:
-        rows = reads_negotiation.convoys_waiting(conn, viewer=v.actor, operation=op)
-    for row in rows:
-        if row["convoy"] == convoy_id:
-            return wait_rows(v, row["waits"])
-    return []
+        for wait in held:
+            try:
+                others.append(
+                    reads.get_entity(
+                        conn, viewer=v.actor, kind="convoy", entity_id=wait["waits_for"]
+                    )
+                )
+            except NotFound:
+                continue
+    return wait_rows(v, waiting([record, *others]).get(record["id"], []))
 
 
 def _page(v: View, op: str, convoy_id: str | None) -> str:

@@ -192,7 +192,7 @@ def _render_detail(
         can_cargo=may(v, CARGO),
         can_wait=may(v, "convoy.wait_for"),
         can_stop_waiting=may(v, "convoy.stop_waiting"),
-        waits=waits_of(v, op, convoy_id),
+        waits=waits_of(v, record),
         places=options(v, op, "place"),
         stops=_stop_choices(v, op, record),
         stop_kinds=enum_options(v, StopKind),
