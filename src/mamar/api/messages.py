@@ -88,6 +88,12 @@ VALIDATION: dict[str, str] = {
     "text_surrogate": N_("The text holds half a character (U+%(code)s); the text is damaged"),
     "text_empty": N_("The text may not be empty"),
     "text_too_long": N_("The text is longer than %(limit)s characters"),
+    "language_tag_malformed": N_(
+        "“%(tag)s” is not a language tag: write one like ar, en, ar-SY or zh-Hant"
+    ),
+    "language_unknown": N_("The language “%(subtag)s” is not known"),
+    "script_unknown": N_("The script “%(subtag)s” is not known"),
+    "region_unknown": N_("The region “%(subtag)s” is not known"),
     "value_error": N_("This value is not valid"),
     "assertion_error": N_("This value is not valid"),
     "latitude_range": N_("Latitude must be between -90 and 90 degrees"),
@@ -128,6 +134,9 @@ DOMAIN: dict[str, str] = {
     "duplicate_party": N_("A party is given twice"),
     "duplicate_evidence": N_("This evidence is already recorded"),
     "empty": N_("This may not be empty"),
+    "no_such_text": N_("This record has no such text"),
+    "nothing_to_translate": N_("This text is empty: there is nothing to translate"),
+    "same_language": N_("The translation is in the language of the original"),
     "empty_version": N_("The version is empty"),
     "empty_proposal": N_("The proposal is empty"),
     "already_closed": N_("The record is already closed"),

@@ -130,10 +130,9 @@ def local_text(v: View, name: str) -> dict[str, Any] | None:
     translation = text(v, f"{name}.translation")
     if original is None and translation is None:
         return None
-    other = i18n.other(v.lang)
     result: dict[str, Any] = {"original": original or "", "language": v.lang}
-    if translation:
-        result.update(translation=translation, translation_language=other)
+    if translation:  # its translator is the caller's organisation (set when recorded)
+        result["translations"] = [{"text": translation, "language": i18n.other(v.lang)}]
     return result
 
 
