@@ -159,7 +159,8 @@ def timeline(
     as_: AsOption = "system",
     json: JsonOption = False,
 ) -> None:
-    """The record in time order: when it happened (with precision) and when it was recorded."""
+    """The record in time order, one sentence per event (the web timeline's): when it happened
+    (with precision) and, with --order recorded, when it was recorded."""
     if order not in ("occurred", "recorded"):
         raise typer.BadParameter(
             tr(
