@@ -112,6 +112,29 @@ def measure(url: str, folder: Path | None, events: int, seconds: int) -> dict[st
                 ),
                 3,
             )
+            # Deep in the list: the page after the 10,000th person (at most half of them),
+            # by the last record seen (``after``), then by ``offset`` for comparison.
+            depth = min(10_000, written * 35 // 200)
+            deep = reads.list_entities(
+                conn, viewer=VIEWER, operation=OPERATION, kind="person", limit=1, offset=depth
+            )[0]["id"]
+            figures["list_deep_page_ms"] = timed_ms(
+                lambda: reads.list_entities(
+                    conn, viewer=VIEWER, operation=OPERATION, kind="person", limit=PAGE, after=deep
+                ),
+                3,
+            )
+            figures["list_deep_offset_ms"] = timed_ms(
+                lambda: reads.list_entities(
+                    conn,
+                    viewer=VIEWER,
+                    operation=OPERATION,
+                    kind="person",
+                    limit=PAGE,
+                    offset=depth + 1,
+                ),
+                3,
+            )
             figures["status_at_ms"] = timed_ms(
                 lambda: reads.overview(
                     conn, viewer=VIEWER, operation=OPERATION, at=START + WEEK / 2
