@@ -71,6 +71,10 @@ def _mentions(value: Any, wanted: str) -> bool:
     return False
 
 
+#: Events fetched at a time.
+_BATCH = 200
+
+
 class RecordAccess:
     """The current state of each record the timeline meets, read once per stream."""
 
@@ -137,7 +141,10 @@ def timeline(
     else:
         query = query.order_by(j.c.occurred_utc, j.c.position)
     records = RecordAccess(conn)
-    for row in conn.execute(query):
+    # Read in batches as the caller goes (a page takes the first few): on PostgreSQL a
+    # server-side cursor, where the driver would otherwise fetch every matching event
+    # before the first is seen (a second for 100,000 events).
+    for row in conn.execute(query.execution_options(yield_per=_BATCH)):
         envelope = orjson.loads(bytes(row.body))
         # The hashed body decides, never an index column.
         stream = envelope["stream"]
