@@ -424,3 +424,23 @@ def test_a_reader_sees_a_translation_into_their_language_or_else_the_original(
         assert (shown.words, shown.language, shown.translated_by) in {
             (t.text, t.language, t.translated_by) for t in into
         }
+
+
+def test_the_timeline_tells_a_translation_in_the_readers_language(world: World) -> None:
+    from mamar import reads
+    from mamar.i18n.sentences import Speaker, sentence
+
+    incident = _icrc_note(world)
+    response = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "A shell fell", "language": "en"},
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert response.status_code == 200, response.text
+    viewer = world.system.actor(account("icrc", Role.OBSERVER))
+    with world.system.reading() as conn:
+        entries = list(reads.timeline(conn, viewer=viewer, entity=f"incident:{incident}"))
+    (entry,) = [e for e in entries if e.type == "text.translated"]
+    arabic = str(sentence(entry, Speaker("ar")))
+    assert "الإنجليزية" in arabic and "A shell fell" in arabic
+    assert "English" in str(sentence(entry, Speaker("en")))
