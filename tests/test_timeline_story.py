@@ -35,17 +35,6 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> list[Mamar]:
     return systems
 
 
-def _catalogue_words(said: str, speaker: Speaker) -> str:
-    """The sentence without the users' own words (names, quotes: their data)."""
-    for record in speaker.records.values():
-        for value in record.values():
-            texts = value.values() if isinstance(value, dict) else [value]
-            for text in texts:
-                if isinstance(text, str) and len(text) > 2:
-                    said = said.replace(text[:79], "")
-    return said
-
-
 def test_every_event_of_both_scenarios_is_a_sentence_in_arabic(both: list[Mamar]) -> None:
     for system in both:
         viewer = system.actor("system")
@@ -165,3 +154,13 @@ def test_no_english_of_its_own_on_the_arabic_timeline(tmp_path: Path, system: Ma
     page = client.get(f"/ops/{OP}/timeline?lang=ar").text
     body = page.split("<section", 1)[1]
     assert "convoy." not in body and "status_changed" not in body
+
+
+def test_a_records_history_is_told_in_sentences_with_who_recorded_it(system: Mamar) -> None:
+    client = make_web(system).client("coordinator")
+    page = client.get(f"/ops/{OP}/convoys/first-wounded?lang=ar").text
+    history = page.split('id="h-history"', 1)[1].split("</section>", 1)[0]
+    assert "أبلغت قافلة «الدفعة الأولى من الجرحى» عن إطلاق نار قرب الراموسة" in history
+    assert '<td data-label="سجّله">الهلال الأحمر العربي السوري</td>' in history
+    assert '<td data-label="سجّله">coordinator</td>' not in history
+    assert "تغيّرت حالة القافلة" not in history

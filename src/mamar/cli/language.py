@@ -25,6 +25,12 @@ PROGRAM = "mamar"
 HELP = "--help"
 
 
+def cli_lang() -> str:
+    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
+    lang = os.environ.get("MAMAR_LANG", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
 def requested(argv: Sequence[str]) -> str:
     """The language asked for by ``--lang X`` / ``--lang=X``, else ``$MAMAR_LANG``, else en."""
     lang = os.environ.get("MAMAR_LANG", "en")
@@ -143,7 +149,11 @@ def help_text(lang: str, found: Asked) -> str:
     command = found.command
     arguments, options, commands = _rows(lang, command)
     usage = [*found.path, tr(lang, "[OPTIONS]")]
-    usage += [_names(p) for p in command.params if isinstance(p, TyperArgument)]
+    usage += [
+        _names(p) if p.required else f"[{_names(p)}]"
+        for p in command.params
+        if isinstance(p, TyperArgument)
+    ]
     if isinstance(command, TyperGroup):
         usage.append(tr(lang, "COMMAND"))
     lines = [tr(lang, "Usage: %(command)s", command=" ".join(usage))]

@@ -19,6 +19,7 @@ from mamar import reads
 from mamar.api.messages import domain_message
 from mamar.cli import language
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
+from mamar.cli.language import cli_lang as cli_lang
 from mamar.config import Settings
 from mamar.domain.errors import DomainError, SaidIn
 from mamar.evidence.checkpoint import open_checkpoint
@@ -28,7 +29,7 @@ from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
-from mamar.web.i18n import LANGUAGES, tr
+from mamar.web.i18n import LANGUAGES, ntr, tr
 
 app = typer.Typer(
     help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
@@ -47,12 +48,6 @@ DatabaseOption = Annotated[
 
 
 DEMO_DATABASE = Path("mamar-demo.db")
-
-
-def cli_lang() -> str:
-    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
-    lang = os.environ.get("MAMAR_LANG", "en")
-    return lang if lang in LANGUAGES else "en"
 
 
 def database_url(database: str | None) -> str:
@@ -135,7 +130,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def init(database: DatabaseOption = None) -> None:
     """Create the database schema, or upgrade it."""
     system = open_system(database)
-    console.print(f"database ready: {system.engine.url.render_as_string(hide_password=True)}")
+    url = system.engine.url.render_as_string(hide_password=True)
+    console.print(tr(cli_lang(), "database ready: %(url)s", url=url), highlight=False)
 
 
 def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | None:
@@ -215,27 +211,40 @@ def verify_command(
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.reading() as conn:
-        task = bar.add_task("verifying", total=total)
+        task = bar.add_task(tr(cli_lang(), "verifying"), total=total)
         result = verify(conn, progress=lambda n: bar.advance(task, n), against=anchor)
     if not result.ok:
         err.print(f"[red]{result.describe()}[/red]")
         raise typer.Exit(2)
     if read_models:
         with progress_bar() as bar, system.reading() as conn:
-            task = bar.add_task("replaying", total=total)
+            task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
             difference = compare(conn, progress=lambda n: bar.advance(task, n))
         if difference is not None:
-            err.print(f"[red]FAILED: {difference.describe()}[/red]")
+            err.print(f"[red]{tr(cli_lang(), 'Error:')}[/red] {escape(difference.describe())}")
             raise typer.Exit(2)
     if checkpoint:
         with system.writing() as conn:
             record_checkpoint(conn, result.head_position, result.head_hash)
-    console.print(f"ok: {result.count} events")
+    lang = cli_lang()
+    console.print(ntr(lang, "ok: %(n)s event", "ok: %(n)s events", result.count))
     if read_models:
-        console.print("read models: as the journal gives them")
-    console.print(f"head: {result.head_position} {result.head_hash.hex()}")
+        console.print(tr(lang, "read models: as the journal gives them"))
     console.print(
-        f"keep outside the database: --against {result.head_position}:{result.head_hash.hex()}",
+        tr(
+            lang,
+            "head: %(position)s %(hash)s",
+            position=result.head_position,
+            hash=result.head_hash.hex(),
+        ),
+        highlight=False,
+    )
+    console.print(
+        tr(
+            lang,
+            "keep outside the database: %(option)s",
+            option=f"--against {result.head_position}:{result.head_hash.hex()}",
+        ),
         soft_wrap=True,
         highlight=False,
     )
@@ -248,9 +257,16 @@ def rebuild_command(database: DatabaseOption = None) -> None:
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.writing() as conn:
-        task = bar.add_task("replaying", total=total)
+        task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
         replayed = rebuild(conn, progress=lambda n: bar.advance(task, n))
-    console.print(f"rebuilt read models from {replayed} events")
+    console.print(
+        ntr(
+            cli_lang(),
+            "rebuilt read models from %(n)s event",
+            "rebuilt read models from %(n)s events",
+            replayed,
+        )
+    )
 
 
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)

@@ -481,6 +481,21 @@ def category_label(category: str, lang: str) -> str:
     return " — ".join(words)
 
 
+#: What kind of organisation takes part (``OrganisationKind``).
+ORGANISATION_KINDS = {
+    "negotiating_team": N_("A side's negotiating team"),
+    "guarantor": N_("A guarantor's liaison officers"),
+    "humanitarian": N_("Humanitarian organisation"),
+    "monitor": N_("Ceasefire monitoring mission"),
+    "installation": N_("Those who run this installation"),
+    "other": N_("Other organisation"),
+}
+
+
+def organisation_kind_label(kind: str, lang: str) -> str:
+    return tr(lang, ORGANISATION_KINDS.get(kind, ORGANISATION_KINDS["other"]))
+
+
 def kind_label(kind: str, lang: str) -> str:
     message = KIND_LABELS.get(kind)
     return tr(lang, message) if message else tr(lang, "Other records")

@@ -9,8 +9,10 @@ event carries are in the sentence. The web timeline and ``mamar timeline`` use t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from mamar.i18n.labels import (
@@ -147,6 +149,70 @@ def speaker_for(
     return Speaker(lang, timezone, records, organisation, show)
 
 
+class _RecordsRead(Mapping[str, dict[str, Any]]):
+    """The records a speaker names, read one by one through the viewer when first needed
+    (a record page names a few; reading every record for it would cost more)."""
+
+    def __init__(self, read: Callable[[str, str], dict[str, Any] | None]) -> None:
+        self._read = read
+        self._known: dict[str, dict[str, Any] | None] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self._known:
+            kind, _, entity_id = key.partition(":")
+            self._known[key] = self._read(kind, entity_id)
+        found = self._known[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k, v in self._known.items() if v is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for v in self._known.values() if v is not None)
+
+
+def speaker_reading(
+    reading: Callable[[], AbstractContextManager[Any]],
+    viewer: Any,
+    lang: str,
+    timezone: str = "UTC",
+    show: Callable[[Any, str], Any] = _plain,
+    at_utc: str | None = None,
+) -> Speaker:
+    """A :class:`Speaker` that reads each record it names when first needed, through
+    ``viewer`` (``reading`` opens a connection: the system's ``reading``)."""
+    from mamar import reads
+    from mamar.domain.errors import DomainError
+    from mamar.projections.entities import current
+
+    def read(kind: str, entity_id: str) -> dict[str, Any] | None:
+        try:
+            with reading() as conn:
+                return reads.get_entity(
+                    conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc
+                )
+        except DomainError:
+            return None
+
+    records = _RecordsRead(read)
+    known: dict[str, Any] = {}
+
+    def organisation(actor: str) -> Any:
+        if actor not in known:
+            found = None
+            if actor != "system":
+                with reading() as conn:
+                    found = current(conn, f"account:{actor}")
+            org = getattr(found[0], "organisation", None) if found else None
+            named = records.get(f"organisation:{org}") if org else None
+            known[actor] = None if named is None else show(named.get("name"), lang)
+        return known[actor]
+
+    return Speaker(lang, timezone, records, organisation, show)
+
+
 _CALLED = ("name", "title", "display_name", "role_title", "area", "summary", "description")
 _CALLED_BY: dict[str, tuple[str, ...]] = {"ceasefire": ("area",), "person": ("role_title",)}
 
@@ -207,7 +273,10 @@ def has_sentence(type_name: str) -> bool:
 
 
 def sentence(entry: Any, speaker: Speaker) -> Any:
-    """The event ``entry`` (a timeline entry) as one sentence in the speaker's language."""
+    """The event ``entry`` (a timeline entry, or its JSON) as one sentence in the speaker's
+    language."""
+    if isinstance(entry, dict):
+        entry = SimpleNamespace(**entry)
     kind, entity_id, data = entry.kind, entry.entity_id, entry.data
     name = speaker.name(kind, entity_id)
     builder = _BUILDERS.get(entry.type)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import anyio
 from fastapi import FastAPI, Request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.responses import RedirectResponse, Response
 
 from mamar.access.door import (
@@ -251,6 +251,7 @@ class View:
             ]
         name_of = functools.lru_cache(maxsize=256)(self.name_of)
         return {
+            **self._storyteller(),
             "lang": self.lang,
             "dir": i18n.DIRECTION[self.lang],
             "other_lang": i18n.other(self.lang),
@@ -272,6 +273,34 @@ class View:
             "as_of": self._as_of(),
             "zone_name": i18n.zone_name(self.timezone, self.lang),
         }
+
+    def _storyteller(self) -> dict[str, Any]:
+        """``tell(event)``: an event (a timeline entry's JSON) as a sentence; ``recorder(actor)``:
+        the organisation of the account that recorded it (see :mod:`mamar.i18n.sentences`)."""
+        from mamar.i18n.sentences import Speaker, sentence, speaker_reading
+
+        made: list[Speaker] = []
+
+        def speaker() -> Speaker:
+            if not made:
+                made.append(
+                    speaker_reading(
+                        self.system.reading,
+                        self.actor,
+                        self.lang,
+                        self.timezone,
+                        user_words,
+                        self.at_utc(),
+                    )
+                )
+            return made[0]
+
+        def recorder(actor: str) -> Any:
+            if actor == "system":
+                return i18n.tr(self.lang, "the system")
+            return speaker().organisation(actor) or Markup("<bdi>{}</bdi>").format(actor)
+
+        return {"tell": lambda event: sentence(event, speaker()), "recorder": recorder}
 
     def render(
         self,
@@ -349,6 +378,16 @@ class View:
             else f"/ops/{op}/timeline?" + urlencode({"entity": record})
         )
         return {"what": event_label(saved, self.lang), "href": href}
+
+
+def user_words(value: Any, lang: str) -> Markup:
+    """A user's text inside a sentence of the page: marked with its language when it says
+    it (:func:`mamar.web.render.marked`); plain text that does not, in its own direction."""
+    from mamar.web.render import marked
+
+    if isinstance(value, dict):
+        return Markup(escape(marked(value, lang)))
+    return Markup('<bdi dir="auto">{}</bdi>').format("" if value is None else str(value))
 
 
 _OP_LINK = re.compile(r'href="(/ops/[^"#]*)(#[^"]*)?"(?! data-now)')
