@@ -190,6 +190,24 @@ DOMAIN: dict[str, str] = {
     "not_arrived": N_("Record arrivals once the convoy has arrived"),
     "allegation_twice": N_("This party is already alleged by the same party"),
     "duplicate_category": N_("A category is given twice"),
+    # Agreements: roles, phases, fulfilment; linked movements.
+    "more_than_agreed": N_("More than the number agreed"),
+    "done_missing": N_("Say how many, for a partial fulfilment"),
+    "not_whole": N_("Fewer than agreed: that is a partial fulfilment"),
+    "unknown_term": N_("The current version has no such term"),
+    "phase_already": N_("The phase is already in this state, or completed"),
+    "phase_not_started": N_("The phase has not started"),
+    "unknown_phase": N_("The current version has no such phase"),
+    "self_wait": N_("A convoy cannot wait for itself"),
+    "already_waiting": N_("The convoy already waits for that one"),
+    "not_waiting": N_("The convoy does not wait for that one (or it has arrived or was cancelled)"),
+    "bad_until": N_("A convoy waits for another to be staged, departed or arrived"),
+    "two_roles": N_("A party holds one of these roles only"),
+    "party_in_role": N_("A party to the agreement cannot be its facilitator, broker or observer"),
+    "already_party": N_("Already a party to the agreement"),
+    "not_a_party": N_("Not a party to the agreement"),
+    "too_few_parties": N_("An agreement keeps at least two parties"),
+    "not_concluded": N_("The agreement is not concluded yet"),
 }
 
 REFUSED = N_("The request was refused")

@@ -154,6 +154,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             rows=comparison_rows(v, comparison, names) if comparison else [],
             can_conclude=may(v, "agreement.conclude"),
             can_adopt=may(v, "agreement.adopt_version"),
+            can={
+                "roles": may(v, "agreement.name_roles"),
+                "phase": may(v, "agreement.change_phase"),
+                "fulfilment": may(v, "agreement.record_fulfilment"),
+                "convoys": may(v, "agreement.assign_convoys"),
+            },
             translation=translate_form(v, "agreement", record),
             roles=words.roles(v, record),
             version_rows=[
