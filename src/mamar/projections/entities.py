@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, select
 
 from mamar.access.viewer import members_of
 from mamar.db.raw import Statement, insert_statement
@@ -392,15 +392,28 @@ def states_as_of(
     return [load_state(r.kind, r.state) for r in rows]
 
 
+def last_version_at(stream: ColumnElement[str] | str, at_utc: str) -> Select[tuple[int]]:
+    """The last version of ``stream`` whose event occurred at or before ``at_utc``.
+
+    Found in the index ``(stream, occurred_utc, version)`` alone: its entries of the
+    stream up to the moment, never the history rows (a convoy's state is large, and it
+    has hundreds of versions). The range has a lower bound as well (every key is at or
+    after the empty text): with only the upper one, SQLite's planner, correlated to the
+    records of a list, walked the stream's rows by the primary key instead.
+    """
+    v = entity_history.alias("v")
+    return select(func.max(v.c.version)).where(
+        v.c.stream == stream, v.c.occurred_utc >= "", v.c.occurred_utc <= at_utc
+    )
+
+
 def state_as_of(conn: Connection, stream: str, at_utc: str | None) -> EntityState | None:
     if at_utc is None:
         found = current(conn, stream)
         return found[0] if found else None
     h = entity_history
+    last = last_version_at(stream, at_utc).scalar_subquery()
     row = conn.execute(
-        select(h.c.kind, h.c.state)
-        .where(h.c.stream == stream, h.c.occurred_utc <= at_utc)
-        .order_by(h.c.version.desc())
-        .limit(1)
+        select(h.c.kind, h.c.state).where(h.c.stream == stream, h.c.version == last)
     ).first()
     return None if row is None else load_state(row.kind, row.state)
