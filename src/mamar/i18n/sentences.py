@@ -20,6 +20,7 @@ from mamar.i18n.labels import (
     event_label,
     figure_words,
     kind_label,
+    language_name,
     status_label,
 )
 from mamar.web.i18n import N_, number, tr, when
@@ -847,6 +848,17 @@ def _mandate(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any
         "Mandate given by %(by)s to %(to)s",
         by=s.names("party", data.get("granted_by") or []),
         to=s.ref(data.get("to")),
+    )
+
+
+@_says("text.translated")
+def _translated(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    language = str(data.get("language") or "")
+    return s.say(
+        "%(name)s translated into %(language)s: %(text)s",
+        name=name,
+        language=language_name(language, s.lang),
+        text=s.text({"original": str(data.get("text") or ""), "language": language}),
     )
 
 
