@@ -385,3 +385,62 @@ def test_every_free_text_of_the_scenarios_is_in_arabic_and_english(scenario: str
     for text in texts:
         languages = {text.language} | {t.language for t in text.translations}
         assert {"ar", "en"} <= languages, text.original
+
+
+_SOME = st.sampled_from(["ar", "en", "fr", "en-GB", "ar-SY", "tr", "ku", "zh-Hant"])
+_WORDS = st.text(alphabet="abc دهو", min_size=1, max_size=6).map(str.strip).filter(bool)
+_TEXTS = st.builds(
+    lambda original, language, translations: LocalText(
+        original=original,
+        language=language,
+        translations=tuple(
+            Translation(text=words, language=tag, translated_by=by)
+            for words, tag, by in translations
+        ),
+    ),
+    _WORDS,
+    _SOME,
+    st.lists(st.tuples(_WORDS, _SOME, st.sampled_from([None, "icrc", "sarc"])), max_size=4),
+)
+
+
+@given(_TEXTS, st.sampled_from(["ar", "en", "fr", "tr"]))
+def test_a_reader_sees_a_translation_into_their_language_or_else_the_original(
+    text: LocalText, lang: str
+) -> None:
+    shown = said(text, lang)
+    # The same from the record's JSON (pages) as from the model (exports, CLI).
+    assert said(text.model_dump(mode="json"), lang) == shown
+    into = [t for t in text.translations if t.language.split("-")[0] == lang]
+    if text.language.split("-")[0] == lang or not into:
+        assert (shown.words, shown.language, shown.translation) == (
+            text.original,
+            text.language,
+            False,
+        )
+    else:
+        assert shown.translation and shown.language is not None
+        assert shown.language.split("-")[0] == lang
+        assert (shown.words, shown.language, shown.translated_by) in {
+            (t.text, t.language, t.translated_by) for t in into
+        }
+
+
+def test_the_timeline_tells_a_translation_in_the_readers_language(world: World) -> None:
+    from mamar import reads
+    from mamar.i18n.sentences import Speaker, sentence
+
+    incident = _icrc_note(world)
+    response = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "A shell fell", "language": "en"},
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert response.status_code == 200, response.text
+    viewer = world.system.actor(account("icrc", Role.OBSERVER))
+    with world.system.reading() as conn:
+        entries = list(reads.timeline(conn, viewer=viewer, entity=f"incident:{incident}"))
+    (entry,) = [e for e in entries if e.type == "text.translated"]
+    arabic = str(sentence(entry, Speaker("ar")))
+    assert "الإنجليزية" in arabic and "A shell fell" in arabic
+    assert "English" in str(sentence(entry, Speaker("en")))

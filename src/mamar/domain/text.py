@@ -251,15 +251,6 @@ class LocalText(BaseModel):
             data["translations"] = (earlier, *data.get("translations", ()))
         return data
 
-    def translated(self, lang: str) -> Translation | None:
-        """The latest translation into ``lang`` (its exact tag first, else the same
-        language in another region or script); None if there is none."""
-        exact = [t for t in self.translations if t.language == lang]
-        if exact:
-            return exact[-1]
-        close = [t for t in self.translations if primary_language(t.language) == lang]
-        return close[-1] if close else None
-
 
 @dataclass(frozen=True)
 class Said:
@@ -276,16 +267,42 @@ class Said:
         return self.language is not None and primary_language(self.language) != lang
 
 
+def _translations_of(value: LocalText | dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(words, language, translator) of each translation, as recorded (read without
+    validating: a page shows many texts, and what is recorded was checked when it was)."""
+    if isinstance(value, LocalText):
+        return [(t.text, t.language, t.translated_by) for t in value.translations]
+    found = [
+        (str(t.get("text") or ""), str(t.get("language") or UNDETERMINED), t.get("translated_by"))
+        for t in value.get("translations") or ()
+        if isinstance(t, dict)
+    ]
+    if value.get("translation"):  # the earlier shape (see LocalText)
+        language = value.get("translation_language") or UNDETERMINED
+        found.insert(0, (str(value["translation"]), str(language), None))
+    return found
+
+
 def said(value: LocalText | dict[str, Any] | None, lang: str) -> Said:
-    """The one rule for showing a free text to a reader of ``lang``: the translation into
-    ``lang`` when there is one, else the original in its language; never a guess."""
+    """The one rule for showing a free text to a reader of ``lang``: the latest translation
+    into ``lang`` when there is one (its exact tag first, else the same language in another
+    region or script), else the original in its language; never a guess."""
     if value is None:
         return Said("", None)
-    text = (
-        value if isinstance(value, LocalText) else LocalText.model_validate(value, context=RECORDED)
-    )
-    if primary_language(text.language) != lang:
-        found = text.translated(lang)
-        if found is not None and found.text:
-            return Said(found.text, found.language, True, found.translated_by)
-    return Said(text.original, text.language)
+    if isinstance(value, LocalText):
+        original, language = value.original, value.language
+    else:
+        original, language = str(value.get("original") or ""), str(value.get("language") or "ar")
+    if primary_language(language) != lang:
+        translations = _translations_of(value)
+        close = None
+        for words, tag, by in reversed(translations):
+            if not words:
+                continue
+            if tag == lang:
+                return Said(words, tag, True, by)
+            if close is None and primary_language(tag) == lang:
+                close = Said(words, tag, True, by)
+        if close is not None:
+            return close
+    return Said(original, language)

@@ -541,3 +541,13 @@ def total_words(total: Any, lang: str) -> str:
         gap = ntr(lang, "not known for %(n)s convoy", "not known for %(n)s convoys", unknown)
         words = tr(lang, "%(figure)s (%(gap)s)", figure=words, gap=gap)
     return words
+
+
+def language_name(tag: str, lang: str) -> str:
+    """The name of the language of ``tag`` in ``lang`` (CLDR, through Babel): "الإنجليزية"."""
+    from babel import Locale
+
+    from mamar.domain.text import primary_language
+
+    name = Locale.parse(lang).languages.get(primary_language(tag))
+    return str(name) if name else tag

@@ -20,6 +20,7 @@ from mamar.i18n.labels import (
     event_label,
     figure_words,
     kind_label,
+    language_name,
     status_label,
 )
 from mamar.web.i18n import N_, number, tr, when
@@ -850,6 +851,17 @@ def _mandate(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any
     )
 
 
+@_says("text.translated")
+def _translated(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    language = str(data.get("language") or "")
+    return s.say(
+        "%(name)s translated into %(language)s: %(text)s",
+        name=name,
+        language=language_name(language, s.lang),
+        text=s.text({"original": str(data.get("text") or ""), "language": language}),
+    )
+
+
 @_says("note.added")
 def _note(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
     subjects = [s.ref(x) for x in data.get("subjects") or []]
@@ -1002,4 +1014,105 @@ def _notice_acknowledged(s: Speaker, data: dict[str, Any], entity_id: str, name:
         "%(party)s acknowledged receipt of the movement notice of convoy “%(convoy)s”",
         party=s.name("party", data.get("party")),
         convoy=s.name("convoy", notice.get("convoy")),
+    )
+
+
+# --- Less frequent events ---------------------------------------------------------------
+
+_NAMED = {
+    "incident.evidence_added": N_("Evidence added to incident “%(name)s”"),
+    "control_area.ended": N_("Area of control “%(name)s” no longer current"),
+    "front_line.ended": N_("Front line “%(name)s” no longer current"),
+    "issue.closed": N_("Negotiation issue closed: “%(name)s”"),
+    # text.translated: told with its language and words (above).
+}
+
+
+def _named_for(type_name: str) -> Builder:
+    def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+        return s.say(_NAMED[type_name], name=name)
+
+    return build
+
+
+for _type in _NAMED:
+    _BUILDERS[_type] = _named_for(_type)
+
+
+def _with_reason(s: Speaker, said: Any, data: dict[str, Any]) -> Any:
+    if data.get("reason"):
+        return s.say("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reason"]))
+    return said
+
+
+@_says("incident.corrected")
+def _incident_corrected(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("Incident “%(name)s” corrected", name=name), data)
+
+
+@_says("incident.allegation_added")
+def _incident_allegation(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    allegation = data.get("allegation") or {}
+    return s.say(
+        "Another alleged perpetrator of incident “%(name)s”: %(party)s",
+        name=name,
+        party=s.ref(allegation.get("party")),
+    )
+
+
+@_says("escalation.followed_up")
+def _escalation_followed(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "The referral to %(party)s followed up: %(words)s",
+        party=_escalated_to(s, entity_id),
+        words=s.text(data.get("message")),
+    )
+
+
+@_says("contact.missed")
+def _contact_missed(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("The scheduled contact did not take place"), data)
+
+
+@_says("contact.cancelled")
+def _contact_cancelled(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("The scheduled contact was cancelled"), data)
+
+
+@_says("control_area.transferred")
+def _control_moved(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "Control of “%(name)s” passed from %(previous)s to %(party)s",
+        name=name,
+        previous=s.name("party", data.get("previous")),
+        party=s.name("party", data.get("party")),
+    )
+
+
+@_says("mandate.revoked")
+def _mandate_revoked(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    mandate = s.record("mandate", entity_id) or {}
+    return _with_reason(s, s.say("Mandate of %(to)s revoked", to=s.ref(mandate.get("to"))), data)
+
+
+@_says("proposal.withdrawn")
+def _proposal_withdrawn(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    said = s.say("The proposal of %(party)s withdrawn", party=_proposer(s, entity_id))
+    return _with_reason(s, said, data)
+
+
+@_says("party.joined_side")
+def _party_joined(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "%(party)s joins the side “%(side)s”", party=name, side=s.name("side", data.get("side"))
+    )
+
+
+@_says("convoy.vehicles_added")
+def _convoy_vehicles(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    vehicles = data.get("vehicles") or {}
+    return s.say(
+        "Vehicles added to convoy “%(name)s”; how many: %(n)s",
+        name=name,
+        n=s.number(vehicles.get("count")),
     )

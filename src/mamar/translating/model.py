@@ -80,6 +80,10 @@ def attributed(cmd: Command, state: EntityState | None, organisation: str) -> Co
     """``cmd`` with each translation it carries marked as made by ``organisation`` (the
     caller's): only a translation the record already holds, unchanged, keeps its own
     translator, so nobody can record words as another organisation's."""
+    given: set[Translation] = set()
+    translations_in(cmd, given)
+    if not given:  # most commands carry none: nothing to look for in the record
+        return cmd
     kept: set[Translation] = set()
     if state is not None:
         translations_in(state, kept)
