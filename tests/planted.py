@@ -53,7 +53,10 @@ def plant(model: Any) -> Any:
         return model.model_copy(
             update={
                 "original": _planted(model.original, 20000),
-                "translation": _planted(model.translation, 20000) if model.translation else None,
+                "translations": tuple(
+                    t.model_copy(update={"text": _planted(t.text, 20000)})
+                    for t in model.translations
+                ),
             }
         )
     if isinstance(model, tuple | list):

@@ -185,3 +185,57 @@ def test_members_are_rebuilt_as_projected(world: World) -> None:
         rebuild(conn)
     with world.system.reading() as conn:
         assert dump(conn) == before
+
+
+def test_pages_after_a_record_walk_the_python_rules_list(world: World) -> None:
+    """Keyset pages (``after``: the id of the last record of the previous page) walk the
+    same list as the Python rule, and a page after a record the viewer may not see holds
+    exactly what the viewer sees after it in the order: it tells nothing of that record."""
+    rng = random.Random(9)
+    walked = 0
+    with world.system.reading() as conn:
+        everything = states_as_of(conn, operation=None, at_utc=None)
+        all_kinds = sorted({kind_of(s) for s in everything})
+        for viewer in viewers(world, one_per_key=True):
+            for moment in MOMENTS[1:]:
+                expected = python_rule(conn, viewer, moment)
+                for kind in all_kinds:
+                    # Every record of the kind, in the database's own order of streams.
+                    order = [s.id for s in everything if kind_of(s) == kind]
+                    mine = [
+                        {"entity": kind, **viewer.redact(s)}
+                        for s in expected
+                        if kind_of(s) == kind and s.operation == OP
+                    ]
+                    pages: list[dict[str, Any]] = []
+                    after: str | None = None
+                    while True:
+                        page = reads.list_entities(
+                            conn,
+                            viewer=viewer,
+                            operation=OP,
+                            kind=kind,
+                            at_utc=moment,
+                            limit=3,
+                            after=after,
+                        )
+                        pages += page
+                        walked += 1
+                        if len(page) < 3:
+                            break
+                        after = page[-1]["id"]
+                    assert pages == mine, (viewer, kind, moment)
+                    for record in rng.sample(order, min(3, len(order))):
+                        rank = {i: n for n, i in enumerate(order)}
+                        want = [d for d in mine if rank[d["id"]] > rank[record]][:5]
+                        page = reads.list_entities(
+                            conn,
+                            viewer=viewer,
+                            operation=OP,
+                            kind=kind,
+                            at_utc=moment,
+                            limit=5,
+                            after=record,
+                        )
+                        assert page == want, (viewer, kind, moment, record)
+    assert walked > 200

@@ -28,6 +28,7 @@ from tests.api_support import Api, created, make_api, post, record, username
 _STRING_CHECKS = {
     ("mamar.domain.text", "_line"),
     ("mamar.domain.text", "_free_text"),
+    ("mamar.domain.text", "_language"),
     ("mamar.domain.ids", "_reference"),
     ("mamar.domain.ids", "_kind"),
     ("mamar.incidents.events", "_sha256"),
@@ -151,9 +152,9 @@ FIELDS: list[tuple[str, str, dict[str, Any], str]] = [
         "/api/v1/note/add",
         {
             "operation": "op",
-            "text": {"original": "ok", "translation": "ok", "translation_language": "en\u2066"},
+            "text": {"original": "ok", "translations": [{"text": "ok", "language": "en\u2066"}]},
         },
-        "text.translation_language",
+        "text.translations.0.language",
     ),
     (
         "note",

@@ -146,3 +146,55 @@ def test_arabic_uses_the_glossary_terms() -> None:
         if word in text
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])
+def test_no_merge_leftovers(path: Path) -> None:
+    """A line Babel cannot read is skipped without a word: a merge's markers must not stay."""
+    text = path.read_text(encoding="utf-8")
+    assert re.findall(r"^(?:<{7}|={7}|>{7}).*$", text, flags=re.MULTILINE) == []
+
+
+def _said_in_code() -> dict[str, str]:
+    """Every message written as a literal in the code and templates → where it is."""
+    import ast
+
+    root = LOCALES.parents[1]  # src/mamar
+    found: dict[str, str] = {}
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            position = {"N_": 0, "t": 0, "tr": 1, "ntr": 1, "ptr": 2}.get(name)
+            if name == "t" and len(node.args) == 2:
+                position = 1  # t(lang, message), the templates' helper
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found[arg.value] = f"{path.relative_to(root)}:{node.lineno}"
+    template = re.compile(r"""\b_\(\s*(["'])((?:\\.|(?!\1).)+)\1""")
+    for path in (root / "web" / "templates").rglob("*.html"):
+        for match in template.finditer(path.read_text(encoding="utf-8")):
+            message = re.sub(r"\\(.)", r"\1", match.group(2))
+            found[message] = f"{path.relative_to(root)}"
+    return found
+
+
+def test_every_message_in_the_code_has_arabic_words() -> None:
+    """A message added to the code without its Arabic would show English on an Arabic page,
+    in the CLI or in an API error: every literal message has an Arabic translation."""
+    have = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in _catalog(AR, "ar")
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    words = re.compile(r"[A-Za-z]{2,}")
+    missing = [
+        f"{where}: {message}"
+        for message, where in sorted(_said_in_code().items())
+        if message not in have and words.search(PLACEHOLDER.sub("", message))
+    ]
+    assert missing == []

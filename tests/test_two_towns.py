@@ -33,10 +33,9 @@ from mamar.reads.negotiation import (
 from mamar.reads.overviews import overview
 from mamar.scenarios import runner
 from mamar.system import Mamar
-from mamar.web.app import create_app
 from tests.arabic_text import visible_text
 from tests.test_arabic_everywhere import _texts, offences
-from tests.web_support import PASSWORD, csrf
+from tests.web_support import PASSWORD, signed_in
 
 OP = "two-towns"
 
@@ -195,7 +194,7 @@ def test_figures_as_known_and_people_who_are_not_evacuees(towns: Mamar) -> None:
     assert boarded["unknown"] == 1 and boarded["high"] is None
     assert boarded["low"] == 118 + 80 + 640 + 300
     planned = seen["evacuated_figures"]["planned"]
-    assert (planned["low"], planned["unknown"]) == (120 + 80 + 1000, 1)
+    assert (planned["low"], planned["unknown"]) == (120 + 80 + 1000 + 200, 1)
     # Detainees and bodies are counted apart, never among the evacuated.
     apart = seen["not_evacuees"]
     assert apart["detainees"]["arrived"]["low"] == 750 and apart["detainees"]["arrived"]["exact"]
@@ -267,16 +266,7 @@ def test_negotiation_in_depth(towns: Mamar) -> None:
 
 
 def _client(system: Mamar, username: str) -> Any:
-    from fastapi.testclient import TestClient
-
-    app = create_app(system)
-    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    client.get("/login")
-    response = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf": csrf(client)}
-    )
-    assert response.status_code == 303, response.text
-    return client
+    return signed_in(system, username)
 
 
 def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
@@ -306,11 +296,25 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
         "bomb": f"/ops/{OP}/incidents/wadi-khan-car-bomb",
         "stopped": f"/ops/{OP}/incidents/ambulance-stopped",
     }
+    agreement_forms = f"/ops/{OP}/agreements/two-way-agreement"
+    convoy_forms = f"/ops/{OP}/convoys/qasr-civilians-convoy"
+    pages.update(
+        {
+            "roles form": f"{agreement_forms}/roles",
+            "phase form": f"{agreement_forms}/phase?phase=2",
+            "fulfilment form": f"{agreement_forms}/fulfilment?term=bodies",
+            "convoys form": f"{agreement_forms}/convoys?phase=2",
+            "wait form": f"/ops/{OP}/convoys/hills-fighters-convoy/wait",
+            "stop waiting form": f"{convoy_forms}/stop-waiting",
+        }
+    )
     relief = _client(towns, "relief-officer")
+    operations = _client(towns, "relief-operations")
     shown = {}
     for name, path in pages.items():
         sep = "&" if "?" in path else "?"
-        response = relief.get(f"{path}{sep}lang=ar")
+        client = operations if "/convoys/" in path and name.endswith("form") else relief
+        response = client.get(f"{path}{sep}lang=ar")
         assert response.status_code == 200, (path, response.text[:300])
         text = visible_text(response.text)
         assert offences(text, users) == [], (path, offences(text, users))
@@ -318,6 +322,13 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
             assert raw not in text, (path, raw)
         shown[name] = text
     assert "دولة بيلين" in shown["agreement"] and "الميسّرون" in shown["agreement"]
+    # The agreement's forms are offered where they apply; the convoy says what it waits for.
+    for offered in ("تسمية الأدوار", "تغيير حالة هذه المرحلة", "تكليف قوافل", "تسجيل مدى التنفيذ"):
+        assert offered in shown["agreement"], offered
+    assert "انتظار قافلة أخرى" in shown["buses"]
+    assert "تنتظر حتى تصبح سيارات تل ندى الخاصة: انطلقت" in shown["buses"]
+    assert "جانب القيادة الشرقية" not in shown["roles form"]  # sides are not parties
+    assert "دولة أزرا" in shown["roles form"] and "مرج زاهر" not in shown["roles form"]
     assert "المرحلة 2" in shown["agreement"] and "عند وصول قوافل المرحلة 1" in shown["agreement"]
     assert "750 من 1,500" in shown["agreement"] or "1,500 من 1,500" in shown["agreement"]
     assert "أعلنه من طرف واحد" in shown["pause"] and "القيادة الشرقية" in shown["pause"]

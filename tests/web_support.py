@@ -61,3 +61,17 @@ def make_web(system: Mamar) -> Web:
 
 def csrf(client: TestClient) -> str:
     return client.cookies.get("mamar_csrf") or ""
+
+
+def signed_in(system: Mamar, username: str) -> TestClient:
+    """A client of a fresh app over ``system``, signed in as ``username`` (any scenario's
+    account; its password is set to :data:`PASSWORD` first)."""
+    with system.writing() as conn:
+        set_password(conn, username, PASSWORD)
+    client = TestClient(create_app(system), base_url="https://testserver", follow_redirects=False)
+    client.get("/login")
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf": csrf(client)}
+    )
+    assert response.status_code == 303, response.text
+    return client

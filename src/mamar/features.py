@@ -55,6 +55,10 @@ def load() -> list[str]:
     from mamar.sharing.commands import register_share_commands
 
     register_share_commands()
+    # Every record kind with free text can have it translated: one command per kind.
+    from mamar.translating.commands import register_translate_commands
+
+    register_translate_commands()
     return loaded
 
 

@@ -88,6 +88,12 @@ VALIDATION: dict[str, str] = {
     "text_surrogate": N_("The text holds half a character (U+%(code)s); the text is damaged"),
     "text_empty": N_("The text may not be empty"),
     "text_too_long": N_("The text is longer than %(limit)s characters"),
+    "language_tag_malformed": N_(
+        "“%(tag)s” is not a language tag: write one like ar, en, ar-SY or zh-Hant"
+    ),
+    "language_unknown": N_("The language “%(subtag)s” is not known"),
+    "script_unknown": N_("The script “%(subtag)s” is not known"),
+    "region_unknown": N_("The region “%(subtag)s” is not known"),
     "value_error": N_("This value is not valid"),
     "assertion_error": N_("This value is not valid"),
     "latitude_range": N_("Latitude must be between -90 and 90 degrees"),
@@ -128,6 +134,9 @@ DOMAIN: dict[str, str] = {
     "duplicate_party": N_("A party is given twice"),
     "duplicate_evidence": N_("This evidence is already recorded"),
     "empty": N_("This may not be empty"),
+    "no_such_text": N_("This record has no such text"),
+    "nothing_to_translate": N_("This text is empty: there is nothing to translate"),
+    "same_language": N_("The translation is in the language of the original"),
     "empty_version": N_("The version is empty"),
     "empty_proposal": N_("The proposal is empty"),
     "already_closed": N_("The record is already closed"),
@@ -181,6 +190,24 @@ DOMAIN: dict[str, str] = {
     "not_arrived": N_("Record arrivals once the convoy has arrived"),
     "allegation_twice": N_("This party is already alleged by the same party"),
     "duplicate_category": N_("A category is given twice"),
+    # Agreements: roles, phases, fulfilment; linked movements.
+    "more_than_agreed": N_("More than the number agreed"),
+    "done_missing": N_("Say how many, for a partial fulfilment"),
+    "not_whole": N_("Fewer than agreed: that is a partial fulfilment"),
+    "unknown_term": N_("The current version has no such term"),
+    "phase_already": N_("The phase is already in this state, or completed"),
+    "phase_not_started": N_("The phase has not started"),
+    "unknown_phase": N_("The current version has no such phase"),
+    "self_wait": N_("A convoy cannot wait for itself"),
+    "already_waiting": N_("The convoy already waits for that one"),
+    "not_waiting": N_("The convoy does not wait for that one (or it has arrived or was cancelled)"),
+    "bad_until": N_("A convoy waits for another to be staged, departed or arrived"),
+    "two_roles": N_("A party holds one of these roles only"),
+    "party_in_role": N_("A party to the agreement cannot be its facilitator, broker or observer"),
+    "already_party": N_("Already a party to the agreement"),
+    "not_a_party": N_("Not a party to the agreement"),
+    "too_few_parties": N_("An agreement keeps at least two parties"),
+    "not_concluded": N_("The agreement is not concluded yet"),
 }
 
 REFUSED = N_("The request was refused")

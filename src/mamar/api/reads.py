@@ -29,6 +29,14 @@ _UNSCOPED = frozenset({"account", "operation"})
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip")]
+After = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="The next page: the previous page's `next_after` (the id of its last "
+        "record). Unlike `offset`, as quick deep in a list as at its start",
+    ),
+]
 At = Annotated[
     datetime | None, Query(description="As of this moment (ISO 8601 with offset); default now")
 ]
@@ -59,13 +67,18 @@ def _system(request: Request) -> Mamar:
     return system
 
 
-def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+def _page(
+    items: list[dict[str, Any]], limit: int, offset: int, after_key: str | None = "id"
+) -> dict[str, Any]:
+    """A page of ``limit`` of ``items`` (one more was read, if there is a next page).
+    ``next_after`` is the page's last item's ``after_key`` (None: there is no keyset)."""
     more = len(items) > limit
     return {
         "items": items[:limit],
         "limit": limit,
         "offset": offset,
         "next_offset": offset + limit if more else None,
+        "next_after": items[limit - 1][after_key] if more and after_key else None,
     }
 
 
@@ -92,6 +105,7 @@ def _list_route(kind: str) -> Any:
         at: At = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: After = None,
     ) -> Response:
         viewer = require(principal).actor
         at_utc = _key(at, "at")
@@ -106,6 +120,7 @@ def _list_route(kind: str) -> Any:
                 at_utc=at_utc,
                 limit=limit + 1,
                 offset=offset,
+                after=after,
             )
         return respond(_page(items, limit, offset))
 
@@ -165,7 +180,11 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
             )
 
     def list_operations(
-        request: Request, principal: ReadPrincipal, limit: Limit = 50, offset: Offset = 0
+        request: Request,
+        principal: ReadPrincipal,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        after: After = None,
     ) -> Response:
         viewer = require(principal).actor
         with _system(request).reading() as conn:
@@ -176,6 +195,7 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
                 kind="operation",
                 limit=limit + 1,
                 offset=offset,
+                after=after,
             )
         return respond(_page(items, limit, offset))
 
@@ -221,7 +241,8 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
             Query(
                 max_length=200,
                 description="Only events recorded after the one with this cursor "
-                "(each entry's `cursor`; for clients that catch up)",
+                "(each entry's `cursor`; for clients that catch up). With "
+                "`order=recorded`, the next page is the previous page's `next_after`",
             ),
         ] = None,
         limit: Limit = 100,
@@ -244,7 +265,8 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
                 after=after,
             )
             items = [e.as_dict() for e in itertools.islice(entries, offset, offset + limit + 1)]
-        return respond(_page(items, limit, offset))
+        # In journal order, "after this cursor" is the next page (keyset, no offset walked).
+        return respond(_page(items, limit, offset, "cursor" if order == "recorded" else None))
 
     add(f"{PREFIX}/timeline", read_timeline, READ_ANY, response_model=Page, tags=["record"])
 

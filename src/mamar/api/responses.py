@@ -81,6 +81,8 @@ class Page(BaseModel):
     limit: int
     offset: int
     next_offset: int | None
+    #: The id of the page's last record, to ask for the next page with ``after``.
+    next_after: str | None = None
 
 
 class OverviewOut(BaseModel):

@@ -9,12 +9,14 @@ from typing import Annotated
 import orjson
 import typer
 
-from mamar.cli.main import DatabaseOption, app, console, err, fail, open_system
+from mamar.cli import language
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
 from mamar.domain.errors import DomainError
 from mamar.evidence import bundle, log
 from mamar.evidence.check import Failure, check, parse_trusted
 from mamar.evidence.note import NoteError
 from mamar.evidence.wording import failure_text, report_lines
+from mamar.web.i18n import LANGUAGES, tr
 
 evidence_app = typer.Typer(
     help="Evidence bundles: chosen events with their proofs, checkable offline.",
@@ -62,7 +64,14 @@ def verify_bundle(
 ) -> None:
     """Check a bundle with no database and no network; say what it proves or what failed."""
     if lang not in ("ar", "en"):
-        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "use one of: %(choices)s",
+                choices=language.choices(cli_lang(), LANGUAGES),
+            ),
+            param_hint="--lang",
+        )
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         trusted = parse_trusted(trust.read_text(encoding="utf-8")) if trust else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -93,7 +93,10 @@ def export_geojson(
 @export_app.command("hxl")
 def export_hxl(
     as_user: AsOption,
-    of: Annotated[str, typer.Option("--of", help="incidents, convoys or movements")] = "incidents",
+    of: Annotated[
+        Literal["incidents", "convoys", "movements"],
+        typer.Option("--of", help="incidents, convoys or movements"),
+    ] = "incidents",
     output: OutputOption = "-",
     operation: OperationOption = None,
     lang: LangOption = "en",

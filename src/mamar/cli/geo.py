@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from babel.lists import format_list
 from rich.console import Console
 from rich.table import Table
 
@@ -31,7 +32,7 @@ from mamar.geodata.roadstore import load_graph, save_graph
 from mamar.geodata.service import Assessment, GeoView, assess, parse_route_ref
 from mamar.services import commands
 from mamar.system import Mamar
-from mamar.web.i18n import tr
+from mamar.web.i18n import ntr, tr
 
 console = Console()
 
@@ -366,7 +367,7 @@ def route_plan(
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     table = compare([(label, e) for label, _, e in rows], lang, names)
-    grid = Table(title="Road routes")
+    grid = Table(title=tr(lang, "Road routes"))
     grid.add_column("")
     for column in table.columns:
         grid.add_column(column)
@@ -440,9 +441,9 @@ def places_search(
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     if not hits:
-        console.print("no match")
+        console.print(tr(_lang(lang), "no match"))
     for hit in hits:
-        console.print(f"{hit.place}\t{hit.name}\t({hit.tier.name.lower()}: {hit.matched})")
+        console.print(f"{hit.place}\t{hit.name}\t({hit.matched})", highlight=False)
 
 
 @places_app.command("export")
@@ -480,7 +481,7 @@ def places_import(
         cmds = list(exchange.places_from_geojson(orjson.loads(text), operation))
     system = open_system(database)
     count = _run_all(system, system.actor(as_user), cmds)
-    console.print(f"registered {count} places")
+    console.print(ntr(_lang(None), "registered %(n)s place", "registered %(n)s places", count))
 
 
 # --- control -------------------------------------------------------------------------------
@@ -530,7 +531,14 @@ def control_import(
         cmds = exchange.control_from_geojson(orjson.loads(text), operation)
     system = open_system(database)
     count = _run_all(system, system.actor(as_user), cmds)
-    console.print(f"recorded {count} control changes")
+    console.print(
+        ntr(
+            _lang(None),
+            "recorded %(n)s change of control",
+            "recorded %(n)s changes of control",
+            count,
+        )
+    )
 
 
 @control_app.command("who")
@@ -547,4 +555,10 @@ def control_who(
         view = GeoView.load(conn, seer)
     parties = who_controls(view.point_of(point), _moment(at), view.control_index())
     names = view.party_names()
-    console.print(", ".join(names.get(p, p) for p in parties) if parties else "no recorded control")
+    lang = _lang(None)
+    console.print(
+        format_list([names.get(p, p) for p in parties], locale=lang)
+        if parties
+        else tr(lang, "no recorded control"),
+        highlight=False,
+    )

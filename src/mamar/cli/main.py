@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.exceptions import UsageError
+from typer.exceptions import Abort
 
 from mamar import reads
 from mamar.api.messages import domain_message
+from mamar.cli import language
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
+from mamar.cli.language import cli_lang as cli_lang
 from mamar.config import Settings
 from mamar.domain.errors import DomainError, SaidIn
 from mamar.evidence.checkpoint import open_checkpoint
@@ -24,7 +29,7 @@ from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
 from mamar.projections.entities import rebuild
 from mamar.system import Mamar
-from mamar.web.i18n import LANGUAGES, tr
+from mamar.web.i18n import LANGUAGES, ntr, tr
 
 app = typer.Typer(
     help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
@@ -43,12 +48,6 @@ DatabaseOption = Annotated[
 
 
 DEMO_DATABASE = Path("mamar-demo.db")
-
-
-def cli_lang() -> str:
-    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
-    lang = os.environ.get("MAMAR_LANG", "en")
-    return lang if lang in LANGUAGES else "en"
 
 
 def database_url(database: str | None) -> str:
@@ -102,7 +101,13 @@ def _language(
     """Mamar: coordination and evidence record for safe passage."""
     if lang is not None:
         if lang not in LANGUAGES:
-            raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+            raise typer.BadParameter(
+                tr(
+                    cli_lang(),
+                    "use one of: %(choices)s",
+                    choices=language.choices(cli_lang(), LANGUAGES),
+                )
+            )
         os.environ["MAMAR_LANG"] = lang
 
 
@@ -125,7 +130,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def init(database: DatabaseOption = None) -> None:
     """Create the database schema, or upgrade it."""
     system = open_system(database)
-    console.print(f"database ready: {system.engine.url.render_as_string(hide_password=True)}")
+    url = system.engine.url.render_as_string(hide_password=True)
+    console.print(tr(cli_lang(), "database ready: %(url)s", url=url), highlight=False)
 
 
 def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | None:
@@ -136,13 +142,20 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
     if ":" not in value or path.is_file():
         if not path.is_file():
             raise typer.BadParameter(
-                f"{value} is neither POSITION:SHA256HEX nor a checkpoint file",
+                tr(
+                    cli_lang(),
+                    "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
+                    value=value,
+                ),
                 param_hint="--against",
             )
         if log_key is None:
             raise typer.BadParameter(
-                "a signed checkpoint is checked with the log's public key: give --log-key "
-                "(as the operators handed it out, not read from this server)",
+                tr(
+                    cli_lang(),
+                    "a signed checkpoint is checked with the log's public key: give --log-key "
+                    "(as the operators handed it out, not read from this server)",
+                ),
                 param_hint="--log-key",
             )
         try:
@@ -198,27 +211,40 @@ def verify_command(
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.reading() as conn:
-        task = bar.add_task("verifying", total=total)
+        task = bar.add_task(tr(cli_lang(), "verifying"), total=total)
         result = verify(conn, progress=lambda n: bar.advance(task, n), against=anchor)
     if not result.ok:
         err.print(f"[red]{result.describe()}[/red]")
         raise typer.Exit(2)
     if read_models:
         with progress_bar() as bar, system.reading() as conn:
-            task = bar.add_task("replaying", total=total)
+            task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
             difference = compare(conn, progress=lambda n: bar.advance(task, n))
         if difference is not None:
-            err.print(f"[red]FAILED: {difference.describe()}[/red]")
+            err.print(f"[red]{tr(cli_lang(), 'Error:')}[/red] {escape(difference.describe())}")
             raise typer.Exit(2)
     if checkpoint:
         with system.writing() as conn:
             record_checkpoint(conn, result.head_position, result.head_hash)
-    console.print(f"ok: {result.count} events")
+    lang = cli_lang()
+    console.print(ntr(lang, "ok: %(n)s event", "ok: %(n)s events", result.count))
     if read_models:
-        console.print("read models: as the journal gives them")
-    console.print(f"head: {result.head_position} {result.head_hash.hex()}")
+        console.print(tr(lang, "read models: as the journal gives them"))
     console.print(
-        f"keep outside the database: --against {result.head_position}:{result.head_hash.hex()}",
+        tr(
+            lang,
+            "head: %(position)s %(hash)s",
+            position=result.head_position,
+            hash=result.head_hash.hex(),
+        ),
+        highlight=False,
+    )
+    console.print(
+        tr(
+            lang,
+            "keep outside the database: %(option)s",
+            option=f"--against {result.head_position}:{result.head_hash.hex()}",
+        ),
         soft_wrap=True,
         highlight=False,
     )
@@ -231,9 +257,16 @@ def rebuild_command(database: DatabaseOption = None) -> None:
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.writing() as conn:
-        task = bar.add_task("replaying", total=total)
+        task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
         replayed = rebuild(conn, progress=lambda n: bar.advance(task, n))
-    console.print(f"rebuilt read models from {replayed} events")
+    console.print(
+        ntr(
+            cli_lang(),
+            "rebuilt read models from %(n)s event",
+            "rebuilt read models from %(n)s events",
+            replayed,
+        )
+    )
 
 
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)
@@ -321,10 +354,29 @@ class _Pipe:
         return getattr(self._stream, name)
 
 
+def _stop(message: str, lang: str, code: int) -> NoReturn:
+    err.print(f"[red]{tr(lang, 'Error:')}[/red] {escape(message)}", highlight=False)
+    sys.exit(code)
+
+
 def main() -> None:
     sys.stdout = _Pipe(sys.stdout)
+    argv = sys.argv[1:]
+    lang = language.requested(argv)
+    root = typer.main.get_command(app)
+    found = language.asked(root, argv)
+    if found is not None and found.unknown is not None:
+        _stop(language.unknown_command(lang, found), lang, code=2)
+    if found is not None:
+        sys.stdout.write(language.help_text(lang, found))
+        sys.exit(0)
     try:
-        app()
+        code = root.main(args=argv, prog_name=language.PROGRAM, standalone_mode=False)
+    except UsageError as exc:  # in the reader's words, not Typer's
+        path = exc.ctx.command_path if exc.ctx is not None else language.PROGRAM
+        _stop(language.usage_error(lang, exc, path), lang, code=exc.exit_code)
+    except Abort:
+        _stop(tr(lang, "Stopped before the end."), lang, code=1)
     except SaidIn as exc:  # already in the user's words: say it as it is
         err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
         sys.exit(2)
@@ -334,3 +386,4 @@ def main() -> None:
             tr(lang, "Refused: %(reason)s", reason=domain_message(exc, lang)), highlight=False
         )
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

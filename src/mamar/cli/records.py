@@ -8,11 +8,13 @@ from typing import Annotated
 
 import orjson
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
+from mamar.cli import language
 from mamar.cli.main import (
     DatabaseOption,
     app,
@@ -28,14 +30,15 @@ from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
-from mamar.i18n.labels import precision_label
+from mamar.i18n.labels import organisation_kind_label, precision_label
 from mamar.i18n.refs import read_ref
 from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from mamar.web.i18n import tr
+from mamar.web.i18n import LANGUAGES, ntr, number, tr
+from mamar.web.render import local
 
 AsOption = Annotated[
     str, typer.Option("--as", help="Read as this account (its compartments apply)")
@@ -61,10 +64,12 @@ def _parse_at(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"'{text}' is not an ISO 8601 time", param_hint="--at") from None
+        raise typer.BadParameter(
+            tr(cli_lang(), "%(text)s is not an ISO 8601 time", text=text), param_hint="--at"
+        ) from None
     if moment.tzinfo is None:
         raise typer.BadParameter(
-            "give a UTC offset, e.g. 2016-12-14T02:00+02:00", param_hint="--at"
+            tr(cli_lang(), "give a UTC offset, e.g. 2016-12-14T02:00+02:00"), param_hint="--at"
         )
     return moment
 
@@ -73,7 +78,9 @@ def _default_operation(system: Mamar, viewer: Actor) -> str:
     with system.reading() as conn:
         ops = reads.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
     if not ops:
-        raise typer.BadParameter("there is no operation yet", param_hint="--operation")
+        raise typer.BadParameter(
+            tr(cli_lang(), "there is no operation yet"), param_hint="--operation"
+        )
     return ops[0].id
 
 
@@ -96,12 +103,23 @@ def scenario_run(
         scenario = runner.load(name)
         total = len(runner.plan(scenario))
         with progress_bar() as bar:
-            task = bar.add_task(f"scenario {scenario.name}", total=total)
+            task = bar.add_task(scenario.name, total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except runner.ScenarioError as exc:
-        err.print(f"[red]scenario stopped at {exc.where}:[/red] {exc.reason}")
+        stopped = tr(cli_lang(), "the scenario stopped at %(where)s:", where=exc.where)
+        err.print(f"[red]{escape(stopped)}[/red] {escape(exc.reason)}", highlight=False)
         raise typer.Exit(2) from None
-    console.print(f"scenario {scenario.name}: {total} commands, {count} events recorded")
+    lang = cli_lang()
+    console.print(
+        tr(
+            lang,
+            "scenario %(name)s: %(commands)s, %(events)s recorded",
+            name=scenario.name,
+            commands=ntr(lang, "%(n)s command", "%(n)s commands", total),
+            events=ntr(lang, "%(n)s event", "%(n)s events", count),
+        ),
+        highlight=False,
+    )
 
 
 @app.command()
@@ -124,7 +142,7 @@ def status(
         return
     from mamar.cli.render import print_overview
 
-    print_overview(console, data)
+    print_overview(console, data, cli_lang())
 
 
 @app.command()
@@ -141,12 +159,27 @@ def timeline(
     as_: AsOption = "system",
     json: JsonOption = False,
 ) -> None:
-    """The record in time order: when it happened (with precision) and when it was recorded."""
+    """The record in time order, one sentence per event (the web timeline's): when it happened
+    (with precision) and, with --order recorded, when it was recorded."""
     if order not in ("occurred", "recorded"):
-        raise typer.BadParameter("use 'occurred' or 'recorded'", param_hint="--order")
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "use one of: %(choices)s",
+                choices=language.choices(cli_lang(), ("occurred", "recorded")),
+            ),
+            param_hint="--order",
+        )
     lang = lang or cli_lang()
     if lang not in ("ar", "en"):
-        raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "use one of: %(choices)s",
+                choices=language.choices(cli_lang(), LANGUAGES),
+            ),
+            param_hint="--lang",
+        )
     system = open_system(database, existing=True)
     viewer = _viewer(system, as_)
     with system.reading() as conn:
@@ -201,11 +234,20 @@ def _by_ref(
             if s.ref == n
         ]
     if len(matches) != 1:
-        where = "" if operation else " (give --operation)"
+        lang = cli_lang()
         raise typer.BadParameter(
-            f"{len(matches)} records have the reference {text!r}{where}"
+            (
+                ntr(
+                    lang,
+                    "%(n)s record has the reference %(ref)s",
+                    "%(n)s records have the reference %(ref)s",
+                    len(matches),
+                    ref=text,
+                )
+                + ("" if operation else " " + tr(lang, "(give --operation)"))
+            )
             if matches
-            else f"no record you may see has the reference {text!r}"
+            else tr(lang, "no record you may see has the reference %(ref)s", ref=text)
         )
     return matches[0]
 
@@ -239,7 +281,7 @@ def show(
     else:
         kind, _, entity_id = entity.partition(":")
     if not entity_id:
-        raise typer.BadParameter("write it as kind:id, e.g. convoy:first-wounded")
+        raise typer.BadParameter(tr(cli_lang(), "write it as kind:id, e.g. convoy:first-wounded"))
     moment = _parse_at(at)
     with system.reading() as conn:
         data = reads.get_entity(
@@ -291,9 +333,19 @@ def user_add(
             actor=SYSTEM,
         )
         set_password(conn, username, secret)
-    console.print(f"account {username} ({role.value}, {organisation}) created")
+    lang = cli_lang()
+    console.print(
+        tr(
+            lang,
+            "account %(name)s created (%(role)s, %(organisation)s)",
+            name=username,
+            role=tr(lang, role.value),
+            organisation=organisation,
+        ),
+        highlight=False,
+    )
     if password is None:
-        console.print(f"password: {secret}")
+        console.print(tr(lang, "password: %(secret)s", secret=secret), highlight=False)
 
 
 @user_app.command("disable")
@@ -305,7 +357,7 @@ def user_disable(
     """Disable an account; it stays in the record."""
     system = open_system(database)
     system.execute(DisableAccount(id=username, reason=reason), actor=SYSTEM)
-    console.print(f"account {username} disabled")
+    console.print(tr(cli_lang(), "account %(name)s disabled", name=username), highlight=False)
 
 
 @user_app.command("list")
@@ -314,14 +366,15 @@ def user_list(database: DatabaseOption = None) -> None:
     system = open_system(database)
     with system.reading() as conn:
         accounts = reads.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
-    table = Table("username", "organisation", "role", "party", "status")
+    lang = cli_lang()
+    table = Table(*(tr(lang, h) for h in ("Account", "Organisation", "Role", "Party", "Status")))
     for a in accounts:
         table.add_row(
             a.id,
             getattr(a, "organisation", ""),
-            getattr(a, "role", ""),
+            tr(lang, str(getattr(a, "role", ""))),
             getattr(a, "party", "") or "",
-            "disabled" if getattr(a, "disabled", False) else "active",
+            tr(lang, "disabled" if getattr(a, "disabled", False) else "in use"),
         )
     console.print(table)
 
@@ -350,7 +403,9 @@ def organisation_add(
         ),
         actor=SYSTEM,
     )
-    console.print(f"organisation {organisation_id} registered")
+    console.print(
+        tr(cli_lang(), "organisation %(name)s registered", name=organisation_id), highlight=False
+    )
 
 
 @org_app.command("list")
@@ -365,11 +420,16 @@ def organisation_list(database: DatabaseOption = None) -> None:
     for state in states:
         if isinstance(state, AccountState):
             members[state.organisation] = members.get(state.organisation, 0) + 1
-    table = Table("id", "kind", "name", "accounts")
+    lang = cli_lang()
+    table = Table(*(tr(lang, h) for h in ("Identifier", "Kind", "Name", "Accounts")))
     for state in states:
         if isinstance(state, OrganisationState):
-            name = state.name.ar or state.name.en or ""
-            table.add_row(state.id, state.kind.value, name, str(members.get(state.id, 0)))
+            table.add_row(
+                state.id,
+                organisation_kind_label(state.kind.value, lang),
+                state.name.display(lang),
+                number(members.get(state.id, 0), lang),
+            )
     console.print(table)
 
 
@@ -404,7 +464,9 @@ def demo(
         try:  # an unknown scenario leaves the last demo's database as it was
             runner.resolve(scenario)
         except runner.ScenarioError as exc:
-            err.print(f"[red]demo could not load:[/red] {exc}")
+            err.print(
+                f"[red]{escape(tr(cli_lang(), 'the demo could not load:'))}[/red] {escape(str(exc))}"
+            )
             raise typer.Exit(2) from None
     path = Path(database)
     for suffix in ("", "-wal", "-shm"):
@@ -416,17 +478,18 @@ def demo(
         name, count, accounts = _load_scenario(system, scenario)
     with system.reading() as conn:
         names = {
-            o["id"]: o["name"].get("en") or o["name"].get("ar") or o["id"]
+            o["id"]: local(o["name"], cli_lang()) or o["id"]
             for o in reads.list_entities(
                 conn, viewer=SYSTEM, operation=None, kind="organisation", limit=10000
             )
         }
     # Accounts and passwords never shrink or wrap (they are typed in); names may wrap.
-    table = Table(title="demo accounts")
-    table.add_column("account", no_wrap=True)
-    table.add_column("password", no_wrap=True, min_width=16)
-    table.add_column("role", no_wrap=True)
-    table.add_column("organisation")
+    lang = cli_lang()
+    table = Table(title=tr(lang, "Demo accounts"))
+    table.add_column(tr(lang, "Account"), no_wrap=True)
+    table.add_column(tr(lang, "Password"), no_wrap=True, min_width=16)
+    table.add_column(tr(lang, "Role"), no_wrap=True)
+    table.add_column(tr(lang, "Organisation"))
     with system.writing() as conn:
         for account in accounts:
             secret = secrets.token_urlsafe(12)
@@ -434,10 +497,19 @@ def demo(
             table.add_row(
                 account.username,
                 secret,
-                account.role.value,
+                tr(lang, account.role.value),
                 names.get(account.organisation, account.organisation),
             )
-    console.print(f"loaded {name} into {path}: {count} events")
+    console.print(
+        tr(
+            lang,
+            "loaded %(name)s into %(path)s: %(events)s",
+            name=name,
+            path=path,
+            events=ntr(lang, "%(n)s event", "%(n)s events", count),
+        ),
+        highlight=False,
+    )
     console.print(table)
     console.print(
         tr(
@@ -464,7 +536,9 @@ def _load_scenario(system: Mamar, name: str) -> tuple[str, int, list[Actor]]:
             task = bar.add_task(f"loading {scenario.name}", total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except (runner.ScenarioError, DomainError) as exc:
-        err.print(f"[red]demo could not load:[/red] {exc}")
+        err.print(
+            f"[red]{escape(tr(cli_lang(), 'the demo could not load:'))}[/red] {escape(str(exc))}"
+        )
         raise typer.Exit(2) from None
     accounts = [
         Actor(username=a.username, role=a.role, party=a.party, organisation=a.organisation)

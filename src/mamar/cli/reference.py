@@ -48,6 +48,9 @@ def render() -> str:
         "Every command that opens the database takes `--database URL` (default",
         "`$MAMAR_DATABASE_URL`, else `sqlite:///mamar.db`).",
         "",
+        "The same help, and every usage error, in Arabic: `mamar --lang ar COMMAND --help`",
+        "(or `MAMAR_LANG=ar`). Only what is typed (commands, options, formats) stays in Latin.",
+        "",
     ]
     for name in sorted(root.commands):
         _command(lines, f"mamar {name}", root.commands[name])

@@ -8,12 +8,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.lists import format_list
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from mamar.domain.time import parse_utc_key
-from mamar.i18n.labels import RECORD_KINDS, category_label, field_label, status_label
-from mamar.web.i18n import digits, has_words, number, tr
+from mamar.i18n.labels import (
+    RECORD_KINDS,
+    category_label,
+    field_label,
+    status_label,
+    total_words,
+)
+from mamar.web.i18n import digits, duration, has_words, ntr, number, tr
 from mamar.web.render import local
 
 
@@ -24,31 +31,92 @@ def format_moment(text: str, zone: str, lang: str) -> str:
     return digits(format_datetime(local, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
 
 
-def print_overview(console: Console, data: dict[str, Any]) -> None:
+def print_overview(console: Console, data: dict[str, Any], lang: str) -> None:
+    """The operation overview as the dashboard tells it, in ``lang``: names, not ids."""
     op = data["operation"]
-    console.print(f"[bold]{op['id']}[/bold] as of {data['at']}")
-    table = Table("what", "state", title="overview")
-    for cf in data["ceasefires"]:
-        table.add_row(f"ceasefire {cf['id']}", str(cf["status"]))
-    for status, convoys in data["convoys_by_status"].items():
-        table.add_row(f"convoys {status}", ", ".join(c["id"] for c in convoys))
-    for esc in data["open_escalations"]:
-        waiting = esc["waiting_seconds"]
-        state = f"{esc['status']}" + (f", waiting {waiting / 60:.0f} min" if waiting else "")
-        table.add_row(f"escalation {esc['id']}", state)
-    for g in data["guarantees"]:
-        table.add_row(f"guarantee {g['id']} ({g['guarantor']})", str(g["outcome"]))
-    incidents = data["incidents"]
-    for category, n in incidents["by_category"].items():
-        table.add_row(f"incidents {category}", str(n))
-    for party, n in incidents["by_alleged_perpetrator"].items():
-        table.add_row(f"incidents, alleged perpetrator {party}", str(n))
-    totals = data["evacuated"]
-    table.add_row(
-        "people planned / boarded / arrived",
-        f"{totals['planned']} / {totals['boarded']} / {totals['arrived']}",
+    zone = op.get("timezone") or "UTC"
+    parties = data.get("party_names", {})
+
+    def party(party_id: str | None) -> str:
+        return local(parties.get(party_id), lang) or (party_id or "")
+
+    def when(moment: Any) -> str:
+        return format_moment(str(moment), zone, lang) if moment else "—"
+
+    def heading(title: str) -> None:
+        console.print()
+        console.print(f"[bold]{escape(tr(lang, title))}[/bold]")
+
+    def line(text: str) -> None:
+        console.print(f"  • {escape(text)}", highlight=False)
+
+    console.print(
+        f"[bold]{escape(local(op.get('name'), lang) or op['id'])}[/bold] — "
+        + escape(tr(lang, "as of %(moment)s", moment=when(data["at"]))),
+        highlight=False,
     )
-    console.print(table)
+    heading("Ceasefire clock")
+    for cf in data["ceasefires"]:
+        line(
+            f"{status_label(str(cf['status']), lang)}: "
+            + tr(lang, "since %(when)s", when=when(cf.get("since")))
+            + tr(lang, ", ")
+            + ntr(lang, "%(n)s violation", "%(n)s violations", int(cf.get("violations") or 0))
+        )
+    if not data["ceasefires"]:
+        line(tr(lang, "No ceasefire recorded"))
+    heading("People evacuated")
+    figures = data.get("evacuated_figures", {})
+    for key, label in (("planned", "Planned"), ("boarded", "Boarded"), ("arrived", "Arrived")):
+        line(f"{tr(lang, label)}: {total_words(figures.get(key), lang)}")
+    for group, counts in data.get("not_evacuees", {}).items():
+        line(f"{tr(lang, group)}: {tr(lang, 'Arrived')} {total_words(counts.get('arrived'), lang)}")
+    heading("Convoys by status")
+    for state, convoys in data["convoys_by_status"].items():
+        names = [local(c.get("name"), lang) or c["id"] for c in convoys]
+        line(f"{status_label(state, lang)} ({number(len(names), lang)}): {words_list(names, lang)}")
+    if not data["convoys_by_status"]:
+        line(tr(lang, "No convoy recorded"))
+    heading("Escalations awaiting an answer")
+    for esc in data["open_escalations"]:
+        said = f"{party(esc.get('to'))}: {tr(lang, str(esc['status']))}"
+        if esc.get("awaiting_since"):
+            said += tr(lang, ", ") + tr(
+                lang, "waiting %(t)s", t=duration(esc.get("waiting_seconds"), lang)
+            )
+        line(said)
+    if not data["open_escalations"]:
+        line(tr(lang, "None"))
+    heading("Guarantees and outcomes")
+    for g in data["guarantees"]:
+        line(
+            f"{party(g.get('guarantor'))} → {party(g.get('given_to'))}: "
+            f"{local(g.get('what'), lang)} — {tr(lang, str(g['outcome']))}"
+        )
+    if not data["guarantees"]:
+        line(tr(lang, "None"))
+    heading("Incidents")
+    incidents = data["incidents"]
+    line(
+        tr(
+            lang,
+            "Killed: %(k)s · Injured: %(i)s",
+            k=number(incidents.get("killed", 0), lang),
+            i=number(incidents.get("injured", 0), lang),
+        )
+    )
+    for category, n in incidents["by_category"].items():
+        line(f"{category_label(category, lang)}: {number(n, lang)}")
+    for who, n in incidents["by_alleged_perpetrator"].items():
+        name = tr(lang, "unknown") if who == "unknown" else party(who)
+        line(f"{tr(lang, 'By alleged perpetrator')} — {name}: {number(n, lang)}")
+    for impact, n in incidents.get("by_humanitarian_impact", {}).items():
+        line(f"{tr(lang, impact)}: {number(n, lang)}")
+
+
+def words_list(items: list[str], lang: str) -> str:
+    """``a, b and c`` the language's way (CLDR's list patterns)."""
+    return format_list(items, locale=lang) if items else "—"
 
 
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")

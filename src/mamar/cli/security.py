@@ -12,10 +12,12 @@ from rich.table import Table
 
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
 from mamar.audit.access import accesses
-from mamar.cli.main import DatabaseOption, app, console, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, open_system
+from mamar.cli.render import format_moment
 from mamar.domain.errors import DomainError
 from mamar.vault.rotate import rotate
 from mamar.vault.store import Vault, generate_key, parse_key
+from mamar.web.i18n import ntr, number, tr
 
 
 @app.command()
@@ -45,7 +47,9 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     match = _DURATION.match(text)
     if match is None:
-        raise typer.BadParameter("use e.g. 30d, 12h, 15m or never", param_hint="--expires-in")
+        raise typer.BadParameter(
+            tr(cli_lang(), "use e.g. 30d, 12h, 15m or never"), param_hint="--expires-in"
+        )
     amount, unit = int(match.group(1)), match.group(2)
     return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount)}.get(
         unit, timedelta(days=amount)
@@ -65,9 +69,10 @@ def token_create(
     system.actor(username)  # refuses unknown and disabled accounts
     with system.writing() as conn:
         token_id, token = create_token(conn, username, scope=scope, expires_in=lifetime)
-    console.print(f"token id: {token_id}")
-    console.print(f"token: {token}", soft_wrap=True, highlight=False)
-    console.print("keep it now: it is not stored and cannot be shown again")
+    lang = cli_lang()
+    console.print(tr(lang, "token id: %(id)s", id=token_id), highlight=False)
+    console.print(tr(lang, "token: %(token)s", token=token), soft_wrap=True, highlight=False)
+    console.print(tr(lang, "keep it now: it is not stored and cannot be shown again"))
 
 
 @token_app.command("revoke")
@@ -76,7 +81,7 @@ def token_revoke(token_id: str, database: DatabaseOption = None) -> None:
     system = open_system(database)
     with system.writing() as conn:
         revoke_token(conn, token_id)
-    console.print(f"token {token_id} revoked")
+    console.print(tr(cli_lang(), "token %(id)s revoked", id=token_id), highlight=False)
 
 
 @token_app.command("list")
@@ -85,9 +90,11 @@ def token_list(database: DatabaseOption = None) -> None:
     system = open_system(database)
     with system.reading() as conn:
         tokens = list_tokens(conn)
-    table = Table("id", "account", "scope", "expires (UTC)")
+    lang = cli_lang()
+    table = Table(*(tr(lang, h) for h in ("Identifier", "Account", "Scope", "Expires")))
     for t in tokens:
-        table.add_row(t.id, t.username, t.scope.value, t.expires_at or "never")
+        expires = format_moment(str(t.expires_at), "UTC", lang) if t.expires_at else None
+        table.add_row(t.id, t.username, tr(lang, t.scope.value), expires or tr(lang, "never"))
     console.print(table)
 
 
@@ -123,11 +130,29 @@ def vault_rotate_key(
             key_file.replace(key_file.with_name(key_file.name + ".old"))
             key_file.write_text(text)
             os.chmod(key_file, 0o600)
-    console.print(f"re-encrypted {count} personal records under key {fresh.key_id}")
+    lang = cli_lang()
+    console.print(
+        ntr(
+            lang,
+            "re-encrypted %(n)s personal record under key %(key)s",
+            "re-encrypted %(n)s personal records under key %(key)s",
+            count,
+            key=fresh.key_id,
+        ),
+        highlight=False,
+    )
     if key_file is not None:
-        console.print(f"the new key is in {key_file} (the previous one in {key_file}.old)")
+        console.print(
+            tr(
+                lang,
+                "the new key is in %(file)s (the previous one in %(old)s)",
+                file=key_file,
+                old=f"{key_file}.old",
+            ),
+            highlight=False,
+        )
     elif new_key is None:
-        console.print("set MAMAR_VAULT_KEY to this new key before restarting:")
+        console.print(tr(lang, "set MAMAR_VAULT_KEY to this new key before restarting:"))
         console.print(text, highlight=False)
 
 
@@ -144,7 +169,14 @@ def retention_apply(database: DatabaseOption = None) -> None:
     from mamar.services.retention import erase_expired
 
     count = erase_expired(open_system(database))
-    console.print(f"erased {count} personal records whose retention period had run out")
+    console.print(
+        ntr(
+            cli_lang(),
+            "erased %(n)s personal record whose retention period had run out",
+            "erased %(n)s personal records whose retention period had run out",
+            count,
+        )
+    )
 
 
 audit_app = typer.Typer(help="Audit of sensitive reads.", no_args_is_help=True)
@@ -157,8 +189,17 @@ def audit_access(database: DatabaseOption = None) -> None:
     system = open_system(database)
     with system.reading() as conn:
         rows = list(accesses(conn))
-    table = Table("position", "recorded (UTC)", "reader", "role", "record", "via")
+    lang = cli_lang()
+    headings = ("Position", "Recorded", "Reader", "Role", "Record", "Through")
+    table = Table(*(tr(lang, h) for h in headings))
     for a in rows:
-        table.add_row(str(a.position), a.at, a.reader, a.reader_role, a.subject, a.purpose)
+        table.add_row(
+            number(a.position, lang),
+            format_moment(str(a.at), "UTC", lang),
+            a.reader,
+            tr(lang, a.reader_role),
+            a.subject,
+            a.purpose,
+        )
     console.print(table)
-    console.print(f"{len(rows)} reads")
+    console.print(ntr(lang, "%(n)s read", "%(n)s reads", len(rows)))

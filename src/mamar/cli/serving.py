@@ -16,8 +16,10 @@ from typing import Any
 
 import uvicorn
 
+from mamar.cli.language import cli_lang
 from mamar.cli.main import console
 from mamar.system import Mamar
+from mamar.web.i18n import ntr, tr
 
 
 def build_app(system: Mamar) -> Any:
@@ -85,9 +87,16 @@ def serve_app(
     system: Mamar, *, host: str, port: int, workers: int = 1, log_level: str | None = None
 ) -> None:
     """Serve with uvicorn until interrupted; ``workers`` > 1 runs that many processes."""
-    where = f"http://{host}:{port}/ (API: /api/v1, documentation: /api/v1/docs)"
+    lang = cli_lang()
+    where = tr(
+        lang,
+        "%(url)s (the API: %(api)s, its documentation: %(docs)s)",
+        url=f"http://{host}:{port}/",
+        api="/api/v1",
+        docs="/api/v1/docs",
+    )
     if workers <= 1:
-        console.print(f"serving on {where}")
+        console.print(tr(lang, "serving on %(where)s", where=where), highlight=False)
         app = build_app(system)
         start_checkpoints(system)
         settle_heap()
@@ -100,7 +109,15 @@ def serve_app(
     if not system.settings.secret_key:
         os.environ["MAMAR_SECRET_KEY"] = secrets.token_urlsafe(32)
     system.dispose()
-    console.print(f"starting {workers} server processes on {where}")
+    console.print(
+        tr(
+            lang,
+            "starting %(processes)s on %(where)s",
+            processes=ntr(lang, "%(n)s server process", "%(n)s server processes", workers),
+            where=where,
+        ),
+        highlight=False,
+    )
     serve_processes(host=host, port=port, workers=workers, log_level=log_level)
 
 
@@ -154,7 +171,16 @@ def serve_processes(*, host: str, port: int, workers: int, log_level: str | None
                 while not ready.empty():
                     listening.add(ready.get())
                 if len(listening) == workers:
-                    console.print(f"{workers} server processes ready")
+                    lang = cli_lang()
+                    console.print(
+                        tr(
+                            lang,
+                            "%(processes)s ready",
+                            processes=ntr(
+                                lang, "%(n)s server process", "%(n)s server processes", workers
+                            ),
+                        )
+                    )
             for index, (process, started) in enumerate(running):
                 if process.is_alive() or stopping:
                     continue

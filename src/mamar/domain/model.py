@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -156,6 +156,9 @@ class Aggregate(Generic[S]):
 Decider = Callable[[Any, Any, Context], list[EventData]]
 
 _AGGREGATES: dict[str, Aggregate[Any]] = {}
+#: Events that change a record of any kind the same way (a translation added to one of
+#: its texts), applied by one function whatever the kind (see :func:`evolves_every_kind`).
+_EVERY_KIND: dict[type[EventData], Callable[[Any, Any, EventMeta], Any]] = {}
 _COMMANDS: dict[str, type[Command]] = {}
 _DECIDERS: dict[type[Command], Decider] = {}
 
@@ -172,7 +175,29 @@ def aggregate(
     ) -> Callable[[S | None, EventData, EventMeta], S]:
         if kind in _AGGREGATES:
             raise ValueError(f"aggregate {kind!r} registered twice")
-        _AGGREGATES[kind] = Aggregate(kind, state_type, fn)
+
+        def evolve(state: S | None, event: EventData, meta: EventMeta) -> S:
+            shared = _EVERY_KIND.get(type(event))
+            if shared is not None and state is not None:
+                return cast(S, shared(state, event, meta))
+            return fn(state, event, meta)
+
+        _AGGREGATES[kind] = Aggregate(kind, state_type, evolve)
+        return fn
+
+    return register
+
+
+E = TypeVar("E", bound=EventData)
+
+
+def evolves_every_kind(
+    event: type[E],
+) -> Callable[[Callable[[Any, E, EventMeta], Any]], Callable[[Any, E, EventMeta], Any]]:
+    """Register the one function applying ``event`` to a record of any kind."""
+
+    def register(fn: Callable[[Any, E, EventMeta], Any]) -> Callable[[Any, E, EventMeta], Any]:
+        _EVERY_KIND[event] = fn
         return fn
 
     return register

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
@@ -113,14 +115,77 @@ def _free_text(value: str, info: ValidationInfo) -> str:
     return value
 
 
+# A language tag as BCP 47 (RFC 5646) writes it: language (with up to three extended
+# language subtags), script, region, variants, extensions, private use. Irregular
+# grandfathered tags ("i-klingon") are not accepted: nobody writes them any more.
+_LANGTAG = re.compile(
+    r"(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"(?:-(?P<script>[a-z]{4}))?"
+    r"(?:-(?P<region>[a-z]{2}|[0-9]{3}))?"
+    r"(?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)"
+    r"(?P<extensions>(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*)"
+    r"(?P<private>-x(?:-[a-z0-9]{1,8})+)?"
+)
+
+
+@cache
+def _known() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The languages, scripts and regions CLDR names (through Babel): a tag's subtags
+    must be among them, so that every language can be named to the reader."""
+    from babel import Locale
+
+    english = Locale("en")
+    languages = frozenset(str(code) for code in english.languages if "_" not in str(code))
+    scripts = frozenset(str(code) for code in english.scripts)
+    regions = frozenset(str(code) for code in english.territories)
+    return languages - {"und"}, scripts, regions
+
+
+def language_tag(value: str) -> str:
+    """``value`` as a well-formed BCP 47 tag of a known language, in the usual case
+    ("AR" → "ar", "zh-hant" → "zh-Hant", "ar-sy" → "ar-SY"); else a refusal naming the
+    problem."""
+    found = _LANGTAG.fullmatch(value.lower())
+    if found is None:
+        raise _refuse(
+            "language_tag_malformed",
+            "“{tag}” is not a language tag: write one like ar, en, ar-SY or zh-Hant",
+            tag=value,
+        )
+    languages, scripts, regions = _known()
+    primary = found["language"].split("-")[0]
+    if primary not in languages:
+        raise _refuse("language_unknown", "the language “{subtag}” is not known", subtag=primary)
+    script = found["script"].title() if found["script"] else None
+    if script is not None and script not in scripts:
+        raise _refuse("script_unknown", "the script “{subtag}” is not known", subtag=script)
+    region = found["region"].upper() if found["region"] else None
+    if region is not None and region not in regions:
+        raise _refuse("region_unknown", "the region “{subtag}” is not known", subtag=region)
+    parts = [found["language"], script, region]
+    rest = "".join(found[name] or "" for name in ("variants", "extensions", "private"))
+    return "-".join(p for p in parts if p) + rest
+
+
+def primary_language(tag: str) -> str:
+    """The language subtag of a tag ("ar-SY" → "ar")."""
+    return tag.split("-")[0].lower()
+
+
+def _language(value: str, info: ValidationInfo) -> str:
+    if is_recorded(info):
+        return value
+    return language_tag(_line(value, info))
+
+
 #: A name, a title, a phrase ("after sunset"), a language: one line, not empty.
 Name = Annotated[str, AfterValidator(_line)]
 #: A description, a note, a reason: may run over several lines.
 FreeText = Annotated[str, AfterValidator(_free_text)]
 #: The words used for a time ("after sunset"): one line.
 Phrase = Name
-#: The language a text is in ("ar", "en", "tr").
-Language = Name
+#: The language a text is in, as a BCP 47 tag of a known language ("ar", "en", "ar-SY").
+Language = Annotated[str, AfterValidator(_language)]
 
 
 class LocalName(BaseModel):
@@ -141,12 +206,103 @@ class LocalName(BaseModel):
         return {"ar": self.ar, "en": self.en}.get(lang) or self.ar or self.en or ""
 
 
+class Translation(BaseModel):
+    """A text put into another language, and who did it: ``translated_by`` is the
+    organisation of the account that recorded it, set by the server (never typed);
+    None for a translation recorded before translators were kept."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: FreeText
+    language: Language
+    translated_by: Name | None = None
+    at: Name | None = None
+
+
+#: The language given to a translation recorded without one (early journals): it is
+#: never shown for a page's language, since nobody said which language it is in.
+UNDETERMINED = "und"
+
+
 class LocalText(BaseModel):
-    """A text as originally said, in its language, and optionally translated."""
+    """A text as originally said, in its language, with any number of translations."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     original: FreeText
     language: Language = "ar"
-    translation: FreeText | None = None
-    translation_language: Language | None = None
+    translations: tuple[Translation, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_translation_of_old(cls, data: Any) -> Any:
+        """The earlier shape (one ``translation`` with its ``translation_language``) is
+        read as one translation whose translator is not known; stored bytes stay as
+        they are."""
+        if not isinstance(data, dict) or not (
+            "translation" in data or "translation_language" in data
+        ):
+            return data
+        data = dict(data)
+        words = data.pop("translation", None)
+        language = data.pop("translation_language", None)
+        if words:
+            earlier = {"text": words, "language": language or UNDETERMINED}
+            data["translations"] = (earlier, *data.get("translations", ()))
+        return data
+
+
+@dataclass(frozen=True)
+class Said:
+    """What to show a reader of one language: the words, the language they are in (None:
+    not known), and, for a translation, who translated it (None: not known)."""
+
+    words: str
+    language: str | None
+    translation: bool = False
+    translated_by: str | None = None
+
+    def foreign_to(self, lang: str) -> bool:
+        """The words are in another language than ``lang`` (so they are marked)."""
+        return self.language is not None and primary_language(self.language) != lang
+
+
+def _translations_of(value: LocalText | dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(words, language, translator) of each translation, as recorded (read without
+    validating: a page shows many texts, and what is recorded was checked when it was)."""
+    if isinstance(value, LocalText):
+        return [(t.text, t.language, t.translated_by) for t in value.translations]
+    found = [
+        (str(t.get("text") or ""), str(t.get("language") or UNDETERMINED), t.get("translated_by"))
+        for t in value.get("translations") or ()
+        if isinstance(t, dict)
+    ]
+    if value.get("translation"):  # the earlier shape (see LocalText)
+        language = value.get("translation_language") or UNDETERMINED
+        found.insert(0, (str(value["translation"]), str(language), None))
+    return found
+
+
+def said(value: LocalText | dict[str, Any] | None, lang: str) -> Said:
+    """The one rule for showing a free text to a reader of ``lang``: the latest translation
+    into ``lang`` when there is one (its exact tag first, else the same language in another
+    region or script), else the original in its language; never a guess."""
+    if value is None:
+        return Said("", None)
+    if isinstance(value, LocalText):
+        original, language = value.original, value.language
+    else:
+        original, language = str(value.get("original") or ""), str(value.get("language") or "ar")
+    if primary_language(language) != lang:
+        translations = _translations_of(value)
+        close = None
+        for words, tag, by in reversed(translations):
+            if not words:
+                continue
+            if tag == lang:
+                return Said(words, tag, True, by)
+            if close is None and primary_language(tag) == lang:
+                close = Said(words, tag, True, by)
+        if close is not None:
+            return close
+    return Said(original, language)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mamar.domain.text import said
 from mamar.domain.time import Precision
 from mamar.exchange.incident_rows import (
     ImportRefused,
@@ -149,10 +150,7 @@ SUB_EVENT_TYPE_OF = _label_lookup(SUB_EVENT_TYPES)
 
 
 def _english(incident: IncidentState) -> str:
-    text = incident.description
-    if text.language == "en" or not text.translation:
-        return text.original
-    return text.translation if text.translation_language == "en" else text.original
+    return said(incident.description, "en").words
 
 
 def _geo_precision(incident: IncidentState, records: Records) -> int:

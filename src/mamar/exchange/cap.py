@@ -15,10 +15,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import shapely.geometry
 
+from mamar.domain.text import said
 from mamar.domain.time import now_utc
 from mamar.exchange.records import Records
 from mamar.routes.model import RouteState
@@ -83,13 +85,9 @@ def _route_polygon(route: RouteState | None, version: int | None) -> str | None:
     return " ".join(f"{lat:.5f},{lon:.5f}" for lon, lat in ring)
 
 
-def _local(records: Records, text: dict[str, str | None], lang: str) -> str:
-    """A user's text in ``lang`` if it was said or translated so, else as said."""
-    if text.get("language") == lang or not text.get("translation"):
-        return str(text.get("original") or "")
-    if text.get("translation_language") == lang:
-        return str(text["translation"])
-    return str(text.get("original") or "")
+def _local(records: Records, text: dict[str, Any], lang: str) -> str:
+    """A user's text as a reader of ``lang`` sees it (:func:`mamar.domain.text.said`)."""
+    return said(text, lang).words
 
 
 def _notices(records: Records) -> list[Alert]:

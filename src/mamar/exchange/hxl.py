@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from mamar.domain.text import LocalText, said
 from mamar.domain.time import Precision
 from mamar.exchange.incident_rows import (
     ImportRefused,
@@ -63,6 +64,7 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Description", "#description"),
     ("Description language", "#description+lang"),
     ("Translation", "#description+translation"),
+    ("Translation language", "#description+translation+lang"),
     ("Source", "#meta+source"),
     ("Source kind", "#meta+source+type"),
     ("Convoy", "#activity+code"),
@@ -116,6 +118,15 @@ def _tally(tally: Tally | None) -> tuple[int | None, ...]:
     return (tally.total, *(parts.get(who) for who in BREAKDOWN))
 
 
+def _translation(text: LocalText, lang: str) -> tuple[str | None, str | None]:
+    """The translation a reader of ``lang`` would be shown, else the first there is."""
+    shown = said(text, lang)
+    if shown.translation:
+        return shown.words, shown.language
+    first = text.translations[0] if text.translations else None
+    return (first.text, first.language) if first else (None, None)
+
+
 def incidents_csv(records: Records, lang: str = "en") -> str:
     area = records.operation.area or ""
     rows = []
@@ -147,7 +158,7 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.verification.value,
                 i.description.original,
                 i.description.language,
-                i.description.translation,
+                *_translation(i.description, lang),
                 i.source.text,
                 i.source.kind.value,
                 i.convoy,
@@ -331,10 +342,14 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         original, column = cell("#description")
         language, _ = cell("#description+lang")
         translation, _ = cell("#description+translation")
+        translation_language, _ = cell("#description+translation+lang")
         description: dict[str, Any] = {"original": original, "language": language or "en"}
         if translation:
-            description["translation"] = translation
-            description["translation_language"] = "ar" if description["language"] == "en" else "en"
+            # Files written before the translation's language had a column of its own
+            # held only Arabic and English.
+            other = "ar" if description["language"] == "en" else "en"
+            given = {"text": translation, "language": translation_language or other}
+            description["translations"] = [given]
         row.put("description", description, column)
         own_side, column = cell("#meta+own_side")
         if own_side:

@@ -25,6 +25,7 @@ EVENT_LABELS: dict[str, str] = {
     "organisation.registered": N_("Organisation registered"),
     "organisation.renamed": N_("Organisation renamed"),
     "access.changed": N_("Who may see the record changed"),
+    "text.translated": N_("Translation added"),
     "convoy.planned": N_("Convoy planned"),
     "convoy.route_assigned": N_("Convoy route assigned"),
     "convoy.status_changed": N_("Convoy status changed"),
@@ -193,6 +194,7 @@ CATEGORY_LABELS: dict[str, str] = {
 #: Kinds of record, as a person names them (the timeline's filter).
 KIND_LABELS: dict[str, str] = {
     "access": N_("Who may see a record"),
+    "text": N_("Translations"),
     "account": N_("Accounts"),
     "agreement": N_("Agreements"),
     "ceasefire": N_("Ceasefires"),
@@ -354,6 +356,7 @@ FIELDS: dict[str, str] = {
     "term": N_("Term"),
     "terms": N_("Terms"),
     "text": N_("Text"),
+    "field": N_("Which text"),
     "time_bounds": N_("Time bounds"),
     "timezone": N_("Time zone"),
     "title": N_("Title"),
@@ -478,6 +481,21 @@ def category_label(category: str, lang: str) -> str:
     return " — ".join(words)
 
 
+#: What kind of organisation takes part (``OrganisationKind``).
+ORGANISATION_KINDS = {
+    "negotiating_team": N_("A side's negotiating team"),
+    "guarantor": N_("A guarantor's liaison officers"),
+    "humanitarian": N_("Humanitarian organisation"),
+    "monitor": N_("Ceasefire monitoring mission"),
+    "installation": N_("Those who run this installation"),
+    "other": N_("Other organisation"),
+}
+
+
+def organisation_kind_label(kind: str, lang: str) -> str:
+    return tr(lang, ORGANISATION_KINDS.get(kind, ORGANISATION_KINDS["other"]))
+
+
 def kind_label(kind: str, lang: str) -> str:
     message = KIND_LABELS.get(kind)
     return tr(lang, message) if message else tr(lang, "Other records")
@@ -523,3 +541,13 @@ def total_words(total: Any, lang: str) -> str:
         gap = ntr(lang, "not known for %(n)s convoy", "not known for %(n)s convoys", unknown)
         words = tr(lang, "%(figure)s (%(gap)s)", figure=words, gap=gap)
     return words
+
+
+def language_name(tag: str, lang: str) -> str:
+    """The name of the language of ``tag`` in ``lang`` (CLDR, through Babel): "الإنجليزية"."""
+    from babel import Locale
+
+    from mamar.domain.text import primary_language
+
+    name = Locale.parse(lang).languages.get(primary_language(tag))
+    return str(name) if name else tag

@@ -9,8 +9,10 @@ event carries are in the sentence. The web timeline and ``mamar timeline`` use t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from mamar.i18n.labels import (
@@ -18,6 +20,7 @@ from mamar.i18n.labels import (
     event_label,
     figure_words,
     kind_label,
+    language_name,
     status_label,
 )
 from mamar.web.i18n import N_, number, tr, when
@@ -56,7 +59,20 @@ class Speaker:
                 words = value.get(key)
                 if isinstance(words, str) and len(words) > limit:
                     value = {**value, key: words[: limit - 1] + "…"}
+            translations = value.get("translations")
+            if isinstance(translations, list | tuple):
+                value = {
+                    **value,
+                    "translations": [self._shortened(t, limit) for t in translations],
+                }
         return self.show(value, self.lang)
+
+    @staticmethod
+    def _shortened(translation: Any, limit: int) -> Any:
+        words = translation.get("text") if isinstance(translation, dict) else None
+        if isinstance(words, str) and len(words) > limit:
+            return {**translation, "text": words[: limit - 1] + "…"}
+        return translation
 
     def record(self, kind: str, entity_id: Any) -> dict[str, Any] | None:
         if not isinstance(entity_id, str):
@@ -133,6 +149,70 @@ def speaker_for(
     return Speaker(lang, timezone, records, organisation, show)
 
 
+class _RecordsRead(Mapping[str, dict[str, Any]]):
+    """The records a speaker names, read one by one through the viewer when first needed
+    (a record page names a few; reading every record for it would cost more)."""
+
+    def __init__(self, read: Callable[[str, str], dict[str, Any] | None]) -> None:
+        self._read = read
+        self._known: dict[str, dict[str, Any] | None] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self._known:
+            kind, _, entity_id = key.partition(":")
+            self._known[key] = self._read(kind, entity_id)
+        found = self._known[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k, v in self._known.items() if v is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for v in self._known.values() if v is not None)
+
+
+def speaker_reading(
+    reading: Callable[[], AbstractContextManager[Any]],
+    viewer: Any,
+    lang: str,
+    timezone: str = "UTC",
+    show: Callable[[Any, str], Any] = _plain,
+    at_utc: str | None = None,
+) -> Speaker:
+    """A :class:`Speaker` that reads each record it names when first needed, through
+    ``viewer`` (``reading`` opens a connection: the system's ``reading``)."""
+    from mamar import reads
+    from mamar.domain.errors import DomainError
+    from mamar.projections.entities import current
+
+    def read(kind: str, entity_id: str) -> dict[str, Any] | None:
+        try:
+            with reading() as conn:
+                return reads.get_entity(
+                    conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc
+                )
+        except DomainError:
+            return None
+
+    records = _RecordsRead(read)
+    known: dict[str, Any] = {}
+
+    def organisation(actor: str) -> Any:
+        if actor not in known:
+            found = None
+            if actor != "system":
+                with reading() as conn:
+                    found = current(conn, f"account:{actor}")
+            org = getattr(found[0], "organisation", None) if found else None
+            named = records.get(f"organisation:{org}") if org else None
+            known[actor] = None if named is None else show(named.get("name"), lang)
+        return known[actor]
+
+    return Speaker(lang, timezone, records, organisation, show)
+
+
 _CALLED = ("name", "title", "display_name", "role_title", "area", "summary", "description")
 _CALLED_BY: dict[str, tuple[str, ...]] = {"ceasefire": ("area",), "person": ("role_title",)}
 
@@ -193,7 +273,10 @@ def has_sentence(type_name: str) -> bool:
 
 
 def sentence(entry: Any, speaker: Speaker) -> Any:
-    """The event ``entry`` (a timeline entry) as one sentence in the speaker's language."""
+    """The event ``entry`` (a timeline entry, or its JSON) as one sentence in the speaker's
+    language."""
+    if isinstance(entry, dict):
+        entry = SimpleNamespace(**entry)
     kind, entity_id, data = entry.kind, entry.entity_id, entry.data
     name = speaker.name(kind, entity_id)
     builder = _BUILDERS.get(entry.type)
@@ -768,6 +851,17 @@ def _mandate(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any
     )
 
 
+@_says("text.translated")
+def _translated(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    language = str(data.get("language") or "")
+    return s.say(
+        "%(name)s translated into %(language)s: %(text)s",
+        name=name,
+        language=language_name(language, s.lang),
+        text=s.text({"original": str(data.get("text") or ""), "language": language}),
+    )
+
+
 @_says("note.added")
 def _note(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
     subjects = [s.ref(x) for x in data.get("subjects") or []]
@@ -920,4 +1014,105 @@ def _notice_acknowledged(s: Speaker, data: dict[str, Any], entity_id: str, name:
         "%(party)s acknowledged receipt of the movement notice of convoy “%(convoy)s”",
         party=s.name("party", data.get("party")),
         convoy=s.name("convoy", notice.get("convoy")),
+    )
+
+
+# --- Less frequent events ---------------------------------------------------------------
+
+_NAMED = {
+    "incident.evidence_added": N_("Evidence added to incident “%(name)s”"),
+    "control_area.ended": N_("Area of control “%(name)s” no longer current"),
+    "front_line.ended": N_("Front line “%(name)s” no longer current"),
+    "issue.closed": N_("Negotiation issue closed: “%(name)s”"),
+    "text.translated": N_("Translation added: “%(name)s”"),
+}
+
+
+def _named_for(type_name: str) -> Builder:
+    def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+        return s.say(_NAMED[type_name], name=name)
+
+    return build
+
+
+for _type in _NAMED:
+    _BUILDERS[_type] = _named_for(_type)
+
+
+def _with_reason(s: Speaker, said: Any, data: dict[str, Any]) -> Any:
+    if data.get("reason"):
+        return s.say("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reason"]))
+    return said
+
+
+@_says("incident.corrected")
+def _incident_corrected(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("Incident “%(name)s” corrected", name=name), data)
+
+
+@_says("incident.allegation_added")
+def _incident_allegation(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    allegation = data.get("allegation") or {}
+    return s.say(
+        "Another alleged perpetrator of incident “%(name)s”: %(party)s",
+        name=name,
+        party=s.ref(allegation.get("party")),
+    )
+
+
+@_says("escalation.followed_up")
+def _escalation_followed(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "The referral to %(party)s followed up: %(words)s",
+        party=_escalated_to(s, entity_id),
+        words=s.text(data.get("message")),
+    )
+
+
+@_says("contact.missed")
+def _contact_missed(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("The scheduled contact did not take place"), data)
+
+
+@_says("contact.cancelled")
+def _contact_cancelled(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return _with_reason(s, s.say("The scheduled contact was cancelled"), data)
+
+
+@_says("control_area.transferred")
+def _control_moved(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "Control of “%(name)s” passed from %(previous)s to %(party)s",
+        name=name,
+        previous=s.name("party", data.get("previous")),
+        party=s.name("party", data.get("party")),
+    )
+
+
+@_says("mandate.revoked")
+def _mandate_revoked(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    mandate = s.record("mandate", entity_id) or {}
+    return _with_reason(s, s.say("Mandate of %(to)s revoked", to=s.ref(mandate.get("to"))), data)
+
+
+@_says("proposal.withdrawn")
+def _proposal_withdrawn(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    said = s.say("The proposal of %(party)s withdrawn", party=_proposer(s, entity_id))
+    return _with_reason(s, said, data)
+
+
+@_says("party.joined_side")
+def _party_joined(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    return s.say(
+        "%(party)s joins the side “%(side)s”", party=name, side=s.name("side", data.get("side"))
+    )
+
+
+@_says("convoy.vehicles_added")
+def _convoy_vehicles(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+    vehicles = data.get("vehicles") or {}
+    return s.say(
+        "Vehicles added to convoy “%(name)s”; how many: %(n)s",
+        name=name,
+        n=s.number(vehicles.get("count")),
     )

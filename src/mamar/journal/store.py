@@ -99,51 +99,90 @@ def append(
     """
     if not events:
         return []
-    position, prev, frontier = locked if locked is not None else lock_head(conn)
-    tree_size = position
-    leaves: list[bytes] = []
-    next_version = {stream: version + 1 for stream, version in (versions or {}).items()}
-    recorded_at = utc_key(now_utc())
-    rows: list[dict[str, Any]] = []
-    out: list[RecordedEvent] = []
-    for pending in events:
-        expected = next_version.get(pending.stream)
-        if expected is None:
-            expected = stream_version(conn, pending.stream) + 1
-        if pending.version != expected:
-            raise Conflict(pending.stream, pending.version - 1, expected - 1)
-        next_version[pending.stream] = expected + 1
-        position += 1
-        data = pending.data.model_dump(mode="json")
-        envelope = {
-            "position": position,
-            "event_id": new_id(),
-            "stream": pending.stream,
-            "version": pending.version,
-            "type": pending.data.type_name,
-            "schema_version": pending.data.schema_version,
-            "operation": pending.operation,
-            "occurred_at": pending.occurred.iso(),
-            "occurred_utc": pending.occurred.utc_key(),
-            "precision": pending.occurred.precision.value,
-            "phrase": pending.occurred.phrase,
-            "recorded_at": recorded_at,
-            "actor": pending.actor,
-            "visibility": pending.visibility.value,
-            "data": data,
-        }
-        body = canonical_bytes(envelope)
-        digest = chain_hash(prev, body)
-        leaves.append(leaf_hash(body))
-        row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
-        row.update(body=body, prev_hash=prev, hash=digest)
-        rows.append(row)
-        out.append(_from_envelope(envelope, body, prev, digest, pending.data))
-        prev = digest
-    _INSERT.many(conn, rows)
-    _, grown = add_leaves(conn, tree_size, split_frontier(frontier), leaves)
-    _MOVE_HEAD.run(conn, {"position": position, "hash": prev, "frontier": grown})
+    appending = Appending(conn, locked if locked is not None else lock_head(conn))
+    out = appending.add(events, versions)
+    appending.write()
     return out
+
+
+class Appending:
+    """Appends in one transaction, held in memory until :meth:`write`: the chain and the
+    tree move on with each :meth:`add`, the rows are written together.
+
+    :func:`append` is one ``add`` and its ``write``. A batch of commands (the services'
+    ``Batch``) adds each command's events in turn and writes them once: one insert of
+    every row, one growth of the Merkle tree, one move of the head. Nothing in the
+    transaction may read the journal or the head between an ``add`` and the ``write``.
+    """
+
+    def __init__(self, conn: Connection, locked: Head) -> None:
+        self.conn = conn
+        self._head = locked
+        self.position = locked.position
+        self.prev = locked.hash
+        self._leaves: list[bytes] = []
+        self._rows: list[dict[str, Any]] = []
+        self._next_version: dict[str, int] = {}
+        self._recorded_at = utc_key(now_utc())
+
+    def add(
+        self, events: Sequence[PendingEvent], versions: Mapping[str, int] | None = None
+    ) -> list[RecordedEvent]:
+        """Chain ``events`` after those added before; ``versions`` as for :func:`append`."""
+        next_version = self._next_version
+        for stream, version in (versions or {}).items():
+            next_version[stream] = version + 1
+        position, prev = self.position, self.prev
+        recorded_at = self._recorded_at
+        out: list[RecordedEvent] = []
+        for pending in events:
+            expected = next_version.get(pending.stream)
+            if expected is None:
+                expected = stream_version(self.conn, pending.stream) + 1
+            if pending.version != expected:
+                raise Conflict(pending.stream, pending.version - 1, expected - 1)
+            next_version[pending.stream] = expected + 1
+            position += 1
+            data = pending.data.model_dump(mode="json")
+            envelope = {
+                "position": position,
+                "event_id": new_id(),
+                "stream": pending.stream,
+                "version": pending.version,
+                "type": pending.data.type_name,
+                "schema_version": pending.data.schema_version,
+                "operation": pending.operation,
+                "occurred_at": pending.occurred.iso(),
+                "occurred_utc": pending.occurred.utc_key(),
+                "precision": pending.occurred.precision.value,
+                "phrase": pending.occurred.phrase,
+                "recorded_at": recorded_at,
+                "actor": pending.actor,
+                "visibility": pending.visibility.value,
+                "data": data,
+            }
+            body = canonical_bytes(envelope)
+            digest = chain_hash(prev, body)
+            self._leaves.append(leaf_hash(body))
+            row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
+            row.update(body=body, prev_hash=prev, hash=digest)
+            self._rows.append(row)
+            out.append(_from_envelope(envelope, body, prev, digest, pending.data))
+            prev = digest
+        self.position, self.prev = position, prev
+        return out
+
+    def write(self) -> None:
+        """Write every row added, grow the tree by their leaves and move the head."""
+        if not self._rows:
+            return
+        _INSERT.many(self.conn, self._rows)
+        _, grown = add_leaves(
+            self.conn, self._head.position, split_frontier(self._head.frontier), self._leaves
+        )
+        _MOVE_HEAD.run(self.conn, {"position": self.position, "hash": self.prev, "frontier": grown})
+        self._head = Head(self.position, self.prev, grown)
+        self._rows, self._leaves = [], []
 
 
 def _from_envelope(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, select
 
 from mamar.access.viewer import members_of
 from mamar.db.raw import Statement, insert_statement
@@ -151,11 +151,27 @@ class Projector:
         conn: Connection,
         known: Mapping[str, tuple[EntityState | None, int]] | None = None,
         organisations: Mapping[str, str] | None = None,
+        *,
+        deferred: bool = False,
     ) -> None:
         self.conn = conn
         self._cache: dict[str, tuple[EntityState | None, int]] = dict(known or {})
         self._organisations: dict[str, str] = dict(organisations or {})
         self._refs: dict[tuple[str, str], int] = {}
+        # Deferred (see :meth:`write`): each stream's state before the first event
+        # applied, and its last row; the history rows, in order.
+        self._deferred = deferred
+        self._before: dict[str, EntityState | None] = {}
+        self._last: dict[str, tuple[dict[str, Any], EntityState]] = {}
+        self._history: list[dict[str, Any]] = []
+
+    def know_organisation(self, actor: str, organisation: str) -> None:
+        """``actor``'s organisation, known to the caller (not read from its account)."""
+        self._organisations[actor] = organisation
+
+    def state(self, stream: str) -> tuple[EntityState | None, int]:
+        """A stream's state and version after every event applied so far (None, 0: none)."""
+        return self._state(stream)
 
     def _organisation(self, actor: str) -> str:
         found = self._organisations.get(actor)
@@ -190,7 +206,8 @@ class Projector:
         return new.model_copy(update={"ref": self._refs[key]})
 
     def apply(self, events: Iterable[RecordedEvent]) -> None:
-        history_rows: list[dict[str, Any]] = []
+        """Apply ``events`` in order; unless deferred, their rows are written now."""
+        history_rows = self._history if self._deferred else []
         for event in events:
             kind, entity_id = split_stream(event.stream)
             state, _version = self._state(event.stream)
@@ -213,23 +230,67 @@ class Projector:
                 "state": text,
             }
             entity = {**row, "entity_id": entity_id, "visibility": new.visibility.value}
-            if state is None:
-                _INSERT_ENTITY.run(self.conn, entity)
-            elif state.operation == new.operation and state.visibility == new.visibility:
-                _MOVE_ENTITY.run(self.conn, entity)
+            if self._deferred:
+                if event.stream not in self._before:
+                    self._before[event.stream] = state
+                self._last[event.stream] = (entity, new)
             else:
-                _UPDATE_ENTITY.run(self.conn, entity)
-            if state is None or (state.owner, state.shared_with) != (new.owner, new.shared_with):
-                if state is not None:
-                    _DELETE_MEMBERS.run(self.conn, {"stream": event.stream})
-                _INSERT_MEMBER.many(
-                    self.conn,
-                    [{"stream": event.stream, "organisation": o} for o in members_of(new)],
-                )
+                self._write_entity(state, new, entity)
             history_rows.append(row)
             self._cache[event.stream] = (new, event.version)
-        if history_rows:
+        if history_rows and not self._deferred:
             _INSERT_HISTORY.many(self.conn, history_rows)
+
+    def _write_entity(
+        self, old: EntityState | None, new: EntityState, entity: dict[str, Any]
+    ) -> None:
+        """Move a stream's row (and its members) from ``old`` to ``new``."""
+        stream = entity["stream"]
+        if old is None:
+            _INSERT_ENTITY.run(self.conn, entity)
+        elif old.operation == new.operation and old.visibility == new.visibility:
+            _MOVE_ENTITY.run(self.conn, entity)
+        else:
+            _UPDATE_ENTITY.run(self.conn, entity)
+        if old is None or (old.owner, old.shared_with) != (new.owner, new.shared_with):
+            if old is not None:
+                _DELETE_MEMBERS.run(self.conn, {"stream": stream})
+            _INSERT_MEMBER.many(
+                self.conn, [{"stream": stream, "organisation": o} for o in members_of(new)]
+            )
+
+    def write(self) -> None:
+        """A deferred projector's rows, written at once: every history row, and each
+        stream's row (and members) moved once from its state before the first event
+        applied to its state after the last, as the events one by one would leave it."""
+        inserts: list[dict[str, Any]] = []
+        moves: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        gone: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
+        for stream, (entity, new) in self._last.items():
+            old = self._before[stream]
+            if old is None:
+                inserts.append(entity)
+            elif old.operation == new.operation and old.visibility == new.visibility:
+                moves.append(entity)
+            else:
+                updates.append(entity)
+            if old is None or (old.owner, old.shared_with) != (new.owner, new.shared_with):
+                if old is not None:
+                    gone.append({"stream": stream})
+                members += ({"stream": stream, "organisation": o} for o in members_of(new))
+        for statement, rows in (
+            (_INSERT_ENTITY, inserts),
+            (_MOVE_ENTITY, moves),
+            (_UPDATE_ENTITY, updates),
+            (_DELETE_MEMBERS, gone),
+            (_INSERT_MEMBER, members),
+            (_INSERT_HISTORY, self._history),
+        ):
+            if rows:
+                statement.many(self.conn, rows)
+        self._before, self._last, self._history = {}, {}, []
 
 
 def highest_ref(conn: Connection, operation: str, kind: str) -> int:
@@ -259,18 +320,21 @@ def rebuild(conn: Connection, *, progress: Callable[[int], None] | None = None) 
     """Drop every read model and replay the whole journal into it. Returns the events replayed."""
     for table in reversed(READ_MODEL_TABLES):
         conn.execute(delete(table))
-    projector = Projector(conn)
+    # Deferred: a record's row is written once per thousand events, not once per event.
+    projector = Projector(conn, deferred=True)
     batch: list[RecordedEvent] = []
     total = 0
     for event in store.read_all(conn):
         batch.append(event)
         if len(batch) >= 1000:
             projector.apply(batch)
+            projector.write()
             total += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
     projector.apply(batch)
+    projector.write()
     total += len(batch)
     if progress and batch:
         progress(len(batch))
@@ -328,15 +392,28 @@ def states_as_of(
     return [load_state(r.kind, r.state) for r in rows]
 
 
+def last_version_at(stream: ColumnElement[str] | str, at_utc: str) -> Select[tuple[int]]:
+    """The last version of ``stream`` whose event occurred at or before ``at_utc``.
+
+    Found in the index ``(stream, occurred_utc, version)`` alone: its entries of the
+    stream up to the moment, never the history rows (a convoy's state is large, and it
+    has hundreds of versions). The range has a lower bound as well (every key is at or
+    after the empty text): with only the upper one, SQLite's planner, correlated to the
+    records of a list, walked the stream's rows by the primary key instead.
+    """
+    v = entity_history.alias("v")
+    return select(func.max(v.c.version)).where(
+        v.c.stream == stream, v.c.occurred_utc >= "", v.c.occurred_utc <= at_utc
+    )
+
+
 def state_as_of(conn: Connection, stream: str, at_utc: str | None) -> EntityState | None:
     if at_utc is None:
         found = current(conn, stream)
         return found[0] if found else None
     h = entity_history
+    last = last_version_at(stream, at_utc).scalar_subquery()
     row = conn.execute(
-        select(h.c.kind, h.c.state)
-        .where(h.c.stream == stream, h.c.occurred_utc <= at_utc)
-        .order_by(h.c.version.desc())
-        .limit(1)
+        select(h.c.kind, h.c.state).where(h.c.stream == stream, h.c.version == last)
     ).first()
     return None if row is None else load_state(row.kind, row.state)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, select
 
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.db.tables import entities, entity_history, entity_members
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, EntityState
-from mamar.projections.entities import current, load_state, state_as_of
+from mamar.projections.entities import current, last_version_at, load_state, state_as_of
 
 Caller = Actor | Viewer
 
@@ -86,13 +86,7 @@ def _visible_query(
     # Each record's last version at or before the moment, found in the history index
     # (stream, occurred_utc, version); records in stream order, so a page stops early.
     h = entity_history
-    v = entity_history.alias("v")
-    last = (
-        select(func.max(v.c.version))
-        .where(v.c.stream == e.c.stream, v.c.occurred_utc <= at_utc)
-        .correlate(e)
-        .scalar_subquery()
-    )
+    last = last_version_at(e.c.stream, at_utc).correlate(e).scalar_subquery()
     past: Select[Any] = (
         select(h.c.kind, h.c.state, e.c.kind.label("now_kind"), e.c.state.label("now_state"))
         .select_from(e)
@@ -140,9 +134,19 @@ def list_entities(
     at_utc: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    after: str | None = None,
 ) -> list[dict[str, Any]]:
     """A page of the records of one kind the viewer sees, in stream order: paged in the
-    database, after the viewer's rule, so only what the viewer sees makes a page."""
+    database, after the viewer's rule, so only what the viewer sees makes a page.
+
+    ``after`` (the id of the last record of the previous page) starts the page after
+    that record in the index (keyset paging: as cheap at the ten-thousandth page as at
+    the first, where ``offset`` walks every record before it). Any text may be given:
+    it only says where in the order to start, and the page holds what the viewer sees.
+    """
     seer = viewer_of(viewer)
-    query = _visible_query(seer, operation, at_utc, [kind]).limit(limit).offset(offset)
+    query = _visible_query(seer, operation, at_utc, [kind])
+    if after is not None:
+        query = query.where(entities.c.stream > stream_name(kind, after))
+    query = query.limit(limit).offset(offset)
     return [{"entity": kind, **seer.redact(s)} for s in _states_of(conn, query, at_utc)]

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 
 from mamar.web import i18n
-from mamar.web.render import make_environment
+from mamar.web.render import local, make_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -59,6 +59,10 @@ def render_html(report: dict[str, Any], *, lang: str, made_at: datetime) -> str:
         "when": when,
         "made_at": made_at,
         "footer_css": footer_css,
+        # Who translated a text, by name (only organisations the reader may see).
+        "name_of": lambda kind, entity_id: local(
+            report.get("translators", {}).get(entity_id), lang
+        ),
     }
     return _environment(lang).get_template("sitrep.html").render(context)
 

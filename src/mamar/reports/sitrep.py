@@ -27,6 +27,7 @@ from mamar.convoys.model import ConvoyState
 from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor, EntityState
 from mamar.domain.subjects import EVACUATED
+from mamar.domain.text import Translation
 from mamar.domain.time import utc_key
 from mamar.escalations.model import EscalationState, seconds_waiting, time_to_respond_seconds
 from mamar.evidence import log
@@ -40,6 +41,7 @@ from mamar.reports.figures import LANE_TYPES, MapFigure, TimelineChart, map_figu
 from mamar.reports.overview import convoy_figures, known_number, summarise
 from mamar.routes.model import RouteState
 from mamar.tasks.model import TaskState
+from mamar.translating.model import translations_in
 
 T = TypeVar("T", bound=EntityState)
 
@@ -287,6 +289,23 @@ def _provenance(conn: Connection, seen: int, last_seen_position: int) -> dict[st
     }
 
 
+def _translators(conn: Connection, seer: Viewer, states: Sequence[EntityState]) -> dict[str, Any]:
+    """The names of the organisations that translated the report's texts, as the reader may
+    read them (one it may not see is left out, and its translations say only that)."""
+    found: set[Translation] = set()
+    for state in states:
+        translations_in(state, found)
+    names: dict[str, Any] = {}
+    for organisation in sorted({t.translated_by for t in found if t.translated_by}):
+        try:
+            org = reads.get_state(conn, viewer=seer, kind="organisation", entity_id=organisation)
+        except NotFound:
+            continue
+        if hasattr(org, "name"):
+            names[organisation] = org.name.model_dump()
+    return names
+
+
 def _reader(conn: Connection, seer: Viewer) -> dict[str, Any]:
     """Who the report is for, by name: the account's name and its organisation's."""
     name: str = seer.username
@@ -354,6 +373,7 @@ def situation_report(
         "at": period.at.isoformat(),
         "since": period.since.isoformat() if period.since is not None else None,
         "party_names": {s.id: s.name.model_dump() for s in _of(states, PartyState)},
+        "translators": _translators(conn, seer, states),
         "place_names": {s.id: s.name.model_dump() for s in _of(states, PlaceState)},
         "ceasefires": _ceasefires(states),
         "agreements": _agreements(states),

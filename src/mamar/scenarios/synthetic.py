@@ -5,8 +5,9 @@ per 1,000,000 events, 350,000 people registered (their names sealed in the
 vault) and put on the manifests of 1,000 convoys of 10 vehicles each, 5,000
 incidents reported and verified, each convoy's life from planned to arrived, and
 the field teams' head counts as people board (the rest of the events). Commands
-run through ``services.commands.execute`` in transactions of :data:`BATCH`, in
-the order an operation would record them, a week of occurred times spread over
+run through the services (``services.commands.Batch``: each decided as alone,
+written together) in transactions of :data:`BATCH`, in the order an operation
+would record them, a week of occurred times spread over
 them. The same size always gives the same commands.
 """
 
@@ -71,7 +72,7 @@ class Shape:
         return 1 + 2 * self.persons + self.convoys * (1 + len(_LIFE)) + 2 * self.incidents
 
 
-def _commands(shape: Shape) -> Iterator[Command]:
+def operation_commands(shape: Shape) -> Iterator[Command]:
     """Every command of the operation, in the order it would be recorded."""
     rng = random.Random(shape.events)
     yield OpenOperation(
@@ -144,18 +145,16 @@ def generate(system: Mamar, events: int, *, progress: Callable[[int], None] | No
     def flush() -> None:
         nonlocal written
         with system.writing() as conn:
+            together = commands.Batch(conn, system.vault)
             for command in batch:
                 occurred = OccurredAt(at=START + step * written, precision=Precision.MINUTE)
-                written += len(
-                    commands.execute(
-                        conn, command, actor=SYSTEM, occurred=occurred, vault=system.vault
-                    )
-                )
+                written += len(together.execute(command, actor=SYSTEM, occurred=occurred))
+            together.write()
         if progress is not None:
             progress(written)
         batch.clear()
 
-    for command in _commands(shape):
+    for command in operation_commands(shape):
         batch.append(command)
         if len(batch) >= BATCH:
             flush()

@@ -26,8 +26,9 @@ from typing import Any
 import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select, update
 
+from mamar.db.raw import insert_statement
 from mamar.db.tables import vault_entries, vault_terms
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
@@ -41,6 +42,11 @@ _INDEX_LABEL = b"mamar vault search index\x00"
 _TERMS = "__terms__"
 # The references of the records that belong to a record (a person's photo): erased with it.
 _LINKED = "__linked__"
+
+_INSERT_ENTRIES = insert_statement(
+    "vault_entries", ("ref", "created_at", "nonce", "ciphertext", "wrapped_key", "key_id")
+)
+_INSERT_TERMS = insert_statement("vault_terms", ("ref", "term", "field", "subject", "operation"))
 
 #: A search term of a record: which part it is of (one letter), and its folded text.
 Term = tuple[str, str]
@@ -147,10 +153,13 @@ class Vault:
                 payload = {**payload, _LINKED: list(sealing.linked)}
             entries.append({"ref": ref, "created_at": created, **self._values(ref, payload)})
             index.extend(self._term_rows(ref, terms, subject, operation))
+        # On the driver connection (``db.raw``), in the caller's transaction: SQLAlchemy's
+        # execution cost more than the two inserts themselves (a person registered is
+        # sealed one at a time).
         if entries:
-            conn.execute(insert(vault_entries), entries)
+            _INSERT_ENTRIES.many(conn, entries)
         if index:
-            conn.execute(insert(vault_terms), index)
+            _INSERT_TERMS.many(conn, index)
         return refs
 
     def _term_rows(
@@ -172,7 +181,7 @@ class Vault:
     ) -> None:
         rows = self._term_rows(ref, terms, subject, operation)
         if rows:
-            conn.execute(insert(vault_terms), rows)
+            _INSERT_TERMS.many(conn, rows)
 
     def term_key(self, field: str, text: str) -> str:
         """A search term as the index holds it: testable only with the vault key."""

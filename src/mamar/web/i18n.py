@@ -18,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import Locale
-from babel.dates import format_datetime, get_timezone_name
+from babel.dates import format_datetime, get_timezone_gmt, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -123,8 +123,13 @@ def unit(
 
 
 def zone_name(tz: str | None, lang: str) -> str:
-    """The time zone in words ("توقيت سوريا"), never its IANA identifier."""
-    return get_timezone_name(zone(tz), locale=lang)
+    """The time zone in words ("توقيت سوريا"), never its IANA identifier. A fixed offset
+    (``Etc/GMT-2``, whose POSIX sign is inverted) or UTC has no name: it is said as its
+    offset from Greenwich ("غرينتش+02:00")."""
+    found = zone(tz)
+    if found.key.startswith("Etc/") or found.key == "UTC":
+        return get_timezone_gmt(datetime.now(found), locale=lang)
+    return get_timezone_name(found, locale=lang)
 
 
 def other(lang: str) -> str:

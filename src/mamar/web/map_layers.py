@@ -25,12 +25,15 @@ from sqlalchemy import Connection
 
 from mamar import reads
 from mamar.access.viewer import viewer_of
+from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, EntityState
+from mamar.domain.text import LocalText, Said, said
 from mamar.domain.time import utc_key
 from mamar.geo.shapes import area_geometry
 from mamar.geo.territory import control_layer
 from mamar.geodata.service import GeoView
 from mamar.geodata.states import control_records, front_records, incidents_of, place_points
+from mamar.web.render import called_text, translator_note
 
 LAYERS = ("control", "front", "routes", "incidents", "convoys", "places")
 Feature = dict[str, Any]
@@ -123,16 +126,6 @@ def colour_index(key: str) -> int:
 def _label(name: Any, lang: str, fallback: str) -> str:
     display = getattr(name, "display", None)
     return str(display(lang)) if display is not None else fallback
-
-
-def _said(value: Any, lang: str) -> tuple[str, str | None]:
-    """A ``LocalText`` in the page's language when a translation exists, else as said; with
-    the language it is written in (None: not known)."""
-    if value is None:
-        return "", None
-    if getattr(value, "translation", None) and getattr(value, "language", lang) != lang:
-        return str(value.translation), getattr(value, "translation_language", None)
-    return str(getattr(value, "original", value)), getattr(value, "language", None)
 
 
 class MapLayers:
@@ -242,13 +235,29 @@ class MapLayers:
         features.sort(key=lambda f: (f["properties"]["current"], f["id"]))
         return collection(features, layer="routes")
 
+    def _said(self, value: Any) -> Said:
+        """A free text as this viewer's language shows it (:func:`mamar.domain.text.said`)."""
+        if isinstance(value, LocalText):
+            return said(value, self.lang)
+        return Said("" if value is None else str(value), None)
+
+    def _name_of(self, kind: str, entity_id: str | None) -> Any:
+        """What a record is called, read through the viewer ("—" if it may not see it)."""
+        try:
+            found = reads.get_entity(
+                self.conn, viewer=self.viewer, kind=kind, entity_id=entity_id or ""
+            )
+        except DomainError:
+            return "—"
+        return called_text(found, self.lang)
+
     def incidents(self, at: datetime | None) -> Collection:
         states = {s.id: s for s in self._as_of(at, "incident")}
         features: list[Feature] = []
         for located in incidents_of(states.values(), self.places):
             state = states[located.id]
             perpetrator = getattr(state, "alleged_perpetrator", None)
-            described = _said(getattr(state, "description", None), self.lang)
+            described = self._said(getattr(state, "description", None))
             features.append(
                 {
                     "type": "Feature",
@@ -260,8 +269,11 @@ class MapLayers:
                         "event_type": str(getattr(state, "event_type", "")),
                         "weapon": str(getattr(state, "weapon", "") or ""),
                         "occurred_at": getattr(state, "occurred_at", ""),
-                        "description": described[0],
-                        "description_lang": described[1] or "",
+                        "description": described.words,
+                        "description_lang": described.language or "",
+                        "description_note": translator_note(described, self.lang, self._name_of)
+                        if described.translation
+                        else "",
                         "alleged_perpetrator": self.party_names.get(perpetrator, perpetrator)
                         if perpetrator
                         else None,

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import inspect
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import anyio
 from fastapi import FastAPI, Request
+from markupsafe import Markup, escape
 from starlette.responses import RedirectResponse, Response
 
 from mamar.access.door import (
@@ -35,6 +37,7 @@ from mamar.access.door import (
 from mamar.access.rules import RouteRule, RuleBook
 from mamar.api.responses import respond
 from mamar.domain.model import Actor
+from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.system import Mamar
 from mamar.web import i18n
@@ -155,6 +158,14 @@ class View:
             raise PageError(400, "bad_request", field="at") from None
         return moment
 
+    def at_utc(self) -> str | None:
+        """The page's moment (``?at=``) as a UTC key, for reading records as they were then;
+        None: now. A form sent records now, whatever the address says."""
+        if self.request.method not in _SAFE or self.operation is None:
+            return None
+        moment = self.moment()
+        return None if moment is None else utc_key(moment)
+
     def when(self, value: Any, fmt: str = "medium") -> str:
         """A moment in the operation's zone, the page language's way (with the zone)."""
         return i18n.when(value, self.lang, self.timezone, fmt)
@@ -225,14 +236,22 @@ class View:
         actor = self.principal.actor if self.principal else None
         op = self.operation
         nav = []
+        at = request.query_params.get("at")
+        keep = "?" + urlencode({"at": at}) if at and op is not None else ""
         if op is not None and actor is not None:
             nav = [
-                {"key": n.key, "label": n.label, "href": f"/ops/{op['id']}/{n.path}"}
+                {
+                    "key": n.key,
+                    "label": n.label,
+                    "path": f"/ops/{op['id']}/{n.path}",
+                    "href": f"/ops/{op['id']}/{n.path}{keep}",
+                }
                 for n in NAV
                 if holds_role(self.principal, n.roles)
             ]
         name_of = functools.lru_cache(maxsize=256)(self.name_of)
         return {
+            **self._storyteller(),
             "lang": self.lang,
             "dir": i18n.DIRECTION[self.lang],
             "other_lang": i18n.other(self.lang),
@@ -254,6 +273,34 @@ class View:
             "as_of": self._as_of(),
             "zone_name": i18n.zone_name(self.timezone, self.lang),
         }
+
+    def _storyteller(self) -> dict[str, Any]:
+        """``tell(event)``: an event (a timeline entry's JSON) as a sentence; ``recorder(actor)``:
+        the organisation of the account that recorded it (see :mod:`mamar.i18n.sentences`)."""
+        from mamar.i18n.sentences import Speaker, sentence, speaker_reading
+
+        made: list[Speaker] = []
+
+        def speaker() -> Speaker:
+            if not made:
+                made.append(
+                    speaker_reading(
+                        self.system.reading,
+                        self.actor,
+                        self.lang,
+                        self.timezone,
+                        user_words,
+                        self.at_utc(),
+                    )
+                )
+            return made[0]
+
+        def recorder(actor: str) -> Any:
+            if actor == "system":
+                return i18n.tr(self.lang, "the system")
+            return speaker().organisation(actor) or Markup("<bdi>{}</bdi>").format(actor)
+
+        return {"tell": lambda event: sentence(event, speaker()), "recorder": recorder}
 
     def render(
         self,
@@ -280,6 +327,8 @@ class View:
             **extra,
         }
         html = self.request.app.state.renderer.render(self.lang, template, context)
+        if context["as_of"] is not None:
+            html = keep_moment(html, self.request.query_params["at"])
         response = Response(html, status_code=status, media_type="text/html; charset=utf-8")
         if SAVED_COOKIE in self.request.cookies:  # said once
             response.delete_cookie(SAVED_COOKIE, samesite="lax", secure=True, httponly=True)
@@ -329,6 +378,40 @@ class View:
             else f"/ops/{op}/timeline?" + urlencode({"entity": record})
         )
         return {"what": event_label(saved, self.lang), "href": href}
+
+
+def user_words(value: Any, lang: str) -> Markup:
+    """A user's text inside a sentence of the page: marked with its language when it says
+    it (:func:`mamar.web.render.marked`); plain text that does not, in its own direction."""
+    from mamar.web.render import marked
+
+    if isinstance(value, dict):
+        return Markup(escape(marked(value, lang)))
+    return Markup('<bdi dir="auto">{}</bdi>').format("" if value is None else str(value))
+
+
+_OP_LINK = re.compile(r'href="(/ops/[^"#]*)(#[^"]*)?"(?! data-now)')
+_HAS_AT = re.compile(r"[?&]at=")
+_GET_FORM = re.compile(r'(<form method="get"[^>]*>)')
+
+
+def keep_moment(html: str, at: str) -> str:
+    """A page shown as of a moment (``?at=``): its links within the operation and its
+    search forms keep that moment (the link back to now, ``data-now``, does not)."""
+    value = quote(at, safe="")
+
+    def link(match: re.Match[str]) -> str:
+        path, anchor = match.group(1), match.group(2) or ""
+        if _HAS_AT.search(path.replace("&amp;", "&")):
+            return match.group(0)
+        glue = "&amp;" if "?" in path else "?"
+        return f'href="{path}{glue}at={value}{anchor}"'
+
+    def form(match: re.Match[str]) -> str:
+        hidden = Markup('<input type="hidden" name="at" value="{}">').format(at)
+        return match.group(1) + hidden
+
+    return _GET_FORM.sub(form, _OP_LINK.sub(link, html))
 
 
 def remember_language(request: Request, response: Response, lang: str) -> None:

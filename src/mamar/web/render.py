@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from mamar.domain.text import Said, said
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -32,25 +35,46 @@ def local(value: Any, lang: str) -> str:
 def localised(value: Any, lang: str) -> tuple[str, str | None]:
     """The text to show in ``lang`` and the language it is written in (None: not known)."""
     if isinstance(value, dict):
+        if "original" in value:  # a free text: the one rule (domain.text.said)
+            shown = said(value, lang)
+            return shown.words, shown.language
         if value.get(lang):
             return str(value[lang]), lang
-        # Said in one language, perhaps translated: show the page's language when we have it.
-        if value.get("translation") and value.get("translation_language") == lang:
-            return str(value["translation"]), lang
-        if value.get("original"):
-            return str(value["original"]), value.get("language")
         for key in ("ar", "en"):
             if value.get(key):
                 return str(value[key]), key
-        if value.get("translation"):
-            return str(value["translation"]), value.get("translation_language")
         return "", None
     return ("" if value is None else str(value)), None
 
 
-def marked(value: Any, lang: str) -> Markup | str:
-    """User text for a page in ``lang``: in another language, wrapped with its language and
-    direction (``<bdi lang="en" dir="ltr">``) so readers and screen readers know it."""
+#: Finds what a record is called (``View.name_of``): here, the translating organisation.
+NameOf = Callable[[str, str | None], Any]
+
+
+def translator_note(shown: Said, lang: str, name_of: NameOf | None = None) -> str:
+    """The small words after a translation: who translated it, when it is known and the
+    reader may see that organisation's name; else only that it is a translation."""
+    name = name_of("organisation", shown.translated_by) if name_of and shown.translated_by else None
+    if name and name != "—":
+        return i18n.tr(lang, "translated by %(organisation)s", organisation=name)
+    return i18n.tr(lang, "translation")
+
+
+def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str:
+    """User text for a page in ``lang``. A free text shows its translation into ``lang``
+    (with who translated it, in small type) or else its original marked with its language
+    and ``dir="auto"`` inside ``<bdi>``; a name in another language is marked the same way."""
+    if isinstance(value, dict) and "original" in value:
+        shown = said(value, lang)
+        if not shown.words:
+            return ""
+        if shown.translation:
+            return Markup('{} <small class="translator">{}</small>').format(
+                shown.words, translator_note(shown, lang, name_of)
+            )
+        if shown.language is None or not shown.foreign_to(lang):
+            return shown.words
+        return Markup('<bdi lang="{}" dir="auto">{}</bdi>').format(shown.language, shown.words)
     text, language = localised(value, lang)
     if not text or language is None or language == lang:
         return text
@@ -107,7 +131,12 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["local"] = lambda value: marked(value, lang)
+
+    @pass_context
+    def local_filter(context: Context, value: Any) -> Markup | str:
+        return marked(value, lang, context.get("name_of"))
+
+    env.filters["local"] = local_filter
     env.filters["event"] = lambda value: event_label(str(value), lang)
     env.filters["status"] = lambda value: status_label(str(value), lang)
     env.filters["precision"] = lambda value: precision_label(str(value), lang)

@@ -83,6 +83,7 @@ def phases(
 ) -> list[dict[str, Any]]:
     return [
         {
+            "number": p["number"],
             "title": v.t("Phase %(n)s", n=p["number"]),
             "description": p.get("description") or "",
             "status": v.t(PHASE_STATUS[p["status"]]),
@@ -119,6 +120,7 @@ def fulfilment(
                 done = number(latest["done"], v.lang)
         out.append(
             {
+                "key": row.get("key") or "",
                 "title": term_title(v, term),
                 "phase": v.t("Phase %(n)s", n=term["phase"]) if term.get("phase") else "",
                 "condition": condition_words(v, term.get("condition"), terms, keys),

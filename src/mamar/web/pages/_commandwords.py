@@ -90,6 +90,7 @@ ACTIONS: dict[str, str] = {
     "state": N_("state"),
     "stop_waiting": N_("stop waiting for another convoy"),
     "suspend": N_("suspend"),
+    "translate": N_("add a translation"),
     "table": N_("table"),
     "take_effect": N_("record entry into force"),
     "transfer": N_("record a change of hands"),

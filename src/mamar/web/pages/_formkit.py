@@ -134,10 +134,9 @@ def local_text(v: View, name: str) -> dict[str, Any] | None:
     translation = text(v, f"{name}.translation")
     if original is None and translation is None:
         return None
-    other = i18n.other(v.lang)
     result: dict[str, Any] = {"original": original or "", "language": v.lang}
-    if translation:
-        result.update(translation=translation, translation_language=other)
+    if translation:  # its translator is the caller's organisation (set when recorded)
+        result["translations"] = [{"text": translation, "language": i18n.other(v.lang)}]
     return result
 
 
@@ -263,12 +262,14 @@ def add_form(
     then: Then,
     *,
     roles_of: str | None = None,
+    keep: tuple[str, ...] = (),
 ) -> None:
     """``GET path`` shows the form; ``POST path`` records ``command`` or shows the form again.
     ``then`` is given the record's id (from the path, or the new record's generated id).
 
     ``command`` may depend on the form (e.g. the button pressed); ``roles_of`` then names
-    the command whose roles guard the page.
+    the command whose roles guard the page. ``keep`` names fields given to the command even
+    when empty (an empty list that means "no one", not "as it was").
     """
     rule = rule_for(roles_of or (command if isinstance(command, str) else ""))
 
@@ -300,7 +301,9 @@ def add_form(
             return render_form(v, op, build(v, op, entity_id))
         try:
             spec = build(v, op, entity_id)
-            recorded = forms.run(v, name, clean(data(v, op, entity_id)), required=_required(spec))
+            given = data(v, op, entity_id)
+            payload = {**clean(given), **{k: given[k] for k in keep if k in given}}
+            recorded = forms.run(v, name, payload, required=_required(spec))
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
             errors = group_errors(exc.errors, spec.names())

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from mamar.web.page import View
 from mamar.web.pages._shared import history
+from mamar.web.pages.translations import translate_form
 
 
 def render_list(
@@ -30,4 +31,7 @@ def render_detail(
     actions: list[tuple[str, str]],
 ) -> Response:
     data = {kind: record, "history": history(v, kind, record["id"])}
+    offer = translate_form(v, kind, record)
+    if offer is not None:  # its own page, reached from here
+        actions = [*actions, (v.t("Add a translation"), offer["action"])]
     return v.render("record.html", data, title=title, facts=facts, actions=actions)

@@ -14,20 +14,31 @@ from mamar.web.render import called_text
 
 
 def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
+    """The records of one kind the viewer sees, as they were at the page's moment (``?at=``)."""
     with v.system.reading() as conn:
-        return reads.list_entities(conn, viewer=v.actor, operation=op, kind=kind, limit=1000)
+        return reads.list_entities(
+            conn, viewer=v.actor, operation=op, kind=kind, limit=1000, at_utc=v.at_utc()
+        )
 
 
 def entity(v: View, kind: str, entity_id: str) -> dict[str, Any]:
+    """One record as the viewer sees it, as it was at the page's moment (``?at=``): a record
+    created later is not found."""
     with v.system.reading() as conn:
-        return reads.get_entity(conn, viewer=v.actor, kind=kind, entity_id=entity_id)
+        return reads.get_entity(
+            conn, viewer=v.actor, kind=kind, entity_id=entity_id, at_utc=v.at_utc()
+        )
 
 
 def history(v: View, kind: str, entity_id: str) -> list[dict[str, Any]]:
-    """The record's events the viewer may see, in the order they happened."""
+    """The record's events the viewer may see, in the order they happened (up to the page's
+    moment)."""
     with v.system.reading() as conn:
         return [
-            e.as_dict() for e in reads.timeline(conn, viewer=v.actor, entity=f"{kind}:{entity_id}")
+            e.as_dict()
+            for e in reads.timeline(
+                conn, viewer=v.actor, entity=f"{kind}:{entity_id}", until_utc=v.at_utc()
+            )
         ]
 
 

@@ -15,10 +15,20 @@ from datetime import datetime
 from typing import Any
 
 from mamar.negotiation.terms import Arms, Evacuees, Released
-from mamar.web import forms, i18n
+from mamar.web import forms
 from mamar.web.i18n import N_, zone
 from mamar.web.page import View
-from mamar.web.pages._formkit import GROW, F, Group, Item, chosen, enum_options, moment, text
+from mamar.web.pages._formkit import (
+    GROW,
+    F,
+    Group,
+    Item,
+    chosen,
+    enum_options,
+    local_text,
+    moment,
+    text,
+)
 
 #: Per kind: its legend, and its fields (name, label, input kind). A slot is a term
 #: when any of its fields is filled.
@@ -198,13 +208,7 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
                 elif name == "text":
-                    original, translation = text(v, full), text(v, f"{full}.translation")
-                    if original or translation:
-                        other = i18n.other(v.lang)
-                        value: dict[str, Any] = {"original": original or "", "language": v.lang}
-                        if translation:
-                            value.update(translation=translation, translation_language=other)
-                        term[name] = value
+                    term[name] = local_text(v, full)
                 else:
                     term[name] = text(v, full)
             term = {k: x for k, x in term.items() if x is not None}
@@ -238,8 +242,9 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
                 continue
             if isinstance(value, dict):  # a LocalText
                 values[f"{prefix}.{key}"] = str(value.get("original", ""))
-                if value.get("translation"):
-                    values[f"{prefix}.{key}.translation"] = str(value["translation"])
+                translations = value.get("translations") or ()
+                if translations:
+                    values[f"{prefix}.{key}.translation"] = str(translations[0].get("text", ""))
             elif isinstance(value, list):
                 values[f"{prefix}.{key}"] = ",".join(str(x) for x in value)
             else:

@@ -151,8 +151,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def ceasefire(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            state = reads.get_state(conn, viewer=v.actor, kind="ceasefire", entity_id=id)
-            others = reads.visible_states(conn, viewer=v.actor, operation=op, kinds=["ceasefire"])
+            at = v.at_utc()
+            state = reads.get_state(conn, viewer=v.actor, kind="ceasefire", entity_id=id, at_utc=at)
+            others = reads.visible_states(
+                conn, viewer=v.actor, operation=op, kinds=["ceasefire"], at_utc=at
+            )
         assert isinstance(state, CeasefireState)
         c = entity(v, "ceasefire", id)
         comma = Markup(v.t(", "))

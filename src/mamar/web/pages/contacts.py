@@ -75,6 +75,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             targets=[(t, parties.get(t, t)) for t in targets],
             can_log=may(v, "contact.log"),
             can_schedule=may(v, "contact.schedule"),
+            can_translate=may(v, "contact.translate"),
         )
 
     add_page(app, book, "/ops/{op}/contacts", contacts, READ_ANY)

@@ -23,6 +23,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import enum_options, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
+from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
 
 add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
@@ -189,6 +190,9 @@ def _render_detail(
         can_time_stop=may(v, REACH),
         can_report=may(v, FIGURE),
         can_cargo=may(v, CARGO),
+        can_wait=may(v, "convoy.wait_for"),
+        can_stop_waiting=may(v, "convoy.stop_waiting"),
+        waits=waits_of(v, record),
         places=options(v, op, "place"),
         stops=_stop_choices(v, op, record),
         stop_kinds=enum_options(v, StopKind),

@@ -14,6 +14,7 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import history, may
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 RESPOND = "escalation.record_response"
@@ -23,8 +24,13 @@ def _render(
     v: View, op: str, esc_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     with v.system.reading() as conn:
-        state = reads.get_state(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
-        record = reads.get_entity(conn, viewer=v.actor, kind="escalation", entity_id=esc_id)
+        at = v.at_utc()
+        state = reads.get_state(
+            conn, viewer=v.actor, kind="escalation", entity_id=esc_id, at_utc=at
+        )
+        record = reads.get_entity(
+            conn, viewer=v.actor, kind="escalation", entity_id=esc_id, at_utc=at
+        )
     assert isinstance(state, EscalationState)
     data: dict[str, Any] = {
         "escalation": record,
@@ -41,6 +47,7 @@ def _render(
         status=status,
         errors=errors,
         can_respond=may(v, RESPOND),
+        translation=translate_form(v, "escalation", record),
     )
 
 

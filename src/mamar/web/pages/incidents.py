@@ -25,6 +25,7 @@ from mamar.web.pages._shared import (
     number,
     visibility_options,
 )
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
@@ -255,4 +256,5 @@ def _render_detail(
         parties=sorted(parties.items(), key=lambda p: p[1]),
         party_names=parties,
         visibilities=visibility_options(v),
+        translation=translate_form(v, "incident", record),
     )

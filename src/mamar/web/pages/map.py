@@ -34,7 +34,7 @@ from mamar.api.responses import READ_ERRORS, respond
 from mamar.system import Mamar
 from mamar.web.i18n import N_
 from mamar.web.map_layers import LAYERS, MapLayers
-from mamar.web.page import NavItem, PageError, add_nav, add_page, op_view
+from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
 
 add_nav(NavItem("map", N_("Map"), "map", order=70))
 
@@ -71,16 +71,13 @@ def tile_url(system: Mamar) -> str | None:
     return system.settings.tile_url or None
 
 
-def _slider_moment(layers: MapLayers, request: Request) -> datetime | None:
-    """The moment asked for: ``at`` (ISO with offset) or ``t`` (seconds since the epoch)."""
-    at_text = request.query_params.get("at")
-    t_text = request.query_params.get("t")
+def _slider_moment(layers: MapLayers, v: View) -> datetime | None:
+    """The moment asked for: ``at`` (ISO 8601; without an offset, in the operation's zone,
+    as every page reads it) or ``t`` (seconds since the epoch)."""
+    t_text = v.request.query_params.get("t")
     try:
-        if at_text:
-            moment = datetime.fromisoformat(at_text)
-            if moment.tzinfo is None:
-                raise ValueError("naive")
-            moment.astimezone(UTC)  # OverflowError: no UTC equivalent (0001-01-01T00:00+14:00)
+        if v.request.query_params.get("at"):
+            moment = v.moment()
         elif t_text:
             moment = datetime.fromtimestamp(int(t_text), UTC)
         else:
@@ -119,7 +116,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
             layers = MapLayers(conn, v.actor, op, v.lang)
-            data = layers.all(_slider_moment(layers, request))
+            data = layers.all(_slider_moment(layers, v))
         return v.render(
             "map.html",
             data,

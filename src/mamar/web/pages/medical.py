@@ -34,7 +34,9 @@ FACILITY = "facility.register"
 
 def facilities(v: View, op: str) -> list[FacilityState]:
     with v.system.reading() as conn:
-        found = reads.visible_states(conn, viewer=v.actor, operation=op, kinds=["facility"])
+        found = reads.visible_states(
+            conn, viewer=v.actor, operation=op, kinds=["facility"], at_utc=v.at_utc()
+        )
     return [f for f in found if isinstance(f, FacilityState)]
 
 

@@ -25,6 +25,7 @@ from mamar.web.pages import _agreementwords as words
 from mamar.web.pages import _negotiationwords as nwords
 from mamar.web.pages._shared import entities, may, names_of
 from mamar.web.pages._termwords import comparison_rows
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
@@ -101,6 +102,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     "position.state",
                     "position.revise",
                     "agreement.draft",
+                    "proposal.translate",
                 )
             },
         )
@@ -110,8 +112,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def agreement(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
-            state = reads.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id)
-            record = reads.get_entity(conn, viewer=v.actor, kind="agreement", entity_id=id)
+            at = v.at_utc()
+            state = reads.get_state(conn, viewer=v.actor, kind="agreement", entity_id=id, at_utc=at)
+            record = reads.get_entity(
+                conn, viewer=v.actor, kind="agreement", entity_id=id, at_utc=at
+            )
         assert isinstance(state, AgreementState)
         numbers = [ver.version for ver in state.versions]
         a = query_int(
@@ -149,6 +154,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             rows=comparison_rows(v, comparison, names) if comparison else [],
             can_conclude=may(v, "agreement.conclude"),
             can_adopt=may(v, "agreement.adopt_version"),
+            can={
+                "roles": may(v, "agreement.name_roles"),
+                "phase": may(v, "agreement.change_phase"),
+                "fulfilment": may(v, "agreement.record_fulfilment"),
+                "convoys": may(v, "agreement.assign_convoys"),
+            },
+            translation=translate_form(v, "agreement", record),
             roles=words.roles(v, record),
             version_rows=[
                 {

@@ -11,11 +11,11 @@ from starlette.responses import Response
 from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.time import utc_key
-from mamar.i18n.labels import status_label
 from mamar.reads import negotiation as reads_negotiation
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view, view
 from mamar.web.pages import _negotiationwords as nwords
+from mamar.web.pages.convoy_links import wait_rows
 
 add_nav(NavItem("dashboard", N_("Dashboard"), "dashboard", order=10))
 
@@ -76,19 +76,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         data["ceasefire_clock"] = ceasefire_clock(data["ceasefires"], ceasefires, data["at"])
         data["negotiation"] = nwords.state_rows(v, state)
         data["waiting"] = [
-            {
-                "id": row["convoy"],
-                "name": row["name"],
-                "waits": [
-                    {
-                        "other": v.name_of("convoy", w["waits_for"]),
-                        "until": status_label(str(w["until"]), v.lang),
-                        "link": v.t(nwords.LINKS.get(str(w["link"]), "")),
-                        "done": w["done"],
-                    }
-                    for w in row["waits"]
-                ],
-            }
+            {"id": row["convoy"], "name": row["name"], "waits": wait_rows(v, row["waits"])}
             for row in waiting
         ]
         return v.render("dashboard.html", data, title=v.t("Dashboard"), live=True)

@@ -33,7 +33,13 @@ def exposure_by_version(v: View, op: str, route: dict[str, Any]) -> list[dict[st
             number = version["version"]
             try:
                 found = assess(
-                    conn, seer, route["id"], number, now_utc(), view=ground, actor=v.actor
+                    conn,
+                    seer,
+                    route["id"],
+                    number,
+                    v.moment() or now_utc(),
+                    view=ground,
+                    actor=v.actor,
                 )
             except (DomainError, ValueError):
                 rows.append({"version": number, "available": False})

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
-from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from mamar import reads
@@ -16,21 +15,12 @@ from mamar.domain.time import utc_key
 from mamar.i18n.labels import KIND_LABELS, kind_label
 from mamar.i18n.sentences import day, speaker_for, told, when_recorded
 from mamar.web.i18n import N_
-from mamar.web.page import RECORD_PAGES, NavItem, add_nav, add_page, op_view
+from mamar.web.page import RECORD_PAGES, NavItem, add_nav, add_page, op_view, user_words
 from mamar.web.pages._shared import entities, names_of
-from mamar.web.render import marked
 
 add_nav(NavItem("timeline", N_("Timeline"), "timeline", order=80))
 LIMIT = 500
 FILTERS = ("party", "convoy", "place")
-
-
-def _shown(value: Any, lang: str) -> Markup:
-    """User text on the page: marked with its language when it says it; plain text that
-    says nothing of its language in its own direction."""
-    if isinstance(value, dict):
-        return Markup(escape(marked(value, lang)))
-    return Markup('<bdi dir="auto">{}</bdi>').format("" if value is None else str(value))
 
 
 def _mentions(value: Any, wanted: str) -> bool:
@@ -83,7 +73,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 items.append(e)
                 if len(items) >= LIMIT:
                     break
-            speaker = speaker_for(conn, v.actor, v.lang, v.timezone, _shown)
+            speaker = speaker_for(conn, v.actor, v.lang, v.timezone, user_words, v.at_utc())
             told_items = [told(e, speaker) for e in items]
         lists = {f: names_of(entities(v, f, op), v.lang) for f in FILTERS}
         data = {
@@ -102,7 +92,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             days[-1]["entries"].append(
                 {
                     "said": said,
-                    "href": href + (f"?at={at}" if at and href else "") if href else None,
+                    "href": href,  # keeps ?at= (see ``keep_moment``)
                     "recorded": when_recorded(e, speaker) if order == "recorded" else None,
                     "precision": e.precision,
                     "phrase": e.phrase,

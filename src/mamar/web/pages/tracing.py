@@ -75,7 +75,9 @@ def _list_page(
     from mamar import reads
 
     with v.system.reading() as conn:
-        states = reads.visible_states(conn, viewer=v.actor, operation=op, kinds=["tracing"])
+        states = reads.visible_states(
+            conn, viewer=v.actor, operation=op, kinds=["tracing"], at_utc=v.at_utc()
+        )
     items = [
         {
             "id": s.id,

@@ -65,7 +65,15 @@
         return lines(node("strong", [p.name]),
           label("version") + " " + p.version + (p.current ? " (" + label("current") + ")" : ""));
       case "incident":
-        return lines(p.description, node("small", [moment(p.occurred_at)]));
+        // Said in another language: marked with it (and its own direction), never guessed.
+        var said = p.description;
+        if (p.description_lang && p.description_lang !== lang) {
+          said = node("bdi", [p.description]);
+          said.setAttribute("lang", p.description_lang);
+          said.setAttribute("dir", "auto");
+        }
+        var note = p.description_note ? node("small", [p.description_note]) : null;
+        return lines(node("span", [said, note ? " " : null, note]), node("small", [moment(p.occurred_at)]));
       case "convoy":
         return lines(node("strong", [p.name]), p.status_label || p.status);
       default:

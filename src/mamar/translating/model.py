@@ -1,0 +1,91 @@
+"""Which texts of a record can be translated, and adding a translation to one."""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from mamar.domain.model import Command, EntityState, EventMeta, evolves_every_kind, touched
+from mamar.domain.text import LocalText, Translation
+from mamar.translating.events import TextTranslated
+
+
+def _is_text(annotation: Any) -> bool:
+    if annotation is LocalText:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(arg is LocalText for arg in get_args(annotation))
+    return False
+
+
+def text_fields(state_type: type[EntityState]) -> tuple[str, ...]:
+    """The record's own free texts (fields holding a ``LocalText``), in declared order."""
+    return tuple(
+        name for name, info in state_type.model_fields.items() if _is_text(info.annotation)
+    )
+
+
+@evolves_every_kind(TextTranslated)
+def with_translation(state: Any, event: TextTranslated, meta: EventMeta) -> Any:
+    text: LocalText | None = getattr(state, event.field, None)
+    if text is None:  # decide refuses this; a replay never fails
+        return state
+    added = Translation(
+        text=event.text,
+        language=event.language,
+        translated_by=event.translated_by,
+        at=meta.occurred_at,
+    )
+    new = text.model_copy(update={"translations": (*text.translations, added)})
+    return touched(state, meta, **{event.field: new})
+
+
+def translations_in(value: Any, found: set[Translation]) -> None:
+    """Add to ``found`` every translation held anywhere in ``value``."""
+    if isinstance(value, Translation):
+        found.add(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            translations_in(getattr(value, name), found)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            translations_in(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            translations_in(item, found)
+
+
+def _attribute(value: Any, kept: set[Translation], organisation: str) -> Any:
+    if isinstance(value, Translation):
+        if value in kept:
+            return value
+        return value.model_copy(update={"translated_by": organisation, "at": None})
+    if isinstance(value, BaseModel):
+        changes = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = _attribute(old, kept, organisation)
+            if new is not old:
+                changes[name] = new
+        return value.model_copy(update=changes) if changes else value
+    if isinstance(value, tuple):
+        items = tuple(_attribute(item, kept, organisation) for item in value)
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
+
+
+def attributed(cmd: Command, state: EntityState | None, organisation: str) -> Command:
+    """``cmd`` with each translation it carries marked as made by ``organisation`` (the
+    caller's): only a translation the record already holds, unchanged, keeps its own
+    translator, so nobody can record words as another organisation's."""
+    given: set[Translation] = set()
+    translations_in(cmd, given)
+    if not given:  # most commands carry none: nothing to look for in the record
+        return cmd
+    kept: set[Translation] = set()
+    if state is not None:
+        translations_in(state, kept)
+    result: Command = _attribute(cmd, kept, organisation)
+    return result

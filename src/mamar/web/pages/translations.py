@@ -1,0 +1,118 @@
+"""Adding a translation of a record's text (``<kind>.translate``): one form and one page for
+every kind of record with free text, reached from the record's own page."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from mamar.access.rules import RuleBook, command_rule
+from mamar.translating.commands import translatable_kinds
+from mamar.web import forms
+from mamar.web.page import View, add_page, op_view
+from mamar.web.pages._shared import entity, may
+from mamar.web.render import called
+
+#: The form's fields, named apart from the other forms on a record's page.
+TEXT, LANGUAGE, FIELD = "translation.text", "translation.language", "translation.field"
+#: The record pages a translation returns to, by kind (other kinds: this page).
+_PAGES = {
+    "agreement": "agreements",
+    "escalation": "escalations",
+    "guarantee": "guarantees",
+    "incident": "incidents",
+    "notification": "notifications",
+    "task": "tasks",
+}
+
+
+@cache
+def language_options(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every language CLDR names, by its name in ``lang`` (through Babel), in that order."""
+    names = Locale.parse(lang).languages
+    found = {str(code): str(name) for code, name in names.items() if "_" not in str(code)}
+    found.pop("und", None)
+    return tuple(sorted(found.items(), key=lambda item: item[1].casefold()))
+
+
+def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any] | None:
+    """What a record's page needs to offer "Add a translation" (None: the viewer may not)."""
+    fields = translatable_kinds().get(kind)
+    if not fields or not may(v, f"{kind}.translate"):
+        return None
+    field = next((f for f in fields if isinstance(record.get(f), dict)), None)
+    if field is None:
+        return None
+    return {
+        "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
+        "field": field,
+        "languages": language_options(v.lang),
+        "chosen": v.form.get(LANGUAGE) or v.lang,
+    }
+
+
+def _render(
+    v: View, op: str, kind: str, id: str, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    record = entity(v, kind, id)
+    offer = translate_form(v, kind, record)
+    field = offer["field"] if offer else translatable_kinds()[kind][0]
+    return v.render(
+        "translate.html",
+        {"kind": kind, "record": record, "text": record.get(field)},
+        title=v.t("Add a translation: %(what)s", what=called(record, v.lang)),
+        status=status,
+        errors=errors,
+        translation=offer,
+        back=_back(op, kind, id),
+    )
+
+
+def translate_path(op: str, kind: str, id: str) -> str:
+    """Where a record's translation form is (beside the record's own page, if it has one)."""
+    return f"/ops/{op}/{kind}s/{id}/translate"
+
+
+def add_routes(app: FastAPI, book: RuleBook) -> None:
+    for kind in translatable_kinds():
+        _add_kind(app, book, kind)
+
+
+def _add_kind(app: FastAPI, book: RuleBook, kind: str) -> None:
+    command = f"{kind}.translate"
+    rule = command_rule(command)
+
+    async def page(request: Request, op: str, id: str) -> Response:
+        return _render(await op_view(request, rule, op), op, kind, id)
+
+    async def submit(request: Request, op: str, id: str) -> Response:
+        v = await op_view(request, rule, op)
+        entity(v, kind, id)  # a record the viewer may not see is not found, as on its page
+        data = {
+            "id": id,
+            "field": v.form.get(FIELD) or None,
+            "text": v.form.get(TEXT, "").strip(),
+            "language": v.form.get(LANGUAGE, "").strip(),
+        }
+        try:
+            forms.run(v, command, {k: x for k, x in data.items() if x}, required=(TEXT, LANGUAGE))
+        except forms.FormErrors as exc:
+            named = {"text": TEXT, "language": LANGUAGE, "field": FIELD}
+            errors = {named.get(k, k): message for k, message in exc.errors.items()}
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render(v, op, kind, id, 422, errors)
+        return v.redirect(_back(op, kind, id) or translate_path(op, kind, id))
+
+    path = translate_path("{op}", kind, "{id}")
+    add_page(app, book, path, page, rule)
+    add_page(app, book, path, submit, rule, methods=("POST",))
+
+
+def _back(op: str, kind: str, id: str) -> str | None:
+    """The record's own page, if it has one."""
+    return f"/ops/{op}/{_PAGES[kind]}/{id}" if kind in _PAGES else None

@@ -1,0 +1,446 @@
+"""Free text in several languages: BCP 47 language tags, any number of translations each
+with its translator (the server's record of who), the one rule for what a reader sees,
+translations added later through ``<kind>.translate``, and journals from before all this
+that still load, replay and verify with their bytes untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from mamar.db.tables import journal
+from mamar.domain.model import Actor
+from mamar.domain.text import (
+    RECORDED,
+    LocalText,
+    Translation,
+    _known,
+    language_tag,
+    said,
+)
+from mamar.domain.visibility import Role, Visibility
+from mamar.journal import store
+from mamar.journal.envelope import PendingEvent
+from mamar.journal.registry import EventData
+from mamar.journal.verify import verify
+from mamar.notes.model import NoteState
+from mamar.projections.check import compare
+from mamar.projections.entities import current, rebuild
+from mamar.scenarios.runner import BUILT_IN
+from mamar.system import Mamar
+from mamar.web.render import marked
+from tests.api_support import created
+from tests.conftest import make_system
+from tests.helpers import at, open_operation, organisation
+from tests.org_support import OP, World, account, build
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [
+        ("AR", "ar"),
+        ("zh-hant", "zh-Hant"),
+        ("ar-sy", "ar-SY"),
+        ("EN-gb", "en-GB"),
+        ("es-419", "es-419"),
+        ("sr-latn-rs", "sr-Latn-RS"),
+        ("de-CH-1996", "de-CH-1996"),
+        ("ckb", "ckb"),
+        ("ar-SY-u-nu-arab", "ar-SY-u-nu-arab"),
+    ],
+)
+def test_a_language_tag_is_written_the_usual_way(typed: str, tag: str) -> None:
+    assert language_tag(typed) == tag
+    assert LocalText(original="x", language=typed).language == tag
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem", "named"),
+    [
+        ("arabic language", "language_tag_malformed", "arabic language"),
+        ("en_GB", "language_tag_malformed", "en_GB"),
+        ("english", "language_unknown", "english"),
+        ("ar-", "language_tag_malformed", "ar-"),
+        ("x-aleppo", "language_tag_malformed", "x-aleppo"),
+        ("a", "language_tag_malformed", "a"),
+        ("qq", "language_unknown", "qq"),
+        ("und", "language_unknown", "und"),
+        ("ar-Xyzw", "script_unknown", "Xyzw"),
+        ("ar-QQ", "region_unknown", "QQ"),
+    ],
+)
+def test_a_bad_tag_is_refused_naming_the_problem(typed: str, problem: str, named: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        LocalText(original="x", language=typed)
+    (error,) = refused.value.errors()
+    assert error["type"] == problem
+    assert named in error["msg"]
+    with pytest.raises(ValidationError):
+        Translation(text="x", language=typed)
+
+
+_LANGUAGES = sorted(_known()[0])
+_SCRIPTS = sorted(_known()[1])
+_REGIONS = sorted(r for r in _known()[2] if r.isalpha())
+
+
+def _any_case(draw: st.DrawFn, text: str) -> str:
+    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    return "".join(c.upper() if f else c.lower() for c, f in zip(text, flips, strict=True))
+
+
+@st.composite
+def _tags(draw: st.DrawFn) -> tuple[str, str]:
+    """A tag of known subtags in any case, and the same tag written the usual way."""
+    parts = [draw(st.sampled_from(_LANGUAGES))]
+    usual = [parts[0]]
+    if draw(st.booleans()):
+        script = draw(st.sampled_from(_SCRIPTS))
+        parts.append(script)
+        usual.append(script.title())
+    if draw(st.booleans()):
+        region = draw(st.sampled_from(_REGIONS))
+        parts.append(region)
+        usual.append(region.upper())
+    return _any_case(draw, "-".join(parts)), "-".join(usual)
+
+
+@given(_tags())
+def test_any_known_tag_in_any_case_reads_as_one_tag(case: tuple[str, str]) -> None:
+    typed, usual = case
+    assert language_tag(typed) == usual
+    assert language_tag(usual) == usual
+
+
+def test_a_text_holds_any_number_of_translations_and_the_reader_sees_theirs() -> None:
+    text = LocalText(
+        original="الميليشيات تطلق الرصاص",
+        language="ar",
+        translations=(
+            Translation(text="The militias are firing", language="en", translated_by="icrc"),
+            Translation(text="Les milices tirent", language="fr", translated_by="sarc"),
+        ),
+    )
+    assert said(text, "en").words == "The militias are firing"
+    assert said(text, "en").translated_by == "icrc"
+    assert said(text, "fr").words == "Les milices tirent"
+    arabic = said(text, "ar")
+    assert (arabic.words, arabic.language, arabic.translation) == (text.original, "ar", False)
+    # No translation into Turkish: the original, marked with its language, never a guess.
+    turkish = said(text, "tr")
+    assert (turkish.words, turkish.language, turkish.translation) == (text.original, "ar", False)
+
+
+def test_a_page_marks_an_original_in_another_language_and_names_the_translator() -> None:
+    text = {
+        "original": "قصف على الحي",
+        "language": "ar",
+        "translations": [
+            {"text": "Shelling <b>here</b>", "language": "en", "translated_by": "icrc"}
+        ],
+    }
+    names = {"icrc": "ICRC"}
+    english = str(marked(text, "en", lambda kind, id: names.get(id or "", "—")))
+    assert english.startswith("Shelling &lt;b&gt;here&lt;/b&gt; <small")
+    assert "ICRC" in english
+    only_arabic = {"original": "قصف على الحي", "language": "ar"}
+    assert str(marked(only_arabic, "en")) == '<bdi lang="ar" dir="auto">قصف على الحي</bdi>'
+    assert str(marked(only_arabic, "ar")) == "قصف على الحي"
+
+
+def test_the_earlier_shape_is_read_as_one_translation_by_someone_not_known() -> None:
+    earlier = {
+        "original": "نص",
+        "language": "ar",
+        "translation": "A text",
+        "translation_language": "en",
+    }
+    text = LocalText.model_validate(earlier, context=RECORDED)
+    assert text.translations == (Translation(text="A text", language="en"),)
+    assert said(earlier, "en").words == "A text"
+    # A translation recorded without its language is never shown as if it were in one.
+    unsaid = LocalText.model_validate({"original": "نص", "translation": "A text"}, context=RECORDED)
+    assert said(unsaid, "en").words == "نص"
+
+
+class _NoteAddedEarlier(EventData):
+    """``note.added`` as the code before several translations wrote it (written, never
+    registered: reading goes through today's ``note.added``)."""
+
+    type_name = "note.added"
+
+    note_kind: str = "general"
+    subjects: tuple[str, ...] = ()
+    text: dict[str, str]
+
+
+_EARLIER_TEXT = {
+    "original": "ملاحظة قديمة",
+    "language": "ar",
+    "translation": "An old note",
+    "translation_language": "en",
+}
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> Iterator[Mamar]:
+    system = make_system(f"sqlite:///{tmp_path / 'mamar.db'}")
+    open_operation(system)
+    with system.writing() as conn:
+        store.append(
+            conn,
+            [
+                PendingEvent(
+                    stream="note:old",
+                    version=1,
+                    data=_NoteAddedEarlier(text=_EARLIER_TEXT),
+                    occurred=at("2016-12-13T10:00+02:00"),
+                    actor="system",
+                    visibility=Visibility.SHARED,
+                    operation="op",
+                )
+            ],
+        )
+        rebuild(conn)
+    yield system
+    system.dispose()
+
+
+def _bodies(system: Mamar) -> list[bytes]:
+    with system.reading() as conn:
+        rows = conn.execute(select(journal.c.body).order_by(journal.c.position)).scalars()
+        return [bytes(body) for body in rows]
+
+
+def test_an_earlier_journal_loads_replays_and_verifies_with_its_bytes_untouched(
+    earlier: Mamar,
+) -> None:
+    before = _bodies(earlier)
+    assert b"translation_language" in before[-1]
+    with earlier.reading() as conn:
+        assert verify(conn).ok
+        assert compare(conn) is None
+        state = current(conn, "note:old")
+    assert state is not None and isinstance(state[0], NoteState)
+    assert state[0].text.translations == (Translation(text="An old note", language="en"),)
+    # A translation added today sits beside it; the earlier event's bytes do not move.
+    organisation(earlier, "icrc", kind="humanitarian")
+    earlier.execute(
+        _translate("note", "old", "Une vieille note", "fr"),
+        actor=Actor(username="icrc-user", role=Role.COORDINATOR, organisation="icrc"),
+    )
+    after = _bodies(earlier)
+    assert after[: len(before)] == before
+    with earlier.reading() as conn:
+        assert verify(conn).ok
+        assert compare(conn) is None
+        found = current(conn, "note:old")
+    assert found is not None
+    translations = found[0].text.translations  # type: ignore[attr-defined]
+    assert [(t.language, t.translated_by) for t in translations] == [("en", None), ("fr", "icrc")]
+
+
+def _translate(kind: str, record: str, words: str, language: str) -> Any:
+    from mamar.domain.model import command_type
+
+    return command_type(f"{kind}.translate").model_validate(
+        {"id": record, "text": words, "language": language}
+    )
+
+
+# The API, through the door: the aleppo-2016 organisations with one account per role.
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    path: Path = tmp_path_factory.mktemp("translations") / "mamar.db"
+    system = make_system(f"sqlite:///{path}")
+    yield build(system)
+    system.dispose()
+
+
+def _icrc_note(world: World, visibility: str = "internal") -> str:
+    response = world.client.post(
+        "/api/v1/incident/report",
+        json={
+            "operation": OP,
+            "visibility": visibility,
+            "event_type": "explosions_remote_violence",
+            "description": {"original": "سقطت قذيفة قرب المستودع", "language": "ar"},
+            "source": {"text": "فريق الميدان", "kind": "own_team"},
+            "occurred": {"at": "2016-12-14T09:00+02:00", "precision": "minute"},
+        },
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert response.status_code == 201, response.text
+    return created(response.json())
+
+
+def test_the_api_adds_a_translation_by_the_callers_organisation(world: World) -> None:
+    incident = _icrc_note(world)
+    path = f"/api/v1/incident/{incident}/translate"
+    body = {"text": "A shell fell near the warehouse", "language": "EN"}
+    response = world.client.post(path, json=body, headers=world.headers("icrc", Role.MONITOR))
+    assert response.status_code == 200, response.text
+    got = world.client.get(
+        f"/api/v1/incident/{incident}", headers=world.headers("icrc", Role.OBSERVER)
+    ).json()
+    translations = got["description"]["translations"]
+    assert [(t["text"], t["language"], t["translated_by"]) for t in translations] == [
+        ("A shell fell near the warehouse", "en", "icrc")
+    ]
+    # Nobody types who translated: a translator given by the caller is refused.
+    forged = {**body, "translated_by": "sarc"}
+    refused = world.client.post(path, json=forged, headers=world.headers("icrc", Role.MONITOR))
+    assert refused.status_code == 422
+
+
+def test_a_bad_language_tag_is_refused_in_arabic_and_changes_nothing(world: World) -> None:
+    incident = _icrc_note(world)
+    size = world.journal_size()
+    headers = {**world.headers("icrc", Role.COORDINATOR), "Accept-Language": "ar"}
+    response = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "x", "language": "en_GB"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    message = response.text
+    assert "en_GB" in message and "رمز لغة" in message
+    same = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "نص", "language": "ar-SY"},
+        headers=headers,
+    )
+    assert same.status_code == 422 and "بلغة النص الأصلي" in same.text
+    assert world.journal_size() == size
+
+
+def test_another_organisation_that_cannot_see_the_record_cannot_translate_or_see_it(
+    world: World,
+) -> None:
+    incident = _icrc_note(world)
+    outsider = world.headers("sarc", Role.COORDINATOR)
+    size = world.journal_size()
+    response = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "A shell", "language": "en"},
+        headers=outsider,
+    )
+    assert response.status_code == 404
+    assert world.journal_size() == size
+    assert world.client.get(f"/api/v1/incident/{incident}", headers=outsider).status_code == 404
+
+
+def test_a_translation_given_with_a_new_record_is_the_recording_organisations(
+    world: World,
+) -> None:
+    response = world.client.post(
+        "/api/v1/note/add",
+        json={
+            "operation": OP,
+            "text": {
+                "original": "وصلت القافلة",
+                "language": "ar",
+                "translations": [
+                    {"text": "The convoy arrived", "language": "en", "translated_by": "sarc"}
+                ],
+            },
+        },
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert response.status_code == 201, response.text
+    note = created(response.json())
+    got = world.client.get(f"/api/v1/note/{note}", headers=world.headers("icrc", Role.OBSERVER))
+    (translation,) = got.json()["text"]["translations"]
+    assert translation["translated_by"] == "icrc"
+    assert account("icrc", Role.COORDINATOR)  # the recording account's organisation
+
+
+def _free_texts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        if "original" in value:
+            yield value
+            return
+        for item in value.values():
+            yield from _free_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _free_texts(item)
+
+
+@pytest.mark.parametrize("scenario", ["aleppo-2016", "two-towns"])
+def test_every_free_text_of_the_scenarios_is_in_arabic_and_english(scenario: str) -> None:
+    raw = yaml.safe_load((BUILT_IN / f"{scenario}.yaml").read_text(encoding="utf-8"))
+    texts = [LocalText.model_validate(found) for found in _free_texts(raw)]
+    assert texts
+    for text in texts:
+        languages = {text.language} | {t.language for t in text.translations}
+        assert {"ar", "en"} <= languages, text.original
+
+
+_SOME = st.sampled_from(["ar", "en", "fr", "en-GB", "ar-SY", "tr", "ku", "zh-Hant"])
+_WORDS = st.text(alphabet="abc دهو", min_size=1, max_size=6).map(str.strip).filter(bool)
+_TEXTS = st.builds(
+    lambda original, language, translations: LocalText(
+        original=original,
+        language=language,
+        translations=tuple(
+            Translation(text=words, language=tag, translated_by=by)
+            for words, tag, by in translations
+        ),
+    ),
+    _WORDS,
+    _SOME,
+    st.lists(st.tuples(_WORDS, _SOME, st.sampled_from([None, "icrc", "sarc"])), max_size=4),
+)
+
+
+@given(_TEXTS, st.sampled_from(["ar", "en", "fr", "tr"]))
+def test_a_reader_sees_a_translation_into_their_language_or_else_the_original(
+    text: LocalText, lang: str
+) -> None:
+    shown = said(text, lang)
+    # The same from the record's JSON (pages) as from the model (exports, CLI).
+    assert said(text.model_dump(mode="json"), lang) == shown
+    into = [t for t in text.translations if t.language.split("-")[0] == lang]
+    if text.language.split("-")[0] == lang or not into:
+        assert (shown.words, shown.language, shown.translation) == (
+            text.original,
+            text.language,
+            False,
+        )
+    else:
+        assert shown.translation and shown.language is not None
+        assert shown.language.split("-")[0] == lang
+        assert (shown.words, shown.language, shown.translated_by) in {
+            (t.text, t.language, t.translated_by) for t in into
+        }
+
+
+def test_the_timeline_tells_a_translation_in_the_readers_language(world: World) -> None:
+    from mamar import reads
+    from mamar.i18n.sentences import Speaker, sentence
+
+    incident = _icrc_note(world)
+    response = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json={"text": "A shell fell", "language": "en"},
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert response.status_code == 200, response.text
+    viewer = world.system.actor(account("icrc", Role.OBSERVER))
+    with world.system.reading() as conn:
+        entries = list(reads.timeline(conn, viewer=viewer, entity=f"incident:{incident}"))
+    (entry,) = [e for e in entries if e.type == "text.translated"]
+    arabic = str(sentence(entry, Speaker("ar")))
+    assert "الإنجليزية" in arabic and "A shell fell" in arabic
+    assert "English" in str(sentence(entry, Speaker("en")))
