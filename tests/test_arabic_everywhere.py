@@ -178,7 +178,9 @@ def test_cli_output_in_arabic(world: World, users_texts: re.Pattern[str]) -> Non
     ]
     for args in commands:
         # Wide enough that no user's sentence is cut by a line break (the oracle finds it whole).
-        result = runner.invoke(cli, [*args, "--database", url], env={"COLUMNS": "400"})
+        result = runner.invoke(
+            cli, [*args, "--database", url], env={"COLUMNS": "400", "MAMAR_LANG": "en"}
+        )  # the global --lang sets MAMAR_LANG for the process: the runner restores it
         assert result.exit_code == 0, (args, result.output)
         shown = GENERATED_ID.sub(" ", result.output)  # e.g. a token's id, for revoke
         assert offences(shown, users_texts) == [], (args, result.output)

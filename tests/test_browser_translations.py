@@ -72,6 +72,7 @@ def test_an_english_translation_shows_on_english_pages_and_the_original_on_arabi
     assert said.inner_text() == ORIGINAL
     # Languages are picked by their names in the page's language (CLDR).
     assert page.locator("#f-translation-language option[value=en]").inner_text() == "English"
+    assert page.input_value("#f-translation-language") == "en"  # the page's language
     # A refused form keeps what was typed, with the reason beside the field.
     page.select_option("#f-translation-language", "ar")
     page.fill("#f-translation-text", ENGLISH)

@@ -374,7 +374,7 @@ def user_list(database: DatabaseOption = None) -> None:
             getattr(a, "organisation", ""),
             tr(lang, str(getattr(a, "role", ""))),
             getattr(a, "party", "") or "",
-            tr(lang, "disabled" if getattr(a, "disabled", False) else "in use"),
+            tr(lang, "disabled") if getattr(a, "disabled", False) else tr(lang, "in use"),
         )
     console.print(table)
 

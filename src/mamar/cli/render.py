@@ -134,7 +134,7 @@ def _value(key: str, value: Any, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return tr(lang, "true" if value else "false")
+        return tr(lang, "true") if value else tr(lang, "false")
     if isinstance(value, int | float):
         return number(value, lang)
     if key == "status" and isinstance(value, str):

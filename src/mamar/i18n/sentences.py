@@ -1024,7 +1024,7 @@ _NAMED = {
     "control_area.ended": N_("Area of control “%(name)s” no longer current"),
     "front_line.ended": N_("Front line “%(name)s” no longer current"),
     "issue.closed": N_("Negotiation issue closed: “%(name)s”"),
-    "text.translated": N_("Translation added: “%(name)s”"),
+    # text.translated: told with its language and words (above).
 }
 
 

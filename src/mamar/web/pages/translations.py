@@ -11,8 +11,9 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import RuleBook, command_rule
+from mamar.domain.text import primary_language
 from mamar.translating.commands import translatable_kinds
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import entity, may
 from mamar.web.render import called
@@ -51,8 +52,15 @@ def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any]
         "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
         "languages": language_options(v.lang),
-        "chosen": v.form.get(LANGUAGE) or v.lang,
+        # The page's language, unless the text is already in it.
+        "chosen": v.form.get(LANGUAGE) or _first_wanted(v, record[field]),
     }
+
+
+def _first_wanted(v: View, text: dict[str, Any]) -> str:
+    if primary_language(str(text.get("language") or "")) == v.lang:
+        return i18n.other(v.lang)
+    return v.lang
 
 
 def _render(
