@@ -347,3 +347,19 @@ def test_time_phrases_sit_on_the_events_they_describe(aleppo: Mamar) -> None:
     assert route_assigned[1].phrase == "time estimated: the account gives none"
     call = _events(aleppo, "contact:postponement-call")[0]
     assert call.phrase == "after long hours of waiting"
+
+
+def test_an_incidents_casualties_name_only_the_groups_counted(aleppo: Mamar) -> None:
+    """The 15 December convoy's report gives totals alone (1 killed, 4 injured): the page
+    says those, with no group left as a label without its number."""
+    from tests.arabic_text import visible_text
+    from tests.web_support import signed_in
+
+    page = signed_in(aleppo, "icrc-delegate").get(
+        "/ops/aleppo-2016/incidents/first-convoy-under-fire?lang=ar"
+    )
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "القتلى: 1 · الجرحى: 4" in text
+    for group in ("أطفال", "عاملون في المجال الإنساني", "دفاع مدني", "كوادر طبية"):
+        assert f"{group}:" not in text, group

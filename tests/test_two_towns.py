@@ -295,6 +295,7 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
         "bodies": f"/ops/{OP}/convoys/bodies-return",
         "bomb": f"/ops/{OP}/incidents/wadi-khan-car-bomb",
         "stopped": f"/ops/{OP}/incidents/ambulance-stopped",
+        "mortars": f"/ops/{OP}/incidents/pause-day-two-mortars",
     }
     agreement_forms = f"/ops/{OP}/agreements/two-way-agreement"
     convoy_forms = f"/ops/{OP}/convoys/qasr-civilians-convoy"
@@ -350,6 +351,10 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
     assert "بحسب القيادة الشرقية" in shown["bomb"] and "سيارة مفخخة" in shown["bomb"]
     assert "عاملون في المجال الإنساني: 2" in shown["bomb"] and "دفاع مدني: 1" in shown["bomb"]
     assert "منع وصول المساعدات الإنسانية" in shown["stopped"]
+    # Only the groups a report counts, each with its number (never a label left empty).
+    assert "أطفال: 1" in shown["mortars"] and "عاملون في المجال الإنساني" not in shown["mortars"]
+    empty = re.compile(r"(?:أطفال|عاملون في المجال الإنساني|دفاع مدني|كوادر طبية):\s*(?:·|$)", re.M)
+    assert [name for name, text in shown.items() if empty.search(text)] == []
     english = relief.get(f"/ops/{OP}/agreements/two-way-agreement?lang=en").text
     assert "Facilitators" in english and "State of Belen" in english
     assert "partly carried out" in english or "carried out" in english

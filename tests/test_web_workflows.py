@@ -93,7 +93,7 @@ def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
             entity_id=IDS["call-through-sarc"],
         )
     assert [w["id"] for w in state["via"]] == ["sarc-official", "turkey"]
-    assert state["summary"]["translation"].startswith("We asked")
+    assert state["summary"]["translations"][0]["text"].startswith("We asked")
     assert len(state["offers"]) == 2
     _refused(
         web,

@@ -267,6 +267,19 @@ def _says(*types: str) -> Callable[[Builder], Builder]:
     return register
 
 
+def _says_with_name(messages: dict[str, str], placeholder: str) -> None:
+    """Event types whose sentence needs only the record's name (as ``placeholder``)."""
+
+    def saying(message: str) -> Builder:
+        def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
+            return s.say(message, **{placeholder: name})
+
+        return build
+
+    for type_name, message in messages.items():
+        _BUILDERS[type_name] = saying(message)
+
+
 def has_sentence(type_name: str) -> bool:
     """Whether the type has a sentence of its own (else the generic one)."""
     return type_name in _BUILDERS
@@ -305,16 +318,7 @@ _REGISTERED = {
     "person.registered": N_("Person recorded: %(name)s"),
 }
 
-
-def _registered_for(type_name: str) -> Builder:
-    def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
-        return s.say(_REGISTERED[type_name], name=name)
-
-    return build
-
-
-for _type in _REGISTERED:
-    _BUILDERS[_type] = _registered_for(_type)
+_says_with_name(_REGISTERED, "name")
 
 
 @_says("side.formed")
@@ -634,16 +638,7 @@ _CEASEFIRE = {
     "ceasefire.expired": N_("The ceasefire in %(area)s expired"),
 }
 
-
-def _ceasefire_for(type_name: str) -> Builder:
-    def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
-        return s.say(_CEASEFIRE[type_name], area=name)
-
-    return build
-
-
-for _type in _CEASEFIRE:
-    _BUILDERS[_type] = _ceasefire_for(_type)
+_says_with_name(_CEASEFIRE, "area")
 
 
 @_says("ceasefire.suspended")
@@ -1027,16 +1022,7 @@ _NAMED = {
     # text.translated: told with its language and words (above).
 }
 
-
-def _named_for(type_name: str) -> Builder:
-    def build(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> Any:
-        return s.say(_NAMED[type_name], name=name)
-
-    return build
-
-
-for _type in _NAMED:
-    _BUILDERS[_type] = _named_for(_type)
+_says_with_name(_NAMED, "name")
 
 
 def _with_reason(s: Speaker, said: Any, data: dict[str, Any]) -> Any:

@@ -115,6 +115,29 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
 
 
 REQUIRED = N_("This field is required")
+WHOLE = N_("Must be a whole number written in digits, e.g. 12")
+AT_LEAST = N_("Must be %(ge)s or more")
+AT_MOST = N_("Must be %(le)s or less")
+#: The largest count a form takes: more people than a city holds is a slip of the keyboard.
+LARGEST = 10_000_000
+
+
+def whole_number(view: View, name: str, typed: str | None) -> int | None:
+    """A count typed in field ``name`` (Arabic-Indic digits too), 0 to :data:`LARGEST`; when
+    it is not one, the reason is noted beside the field (said with the form's other
+    problems) and None is given."""
+    if typed is None or not typed.strip():
+        return None
+    cleaned = typed.strip().translate(_DIGITS)
+    if cleaned.startswith("-") and cleaned[1:].isdigit():
+        view.field_errors[name] = view.t(AT_LEAST, ge=i18n.number(0, view.lang))
+    elif not cleaned.isdigit():
+        view.field_errors[name] = view.t(WHOLE)
+    elif int(cleaned) > LARGEST:
+        view.field_errors[name] = view.t(AT_MOST, le=i18n.number(LARGEST, view.lang))
+    else:
+        return int(cleaned)
+    return None
 
 
 def missing_fields(view: View, names: Iterable[str]) -> dict[str, str]:

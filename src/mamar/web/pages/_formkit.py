@@ -24,6 +24,8 @@ from mamar.web.errors import form_refusal
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, names_of
 
+#: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
+OCCURRED = ("occurred_at", "precision", "phrase")
 #: The name of buttons that ask for the form again with one more fieldset (no recording).
 GROW = "more_terms"
 
@@ -73,6 +75,8 @@ class Form:
             else:
                 found.add(item.name)
         found.update(b[0] for b in self.buttons)
+        if self.occurred:  # "when it happened", shown under every form that records
+            found.update(OCCURRED)
         found.discard("")
         return found
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from mamar.negotiation.terms import Arms, Evacuees, Released
+from mamar.web import forms
 from mamar.web.i18n import N_, zone
 from mamar.web.page import View
 from mamar.web.pages._formkit import (
@@ -203,7 +204,7 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                 if input_kind == "datetime":
                     term[name] = moment(v, full)
                 elif input_kind == "number":
-                    term[name] = _whole(text(v, full))
+                    term[name] = forms.whole_number(v, full, text(v, full))
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
                 elif name == "text":
@@ -249,14 +250,6 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
             else:
                 values[f"{prefix}.{key}"] = _local(value, tz) if key.endswith("_at") else str(value)
     return values
-
-
-def _whole(typed: str | None) -> int | str | None:
-    """A whole number typed (Arabic-Indic digits too); the text itself if it is not one."""
-    if typed is None:
-        return None
-    cleaned = typed.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    return int(cleaned) if cleaned.isdigit() else typed
 
 
 def _local(value: Any, tz: str) -> str:

@@ -125,6 +125,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         scope = Scope.WRITE if v.form.get("scope") == "write" else Scope.READ
         with v.system.reading() as conn:
             known = {a["id"] for a in _administered(v, conn)}
+        if not username:  # marked required in the form: said the same way here
+            return _refused(v, forms.missing_fields(v, ["token_username"]))
         if username not in known:
             return _refused(v, {"token_username": v.t("There is no account with this user name.")})
         with v.system.writing() as conn:

@@ -154,7 +154,8 @@ def _waypoint_hint(v: View) -> str:
 
 
 def _waypoints(v: View, op: str) -> list[dict[str, Any]] | str:
-    """Waypoints from the lines typed; on a line that is neither a place nor a point, FormErrors."""
+    """Waypoints from the lines typed; a line that is neither a place nor a point is noted
+    beside the field (said with the form's other problems) and no waypoint is given."""
     places = {p["id"]: p for p in entities(v, "place", op)}
     points: list[dict[str, Any]] = []
     for number, line in enumerate(lines(v, "waypoints"), start=1):
@@ -166,15 +167,15 @@ def _waypoints(v: View, op: str) -> list[dict[str, Any]] | str:
             try:
                 point = {"lat": float(lat), "lon": float(lon)}
             except ValueError:
-                raise forms.FormErrors(
-                    {"waypoints": v.t("Line %(n)s is not latitude,longitude", n=number)}
-                ) from None
+                v.field_errors["waypoints"] = v.t("Line %(n)s is not latitude,longitude", n=number)
+                return []
         elif head in places and places[head].get("point"):
             point = {"place": head, **places[head]["point"]}
         else:
-            raise forms.FormErrors(
-                {"waypoints": v.t("Line %(n)s: no place '%(id)s' with a point", n=number, id=head)}
+            v.field_errors["waypoints"] = v.t(
+                "Line %(n)s: no place '%(id)s' with a point", n=number, id=head
             )
+            return []
         if label.strip():
             point["label"] = label.strip()
         points.append(point)
