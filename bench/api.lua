@@ -3,7 +3,8 @@
 --
 --   wrk ... -s bench/api.lua URL                            GET URL
 --   wrk ... -s bench/api.lua URL -- post BODY_FILE PREFIX   POST BODY_FILE to URL, its
---                                                           "__ID__" replaced by PREFIX-<thread>-<n>
+--                                                           "__ID__" replaced by a UUID:
+--                                                           PREFIX (24 characters), thread, n
 -- The summary line: "mamar-wrk requests=.. duration_us=.. errors=.. non2xx=.. p50_us=.. p99_us=.."
 
 local threads = 0
@@ -25,7 +26,9 @@ function init(args)
       local at = assert(string.find(template, "__ID__", 1, true), "no __ID__ in the body")
       before = string.sub(template, 1, at - 1)
       after = string.sub(template, at + 6)
-      prefix = args[3] .. "-" .. tostring(thread_number or 0) .. "-"
+      -- args[3] is a UUID's first 24 characters: the id is a UUID (ids are generated;
+      -- a client may give only a UUID of its own).
+      prefix = args[3] .. string.format("%02x", thread_number or 0)
       wrk.method = "POST"
       wrk.headers["Content-Type"] = "application/json"
    else
@@ -38,7 +41,7 @@ function request()
       return static
    end
    counter = counter + 1
-   return wrk.format(nil, nil, nil, before .. prefix .. counter .. after)
+   return wrk.format(nil, nil, nil, before .. prefix .. string.format("%010x", counter) .. after)
 end
 
 function done(summary, latency, requests)

@@ -87,6 +87,12 @@ TARGETS = {
 }
 
 
+def uuid_prefix() -> str:
+    """The first 24 characters of a new UUID: a measurement's incidents are given ids
+    that complete it (ids are generated; a client may give only a UUID of its own)."""
+    return str(uuid.uuid4())[:24]
+
+
 def incident_body(incident_id: str) -> dict[str, Any]:
     return {
         "id": incident_id,
@@ -288,7 +294,7 @@ class Httpx:
                     if load.post_prefix is None:
                         response = await client.get(load.path)
                     else:
-                        body = incident_body(f"{load.post_prefix}-{n}")
+                        body = incident_body(f"{load.post_prefix}{n:012x}")
                         response = await client.post(load.path, json=body)
                     latencies.append(time.perf_counter() - sent)
                     if response.status_code >= 300:
@@ -318,7 +324,6 @@ def run_engine(
     system.init()
     token = seed(system)
     system.dispose()
-    run_id = uuid.uuid4().hex[:6]
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, server(database_url, vault_key, workers) as base:
         client = generator(token, Path(tmp))
@@ -328,7 +333,7 @@ def run_engine(
         for load in (ceiling, overview):
             client.measure(base, load, 50, 1)
         for clients in LEVELS:
-            write = Load("incident_write", "/api/v1/incident/report", f"w{run_id}-{clients}")
+            write = Load("incident_write", "/api/v1/incident/report", uuid_prefix())
             for load in (ceiling, overview, write):
                 result = client.measure(base, load, clients, seconds[clients])
                 figures[f"{load.name}_rps_{clients}{suffix}"] = result.rps
@@ -340,7 +345,7 @@ def run_engine(
                     file=sys.stderr,
                 )
         # The mixed load: readers of the overview while field teams report, at once.
-        mixed_write = Load("incident_write", "/api/v1/incident/report", f"m{run_id}")
+        mixed_write = Load("incident_write", "/api/v1/incident/report", uuid_prefix())
         together: dict[str, Result] = {}
         jobs = [
             threading.Thread(
