@@ -95,7 +95,7 @@ def test_notes_are_added_to_a_channel(system: Mamar) -> None:
         actor=SYSTEM,
     )
     note = state(system, "channel", "to-russians").notes[0]
-    assert note.by == "system" and note.text.translation.startswith("The official")
+    assert note.by == "system" and note.text.translations[0].text.startswith("The official")
 
 
 def test_bad_channels_are_refused_naming_the_field(system: Mamar) -> None:

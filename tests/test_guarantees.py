@@ -73,7 +73,7 @@ def test_a_guarantee_is_recorded_shared_and_pending(ready: Mamar) -> None:
         "turkish-translator",
     )
     assert [(s.kind, s.id) for s in held.subject] == [("convoy", "first-wounded")]
-    assert held.what.translation == "Turkey guarantees the vehicles' safe arrival"
+    assert held.what.translations[0].text == "Turkey guarantees the vehicles' safe arrival"
 
 
 def test_a_liaison_records_only_what_their_own_side_guarantees(ready: Mamar) -> None:

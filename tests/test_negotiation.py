@@ -115,7 +115,7 @@ def test_terms_are_told_apart_by_type_and_refuse_unknown_types_and_hidden_charac
     assert [type(t) for t in terms] == [EvacuationTerm, NonDetentionTerm, WeaponsHandoverTerm]
     evacuation = terms[0]
     assert isinstance(evacuation, EvacuationTerm) and evacuation.who is Evacuees.EVERYONE
-    assert evacuation.label is not None and evacuation.label.translation == "safe exit"
+    assert evacuation.label is not None and evacuation.label.translations[0].text == "safe exit"
     with pytest.raises(ValidationError):
         adapter.validate_python([{"type": "surrender", "text": "x"}])
     with pytest.raises(ValidationError):
@@ -211,7 +211,7 @@ def test_initiative_is_tabled_via_an_intermediary_with_terms_and_translated_text
     assert tabled.status == "tabled"
     assert (tabled.from_party, tabled.to_party) == ("factions", "russia")
     assert tabled.via_parties == ("sarc",) and tabled.via_persons == ("sarc-official",)
-    assert tabled.text.translation == "The factions' initiative as sent to the EU"
+    assert tabled.text.translations[0].text == "The factions' initiative as sent to the EU"
     assert tabled.tabled_at == "2016-12-12T19:00:00+02:00" and tabled.responded_at is None
     assert response_time(tabled) is None
 
