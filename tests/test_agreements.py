@@ -64,7 +64,11 @@ def draft(**changes: object) -> DraftAgreement:
         "parties": ("factions", "russia"),
         "guarantors": ("russia", "turkey"),
         "terms": PRELIMINARY_TERMS,
-        "text": {"original": "اتفاق مبدئي", "translation": "preliminary agreement"},
+        "text": {
+            "original": "اتفاق مبدئي",
+            "translation": "preliminary agreement",
+            "translation_language": "en",
+        },
     }
     fields.update(changes)
     return DraftAgreement.model_validate(fields)

@@ -84,7 +84,7 @@ def test_rotate_key_and_audit_listing_from_the_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     rotated = runner.invoke(cli, ["vault", "rotate-key", "--database", url])
     assert rotated.exit_code == 0, rotated.output
-    assert "re-encrypted 1 personal records" in rotated.output
+    assert "re-encrypted 1 personal record under key" in rotated.output
     assert key_file.read_text() != old_key
     reopened = Mamar(Settings(database_url=url))
     assert reopened.vault is not None

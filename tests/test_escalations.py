@@ -17,8 +17,16 @@ from mamar.escalations.model import (
 from mamar.system import Mamar
 from tests.movement_builders import liaison, refused, run, setup, state, types_of
 
-MILITIAS = {"original": "الميليشيات تطلق النار من الراموسة", "translation": "Militias firing"}
-HANDLED = {"original": "المشاكل قيد المعالجة", "translation": "Problems being dealt with"}
+MILITIAS = {
+    "original": "الميليشيات تطلق النار من الراموسة",
+    "translation": "Militias firing",
+    "translation_language": "en",
+}
+HANDLED = {
+    "original": "المشاكل قيد المعالجة",
+    "translation": "Problems being dealt with",
+    "translation_language": "en",
+}
 
 
 def world(system: Mamar) -> None:

@@ -12,7 +12,11 @@ from mamar.system import Mamar
 from tests.movement_builders import liaison, refused, run, setup, state, types_of
 
 WAYPOINTS = [{"lat": 36.177, "lon": 37.152}, {"lat": 36.180, "lon": 37.075}]
-MESSAGE = {"original": "تخرج الدفعة الأولى من الجرحى", "translation": "The first batch leaves"}
+MESSAGE = {
+    "original": "تخرج الدفعة الأولى من الجرحى",
+    "translation": "The first batch leaves",
+    "translation_language": "en",
+}
 
 
 def movement(system: Mamar) -> None:
