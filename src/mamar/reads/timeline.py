@@ -61,13 +61,14 @@ class TimelineEntry:
         }
 
 
-def _mentions(value: Any, wanted: str) -> bool:
+def mentions(value: Any, wanted: str) -> bool:
+    """Whether an event's data names ``wanted`` (an id) anywhere in it."""
     if isinstance(value, str):
         return value == wanted
     if isinstance(value, dict):
-        return any(_mentions(v, wanted) for v in value.values())
+        return any(mentions(v, wanted) for v in value.values())
     if isinstance(value, list):
-        return any(_mentions(v, wanted) for v in value)
+        return any(mentions(v, wanted) for v in value)
     return False
 
 
@@ -151,7 +152,7 @@ def timeline(
         if not seer.sees_event(records.state(stream), envelope["visibility"]):
             continue
         data = envelope["data"]
-        if party is not None and not _mentions(data, party):
+        if party is not None and not mentions(data, party):
             continue
         kind, _, entity_id = stream.partition(":")
         position = int(row.position)

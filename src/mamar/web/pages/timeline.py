@@ -14,6 +14,7 @@ from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.time import utc_key
 from mamar.i18n.labels import KIND_LABELS, kind_label
 from mamar.i18n.sentences import day, speaker_for, told, when_recorded
+from mamar.reads.timeline import mentions
 from mamar.web.i18n import N_
 from mamar.web.page import RECORD_PAGES, NavItem, add_nav, add_page, op_view, user_words
 from mamar.web.pages._shared import entities, names_of
@@ -21,16 +22,6 @@ from mamar.web.pages._shared import entities, names_of
 add_nav(NavItem("timeline", N_("Timeline"), "timeline", order=80))
 LIMIT = 500
 FILTERS = ("party", "convoy", "place")
-
-
-def _mentions(value: Any, wanted: str) -> bool:
-    if isinstance(value, str):
-        return value == wanted
-    if isinstance(value, dict):
-        return any(_mentions(v, wanted) for v in value.values())
-    if isinstance(value, list):
-        return any(_mentions(v, wanted) for v in value)
-    return False
 
 
 def _moment(text: str) -> datetime:
@@ -63,10 +54,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 if kind and e.kind != kind:
                     continue
                 if chosen["convoy"] and not (
-                    e.stream == f"convoy:{chosen['convoy']}" or _mentions(e.data, chosen["convoy"])
+                    e.stream == f"convoy:{chosen['convoy']}" or mentions(e.data, chosen["convoy"])
                 ):
                     continue
-                if chosen["place"] and not _mentions(e.data, chosen["place"]):
+                if chosen["place"] and not mentions(e.data, chosen["place"]):
                     continue
                 if moment is not None and order == "recorded" and _moment(e.recorded_at) > moment:
                     continue
