@@ -29,7 +29,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._shared import entities, entity
 from mamar.web.pages._terms import term_items, terms_from
-from mamar.web.render import called, marked
+from mamar.web.render import called, called_text, marked
 
 
 def sees_bottom_lines(v: View) -> bool:
@@ -117,7 +117,7 @@ def _table_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
     record = entity(v, "proposal", proposal_id or "")
     counters = tuple(
-        (p["id"], p["id"])
+        (p["id"], called_text(p, v.lang))
         for p in entities(v, "proposal", op)
         if p.get("counter_to") == record["id"]
     )
@@ -135,8 +135,8 @@ def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
         ],
         "",
         facts=[
-            (v.t("From"), record["from_party"]),
-            (v.t("To"), record["to_party"]),
+            (v.t("From"), v.name_of("party", record["from_party"])),
+            (v.t("To"), v.name_of("party", record["to_party"])),
             (v.t("Status"), v.t(str(record["status"]))),
         ],
         buttons=[("outcome", o.value, v.t(o.value)) for o in ProposalOutcome],
