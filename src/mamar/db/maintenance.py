@@ -24,6 +24,10 @@ from mamar.db.tables import (
     vault_terms,
 )
 
+#: From this many records written at once (people imported, incidents imported), a
+#: writer calls ``Mamar.after_bulk_write`` once it has committed.
+BULK_RECORDS = 1000
+
 # What a bulk write fills: the journal and its tree, the read models, the vault.
 BULK_TABLES = tuple(
     t.name
