@@ -144,6 +144,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    env.filters["zone"] = lambda value: i18n.zone_name(str(value), lang)
     env.filters["figure"] = lambda value: figure_words(value, lang)
     env.filters["total"] = lambda value: total_words(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)
