@@ -25,6 +25,7 @@ from mamar.web.pages._formkit import (
     local_name,
     local_text,
     options,
+    pair,
     text,
 )
 from mamar.web.pages._shared import entities, entity
@@ -56,8 +57,7 @@ def _issue_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Raise an issue"),
         [
             *creating(v),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            pair("title", v.t("Title"), v.t("Title in Arabic"), v.t("Title in English")),
             F("description", v.t("Description"), "textarea"),
         ],
         v.t("Raise the issue"),
@@ -239,8 +239,7 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Draft an agreement"),
         [
             *creating(v),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            pair("title", v.t("Title"), v.t("Title in Arabic"), v.t("Title in English")),
             F("parties", v.t("Parties (at least two)"), "multi", parties, required=True),
             F("guarantors", v.t("Guarantors"), "multi", parties),
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),

@@ -21,6 +21,7 @@ from mamar.web.pages._formkit import (
     local_text,
     moment,
     options,
+    pair,
     text,
 )
 from mamar.web.pages._records import render_detail, render_list
@@ -42,8 +43,7 @@ def _assign_form(v: View, op: str, _id: str | None) -> Form:
                 options(v, op, "party"),
                 required=True,
             ),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            pair("title", v.t("Title"), v.t("Title in Arabic"), v.t("Title in English")),
             F("description", v.t("Description, in the words used"), "textarea"),
             F("description.translation", v.t("Translation"), "textarea"),
             F("due", v.t("Due (operation's time zone)"), "datetime"),
