@@ -73,6 +73,16 @@ def pair(
     return Group(legend, fields, name=name, required=required)
 
 
+def name_pair(v: View) -> Group:
+    """A record's name (``name.ar``, ``name.en``), one of the two required."""
+    return pair("name", v.t("Name"), v.t("Name in Arabic"), v.t("Name in English"))
+
+
+def title_pair(v: View) -> Group:
+    """A record's title (``title.ar``, ``title.en``), one of the two required."""
+    return pair("title", v.t("Title"), v.t("Title in Arabic"), v.t("Title in English"))
+
+
 Item = F | Group
 
 

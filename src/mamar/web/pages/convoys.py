@@ -21,8 +21,7 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import Group as FormGroup
-from mamar.web.pages._formkit import either, enum_options, options, pair
+from mamar.web.pages._formkit import either, enum_options, name_pair, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
@@ -61,11 +60,6 @@ def with_listed_counts(v: View, op: str, items: list[dict[str, Any]]) -> list[di
     return out
 
 
-def _name(v: View) -> FormGroup:
-    """The convoy's name, in Arabic or in English (one of the two is required)."""
-    return pair("name", v.t("Name"), v.t("Name in Arabic"), v.t("Name in English"))
-
-
 def _render_list(
     v: View, op: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
@@ -78,7 +72,7 @@ def _render_list(
         errors=errors,
         live=True,
         can_plan=may(v, PLAN),
-        name_pair=_name(v),
+        name_pair=name_pair(v),
         visibilities=visibility_options(v),
         places=options(v, op, "place"),
         routes=options(v, op, "route"),
@@ -264,7 +258,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             if count.strip() and not party.strip():  # an escort of no one: say who
                 v.field_errors[f"escort_party.{n}"] = v.t(forms.REQUIRED)
         try:
-            recorded = forms.run(v, PLAN, plan_data(v, op), either=either([_name(v)]))
+            recorded = forms.run(v, PLAN, plan_data(v, op), either=either([name_pair(v)]))
         except forms.FormErrors as exc:
             errors = _vehicle_errors(v, exc.errors)
             if v.wants_json():

@@ -19,7 +19,7 @@ from mamar.reads import people
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import Group, either, pair
+from mamar.web.pages._formkit import either, name_pair
 from mamar.web.pages._people_words import medical_words
 from mamar.web.pages._shared import may
 from mamar.web.pages.manifests import run_on_vehicle
@@ -45,11 +45,6 @@ def facility_options(v: View, op: str) -> list[tuple[str, str]]:
     return [(f.id, f.name.display(v.lang)) for f in facilities(v, op)]
 
 
-def _facility_name(v: View) -> Group:
-    """The facility's name, in Arabic or in English (one of the two is required)."""
-    return pair("name", v.t("Name"), v.t("Name in Arabic"), v.t("Name in English"))
-
-
 def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
     with v.system.reading() as conn:
         seen = people.vehicles(conn, viewer=v.actor, operation=op)
@@ -68,7 +63,7 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
         words=medical_words(v),
         can_priority=may(v, PRIORITY),
         can_facility=may(v, FACILITY),
-        name_pair=_facility_name(v),
+        name_pair=name_pair(v),
         form_lists=v.form_lists,
         live=True,
     )
@@ -125,7 +120,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 v,
                 FACILITY,
                 {k: x for k, x in data.items() if x not in (None, {})},
-                either=either([_facility_name(v)]),
+                either=either([name_pair(v)]),
             )
         except forms.FormErrors as exc:
             return _error_page(v, op, exc.errors)

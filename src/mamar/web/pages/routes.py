@@ -23,8 +23,8 @@ from mamar.web.pages._formkit import (
     creating,
     lines,
     local_name,
+    name_pair,
     options,
-    pair,
     text,
 )
 from mamar.web.pages._shared import entities, entity, history, may, names_of
@@ -206,7 +206,7 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Propose a route"),
         [
             *creating(v),
-            pair("name", v.t("Name"), v.t("Name in Arabic"), v.t("Name in English")),
+            name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
             F("waypoints", v.t("Waypoints"), "textarea", required=True, hint=_waypoint_hint(v)),
             F("note", v.t("Note")),
