@@ -180,7 +180,7 @@ def test_less_frequent_events_have_sentences_of_their_own() -> None:
         return str(sentence(entry, speaker))
 
     joined = said("party:north", "party.joined_side", {"side": "valley"})
-    assert joined == "انضمام الفصيل الشمالي إلى «جانب الوادي»"
+    assert joined == "انضمّ الفصيل الشمالي إلى «جانب الوادي»"
     moved = said(
         "control_area:hill", "control_area.transferred", {"party": "east", "previous": "north"}
     )
