@@ -81,9 +81,22 @@ def _term_words(event: Any) -> set[str]:
 
 
 def _fields(*names: str) -> Callable[[Any], set[str]]:
+    """The texts under any of ``names``, at any depth of an event (a figure's source, too);
+    of a ``{text, kind}`` the text only."""
+
+    def walk(value: Any, found: set[str]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in names:
+                    _strings(item.get("text") if isinstance(item, dict) else item, found)
+                walk(item, found)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item, found)
+
     def words(event: Any) -> set[str]:
         found: set[str] = set()
-        _strings([event.data.get(n) for n in names], found)
+        walk(event.data, found)
         return found
 
     return words
@@ -141,9 +154,18 @@ REMAINING = [
     ),
     Remaining(
         "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
-        "reason, a channel's means, an incident's source and weapon detail) are plain text, "
-        "not yet kept with their language",
-        _fields("note", "reason", "means", "weapon_detail", "source"),
+        "reason, a channel's means, a mandate's scope, an incident's source and weapon "
+        "detail, a figure's source) are plain text, not yet kept with their language",
+        _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
+    ),
+    Remaining(
+        "a convoy's cargo (what it carries, in which unit: 'flour', 'tonnes') is plain text, "
+        "not yet kept with its language",
+        lambda event: {
+            str(v)
+            for k, v in (event.data.get("cargo") or {}).items()
+            if k in ("kind", "unit", "quantity") and isinstance(v, str)
+        },
     ),
     Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "
