@@ -19,7 +19,7 @@ from mamar.db.tables import journal, journal_head
 from mamar.domain.errors import Conflict
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
-from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
+from mamar.journal.canonical import GENESIS_HASH, canonical_envelope, chain_hash
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.merkle import leaf_hash
 from mamar.journal.registry import EventData
@@ -161,7 +161,7 @@ class Appending:
                 "visibility": pending.visibility.value,
                 "data": data,
             }
-            body = canonical_bytes(envelope)
+            body = canonical_envelope(envelope)
             digest = chain_hash(prev, body)
             self._leaves.append(leaf_hash(body))
             row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
