@@ -10,8 +10,8 @@ chooses can collide with a record it may not see.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import threading
 import time
 from typing import Annotated

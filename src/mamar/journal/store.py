@@ -144,7 +144,7 @@ class Appending:
             next_version[pending.stream] = expected + 1
             position += 1
             data = pending.data.model_dump(mode="json")
-            envelope = {
+            envelope: dict[str, Any] = {
                 "position": position,
                 "event_id": new_id(),
                 "stream": pending.stream,
@@ -167,7 +167,12 @@ class Appending:
             row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
             row.update(body=body, prev_hash=prev, hash=digest)
             self._rows.append(row)
-            out.append(_from_envelope(envelope, body, prev, digest, pending.data))
+            # The envelope's fields are the recorded event's, by the same names.
+            out.append(
+                RecordedEvent(
+                    **envelope, body=body, prev_hash=prev, hash=digest, source=pending.data
+                )
+            )
             prev = digest
         self.position, self.prev = position, prev
         return out
