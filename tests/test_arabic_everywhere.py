@@ -159,15 +159,6 @@ REMAINING = [
         _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
     ),
     Remaining(
-        "a convoy's cargo (what it carries, in which unit: 'flour', 'tonnes') is plain text, "
-        "not yet kept with its language",
-        lambda event: {
-            str(v)
-            for k, v in (event.data.get("cargo") or {}).items()
-            if k in ("kind", "unit", "quantity") and isinstance(v, str)
-        },
-    ),
-    Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "
         "not yet kept with their language",
         _phrases,
