@@ -132,7 +132,7 @@ def test_the_web_timeline_filters_and_orders(system: Mamar) -> None:
     assert "سُجّل المكان «حلب»" not in convoy
     assert "تجمّعت قافلة" not in convoy  # staged at another place
     kind = client.get(url + "&kind=guarantee").text
-    assert "ضمان من" in kind and "قافلة «" not in kind.split("<section", 1)[1]
+    assert "ضماناً إلى" in kind and "قافلة «" not in kind.split("<section", 1)[1]
     none = client.get(url + "&convoy=first-wounded&kind=guarantee&party=european-union").text
     assert "لا شيء يطابق معايير التصفية هذه." in none
     known = client.get(url + "&order=recorded").text

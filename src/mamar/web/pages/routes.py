@@ -16,7 +16,17 @@ from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import F, Form, add_form, creating, lines, local_name, options, text
+from mamar.web.pages._formkit import (
+    F,
+    Form,
+    add_form,
+    creating,
+    lines,
+    local_name,
+    name_pair,
+    options,
+    text,
+)
 from mamar.web.pages._shared import entities, entity, history, may, names_of
 from mamar.web.render import called
 
@@ -196,8 +206,7 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Propose a route"),
         [
             *creating(v),
-            F("name.ar", v.t("Name in Arabic")),
-            F("name.en", v.t("Name in English")),
+            name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
             F("waypoints", v.t("Waypoints"), "textarea", required=True, hint=_waypoint_hint(v)),
             F("note", v.t("Note")),
