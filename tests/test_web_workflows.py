@@ -197,7 +197,11 @@ def test_bottom_line_fields_only_for_the_negotiation_compartment(system: Mamar) 
         state = reads.get_entity(
             conn, viewer=system.actor("negotiator"), kind="position", entity_id=IDS["web-position"]
         )
-    assert state["red_lines"] == ["no arms", "no foreign fighters"]
+    # Each line typed on the English page, kept with its language.
+    assert state["red_lines"] == [
+        {"original": line, "language": "en", "translations": []}
+        for line in ("no arms", "no foreign fighters")
+    ]
     # From an operations account the same post records the stance only.
     _records(web, "operations", path, {**form, "id": "web-position-2"}, "position.stated")
     revise = f"/ops/{OP}/positions/{IDS['web-position']}/revise"
