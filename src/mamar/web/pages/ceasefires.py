@@ -16,10 +16,20 @@ from mamar.ceasefires.model import TRANSITIONS, CeasefireState, outside_windows,
 from mamar.i18n.labels import precision_label
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, moment, options, text
+from mamar.web.pages._formkit import (
+    F,
+    Form,
+    add_form,
+    chosen,
+    creating,
+    local_text,
+    moment,
+    options,
+    text,
+)
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, number
-from mamar.web.render import called
+from mamar.web.render import called, marked
 
 add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
 
@@ -57,7 +67,7 @@ def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
         "operation": op,
         "visibility": text(v, "visibility"),
-        "area": text(v, "area"),
+        "area": local_text(v, "area"),
         "agreement": text(v, "agreement"),
         "agreement_version": number(v.form.get("agreement_version")),
         "parties": chosen(v, "parties"),
@@ -82,7 +92,10 @@ def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
             F("reason", v.t("Reason or note")),
         ],
         "",
-        facts=[(v.t("Area covered"), record["area"]), (v.t("Status"), v.t(record["status"]))],
+        facts=[
+            (v.t("Area covered"), marked(record["area"], v.lang)),
+            (v.t("Status"), v.t(record["status"])),
+        ],
         buttons=[("status", s.value, v.t(s.value)) for s in S if s in legal],
     )
 
@@ -133,7 +146,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         rows = [
             {
                 "href": f"/ops/{op}/ceasefires/{c['id']}",
-                "title": c["area"],
+                "title": marked(c["area"], v.lang),
                 "status": c["status"],
                 "detail": v.t("%(n)s violations recorded", n=len(c.get("violations") or ())),
             }
@@ -160,7 +173,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         c = entity(v, "ceasefire", id)
         comma = Markup(v.t(", "))
         facts = [
-            (v.t("Area covered"), c["area"]),
+            (v.t("Area covered"), marked(c["area"], v.lang)),
             (v.t("Status"), v.t(c["status"])),
             (
                 v.t("Parties bound"),
