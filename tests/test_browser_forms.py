@@ -78,14 +78,6 @@ KNOWN = [
     # the form, not beside the field.
     ("/convoys ", "name.ar=", "no message beside the field"),
     ("/escalate ", "message=", "no message beside the field"),
-    # A too-long reason on forms whose first button asks for a confirmation first.
-    ("/decide ", "reasons=", "no message beside the field"),
-    ("/change ", "reason=", "no message beside the field"),
-    # A translation sent empty from the browser: its language's message is not beside it.
-    ("/translate (empty)", "translation.language", "no message beside the field"),
-    # A version number that is not one (negative, far too large): refused as no such
-    # version, above the form.
-    ("_version=", "no message beside the field"),
 ]
 
 GOOD = {
