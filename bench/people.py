@@ -293,6 +293,8 @@ def main() -> None:
             say(
                 f"imported {done.people} people, {done.vehicles_added} vehicles in {import_s:.1f} s"
             )
+            # As the import page does after a large list, once the answer is sent.
+            system.after_bulk_write()
 
             rng = random.Random(15)
             sample = rng.sample(rows, k=searches)

@@ -44,9 +44,14 @@ PROTOCOL = {"Authorization", "Bearer", "X", "CSRF", "Token", "JSON", "Content", 
 PROTOCOL |= {"application", "json", "write", "U"}
 
 
+#: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: a page says
+#: the zone in words, so it is not taken out of the page before the check.
+ZONE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
+
+
 def _texts(value: Any, out: set[str]) -> None:
     if isinstance(value, str):
-        if LATIN_WORD.search(value):
+        if LATIN_WORD.search(value) and not ZONE.fullmatch(value):
             out.add(value)
             out.update(value.split(":"))  # "kind:id" streams: the id alone too
     elif isinstance(value, dict):

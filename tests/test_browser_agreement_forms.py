@@ -83,7 +83,7 @@ def test_fulfilment_form_on_a_phone_in_arabic(browser: Any, server: LiveServer) 
     assert form.locator("[name=note]").input_value() == "خرج بعضهم في سيارات خاصة"
     no_sideways_scroll(page)
     # Then as it is: partly carried out.
-    form.locator("[name=status]").select_option(label="نُفّذ جزئيًا")
+    form.locator("[name=status]").select_option(label="نُفّذ جزئياً")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.url.endswith(f"/ops/{OP}/agreements/two-way-agreement")

@@ -21,8 +21,10 @@ Left out, by rule (each is counted and the count is asserted, so none is left ou
 Each form found is sent twice from the browser:
 
 1. *Empty*: every field left empty. Every field marked required (``required``, a visible
-   ``*``) has the message that it is required beside it, and every field the server calls
-   required is marked so: the form and the server agree. (A form that marks nothing
+   ``*``; or a fieldset ``data-required="one"`` with a ``*`` in its legend, a name in
+   Arabic or in English of which one is required: then each of its fields) has the message
+   that it is required beside it, and every field the server calls required is marked so:
+   the form and the server agree. (A form that marks nothing
    required is not sent empty: empty may be a valid answer there.)
 2. *Bad*: every field a person types gets a sensible value, except that each number gets a
    bad one (negative, in words, or far too large: one of the three per form, in turn, so
@@ -68,17 +70,7 @@ NUMBER_WORDS = re.compile("عدد|رقم|أرقام")
 
 #: Problems this test found that are not fixed yet (issue 18), each still asserted to be
 #: there so that the list shrinks as they are fixed: (where, field, what).
-KNOWN = [
-    # A name or title in two languages: the server needs one of the two, the form marks
-    # neither (marking one would refuse a name given only in the other language).
-    ("/negotiation/agreement (empty)", "title.ar", "the server requires it"),
-    ("/tasks/new (empty)", "title.ar", "the server requires it"),
-    ("/routes/new (empty)", "name.ar", "the server requires it"),
-    # Hand-written forms whose message for the pair (``name``) or the text is shown above
-    # the form, not beside the field.
-    ("/convoys ", "name.ar=", "no message beside the field"),
-    ("/escalate ", "message=", "no message beside the field"),
-]
+KNOWN: list[tuple[str, ...]] = []
 
 GOOD = {
     "text": "نص تجريبي",
@@ -117,6 +109,7 @@ class Forms(HTMLParser):
         self.forms: list[tuple[str, list[dict[str, str | None]]]] = []
         self.links: list[str] = []
         self._in_form = False
+        self._fieldsets: list[bool] = []  # open fieldsets: is one of its fields required?
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -126,12 +119,18 @@ class Forms(HTMLParser):
             self._in_form = (values.get("method") or "").lower() == "post"
             if self._in_form:
                 self.forms.append((str(values.get("action") or ""), []))
+        elif tag == "fieldset":
+            self._fieldsets.append(values.get("data-required") == "one")
         elif self._in_form and tag in ("input", "textarea", "select", "button"):
+            if any(self._fieldsets):  # a name in Arabic or English: empty, both are refused
+                values["pair"] = "one-required"
             self.forms[-1][1].append({"tag": tag, **values})
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._in_form = False
+        elif tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
 
 
 def _kind(control: dict[str, str | None]) -> str | None:
@@ -210,7 +209,7 @@ def discover(context: Any, base: str, account: str) -> tuple[list[Found], dict[s
                 left_out["file"] += 1
                 continue
             fields = [
-                Field(str(c["name"]), str(c["tag"]), k, "required" in c)
+                Field(str(c["name"]), str(c["tag"]), k, "required" in c or "pair" in c)
                 for c, k in kinds
                 if k in ("text", "number", "moment", "lat", "lon", "select", "multi")
             ]
@@ -248,7 +247,8 @@ def _size(system: Mamar) -> int:
 
 #: Each field of the form as the page shows it: its value(s), the message beside it (the
 #: one ``aria-describedby`` names, or its fieldset's), and whether it is marked required
-#: (``required``/``aria-required`` and a ``*`` in its label).
+#: (``required``/``aria-required`` and a ``*`` in its label; or, one of a pair of which
+#: one is required, a name in Arabic or in English, a ``*`` in the pair's legend).
 STATE = """form => {
   const out = {};
   for (const el of form.elements) {
@@ -267,12 +267,15 @@ STATE = """form => {
       message = own ? own.textContent.trim() : null;
     }
     const label = el.id && document.querySelector('label[for="' + el.id + '"]');
+    const pair = el.closest('fieldset[data-required="one"]');
+    const legend = pair && pair.querySelector(':scope > legend');
     out[el.name] = {
       value: el.tagName === 'SELECT' ? Array.from(el.selectedOptions).map(o => o.value) : el.value,
       options: el.tagName === 'SELECT' ? Array.from(el.options).map(o => o.value) : [],
       message: message,
-      marked: (el.required || el.getAttribute('aria-required') === 'true')
-        && !!label && label.textContent.includes('*'),
+      marked: ((el.required || el.getAttribute('aria-required') === 'true')
+        && !!label && label.textContent.includes('*'))
+        || (!!legend && legend.textContent.includes('*')),
     };
   }
   return out;

@@ -91,6 +91,9 @@ def test_an_english_translation_shows_on_english_pages_and_the_original_on_arabi
     assert ORIGINAL not in first.inner_text()
     note = first.locator("small.translator").inner_text()
     assert "International Committee of the Red Cross" in note
+    # The tab says the record's name, not who translated it (that stays beside the text).
+    assert page.title().startswith(f"Incident: {ENGLISH} · ")
+    assert "International Committee" not in page.title() and "translat" not in page.title()
     page.goto(f"{incident}?lang=ar")
     first = page.locator("main section.card").first
     assert ORIGINAL in first.inner_text()

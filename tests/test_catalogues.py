@@ -114,6 +114,8 @@ def test_each_language_has_its_own_punctuation_and_no_bare_counted_noun() -> Non
         for form in forms:
             if latin_after_arabic.search(form):
                 wrong.append(f"Latin punctuation in Arabic: {form}")
+            if "\u064b\u0627" in form:
+                wrong.append(f"tanwin before the alif (the catalogue writes ـاً): {form}")
             if re.search("[\u0660-\u0669]", form):
                 wrong.append(f"digits belong to the installation's choice (number()): {form}")
             if not isinstance(m.id, tuple) and COUNTED.search(form):
@@ -130,6 +132,8 @@ AVOID = {
     "إنجليزي": "إنكليزي",
     "نسخة جديدة": "صيغة جديدة",
     "النسخة الحالية": "الصيغة الحالية",
+    "عرض مقابل": "مقترح مضاد",
+    "الإخلاء المتبادل": "الإجلاء المتبادل (of people)",
 }
 
 

@@ -47,7 +47,7 @@ from mamar.domain.model import Actor, Command, EntityState, aggregate_for
 from mamar.domain.time import OccurredAt, Precision
 from mamar.domain.visibility import Role, Visibility, visible_to
 from mamar.journal import store
-from mamar.journal.canonical import canonical_bytes
+from mamar.journal.canonical import canonical_bytes, canonical_envelope
 from mamar.journal.verify import verify
 from mamar.operations.model import CloseOperation, OpenOperation
 from mamar.projections.entities import current, dump, meta_of, projected_position, rebuild
@@ -460,3 +460,55 @@ def test_canonical_bytes_are_rfc8785(value: Any) -> None:
             canonical_bytes(value)
         return
     assert canonical_bytes(value) == expected
+
+
+#: An event's envelope as ``journal.store`` builds one, any field possibly replaced by
+#: any JSON value, and possibly a field more under any name.
+envelopes = st.fixed_dictionaries(
+    {
+        "position": st.integers(1, 2**40),
+        "event_id": st.uuids().map(str),
+        "stream": st.text(max_size=20),
+        "version": st.integers(1, 10_000),
+        "type": st.text(max_size=20),
+        "schema_version": st.integers(1, 9),
+        "operation": st.none() | st.text(max_size=10),
+        "occurred_at": st.text(max_size=30),
+        "phrase": st.none() | st.text(max_size=10),
+        "visibility": st.sampled_from(["shared", "internal", "medical"]),
+        "data": json_values,
+    }
+).flatmap(
+    lambda envelope: st.fixed_dictionaries(
+        {k: st.just(v) | json_values for k, v in envelope.items()},
+        optional={"": json_values, "é": json_values, "\U0001f600": json_values},
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(envelope=envelopes)
+def test_an_envelopes_canonical_bytes_are_rfc8785(envelope: dict[str, Any]) -> None:
+    try:
+        expected = bytes(rfc8785.dumps(envelope))
+    except Exception as error:
+        with pytest.raises(type(error)):
+            canonical_envelope(envelope)
+        return
+    assert canonical_envelope(envelope) == expected
+
+
+def test_event_ids_are_version_7_uuids_in_the_order_they_were_made() -> None:
+    import time
+    import uuid
+
+    from mamar.domain.ids import new_id
+
+    before = time.time_ns() // 1_000_000
+    made = [new_id() for _ in range(5000)]
+    assert made == sorted(made) and len(set(made)) == len(made)
+    for text in made[:50]:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 7, uuid.RFC_4122)
+    # The first 48 bits are the milliseconds since 1970 it was made at (or just after).
+    assert before <= int(made[0].replace("-", "")[:12], 16) <= time.time_ns() // 1_000_000 + 5000

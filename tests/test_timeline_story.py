@@ -132,7 +132,7 @@ def test_the_web_timeline_filters_and_orders(system: Mamar) -> None:
     assert "سُجّل المكان «حلب»" not in convoy
     assert "تجمّعت قافلة" not in convoy  # staged at another place
     kind = client.get(url + "&kind=guarantee").text
-    assert "ضمان من" in kind and "قافلة «" not in kind.split("<section", 1)[1]
+    assert "ضماناً إلى" in kind and "قافلة «" not in kind.split("<section", 1)[1]
     none = client.get(url + "&convoy=first-wounded&kind=guarantee&party=european-union").text
     assert "لا شيء يطابق معايير التصفية هذه." in none
     known = client.get(url + "&order=recorded").text
@@ -180,7 +180,7 @@ def test_less_frequent_events_have_sentences_of_their_own() -> None:
         return str(sentence(entry, speaker))
 
     joined = said("party:north", "party.joined_side", {"side": "valley"})
-    assert joined == "انضمام الفصيل الشمالي إلى «جانب الوادي»"
+    assert joined == "انضمّ الفصيل الشمالي إلى «جانب الوادي»"
     moved = said(
         "control_area:hill", "control_area.transferred", {"party": "east", "previous": "north"}
     )

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ from mamar.projections.check import compare
 from mamar.projections.entities import current, rebuild
 from mamar.scenarios.runner import BUILT_IN
 from mamar.system import Mamar
-from mamar.web.render import marked
+from mamar.web.render import marked, page_title
 from tests.api_support import created
 from tests.conftest import make_system
 from tests.helpers import at, open_operation, organisation
@@ -154,6 +155,19 @@ def test_a_page_marks_an_original_in_another_language_and_names_the_translator()
     only_arabic = {"original": "قصف على الحي", "language": "ar"}
     assert str(marked(only_arabic, "en")) == '<bdi lang="ar" dir="auto">قصف على الحي</bdi>'
     assert str(marked(only_arabic, "ar")) == "قصف على الحي"
+
+
+def test_a_page_title_is_the_records_name_without_the_translator_note() -> None:
+    """The heading says who translated a name; the tab (``<title>``) says only the name."""
+    text = {
+        "original": "قصف على الحي",
+        "language": "ar",
+        "translations": [{"text": "Shelling <b>here</b>", "language": "en", "translated_by": None}],
+    }
+    heading = Markup("Incident: {}").format(marked(text, "en"))
+    assert "translation" in str(heading)  # the page's heading keeps the note
+    assert page_title(heading) == "Incident: Shelling <b>here</b>"
+    assert page_title("Incident: <b>typed</b>") == "Incident: <b>typed</b>"  # text stays text
 
 
 def test_the_earlier_shape_is_read_as_one_translation_by_someone_not_known() -> None:

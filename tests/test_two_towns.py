@@ -327,25 +327,28 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
     for offered in ("تسمية الأدوار", "تغيير حالة هذه المرحلة", "تكليف قوافل", "تسجيل مدى التنفيذ"):
         assert offered in shown["agreement"], offered
     assert "انتظار قافلة أخرى" in shown["buses"]
-    assert "تنتظر حتى تصبح سيارات تل ندى الخاصة: انطلقت" in shown["buses"]
+    assert "تنتظر أن تبلغ سيارات تل ندى الخاصة حالة «انطلقت»" in shown["buses"]
     assert "جانب القيادة الشرقية" not in shown["roles form"]  # sides are not parties
     assert "دولة أزرا" in shown["roles form"] and "مرج زاهر" not in shown["roles form"]
     assert "المرحلة 2" in shown["agreement"] and "عند وصول قوافل المرحلة 1" in shown["agreement"]
     assert "750 من 1,500" in shown["agreement"] or "1,500 من 1,500" in shown["agreement"]
-    assert "أعلنه من طرف واحد" in shown["pause"] and "القيادة الشرقية" in shown["pause"]
-    assert "خروقات خارج الساعات" in shown["daily"] and "نافذة يوم" in shown["daily"]
+    assert "أعلنه من جانب واحد" in shown["pause"] and "القيادة الشرقية" in shown["pause"]
+    assert "الخروقات خارج ساعات المهلة" in shown["daily"] and "مهلة يوم" in shown["daily"]
     assert "يتداخل مع" in shown["point"]
     assert "دولة أزرا" in shown["negotiation"] and "آخر مرة عملت" in shown["negotiation"]
     assert "قوافل تنتظر غيرها" in shown["dashboard"] and "جرحى تل ندى" in shown["dashboard"]
     # Stops on two legs, counts per stop as said, cargo delivered at a stop.
-    for words in ("طريق الدخول (فارغة)", "نقطة احتجاز وانتظار", "نحو 300", "من 880 إلى 900"):
+    for words in ("طريق الدخول (القافلة فارغة)", "نقطة انتظار", "نحو 300", "من 880 إلى 900"):
         assert words in shown["buses"], words
     assert "بقوا في النقطة" in shown["buses"] and "سُلّمت في ساحة قصر أمل" in shown["buses"]
     assert "غير معروف" in shown["cars"] and "300 على الأقل" in shown["cars"]
     assert "الجثامين" in shown["bodies"] and "جمعية الهلال المحلية" in shown["bodies"]
     # Counted apart; conflicting sources make a range.
-    assert "نُقلوا وليسوا من المُخلَين" in shown["dashboard"]
-    assert "من 12 إلى 14" in shown["dashboard"] and "احتجاز موظفين إنسانيين" in shown["dashboard"]
+    assert "نُقلوا وليسوا ممّن يجري إجلاؤهم" in shown["dashboard"]
+    assert (
+        "من 12 إلى 14" in shown["dashboard"]
+        and "احتجاز عاملين في المجال الإنساني" in shown["dashboard"]
+    )
     # Mutual blame, who alleges it, casualties by group.
     assert "بحسب جبهة الوادي - الفصيل الشمالي" in shown["bomb"]
     assert "بحسب القيادة الشرقية" in shown["bomb"] and "سيارة مفخخة" in shown["bomb"]

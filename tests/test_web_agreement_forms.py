@@ -119,7 +119,7 @@ def test_roles_phases_and_convoys_of_a_phase(towns: Mamar) -> None:
             "observers": ["monitoring-mission"],
         },
     )
-    assert twice.status_code == 422 and "لا يتولى الطرف إلا دورًا واحدًا" in twice.text
+    assert twice.status_code == 422 and "لا يتولى الطرف إلا دوراً واحداً" in twice.text
     assert _size(towns) == before
     convoys = client.post(
         f"{AGREEMENT}/convoys",
@@ -138,7 +138,7 @@ def test_roles_phases_and_convoys_of_a_phase(towns: Mamar) -> None:
     again = client.post(
         f"{AGREEMENT}/phase?lang=ar", data={"csrf": token, "phase": "2", "status": "completed"}
     )
-    assert again.status_code == 422 and "المرحلة في هذه الحالة أصلًا" in again.text
+    assert again.status_code == 422 and "المرحلة في هذه الحالة أصلاً" in again.text
     page = visible_text(client.get(f"{AGREEMENT}?lang=ar").text)
     assert "مقاتلو فصيل التلال" in page and "hills-fighters-convoy" not in page
 
@@ -163,7 +163,7 @@ def test_a_convoy_waits_for_another_and_stops_waiting(towns: Mamar) -> None:
     )
     assert waits.status_code == 303, waits.text[:500]
     page = visible_text(client.get(f"{base}?lang=ar").text)
-    assert "تنتظر حتى تصبح إعادة الجثامين: وصلت (تبادل)" in page
+    assert "تنتظر أن تبلغ إعادة الجثامين حالة «وصلت» (تبادل)" in page
     dashboard = visible_text(client.get(f"/ops/{OP}/dashboard?lang=ar").text)
     assert "مقاتلو فصيل التلال" in dashboard.split("قوافل تنتظر غيرها", 1)[1]
     stopped = client.post(

@@ -326,6 +326,38 @@ def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
         context.close()
 
 
+def test_a_phone_shows_the_timeline_story_first_and_filters_without_script(
+    browser: Any, server: LiveServer
+) -> None:
+    """At 360 px the filters are folded under one line, the story starts on the first screen;
+    opening them and filtering works with JavaScript off, and a filtered page shows them open."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        signed_in(page, server, "coordinator")
+        page.goto(op_url(server, "timeline"))
+        folded = page.locator("details.filters")
+        assert folded.get_attribute("open") is None
+        assert not page.locator("#t-kind").is_visible()
+        first = page.locator(".story-day li").first.bounding_box()
+        assert first is not None and first["y"] + first["height"] <= 740, first
+        page.locator("details.filters > summary").click()
+        assert page.locator("#t-kind").is_visible()
+        kind = page.locator("#t-kind option").nth(1)
+        chosen = kind.get_attribute("value")
+        page.select_option("#t-kind", chosen)
+        with page.expect_navigation():
+            page.click("details.filters button[type=submit]")
+        assert f"kind={chosen}" in page.url
+        assert page.locator("details.filters").get_attribute("open") is not None
+        assert page.locator("#t-kind").input_value() == chosen
+        assert page.locator(".filters-shown").is_visible()
+    finally:
+        context.close()
+
+
 # --- the account, through the pages ---------------------------------------------------------------
 
 

@@ -116,7 +116,7 @@ def test_stops_with_arrival_and_departure_on_a_new_convoy(system: Mamar) -> None
     vehicles = state["vehicles"]
     assert isinstance(vehicles, list) and vehicles[0].get("count") is None
     page = client.get(f"{base}?lang=ar").text
-    assert "طريق الدخول (فارغة)" in page and "نقطة صعود" in page
+    assert "طريق الدخول (القافلة فارغة)" in page and "نقطة صعود" in page
     assert "سيارات خاصة" in page and "None" not in page
     # The way out's stop still waits for its arrival: its button is offered.
     assert page.count('action="' + base + '/stops/reached"') == 1

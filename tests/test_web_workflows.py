@@ -222,7 +222,7 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
         {"id": "web-issue", "title.ar": "مصير الجرحى", "visibility": "shared"},
         "issue.raised",
     )
-    _refused(web, "negotiator", f"{base}/negotiation/issue", {"id": "web-issue-2"}, "title.ar")
+    _refused(web, "negotiator", f"{base}/negotiation/issue", {"id": "web-issue-2"}, "title")
     draft = {
         "id": "web-agreement",
         "title.en": "Exit of the wounded",

@@ -14,6 +14,7 @@ from mamar.access.cursors import Cursors
 from mamar.accounts.model import actor_of
 from mamar.config import Settings
 from mamar.db.engine import is_sqlite, make_engine, wipe_wal
+from mamar.db.maintenance import analyze_sqlite, vacuum_analyze_postgres
 from mamar.db.migrate import upgrade
 from mamar.db.writer_lock import writer_lock_for
 from mamar.domain.errors import DomainError, NotPermitted
@@ -143,6 +144,16 @@ class Mamar:
                 conn, command, actor=actor, occurred=occurred, vault=vault
             )
         )
+
+    def after_bulk_write(self) -> None:
+        """Let the planner see the tables as a bulk write left them (``db.maintenance``):
+        PostgreSQL vacuumed and analysed, SQLite analysed. Call it once the bulk write
+        has committed (a synthetic operation, a large import, a rebuild)."""
+        if self._writer_lock is None:
+            vacuum_analyze_postgres(self.engine)
+            return
+        with self.writing() as conn:
+            analyze_sqlite(conn)
 
     def dispose(self) -> None:
         if self._writer_lock is not None:

@@ -259,6 +259,9 @@ def rebuild_command(database: DatabaseOption = None) -> None:
     with progress_bar() as bar, system.writing() as conn:
         task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
         replayed = rebuild(conn, progress=lambda n: bar.advance(task, n))
+    # Every read model rewritten: the planner's view of them refreshed (PostgreSQL:
+    # the old rows vacuumed away too).
+    system.after_bulk_write()
     console.print(
         ntr(
             cli_lang(),

@@ -26,9 +26,9 @@ class Statement:
 
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Any:
         """Execute once; returns the driver's cursor (fetchone, rowcount)."""
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(self._text(conn), params or {})
-        return cursor
+        driver: Any = conn.connection.driver_connection
+        # Both drivers' connections execute on a cursor of their own and return it.
+        return driver.execute(self._text(conn), params or {})
 
     def many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -10,13 +10,15 @@ chooses can collide with a record it may not see.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
 from typing import Annotated
 from uuid import uuid4
 
 from pydantic import AfterValidator, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
-from uuid6 import uuid7
 
 from mamar.domain.text import is_recorded
 
@@ -69,9 +71,36 @@ def _client_id(value: str) -> str:
 ClientId = Annotated[str, AfterValidator(_client_id)]
 
 
+_last_ms = 0
+_clock = threading.Lock()
+
+
 def new_id() -> str:
-    """A time-ordered id for what is written in order (events, vault records, tokens)."""
-    return str(uuid7())
+    """A time-ordered id for what is written in order (events, vault records, tokens).
+
+    A UUID version 7 (RFC 9562): 48 bits of Unix time in milliseconds, the version,
+    12 random bits, the variant, 62 random bits. The ids of one process only go
+    forward: an id made within the millisecond of the last one (or after the clock
+    went back) takes the millisecond after it. Written out here rather than through
+    a ``uuid.UUID`` object: one is made for every event appended, and the object
+    cost several times what the id does.
+    """
+    global _last_ms
+    with _clock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            ms = _last_ms + 1
+        _last_ms = ms
+    rand = int.from_bytes(os.urandom(10))
+    value = (
+        (ms & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76
+        | (rand >> 68 & 0xFFF) << 64
+        | 0b10 << 62
+        | rand & 0x3FFF_FFFF_FFFF_FFFF
+    )
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def new_record_id() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mamar.access.viewer import viewer_of
+from mamar.db.maintenance import BULK_RECORDS
 from mamar.domain.errors import NotFound, SaidIn
 from mamar.domain.model import Actor
 from mamar.domain.visibility import Visibility
@@ -60,4 +61,7 @@ def import_incidents(
             if visibility is not None:
                 row.put("visibility", visibility, "visibility")
         made = incident_rows.commands(rows, operation, lang)
-        return incident_rows.record(conn, made, actor=actor, vault=system.vault, lang=lang)
+        count = incident_rows.record(conn, made, actor=actor, vault=system.vault, lang=lang)
+    if count >= BULK_RECORDS:
+        system.after_bulk_write()
+    return count

@@ -53,6 +53,25 @@ def canonical_bytes(value: Any) -> bytes:
     return bytes(rfc8785.dumps(value))
 
 
+def canonical_envelope(envelope: dict[str, Any]) -> bytes:
+    """:func:`canonical_bytes` of an event's envelope (``journal.store``): the same bytes,
+    checked faster. Only ``data`` is walked value by value; the envelope's own fields
+    (texts, integers, null under ASCII keys) are checked together, which halves the
+    check on a typical event."""
+    fields = envelope.copy()
+    data = fields.pop("data", None)
+    if (
+        "".join(fields).isascii()
+        and set(map(type, fields.values())) <= _PLAIN
+        and _orjson_is_canonical(data)
+    ):
+        try:
+            return orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER)
+        except orjson.JSONEncodeError:
+            pass
+    return canonical_bytes(envelope)
+
+
 def chain_hash(prev_hash: bytes, body: bytes) -> bytes:
     """``SHA-256(prev_hash ‖ body)``."""
     return hashlib.sha256(prev_hash + body).digest()

@@ -19,7 +19,7 @@ from mamar.db.tables import journal, journal_head
 from mamar.domain.errors import Conflict
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc, utc_key
-from mamar.journal.canonical import GENESIS_HASH, canonical_bytes, chain_hash
+from mamar.journal.canonical import GENESIS_HASH, canonical_envelope, chain_hash
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.merkle import leaf_hash
 from mamar.journal.registry import EventData
@@ -144,7 +144,7 @@ class Appending:
             next_version[pending.stream] = expected + 1
             position += 1
             data = pending.data.model_dump(mode="json")
-            envelope = {
+            envelope: dict[str, Any] = {
                 "position": position,
                 "event_id": new_id(),
                 "stream": pending.stream,
@@ -161,13 +161,18 @@ class Appending:
                 "visibility": pending.visibility.value,
                 "data": data,
             }
-            body = canonical_bytes(envelope)
+            body = canonical_envelope(envelope)
             digest = chain_hash(prev, body)
             self._leaves.append(leaf_hash(body))
             row: dict[str, Any] = {k: envelope[k] for k in INDEXED}
             row.update(body=body, prev_hash=prev, hash=digest)
             self._rows.append(row)
-            out.append(_from_envelope(envelope, body, prev, digest, pending.data))
+            # The envelope's fields are the recorded event's, by the same names.
+            out.append(
+                RecordedEvent(
+                    **envelope, body=body, prev_hash=prev, hash=digest, source=pending.data
+                )
+            )
             prev = digest
         self.position, self.prev = position, prev
         return out

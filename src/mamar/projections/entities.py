@@ -79,13 +79,17 @@ def load_state(kind: str, text: str) -> EntityState:
     return _PARSED.load(kind, text)
 
 
+# Compartments by their stored name (a dictionary costs less than calling the enum).
+_VISIBILITY = {v.value: v for v in Visibility}
+
+
 def meta_of(event: RecordedEvent, organisation: str = INSTALLATION) -> EventMeta:
     """What ``evolve`` knows of ``event``; ``organisation`` is its actor's."""
     _, entity_id = split_stream(event.stream)
     return EventMeta(
         entity_id=entity_id,
         operation=event.operation,
-        visibility=Visibility(event.visibility),
+        visibility=_VISIBILITY[event.visibility],
         occurred_at=event.occurred_at,
         actor=event.actor,
         organisation=organisation,

@@ -160,4 +160,6 @@ def generate(system: Mamar, events: int, *, progress: Callable[[int], None] | No
             flush()
     if batch:
         flush()
+    # Written in bulk: the planner should see the tables as they now are.
+    system.after_bulk_write()
     return written

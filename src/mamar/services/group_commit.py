@@ -95,7 +95,14 @@ class GroupCommit(Generic[Result]):
         """Run ``work`` in a transaction, perhaps shared; return once it is durable."""
         mine: _Waiting[Result] = _Waiting(work)
         with self._ready:
-            self._queue.append(mine)
+            alone = not self._leading and not self._queue
+            if alone:  # nobody to wait for or to carry: a group of one, at once
+                self._leading = True
+            else:
+                self._queue.append(mine)
+        if alone:
+            self._lead([mine])
+            return mine.answer()
         while True:
             with self._ready:
                 while self._leading and not mine.done:
@@ -106,12 +113,16 @@ class GroupCommit(Generic[Result]):
                 self._leading = True
                 group = self._queue[: self._limit]
                 del self._queue[: self._limit]
-            try:
-                self._carry(group)
-            finally:
-                with self._ready:
-                    self._leading = False
-                    self._ready.notify_all()
+            self._lead(group)
+
+    def _lead(self, group: list[_Waiting[Result]]) -> None:
+        """Carry ``group`` (this thread is leading), then let the next leader go."""
+        try:
+            self._carry(group)
+        finally:
+            with self._ready:
+                self._leading = False
+                self._ready.notify_all()
 
     def _carry(self, group: list[_Waiting[Result]]) -> None:
         refused: set[int] = set()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlalchemy import Connection, text
 
+from mamar.db.maintenance import BULK_RECORDS
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import new_id
 from mamar.domain.model import Actor
@@ -18,9 +19,6 @@ from mamar.manifests.lists import Family, ImportRefused, RowProblem
 from mamar.manifests.model import VehicleState
 from mamar.services.commands import execute
 from mamar.vault.store import Vault
-
-#: From this many people, an import refreshes the search index's statistics (PostgreSQL).
-_ANALYZE_AFTER = 1000
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,10 @@ def record(
             raise ImportRefused(
                 [RowProblem(n, "vehicle", "refused", code) for n in family.rows]
             ) from exc
-    if people >= _ANALYZE_AFTER and conn.dialect.name == "postgresql":
+    if people >= BULK_RECORDS and conn.dialect.name == "postgresql":
         # A large list changes the search index's make-up at once: refresh PostgreSQL's
         # statistics of it now, not when autovacuum gets round to it, so the first
-        # searches are planned on the index (ANALYZE runs inside the transaction).
+        # searches are planned on the index (ANALYZE runs inside the transaction; the
+        # caller calls ``Mamar.after_bulk_write`` once it has committed).
         conn.execute(text("ANALYZE vault_terms"))
     return Imported(people=people, families=len(found), vehicles_added=added)

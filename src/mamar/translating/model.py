@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Union, get_args, get_origin
+from datetime import date, datetime, time
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -42,12 +45,57 @@ def with_translation(state: Any, event: TextTranslated, meta: EventMeta) -> Any:
     return touched(state, meta, **{event.field: new})
 
 
+# Values that never hold a translation.
+_LEAVES = (str, int, float, bool, bytes, date, datetime, time, Enum, type(None))
+
+
+def _may_hold(annotation: Any, seen: set[type[BaseModel]]) -> bool:
+    """Whether a value of type ``annotation`` may hold a :class:`Translation` (True when
+    unsure: ``Any``, a type variable, anything not understood here)."""
+    if annotation is None:
+        return False
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _may_hold(get_args(annotation)[0], seen)
+    if origin is Literal:
+        return False
+    if origin is not None:  # a union, a tuple, a list, a dict…
+        return any(_may_hold(arg, seen) for arg in get_args(annotation) if arg is not Ellipsis)
+    if not isinstance(annotation, type):
+        return True
+    if issubclass(annotation, Translation):
+        return True
+    if issubclass(annotation, BaseModel):
+        # A field's value may be of a subclass of its type: those are looked at too.
+        models = [annotation]
+        while models:
+            model = models.pop()
+            if model in seen:  # looked at already, or being looked at further up
+                continue
+            seen.add(model)
+            if any(_may_hold(f.annotation, seen) for f in model.model_fields.values()):
+                return True
+            models.extend(model.__subclasses__())
+        return False
+    return not issubclass(annotation, _LEAVES)
+
+
+@cache
+def _translation_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` whose values may hold a translation (worked out once per
+    model: most commands hold none, and walking every field of each cost more than
+    the rest of authorising it)."""
+    return tuple(
+        name for name, info in model.model_fields.items() if _may_hold(info.annotation, set())
+    )
+
+
 def translations_in(value: Any, found: set[Translation]) -> None:
     """Add to ``found`` every translation held anywhere in ``value``."""
     if isinstance(value, Translation):
         found.add(value)
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _translation_fields(type(value)):
             translations_in(getattr(value, name), found)
     elif isinstance(value, (tuple, list)):
         for item in value:

@@ -6,7 +6,7 @@ values typed and one message per field, in the page's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -115,6 +115,8 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
 
 
 REQUIRED = N_("This field is required")
+#: A name or title in two languages left empty in both: either one is enough.
+EITHER = N_("Required in Arabic or in English: one of the two is enough")
 WHOLE = N_("Must be a whole number written in digits, e.g. 12")
 AT_LEAST = N_("Must be %(ge)s or more")
 AT_MOST = N_("Must be %(le)s or less")
@@ -168,13 +170,21 @@ def version_number(view: View, name: str, typed: str | None, latest: int | None)
     return None
 
 
-def missing_fields(view: View, names: Iterable[str]) -> dict[str, str]:
-    """Each required field left empty, with the message saying so."""
-    return {
-        name: view.t(REQUIRED)
-        for name in names
-        if not any(x.strip() for x in view.form_lists.get(name, [view.form.get(name, "")]))
-    }
+def _given(view: View, name: str) -> bool:
+    return any(x.strip() for x in view.form_lists.get(name, [view.form.get(name, "")]))
+
+
+def missing_fields(
+    view: View, names: Iterable[str], either: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, str]:
+    """Each required field left empty, with the message saying so; and each value of
+    ``either`` (its name → its inputs, a name in two languages) given in none of its inputs,
+    the message under the value's own name (the pair's, not one of its inputs')."""
+    missing = {name: view.t(REQUIRED) for name in names if not _given(view, name)}
+    for name, inputs in (either or {}).items():
+        if not any(_given(view, one) for one in inputs):
+            missing[name] = view.t(EITHER)
+    return missing
 
 
 def run(
@@ -184,15 +194,18 @@ def run(
     after: Callable[[Connection], None] | None = None,
     *,
     required: Iterable[str] = (),
+    either: Mapping[str, Iterable[str]] | None = None,
 ) -> list[RecordedEvent]:
     """Validate and carry out command ``name`` for the viewer; FormErrors if refused.
 
     ``required``: the form's fields marked required, refused when empty (every one named).
+    ``either``: values given in several inputs, one of which is required (a name in Arabic
+    or in English: value's name → its inputs), refused when all are empty.
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
     # Every problem at once, each beside its field: empty required fields, times that
     # are not times (the form's own, noted while reading it, and "when it happened").
-    missing = {**view.field_errors, **missing_fields(view, required)}
+    missing = {**view.field_errors, **missing_fields(view, required, either)}
     occurred: OccurredAt | None = None
     try:
         occurred = occurred_from(view)

@@ -82,6 +82,19 @@ def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str
     return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(language, direction, text)
 
 
+#: The small words :func:`marked` puts after a translation (see :func:`translator_note`).
+_TRANSLATOR_NOTE = re.compile(r'\s*<small class="translator">.*?</small>', re.DOTALL)
+
+
+def page_title(title: Any) -> str:
+    """A page's ``<title>`` (a tab, a bookmark, a screen reader's first words): its heading as
+    plain text, where a record's name is only its name: who translated it (or that it is a
+    translation) stays beside the text in the page, not after the name in the tab."""
+    if isinstance(title, Markup):
+        return Markup(_TRANSLATOR_NOTE.sub("", str(title))).striptags()
+    return Markup.escape(title).striptags()
+
+
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -143,7 +156,9 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["kind"] = lambda value: kind_label(str(value), lang)
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
+    env.filters["page_title"] = page_title
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
+    env.filters["zone"] = lambda value: i18n.zone_name(str(value), lang)
     env.filters["figure"] = lambda value: figure_words(value, lang)
     env.filters["total"] = lambda value: total_words(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)

@@ -46,11 +46,41 @@ class F:
 
 @dataclass(frozen=True)
 class Group:
-    """Fields shown together under a legend; errors about ``name`` are shown on the group."""
+    """Fields shown together under a legend; errors about ``name`` are shown on the group.
+
+    ``required``: one of its fields at least must be given (a name in Arabic or in English,
+    see :func:`pair`); the legend is marked, not the fields.
+    """
 
     legend: str
     fields: tuple[F, ...]
     name: str = ""
+    required: bool = False
+
+    @property
+    def whole(self) -> bool:
+        """Its fields are the parts of one value, ``name`` (``title.ar`` and ``title.en``
+        of ``title``): a message about the value is about each of them."""
+        return bool(self.name) and all(f.name.startswith(f"{self.name}.") for f in self.fields)
+
+
+def pair(
+    name: str, legend: str, in_arabic: str, in_english: str, *, required: bool = True
+) -> Group:
+    """A name or title typed in Arabic, in English or both (``name.ar``, ``name.en``): when
+    required, one of the two is (the server refuses neither, so the form marks neither)."""
+    fields = (F(f"{name}.ar", in_arabic), F(f"{name}.en", in_english))
+    return Group(legend, fields, name=name, required=required)
+
+
+def name_pair(v: View) -> Group:
+    """A record's name (``name.ar``, ``name.en``), one of the two required."""
+    return pair("name", v.t("Name"), v.t("Name in Arabic"), v.t("Name in English"))
+
+
+def title_pair(v: View) -> Group:
+    """A record's title (``title.ar``, ``title.en``), one of the two required."""
+    return pair("title", v.t("Title"), v.t("Title in Arabic"), v.t("Title in English"))
 
 
 Item = F | Group
@@ -89,7 +119,12 @@ class Form:
             if isinstance(self.title, Markup)
             else self.title,
             "fields": [
-                {"group": i.legend, "name": i.name, "fields": [asdict(f) for f in i.fields]}
+                {
+                    "group": i.legend,
+                    "name": i.name,
+                    "required": i.required,
+                    "fields": [asdict(f) for f in i.fields],
+                }
                 if isinstance(i, Group)
                 else asdict(i)
                 for i in self.items
@@ -264,6 +299,13 @@ def _required(form: Form) -> list[str]:
     return [f.name for f in fields if f.required]
 
 
+def either(items: Iterable[Item]) -> dict[str, list[str]]:
+    """The values of which one input at least is required: name → its inputs."""
+    return {
+        i.name: [f.name for f in i.fields] for i in items if isinstance(i, Group) and i.required
+    }
+
+
 def _takes_place(form: Form) -> bool:
     for item in form.items:
         fields = item.fields if isinstance(item, Group) else (item,)
@@ -323,7 +365,9 @@ def add_form(
             spec = build(v, op, entity_id)
             given = data(v, op, entity_id)
             payload = {**clean(given), **{k: given[k] for k in keep if k in given}}
-            recorded = forms.run(v, name, payload, required=_required(spec))
+            recorded = forms.run(
+                v, name, payload, required=_required(spec), either=either(spec.items)
+            )
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
             errors = group_errors(exc.errors, spec.names(), spec.given_by)

@@ -21,7 +21,7 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import enum_options, options
+from mamar.web.pages._formkit import either, enum_options, name_pair, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
@@ -72,6 +72,7 @@ def _render_list(
         errors=errors,
         live=True,
         can_plan=may(v, PLAN),
+        name_pair=name_pair(v),
         visibilities=visibility_options(v),
         places=options(v, op, "place"),
         routes=options(v, op, "route"),
@@ -234,7 +235,7 @@ def _vehicle_errors(v: View, errors: dict[str, str]) -> dict[str, str]:
             if index < len(rows[head]):
                 out.setdefault(f"{_ROW_INPUTS[head, parts[2]]}.{rows[head][index]}", message)
                 continue
-        out.setdefault(head if head in ("vehicles", "escorts", "teams", "name") else key, message)
+        out.setdefault(head if head in ("vehicles", "escorts", "teams") else key, message)
     return out
 
 
@@ -257,7 +258,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             if count.strip() and not party.strip():  # an escort of no one: say who
                 v.field_errors[f"escort_party.{n}"] = v.t(forms.REQUIRED)
         try:
-            recorded = forms.run(v, PLAN, plan_data(v, op))
+            recorded = forms.run(v, PLAN, plan_data(v, op), either=either([name_pair(v)]))
         except forms.FormErrors as exc:
             errors = _vehicle_errors(v, exc.errors)
             if v.wants_json():

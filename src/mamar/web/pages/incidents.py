@@ -14,7 +14,7 @@ from mamar.incidents.events import Confidence, SourceKind
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import enum_options, options
+from mamar.web.pages._formkit import enum_options, group_errors, options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -32,6 +32,8 @@ add_nav(NavItem("incidents", N_("Incidents"), "incidents", order=40))
 
 
 ALLEGE = "incident.add_allegation"
+#: The inputs of the escalation form (incident.html).
+ESCALATION_FIELDS = ("to_party", "message", "visibility")
 
 
 def _rule(name: str) -> RouteRule:
@@ -170,7 +172,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 required=("to_party", "message"),
             )
         except forms.FormErrors as exc:
-            errors = exc.errors
+            # Each beside its input: the message's text (``message.original``) beside it.
+            errors = group_errors(exc.errors, ESCALATION_FIELDS)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_detail(v, op, id, 422, errors)

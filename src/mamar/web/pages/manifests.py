@@ -14,10 +14,12 @@ from typing import Any
 
 import segno
 from fastapi import FastAPI, Request
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.audit.access import VAULT_READERS
+from mamar.db.maintenance import BULK_RECORDS
 from mamar.domain.errors import NotFound
 from mamar.domain.ids import new_id
 from mamar.domain.time import now_utc
@@ -506,7 +508,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 body = {"error": {"code": "invalid_input", "rows": problems}}
                 return v.render("", body, title="", status=422)
             return _import_page(v, op, id, 422, {"list": v.t("Nothing was imported.")}, problems)
-        return v.render(
+        page = v.render(
             "import.html",
             {
                 "convoy": id,
@@ -517,6 +519,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             title=v.t("Import a registration list"),
             words=words(v),
         )
+        if done.people >= BULK_RECORDS:
+            # After the answer is sent, in a worker thread: the planner's view of the
+            # tables a large list changed (PostgreSQL: VACUUM (ANALYZE)).
+            page.background = BackgroundTask(v.system.after_bulk_write)
+        return page
 
     add_page(app, book, "/ops/{op}/convoys/{id}/import", import_list, list_rule, methods=("POST",))
 

@@ -19,6 +19,7 @@ from mamar.reads import people
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import either, name_pair
 from mamar.web.pages._people_words import medical_words
 from mamar.web.pages._shared import may
 from mamar.web.pages.manifests import run_on_vehicle
@@ -62,6 +63,8 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
         words=medical_words(v),
         can_priority=may(v, PRIORITY),
         can_facility=may(v, FACILITY),
+        name_pair=name_pair(v),
+        form_lists=v.form_lists,
         live=True,
     )
 
@@ -113,7 +116,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "visibility": v.form.get("visibility") or None,
         }
         try:
-            forms.run(v, FACILITY, {k: x for k, x in data.items() if x not in (None, {})})
+            forms.run(
+                v,
+                FACILITY,
+                {k: x for k, x in data.items() if x not in (None, {})},
+                either=either([name_pair(v)]),
+            )
         except forms.FormErrors as exc:
             return _error_page(v, op, exc.errors)
         return v.redirect(f"/ops/{op}/medical")

@@ -26,6 +26,7 @@ from mamar.web.pages._formkit import (
     local_text,
     options,
     text,
+    title_pair,
 )
 from mamar.web.pages._shared import entities, entity
 from mamar.web.pages._terms import term_items, terms_from
@@ -56,8 +57,7 @@ def _issue_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Raise an issue"),
         [
             *creating(v),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            title_pair(v),
             F("description", v.t("Description"), "textarea"),
         ],
         v.t("Raise the issue"),
@@ -239,8 +239,7 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Draft an agreement"),
         [
             *creating(v),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            title_pair(v),
             F("parties", v.t("Parties (at least two)"), "multi", parties, required=True),
             F("guarantors", v.t("Guarantors"), "multi", parties),
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),

@@ -25,6 +25,7 @@ from mamar.web.pages._formkit import (
     group_errors,
     lines,
     local_name,
+    name_pair,
     options,
     text,
 )
@@ -209,8 +210,7 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Propose a route"),
         [
             *creating(v),
-            F("name.ar", v.t("Name in Arabic")),
-            F("name.en", v.t("Name in English")),
+            name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
             F("waypoints", v.t("Waypoints"), "textarea", required=True, hint=_waypoint_hint(v)),
             F("note", v.t("Note")),

@@ -22,6 +22,7 @@ from mamar.web.pages._formkit import (
     moment,
     options,
     text,
+    title_pair,
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_of
@@ -42,8 +43,7 @@ def _assign_form(v: View, op: str, _id: str | None) -> Form:
                 options(v, op, "party"),
                 required=True,
             ),
-            F("title.ar", v.t("Title in Arabic")),
-            F("title.en", v.t("Title in English")),
+            title_pair(v),
             F("description", v.t("Description, in the words used"), "textarea"),
             F("description.translation", v.t("Translation"), "textarea"),
             F("due", v.t("Due (operation's time zone)"), "datetime"),
