@@ -85,6 +85,53 @@ def test_a_refused_figure_comes_back_with_what_was_typed(system: Mamar) -> None:
     assert web.journal_size() == before
 
 
+def _forms_with_messages(page: str) -> dict[str, int]:
+    """Where each post form of the page posts → how many messages it shows beside fields."""
+    out: dict[str, int] = {}
+    for chunk in page.split('<form method="post" action="')[1:]:
+        action, _, rest = chunk.partition('"')
+        out[action.rsplit("/", 1)[-1]] = rest.split("</form>", 1)[0].count('class="field-error"')
+    return out
+
+
+def test_each_refusal_on_the_convoy_page_is_beside_its_own_form(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    plan = client.post(
+        f"/ops/{OP}/convoys",
+        data={"csrf": token, "name.ar": "قافلة الاختبار", "vehicle_kind": "حافلات"},
+    )
+    assert plan.status_code == 303, plan.text[:400]
+    base = plan.headers["location"]
+    before = web.journal_size()
+    # A figure for no stop of this convoy, with a number in words: the figure form says
+    # both, and the form to add a stop (whose own fields are named ``stop.*``) says nothing.
+    figure = client.post(
+        f"{base}/figures?lang=ar",
+        data={"csrf": token, "count": "", "stop": "idlib", "figure.value": "ثلاثة"},
+    )
+    assert figure.status_code == 422
+    shown = _forms_with_messages(figure.text)
+    assert shown["figures"] >= 2 and shown["stops"] == shown["cargo"] == shown["status"] == 0
+    # A stop refused: beside the stop form's fields only; the status form (which has a
+    # ``place`` of its own) neither shows the message nor takes the value typed.
+    stop = client.post(
+        f"{base}/stops?lang=ar", data={"csrf": token, "stop.place": "", "stop.note": "قرب الجسر"}
+    )
+    assert stop.status_code == 422
+    shown = _forms_with_messages(stop.text)
+    assert shown["stops"] >= 1 and shown["figures"] == shown["cargo"] == shown["status"] == 0
+    assert stop.text.count('value="قرب الجسر"') == 1
+    cargo = client.post(
+        f"{base}/cargo?lang=ar", data={"csrf": token, "cargo.kind": "", "place": "مكان كتبه غيره"}
+    )
+    shown = _forms_with_messages(cargo.text)
+    assert shown["cargo"] >= 1 and shown["stops"] == shown["figures"] == shown["status"] == 0
+    assert "مكان كتبه غيره" not in cargo.text  # a value of no field of the cargo form
+    assert web.journal_size() == before
+
+
 def test_stops_with_arrival_and_departure_on_a_new_convoy(system: Mamar) -> None:
     web = make_web(system)
     client = web.client("operations")

@@ -106,6 +106,18 @@ def test_times_are_typed_the_same_way_in_every_language(system: Mamar) -> None:
     message = re.search(r'id="occurred_at-error"[^>]*>([^<]*)<', bad.text)
     assert message is not None and "2016-12-15 05:00" in message.group(1)
     assert "15/12/2016 الصبح" in bad.text and web.journal_size() == before
+    # The words said for the time are checked whatever the time: too long is said beside
+    # them when the time is not one, and when it is left empty.
+    long_phrase = "بعد المغرب " * 100
+    for typed in ("15/12/2016 الصبح", ""):
+        refused = client.post(
+            f"/ops/{OP}/incidents?lang=ar",
+            data={**form, "occurred_at": typed, "phrase": long_phrase},
+        )
+        assert refused.status_code == 422, typed
+        assert 'id="phrase-error"' in refused.text, typed
+        assert ('id="occurred_at-error"' in refused.text) == bool(typed)
+    assert web.journal_size() == before
 
 
 def _beside(page: str, field: str) -> str:

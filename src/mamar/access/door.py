@@ -90,7 +90,7 @@ def identify(system: Mamar, request: Request) -> Principal | None:
     """The caller, or None; a bad token or session counts as none."""
     if not presents_credentials(request):
         return None
-    with system.reading() as conn:
+    with system.looking_up() as conn:
         return identify_in(conn, request)
 
 

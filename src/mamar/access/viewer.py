@@ -19,7 +19,7 @@ organisations (to administer them), and nothing more of theirs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -180,13 +180,6 @@ def viewer_of(actor: Actor | Viewer) -> Viewer:
     """The viewer of an acting account."""
     if isinstance(actor, Viewer):
         return actor
-    return _viewer_of(actor)
-
-
-@lru_cache(maxsize=1024)
-def _viewer_of(actor: Actor) -> Viewer:
-    # Both are frozen and the viewer follows from the actor alone: one per account
-    # and role serves every command it sends.
     return Viewer(
         username=actor.username,
         role=actor.role,

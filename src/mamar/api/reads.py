@@ -204,7 +204,9 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
     def operation_status(request: Request, op: EntityPath, at: At = None) -> Response:
         # The most read route: its caller is checked in the transaction the overview is
         # read in (the guard's own checks, see ``authorize``), one worker thread for both.
-        with _system(request).reading() as conn:
+        # The overview is keyed by the journal head read before its states (``OverviewCache``),
+        # no snapshot shared by its reads: on PostgreSQL they need no transaction.
+        with _system(request).looking_up() as conn:
             viewer = authorize(conn, request, READ_ANY).actor
             data = reads.overview(
                 conn,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,38 @@ def make_engine(url: str) -> Engine:
     # On PostgreSQL every connection is a server process on the same cores: SQLAlchemy's
     # default pool (5 kept, 10 more on demand). With 10 + 20, bench/api.py's overview at
     # 50 clients was no better on PostgreSQL (p99 490-710 ms).
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled PostgreSQL connection left unused this long is checked before it is used.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip only when it sat unused for
+    :data:`IDLE_PING_SECONDS` (the server restarted, a firewall dropped it), not on
+    every use as ``pool_pre_ping`` does: a busy server's connections are seldom idle,
+    and the ping was one of an access check's round trips. One found dead is replaced
+    before it is handed out; one that dies in use is invalidated with the rest of the
+    pool (SQLAlchemy's disconnect handling), so the next request gets a new one."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _handed_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned")
+        if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            # The ping began a transaction (the driver does not autocommit): end it.
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection did not answer") from exc
 
 
 def wipe_wal(driver: Any) -> None:

@@ -82,28 +82,35 @@ def parse_moment(text: str, tz: str) -> datetime:
     return moment
 
 
+#: Stands in for a time not given (or not a time) while the words said for it are checked.
+_SOME_MOMENT = datetime(2016, 1, 1, tzinfo=UTC)
+
+
 def occurred_from(view: View) -> OccurredAt | None:
-    """The optional "when did it happen" fields: local time in the operation's zone."""
+    """The optional "when did it happen" fields: local time in the operation's zone. The
+    words said for it are checked whatever the time (too long is said beside them even when
+    the time is left empty or is not one)."""
     text = view.form.get("occurred_at", "").strip()
-    if not text:
-        return None
+    errors: dict[str, str] = {}
+    moment: datetime | None = None
+    if text:
+        try:
+            moment = parse_moment(text, view.timezone)
+        except ValueError:
+            errors["occurred_at"] = view.t(BAD_MOMENT)
+    occurred: OccurredAt | None = None
     try:
-        moment = parse_moment(text, view.timezone)
-    except ValueError:
-        raise FormErrors({"occurred_at": view.t(BAD_MOMENT)}) from None
-    try:
-        return OccurredAt(
-            at=moment,
+        occurred = OccurredAt(
+            at=moment or _SOME_MOMENT,
             precision=view.form.get("precision") or "minute",
             phrase=view.form.get("phrase") or None,
         )
     except ValidationError as exc:
-        raise FormErrors(
-            {
-                f"occurred_{k}" if k != GENERAL else k: v
-                for k, v in _validation_errors(exc, view.lang).items()
-            }
-        ) from exc
+        for key, message in _validation_errors(exc, view.lang).items():
+            errors.setdefault("occurred_at" if key == "at" else key, message)
+    if errors:
+        raise FormErrors(errors)
+    return occurred if moment is not None else None
 
 
 def build(view: View, name: str, data: dict[str, Any]) -> Command:

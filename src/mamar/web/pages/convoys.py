@@ -171,8 +171,15 @@ def _stop_choices(v: View, op: str, record: dict[str, Any]) -> list[tuple[str, s
 
 
 def _render_detail(
-    v: View, op: str, convoy_id: str, status: int = 200, errors: dict[str, str] | None = None
+    v: View,
+    op: str,
+    convoy_id: str,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    posted: str = "",
 ) -> Response:
+    """The convoy's page; ``posted`` names the form sent (its path after the convoy's), the
+    only one shown again as typed and with the refusal's messages beside its fields."""
     record = with_listed_counts(v, op, [entity(v, "convoy", convoy_id)])[0]
     data = {
         "convoy": record,
@@ -185,6 +192,7 @@ def _render_detail(
         title=v.t("Convoy: %(name)s", name=called(record, v.lang)),
         status=status,
         errors=errors,
+        posted=posted,
         live=True,
         can_change=may(v, CHANGE),
         can_add_stop=may(v, ADD_STOP),
@@ -290,7 +298,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         except forms.FormErrors as exc:
             if v.wants_json():
                 return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return _render_detail(v, op, id, 422, exc.errors)
+            return _render_detail(v, op, id, 422, exc.errors, "status")
         return v.redirect(f"/ops/{op}/convoys/{id}")
 
     add_page(
@@ -310,7 +318,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 errors = {("_general" if k == "id" else k): m for k, m in exc.errors.items()}
                 if v.wants_json():
                     return v.render("", forms.field_errors_json(errors), title="", status=422)
-                return _render_detail(v, op, id, 422, errors)
+                return _render_detail(v, op, id, 422, errors, path)
             return v.redirect(f"/ops/{op}/convoys/{id}")
 
         add_page(app, book, f"/ops/{{op}}/convoys/{{id}}/{path}", post, rule, methods=("POST",))
