@@ -125,8 +125,8 @@ def plant(world: World, org: str, index: int) -> None:
         visibility="shared",
         party="aleppo-factions",
         issue="terms-of-exit",
-        stance="open",
-        bottom_line=text,
+        stance={"original": "open", "language": "en"},
+        bottom_line={"original": text, "language": "en"},
     )
     world.markers.append(Marker(text, org, Visibility.SHARED, part=Visibility.NEGOTIATION))
     world.positions.append(position)

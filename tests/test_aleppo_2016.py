@@ -11,6 +11,7 @@ import pytest
 from mamar import reads
 from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor
+from mamar.domain.text import said
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.journal import store
@@ -75,7 +76,11 @@ def test_route_change_rejected_for_lack_of_guarantee(aleppo: Mamar) -> None:
     assert [w["place"] for w in v2["waypoints"]][-2:] == ["layramoun-roundabout", "kafr-hamra"]
     rejection = route["rejections"][0]
     assert (rejection["version"], rejection["party"]) == (2, "aleppo-factions")
-    assert "No guarantee of the vehicles' safety" in rejection["reasons"]
+    # Said in Arabic, with the translation into English (the account's own words).
+    assert "No guarantee of the vehicles' safety" in [
+        said(r, "en").words for r in rejection["reasons"]
+    ]
+    assert "لا ضمانة لسلامة المركبات" in [said(r, "ar").words for r in rejection["reasons"]]
     assert {(a["version"], a["party"]) for a in route["approvals"]} >= {
         (1, "aleppo-factions"),
         (3, "aleppo-factions"),
@@ -169,7 +174,7 @@ def test_liaison_of_the_other_side_sees_shared_records_only(aleppo: Mamar) -> No
 
 def test_negotiator_sees_the_bottom_line_operations_does_not(aleppo: Mamar) -> None:
     position = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("negotiator"))
-    assert "handover" in position["bottom_line"]
+    assert "handover" in said(position["bottom_line"], "en").words
     # The doctor of the same team sees the position, not its bottom line.
     hidden = entity(aleppo, "position", "factions-on-exit", viewer=aleppo.actor("medic"))
     assert "bottom_line" not in hidden and "red_lines" not in hidden
@@ -241,7 +246,7 @@ def test_the_ceiling_is_built_after_the_consultations(aleppo: Mamar) -> None:
     revised = _position_of(aleppo, "position:factions-on-exit", "position.revised")
     assert revised > consulted
     final = entity(aleppo, "position", "factions-on-exit", viewer=negotiator)
-    assert "light weapons" in final["ceiling"]
+    assert "light weapons" in said(final["ceiling"], "en").words
 
 
 def test_turkey_guarantees_the_renewed_agreement_and_is_party_to_the_calls(

@@ -2,17 +2,20 @@
 several roles and organisations of aleppo-2016), CLI output and API error, in Arabic,
 shows no Latin-script word of the product's own, no snake_case name and no Python value.
 
-Latin words are allowed only inside an element marked with its own ``lang`` (user data
-in another language), or inside the users' own data recorded without a language (the
-oracle: every text of every recorded event, every identifier and account name, removed
-whole from the page before its words are checked, so a product word that happens to
-occur in some user's sentence is still caught).
+Latin words are allowed only inside an element marked with its own ``lang`` (user data in
+another language, marked so) and in account names (what a person types to sign in). A
+user's free text shown in English without its language, or a record's id shown instead of
+its name, is caught. What users recorded that is still shown unmarked is listed in
+``REMAINING``, each entry with where it comes from and why; the list only shrinks (an entry
+no page needs any more fails the test, so it is removed).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,33 +47,177 @@ PROTOCOL = {"Authorization", "Bearer", "X", "CSRF", "Token", "JSON", "Content", 
 PROTOCOL |= {"application", "json", "write", "U"}
 
 
-#: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: a page says
-#: the zone in words, so it is not taken out of the page before the check.
-ZONE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
-
-
-def _texts(value: Any, out: set[str]) -> None:
+def _strings(value: Any, out: set[str]) -> None:
     if isinstance(value, str):
-        if LATIN_WORD.search(value) and not ZONE.fullmatch(value):
+        if LATIN_WORD.search(value):
             out.add(value)
-            out.update(value.split(":"))  # "kind:id" streams: the id alone too
     elif isinstance(value, dict):
         for item in value.values():
-            _texts(item, out)
+            _strings(item, out)
     elif isinstance(value, list | tuple):
         for item in value:
-            _texts(item, out)
+            _strings(item, out)
+
+
+#: The free-text fields of a term (of a proposal, a position, an agreement): plain words,
+#: not yet kept with their language.
+_TERM_WORDS = (
+    "area", "description", "beneficiaries", "exception", "belongings", "destination_text",
+    "vehicles", "label",
+)  # fmt: skip
+
+
+def _phrases(event: Any) -> set[str]:
+    return {event.phrase} if event.phrase else set()
+
+
+def _term_words(event: Any) -> set[str]:
+    found: set[str] = set()
+    for term in event.data.get("terms") or ():
+        if isinstance(term, dict):
+            _strings([term.get(k) for k in _TERM_WORDS], found)
+            _strings((term.get("condition") or {}).get("description"), found)
+    return found
+
+
+def _fields(*names: str) -> Callable[[Any], set[str]]:
+    """The texts under any of ``names``, at any depth of an event (a figure's source, too);
+    of a ``{text, kind}`` the text only."""
+
+    def walk(value: Any, found: set[str]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in names:
+                    _strings(item.get("text") if isinstance(item, dict) else item, found)
+                walk(item, found)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item, found)
+
+    def words(event: Any) -> set[str]:
+        found: set[str] = set()
+        walk(event.data, found)
+        return found
+
+    return words
+
+
+def _english_only_names(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        if set(value) <= {"ar", "en"} and value.get("en") and not value.get("ar"):
+            found.add(str(value["en"]))
+        for item in value.values():
+            found |= _english_only_names(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found |= _english_only_names(item)
+    return found
+
+
+def _route_words(event: Any) -> set[str]:
+    found: set[str] = set()
+    _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
+    _strings(event.data.get("note"), found)
+    return found
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """Users' texts some pages still show unmarked: which (from each event), where, why."""
+
+    why: str
+    texts: Callable[[Any], set[str]]
+    pages: str = ""  # a pattern of the paths where they are shown; "" every page
+
+
+#: What users recorded that pages still show unmarked (see the module's docstring).
+REMAINING = [
+    Remaining(
+        "typed identifiers: the places page lists each place's identifier (to type in a "
+        "route's waypoints, the API and the CLI), and a route's revision form shows the "
+        "waypoints as typed (identifier, then label)",
+        lambda event: (
+            {event.stream.split(":", 1)[1]} if event.stream.startswith("place:") else set()
+        ),
+        r"/places$|/routes/[^/]+/revise$",
+    ),
+    Remaining(
+        "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
+        "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
+        lambda event: _english_only_names(event.data),
+    ),
+    Remaining(
+        "a route version's words (waypoint labels, the note of a version or an approval) are "
+        "plain text, not yet kept with their language",
+        lambda event: _route_words(event) if event.type.startswith("route.") else set(),
+    ),
+    Remaining(
+        "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
+        "reason, a channel's means, a mandate's scope, an incident's source and weapon "
+        "detail, a figure's source) are plain text, not yet kept with their language",
+        _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
+    ),
+    Remaining(
+        "the words for a time (an event's phrase, 'after midnight') are one plain text, "
+        "not yet kept with their language",
+        _phrases,
+    ),
+    Remaining(
+        "the words of a term (its area, description, beneficiaries, belongings…) are plain "
+        "text, not yet kept with their language",
+        _term_words,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def account_names(world: World) -> re.Pattern[str]:
+    """The accounts' names (what a person types to sign in, and the name shown for it)."""
+    found: set[str] = set()
+    with world.system.reading() as conn:
+        for event in store.read_all(conn):
+            if event.type == "account.created":
+                found |= {event.stream.split(":", 1)[1], event.data.get("display_name") or ""}
+    return _pattern(found)
+
+
+@pytest.fixture(scope="module")
+def remaining(world: World) -> tuple[re.Pattern[str], dict[str, set[int]]]:
+    """Every ``REMAINING`` text, as recorded, as one pattern (longest first, so a text is
+    taken out whole before any shorter one inside it), and the entries each comes from."""
+    found: dict[str, set[int]] = {}
+    with world.system.reading() as conn:
+        for event in store.read_all(conn):
+            for index, entry in enumerate(REMAINING):
+                for text in entry.texts(event):
+                    found.setdefault(text, set()).add(index)
+    return _pattern(set(found)), found
+
+
+#: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: the CLI says
+#: the zone in words, so it is not taken out of its output before the check.
+ZONE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
 
 
 @pytest.fixture(scope="module")
 def users_texts(world: World) -> re.Pattern[str]:
-    """Every text with Latin letters the users recorded (names, descriptions, phrases,
-    identifiers, account names), longest first, as one pattern."""
+    """For the CLI only (its pages are not yet checked as strictly as the web's): every text
+    with Latin letters the users recorded (names, descriptions, phrases, identifiers, account
+    names), taken whole out of the output before its words are checked."""
     found: set[str] = set()
     with world.system.reading() as conn:
         for event in store.read_all(conn):
-            _texts([event.data, event.stream, event.actor, event.phrase], found)
-    ordered = sorted((t for t in found if len(t) > 1), key=len, reverse=True)
+            values: set[str] = set()
+            _strings([event.data, event.stream, event.actor, event.phrase], values)
+            for value in values:
+                if not ZONE.fullmatch(value):
+                    found |= {value, *value.split(":")}  # "kind:id" streams: the id alone too
+    return _pattern(found)
+
+
+def _pattern(texts: set[str]) -> re.Pattern[str]:
+    ordered = sorted((t for t in texts if len(t) > 1), key=len, reverse=True)
     return re.compile(
         "(?<![A-Za-z])(?:" + "|".join(re.escape(t) for t in ordered) + ")(?![A-Za-z])"
     )
@@ -86,8 +233,11 @@ def offences(
 
 
 def test_every_page_in_arabic_shows_no_english_of_its_own(
-    world: World, users_texts: re.Pattern[str]
+    world: World,
+    account_names: re.Pattern[str],
+    remaining: tuple[re.Pattern[str], dict[str, set[int]]],
 ) -> None:
+    pattern, sources = remaining
     ids = _ids(world)
     paths = [
         p
@@ -98,6 +248,7 @@ def test_every_page_in_arabic_shows_no_english_of_its_own(
     ]
     assert len(paths) > 60
     found: dict[str, set[str]] = {}
+    needed: set[int] = set()
     pages = 0
     for org, role in READERS:
         headers = {"Authorization": world.headers(org, role)["Authorization"]}
@@ -107,10 +258,21 @@ def test_every_page_in_arabic_shows_no_english_of_its_own(
                 continue
             assert 'lang="ar"' in response.text[:200], path
             pages += 1
-            for word in offences(visible_text(response.text), users_texts):
+            here = {i for i, e in enumerate(REMAINING) if re.search(e.pages, path)}
+
+            def allowed(match: re.Match[str], here: set[int] = here) -> str:
+                entries = sources.get(match.group(0), set()) & here
+                needed.update(entries)
+                return " " if entries else match.group(0)
+
+            # Users' texts first, whole: an account name may be a word inside one.
+            text = account_names.sub(" ", pattern.sub(allowed, visible_text(response.text)))
+            for word in offences(text, None):
                 found.setdefault(word, set()).add(f"{path} ({role.value} of {org})")
     assert pages > 300
     assert found == {}, "\n".join(f"{w!r}: {sorted(p)[:3]}" for w, p in sorted(found.items()))
+    # The list of what remains only shrinks: an entry no page needs any more is removed.
+    assert [e.why for i, e in enumerate(REMAINING) if i not in needed] == []
 
 
 def test_api_errors_in_arabic(world: World) -> None:

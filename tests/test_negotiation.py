@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -61,6 +62,13 @@ COUNTER_TERMS = [
     },
     {"type": "weapons_handover", "description": "weapons handed over before leaving"},
 ]
+
+
+def _words(text: Any) -> str | None:
+    """The original words of a free text (kept with its language), as a record or its JSON."""
+    if text is None:
+        return None
+    return str(text["original"] if isinstance(text, dict) else text.original)
 
 
 def initiative(**changes: object) -> TableProposal:
@@ -275,7 +283,8 @@ def test_rejection_with_a_counter_offer_links_both_and_keeps_the_response_time(
     assert [e.type for e in events] == ["proposal.responded"]
     answered = state(system, "proposal", "initiative")
     assert answered.status == "countered" and answered.countered_by == "counter-offer"
-    assert answered.reasons == "exit only to government-run camps"
+    assert answered.reasons is not None
+    assert answered.reasons.original == "exit only to government-run camps"
     assert response_time(answered) == timedelta(hours=4, minutes=30)
     counter = state(system, "proposal", "counter-offer")
     assert counter.counter_to == "initiative" and counter.status == "tabled"
@@ -399,23 +408,23 @@ def test_a_bottom_line_is_stored_in_the_negotiation_compartment_and_redacted(
     assert [e.type for e in events] == ["position.stated", "position.bottom_line_set"]
     assert [e.visibility for e in events] == ["internal", "negotiation"]
     assert "bottom_line" not in events[0].data and "red_lines" not in events[0].data
-    assert events[1].data["ceiling"] == "fighters keep their light weapons"
+    assert events[1].data["ceiling"]["original"] == "fighters keep their light weapons"
     held = state(system, "position", "factions-exit")
     assert held.visibility is Visibility.INTERNAL
-    assert held.bottom_line == "everyone leaves to the north-west countryside"
+    assert _words(held.bottom_line) == "everyone leaves to the north-west countryside"
     confidential = {"bottom_line", "red_lines", "ceiling", "bottom_line_history"}
     for role in (Role.OPERATIONS, Role.MEDICAL, Role.MONITOR, Role.OBSERVER):
         seen = viewer_of(Actor(username="x", role=role)).redact(held)
         assert confidential.isdisjoint(seen), role
-        assert seen["stance"] == "leave with dignity, not surrender"
+        assert _words(seen["stance"]) == "leave with dignity, not surrender"
     for role in (Role.NEGOTIATOR, Role.COORDINATOR, Role.ADMIN):
         seen = viewer_of(Actor(username="x", role=role)).redact(held)
-        assert seen["bottom_line"] == "everyone leaves to the north-west countryside"
-        assert seen["red_lines"] == [
+        assert _words(seen["bottom_line"]) == "everyone leaves to the north-west countryside"
+        assert [_words(x) for x in seen["red_lines"]] == [
             "no 'reconciliation'",
             "no handover of the wounded to detention",
         ]
-        assert seen["ceiling"] == "fighters keep their light weapons"
+        assert _words(seen["ceiling"]) == "fighters keep their light weapons"
 
 
 def test_only_negotiators_coordinators_and_admins_set_bottom_lines(negotiating: Mamar) -> None:
@@ -445,7 +454,7 @@ def test_only_negotiators_coordinators_and_admins_set_bottom_lines(negotiating: 
         RevisePosition(id="factions-exit", ceiling="light weapons"),
         actor=as_role(Role.COORDINATOR),
     )
-    assert state(system, "position", "factions-exit").ceiling == "light weapons"
+    assert _words(state(system, "position", "factions-exit").ceiling) == "light weapons"
 
 
 def test_position_needs_a_party_an_issue_and_something_to_say(negotiating: Mamar) -> None:
@@ -481,7 +490,7 @@ def test_revisions_are_kept_and_only_what_is_given_changes(negotiating: Mamar) -
     )
     assert [(e.type, e.visibility) for e in events] == [("position.bottom_line_set", "negotiation")]
     # The whole confidential set travels in each event: red lines and ceiling kept.
-    assert events[0].data["red_lines"] == [
+    assert [_words(x) for x in events[0].data["red_lines"]] == [
         "no 'reconciliation'",
         "no handover of the wounded to detention",
     ]
@@ -493,16 +502,16 @@ def test_revisions_are_kept_and_only_what_is_given_changes(negotiating: Mamar) -
     )
     assert [e.type for e in events] == ["position.revised", "position.bottom_line_set"]
     held = state(system, "position", "factions-exit")
-    assert held.stance == "exit to Idlib"
-    assert [(r.revision, r.stance) for r in held.revisions] == [
+    assert _words(held.stance) == "exit to Idlib"
+    assert [(r.revision, _words(r.stance)) for r in held.revisions] == [
         (1, "leave with dignity, not surrender"),
         (2, "exit with light weapons"),
         (3, "exit to Idlib"),
     ]
     assert held.revisions[1].note == "after the factions met"
-    assert held.bottom_line == "wounded first, then everyone" and held.red_lines == ()
-    assert held.ceiling == "fighters keep their light weapons"
-    assert [h.bottom_line for h in held.bottom_line_history] == [
+    assert _words(held.bottom_line) == "wounded first, then everyone" and held.red_lines == ()
+    assert _words(held.ceiling) == "fighters keep their light weapons"
+    assert [_words(h.bottom_line) for h in held.bottom_line_history] == [
         "everyone leaves to the north-west countryside",
         "wounded first, then everyone",
         "wounded first, then everyone",

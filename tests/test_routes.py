@@ -131,7 +131,7 @@ def test_rejection_needs_reasons_and_sets_status(system: Mamar) -> None:
     )
     r = route(system)
     assert r.status is RouteStatus.REJECTED
-    assert r.rejections[0].reasons[0] == "no safety guarantee"
+    assert r.rejections[0].reasons[0].original == "no safety guarantee"
     assert r.rejecting_parties_for_current() == ("factions",)
     refused(
         system,

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from mamar.domain.model import command_type
+from mamar.domain.text import said
 from mamar.system import Mamar
 from tests.web_support import OP, Web, make_web
 
@@ -61,7 +62,10 @@ def test_routes_show_every_version_with_the_current_one_marked(system: Mamar) ->
     assert [v for v, p in versions.items() if p["current"]] == [3]
     rejected = versions[2]["rejected_by"]
     assert rejected and rejected[0]["party"] == "Aleppo factions"
-    assert "No guarantee of the vehicles' safety" in rejected[0]["reasons"]
+    # Each reason with its language and translations (said in Arabic, translated).
+    reasons = rejected[0]["reasons"]
+    assert "No guarantee of the vehicles' safety" in [said(r, "en").words for r in reasons]
+    assert "لا ضمانة لسلامة المركبات" in [said(r, "ar").words for r in reasons]
 
 
 def test_convoys_stand_at_their_last_known_place(system: Mamar) -> None:

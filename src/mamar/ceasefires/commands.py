@@ -20,7 +20,7 @@ from mamar.ceasefires.model import TRANSITIONS, CeasefireState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
-from mamar.domain.text import FreeText
+from mamar.domain.text import FreeText, Prose
 from mamar.domain.time import AwareDatetime, Precision
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
@@ -35,7 +35,7 @@ class DeclareCeasefire(CreateCommand):
     # Monitors and the parties' liaisons need to know a ceasefire exists.
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    area: FreeText
+    area: Prose
     agreement: EntityId | None = None
     agreement_version: int | None = None  # default: the agreement's current version
     parties: tuple[EntityId, ...] = ()

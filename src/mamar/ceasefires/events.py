@@ -9,7 +9,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText
+from mamar.domain.text import FreeText, Prose
 from mamar.domain.time import AwareDatetime, Precision
 from mamar.journal.registry import EventData, event_type
 
@@ -47,7 +47,7 @@ class Daily(Value):
 class CeasefireDeclared(EventData):
     type_name = "ceasefire.declared"
 
-    area: FreeText
+    area: Prose
     agreement: str | None = None
     agreement_version: int | None = None
     parties: tuple[str, ...] = ()

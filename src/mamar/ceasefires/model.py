@@ -16,6 +16,7 @@ from mamar.ceasefires.events import (
     Daily,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.text import Prose
 from mamar.domain.time import Precision
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
@@ -50,7 +51,7 @@ class StatusEntry(Value):
 
 
 class CeasefireState(EntityState):
-    area: str
+    area: Prose
     agreement: str | None = None
     agreement_version: int | None = None
     parties: tuple[str, ...] = ()

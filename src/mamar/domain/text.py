@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 #: Validation context under which recorded data is read back (events replayed, read
@@ -250,6 +257,24 @@ class LocalText(BaseModel):
             earlier = {"text": words, "language": language or UNDETERMINED}
             data["translations"] = (earlier, *data.get("translations", ()))
         return data
+
+
+def _words_as_text(value: Any, info: ValidationInfo) -> Any:
+    """Plain words given where a :class:`LocalText` is kept. Read back from a journal that
+    kept them so (before the field said its language), their language is not known
+    (``UNDETERMINED``: shown as the original, marked, never as a page's language); given
+    now, they are in Arabic, as an original given without its language is."""
+    if isinstance(value, str):
+        if is_recorded(info):
+            return {"original": value, "language": UNDETERMINED}
+        return {"original": value}
+    return value
+
+
+#: A free text a person writes in one language and others may translate: a ceasefire's
+#: area, a position, a bottom line, the reasons for an answer. Kept as a :class:`LocalText`;
+#: plain words are still read (see :func:`_words_as_text`), so old journals load unchanged.
+Prose = Annotated[LocalText, BeforeValidator(_words_as_text)]
 
 
 @dataclass(frozen=True)

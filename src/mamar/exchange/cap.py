@@ -148,7 +148,7 @@ def _ceasefire_windows(records: Records) -> list[Alert]:
             words = {
                 lang: Words(
                     event=tr(lang, key),
-                    headline=tr(lang, key) + ": " + c.area,
+                    headline=tr(lang, key) + ": " + said(c.area, lang).words,
                     description=tr(
                         lang,
                         "%(what)s at %(when)s. The ceasefire is recorded as: %(status)s.",
@@ -156,7 +156,7 @@ def _ceasefire_windows(records: Records) -> list[Alert]:
                         when=cap_time(moment, ZoneInfo(records.operation.timezone)),
                         status=tr(lang, c.status.value),
                     ),
-                    area=c.area,
+                    area=said(c.area, lang).words,
                 )
                 for lang in LANGUAGES
             }
@@ -191,7 +191,11 @@ def _closures(records: Records) -> list[Alert]:
                         n=rejection.version,
                     ),
                     description=tr(lang, "Rejected by %(party)s.", party=by[lang])
-                    + ("\n" + "\n".join(rejection.reasons) if rejection.reasons else ""),
+                    + (
+                        "\n" + "\n".join(said(r, lang).words for r in rejection.reasons)
+                        if rejection.reasons
+                        else ""
+                    ),
                     area=route.name.display(lang),
                 )
                 for lang in LANGUAGES

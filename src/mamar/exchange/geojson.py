@@ -73,7 +73,7 @@ def route_features(route: RouteState, records: Records) -> list[dict[str, Any]]:
                         {
                             "party": r.party,
                             "party_name": records.party_name(r.party),
-                            "reasons": list(r.reasons),
+                            "reasons": [x.model_dump(mode="json") for x in r.reasons],
                             "at": r.at,
                         }
                         for r in rejections

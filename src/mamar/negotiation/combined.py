@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mamar.domain.model import Value
+from mamar.domain.text import LocalText
 from mamar.negotiation.model import PositionState
 from mamar.negotiation.terms import Term, term_keys
 
@@ -23,7 +24,7 @@ class Difference(Value):
 class CombinedPosition(Value):
     issue: str
     members: tuple[str, ...]
-    stances: dict[str, str | None]  # member → its stance, for those who have one
+    stances: dict[str, LocalText | None]  # member → its stance, for those who have one
     meet: tuple[Term, ...] = ()
     differ: tuple[Difference, ...] = ()
     silent: tuple[str, ...] = ()  # members with no position on the issue

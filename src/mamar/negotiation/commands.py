@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import FreeText, LocalName, LocalText, Prose
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateStatus
@@ -90,7 +90,7 @@ class RespondToProposal(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
     outcome: ProposalOutcome
-    reasons: FreeText | None = None
+    reasons: Prose | None = None
     counter: EntityId | None = None
 
 
@@ -98,7 +98,7 @@ class WithdrawProposal(Command):
     command_name: ClassVar[str] = "proposal.withdraw"
     kind: ClassVar[str] = "proposal"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @decides(TableProposal)
@@ -243,11 +243,11 @@ class StatePosition(CreateCommand):
 
     party: EntityId
     issue: EntityId
-    stance: FreeText | None = None
+    stance: Prose | None = None
     terms: Terms = ()  # what the party would accept, as terms (compared across a side)
-    bottom_line: FreeText | None = None
-    red_lines: tuple[FreeText, ...] = ()
-    ceiling: FreeText | None = None
+    bottom_line: Prose | None = None
+    red_lines: tuple[Prose, ...] = ()
+    ceiling: Prose | None = None
     bottom_line_note: FreeText | None = None
 
 
@@ -257,12 +257,12 @@ class RevisePosition(Command):
     command_name: ClassVar[str] = "position.revise"
     kind: ClassVar[str] = "position"
 
-    stance: FreeText | None = None
+    stance: Prose | None = None
     note: FreeText | None = None
     terms: Terms | None = None  # () clears them
-    bottom_line: FreeText | None = None
-    red_lines: tuple[FreeText, ...] | None = None  # () clears them
-    ceiling: FreeText | None = None
+    bottom_line: Prose | None = None
+    red_lines: tuple[Prose, ...] | None = None  # () clears them
+    ceiling: Prose | None = None
     bottom_line_note: FreeText | None = None
 
 

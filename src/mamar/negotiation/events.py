@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import FreeText, LocalName, LocalText, Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 from mamar.negotiation.terms import Terms
@@ -66,7 +66,7 @@ class ProposalResponded(EventData):
     type_name = "proposal.responded"
 
     outcome: ProposalOutcome
-    reasons: FreeText | None = None
+    reasons: Prose | None = None
     counter: str | None = None  # the counter-proposal, when countered
 
 
@@ -74,7 +74,7 @@ class ProposalResponded(EventData):
 class ProposalWithdrawn(EventData):
     type_name = "proposal.withdrawn"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 # --- positions ----------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class PositionStated(EventData):
 
     party: str
     issue: str
-    stance: FreeText | None = None
+    stance: Prose | None = None
     terms: Terms = ()  # what the party would accept, as terms (added later)
 
 
@@ -94,7 +94,7 @@ class PositionStated(EventData):
 class PositionRevised(EventData):
     type_name = "position.revised"
 
-    stance: FreeText | None = None
+    stance: Prose | None = None
     note: FreeText | None = None
     terms: Terms | None = None  # None: the terms stay as they were (added later)
 
@@ -106,7 +106,7 @@ class PositionBottomLineSet(EventData):
     type_name = "position.bottom_line_set"
     compartment = Visibility.NEGOTIATION
 
-    bottom_line: FreeText | None = None
-    red_lines: tuple[FreeText, ...] = ()
-    ceiling: FreeText | None = None
+    bottom_line: Prose | None = None
+    red_lines: tuple[Prose, ...] = ()
+    ceiling: Prose | None = None
     note: FreeText | None = None

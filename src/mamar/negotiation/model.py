@@ -9,7 +9,7 @@ from pydantic import Field
 from pydantic.config import JsonDict
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.negotiation.events import (
@@ -88,7 +88,7 @@ class ProposalState(EntityState):
     status: ProposalStatus = P.TABLED
     tabled_at: str = ""
     responded_at: str | None = None
-    reasons: str | None = None
+    reasons: Prose | None = None
     countered_by: str | None = None
     withdrawn_at: str | None = None
 
@@ -151,7 +151,7 @@ class PositionRevision(Value):
 
     revision: int
     at: str
-    stance: str | None = None
+    stance: Prose | None = None
     note: str | None = None
 
 
@@ -159,21 +159,21 @@ class BottomLineRevision(Value):
     """The confidential set as held from one moment."""
 
     at: str
-    bottom_line: str | None = None
-    red_lines: tuple[str, ...] = ()
-    ceiling: str | None = None
+    bottom_line: Prose | None = None
+    red_lines: tuple[Prose, ...] = ()
+    ceiling: Prose | None = None
     note: str | None = None
 
 
 class PositionState(EntityState):
     party: str
     issue: str
-    stance: str | None = None
+    stance: Prose | None = None
     terms: Terms = ()  # what the party would accept, as terms
     revisions: tuple[PositionRevision, ...] = ()
-    bottom_line: str | None = Field(default=None, json_schema_extra=_NEGOTIATION)
-    red_lines: tuple[str, ...] = Field(default=(), json_schema_extra=_NEGOTIATION)
-    ceiling: str | None = Field(default=None, json_schema_extra=_NEGOTIATION)
+    bottom_line: Prose | None = Field(default=None, json_schema_extra=_NEGOTIATION)
+    red_lines: tuple[Prose, ...] = Field(default=(), json_schema_extra=_NEGOTIATION)
+    ceiling: Prose | None = Field(default=None, json_schema_extra=_NEGOTIATION)
     bottom_line_history: tuple[BottomLineRevision, ...] = Field(
         default=(), json_schema_extra=_NEGOTIATION
     )

@@ -97,7 +97,7 @@ def _ceasefires(states: Sequence[EntityState]) -> list[dict[str, Any]]:
     return [
         {
             "id": c.id,
-            "area": c.area,
+            "area": c.area.model_dump(mode="json"),
             "status": c.status.value,
             "starts_at": c.starts_at.isoformat() if c.starts_at else None,
             "ends_at": c.ends_at.isoformat() if c.ends_at else None,

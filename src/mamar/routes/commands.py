@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName
+from mamar.domain.text import FreeText, LocalName, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.routes.events import RouteApproved, RouteProposed, RouteRejected, RouteRevised, Waypoint
@@ -58,7 +58,7 @@ class RejectRoute(Command):
 
     version: int
     party: Reference
-    reasons: tuple[FreeText, ...]
+    reasons: tuple[Prose, ...]
 
 
 def _check_waypoints(ctx: Context, waypoints: tuple[Waypoint, ...]) -> None:
@@ -139,7 +139,7 @@ def approve(state: RouteState, cmd: ApproveRoute, ctx: Context) -> list[EventDat
 
 @decides(RejectRoute)
 def reject(state: RouteState, cmd: RejectRoute, ctx: Context) -> list[EventData]:
-    reasons = tuple(r for r in cmd.reasons if r)
+    reasons = tuple(r for r in cmd.reasons if r.original)
     if not reasons:
         raise DomainError(
             "reason_required",

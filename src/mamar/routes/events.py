@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import FreeText, LocalName, Name, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
 
@@ -58,4 +58,4 @@ class RouteRejected(EventData):
 
     version: int
     party: str
-    reasons: tuple[FreeText, ...]
+    reasons: tuple[Prose, ...]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.journal.registry import EventData
 from mamar.routes.events import (
     RouteApproved,
@@ -42,7 +42,7 @@ class Approval(Value):
 class Rejection(Value):
     version: int
     party: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Prose, ...]
     at: str
 
 

@@ -210,7 +210,10 @@ class MapLayers:
                     if int(a.version) == number
                 ]
                 rejections = [
-                    {"party": self.party_names.get(r.party, r.party), "reasons": list(r.reasons)}
+                    {
+                        "party": self.party_names.get(r.party, r.party),
+                        "reasons": [x.model_dump(mode="json") for x in r.reasons],
+                    }
                     for r in getattr(route, "rejections", ())
                     if int(r.version) == number
                 ]

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from mamar.domain.text import Said, said
+from mamar.domain.text import LocalText, Said, said
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -34,6 +34,8 @@ def local(value: Any, lang: str) -> str:
 
 def localised(value: Any, lang: str) -> tuple[str, str | None]:
     """The text to show in ``lang`` and the language it is written in (None: not known)."""
+    if isinstance(value, LocalText):
+        value = value.model_dump()
     if isinstance(value, dict):
         if "original" in value:  # a free text: the one rule (domain.text.said)
             shown = said(value, lang)
@@ -64,6 +66,8 @@ def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str
     """User text for a page in ``lang``. A free text shows its translation into ``lang``
     (with who translated it, in small type) or else its original marked with its language
     and ``dir="auto"`` inside ``<bdi>``; a name in another language is marked the same way."""
+    if isinstance(value, LocalText):
+        value = value.model_dump()
     if isinstance(value, dict) and "original" in value:
         shown = said(value, lang)
         if not shown.words:
@@ -108,7 +112,9 @@ def spelling(name: str) -> Markup | str:
 
 
 #: Where a record's name is, for records that have none of their own.
-_CALLED_BY = ("name", "title", "display_name", "summary", "description", "message", "text")
+_CALLED_BY = (
+    "name", "title", "display_name", "role_title", "area", "summary", "description", "message", "text",
+)  # fmt: skip
 
 
 def called_text(record: dict[str, Any], lang: str) -> str:

@@ -79,8 +79,7 @@ def combined_rows(v: View, combined: list[dict[str, Any]]) -> list[dict[str, Any
                 "side": v.name_of("side", held["side"]),
                 "issue": v.name_of("issue", held["issue"]),
                 "stances": [
-                    (v.name_of("party", party), stance or "—")
-                    for party, stance in held["stances"].items()
+                    (v.name_of("party", party), stance) for party, stance in held["stances"].items()
                 ],
                 "meet": [term_title(v, t) for t in held["meet"]],
                 "differ": [

@@ -22,6 +22,7 @@ from mamar.web.pages._formkit import (
     add_form,
     chosen,
     creating,
+    local_text,
     moment,
     options,
     text,
@@ -29,7 +30,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may
-from mamar.web.render import called
+from mamar.web.render import called, marked
 
 add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
 
@@ -67,7 +68,7 @@ def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
     return {
         "operation": op,
         "visibility": text(v, "visibility"),
-        "area": text(v, "area"),
+        "area": local_text(v, "area"),
         "agreement": text(v, "agreement"),
         "agreement_version": version(v, "agreement_version", "agreement", text(v, "agreement")),
         "parties": chosen(v, "parties"),
@@ -92,7 +93,10 @@ def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
             F("reason", v.t("Reason or note")),
         ],
         "",
-        facts=[(v.t("Area covered"), record["area"]), (v.t("Status"), v.t(record["status"]))],
+        facts=[
+            (v.t("Area covered"), marked(record["area"], v.lang)),
+            (v.t("Status"), v.t(record["status"])),
+        ],
         buttons=[("status", s.value, v.t(s.value)) for s in S if s in legal],
         given_by={"note": "reason"},  # taking effect and a violation keep it as a note
     )
@@ -144,7 +148,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         rows = [
             {
                 "href": f"/ops/{op}/ceasefires/{c['id']}",
-                "title": c["area"],
+                "title": marked(c["area"], v.lang),
                 "status": c["status"],
                 "detail": v.t("%(n)s violations recorded", n=len(c.get("violations") or ())),
             }
@@ -171,7 +175,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         c = entity(v, "ceasefire", id)
         comma = Markup(v.t(", "))
         facts = [
-            (v.t("Area covered"), c["area"]),
+            (v.t("Area covered"), marked(c["area"], v.lang)),
             (v.t("Status"), v.t(c["status"])),
             (
                 v.t("Parties bound"),

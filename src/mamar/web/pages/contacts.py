@@ -65,14 +65,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "reach": reach(channels, target) if target else [],
         }
         parties = names_of(entities(v, "party", op), v.lang)
-        people = {p["id"]: p["id"] for p in entities(v, "person", op)}
+        people = names_of(entities(v, "person", op), v.lang)
         targets = sorted({c["target"]["id"] for c in channels})
         return v.render(
             "contacts.html",
             data,
             title=v.t("Contacts and channels"),
-            names={**people, **parties},
-            targets=[(t, parties.get(t, t)) for t in targets],
+            targets=[(t, parties.get(t) or people.get(t) or v.t("Not visible")) for t in targets],
             can_log=may(v, "contact.log"),
             can_schedule=may(v, "contact.schedule"),
             can_translate=may(v, "contact.translate"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RuleBook
@@ -148,7 +149,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             (v.t("Given to"), parties.get(g["given_to"], g["given_to"])),
             (v.t("What was guaranteed"), local(g["what"], v.lang)),
             (v.t("Outcome"), v.t(g["outcome"])),
-            (v.t("Incidents"), ", ".join(g.get("incidents") or ()) or "—"),
+            (
+                v.t("Incidents"),
+                Markup(v.t(", ")).join(v.name_of("incident", i) for i in g.get("incidents") or ())
+                or "—",
+            ),
         ]
         actions = []
         if may(v, "guarantee.mark_honoured") and TRANSITIONS[GuaranteeOutcome(g["outcome"])]:

@@ -30,7 +30,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._shared import entities, entity
 from mamar.web.pages._terms import term_items, terms_from
-from mamar.web.render import called
+from mamar.web.render import called, called_text, marked
 
 
 def sees_bottom_lines(v: View) -> bool:
@@ -117,7 +117,7 @@ def _table_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
     record = entity(v, "proposal", proposal_id or "")
     counters = tuple(
-        (p["id"], p["id"])
+        (p["id"], called_text(p, v.lang))
         for p in entities(v, "proposal", op)
         if p.get("counter_to") == record["id"]
     )
@@ -135,8 +135,8 @@ def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
         ],
         "",
         facts=[
-            (v.t("From"), record["from_party"]),
-            (v.t("To"), record["to_party"]),
+            (v.t("From"), v.name_of("party", record["from_party"])),
+            (v.t("To"), v.name_of("party", record["to_party"])),
             (v.t("Status"), v.t(str(record["status"]))),
         ],
         buttons=[("outcome", o.value, v.t(o.value)) for o in ProposalOutcome],
@@ -147,7 +147,7 @@ def _answer_data(v: View, op: str, proposal_id: str | None) -> dict[str, Any]:
     return {
         "id": proposal_id,
         "outcome": text(v, "outcome"),
-        "reasons": text(v, "reasons"),
+        "reasons": local_text(v, "reasons"),
         "counter": text(v, "counter"),
     }
 
@@ -171,9 +171,11 @@ def _confidential_data(v: View, *, revising: bool) -> dict[str, Any]:
         return {}
     red = lines(v, "red_lines")
     return {
-        "bottom_line": text(v, "bottom_line"),
-        "red_lines": red if red or not revising else None,
-        "ceiling": text(v, "ceiling"),
+        "bottom_line": local_text(v, "bottom_line"),
+        "red_lines": [{"original": x, "language": v.lang} for x in red]
+        if red or not revising
+        else None,
+        "ceiling": local_text(v, "ceiling"),
         "bottom_line_note": text(v, "bottom_line_note"),
     }
 
@@ -198,7 +200,7 @@ def _position_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "visibility": text(v, "visibility"),
         "party": text(v, "party"),
         "issue": text(v, "issue"),
-        "stance": text(v, "stance"),
+        "stance": local_text(v, "stance"),
         **_confidential_data(v, revising=False),
     }
 
@@ -214,9 +216,9 @@ def _revise_form(v: View, op: str, position_id: str | None) -> Form:
         ],
         v.t("Record the revision"),
         facts=[
-            (v.t("Party"), record["party"]),
-            (v.t("Issue"), record["issue"]),
-            (v.t("Stance"), record.get("stance") or "—"),
+            (v.t("Party"), v.name_of("party", record["party"])),
+            (v.t("Issue"), v.name_of("issue", record["issue"])),
+            (v.t("Stance"), marked(record["stance"], v.lang) if record.get("stance") else "—"),
         ],
     )
 
@@ -224,7 +226,7 @@ def _revise_form(v: View, op: str, position_id: str | None) -> Form:
 def _revise_data(v: View, op: str, position_id: str | None) -> dict[str, Any]:
     return {
         "id": position_id,
-        "stance": text(v, "stance"),
+        "stance": local_text(v, "stance"),
         "note": text(v, "note"),
         **_confidential_data(v, revising=True),
     }

@@ -137,7 +137,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         if approve:
             data["note"] = f.get("reasons") or None
         else:
-            data["reasons"] = [r.strip() for r in f.get("reasons", "").splitlines() if r.strip()]
+            data["reasons"] = [
+                {"original": r.strip(), "language": v.lang}
+                for r in f.get("reasons", "").splitlines()
+                if r.strip()
+            ]
         try:
             forms.run(
                 v,
