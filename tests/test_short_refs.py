@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from mamar import reads
@@ -67,6 +68,13 @@ def test_shared_records_are_numbered_per_kind_and_a_rebuild_gives_the_same(
     assert _refs(system)[new] == max(n for n in before_new.values() if n is not None) + 1
     with system.reading() as conn:
         before = dump(conn)
+        # The column the next number is read from holds each record's reference.
+        columns = {
+            row.stream: (row.ref, json.loads(row.state).get("ref"))
+            for row in conn.execute(text("SELECT stream, ref, state FROM entities"))
+        }
+    assert all(column == state for column, state in columns.values())
+    assert sum(1 for column, _ in columns.values() if column is not None) > 5
     with system.writing() as conn:
         rebuild(conn)
     with system.reading() as conn:

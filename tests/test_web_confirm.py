@@ -61,6 +61,15 @@ def test_cancelling_a_convoy_asks_first_with_its_consequence_and_a_reason(
     again = client.post(path, data={**kept, "confirmed": "yes"})
     assert again.status_code == 422 and 'id="reason-error"' in again.text
     assert web.journal_size() == size
+    # A reason refused (far too long): the confirmation again, still asking, the reason
+    # as typed with the message beside it.
+    pasted = "الطريق مقطوع " * 8_000
+    too_long = client.post(path, data={**kept, "confirmed": "yes", "reason": pasted})
+    assert too_long.status_code == 422 and 'name="confirmed" value="yes"' in too_long.text
+    assert 'aria-describedby="reason-error"' in too_long.text and pasted.strip() in too_long.text
+    message = re.search(r'id="reason-error"[^>]*>([^<]*)<', too_long.text)
+    assert message is not None and re.search("[0-9]", message.group(1))
+    assert _hidden(too_long.text)["status"] == "cancelled" and web.journal_size() == size
     done = client.post(
         path,
         data={**kept, "csrf": csrf(client), "confirmed": "yes", "reason": "الطريق مقطوع"},

@@ -118,3 +118,102 @@ def test_times_are_typed_the_same_way_in_every_language(system: Mamar) -> None:
         assert 'id="phrase-error"' in refused.text, typed
         assert ('id="occurred_at-error"' in refused.text) == bool(typed)
     assert web.journal_size() == before
+
+
+def _beside(page: str, field: str) -> str:
+    """The message beside ``field`` (its control names it in ``aria-describedby``)."""
+    ident = field.replace(".", "-")
+    assert f'aria-describedby="{ident}-error"' in page, page[-3000:]
+    found = re.search(rf'id="{ident}-error"[^>]*>([^<]*)<', page)
+    assert found is not None, page[-3000:]
+    return unescape(found.group(1))
+
+
+LONG = "قصف " * 25_000  # 100,000 characters, as pasted
+
+
+def test_a_note_typed_under_another_name_is_refused_beside_it(system: Mamar) -> None:
+    """An approval keeps its reasons as a note, a ceasefire's violation keeps its reason as
+    a note: a refusal of the note is said beside the field it was typed in."""
+    web = make_web(system)
+    client = web.client("coordinator")
+    before = web.journal_size()
+    decide = f"/ops/{OP}/routes/exit-route/decide?lang=ar"
+    form = {"csrf": csrf(client), "party": "aleppo-factions", "reasons": LONG}
+    approved = client.post(decide, data={**form, "decision": "approve"})
+    assert approved.status_code == 422, approved.text[-1500:]
+    assert re.search("[0-9]", _beside(approved.text, "reasons")) and LONG.strip() in approved.text
+    # A rejection asks first, but not for something that would be refused anyway: the
+    # refusal comes first, beside the field, and the confirmation is still asked after.
+    rejected = client.post(decide, data={**form, "decision": "reject"})
+    assert rejected.status_code == 422 and _beside(rejected.text, "reasons")
+    asked = client.post(decide, data={**form, "decision": "reject", "reasons": "مقطوع"})
+    assert asked.status_code == 409 and 'name="confirmed"' in asked.text
+    change = f"/ops/{OP}/ceasefires/ceasefire-1/change?lang=ar"
+    violated = client.post(
+        change,
+        data={
+            "csrf": csrf(client),
+            "status": "violated",
+            "incident": "ramouseh-gunfire",
+            "reason": LONG,
+        },
+    )
+    assert violated.status_code == 422, violated.text[-1500:]
+    assert re.search("[0-9]", _beside(violated.text, "reason")) and LONG.strip() in violated.text
+    assert web.journal_size() == before
+
+
+def test_a_version_a_record_does_not_have_is_refused_beside_it(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    before = web.journal_size()
+    notice = {
+        "csrf": csrf(client),
+        "parties": "aleppo-factions",
+        "message": "تحرك القافلة",
+        "route": "exit-route",
+    }
+    for typed, says in (("-5", "1"), ("999999999999", "1"), ("ثلاثة", "عدد"), ("٩", "1")):
+        refused = client.post(
+            f"/ops/{OP}/notifications/new?lang=ar", data={**notice, "route_version": typed}
+        )
+        assert refused.status_code == 422, refused.text[-1500:]
+        message = _beside(refused.text, "route_version")
+        assert says in message and not LATIN_WORD.search(message), message
+        assert f'value="{typed}"' in refused.text
+    # With other problems too: each beside its field, all at once.
+    both = client.post(
+        f"/ops/{OP}/ceasefires/new?lang=ar",
+        data={
+            "csrf": csrf(client),
+            "area": "الأحياء الشرقية",
+            "agreement": "evacuation-agreement",
+            "agreement_version": "-5",
+            "note": LONG,
+        },
+    )
+    assert both.status_code == 422, both.text[-1500:]
+    assert "1" in _beside(both.text, "agreement_version") and _beside(both.text, "note")
+    assert web.journal_size() == before
+
+
+def test_a_translation_left_without_a_language_says_so_beside_it(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    path = f"/ops/{OP}/agreements/evacuation-agreement/translate?lang=ar"
+    before = web.journal_size()
+    refused = client.post(
+        path,
+        data={
+            "csrf": csrf(client),
+            "translation.field": "text",
+            "translation.language": "",
+            "translation.text": "Evacuation",
+        },
+    )
+    assert refused.status_code == 422, refused.text[-1500:]
+    assert "مطلوب" in _beside(refused.text, "translation.language")
+    assert '<option value="" selected' not in refused.text  # "—" is not marked chosen…
+    assert 'value="en" selected' not in refused.text  # …and no language is put in its place
+    assert web.journal_size() == before

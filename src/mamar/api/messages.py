@@ -138,6 +138,7 @@ DOMAIN: dict[str, str] = {
     "nothing_to_translate": N_("This text is empty: there is nothing to translate"),
     "same_language": N_("The translation is in the language of the original"),
     "empty_version": N_("The version is empty"),
+    "unknown_version": N_("There is no such version of it"),
     "empty_proposal": N_("The proposal is empty"),
     "already_closed": N_("The record is already closed"),
     "already_disabled": N_("The account is already disabled"),

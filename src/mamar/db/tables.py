@@ -164,8 +164,12 @@ entities = Table(
     Column("position", BigInteger, nullable=False),
     Column("occurred_utc", String(27), nullable=False),
     Column("state", Text, nullable=False),
+    # The record's short reference ("INC-14"), also in its state: the next one of a kind
+    # in an operation is the highest plus one, read from the index below.
+    Column("ref", Integer, nullable=True),
 )
 Index("ix_entities_kind_operation", entities.c.kind, entities.c.operation)
+Index("ix_entities_operation_kind_ref", entities.c.operation, entities.c.kind, entities.c.ref)
 # A list page: an operation's records of one kind in order, read a page at a time.
 Index("ix_entities_operation_kind_stream", entities.c.operation, entities.c.kind, entities.c.stream)
 # What changed in an operation since a journal position (the overview reads only that).

@@ -33,6 +33,7 @@ _ENTITY = (
     "position",
     "occurred_utc",
     "state",
+    "ref",
 )
 _HISTORY = ("stream", "version", "kind", "operation", "position", "occurred_utc", "state")
 
@@ -116,6 +117,7 @@ def compare(
             event.position,
             event.occurred_utc,
             text,
+            new.ref,
         )
         if progress is not None and done % 1000 == 0:
             progress(1000)

@@ -108,13 +108,16 @@ _ENTITY_COLUMNS = (
     "position",
     "occurred_utc",
     "state",
+    "ref",
 )
 _INSERT_ENTITY = insert_statement("entities", _ENTITY_COLUMNS)
 _UPDATE_ENTITY = Statement(
     "UPDATE entities SET operation = :operation, visibility = :visibility, version = :version, "
-    "position = :position, occurred_utc = :occurred_utc, state = :state WHERE stream = :stream"
+    "position = :position, occurred_utc = :occurred_utc, state = :state, ref = :ref "
+    "WHERE stream = :stream"
 )
-# Most events change neither an entity's operation nor its visibility: leaving them out
+# Most events change neither an entity's operation, its visibility nor its short reference:
+# leaving them out
 # of the SET spares SQLite rewriting the (kind, operation) index, a page per append.
 _MOVE_ENTITY = Statement(
     "UPDATE entities SET version = :version, position = :position, "
@@ -233,7 +236,12 @@ class Projector:
                 "occurred_utc": event.occurred_utc,
                 "state": text,
             }
-            entity = {**row, "entity_id": entity_id, "visibility": new.visibility.value}
+            entity = {
+                **row,
+                "entity_id": entity_id,
+                "visibility": new.visibility.value,
+                "ref": new.ref,
+            }
             if self._deferred:
                 if event.stream not in self._before:
                     self._before[event.stream] = state
@@ -252,7 +260,7 @@ class Projector:
         stream = entity["stream"]
         if old is None:
             _INSERT_ENTITY.run(self.conn, entity)
-        elif old.operation == new.operation and old.visibility == new.visibility:
+        elif _moved_only(old, new):
             _MOVE_ENTITY.run(self.conn, entity)
         else:
             _UPDATE_ENTITY.run(self.conn, entity)
@@ -276,7 +284,7 @@ class Projector:
             old = self._before[stream]
             if old is None:
                 inserts.append(entity)
-            elif old.operation == new.operation and old.visibility == new.visibility:
+            elif _moved_only(old, new):
                 moves.append(entity)
             else:
                 updates.append(entity)
@@ -297,16 +305,22 @@ class Projector:
         self._before, self._last, self._history = {}, {}, []
 
 
+def _moved_only(old: EntityState, new: EntityState) -> bool:
+    """Whether a record's row keeps its operation, visibility and short reference (only its
+    version, position, time and state move)."""
+    return (old.operation, old.visibility, old.ref) == (new.operation, new.visibility, new.ref)
+
+
+_HIGHEST_REF = Statement(
+    "SELECT max(ref) FROM entities WHERE operation = :operation AND kind = :kind"
+)
+
+
 def highest_ref(conn: Connection, operation: str, kind: str) -> int:
-    """The highest short reference given to a record of ``kind`` in ``operation`` (0: none)."""
-    rows = conn.execute(
-        select(entities.c.state).where(
-            entities.c.kind == kind,
-            entities.c.operation == operation,
-            entities.c.state.like('%"ref":%'),
-        )
-    )
-    return max((load_state(kind, r.state).ref or 0 for r in rows), default=0)
+    """The highest short reference given to a record of ``kind`` in ``operation`` (0: none):
+    one step down the (operation, kind, ref) index."""
+    row = _HIGHEST_REF.run(conn, {"operation": operation, "kind": kind}).fetchone()
+    return int(row[0] or 0) if row is not None else 0
 
 
 def projected_position(conn: Connection) -> int:

@@ -107,6 +107,18 @@ def check(view: View, command: str, status: str | None) -> None:
         raise NeedsConfirmation(view, action, view.t("Give the reason"))
 
 
+def refused_again(view: View, command: str, status: str | None, errors: dict[str, str]) -> None:
+    """A reason typed on the confirmation page and refused (too long, say): the
+    confirmation again, the reason as typed with the message beside it, still asking."""
+    action = irreversible(view, command, status)
+    if action is None or action.reason_field is None or view.form.get(CONFIRMED) != "yes":
+        return
+    field = action.reason_field
+    said = [m for k, m in errors.items() if k == field or k.startswith((f"{field}.", f"{field}["))]
+    if said and not view.wants_json():
+        raise NeedsConfirmation(view, action, said[0])
+
+
 def page(exc: NeedsConfirmation) -> Response:
     """The confirmation: the consequence, the reason, every other value kept (hidden)."""
     v = exc.view

@@ -149,6 +149,34 @@ def whole_number(view: View, name: str, typed: str | None) -> int | None:
     return None
 
 
+NO_VERSION = N_("There is no such version: give one from 1 to %(n)s")
+NO_VERSION_YET = N_("It has no version yet: leave this field without a number")
+
+
+def version_number(view: View, name: str, typed: str | None, latest: int | None) -> int | None:
+    """A version typed in field ``name``: a whole number from 1 to ``latest`` (the record's
+    current version; None: not known, e.g. no record chosen). When it is not one, the reason
+    is noted beside the field (said with the form's other problems) and None is given."""
+    if typed is None or not typed.strip():
+        return None
+    cleaned = typed.strip().translate(_DIGITS)
+    if not cleaned.removeprefix("-").isdigit():
+        view.field_errors[name] = view.t(WHOLE)
+        return None
+    wanted = int(cleaned)
+    if latest == 0:
+        view.field_errors[name] = view.t(NO_VERSION_YET)
+    elif latest is not None and not 1 <= wanted <= latest:
+        view.field_errors[name] = view.t(NO_VERSION, n=i18n.number(latest, view.lang))
+    elif wanted < 1:
+        view.field_errors[name] = view.t(AT_LEAST, ge=i18n.number(1, view.lang))
+    elif wanted > LARGEST:
+        view.field_errors[name] = view.t(AT_MOST, le=i18n.number(LARGEST, view.lang))
+    else:
+        return wanted
+    return None
+
+
 def _given(view: View, name: str) -> bool:
     return any(x.strip() for x in view.form_lists.get(name, [view.form.get(name, "")]))
 
@@ -190,13 +218,15 @@ def run(
         occurred = occurred_from(view)
     except FormErrors as exc:
         missing.update(exc.errors)
+    status = data.get("status") if isinstance(data.get("status"), str) else None
     try:
         command = build(view, name, data)
     except FormErrors as exc:
+        confirm.refused_again(view, name, status, exc.errors)
         raise FormErrors({**exc.errors, **missing}) from exc
     if missing:
         raise FormErrors(missing)
-    confirm.check(view, name, data.get("status") if isinstance(data.get("status"), str) else None)
+    confirm.check(view, name, status)
     system = view.system
     try:
         with system.writing() as conn:
@@ -207,6 +237,7 @@ def run(
                 after(conn)
     except DomainError as exc:
         message = domain_message(exc, view.lang)
+        confirm.refused_again(view, name, status, {exc.field or GENERAL: message})
         status = DOMAIN_STATUS.get(exc.code, 422)  # as the API would answer it
         raise FormErrors({exc.field or GENERAL: message}, status) from exc
     view.recorded = recorded

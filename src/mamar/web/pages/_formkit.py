@@ -22,7 +22,7 @@ from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
-from mamar.web.pages._shared import entities, names_of
+from mamar.web.pages._shared import entities, entity, names_of
 
 #: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
 OCCURRED = ("occurred_at", "precision", "phrase")
@@ -95,6 +95,9 @@ class Form:
     occurred: bool = True
     facts: list[tuple[str, str]] = field(default_factory=list)  # label, value shown above
     buttons: list[tuple[str, str, str]] = field(default_factory=list)  # name, value, label
+    #: A command's field given by a field of another name (``note`` typed in ``reason``):
+    #: its refusal is said beside the field that gave it.
+    given_by: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> set[str]:
         found: set[str] = set()
@@ -193,6 +196,18 @@ def moment(v: View, name: str) -> str | None:
         return None
 
 
+def version(v: View, name: str, kind: str, of: str | None) -> int | None:
+    """A version of record ``of`` (a ``kind``: agreement, route) typed in field ``name``; one
+    it does not have is refused beside the field, saying which it has."""
+    latest: int | None = None
+    if of:
+        try:
+            latest = int(entity(v, kind, of).get("current_version") or 0)
+        except DomainError:  # not one the viewer may see: the command says so, by its field
+            latest = None
+    return forms.version_number(v, name, v.form.get(name), latest)
+
+
 def who(value: str | None) -> dict[str, str] | None:
     """``party:id`` / ``person:id`` → a PartyOrPerson."""
     if not value:
@@ -233,13 +248,18 @@ def enum_options(v: View, values: Iterable[Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(x.value), v.t(str(x.value))) for x in values)
 
 
-def group_errors(errors: dict[str, str], names: Iterable[str]) -> dict[str, str]:
-    """Each error under the nearest name the form shows (``terms.0.who`` → ``terms``)."""
+def group_errors(
+    errors: dict[str, str], names: Iterable[str], given_by: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Each error under the nearest name the form shows (``terms.0.who`` → ``terms``);
+    ``given_by``: the command's fields typed in a field of another name (``note`` → ``reason``)."""
     known = set(names)
     out: dict[str, str] = {}
     for key, message in errors.items():
         target = forms.GENERAL
         parts = key.replace("[", ".").replace("]", "").split(".")
+        if given_by and parts[0] in given_by:
+            parts[0] = given_by[parts[0]]
         for end in range(len(parts), 0, -1):
             candidate = ".".join(parts[:end])
             if candidate in known:
@@ -350,7 +370,7 @@ def add_form(
             )
         except forms.FormErrors as exc:
             spec = build(v, op, entity_id)
-            errors = group_errors(exc.errors, spec.names())
+            errors = group_errors(exc.errors, spec.names(), spec.given_by)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return render_form(v, op, spec, status=422, errors=errors)

@@ -26,9 +26,10 @@ from mamar.web.pages._formkit import (
     moment,
     options,
     text,
+    version,
 )
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, number
+from mamar.web.pages._shared import entities, entity, may
 from mamar.web.render import called, marked
 
 add_nav(NavItem("ceasefires", N_("Ceasefires"), "ceasefires", order=15))
@@ -69,7 +70,7 @@ def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "visibility": text(v, "visibility"),
         "area": local_text(v, "area"),
         "agreement": text(v, "agreement"),
-        "agreement_version": number(v.form.get("agreement_version")),
+        "agreement_version": version(v, "agreement_version", "agreement", text(v, "agreement")),
         "parties": chosen(v, "parties"),
         "starts_at": moment(v, "starts_at"),
         "ends_at": moment(v, "ends_at"),
@@ -97,6 +98,7 @@ def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
             (v.t("Status"), v.t(record["status"])),
         ],
         buttons=[("status", s.value, v.t(s.value)) for s in S if s in legal],
+        given_by={"note": "reason"},  # taking effect and a violation keep it as a note
     )
 
 

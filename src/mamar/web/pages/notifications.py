@@ -22,9 +22,10 @@ from mamar.web.pages._formkit import (
     moment,
     options,
     text,
+    version,
 )
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, names_of, number
+from mamar.web.pages._shared import entities, entity, may, names_of
 from mamar.web.render import called, local
 
 add_nav(NavItem("notifications", N_("Notifications"), "notifications", order=55))
@@ -57,7 +58,7 @@ def _send_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "message": local_text(v, "message"),
         "convoy": text(v, "convoy"),
         "route": text(v, "route"),
-        "route_version": number(v.form.get("route_version")),
+        "route_version": version(v, "route_version", "route", text(v, "route")),
         "window_from": moment(v, "window_from"),
         "window_until": moment(v, "window_until"),
     }

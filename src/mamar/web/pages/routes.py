@@ -17,10 +17,12 @@ from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
+    OCCURRED,
     F,
     Form,
     add_form,
     creating,
+    group_errors,
     lines,
     local_name,
     name_pair,
@@ -148,7 +150,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 required=("party",),
             )
         except forms.FormErrors as exc:
-            errors = {k.split(".")[0]: m for k, m in exc.errors.items()}
+            # An approval's note is typed in the reasons: its refusal is said there.
+            shown = ("party", "reasons", "version", *OCCURRED)
+            errors = group_errors(exc.errors, shown, {"note": "reasons"})
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_detail(v, op, id, 422, errors)

@@ -52,8 +52,9 @@ def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any]
         "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
         "languages": language_options(v.lang),
-        # The page's language, unless the text is already in it.
-        "chosen": v.form.get(LANGUAGE) or _first_wanted(v, record[field]),
+        # As sent (even left unchosen); at first the page's language, unless the text is
+        # already in it.
+        "chosen": v.form[LANGUAGE] if LANGUAGE in v.form else _first_wanted(v, record[field]),
     }
 
 
