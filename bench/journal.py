@@ -394,6 +394,7 @@ def floor_sqlite(path: Path, rows: Sequence[tuple[Any, ...]], state: str, size: 
             "position": position,
             "occurred_utc": moment,
             "state": state,
+            "ref": None,  # internal records have no short reference
         }
         db.execute("BEGIN IMMEDIATE")
         db.execute(store._HEAD.sqlite).fetchone()
