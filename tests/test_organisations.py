@@ -224,7 +224,7 @@ def test_a_bottom_line_changes_nothing_others_in_the_organisation_observe(
         mine = reads.get_entity(conn, viewer=negotiator, kind="position", entity_id="pos")
         types = [e.type for e in reads.timeline(conn, viewer=two["a-ops"], entity="position:pos")]
     assert after == before
-    assert mine["bottom_line"] == "SECRET" and mine["updated_at"] > before["updated_at"]
+    assert mine["bottom_line"]["original"] == "SECRET" and mine["updated_at"] > before["updated_at"]
     assert types == ["position.stated"]
 
 
