@@ -591,7 +591,7 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
         assert_no_field_errors(page)
         route = _state(server, "route", "exit-route")
         assert route.rejections[-1].version == route.current_version
-        assert "a long way" in route.rejections[-1].reasons[0]
+        assert "a long way" in route.rejections[-1].reasons[0].original
     # Turkey guarantees the convoy's safe arrival.
     guarantee = _open_form(page, server, "guarantees/new", missing, "record a guarantee")
     if guarantee is not None:
