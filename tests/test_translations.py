@@ -168,6 +168,10 @@ def test_a_page_title_is_the_records_name_without_the_translator_note() -> None:
     assert "translation" in str(heading)  # the page's heading keeps the note
     assert page_title(heading) == "Incident: Shelling <b>here</b>"
     assert page_title("Incident: <b>typed</b>") == "Incident: <b>typed</b>"  # text stays text
+    # A name shown in its own language (the operation's, in the tab): words, not its <bdi>.
+    english_only = marked({"original": "East <i>side</i>", "language": "en"}, "ar")
+    assert "<bdi" in str(english_only)
+    assert page_title(english_only) == "East <i>side</i>"
 
 
 def test_the_earlier_shape_is_read_as_one_translation_by_someone_not_known() -> None:
