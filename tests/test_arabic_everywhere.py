@@ -59,25 +59,8 @@ def _strings(value: Any, out: set[str]) -> None:
             _strings(item, out)
 
 
-#: The free-text fields of a term (of a proposal, a position, an agreement): plain words,
-#: not yet kept with their language.
-_TERM_WORDS = (
-    "area", "description", "beneficiaries", "exception", "belongings", "destination_text",
-    "vehicles", "label",
-)  # fmt: skip
-
-
 def _phrases(event: Any) -> set[str]:
     return {event.phrase} if event.phrase else set()
-
-
-def _term_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    for term in event.data.get("terms") or ():
-        if isinstance(term, dict):
-            _strings([term.get(k) for k in _TERM_WORDS], found)
-            _strings((term.get("condition") or {}).get("description"), found)
-    return found
 
 
 def _fields(*names: str) -> Callable[[Any], set[str]]:
@@ -162,11 +145,6 @@ REMAINING = [
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "
         "not yet kept with their language",
         _phrases,
-    ),
-    Remaining(
-        "the words of a term (its area, description, beneficiaries, belongings…) are plain "
-        "text, not yet kept with their language",
-        _term_words,
     ),
 ]
 

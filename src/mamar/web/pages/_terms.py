@@ -5,6 +5,11 @@ a new version starts from every current term (none is dropped), and each kind
 offers one empty fieldset more. "Add another …" buttons (no JavaScript needed)
 show the form again, as typed, with one more empty fieldset of that kind. A
 term's ``key`` and ``label`` travel in hidden fields so a new version keeps them.
+
+A term's words (its area, description, beneficiaries…) are kept with their language: what
+is typed is in the page's language; words a new version starts from and leaves as they
+were keep the language and translations they had (they travel in the hidden field too),
+so an unchanged term stays the same term whatever page it is adopted from.
 """
 
 from __future__ import annotations
@@ -108,6 +113,9 @@ _CHOICES: dict[str, type[Evacuees] | type[Arms] | type[Released]] = {
 #: Fields a form does not show, carried in the hidden ``keep`` field so that a new
 #: version made on the form keeps them.
 KEPT = ("key", "label", "phase", "condition", "proposal", "by_party")
+#: Where the hidden ``keep`` field holds the words of a term's text fields as they were (a
+#: text with its language and translations), by field.
+WORDS = "words"
 MORE = GROW
 #: The words of each "add another" button.
 ADD_ANOTHER = N_("Add another term: %(kind)s")
@@ -197,6 +205,9 @@ def terms_from(v: View) -> list[dict[str, Any]]:
         for n in range(_count(v, {}, kind)):
             prefix = f"term.{kind}.{n}"
             term: dict[str, Any] = {}
+            kept = _kept(text(v, f"{prefix}.keep"))
+            held = kept.pop(WORDS, None)
+            held = held if isinstance(held, dict) else {}
             for name, _label, input_kind in fields:
                 full = f"{prefix}.{name}"
                 if name == "text.translation":
@@ -207,19 +218,39 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                     term[name] = forms.whole_number(v, full, text(v, full))
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
-                elif name == "text":
-                    term[name] = local_text(v, full)
+                elif input_kind in ("text", "textarea"):  # words, kept with their language
+                    term[name] = _words(v, full, held.get(name))
                 else:
                     term[name] = text(v, full)
             term = {k: x for k, x in term.items() if x is not None}
             if not term:
                 continue
-            kept = text(v, f"{prefix}.keep")
-            if kept:
-                with contextlib.suppress(ValueError, TypeError):
-                    term.update(json.loads(kept))
+            term.update(kept)
             terms.append({"type": kind, **term})
     return terms
+
+
+def _kept(value: str | None) -> dict[str, Any]:
+    """What the hidden ``keep`` field of a term holds (nothing, if it is not what the form
+    put there)."""
+    found: Any = None
+    if value:
+        with contextlib.suppress(ValueError, TypeError):
+            found = json.loads(value)
+    return found if isinstance(found, dict) else {}
+
+
+def _words(v: View, name: str, held: Any) -> dict[str, Any] | None:
+    """The words typed in a term's text field, with their language: the page's, unless they
+    are the words the term already had, which keep their own language and translations."""
+    typed = local_text(v, name)
+    if typed is None or not isinstance(held, dict) or held.get("original") != typed["original"]:
+        return typed
+    if f"{name}.translation" in v.form:  # a field for its translation: it shows the first
+        shown = [t.get("text") for t in held.get("translations") or () if isinstance(t, dict)]
+        if [t["text"] for t in typed.get("translations", ())] != shown[:1]:
+            return typed
+    return held  # the words as they were
 
 
 def _values(terms: Any, tz: str) -> dict[str, str]:
@@ -235,6 +266,13 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
         seen[kind] = n + 1
         prefix = f"term.{kind}.{n}"
         keep = {k: data[k] for k in KEPT if data.get(k) is not None}
+        words = {
+            name: data[name]
+            for name, _label, input_kind in KINDS[kind][1]
+            if input_kind in ("text", "textarea") and isinstance(data.get(name), dict)
+        }
+        if words:
+            keep[WORDS] = words
         if keep:
             values[f"{prefix}.keep"] = json.dumps(keep, ensure_ascii=False)
         for key, value in data.items():
