@@ -118,7 +118,6 @@ def _english_only_names(value: Any) -> set[str]:
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
     _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
-    _strings(event.data.get("note"), found)
     return found
 
 
@@ -148,8 +147,7 @@ REMAINING = [
         lambda event: _english_only_names(event.data),
     ),
     Remaining(
-        "a route version's words (waypoint labels, the note of a version or an approval) are "
-        "plain text, not yet kept with their language",
+        "a route version's waypoint labels are plain text, not yet kept with their language",
         lambda event: _route_words(event) if event.type.startswith("route.") else set(),
     ),
     Remaining(
