@@ -151,10 +151,9 @@ REMAINING = [
         lambda event: _route_words(event) if event.type.startswith("route.") else set(),
     ),
     Remaining(
-        "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
-        "reason, a channel's means, a mandate's scope, an incident's source and weapon "
-        "detail, a figure's source) are plain text, not yet kept with their language",
-        _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
+        "other one-language texts (an incident's source and weapon detail, a figure's "
+        "source) are plain text, not yet kept with their language",
+        _fields("weapon_detail", "source"),
     ),
     Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "

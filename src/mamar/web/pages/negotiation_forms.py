@@ -227,7 +227,7 @@ def _revise_data(v: View, op: str, position_id: str | None) -> dict[str, Any]:
     return {
         "id": position_id,
         "stance": local_text(v, "stance"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
         **_confidential_data(v, revising=True),
     }
 
