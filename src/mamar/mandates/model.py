@@ -33,7 +33,7 @@ class MandateState(EntityState):
     valid_until: datetime | None = None
     status: MandateStatus = S.ACTIVE
     ended_at: str | None = None
-    revoked_reason: str | None = None
+    revoked_reason: Prose | None = None
 
 
 @aggregate("mandate", MandateState)

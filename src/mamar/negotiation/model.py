@@ -39,7 +39,7 @@ class IssueState(EntityState):
     description: str | None = None
     status: IssueStatus = IssueStatus.OPEN
     closed_at: str | None = None
-    closed_reason: str | None = None
+    closed_reason: Prose | None = None
 
 
 @aggregate("issue", IssueState)

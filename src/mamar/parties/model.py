@@ -41,7 +41,7 @@ class InfluenceState(EntityState):
     means: Prose | None = None
     strength: InfluenceStrength = InfluenceStrength.MODERATE
     retired: bool = False
-    retired_reason: str | None = None
+    retired_reason: Prose | None = None
 
 
 @aggregate("party", PartyState)
