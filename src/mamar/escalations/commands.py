@@ -43,7 +43,7 @@ class RecordEscalationResponse(Command):
 
     text: LocalText
     by: Reference | None = None
-    commitment: FreeText | None = None
+    commitment: Prose | None = None
 
 
 class FollowUpEscalation(Command):

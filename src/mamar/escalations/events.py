@@ -60,7 +60,7 @@ class EscalationResponseRecorded(EventData):
 
     text: LocalText
     by: str | None = None
-    commitment: FreeText | None = None
+    commitment: Prose | None = None
 
 
 @event_type

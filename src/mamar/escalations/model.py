@@ -46,7 +46,7 @@ class Response(Value):
     at: str
     text: LocalText
     by: str | None = None
-    commitment: str | None = None
+    commitment: Prose | None = None
 
 
 class FollowUp(Value):
