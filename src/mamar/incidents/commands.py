@@ -260,7 +260,7 @@ def add_evidence(state: IncidentState, cmd: AddIncidentEvidence, ctx: Context) -
 @decides(CorrectIncident)
 def correct(state: IncidentState, cmd: CorrectIncident, ctx: Context) -> list[EventData]:
     _not_retracted(state)
-    if not cmd.reason:
+    if not cmd.reason.original:
         raise DomainError("reason_required", "say why the record is corrected", field="reason")
     given = [f for f in CORRECTABLE if f in cmd.model_fields_set]
     for field in given:

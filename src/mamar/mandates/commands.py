@@ -47,7 +47,7 @@ def grant(state: None, cmd: GrantMandate, ctx: Context) -> list[EventData]:
         raise DomainError(
             "no_grantor", "name at least one party granting the mandate", field="granted_by"
         )
-    if not cmd.scope:
+    if not cmd.scope.original:
         raise DomainError("empty", "say what the mandate covers", field="scope")
     refuse_duplicates(cmd.granted_by, "granted_by")
     refuse_duplicates(cmd.issues, "issues")
