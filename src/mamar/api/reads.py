@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import anyio
 import orjson
 from fastapi import Depends, FastAPI, Path, Query, Request
 from starlette.responses import Response, StreamingResponse
@@ -42,17 +41,6 @@ At = Annotated[
     datetime | None, Query(description="As of this moment (ISO 8601 with offset); default now")
 ]
 EntityPath = Annotated[str, Path(max_length=200)]
-
-#: Worker threads of a process that answer overviews at once. An overview read is
-#: Python's work (a cached one too: the caller's check, the copy, the response), and
-#: a process runs one thread's Python at a time; two let one wait for the database
-#: while the other works. With every reader in a thread of its own (up to 40), each
-#: thread that comes back from the database (a writer between its statements, the
-#: event loop between requests) waited behind all of them for the interpreter, in
-#: turns of 5 ms: under 45 readers the writers got a handful of writes through a
-#: second on SQLite and none on PostgreSQL (bench/README.md, "the mixed load").
-#: Readers beyond these wait in the event loop, holding no thread.
-OVERVIEW_READERS = anyio.CapacityLimiter(2)
 ReadPrincipal = Annotated[Principal | None, Depends(guard(READ_ANY))]
 
 
@@ -213,25 +201,21 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
 
     add(f"{PREFIX}/operations", list_operations, READ_ANY, response_model=Page, tags=["operation"])
 
-    async def operation_status(request: Request, op: EntityPath, at: At = None) -> Response:
+    def operation_status(request: Request, op: EntityPath, at: At = None) -> Response:
         # The most read route: its caller is checked in the transaction the overview is
-        # read in (the guard's own checks, see ``authorize``), one worker thread for both,
-        # and at most OVERVIEW_READERS such threads at once (see there).
+        # read in (the guard's own checks, see ``authorize``), one worker thread for both.
         # The overview is keyed by the journal head read before its states (``OverviewCache``),
         # no snapshot shared by its reads: on PostgreSQL they need no transaction.
-        def read() -> Response:
-            with _system(request).looking_up() as conn:
-                viewer = authorize(conn, request, READ_ANY).actor
-                data = reads.overview(
-                    conn,
-                    viewer=viewer,
-                    operation=op,
-                    at=aware(at, "at"),
-                    cache=request.app.state.overviews,
-                )
-            return respond(data)
-
-        return await anyio.to_thread.run_sync(read, limiter=OVERVIEW_READERS)
+        with _system(request).looking_up() as conn:
+            viewer = authorize(conn, request, READ_ANY).actor
+            data = reads.overview(
+                conn,
+                viewer=viewer,
+                operation=op,
+                at=aware(at, "at"),
+                cache=request.app.state.overviews,
+            )
+        return respond(data)
 
     add(
         f"{PREFIX}/operations/{{op}}/status",
