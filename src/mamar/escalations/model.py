@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import seconds_between
 from mamar.domain.transitions import Transitions
 from mamar.escalations.events import (
@@ -46,7 +46,7 @@ class Response(Value):
     at: str
     text: LocalText
     by: str | None = None
-    commitment: str | None = None
+    commitment: Prose | None = None
 
 
 class FollowUp(Value):
@@ -67,7 +67,7 @@ class EscalationState(EntityState):
     first_response_at: str | None = None
     # Since when the current question has gone unanswered (None while answered or closed).
     awaiting_since: str | None = None
-    outcome_note: str | None = None
+    outcome_note: Prose | None = None
     closed_at: str | None = None
 
 
