@@ -67,10 +67,6 @@ _TERM_WORDS = (
 )  # fmt: skip
 
 
-def _phrases(event: Any) -> set[str]:
-    return {event.phrase} if event.phrase else set()
-
-
 def _term_words(event: Any) -> set[str]:
     found: set[str] = set()
     for term in event.data.get("terms") or ():
@@ -157,11 +153,6 @@ REMAINING = [
         "reason, a channel's means, a mandate's scope, an incident's source and weapon "
         "detail, a figure's source) are plain text, not yet kept with their language",
         _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
-    ),
-    Remaining(
-        "the words for a time (an event's phrase, 'after midnight') are one plain text, "
-        "not yet kept with their language",
-        _phrases,
     ),
     Remaining(
         "the words of a term (its area, description, beneficiaries, belongings…) are plain "
