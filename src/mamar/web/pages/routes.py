@@ -24,6 +24,7 @@ from mamar.web.pages._formkit import (
     creating,
     group_errors,
     lines,
+    local_lines,
     local_name,
     name_pair,
     options,
@@ -137,11 +138,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         if approve:
             data["note"] = f.get("reasons") or None
         else:
-            data["reasons"] = [
-                {"original": r.strip(), "language": v.lang}
-                for r in f.get("reasons", "").splitlines()
-                if r.strip()
-            ]
+            data["reasons"] = local_lines(v, "reasons")
         try:
             forms.run(
                 v,
