@@ -68,10 +68,6 @@ _TERM_WORDS = (
 )  # fmt: skip
 
 
-def _phrases(event: Any) -> set[str]:
-    return {event.phrase} if event.phrase else set()
-
-
 def _term_words(event: Any) -> set[str]:
     found: set[str] = set()
     for term in event.data.get("terms") or ():
@@ -116,14 +112,6 @@ def _english_only_names(value: Any) -> set[str]:
     return found
 
 
-def _convoy_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    if event.type == "convoy.planned":
-        _strings([event.data.get("batch_of")], found)
-        _strings([v.get("kind") for v in event.data.get("vehicles") or ()], found)
-    return found
-
-
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
     _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
@@ -163,16 +151,6 @@ REMAINING = [
         "other one-language texts (an incident's source and weapon detail, a figure's "
         "source) are plain text, not yet kept with their language",
         _fields("weapon_detail", "source"),
-    ),
-    Remaining(
-        "a convoy's words (who travels, the kind of each vehicle) are plain text, not yet "
-        "kept with their language",
-        _convoy_words,
-    ),
-    Remaining(
-        "the words for a time (an event's phrase, 'after midnight') are one plain text, "
-        "not yet kept with their language",
-        _phrases,
     ),
     Remaining(
         "the words of a term (its area, description, beneficiaries, belongings…) are plain "
