@@ -60,10 +60,6 @@ def _strings(value: Any, out: set[str]) -> None:
             _strings(item, out)
 
 
-def _phrases(event: Any) -> set[str]:
-    return {event.phrase} if event.phrase else set()
-
-
 def _fields(*names: str) -> Callable[[Any], set[str]]:
     """The texts under any of ``names``, at any depth of an event (a figure's source, too);
     of a ``{text, kind}`` the text only."""
@@ -138,11 +134,6 @@ REMAINING = [
         "other one-language texts (an incident's source and weapon detail, a figure's "
         "source) are plain text, not yet kept with their language",
         _fields("weapon_detail", "source"),
-    ),
-    Remaining(
-        "the words for a time (an event's phrase, 'after midnight') are one plain text, "
-        "not yet kept with their language",
-        _phrases,
     ),
 ]
 

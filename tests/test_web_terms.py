@@ -85,7 +85,7 @@ def test_a_version_adopted_on_the_english_page_keeps_each_terms_words_in_their_l
     system: Mamar,
 ) -> None:
     """Words a new version leaves as they were keep their language and translations (so the
-    term is unchanged); words typed anew are in the page's language; a refused form comes
+    term is unchanged); words typed anew are in the language chosen beside them; a refused form comes
     back as typed, and what is then recorded is what was typed."""
     web = make_web(system)
     client = web.client("negotiator")
@@ -94,6 +94,7 @@ def test_a_version_adopted_on_the_english_page_keeps_each_terms_words_in_their_l
     form = _values(client.get(f"{AGREEMENT}/adopt?lang=en").text)
     assert form["term.ceasefire.0.area"] == before[0]["area"]["original"]
     form["term.evacuation.0.description"] = "The wounded first, with one relative each"
+    form["term.evacuation.0.description.language"] = "en"  # said beside it, as a person does
     form["term.ceasefire.0.ends_at"] = "the day after"
     form["note"] = "one relative with each wounded person"
     refused = client.post(f"{AGREEMENT}/adopt?lang=en", data={**form, "csrf": csrf(client)})

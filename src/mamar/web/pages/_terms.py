@@ -19,6 +19,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from mamar.domain.text import UNDETERMINED
 from mamar.negotiation.terms import Arms, Evacuees, Released
 from mamar.web import forms
 from mamar.web.i18n import N_, zone
@@ -41,7 +42,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "ceasefire": (
         N_("Ceasefire"),
         (
-            ("area", N_("Area covered"), "text"),
+            ("area", N_("Area covered"), "prose"),
             ("starts_at", N_("Starts (operation's time zone)"), "datetime"),
             ("ends_at", N_("Ends"), "datetime"),
         ),
@@ -50,11 +51,11 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         N_("Evacuation"),
         (
             ("who", N_("Who leaves"), "select"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
             ("arms", N_("Arms carried"), "select"),
-            ("belongings", N_("Belongings allowed"), "text"),
+            ("belongings", N_("Belongings allowed"), "prose"),
             ("destination", N_("Destination (place identifier)"), "place"),
-            ("destination_text", N_("Destination, if not a known place"), "text"),
+            ("destination_text", N_("Destination, if not a known place"), "prose"),
             ("route", N_("Route"), "route"),
             ("count", N_("How many"), "number"),
         ),
@@ -62,23 +63,23 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "non_detention": (
         N_("No detention"),
         (
-            ("beneficiaries", N_("Who is protected from detention"), "text"),
-            ("exception", N_("Exception"), "text"),
+            ("beneficiaries", N_("Who is protected from detention"), "prose"),
+            ("exception", N_("Exception"), "prose"),
         ),
     ),
     "weapons_handover": (
         N_("Handover of weapons"),
-        (("description", N_("What is handed over, to whom"), "text"),),
+        (("description", N_("What is handed over, to whom"), "prose"),),
     ),
     "passage": (
         N_("Passage"),
-        (("route", N_("Route"), "route"), ("vehicles", N_("Vehicles"), "text")),
+        (("route", N_("Route"), "route"), ("vehicles", N_("Vehicles"), "prose")),
     ),
     "humanitarian_access": (
         N_("Humanitarian access"),
         (
             ("organisations", N_("Organisations given access"), "multi"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "release": (
@@ -86,20 +87,20 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         (
             ("subjects", N_("Who is released"), "select"),
             ("count", N_("How many"), "number"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "phase": (
         N_("Phase"),
         (
             ("number", N_("Phase number"), "number"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "other": (
         N_("Other term"),
         (
-            ("text", N_("Term, in the words used"), "textarea"),
+            ("text", N_("Term, in the words used"), "prose"),
             ("text.translation", N_("Translation"), "textarea"),
         ),
     ),
@@ -159,7 +160,8 @@ def term_items(
                 elif input_kind == "multi":
                     shown.append(F(full, v.t(label), "multi", parties, value=value))
                 else:
-                    shown.append(F(full, v.t(label), input_kind, value=value))
+                    language = given.get(f"{full}.language")  # a current term's text
+                    shown.append(F(full, v.t(label), input_kind, value=value, language=language))
             shown.append(F(f"{prefix}.keep", "", "hidden", value=given.get(f"{prefix}.keep")))
             items.append(
                 Group(
@@ -218,7 +220,7 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                     term[name] = forms.whole_number(v, full, text(v, full))
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
-                elif input_kind in ("text", "textarea"):  # words, kept with their language
+                elif input_kind == "prose":  # words, kept with their language
                     term[name] = _words(v, full, held.get(name))
                 else:
                     term[name] = text(v, full)
@@ -250,6 +252,10 @@ def _words(v: View, name: str, held: Any) -> dict[str, Any] | None:
         shown = [t.get("text") for t in held.get("translations") or () if isinstance(t, dict)]
         if [t["text"] for t in typed.get("translations", ())] != shown[:1]:
             return typed
+    # The same words said to be in another language (never from an earlier journal's words,
+    # whose language is not known: the select beside them cannot show that, so it is no word).
+    if held.get("language") not in (typed["language"], UNDETERMINED):
+        return {**held, "language": typed["language"]}
     return held  # the words as they were
 
 
@@ -269,7 +275,7 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
         words = {
             name: data[name]
             for name, _label, input_kind in KINDS[kind][1]
-            if input_kind in ("text", "textarea") and isinstance(data.get(name), dict)
+            if input_kind == "prose" and isinstance(data.get(name), dict)
         }
         if words:
             keep[WORDS] = words
@@ -280,6 +286,7 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
                 continue
             if isinstance(value, dict):  # a LocalText
                 values[f"{prefix}.{key}"] = str(value.get("original", ""))
+                values[f"{prefix}.{key}.language"] = str(value.get("language") or "")
                 translations = value.get("translations") or ()
                 if translations:
                     values[f"{prefix}.{key}.translation"] = str(translations[0].get("text", ""))
