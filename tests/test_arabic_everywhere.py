@@ -117,7 +117,6 @@ def _english_only_names(value: Any) -> set[str]:
 
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
-    _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
     _strings(event.data.get("note"), found)
     return found
 
@@ -148,15 +147,15 @@ REMAINING = [
         lambda event: _english_only_names(event.data),
     ),
     Remaining(
-        "a route version's words (waypoint labels, the note of a version or an approval) are "
-        "plain text, not yet kept with their language",
+        "a route version's note and an approval's note are plain text, not yet kept with "
+        "their language",
         lambda event: _route_words(event) if event.type.startswith("route.") else set(),
     ),
     Remaining(
         "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
-        "reason, a channel's means, a mandate's scope, an incident's source and weapon "
-        "detail, a figure's source) are plain text, not yet kept with their language",
-        _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
+        "reason, a channel's means, a mandate's scope) are plain text, not yet kept with "
+        "their language",
+        _fields("note", "reason", "means", "scope"),
     ),
     Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "

@@ -17,7 +17,7 @@ from mamar.control.events import (
     FrontLineRecorded,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.geo.values import AreaShape, Confidence, LineShape
 from mamar.journal.registry import EventData
 
@@ -31,7 +31,7 @@ class ControlPeriod(Value):
     party: str
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
 
 
@@ -43,7 +43,7 @@ class ControlAreaState(EntityState):
     party: str
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
 
     def last(self) -> ControlPeriod:
@@ -123,7 +123,7 @@ class FrontLineState(EntityState):
     parties: tuple[str, ...] = ()
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
     end_reason: str | None = None
 

@@ -47,6 +47,7 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Sub-event type", "#event+type+sub"),
     ("Weapon", "#event+weapon"),
     ("Weapon, as said", "#event+weapon+detail"),
+    ("Weapon, as said: language", "#event+weapon+detail+lang"),
     ("Alleged perpetrator", "#org+name+perpetrator"),
     ("Alleged perpetrator id", "#org+code+perpetrator"),
     ("Perpetrator confidence", "#meta+confidence"),
@@ -66,6 +67,7 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Translation", "#description+translation"),
     ("Translation language", "#description+translation+lang"),
     ("Source", "#meta+source"),
+    ("Source language", "#meta+source+lang"),
     ("Source kind", "#meta+source+type"),
     ("Convoy", "#activity+code"),
     ("By our own side", "#meta+own_side"),
@@ -127,6 +129,12 @@ def _translation(text: LocalText, lang: str) -> tuple[str | None, str | None]:
     return (first.text, first.language) if first else (None, None)
 
 
+def _said(words: str, language: str) -> dict[str, str]:
+    """Words read from a file, in the language its column beside them gives (files written
+    before that column: English, as a description without its language is read)."""
+    return {"original": words, "language": language or "en"}
+
+
 def incidents_csv(records: Records, lang: str = "en") -> str:
     area = records.operation.area or ""
     rows = []
@@ -149,7 +157,8 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.event_type.value,
                 i.sub_event_type.value if i.sub_event_type else None,
                 i.weapon.value if i.weapon else None,
-                i.weapon_detail,
+                i.weapon_detail.original if i.weapon_detail else None,
+                i.weapon_detail.language if i.weapon_detail else None,
                 records.party_name(main.party, lang) if main else None,
                 main.party if main else None,
                 main.confidence.value if main else i.perpetrator_confidence.value,
@@ -159,7 +168,8 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.description.original,
                 i.description.language,
                 *_translation(i.description, lang),
-                i.source.text,
+                i.source.text.original,
+                i.source.text.language,
                 i.source.kind.value,
                 i.convoy,
                 "yes" if i.own_side else None,
@@ -290,7 +300,6 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
             ("#event+type", "event_type"),
             ("#event+type+sub", "sub_event_type"),
             ("#event+weapon", "weapon"),
-            ("#event+weapon+detail", "weapon_detail"),
             ("#meta+confidence", "perpetrator_confidence"),
             ("#activity+code", "convoy"),
         ):
@@ -357,8 +366,12 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         impacts, column = cell("#impact+type+humanitarian")
         if impacts:
             row.put("humanitarian", [x.strip() for x in impacts.split("|") if x.strip()], column)
+        detail, column = cell("#event+weapon+detail")
+        if detail:
+            row.put("weapon_detail", _said(detail, cell("#event+weapon+detail+lang")[0]), column)
         source, source_column = cell("#meta+source")
         kind, _ = cell("#meta+source+type")
-        row.put("source", {"text": source or "-", "kind": kind or "other"}, source_column)
+        said_by = _said(source or "-", cell("#meta+source+lang")[0])
+        row.put("source", {"text": said_by, "kind": kind or "other"}, source_column)
         rows.append(row)
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from mamar.domain.text import said
 from mamar.exchange.records import Records
 from mamar.routes.model import RouteState
 from mamar.web.i18n import tr
@@ -49,9 +50,9 @@ def routes_gpx(records: Records, lang: str) -> bytes:
                 rtept = ET.SubElement(
                     rte, f"{{{GPX_NS}}}rtept", {"lat": f"{point.lat}", "lon": f"{point.lon}"}
                 )
-                label = point.label or (
-                    records.place_name(point.place, lang) if point.place else None
-                )
+                label = said(point.label, lang).words if point.label else None
+                if not label and point.place:
+                    label = records.place_name(point.place, lang)
                 if label:
                     ET.SubElement(rtept, f"{{{GPX_NS}}}name").text = label
     return _xml(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import JsonValue
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import RECORDED, LocalText
+from mamar.domain.text import RECORDED, LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.incidents.events import (
@@ -82,7 +82,7 @@ class IncidentState(EntityState):
     event_type: EventType
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
-    weapon_detail: str | None = None
+    weapon_detail: Prose | None = None
     place: str | None = None
     point: Point | None = None
     description: LocalText
