@@ -138,8 +138,6 @@ def test_a_control_area_read_back_keeps_its_sources_language() -> None:
             "visibility": "shared",
             "created_at": "2016-12-01T00:00:00Z",
             "updated_at": "2016-12-01T00:00:00Z",
-            "created_by": "x",
-            "version": 1,
             "area": _AREA,
             "periods": [
                 {
