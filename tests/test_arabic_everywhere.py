@@ -81,28 +81,6 @@ def _term_words(event: Any) -> set[str]:
     return found
 
 
-def _fields(*names: str) -> Callable[[Any], set[str]]:
-    """The texts under any of ``names``, at any depth of an event (a figure's source, too);
-    of a ``{text, kind}`` the text only."""
-
-    def walk(value: Any, found: set[str]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in names:
-                    _strings(item.get("text") if isinstance(item, dict) else item, found)
-                walk(item, found)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item, found)
-
-    def words(event: Any) -> set[str]:
-        found: set[str] = set()
-        walk(event.data, found)
-        return found
-
-    return words
-
-
 def _english_only_names(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
@@ -113,20 +91,6 @@ def _english_only_names(value: Any) -> set[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             found |= _english_only_names(item)
-    return found
-
-
-def _convoy_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    if event.type == "convoy.planned":
-        _strings([event.data.get("batch_of")], found)
-        _strings([v.get("kind") for v in event.data.get("vehicles") or ()], found)
-    return found
-
-
-def _route_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    _strings(event.data.get("note"), found)
     return found
 
 
@@ -154,22 +118,6 @@ REMAINING = [
         "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
         "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
         lambda event: _english_only_names(event.data),
-    ),
-    Remaining(
-        "a route version's note and an approval's note are plain text, not yet kept with "
-        "their language",
-        lambda event: _route_words(event) if event.type.startswith("route.") else set(),
-    ),
-    Remaining(
-        "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
-        "reason, a channel's means, a mandate's scope) are plain text, not yet kept with "
-        "their language",
-        _fields("note", "reason", "means", "scope"),
-    ),
-    Remaining(
-        "a convoy's words (who travels, the kind of each vehicle) are plain text, not yet "
-        "kept with their language",
-        _convoy_words,
     ),
     Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "

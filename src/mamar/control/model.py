@@ -125,7 +125,7 @@ class FrontLineState(EntityState):
     valid_to: datetime | None = None
     source: Prose
     confidence: Confidence
-    end_reason: str | None = None
+    end_reason: Prose | None = None
 
     def valid(self, at: datetime) -> bool:
         return valid_at(self.valid_from, self.valid_to, at)

@@ -65,7 +65,7 @@ class VerificationEntry(Value):
     status: VerificationStatus
     at: str
     by: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class Correction(Value):
@@ -73,7 +73,7 @@ class Correction(Value):
 
     at: str
     by: str
-    reason: str
+    reason: Prose
     replaced: dict[str, JsonValue]
     changes: dict[str, JsonValue]
 

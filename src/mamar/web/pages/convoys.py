@@ -21,7 +21,7 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import either, enum_options, name_pair, options
+from mamar.web.pages._formkit import either, enum_options, local_text, name_pair, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
@@ -89,7 +89,8 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), fillvalue=""
     ):
         if kind.strip() or count.strip():
-            vehicle = {"kind": kind.strip(), "count": number(count)}
+            words = {"original": kind.strip(), "language": v.lang} if kind.strip() else None
+            vehicle = {"kind": words, "count": number(count)}
             vehicles.append({k: x for k, x in vehicle.items() if x is not None})
     escorts = []
     for party, count in zip(
@@ -103,7 +104,9 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         "operation": op,
         "visibility": f.get("visibility") or None,
         "name": {k: x for k, x in name.items() if x},
-        "batch_of": f.get("batch_of") or None,
+        "batch_of": (
+            {"original": f["batch_of"], "language": v.lang} if f.get("batch_of") else None
+        ),
         "origin": f.get("origin") or None,
         "destination": f.get("destination") or None,
         "route": f.get("route") or None,
@@ -134,7 +137,7 @@ def _stop_data(v: View, convoy_id: str) -> dict[str, Any]:
         "place": f.get("stop.place") or None,
         "kind": f.get("stop.kind") or None,
         "leg": f.get("stop.leg") or None,
-        "note": (f.get("stop.note") or "").strip() or None,
+        "note": local_text(v, "stop.note"),
     }
     return {"id": convoy_id, "stop": {k: x for k, x in stop.items() if x is not None}}
 
@@ -237,6 +240,7 @@ def _vehicle_errors(v: View, errors: dict[str, str]) -> dict[str, str]:
     }
     out: dict[str, str] = {}
     for key, message in errors.items():
+        key = key.removesuffix(".original")  # words kept with their language: the words
         parts = key.split(".")
         head = parts[0]
         if len(parts) >= 3 and (head, parts[2]) in _ROW_INPUTS and parts[1].isdigit():
@@ -290,7 +294,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         data = {
             "id": id,
             "status": f.get("status") or None,
-            "reason": f.get("reason") or None,
+            "reason": local_text(v, "reason"),
             "place": f.get("place") or None,
             "incident": f.get("incident") or None,
         }
