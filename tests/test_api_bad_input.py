@@ -19,7 +19,7 @@ def _incident(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "operation": "op",
         "event_type": "violence_against_civilians",
-        "description": {"original": "Shots at the convoy"},
+        "description": {"original": "Shots at the convoy", "language": "en"},
         "source": {"text": "team report", "kind": "own_team"},
         "point": {"lat": 36.2, "lon": 37.15},
     }

@@ -68,10 +68,6 @@ _TERM_WORDS = (
 )  # fmt: skip
 
 
-def _phrases(event: Any) -> set[str]:
-    return {event.phrase} if event.phrase else set()
-
-
 def _term_words(event: Any) -> set[str]:
     found: set[str] = set()
     for term in event.data.get("terms") or ():
@@ -118,11 +114,6 @@ REMAINING = [
         "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
         "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
         lambda event: _english_only_names(event.data),
-    ),
-    Remaining(
-        "the words for a time (an event's phrase, 'after midnight') are one plain text, "
-        "not yet kept with their language",
-        _phrases,
     ),
     Remaining(
         "the words of a term (its area, description, beneficiaries, belongings…) are plain "
