@@ -60,28 +60,6 @@ def _strings(value: Any, out: set[str]) -> None:
             _strings(item, out)
 
 
-def _fields(*names: str) -> Callable[[Any], set[str]]:
-    """The texts under any of ``names``, at any depth of an event (a figure's source, too);
-    of a ``{text, kind}`` the text only."""
-
-    def walk(value: Any, found: set[str]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in names:
-                    _strings(item.get("text") if isinstance(item, dict) else item, found)
-                walk(item, found)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item, found)
-
-    def words(event: Any) -> set[str]:
-        found: set[str] = set()
-        walk(event.data, found)
-        return found
-
-    return words
-
-
 def _english_only_names(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
@@ -92,12 +70,6 @@ def _english_only_names(value: Any) -> set[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             found |= _english_only_names(item)
-    return found
-
-
-def _route_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
     return found
 
 
@@ -125,15 +97,6 @@ REMAINING = [
         "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
         "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
         lambda event: _english_only_names(event.data),
-    ),
-    Remaining(
-        "a route version's waypoint labels are plain text, not yet kept with their language",
-        lambda event: _route_words(event) if event.type.startswith("route.") else set(),
-    ),
-    Remaining(
-        "other one-language texts (an incident's source and weapon detail, a figure's "
-        "source) are plain text, not yet kept with their language",
-        _fields("weapon_detail", "source"),
     ),
 ]
 
