@@ -102,19 +102,6 @@ def _fields(*names: str) -> Callable[[Any], set[str]]:
     return words
 
 
-def _english_only_names(value: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if set(value) <= {"ar", "en"} and value.get("en") and not value.get("ar"):
-            found.add(str(value["en"]))
-        for item in value.values():
-            found |= _english_only_names(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            found |= _english_only_names(item)
-    return found
-
-
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
     _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
@@ -141,11 +128,6 @@ REMAINING = [
             {event.stream.split(":", 1)[1]} if event.stream.startswith("place:") else set()
         ),
         r"/places$|/routes/[^/]+/revise$",
-    ),
-    Remaining(
-        "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
-        "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
-        lambda event: _english_only_names(event.data),
     ),
     Remaining(
         "a route version's words (waypoint labels, the note of a version or an approval) are "

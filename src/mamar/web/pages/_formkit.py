@@ -23,6 +23,7 @@ from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, entity, names_of
+from mamar.web.render import Called
 
 #: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
 OCCURRED = ("occurred_at", "precision", "phrase")
@@ -130,7 +131,11 @@ class Form:
                 for i in self.items
             ],
             "buttons": [{"name": n, "value": x, "label": t} for n, x, t in self.buttons],
-            "facts": [{"label": k, "value": x} for k, x in self.facts],
+            # Plain data: a name marked with its language on the page is its words here.
+            "facts": [
+                {"label": k, "value": x.striptags() if isinstance(x, Markup) else x}
+                for k, x in self.facts
+            ],
         }
 
 
@@ -216,14 +221,14 @@ def who(value: str | None) -> dict[str, str] | None:
     return {"kind": kind, "id": ident} if ident else {"kind": "party", "id": kind}
 
 
-def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
+def options(v: View, op: str, kind: str) -> tuple[tuple[str, Called], ...]:
     """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
     a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
     items = entities(v, kind, op)
     names = names_of(items, v.lang)
     refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
     labelled = {
-        k: f"{refs[k][1]} — {name}" if refs.get(k, (None, ""))[1] else name
+        k: name.saying(f"{refs[k][1]} — {name}") if refs.get(k, (None, ""))[1] else name
         for k, name in names.items()
     }
     return tuple(
