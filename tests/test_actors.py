@@ -237,7 +237,7 @@ def test_personal_data_goes_to_the_vault_never_into_events(system: Mamar) -> Non
     with system.reading() as conn:
         record = system.vault.get(conn, ref)
     assert record is not None and record["phones"] == [PHONE]
-    assert record["injuries"] == "Sniper wound to the abdomen"
+    assert record["injuries"]["original"] == "Sniper wound to the abdomen"
 
     cd_chief = state(system, "person", "cd-chief")
     assert (cd_chief.party, cd_chief.tags, cd_chief.erased) == (

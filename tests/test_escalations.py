@@ -124,7 +124,8 @@ def test_response_then_follow_up_then_resolved(system: Mamar) -> None:
         "2016-12-14T13:10:00+02:00",
         "2016-12-14T14:20:00+02:00",
     ]
-    assert e.responses[1].commitment == "ceasefire continuation guaranteed"
+    assert e.responses[1].commitment is not None
+    assert e.responses[1].commitment.original == "ceasefire continuation guaranteed"
     assert e.first_response_at == "2016-12-14T13:10:00+02:00"
     run(system, "escalation.close", id="e1", outcome="resolved", note="convoy went through")
     e = esc(system)

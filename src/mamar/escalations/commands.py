@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.escalations.events import (
     EscalationClosed,
@@ -43,7 +43,7 @@ class RecordEscalationResponse(Command):
 
     text: LocalText
     by: Reference | None = None
-    commitment: FreeText | None = None
+    commitment: Prose | None = None
 
 
 class FollowUpEscalation(Command):

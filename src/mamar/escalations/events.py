@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 
 
@@ -60,7 +60,7 @@ class EscalationResponseRecorded(EventData):
 
     text: LocalText
     by: str | None = None
-    commitment: FreeText | None = None
+    commitment: Prose | None = None
 
 
 @event_type

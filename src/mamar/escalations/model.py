@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import seconds_between
 from mamar.domain.transitions import Transitions
 from mamar.escalations.events import (
@@ -46,7 +46,7 @@ class Response(Value):
     at: str
     text: LocalText
     by: str | None = None
-    commitment: str | None = None
+    commitment: Prose | None = None
 
 
 class FollowUp(Value):

@@ -7,13 +7,17 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, Name
+from mamar.domain.text import Name, Prose
 
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{2,29}$")]
 
 
 class PersonalRecord(Value):
-    full_name: Name
+    """The name as the person writes it (None: not known, as for many people an account
+    names only by their role); what is noted of them kept with its language (a record
+    sealed before that was kept loads as words of unknown language)."""
+
+    full_name: Name | None = None
     phones: tuple[PhoneNumber, ...] = ()
-    injuries: FreeText | None = None
-    notes: FreeText | None = None
+    injuries: Prose | None = None
+    notes: Prose | None = None

@@ -66,14 +66,16 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "id": id,
             "text": {"original": f.get("text", ""), "language": v.lang},
             "by": f.get("by") or None,
-            "commitment": f.get("commitment") or None,
+            "commitment": (
+                {"original": f["commitment"], "language": v.lang} if f.get("commitment") else None
+            ),
         }
         try:
             forms.run(
                 v, RESPOND, {k: x for k, x in data.items() if x is not None}, required=("text",)
             )
         except forms.FormErrors as exc:
-            errors = {("text" if k.startswith("text") else k): m for k, m in exc.errors.items()}
+            errors = {k.split(".")[0]: m for k, m in exc.errors.items()}
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render(v, op, id, 422, errors)
