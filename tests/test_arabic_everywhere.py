@@ -114,7 +114,6 @@ def _convoy_words(event: Any) -> set[str]:
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
     _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
-    _strings(event.data.get("note"), found)
     return found
 
 
@@ -139,15 +138,13 @@ REMAINING = [
         r"/places$|/routes/[^/]+/revise$",
     ),
     Remaining(
-        "a route version's words (waypoint labels, the note of a version or an approval) are "
-        "plain text, not yet kept with their language",
+        "a route version's waypoint labels are plain text, not yet kept with their language",
         lambda event: _route_words(event) if event.type.startswith("route.") else set(),
     ),
     Remaining(
-        "notes, reasons and other one-language texts (a ceasefire's or guarantee's note or "
-        "reason, a channel's means, a mandate's scope, an incident's source and weapon "
-        "detail, a figure's source) are plain text, not yet kept with their language",
-        _fields("note", "reason", "means", "scope", "weapon_detail", "source"),
+        "other one-language texts (an incident's source and weapon detail, a figure's "
+        "source) are plain text, not yet kept with their language",
+        _fields("weapon_detail", "source"),
     ),
     Remaining(
         "a convoy's words (who travels, the kind of each vehicle) are plain text, not yet "

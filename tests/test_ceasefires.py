@@ -148,8 +148,8 @@ def test_violated_suspended_restored_by_a_new_agreement_version_then_expired(
         ("shelling-after-midnight", "2016-12-14T00:30:00+02:00"),
         ("militia-fire", "2016-12-14T00:45:00+02:00"),
     ]
-    assert held.violations[0].note == "artillery"
-    assert [(h.status, h.reason) for h in held.history] == [
+    assert held.violations[0].note and held.violations[0].note.original == "artillery"
+    assert [(h.status, h.reason and h.reason.original) for h in held.history] == [
         ("declared", None),
         ("in_force", None),
         ("violated", "artillery"),

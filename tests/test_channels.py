@@ -57,7 +57,11 @@ def test_a_channel_can_open_dormant_and_be_revived_with_its_history(system: Mama
         ("active", "2016-12-13T16:00:00+02:00"),
         ("broken", "2016-12-15T01:00:00+02:00"),
     ]
-    assert channel.history[0].reason == "Offered through the Red Crescent; refused at the time"
+    assert (
+        channel.history[0].reason
+        and channel.history[0].reason.original
+        == "Offered through the Red Crescent; refused at the time"
+    )
     assert [v.id for v in channel.via] == ["sarc-official"]
     assert types_of(system, "channel:to-russians") == [
         "channel.opened",

@@ -129,7 +129,11 @@ def test_response_then_follow_up_then_resolved(system: Mamar) -> None:
     assert e.first_response_at == "2016-12-14T13:10:00+02:00"
     run(system, "escalation.close", id="e1", outcome="resolved", note="convoy went through")
     e = esc(system)
-    assert e.status is EscalationStatus.RESOLVED and e.outcome_note == "convoy went through"
+    assert (
+        e.status is EscalationStatus.RESOLVED
+        and e.outcome_note
+        and e.outcome_note.original == "convoy went through"
+    )
     assert types_of(system, "escalation:e1") == [
         "escalation.raised",
         "escalation.response_recorded",

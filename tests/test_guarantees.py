@@ -142,7 +142,7 @@ def test_honoured_then_broken_with_the_incidents_that_broke_it(ready: Mamar) -> 
     assert [e.type for e in events] == ["guarantee.broken"]
     held = state(ready, "guarantee", "truce-holds")
     assert held.outcome == "broken" and held.incidents == ("shelling-after-midnight",)
-    assert [(h.outcome, h.note) for h in held.history] == [
+    assert [(h.outcome, h.note and h.note.original) for h in held.history] == [
         ("pending", None),
         ("honoured", "quiet until midnight"),
         ("broken", "shelling resumed"),

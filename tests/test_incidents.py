@@ -288,7 +288,7 @@ def test_correction_keeps_replaced_values(system: Mamar) -> None:
     assert i.casualties.killed is not None and i.casualties.killed.total == 1
     assert i.perpetrator_confidence is Confidence.POSSIBLE and i.point is None
     correction = i.corrections[0]
-    assert correction.reason == "hospital figures" and correction.by == "system"
+    assert correction.reason.original == "hospital figures" and correction.by == "system"
     assert correction.at == "2016-12-15T09:00:00+02:00"
     assert correction.replaced == {
         "casualties": {

@@ -57,7 +57,11 @@ def test_a_correction_is_a_new_event_and_the_original_text_is_kept(system: Mamar
     (revision,) = note.revisions
     assert revision.text.original == "نزحت العائلات نحو الأحياء الغربية"
     assert revision.displacement.people == 1200
-    assert (revision.written_at, revision.replaced_at, revision.reason) == (
+    assert (
+        revision.written_at,
+        revision.replaced_at,
+        revision.reason and revision.reason.original,
+    ) == (
         "2016-12-12T18:00:00+02:00",
         "2016-12-12T22:00:00+02:00",
         "Civil defence count",

@@ -287,6 +287,71 @@ def test_an_earlier_journal_loads_replays_and_verifies_with_its_bytes_untouched(
     assert [(t.language, t.translated_by) for t in translations] == [("en", None), ("fr", "icrc")]
 
 
+class _MandateGrantedEarlier(EventData):
+    """``mandate.granted`` as written when a mandate's scope was plain words (written, never
+    registered: reading goes through today's ``mandate.granted``)."""
+
+    type_name = "mandate.granted"
+
+    granted_by: tuple[str, ...]
+    to: dict[str, str]
+    scope: str
+
+
+class _MandateRevokedEarlier(EventData):
+    type_name = "mandate.revoked"
+
+    reason: str | None = None
+
+
+def test_plain_words_of_an_earlier_journal_are_a_text_whose_language_is_not_known(
+    tmp_path: Path,
+) -> None:
+    """A scope and a reason kept as plain words load, replay and verify with their bytes
+    untouched; nobody said their language, so none is guessed: shown as written, marked."""
+    system = make_system(f"sqlite:///{tmp_path / 'mamar.db'}")
+    open_operation(system)
+    written = [
+        _MandateGrantedEarlier(
+            granted_by=("factions",), to={"kind": "party", "id": "factions"}, scope="Negotiate"
+        ),
+        _MandateRevokedEarlier(reason="Another was chosen"),
+    ]
+    with system.writing() as conn:
+        store.append(
+            conn,
+            [
+                PendingEvent(
+                    stream="mandate:old",
+                    version=n,
+                    data=data,
+                    occurred=at(f"2016-12-1{n}T10:00+02:00"),
+                    actor="system",
+                    visibility=Visibility.SHARED,
+                    operation="op",
+                )
+                for n, data in enumerate(written, 1)
+            ],
+        )
+        rebuild(conn)
+    before = _bodies(system)
+    assert b'"scope":"Negotiate"' in before[-2] and b'"reason":"Another was chosen"' in before[-1]
+    with system.reading() as conn:
+        assert verify(conn).ok
+        assert compare(conn) is None
+        found = current(conn, "mandate:old")
+    assert found is not None
+    mandate = found[0]
+    scope, reason = mandate.scope, mandate.revoked_reason  # type: ignore[attr-defined]
+    assert (scope.original, scope.language) == ("Negotiate", "und")
+    assert (reason.original, reason.language) == ("Another was chosen", "und")
+    for lang in ("ar", "en"):
+        assert said(scope, lang).words == "Negotiate"
+        assert str(marked(reason, lang)) == '<bdi lang="und" dir="auto">Another was chosen</bdi>'
+    assert _bodies(system) == before
+    system.dispose()
+
+
 def _translate(kind: str, record: str, words: str, language: str) -> Any:
     from mamar.domain.model import command_type
 

@@ -17,7 +17,7 @@ from mamar.domain.model import (
     decides,
     touched,
 )
-from mamar.domain.text import FreeText, Name
+from mamar.domain.text import Name, Prose
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.journal.registry import EventData, event_type, upcaster
 
@@ -52,7 +52,7 @@ class AccountRoleChanged(EventData):
 class AccountDisabled(EventData):
     type_name = "account.disabled"
 
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 @event_type
@@ -115,7 +115,7 @@ class DisableAccount(Command):
     kind: ClassVar[str] = "account"
     roles: ClassVar[frozenset[Role]] = _ADMIN
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class EnableAccount(Command):

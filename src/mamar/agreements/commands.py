@@ -27,7 +27,7 @@ from mamar.agreements.model import TRANSITIONS, AgreementState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, LocalText, Name
+from mamar.domain.text import LocalName, LocalText, Name, Prose
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
 from mamar.negotiation.terms import MAX_COUNT, MAX_PHASE, Terms, check_terms, term_keys
@@ -74,7 +74,7 @@ class ConcludeAgreement(Command):
     status: ConcludedAs = ConcludedAs.PRELIMINARY
     terms: Terms | None = None
     text: LocalText | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class AdoptAgreementVersion(Command):
@@ -85,9 +85,9 @@ class AdoptAgreementVersion(Command):
 
     terms: Terms
     text: LocalText | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     status: AgreementStatus | None = None
-    reason: FreeText | None = None
+    reason: Prose | None = None
     joined: tuple[EntityId, ...] = ()  # parties joining with this version
     left: tuple[EntityId, ...] = ()  # parties leaving with it
     # Roles named anew with this version (a role not given stays as it is, [] empties it).
@@ -108,7 +108,7 @@ class NameAgreementRoles(Command):
     facilitators: tuple[EntityId, ...] | None = None
     brokers: tuple[EntityId, ...] | None = None
     observers: tuple[EntityId, ...] | None = None
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class RecordFulfilment(Command):
@@ -122,7 +122,7 @@ class RecordFulfilment(Command):
     done: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     of: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # default: the term's own count
     evidence: tuple[EntityRef, ...] = ()
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class ChangePhase(Command):
@@ -134,7 +134,7 @@ class ChangePhase(Command):
 
     phase: int = Field(ge=1, le=MAX_PHASE)
     status: PhaseStatus
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class AssignConvoys(Command):
@@ -152,14 +152,14 @@ class ChangeAgreementStatus(Command):
     kind: ClassVar[str] = "agreement"
 
     status: AgreementStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
     incidents: tuple[EntityId, ...] = ()
 
 
 def _status_change(
     state: AgreementState,
     wanted: AgreementStatus,
-    reason: str | None,
+    reason: Prose | None,
     incidents: tuple[str, ...],
     ctx: Context,
 ) -> AgreementStatusChanged:

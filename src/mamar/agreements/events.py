@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.negotiation.terms import Terms
 from mamar.parties.refs import EntityRef
@@ -56,7 +56,7 @@ class AgreementConcluded(EventData):
     status: ConcludedAs
     terms: Terms
     text: LocalText | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -69,7 +69,7 @@ class AgreementVersionAdopted(EventData):
     supersedes: int = Field(ge=1)
     terms: Terms
     text: LocalText | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     joined: tuple[str, ...] = ()  # parties joining with this version
     left: tuple[str, ...] = ()  # parties leaving with it
     # Roles named anew with this version (None: as they were; older journals have none).
@@ -85,7 +85,7 @@ class AgreementStatusChanged(EventData):
 
     status: AgreementStatus
     previous: AgreementStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
     incidents: tuple[str, ...] = ()
 
 
@@ -99,7 +99,7 @@ class AgreementRolesNamed(EventData):
     facilitators: tuple[str, ...] = ()
     brokers: tuple[str, ...] = ()
     observers: tuple[str, ...] = ()
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class FulfilmentStatus(StrEnum):
@@ -120,7 +120,7 @@ class TermFulfilmentRecorded(EventData):
     done: int | None = Field(default=None, ge=0)
     of: int | None = Field(default=None, ge=0)
     evidence: tuple[EntityRef, ...] = ()
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class PhaseStatus(StrEnum):
@@ -138,7 +138,7 @@ class AgreementPhaseChanged(EventData):
     phase: int = Field(ge=1)
     status: PhaseStatus
     condition_met: bool | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type

@@ -18,7 +18,7 @@ from mamar.agreements.events import (
     TermFulfilmentRecorded,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.negotiation.terms import PhaseTerm, Terms
@@ -47,7 +47,7 @@ class AgreementVersion(Value):
     text: LocalText | None = None
     adopted_at: str
     supersedes: int | None = None
-    note: str | None = None
+    note: Prose | None = None
     parties: tuple[str, ...] = ()  # bound by this version (empty in states from before)
     joined: tuple[str, ...] = ()
     left: tuple[str, ...] = ()
@@ -68,7 +68,7 @@ class Fulfilment(Value):
     done: int | None = None
     of: int | None = None
     evidence: tuple[EntityRef, ...] = ()
-    note: str | None = None
+    note: Prose | None = None
 
 
 class PhaseEntry(Value):
@@ -76,13 +76,13 @@ class PhaseEntry(Value):
     status: PhaseStatus
     at: str
     condition_met: bool | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class StatusEntry(Value):
     status: AgreementStatus
     at: str
-    reason: str | None = None
+    reason: Prose | None = None
     incidents: tuple[str, ...] = ()
     restored: bool = False  # in force again after suspension or breach
 
@@ -138,7 +138,7 @@ def _status_entry(
     state: AgreementState,
     status: AgreementStatus,
     meta: EventMeta,
-    reason: str | None,
+    reason: Prose | None,
     incidents: tuple[str, ...] = (),
 ) -> StatusEntry:
     return StatusEntry(

@@ -20,7 +20,7 @@ from mamar.ceasefires.model import TRANSITIONS, CeasefireState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
-from mamar.domain.text import FreeText, Prose
+from mamar.domain.text import Prose
 from mamar.domain.time import AwareDatetime, Precision
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
@@ -41,7 +41,7 @@ class DeclareCeasefire(CreateCommand):
     parties: tuple[EntityId, ...] = ()
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     declared_by: EntityId | None = None  # one party declaring it alone
     daily: Daily | None = None  # recurring hours; the start and end follow from them
     starts_precision: Precision | None = None
@@ -53,7 +53,7 @@ class TakeEffect(Command):
     command_name: ClassVar[str] = "ceasefire.take_effect"
     kind: ClassVar[str] = "ceasefire"
 
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class RecordViolation(Command):
@@ -61,21 +61,21 @@ class RecordViolation(Command):
     kind: ClassVar[str] = "ceasefire"
 
     incident: EntityId
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class SuspendCeasefire(Command):
     command_name: ClassVar[str] = "ceasefire.suspend"
     kind: ClassVar[str] = "ceasefire"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class RestoreCeasefire(Command):
     command_name: ClassVar[str] = "ceasefire.restore"
     kind: ClassVar[str] = "ceasefire"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
     agreement_version: int | None = None
 
 
@@ -83,7 +83,7 @@ class ExpireCeasefire(Command):
     command_name: ClassVar[str] = "ceasefire.expire"
     kind: ClassVar[str] = "ceasefire"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 def _agreement_version(agreement: EntityState, version: int | None, field: str) -> int | None:

@@ -9,7 +9,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, Prose
+from mamar.domain.text import Prose
 from mamar.domain.time import AwareDatetime, Precision
 from mamar.journal.registry import EventData, event_type
 
@@ -53,7 +53,7 @@ class CeasefireDeclared(EventData):
     parties: tuple[str, ...] = ()
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     # Added later (older journals have none of these).
     declared_by: str | None = None  # one party declaring it alone
     daily: Daily | None = None
@@ -67,7 +67,7 @@ class CeasefireDeclared(EventData):
 class CeasefireTookEffect(EventData):
     type_name = "ceasefire.took_effect"
 
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -77,21 +77,21 @@ class CeasefireViolated(EventData):
     type_name = "ceasefire.violated"
 
     incident: str
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
 class CeasefireSuspended(EventData):
     type_name = "ceasefire.suspended"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type
 class CeasefireRestored(EventData):
     type_name = "ceasefire.restored"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
     agreement_version: int | None = None  # the agreement version that restored it (S29)
 
 
@@ -99,4 +99,4 @@ class CeasefireRestored(EventData):
 class CeasefireExpired(EventData):
     type_name = "ceasefire.expired"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None

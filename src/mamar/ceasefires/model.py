@@ -41,13 +41,13 @@ TRANSITIONS = Transitions(
 class Violation(Value):
     incident: str
     at: str
-    note: str | None = None
+    note: Prose | None = None
 
 
 class StatusEntry(Value):
     status: CeasefireStatus
     at: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class CeasefireState(EntityState):
@@ -120,7 +120,7 @@ def overlaps(a: CeasefireState, b: CeasefireState) -> bool:
 
 
 def _moved(
-    state: CeasefireState, meta: EventMeta, status: CeasefireStatus, reason: str | None
+    state: CeasefireState, meta: EventMeta, status: CeasefireStatus, reason: Prose | None
 ) -> CeasefireState:
     entry = StatusEntry(status=status, at=meta.occurred_at, reason=reason)
     return touched(state, meta, status=status, history=(*state.history, entry))

@@ -14,7 +14,7 @@ from mamar.channels.events import (
 from mamar.channels.model import OPENING_STATUSES, TRANSITIONS, ChannelState
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
 from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_who, require_whos
 
@@ -30,7 +30,7 @@ class OpenChannel(CreateCommand):
     via: tuple[PartyOrPerson, ...] = ()
     medium: Medium = Medium.PHONE
     status: ChannelStatus = ChannelStatus.ACTIVE
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class ChangeChannelStatus(Command):
@@ -38,7 +38,7 @@ class ChangeChannelStatus(Command):
     kind: ClassVar[str] = "channel"
 
     status: ChannelStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class AddChannelNote(Command):

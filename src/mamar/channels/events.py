@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -33,7 +33,7 @@ class ChannelOpened(EventData):
     via: tuple[PartyOrPerson, ...] = ()
     medium: Medium
     status: ChannelStatus = ChannelStatus.ACTIVE
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type
@@ -42,7 +42,7 @@ class ChannelStatusChanged(EventData):
 
     status: ChannelStatus
     previous: ChannelStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type

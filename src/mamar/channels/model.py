@@ -10,7 +10,7 @@ from mamar.channels.events import (
     Medium,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import PartyOrPerson
@@ -34,7 +34,7 @@ OPENING_STATUSES = frozenset({S.ACTIVE, S.DORMANT})
 class ChannelStatusEntry(Value):
     status: ChannelStatus
     at: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class ChannelNote(Value):

@@ -28,6 +28,7 @@ from mamar.cli.render import entity_lines
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
+from mamar.domain.text import LocalText
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import organisation_kind_label, precision_label
@@ -356,7 +357,9 @@ def user_disable(
 ) -> None:
     """Disable an account; it stays in the record."""
     system = open_system(database)
-    system.execute(DisableAccount(id=username, reason=reason), actor=SYSTEM)
+    # What is typed is in the language the command line speaks.
+    said = LocalText(original=reason, language=cli_lang()) if reason else None
+    system.execute(DisableAccount(id=username, reason=said), actor=SYSTEM)
     console.print(tr(cli_lang(), "account %(name)s disabled", name=username), highlight=False)
 
 

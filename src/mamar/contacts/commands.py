@@ -19,7 +19,7 @@ from mamar.contacts.model import TRANSITIONS, ContactState
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
@@ -71,14 +71,14 @@ class MarkContactMissed(Command):
     kind: ClassVar[str] = "contact"
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class CancelContact(Command):
     command_name: ClassVar[str] = "contact.cancel"
     kind: ClassVar[str] = "contact"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 def _check(cmd: _ContactFields, ctx: Context) -> None:

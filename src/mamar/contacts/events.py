@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mamar.channels.events import Medium
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -67,11 +67,11 @@ class ContactHeld(EventData):
 class ContactMissed(EventData):
     type_name = "contact.missed"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type
 class ContactCancelled(EventData):
     type_name = "contact.cancelled"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None

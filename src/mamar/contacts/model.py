@@ -15,7 +15,7 @@ from mamar.contacts.events import (
     Direction,
 )
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import PartyOrPerson
@@ -47,7 +47,7 @@ class ContactState(EntityState):
     scheduled_for: datetime | None = None
     status: ContactStatus = S.SCHEDULED
     held_at: str | None = None
-    status_reason: str | None = None
+    status_reason: Prose | None = None
     follow_up: str | None = None
 
 

@@ -16,7 +16,7 @@ from mamar.control.model import ControlAreaState, FrontLineState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName
+from mamar.domain.text import FreeText, LocalName, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.geo.shapes import require_valid_area, require_valid_line
 from mamar.geo.values import AreaShape, Confidence, LineShape
@@ -53,7 +53,7 @@ class EndControlArea(Command):
     kind: ClassVar[str] = "control_area"
 
     at: AwareDatetime
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class RecordFrontLine(CreateCommand):
@@ -74,7 +74,7 @@ class EndFrontLine(Command):
     kind: ClassVar[str] = "front_line"
 
     at: AwareDatetime
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 def _require_interval(valid_from: datetime, valid_to: datetime | None, field: str) -> None:

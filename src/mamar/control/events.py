@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamar.domain.text import FreeText, LocalName
+from mamar.domain.text import FreeText, LocalName, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.geo.values import AreaShape, Confidence, LineShape
 from mamar.journal.registry import EventData, event_type
@@ -43,7 +43,7 @@ class ControlAreaEnded(EventData):
     type_name = "control_area.ended"
 
     at: AwareDatetime
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type
@@ -64,4 +64,4 @@ class FrontLineEnded(EventData):
     type_name = "front_line.ended"
 
     at: AwareDatetime
-    reason: FreeText | None = None
+    reason: Prose | None = None

@@ -17,7 +17,7 @@ from mamar.control.events import (
     FrontLineRecorded,
 )
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.geo.values import AreaShape, Confidence, LineShape
 from mamar.journal.registry import EventData
 
@@ -125,7 +125,7 @@ class FrontLineState(EntityState):
     valid_to: datetime | None = None
     source: str
     confidence: Confidence
-    end_reason: str | None = None
+    end_reason: Prose | None = None
 
     def valid(self, at: datetime) -> bool:
         return valid_at(self.valid_from, self.valid_to, at)

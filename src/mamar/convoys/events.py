@@ -10,7 +10,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import FreeText, LocalName, Name, Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -80,7 +80,7 @@ class Stop(Value):
     place: Reference
     kind: StopKind
     leg: Leg = Leg.OUT
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class CountOf(StrEnum):
@@ -102,7 +102,7 @@ class Cargo(Value):
     quantity: Figure
     unit: Name | None = None  # "tonnes", "food baskets", …
     delivered_at: Reference | None = None  # a place (one of the convoy's stops or its destination)
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -138,7 +138,7 @@ class ConvoyStatusChanged(EventData):
 
     status: ConvoyStatus
     previous: ConvoyStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
     place: str | None = None
     incident: str | None = None
     conditions: FreeText | None = None  # "rain and snow"

@@ -9,7 +9,7 @@ from typing import Any
 
 from mamar.convoys.events import ConvoyStatus
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.journal.registry import EventData, event_type
 
 
@@ -30,7 +30,7 @@ class ConvoyWaitRecorded(EventData):
     waits_for: str  # the other convoy
     until: ConvoyStatus  # staged, departed or arrived
     link: LinkKind = LinkKind.SIMULTANEOUS
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -40,7 +40,7 @@ class ConvoyWaitEnded(EventData):
     type_name = "convoy.wait_ended"
 
     waits_for: str
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class Wait(Value):
@@ -48,7 +48,7 @@ class Wait(Value):
     until: ConvoyStatus
     link: LinkKind
     since: str
-    note: str | None = None
+    note: Prose | None = None
 
 
 def reached(history: Iterable[Any], until: str) -> bool:

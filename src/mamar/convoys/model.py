@@ -31,7 +31,7 @@ from mamar.convoys.links import ConvoyWaitEnded, ConvoyWaitRecorded, Wait
 from mamar.domain.figures import Figure
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.subjects import Group
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 
@@ -77,7 +77,7 @@ TRANSITIONS = Transitions(
 class StatusEntry(Value):
     status: ConvoyStatus
     at: str
-    reason: str | None = None
+    reason: Prose | None = None
     place: str | None = None
     incident: str | None = None
 
@@ -88,7 +88,7 @@ class StopState(Value):
     place: str
     kind: StopKind
     leg: Leg = Leg.OUT
-    note: str | None = None
+    note: Prose | None = None
     arrived_at: str | None = None
     departed_at: str | None = None
 

@@ -10,7 +10,7 @@ from mamar.convoys.model import ConvoyState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, decides
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.journal.registry import EventData
 
 #: A convoy that has left (or ended) waits for nothing any more.
@@ -27,7 +27,7 @@ class WaitFor(Command):
     waits_for: EntityId
     until: ConvoyStatus = ConvoyStatus.DEPARTED
     link: LinkKind = LinkKind.SIMULTANEOUS
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class StopWaiting(Command):
@@ -35,7 +35,7 @@ class StopWaiting(Command):
     kind: ClassVar[str] = "convoy"
 
     waits_for: EntityId
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @decides(WaitFor)

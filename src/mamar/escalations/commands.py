@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.escalations.events import (
     EscalationClosed,
@@ -60,7 +60,7 @@ class CloseEscalation(Command):
     kind: ClassVar[str] = "escalation"
 
     outcome: Outcome
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @decides(RaiseEscalation)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 
 
@@ -77,4 +77,4 @@ class EscalationClosed(EventData):
     type_name = "escalation.closed"
 
     outcome: Outcome
-    note: FreeText | None = None
+    note: Prose | None = None

@@ -67,7 +67,7 @@ class EscalationState(EntityState):
     first_response_at: str | None = None
     # Since when the current question has gone unanswered (None while answered or closed).
     awaiting_since: str | None = None
-    outcome_note: str | None = None
+    outcome_note: Prose | None = None
     closed_at: str | None = None
 
 

@@ -63,7 +63,7 @@ def route_features(route: RouteState, records: Records) -> list[dict[str, Any]]:
                     if version.version == route.current_version
                     else None,
                     "proposed_at": version.at,
-                    "note": version.note,
+                    "note": version.note.model_dump(mode="json") if version.note else None,
                     "waypoints": [{"place": w.place, "label": w.label} for w in version.waypoints],
                     "approved_by": [
                         {"party": a.party, "party_name": records.party_name(a.party), "at": a.at}

@@ -208,7 +208,7 @@ def movements_csv(records: Records, lang: str = "en") -> str:
                     entry.at,
                     entry.status.value,
                     records.place_name(entry.place, lang) if entry.place else None,
-                    entry.reason,
+                    said(entry.reason, lang).words if entry.reason else None,
                     entry.incident if entry.incident in seen else None,
                 )
             )

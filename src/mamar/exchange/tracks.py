@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from mamar.domain.text import said
 from mamar.exchange.records import Records
 from mamar.routes.model import RouteState
 from mamar.web.i18n import tr
@@ -43,7 +44,7 @@ def routes_gpx(records: Records, lang: str) -> bytes:
                 route, version.version, lang
             )
             if version.note:
-                ET.SubElement(rte, f"{{{GPX_NS}}}desc").text = version.note
+                ET.SubElement(rte, f"{{{GPX_NS}}}desc").text = said(version.note, lang).words
             ET.SubElement(rte, f"{{{GPX_NS}}}number").text = str(version.version)
             for point in version.waypoints:
                 rtept = ET.SubElement(
@@ -76,7 +77,9 @@ def routes_kml(records: Records, lang: str) -> bytes:
                 "1" if version.version == route.current_version else "0"
             )
             if version.note:
-                ET.SubElement(mark, f"{{{KML_NS}}}description").text = version.note
+                ET.SubElement(mark, f"{{{KML_NS}}}description").text = said(
+                    version.note, lang
+                ).words
             data = ET.SubElement(mark, f"{{{KML_NS}}}ExtendedData")
             for name, value in (
                 ("route", route.id),

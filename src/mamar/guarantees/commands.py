@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.guarantees.events import (
     GuaranteeBroken,
@@ -42,7 +42,7 @@ class MarkHonoured(Command):
     command_name: ClassVar[str] = "guarantee.mark_honoured"
     kind: ClassVar[str] = "guarantee"
 
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class MarkBroken(Command):
@@ -50,7 +50,7 @@ class MarkBroken(Command):
     kind: ClassVar[str] = "guarantee"
 
     incidents: tuple[EntityId, ...] = ()
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @decides(RecordGuarantee)

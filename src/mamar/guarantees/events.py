@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 
 
@@ -46,7 +46,7 @@ class GuaranteeRecorded(EventData):
 class GuaranteeHonoured(EventData):
     type_name = "guarantee.honoured"
 
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -54,4 +54,4 @@ class GuaranteeBroken(EventData):
     type_name = "guarantee.broken"
 
     incidents: tuple[str, ...] = ()
-    note: FreeText | None = None
+    note: Prose | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.guarantees.events import (
     GuaranteeBroken,
@@ -30,7 +30,7 @@ TRANSITIONS = Transitions(
 class OutcomeEntry(Value):
     outcome: GuaranteeOutcome
     at: str
-    note: str | None = None
+    note: Prose | None = None
     incidents: tuple[str, ...] = ()
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.domain.visibility import Visibility
 from mamar.incidents.categories import (
     SUB_EVENT_TYPES,
@@ -69,7 +69,7 @@ class ChangeIncidentVerification(Command):
     kind: ClassVar[str] = "incident"
 
     status: VerificationStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class AddIncidentEvidence(Command):
@@ -77,7 +77,7 @@ class AddIncidentEvidence(Command):
     kind: ClassVar[str] = "incident"
 
     hashes: tuple[EvidenceHash, ...] = Field(min_length=1)
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class CorrectIncident(Command):
@@ -86,7 +86,7 @@ class CorrectIncident(Command):
     command_name: ClassVar[str] = "incident.correct"
     kind: ClassVar[str] = "incident"
 
-    reason: FreeText
+    reason: Prose
     event_type: EventType | None = None
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
@@ -120,7 +120,7 @@ class LinkIncidentBreach(Command):
     agreement: EntityId
     agreement_version: int | None = None  # default: the agreement's current version
     term: int = Field(ge=0)
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 # Facts every incident has; a correction may change them but not clear them.
@@ -260,7 +260,7 @@ def add_evidence(state: IncidentState, cmd: AddIncidentEvidence, ctx: Context) -
 @decides(CorrectIncident)
 def correct(state: IncidentState, cmd: CorrectIncident, ctx: Context) -> list[EventData]:
     _not_retracted(state)
-    if not cmd.reason:
+    if not cmd.reason.original:
         raise DomainError("reason_required", "say why the record is corrected", field="reason")
     given = [f for f in CORRECTABLE if f in cmd.model_fields_set]
     for field in given:

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import FreeText, LocalText, Prose
 from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
@@ -119,7 +119,7 @@ class Allegation(Value):
     party: Reference
     confidence: Confidence = Confidence.POSSIBLE
     alleged_by: Reference | None = None  # the party making the allegation
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class Breach(Value):
@@ -158,7 +158,7 @@ class IncidentVerificationChanged(EventData):
 
     status: VerificationStatus
     previous: VerificationStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type
@@ -166,7 +166,7 @@ class IncidentEvidenceAdded(EventData):
     type_name = "incident.evidence_added"
 
     hashes: tuple[EvidenceHash, ...]
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -177,7 +177,7 @@ class IncidentCorrected(EventData):
 
     changes: dict[str, JsonValue]
     previous: dict[str, JsonValue]
-    reason: FreeText
+    reason: Prose
 
 
 @event_type
@@ -185,7 +185,7 @@ class IncidentBreachLinked(EventData):
     type_name = "incident.breach_linked"
 
     breach: Breach
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import JsonValue
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import RECORDED, LocalText
+from mamar.domain.text import RECORDED, LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.incidents.events import (
@@ -65,7 +65,7 @@ class VerificationEntry(Value):
     status: VerificationStatus
     at: str
     by: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class Correction(Value):
@@ -73,7 +73,7 @@ class Correction(Value):
 
     at: str
     by: str
-    reason: str
+    reason: Prose
     replaced: dict[str, JsonValue]
     changes: dict[str, JsonValue]
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.domain.time import AwareDatetime
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateExpired, MandateGranted, MandateRevoked, MandateStatus
@@ -21,7 +21,7 @@ class GrantMandate(CreateCommand):
 
     granted_by: tuple[EntityId, ...]
     to: PartyOrPerson
-    scope: FreeText
+    scope: Prose
     issues: tuple[EntityId, ...] = ()
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
@@ -31,7 +31,7 @@ class RevokeMandate(Command):
     command_name: ClassVar[str] = "mandate.revoke"
     kind: ClassVar[str] = "mandate"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 class ExpireMandate(Command):
@@ -47,7 +47,7 @@ def grant(state: None, cmd: GrantMandate, ctx: Context) -> list[EventData]:
         raise DomainError(
             "no_grantor", "name at least one party granting the mandate", field="granted_by"
         )
-    if not cmd.scope:
+    if not cmd.scope.original:
         raise DomainError("empty", "say what the mandate covers", field="scope")
     refuse_duplicates(cmd.granted_by, "granted_by")
     refuse_duplicates(cmd.issues, "issues")

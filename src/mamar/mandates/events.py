@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -22,7 +22,7 @@ class MandateGranted(EventData):
 
     granted_by: tuple[str, ...]
     to: PartyOrPerson
-    scope: FreeText
+    scope: Prose
     issues: tuple[str, ...] = ()
     valid_from: datetime | None = None
     valid_until: datetime | None = None
@@ -32,7 +32,7 @@ class MandateGranted(EventData):
 class MandateRevoked(EventData):
     type_name = "mandate.revoked"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @event_type

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
+from mamar.domain.text import Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateExpired, MandateGranted, MandateRevoked, MandateStatus
@@ -26,13 +27,13 @@ TRANSITIONS = Transitions(
 class MandateState(EntityState):
     granted_by: tuple[str, ...]
     to: PartyOrPerson
-    scope: str
+    scope: Prose
     issues: tuple[str, ...] = ()
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     status: MandateStatus = S.ACTIVE
     ended_at: str | None = None
-    revoked_reason: str | None = None
+    revoked_reason: Prose | None = None
 
 
 @aggregate("mandate", MandateState)

@@ -49,7 +49,7 @@ class CloseIssue(Command):
     command_name: ClassVar[str] = "issue.close"
     kind: ClassVar[str] = "issue"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @decides(RaiseIssue)
@@ -258,7 +258,7 @@ class RevisePosition(Command):
     kind: ClassVar[str] = "position"
 
     stance: Prose | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     terms: Terms | None = None  # () clears them
     bottom_line: Prose | None = None
     red_lines: tuple[Prose, ...] | None = None  # () clears them

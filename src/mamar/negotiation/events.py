@@ -24,7 +24,7 @@ class IssueRaised(EventData):
 class IssueClosed(EventData):
     type_name = "issue.closed"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 # --- proposals ----------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class PositionRevised(EventData):
     type_name = "position.revised"
 
     stance: Prose | None = None
-    note: FreeText | None = None
+    note: Prose | None = None
     terms: Terms | None = None  # None: the terms stay as they were (added later)
 
 
@@ -109,4 +109,4 @@ class PositionBottomLineSet(EventData):
     bottom_line: Prose | None = None
     red_lines: tuple[Prose, ...] = ()
     ceiling: Prose | None = None
-    note: FreeText | None = None
+    note: Prose | None = None

@@ -39,7 +39,7 @@ class IssueState(EntityState):
     description: str | None = None
     status: IssueStatus = IssueStatus.OPEN
     closed_at: str | None = None
-    closed_reason: str | None = None
+    closed_reason: Prose | None = None
 
 
 @aggregate("issue", IssueState)
@@ -152,7 +152,7 @@ class PositionRevision(Value):
     revision: int
     at: str
     stance: Prose | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class BottomLineRevision(Value):
@@ -162,7 +162,7 @@ class BottomLineRevision(Value):
     bottom_line: Prose | None = None
     red_lines: tuple[Prose, ...] = ()
     ceiling: Prose | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class PositionState(EntityState):

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
 from mamar.notes.events import Displacement, NoteAdded, NoteCorrected, NoteKind
 from mamar.notes.model import NoteState
@@ -33,7 +33,7 @@ class CorrectNote(Command):
 
     text: LocalText
     displacement: Displacement | None = None
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 def _check(ctx: Context, text: LocalText, displacement: Displacement | None) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import EntityRef
 
@@ -45,4 +45,4 @@ class NoteCorrected(EventData):
 
     text: LocalText
     displacement: Displacement | None = None
-    reason: FreeText | None = None
+    reason: Prose | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
 from mamar.notes.events import Displacement, NoteAdded, NoteCorrected, NoteKind
 from mamar.parties.refs import EntityRef
@@ -16,7 +16,7 @@ class Revision(Value):
     displacement: Displacement | None = None
     written_at: str
     replaced_at: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class NoteState(EntityState):

@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
@@ -39,7 +39,7 @@ class AcknowledgeNotification(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
     party: Reference
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 def _check_route(ctx: Context, route: str | None, version: int | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamar.domain.text import FreeText, LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.journal.registry import EventData, event_type
 
@@ -30,4 +30,4 @@ class NotificationAcknowledged(EventData):
 
     party: str
     by: str
-    note: FreeText | None = None
+    note: Prose | None = None

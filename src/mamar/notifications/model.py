@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
 from mamar.notifications.events import NotificationAcknowledged, NotificationSent
 
@@ -20,7 +20,7 @@ class Acknowledgement(Value):
     party: str
     at: str
     by: str
-    note: str | None = None
+    note: Prose | None = None
 
 
 class NotificationState(EntityState):

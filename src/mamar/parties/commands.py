@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import FreeText, LocalName, Name, Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
 from mamar.parties.events import (
@@ -71,7 +71,7 @@ class MapInfluence(CreateCommand):
 
     source: PartyOrPerson
     target: PartyOrPerson
-    means: FreeText | None = None
+    means: Prose | None = None
     strength: InfluenceStrength = InfluenceStrength.MODERATE
 
 
@@ -79,7 +79,7 @@ class RetireInfluence(Command):
     command_name: ClassVar[str] = "influence.retire"
     kind: ClassVar[str] = "influence"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @decides(RegisterParty)

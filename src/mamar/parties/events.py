@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import FreeText, LocalName, Name, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -73,7 +73,7 @@ class InfluenceMapped(EventData):
 
     source: PartyOrPerson
     target: PartyOrPerson
-    means: FreeText | None = None
+    means: Prose | None = None
     strength: InfluenceStrength = InfluenceStrength.MODERATE
 
 
@@ -81,4 +81,4 @@ class InfluenceMapped(EventData):
 class InfluenceRetired(EventData):
     type_name = "influence.retired"
 
-    reason: FreeText | None = None
+    reason: Prose | None = None

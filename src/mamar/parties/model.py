@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.journal.registry import EventData
 from mamar.parties.events import (
     InfluenceMapped,
@@ -38,10 +38,10 @@ class SideState(EntityState):
 class InfluenceState(EntityState):
     source: PartyOrPerson
     target: PartyOrPerson
-    means: str | None = None
+    means: Prose | None = None
     strength: InfluenceStrength = InfluenceStrength.MODERATE
     retired: bool = False
-    retired_reason: str | None = None
+    retired_reason: Prose | None = None
 
 
 @aggregate("party", PartyState)

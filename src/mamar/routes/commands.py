@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import Reference
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, Prose
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.routes.events import RouteApproved, RouteProposed, RouteRejected, RouteRevised, Waypoint
@@ -26,7 +26,7 @@ class ProposeRoute(CreateCommand):
     name: LocalName
     proposed_by: Reference | None = None
     waypoints: tuple[Waypoint, ...]
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class ReviseRoute(Command):
@@ -38,7 +38,7 @@ class ReviseRoute(Command):
 
     proposed_by: Reference | None = None
     waypoints: tuple[Waypoint, ...]
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class ApproveRoute(Command):
@@ -48,7 +48,7 @@ class ApproveRoute(Command):
 
     version: int
     party: Reference
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 class RejectRoute(Command):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalName, Name, Prose
+from mamar.domain.text import LocalName, Name, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
 
@@ -27,7 +27,7 @@ class RouteProposed(EventData):
     name: LocalName
     proposed_by: str | None = None
     waypoints: tuple[Waypoint, ...]
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type
@@ -39,7 +39,7 @@ class RouteRevised(EventData):
     version: int
     proposed_by: str | None = None
     waypoints: tuple[Waypoint, ...]
-    note: FreeText | None = None
+    note: Prose | None = None
     voided: tuple[str, ...] = ()
 
 
@@ -49,7 +49,7 @@ class RouteApproved(EventData):
 
     version: int
     party: str
-    note: FreeText | None = None
+    note: Prose | None = None
 
 
 @event_type

@@ -28,7 +28,7 @@ class RouteVersion(Value):
     version: int
     waypoints: tuple[Waypoint, ...]
     proposed_by: str | None = None
-    note: str | None = None
+    note: Prose | None = None
     at: str
 
 
@@ -36,7 +36,7 @@ class Approval(Value):
     version: int
     party: str
     at: str
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Rejection(Value):

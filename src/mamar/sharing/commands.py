@@ -15,7 +15,7 @@ from mamar.domain.model import (
     commands,
     decides,
 )
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.sharing.events import AccessChanged
@@ -31,7 +31,7 @@ class ShareRecord(Command):
 
     visibility: Visibility | None = None  # unchanged when omitted
     shared_with: tuple[Reference, ...] | None = None  # the whole new list; unchanged when omitted
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 def share(state: EntityState, cmd: ShareRecord, ctx: Context) -> list[EventData]:

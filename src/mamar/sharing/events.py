@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamar.domain.text import FreeText
+from mamar.domain.text import Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -15,4 +15,4 @@ class AccessChanged(EventData):
 
     visibility: Visibility
     shared_with: tuple[str, ...] = ()
-    reason: FreeText | None = None
+    reason: Prose | None = None

@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
@@ -35,7 +35,7 @@ class ChangeTaskStatus(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
     status: TaskStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None
 
 
 @decides(AssignTask)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import EntityRef
 
@@ -36,4 +36,4 @@ class TaskStatusChanged(EventData):
 
     status: TaskStatus
     previous: TaskStatus
-    reason: FreeText | None = None
+    reason: Prose | None = None

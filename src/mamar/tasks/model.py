@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
-from mamar.domain.text import LocalName, LocalText
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.parties.refs import EntityRef
@@ -32,7 +32,7 @@ class TaskStatusEntry(Value):
     status: TaskStatus
     at: str
     by: str
-    reason: str | None = None
+    reason: Prose | None = None
 
 
 class TaskState(EntityState):

@@ -132,7 +132,7 @@ def fulfilment(
                     v.name_of(ref["kind"], ref["id"])
                     for ref in (latest or {}).get("evidence") or ()
                 ],
-                "note": (latest or {}).get("note") or "",
+                "note": (latest or {}).get("note"),
             }
         )
     return out

@@ -17,6 +17,7 @@ from mamar.domain.errors import DomainError
 from mamar.domain.visibility import Role
 from mamar.web import forms
 from mamar.web.page import View, add_page, view
+from mamar.web.pages._formkit import local_text
 from mamar.web.render import local
 
 ADMIN = RouteRule(roles=frozenset({Role.ADMIN}))
@@ -110,7 +111,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def disable_account(request: Request, id: str) -> Response:
         v = await view(request, ADMIN_WRITE)
         try:
-            forms.run(v, "account.disable", {"id": id, "reason": v.form.get("reason") or None})
+            forms.run(v, "account.disable", {"id": id, "reason": local_text(v, "reason")})
         except forms.FormErrors as exc:
             return _refused(v, exc.errors)
         return v.redirect("/admin")

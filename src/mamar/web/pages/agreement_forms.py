@@ -17,7 +17,7 @@ from mamar.i18n.labels import RECORD_KINDS as KINDS
 from mamar.negotiation.terms import term_keys
 from mamar.web.page import View
 from mamar.web.pages._agreementwords import FULFILMENT, PHASE_STATUS
-from mamar.web.pages._formkit import F, Form, add_form, chosen, options, text
+from mamar.web.pages._formkit import F, Form, add_form, chosen, local_text, options, text
 from mamar.web.pages._shared import number
 from mamar.web.pages._termwords import term_title
 from mamar.web.render import called
@@ -121,7 +121,7 @@ def _roles_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]:
     return {
         "id": agreement_id,
         **{name: chosen(v, name) for name, _label in ROLE_FIELDS},
-        "reason": text(v, "reason"),
+        "reason": local_text(v, "reason"),
     }
 
 
@@ -157,7 +157,7 @@ def _phase_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]:
         "id": agreement_id,
         "phase": number(text(v, "phase")),
         "status": text(v, "status"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 
@@ -205,7 +205,7 @@ def _fulfilment_data(v: View, op: str, agreement_id: str | None) -> dict[str, An
         "done": number(text(v, "done")),
         "of": number(text(v, "of")),
         "evidence": evidence,
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 

@@ -74,7 +74,7 @@ def _declare_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "parties": chosen(v, "parties"),
         "starts_at": moment(v, "starts_at"),
         "ends_at": moment(v, "ends_at"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 
@@ -109,7 +109,7 @@ def _change_command(v: View) -> str:
 
 def _change_data(v: View, op: str, ceasefire_id: str | None) -> dict[str, Any]:
     wanted = v.form.get("status")
-    note = text(v, "reason")
+    note = local_text(v, "reason")
     if wanted == S.VIOLATED:
         return {"id": ceasefire_id, "incident": text(v, "incident"), "note": note}
     if wanted == S.IN_FORCE:

@@ -197,7 +197,7 @@ def _outcome_data(v: View, op: str, contact_id: str | None) -> dict[str, Any]:
         raise forms.FormErrors({"outcome": v.t("Choose what became of the contact")})
     if v.form["outcome"] == "held":
         return {"id": contact_id, "summary": local_text(v, "summary"), "offers": lines(v, "offers")}
-    return {"id": contact_id, "reason": text(v, "reason")}
+    return {"id": contact_id, "reason": local_text(v, "reason")}
 
 
 def add_forms(app: FastAPI, book: RuleBook) -> None:

@@ -15,7 +15,7 @@ from mamar.domain.errors import NotFound
 from mamar.i18n.labels import status_label
 from mamar.web.page import View
 from mamar.web.pages import _negotiationwords as nwords
-from mamar.web.pages._formkit import F, Form, add_form, options, text
+from mamar.web.pages._formkit import F, Form, add_form, local_text, options, text
 from mamar.web.pages._shared import entity
 from mamar.web.render import called
 
@@ -29,7 +29,7 @@ def wait_rows(v: View, waits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "until": status_label(str(w["until"]), v.lang),
             "link": v.t(nwords.LINKS.get(str(w["link"]), "")),
             "done": w["done"],
-            "note": w.get("note") or "",
+            "note": w.get("note"),
         }
         for w in waits
     ]
@@ -88,7 +88,7 @@ def _wait_data(v: View, op: str, convoy_id: str | None) -> dict[str, Any]:
         "waits_for": text(v, "waits_for"),
         "until": text(v, "until"),
         "link": text(v, "link"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 
@@ -114,7 +114,7 @@ def _stop_form(v: View, op: str, convoy_id: str | None) -> Form:
 
 
 def _stop_data(v: View, op: str, convoy_id: str | None) -> dict[str, Any]:
-    return {"id": convoy_id, "waits_for": text(v, "waits_for"), "reason": text(v, "reason")}
+    return {"id": convoy_id, "waits_for": text(v, "waits_for"), "reason": local_text(v, "reason")}
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:

@@ -21,7 +21,7 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import either, enum_options, name_pair, options
+from mamar.web.pages._formkit import either, enum_options, local_text, name_pair, options
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
@@ -133,7 +133,7 @@ def _stop_data(v: View, convoy_id: str) -> dict[str, Any]:
         "place": f.get("stop.place") or None,
         "kind": f.get("stop.kind") or None,
         "leg": f.get("stop.leg") or None,
-        "note": (f.get("stop.note") or "").strip() or None,
+        "note": local_text(v, "stop.note"),
     }
     return {"id": convoy_id, "stop": {k: x for k, x in stop.items() if x is not None}}
 
@@ -289,7 +289,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         data = {
             "id": id,
             "status": f.get("status") or None,
-            "reason": f.get("reason") or None,
+            "reason": local_text(v, "reason"),
             "place": f.get("place") or None,
             "incident": f.get("incident") or None,
         }

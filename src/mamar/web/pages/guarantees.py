@@ -86,7 +86,7 @@ def _outcome_form(v: View, op: str, guarantee_id: str | None) -> Form:
 
 
 def _outcome_data(v: View, op: str, guarantee_id: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": guarantee_id, "note": text(v, "note")}
+    data: dict[str, Any] = {"id": guarantee_id, "note": local_text(v, "note")}
     if v.form.get("outcome") == "broken":
         data["incidents"] = chosen(v, "incidents")
     return data

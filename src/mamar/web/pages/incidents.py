@@ -14,7 +14,7 @@ from mamar.incidents.events import Confidence, SourceKind
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import enum_options, group_errors, options
+from mamar.web.pages._formkit import enum_options, group_errors, local_text, options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -192,7 +192,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "party": f.get("allegation.party") or None,
             "confidence": f.get("allegation.confidence") or None,
             "alleged_by": f.get("allegation.alleged_by") or None,
-            "note": (f.get("allegation.note") or "").strip() or None,
+            "note": local_text(v, "allegation.note"),
         }
         data = {"id": id, "allegation": {k: x for k, x in allegation.items() if x is not None}}
         try:

@@ -26,7 +26,7 @@ from mamar.web.pages import _negotiationwords as nwords
 from mamar.web.pages._shared import entities, may, names_of
 from mamar.web.pages._termwords import comparison_rows
 from mamar.web.pages.translations import translate_form
-from mamar.web.render import called
+from mamar.web.render import called, marked
 
 add_nav(NavItem("negotiation", N_("Negotiation"), "negotiation", order=30))
 
@@ -90,7 +90,9 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             ),
             reach_asked=start is not None and goal is not None,
             reach_rows=nwords.reach_rows(v, path),
-            mandate_scopes={m["id"]: m["scope"] for m in entities(v, "mandate", op)},
+            mandate_scopes={
+                m["id"]: marked(m["scope"], v.lang) for m in entities(v, "mandate", op)
+            },
             party_names=parties,
             issue_names=names_of([{**i, "name": i["title"]} for i in issues], v.lang),
             can={
@@ -169,7 +171,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                     "joined": words.party_list(v, ver.joined) if ver.joined else "",
                     "left": words.party_list(v, ver.left) if ver.left else "",
                     "guarantors": words.party_list(v, ver.guarantors) if ver.guarantors else "",
-                    "note": ver.note or "",
+                    "note": ver.note,
                 }
                 for ver in state.versions
             ],

@@ -227,7 +227,7 @@ def _revise_data(v: View, op: str, position_id: str | None) -> dict[str, Any]:
     return {
         "id": position_id,
         "stance": local_text(v, "stance"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
         **_confidential_data(v, revising=True),
     }
 
@@ -291,7 +291,7 @@ def _conclude_form(v: View, op: str, agreement_id: str | None) -> Form:
 
 
 def _conclude_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]:
-    return {"id": agreement_id, "status": text(v, "status"), "note": text(v, "note")}
+    return {"id": agreement_id, "status": text(v, "status"), "note": local_text(v, "note")}
 
 
 def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
@@ -333,9 +333,9 @@ def _adopt_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]:
         "id": agreement_id,
         "terms": terms_from(v),
         "text": local_text(v, "text"),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
         "status": text(v, "status"),
-        "reason": text(v, "reason"),
+        "reason": local_text(v, "reason"),
     }
 
 

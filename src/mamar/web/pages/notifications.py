@@ -95,7 +95,7 @@ def _ack_form(v: View, op: str, notification_id: str | None) -> Form:
 
 
 def _ack_data(v: View, op: str, notification_id: str | None) -> dict[str, Any]:
-    return {"id": notification_id, "party": text(v, "party"), "note": text(v, "note")}
+    return {"id": notification_id, "party": text(v, "party"), "note": local_text(v, "note")}
 
 
 def _detail_url(v: View, op: str, notification_id: str | None) -> str:

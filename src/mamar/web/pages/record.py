@@ -2,7 +2,8 @@
 command's own model. The specific forms stay the primary path; this one makes sure no
 command is without a form.
 
-Simple fields are inputs (enumerations are lists to choose from); nested values and lists
+Simple fields are inputs (enumerations are lists to choose from); a free text is typed as
+words and kept in the page's language; other nested values and lists
 are JSON, with an example made from the command's schema.
 """
 
@@ -29,6 +30,7 @@ from mamar.web.pages._formkit import (
     Form,
     Item,
     group_errors,
+    local_text,
     moment,
     options,
     render_form,
@@ -90,7 +92,13 @@ def example(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any
     return "…"
 
 
+#: The fields of a free text kept with its language (:class:`mamar.domain.text.LocalText`).
+_PROSE = {"original", "language", "translations"}
+
+
 def _field_kind(schema: dict[str, Any]) -> str:
+    if set(schema.get("properties", {})) >= _PROSE:
+        return "prose"  # typed as words, recorded in the page's language
     if "enum" in schema or schema.get("type") == "boolean":
         return "select"
     if schema.get("type") in _SIMPLE:
@@ -125,6 +133,8 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
             items.append(
                 F(name, label, "select", tuple((str(x), v.t(str(x))) for x in values), required)
             )
+        elif kind == "prose":
+            items.append(F(name, label, "textarea", required=required))
         elif kind == "json":
             shown = json.dumps(example(schema, defs), ensure_ascii=False)
             hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(
@@ -150,7 +160,9 @@ def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
         raw = text(v, name)
         if raw is None:
             continue
-        if kind == "json":
+        if kind == "prose":
+            data[name] = local_text(v, name)
+        elif kind == "json":
             try:
                 data[name] = json.loads(raw)
             except ValueError:  # said with every other problem of the form

@@ -25,6 +25,7 @@ from mamar.web.pages._formkit import (
     group_errors,
     lines,
     local_name,
+    local_text,
     name_pair,
     options,
     text,
@@ -135,7 +136,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "party": f.get("party") or None,
         }
         if approve:
-            data["note"] = f.get("reasons") or None
+            data["note"] = local_text(v, "reasons")
         else:
             data["reasons"] = [
                 {"original": r.strip(), "language": v.lang}
@@ -230,7 +231,7 @@ def _propose_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "name": local_name(v, "name"),
         "proposed_by": text(v, "proposed_by"),
         "waypoints": _waypoints(v, op),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 
@@ -276,7 +277,7 @@ def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
         "id": route_id,
         "proposed_by": text(v, "proposed_by"),
         "waypoints": _waypoints(v, op),
-        "note": text(v, "note"),
+        "note": local_text(v, "note"),
     }
 
 

@@ -79,7 +79,7 @@ def _status_form(v: View, op: str, task_id: str | None) -> Form:
 
 
 def _status_data(v: View, op: str, task_id: str | None) -> dict[str, Any]:
-    return {"id": task_id, "status": text(v, "status"), "reason": text(v, "reason")}
+    return {"id": task_id, "status": text(v, "status"), "reason": local_text(v, "reason")}
 
 
 def _detail_url(v: View, op: str, task_id: str | None) -> str:
