@@ -159,7 +159,7 @@ FIELDS: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "note",
         "/api/v1/note/add",
-        {"operation": "op", "text": {"original": "a\u200bb"}},
+        {"operation": "op", "text": {"original": "a\u200bb", "language": "en"}},
         "text.original",
     ),
     (

@@ -341,7 +341,13 @@ def test_explicit_keys_match_terms_whose_kind_changed(drafted: Mamar) -> None:
         ConcludeAgreement.model_validate(
             {
                 "id": "aleppo-exit",
-                "terms": [{"type": "other", "key": "exit", "text": {"original": "exit to camps"}}],
+                "terms": [
+                    {
+                        "type": "other",
+                        "key": "exit",
+                        "text": {"original": "exit to camps", "language": "en"},
+                    }
+                ],
             }
         ),
     )

@@ -212,7 +212,10 @@ def _position_of(system: Mamar, stream: str, type_name: str) -> int:
 def test_the_first_ambulances_were_the_negotiators_sides(aleppo: Mamar) -> None:
     convoy = entity(aleppo, "convoy", "first-wounded")
     # Prepared by the negotiator's side (how many is not said) and recorded by its team;
-    assert convoy["vehicles"] == [{"kind": "ambulance", "count": None, "party": "medical-staff"}]
+    [vehicle] = convoy["vehicles"]
+    assert (vehicle["count"], vehicle["party"]) == (None, "medical-staff")
+    assert vehicle["kind"]["original"] == "سيارة إسعاف"
+    assert vehicle["kind"]["translations"][0]["text"] == "ambulance"
     assert convoy["owner"] == "factions-team"
     planned = _events(aleppo, "convoy:first-wounded")
     assert all(e.actor == "coordinator" for e in planned if e.occurred_at < "2016-12-15")

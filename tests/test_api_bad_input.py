@@ -19,7 +19,7 @@ def _incident(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "operation": "op",
         "event_type": "violence_against_civilians",
-        "description": {"original": "Shots at the convoy"},
+        "description": {"original": "Shots at the convoy", "language": "en"},
         "source": {"text": "team report", "kind": "own_team"},
         "point": {"lat": 36.2, "lon": 37.15},
     }
@@ -165,7 +165,7 @@ def test_sql_and_html_looking_text_is_stored_verbatim(api: Api) -> None:
     convoy = created(receipt)
     data = api.client.get(f"/api/v1/convoy/{convoy}", headers=api.headers(Role.COORDINATOR))
     assert data.headers["content-type"] == "application/json"
-    assert data.json()["batch_of"] == tricky
+    assert data.json()["batch_of"]["original"] == tricky
     assert data.json()["name"]["en"] == "<b>First</b> & 'batch'"
     assert api.journal_size() == len(Role) + 2  # accounts, the operation, the convoy
 

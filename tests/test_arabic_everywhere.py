@@ -103,14 +103,6 @@ def _fields(*names: str) -> Callable[[Any], set[str]]:
     return words
 
 
-def _convoy_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    if event.type == "convoy.planned":
-        _strings([event.data.get("batch_of")], found)
-        _strings([v.get("kind") for v in event.data.get("vehicles") or ()], found)
-    return found
-
-
 def _route_words(event: Any) -> set[str]:
     found: set[str] = set()
     _strings([w.get("label") for w in event.data.get("waypoints") or ()], found)
@@ -145,11 +137,6 @@ REMAINING = [
         "other one-language texts (an incident's source and weapon detail, a figure's "
         "source) are plain text, not yet kept with their language",
         _fields("weapon_detail", "source"),
-    ),
-    Remaining(
-        "a convoy's words (who travels, the kind of each vehicle) are plain text, not yet "
-        "kept with their language",
-        _convoy_words,
     ),
     Remaining(
         "the words for a time (an event's phrase, 'after midnight') are one plain text, "

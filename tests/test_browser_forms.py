@@ -501,3 +501,35 @@ def test_every_form_keeps_what_was_typed_and_says_why_beside_the_field(
     assert new == [], f"{len(new)} problems in {len(tried)} forms:\n" + "\n".join(new)
     fixed = [k for k in KNOWN if not any(all(w in p for w in k) for p in known)]
     assert fixed == [], f"fixed: take them out of KNOWN: {fixed}"
+
+
+def test_english_typed_on_an_arabic_page_is_kept_as_english_never_as_arabic(
+    server: LiveServer, browser: Any, journal: Mamar
+) -> None:
+    """Issue 18: a text is kept in the language its writer says it is in. Beside the text, the
+    page's language is chosen until another is; English chosen is recorded as English and
+    shown marked ``lang="en"`` on the Arabic page."""
+    context = browser.new_context(locale="ar")
+    page = context.new_page()
+    sign_in(page, server.url, "coordinator")
+    action = f"/ops/{OP}/tasks/new"
+    page.goto(server.url + action, wait_until="domcontentloaded")
+    form = _form(page, action)
+    words = "Check the crossing at Ramouseh before dawn"
+    form.locator('[name="assignee"]').select_option(index=1)
+    form.locator('[name="title.ar"]').fill("مهمة فحص المعبر")
+    form.locator('[name="description"]').fill(words)
+    shown = _state(form)["description.language"]
+    assert shown["value"] == ["ar"]  # the page's language, until another is chosen
+    assert {"ar", "en", "ar-Latn", "fr", "ku", "tr"} <= set(shown["options"])
+    label = page.locator('label[for="f-description-language"]').inner_text()
+    assert ARABIC.search(label) and not LATIN_WORD.findall(label)
+    before = _size(journal)
+
+    form.locator('[name="description.language"]').select_option("en")
+    response = _send(page, form)
+    assert response.status == 200 and "/tasks/" in page.url and page.url != server.url + action
+    assert _size(journal) > before
+    kept = page.locator('main bdi[lang="en"]', has_text=words)
+    assert kept.count() >= 1, page.content()
+    context.close()

@@ -43,7 +43,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Any:
             operation=OP,
             to_party="russian-military",
             about=({"kind": "incident", "id": "shelling-after-midnight"},),
-            message={"original": "Internal: keep this between us"},
+            message={"original": "Internal: keep this between us", "language": "en"},
             visibility=Visibility.INTERNAL,
         ),
         actor=coordinator,

@@ -41,7 +41,7 @@ def world(system: Mamar) -> None:
         operation="op",
         event_type="battles",
         sub_event_type="armed_clash",
-        description={"original": "gunfire at the convoy"},
+        description={"original": "gunfire at the convoy", "language": "en"},
         source={"text": "convoy leader", "kind": "own_team"},
         convoy="c1",
     )
@@ -105,7 +105,7 @@ def test_response_then_follow_up_then_resolved(system: Mamar) -> None:
         "escalation.follow_up",
         when="2016-12-14T14:00+02:00",
         id="e1",
-        message={"original": "sniper hit the civil-defence chief"},
+        message={"original": "sniper hit the civil-defence chief", "language": "en"},
     )
     e = esc(system)
     assert e.status is EscalationStatus.OPEN
@@ -115,7 +115,7 @@ def test_response_then_follow_up_then_resolved(system: Mamar) -> None:
         "escalation.record_response",
         when="2016-12-14T14:20+02:00",
         id="e1",
-        text={"original": "a problem being solved"},
+        text={"original": "a problem being solved", "language": "en"},
         by="attackers",
         commitment="ceasefire continuation guaranteed",
     )
@@ -151,13 +151,17 @@ def test_illegal_transitions_are_refused_and_change_nothing(system: Mamar) -> No
         system, "escalation.close", IllegalTransition, field="status", id="e1", outcome="resolved"
     )
     refused(
-        system, "escalation.follow_up", IllegalTransition, id="e1", message={"original": "again"}
+        system,
+        "escalation.follow_up",
+        IllegalTransition,
+        id="e1",
+        message={"original": "again", "language": "en"},
     )
     # An escalation nobody answered may be closed as unresolved; then it is final.
     run(system, "escalation.close", id="e1", outcome="unresolved", note="no answer")
     attempts: list[tuple[str, dict[str, Any]]] = [
         ("escalation.record_response", {"text": HANDLED}),
-        ("escalation.follow_up", {"message": {"original": "again"}}),
+        ("escalation.follow_up", {"message": {"original": "again", "language": "en"}}),
         ("escalation.close", {"outcome": "resolved"}),
     ]
     for name, fields in attempts:

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy import text
+
 from mamar import reads
 from mamar.access.viewer import viewer_of
 from mamar.convoys.commands import ChangeConvoyStatus, PlanConvoy, RecordConvoyCounts
 from mamar.convoys.events import Counts
 from mamar.domain.time import OccurredAt, Precision, utc_key
+from mamar.operations.model import OperationState
 from mamar.projections.entities import states_as_of
-from mamar.reads.overviews import overview_kinds
+from mamar.reads.overviews import _summarised, overview_kinds
 from mamar.reads.states import _visible_query
+from mamar.scenarios.synthetic import OPERATION as SYNTHETIC
+from mamar.scenarios.synthetic import START as SYNTHETIC_START
+from mamar.scenarios.synthetic import WEEK as SYNTHETIC_WEEK
+from mamar.scenarios.synthetic import generate
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.helpers import open_operation
+from tests.movement_builders import run
 
 START = datetime.fromisoformat("2016-12-13T08:00+02:00")
 
@@ -48,6 +57,20 @@ def test_records_as_of_a_moment_are_those_the_replay_gives(system: Mamar) -> Non
     system.execute(
         ChangeConvoyStatus(id="c1", status="preparing"), actor=SYSTEM, occurred=occurred(8)
     )
+    # Incidents, one told late and one verified before a later report.
+    for n, hours in enumerate([2, 11, 4.5]):
+        run(
+            system,
+            "incident.report",
+            when=occurred(hours),
+            id=f"i{n}",
+            operation=op,
+            event_type="explosions_remote_violence",
+            description={"original": "shelling"},
+            source={"text": "field team", "kind": "own_team"},
+            casualties={"killed": {"total": n + 1}},
+        )
+    run(system, "incident.change_verification", when=occurred(6), id="i0", status="corroborated")
     checked = 0
     with system.reading() as conn:
         for hours in [h / 2 for h in range(0, 28)]:
@@ -67,6 +90,26 @@ def test_records_as_of_a_moment_are_those_the_replay_gives(system: Mamar) -> Non
     assert checked > 40
 
 
+def test_the_overview_as_of_a_moment_is_the_one_the_replay_gives(system: Mamar) -> None:
+    """The whole overview as of each moment (``reads.overview`` with ``at``, no cache)
+    equals the one summarised from the replay's states (the ``GROUP BY`` above)."""
+    test_records_as_of_a_moment_are_those_the_replay_gives(system)
+    op = "op"
+    seen: set[str] = set()
+    with system.reading() as conn:
+        for hours in [h / 2 for h in range(0, 28)]:
+            moment = START + timedelta(hours=hours)
+            replayed = states_as_of(
+                conn, operation=op, at_utc=utc_key(moment), kinds=overview_kinds()
+            )
+            [operation] = [s for s in replayed if isinstance(s, OperationState)]
+            expected = _summarised(operation, replayed, viewer_of(SYSTEM)).at(moment)
+            found = reads.overview(conn, viewer=SYSTEM, operation=op, at=moment)
+            assert found == expected, hours
+            seen.add(repr({k: v for k, v in found.items() if k != "at"}))
+    assert len(seen) > 5  # the moments do tell different overviews apart
+
+
 def test_the_as_of_lookup_reads_the_index_alone(sqlite_system: Mamar) -> None:
     """On SQLite, the plan of a list as of a moment finds each record's version in the
     covering index, then reads one history row by its key."""
@@ -76,11 +119,49 @@ def test_the_as_of_lookup_reads_the_index_alone(sqlite_system: Mamar) -> None:
     )
     query = _visible_query(viewer_of(SYSTEM), op, utc_key(START), overview_kinds())
     with sqlite_system.reading() as conn:
-        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+        compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
         plan = [
-            str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+            str(row[-1])
+            for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params).all()
         ]
     history = [step for step in plan if "entity_history" in step or " v " in f" {step} "]
     assert any("COVERING INDEX ix_history_stream_occurred" in step for step in plan), plan
     # The history table itself is only ever searched by its full key (stream, version).
     assert all("(stream=? AND version=?)" in s for s in history if "COVERING" not in s), plan
+
+
+def plan_nodes(plan: object) -> list[dict[str, object]]:
+    """Every node of a plan in PostgreSQL's ``FORMAT JSON``."""
+    if isinstance(plan, list):
+        return [n for p in plan for n in plan_nodes(p)]
+    if not isinstance(plan, dict):
+        return []
+    own = [plan] if "Node Type" in plan else []
+    return own + [n for v in plan.values() for n in plan_nodes(v)]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_overview_as_of_a_moment_looks_up_each_record(
+    postgres_system: Mamar,
+) -> None:
+    """On PostgreSQL, analysed (as after any bulk write), the overview as of a moment finds
+    each record's last version by the history index (never walking the primary key back
+    from the newest version through the history rows), and checks each record's
+    membership by its key (never reading every member row of the viewer's organisation,
+    at 1,000,000 events 350,000 people's)."""
+    generate(postgres_system, 2_000)  # vacuums and analyses at the end
+    moment = utc_key(SYNTHETIC_START + SYNTHETIC_WEEK / 2)
+    query = _visible_query(viewer_of(SYSTEM), SYNTHETIC, moment, overview_kinds())
+    with postgres_system.reading() as conn:
+        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}")).scalar()
+    nodes = plan_nodes(plan)
+    assert "hashed SubPlan" not in str(plan), plan
+    assert not [n for n in nodes if n.get("Scan Direction") == "Backward"], plan
+    history = [n for n in nodes if n.get("Relation Name") == "entity_history"]
+    lookups = [n for n in history if n.get("Index Name") == "ix_history_stream_occurred"]
+    assert lookups and all(n["Node Type"] == "Index Only Scan" for n in lookups), plan
+    assert all(n.get("Heap Fetches", 0) == 0 for n in lookups), plan
+    members = [n for n in nodes if n.get("Relation Name") == "entity_members"]
+    assert members and all(n["Node Type"] != "Seq Scan" for n in members), plan

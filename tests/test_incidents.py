@@ -87,7 +87,7 @@ def test_own_side_actions_are_recorded(system: Mamar) -> None:
         own_side=True,
         casualties={},
         convoy=None,
-        description={"original": "the factions' artillery returns fire"},
+        description={"original": "the factions' artillery returns fire", "language": "en"},
     )
     i = incident(system, "return-fire")
     assert i.own_side is True and i.alleged_perpetrator == "factions"

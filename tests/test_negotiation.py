@@ -154,8 +154,8 @@ def test_term_keys_match_terms_by_kind_and_number_repeats() -> None:
             {"type": "ceasefire", "area": "a"},
             {"type": "evacuation", "who": "wounded"},
             {"type": "evacuation", "who": "wounded", "arms": Arms.NONE},
-            {"type": "other", "text": {"original": "x"}, "key": "prisoners"},
-            {"type": "other", "text": {"original": "y"}},
+            {"type": "other", "text": {"original": "x", "language": "en"}, "key": "prisoners"},
+            {"type": "other", "text": {"original": "y", "language": "en"}},
             {"type": "passage", "route": "ramouseh-road"},
         ]
     )
@@ -249,8 +249,8 @@ def test_initiative_is_tabled_via_an_intermediary_with_terms_and_translated_text
         (
             {
                 "terms": [
-                    {"type": "other", "text": {"original": "a"}, "key": "k"},
-                    {"type": "other", "text": {"original": "b"}, "key": "k"},
+                    {"type": "other", "text": {"original": "a", "language": "en"}, "key": "k"},
+                    {"type": "other", "text": {"original": "b", "language": "en"}, "key": "k"},
                 ]
             },
             DomainError,

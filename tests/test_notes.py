@@ -79,7 +79,7 @@ def test_bad_notes_are_refused_naming_the_field(system: Mamar) -> None:
     open_operation(system)
 
     def note(**fields: object) -> AddNote:
-        return AddNote(id="n", operation="op", text={"original": "x"}, **fields)  # type: ignore[arg-type]
+        return AddNote(id="n", operation="op", text={"original": "x", "language": "en"}, **fields)  # type: ignore[arg-type]
 
     refused(system, note(subjects=({"kind": "party", "id": "ghost"},)), NotFound, field="subjects")
     refused(
@@ -101,6 +101,11 @@ def test_bad_notes_are_refused_naming_the_field(system: Mamar) -> None:
         DomainError,
         field="text.original",
     )
-    ghost_op = AddNote(id="n", operation="ghost", text={"original": "x"})
+    ghost_op = AddNote(id="n", operation="ghost", text={"original": "x", "language": "en"})
     refused(system, ghost_op, NotFound, field="operation")
-    refused(system, CorrectNote(id="ghost", text={"original": "x"}), NotFound, field="id")
+    refused(
+        system,
+        CorrectNote(id="ghost", text={"original": "x", "language": "en"}),
+        NotFound,
+        field="id",
+    )

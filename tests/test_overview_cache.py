@@ -41,7 +41,7 @@ def report(system: Mamar, incident_id: str, when: str = "2016-12-14T12:00+02:00"
         id=incident_id,
         operation="op",
         event_type="explosions_remote_violence",
-        description={"original": "shelling"},
+        description={"original": "shelling", "language": "en"},
         source={"text": "field team", "kind": "own_team"},
     )
 
@@ -78,7 +78,7 @@ def test_cached_reads_equal_fresh_ones_and_waiting_times_move_on(
         id="e1",
         operation="op",
         to_party="attackers",
-        message={"original": "firing on the convoy"},
+        message={"original": "firing on the convoy", "language": "en"},
     )
     cache = OverviewCache()
     first = read(system, cache, at=T1)

@@ -51,7 +51,7 @@ def test_a_task_goes_from_assigned_to_done_through_a_block(system: Mamar) -> Non
         system,
         related=({"kind": "convoy", "id": "batch-1"},),
         due="2016-12-13T12:00+02:00",
-        description={"original": "Ambulances at the square"},
+        description={"original": "Ambulances at the square", "language": "en"},
     )
     for status in ("acknowledged", "in_progress", "blocked", "in_progress", "done"):
         move(system, status, actor=MEDICAL)

@@ -98,11 +98,18 @@ class Viewer:
         seen: list[ColumnElement[bool]] = [records.c.visibility == Visibility.SHARED.value]
         if self.administers_installation:
             seen.append(records.c.kind.in_(administered_kinds()))
+        # One lookup of the members' key (stream, organisation) per record that needs it.
+        # ``OFFSET 0`` changes no answer; it keeps PostgreSQL from answering the EXISTS
+        # instead with a hash of every member row of the organisation, which it prefers
+        # once it expects thousands of records: at 1,000,000 events that is every one
+        # of 350,000 people read to check a few thousand convoys and incidents.
         member = exists(
-            select(members.c.stream).where(
+            select(members.c.stream)
+            .where(
                 members.c.stream == records.c.stream,
                 members.c.organisation == self.organisation,
             )
+            .offset(0)
         )
         compartments = sorted(c.value for c in self.compartments)
         seen.append(

@@ -33,7 +33,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Prose
+from mamar.domain.text import FreeText, LocalName, Prose, ProseLine
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 
@@ -45,7 +45,7 @@ class PlanConvoy(CreateCommand):
     kind: ClassVar[str] = "convoy"
 
     name: LocalName
-    batch_of: FreeText | None = None
+    batch_of: ProseLine | None = None
     origin: Reference | None = None
     destination: Reference | None = None
     route: Reference | None = None

@@ -10,7 +10,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Name, Prose
+from mamar.domain.text import FreeText, LocalName, Name, Prose, ProseLine
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -33,7 +33,7 @@ class ConvoyStatus(StrEnum):
 class Vehicles(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Name  # "ambulance", "bus", "private cars", … : the users' words
+    kind: ProseLine  # "ambulance", "bus", "private cars", … : the users' words
     count: int | None = Field(default=None, ge=1, le=10000)  # None: not known (private cars)
     party: Reference | None = None  # the organisation providing them
 
@@ -110,7 +110,7 @@ class ConvoyPlanned(EventData):
     type_name = "convoy.planned"
 
     name: LocalName
-    batch_of: FreeText | None = None  # "wounded", "civilians", …
+    batch_of: ProseLine | None = None  # "wounded", "civilians", …
     origin: str | None = None
     destination: str | None = None
     route: str | None = None

@@ -31,7 +31,7 @@ from mamar.convoys.links import ConvoyWaitEnded, ConvoyWaitRecorded, Wait
 from mamar.domain.figures import Figure
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
 from mamar.domain.subjects import Group
-from mamar.domain.text import LocalName, Prose
+from mamar.domain.text import LocalName, Prose, ProseLine
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 
@@ -106,7 +106,7 @@ class FigureEntry(Value):
 
 class ConvoyState(EntityState):
     name: LocalName
-    batch_of: str | None = None
+    batch_of: ProseLine | None = None
     status: ConvoyStatus = S.PLANNED
     origin: str | None = None
     destination: str | None = None

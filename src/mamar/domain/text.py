@@ -277,6 +277,17 @@ def _words_as_text(value: Any, info: ValidationInfo) -> Any:
 Prose = Annotated[LocalText, BeforeValidator(_words_as_text)]
 
 
+class LocalLine(LocalText):
+    """A :class:`LocalText` of one line that is never empty: a kind of vehicle, who travels."""
+
+    original: Name
+
+
+#: Words of one line a person writes in one language and others may translate (see
+#: :data:`Prose`): plain words are still read, so old journals load unchanged.
+ProseLine = Annotated[LocalLine, BeforeValidator(_words_as_text)]
+
+
 @dataclass(frozen=True)
 class Said:
     """What to show a reader of one language: the words, the language they are in (None:

@@ -551,3 +551,23 @@ def language_name(tag: str, lang: str) -> str:
 
     name = Locale.parse(lang).languages.get(primary_language(tag))
     return str(name) if name else tag
+
+
+def tag_name(tag: str, lang: str) -> str:
+    """What a language tag names, in ``lang``, with its script and region when it has them
+    ("ar-Latn" → "العربية (اللاتينية)", "ar-SY" → "Arabic (Syria)"); a subtag CLDR does not
+    name is said as it is written."""
+    from babel import Locale
+
+    reader = Locale.parse(lang)
+    parts = tag.replace("_", "-").split("-")
+    name = language_name(parts[0], lang)
+    details = []
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            details.append(str(reader.scripts.get(part.title()) or part))
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            details.append(str(reader.territories.get(part.upper()) or part))
+        else:
+            break  # variants, extensions, private use: not named
+    return f"{name} ({tr(lang, ', ').join(details)})" if details else name

@@ -23,6 +23,7 @@ from mamar.i18n.labels import (
     total_words,
 )
 from mamar.web import i18n
+from mamar.web.languages import written_in_options
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -219,6 +220,8 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["number"] = lambda value: i18n.number(value, lang)
     env.filters["digits"] = lambda value: i18n.digits(str(value), lang)  # a year, as written
     env.globals["evidence_url"] = evidence_url
+    # The languages offered beside a free text (the ``written_in`` macro), and a tag's name.
+    env.globals["written_in_options"] = lambda current: written_in_options(lang, str(current))
     return env
 
 

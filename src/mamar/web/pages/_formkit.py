@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.domain.errors import DomainError
+from mamar.domain.text import primary_language
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
@@ -33,8 +34,12 @@ GROW = "more_terms"
 
 @dataclass(frozen=True)
 class F:
-    """One input: ``kind`` is text, textarea, select, multi, datetime, number, place,
-    hidden, or buttons (``options`` are (value, label) of buttons named ``name``)."""
+    """One input: ``kind`` is text, textarea, prose, select, multi, datetime, number,
+    place, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
+
+    ``prose``: a free text a person writes (read with :func:`local_text`), with the
+    language it is written in beside it (``name.language``, the page's language unless
+    another is chosen, or ``language``: the language of the text ``value`` holds)."""
 
     name: str
     label: str
@@ -43,6 +48,7 @@ class F:
     required: bool = False
     hint: str | None = None
     value: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ class Form:
                 for i in self.items
             ],
             "buttons": [{"name": n, "value": x, "label": t} for n, x, t in self.buttons],
-            # Plain data: a name marked with its language on the page is its words here.
+            # A fact may be a text marked with its language (markup): its words, as text.
             "facts": [
                 {"label": k, "value": x.striptags() if isinstance(x, Markup) else x}
                 for k, x in self.facts
@@ -171,16 +177,36 @@ def chosen(v: View, name: str) -> list[str]:
     return out
 
 
+def language_of(v: View, name: str) -> str:
+    """The language the person says the text of field ``name`` is written in (its
+    ``name.language`` select, see the ``written_in`` macro), else the page's language.
+    It is never guessed from the text: a text whose letters cannot be in it is refused
+    beside the field (:mod:`mamar.domain.scripts`), and the person chooses."""
+    return v.form.get(f"{name}.language", "").strip() or v.lang
+
+
 def local_text(v: View, name: str) -> dict[str, Any] | None:
-    """Original words (field ``name``) in the page's language, with an optional translation."""
+    """Original words (field ``name``) in the language chosen beside them
+    (:func:`language_of`), with an optional translation (``name.translation``): into the
+    page's language, or into the other language of the interface when the original is
+    already in the page's."""
     original = text(v, name)
     translation = text(v, f"{name}.translation")
     if original is None and translation is None:
         return None
-    result: dict[str, Any] = {"original": original or "", "language": v.lang}
+    language = language_of(v, name)
+    result: dict[str, Any] = {"original": original or "", "language": language}
     if translation:  # its translator is the caller's organisation (set when recorded)
-        result["translations"] = [{"text": translation, "language": i18n.other(v.lang)}]
+        into = i18n.other(v.lang) if primary_language(language) == v.lang else v.lang
+        result["translations"] = [{"text": translation, "language": into}]
     return result
+
+
+def local_lines(v: View, name: str) -> list[dict[str, Any]]:
+    """Each line of field ``name`` as a text of its own (red lines, reasons), all in the
+    language chosen beside the field."""
+    language = language_of(v, name)
+    return [{"original": line, "language": language} for line in lines(v, name)]
 
 
 def local_name(v: View, name: str) -> dict[str, str] | None:

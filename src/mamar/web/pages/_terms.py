@@ -94,7 +94,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "other": (
         N_("Other term"),
         (
-            ("text", N_("Term, in the words used"), "textarea"),
+            ("text", N_("Term, in the words used"), "prose"),
             ("text.translation", N_("Translation"), "textarea"),
         ),
     ),
@@ -151,7 +151,8 @@ def term_items(
                 elif input_kind == "multi":
                     shown.append(F(full, v.t(label), "multi", parties, value=value))
                 else:
-                    shown.append(F(full, v.t(label), input_kind, value=value))
+                    language = given.get(f"{full}.language")  # a current term's text
+                    shown.append(F(full, v.t(label), input_kind, value=value, language=language))
             shown.append(F(f"{prefix}.keep", "", "hidden", value=given.get(f"{prefix}.keep")))
             items.append(
                 Group(
@@ -242,6 +243,7 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
                 continue
             if isinstance(value, dict):  # a LocalText
                 values[f"{prefix}.{key}"] = str(value.get("original", ""))
+                values[f"{prefix}.{key}.language"] = str(value.get("language") or "")
                 translations = value.get("translations") or ()
                 if translations:
                     values[f"{prefix}.{key}.translation"] = str(translations[0].get("text", ""))

@@ -52,7 +52,7 @@ def _declare_form(v: View, op: str, _id: str | None) -> Form:
         v.t("Declare a ceasefire"),
         [
             *creating(v),
-            F("area", v.t("Area covered"), required=True),
+            F("area", v.t("Area covered"), "prose", required=True),
             F("agreement", v.t("Agreement it comes from"), "select", options(v, op, "agreement")),
             F("agreement_version", v.t("Agreement version (default: the current one)"), "number"),
             F("parties", v.t("Parties bound"), "multi", options(v, op, "party")),

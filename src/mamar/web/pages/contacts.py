@@ -106,7 +106,7 @@ def _contact_fields(v: View, op: str) -> list[Item]:
 
 def _summary_fields(v: View) -> list[Item]:
     return [
-        F("summary", v.t("Summary, in the words used"), "textarea"),
+        F("summary", v.t("Summary, in the words used"), "prose"),
         F("summary.translation", v.t("Translation of the summary"), "textarea"),
         F("offers", v.t("Offers made (one per line)"), "textarea"),
     ]

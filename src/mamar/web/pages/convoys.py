@@ -89,7 +89,8 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), fillvalue=""
     ):
         if kind.strip() or count.strip():
-            vehicle = {"kind": kind.strip(), "count": number(count)}
+            words = {"original": kind.strip(), "language": v.lang} if kind.strip() else None
+            vehicle = {"kind": words, "count": number(count)}
             vehicles.append({k: x for k, x in vehicle.items() if x is not None})
     escorts = []
     for party, count in zip(
@@ -103,7 +104,9 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         "operation": op,
         "visibility": f.get("visibility") or None,
         "name": {k: x for k, x in name.items() if x},
-        "batch_of": f.get("batch_of") or None,
+        "batch_of": (
+            {"original": f["batch_of"], "language": v.lang} if f.get("batch_of") else None
+        ),
         "origin": f.get("origin") or None,
         "destination": f.get("destination") or None,
         "route": f.get("route") or None,
@@ -236,6 +239,7 @@ def _vehicle_errors(v: View, errors: dict[str, str]) -> dict[str, str]:
     }
     out: dict[str, str] = {}
     for key, message in errors.items():
+        key = key.removesuffix(".original")  # words kept with their language: the words
         parts = key.split(".")
         head = parts[0]
         if len(parts) >= 3 and (head, parts[2]) in _ROW_INPUTS and parts[1].isdigit():

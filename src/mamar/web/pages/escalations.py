@@ -13,6 +13,7 @@ from mamar.domain.time import now_utc
 from mamar.escalations.model import EscalationState, seconds_waiting, time_to_respond_seconds
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
+from mamar.web.pages._formkit import language_of
 from mamar.web.pages._shared import history, may
 from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
@@ -64,10 +65,12 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         f = v.form
         data = {
             "id": id,
-            "text": {"original": f.get("text", ""), "language": v.lang},
+            "text": {"original": f.get("text", ""), "language": language_of(v, "text")},
             "by": f.get("by") or None,
             "commitment": (
-                {"original": f["commitment"], "language": v.lang} if f.get("commitment") else None
+                {"original": f["commitment"], "language": language_of(v, "commitment")}
+                if f.get("commitment")
+                else None
             ),
         }
         try:

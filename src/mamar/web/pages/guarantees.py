@@ -18,7 +18,7 @@ from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, local_text, options, text
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, name_in, names_of
-from mamar.web.render import called, evidence_url, local
+from mamar.web.render import called, evidence_url, local, marked
 
 add_nav(NavItem("guarantees", N_("Guarantees"), "guarantees", order=35))
 
@@ -40,7 +40,7 @@ def _record_form(v: View, op: str, _id: str | None) -> Form:
             *creating(v),
             F("guarantor", v.t("Guarantor"), "select", parties, required=True, value=own),
             F("given_to", v.t("Given to"), "select", parties, required=True),
-            F("what", v.t("What was guaranteed, in the words used"), "textarea", required=True),
+            F("what", v.t("What was guaranteed, in the words used"), "prose", required=True),
             F("what.translation", v.t("Translation"), "textarea"),
             F("via_channel", v.t("Through the channel"), "select", options(v, op, "channel")),
             F("via_persons", v.t("Through persons"), "multi", options(v, op, "person")),
@@ -80,7 +80,7 @@ def _outcome_form(v: View, op: str, guarantee_id: str | None) -> Form:
             F("note", v.t("Note")),
         ],
         "",
-        facts=[(v.t("What was guaranteed"), local(record["what"], v.lang))],
+        facts=[(v.t("What was guaranteed"), marked(record["what"], v.lang, v.name_of))],
         buttons=[("outcome", o.value, v.t(o.value)) for o in GuaranteeOutcome if o in legal],
     )
 
@@ -150,7 +150,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         facts = [
             (v.t("Guarantor"), name_in(v, parties, g["guarantor"])),
             (v.t("Given to"), name_in(v, parties, g["given_to"])),
-            (v.t("What was guaranteed"), local(g["what"], v.lang)),
+            (v.t("What was guaranteed"), marked(g["what"], v.lang, v.name_of)),
             (v.t("Outcome"), v.t(g["outcome"])),
             (
                 v.t("Incidents"),

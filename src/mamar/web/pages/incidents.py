@@ -14,7 +14,7 @@ from mamar.incidents.events import Confidence, SourceKind
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import enum_options, group_errors, local_text, options
+from mamar.web.pages._formkit import enum_options, group_errors, language_of, local_text, options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -81,7 +81,10 @@ def report_data(v: View, op: str) -> dict[str, Any]:
         "event_type": f.get("event_type") or None,
         "sub_event_type": f.get("sub_event_type") or None,
         "place": f.get("place") or None,
-        "description": {"original": f.get("description", ""), "language": v.lang},
+        "description": {
+            "original": f.get("description", ""),
+            "language": language_of(v, "description"),
+        },
         "alleged_perpetrator": f.get("alleged_perpetrator") or None,
         "source": {"text": f.get("source.text", ""), "kind": f.get("source.kind") or None},
         "convoy": f.get("convoy") or None,
@@ -162,7 +165,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "visibility": f.get("visibility") or None,
             "to_party": f.get("to_party") or None,
             "about": [{"kind": "incident", "id": id}],
-            "message": {"original": f.get("message", ""), "language": v.lang},
+            "message": {"original": f.get("message", ""), "language": language_of(v, "message")},
         }
         try:
             forms.run(

@@ -21,7 +21,7 @@ from mamar.web.pages._formkit import (
     chosen,
     creating,
     enum_options,
-    lines,
+    local_lines,
     local_name,
     local_text,
     options,
@@ -44,7 +44,7 @@ def _board(v: View, op: str, _id: str | None = None) -> str:
 
 def _text_items(v: View) -> list[Item]:
     return [
-        F("text", v.t("Text, in the words used"), "textarea"),
+        F("text", v.t("Text, in the words used"), "prose"),
         F("text.translation", v.t("Translation of the text"), "textarea"),
     ]
 
@@ -124,7 +124,7 @@ def _answer_form(v: View, op: str, proposal_id: str | None) -> Form:
     return Form(
         v.t("Answer to proposal: %(name)s", name=called(record, v.lang)),
         [
-            F("reasons", v.t("Reasons given (required in practice for a rejection)"), "textarea"),
+            F("reasons", v.t("Reasons given (required in practice for a rejection)"), "prose"),
             F(
                 "counter",
                 v.t("The counter-proposal (table it first)"),
@@ -159,9 +159,9 @@ def _confidential_items(v: View) -> list[Item]:
     if not sees_bottom_lines(v):
         return []
     return [
-        F("bottom_line", v.t("Bottom line (confidential)"), "textarea"),
-        F("red_lines", v.t("Red lines (confidential, one per line)"), "textarea"),
-        F("ceiling", v.t("Ceiling (confidential)")),
+        F("bottom_line", v.t("Bottom line (confidential)"), "prose"),
+        F("red_lines", v.t("Red lines (confidential, one per line)"), "prose"),
+        F("ceiling", v.t("Ceiling (confidential)"), "prose"),
         F("bottom_line_note", v.t("Note on the bottom line")),
     ]
 
@@ -169,12 +169,10 @@ def _confidential_items(v: View) -> list[Item]:
 def _confidential_data(v: View, *, revising: bool) -> dict[str, Any]:
     if not sees_bottom_lines(v):
         return {}
-    red = lines(v, "red_lines")
+    red = local_lines(v, "red_lines")
     return {
         "bottom_line": local_text(v, "bottom_line"),
-        "red_lines": [{"original": x, "language": v.lang} for x in red]
-        if red or not revising
-        else None,
+        "red_lines": red if red or not revising else None,
         "ceiling": local_text(v, "ceiling"),
         "bottom_line_note": text(v, "bottom_line_note"),
     }
@@ -187,7 +185,7 @@ def _position_form(v: View, op: str, _id: str | None) -> Form:
             *creating(v),
             F("party", v.t("Party"), "select", options(v, op, "party"), required=True),
             F("issue", v.t("Issue"), "select", options(v, op, "issue"), required=True),
-            F("stance", v.t("Stance"), "textarea"),
+            F("stance", v.t("Stance"), "prose"),
             *_confidential_items(v),
         ],
         v.t("Record the position"),
@@ -210,7 +208,7 @@ def _revise_form(v: View, op: str, position_id: str | None) -> Form:
     return Form(
         v.t("Revise position: %(name)s", name=called(record, v.lang)),
         [
-            F("stance", v.t("New stance"), "textarea"),
+            F("stance", v.t("New stance"), "prose"),
             F("note", v.t("What changed and why")),
             *_confidential_items(v),
         ],

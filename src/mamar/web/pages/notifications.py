@@ -26,7 +26,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, names_in, names_of
-from mamar.web.render import called, local
+from mamar.web.render import called, local, marked
 
 add_nav(NavItem("notifications", N_("Notifications"), "notifications", order=55))
 
@@ -37,7 +37,7 @@ def _send_form(v: View, op: str, _id: str | None) -> Form:
         [
             *creating(v),
             F("parties", v.t("Parties notified"), "multi", options(v, op, "party"), required=True),
-            F("message", v.t("Message, in the words sent"), "textarea", required=True),
+            F("message", v.t("Message, in the words sent"), "prose", required=True),
             F("message.translation", v.t("Translation"), "textarea"),
             F("convoy", v.t("Convoy"), "select", options(v, op, "convoy")),
             F("route", v.t("Route"), "select", options(v, op, "route")),
@@ -90,7 +90,7 @@ def _ack_form(v: View, op: str, notification_id: str | None) -> Form:
             F("note", v.t("Note")),
         ],
         v.t("Record the acknowledgement"),
-        facts=[(v.t("Message"), local(record["message"], v.lang))],
+        facts=[(v.t("Message"), marked(record["message"], v.lang, v.name_of))],
     )
 
 
@@ -152,7 +152,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         n = entity(v, "notification", id)
         parties = names_of(entities(v, "party", op), v.lang)
         facts = [
-            (v.t("Message"), local(n["message"], v.lang)),
+            (v.t("Message"), marked(n["message"], v.lang, v.name_of)),
             (v.t("Parties notified"), names_in(v, parties, n["parties"])),
             (
                 v.t("Acknowledged by"),

@@ -24,6 +24,7 @@ from mamar.web.pages._formkit import (
     creating,
     group_errors,
     lines,
+    local_lines,
     local_name,
     local_text,
     name_pair,
@@ -138,11 +139,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         if approve:
             data["note"] = local_text(v, "reasons")
         else:
-            data["reasons"] = [
-                {"original": r.strip(), "language": v.lang}
-                for r in f.get("reasons", "").splitlines()
-                if r.strip()
-            ]
+            data["reasons"] = local_lines(v, "reasons")
         try:
             forms.run(
                 v,

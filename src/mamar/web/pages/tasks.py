@@ -26,7 +26,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._records import render_detail, render_list
 from mamar.web.pages._shared import entities, entity, may, name_in, names_of
-from mamar.web.render import called, local
+from mamar.web.render import called, local, marked
 
 add_nav(NavItem("tasks", N_("Tasks"), "tasks", order=65))
 
@@ -44,7 +44,7 @@ def _assign_form(v: View, op: str, _id: str | None) -> Form:
                 required=True,
             ),
             title_pair(v),
-            F("description", v.t("Description, in the words used"), "textarea"),
+            F("description", v.t("Description, in the words used"), "prose"),
             F("description.translation", v.t("Translation"), "textarea"),
             F("due", v.t("Due (operation's time zone)"), "datetime"),
         ],
@@ -126,7 +126,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             (v.t("Task"), local(t["title"], v.lang)),
             (v.t("Team (party) that is to do it"), name_in(v, parties, t["assignee"])),
             (v.t("Status"), v.t(t["status"])),
-            (v.t("Description"), local(t.get("description"), v.lang) or "—"),
+            (v.t("Description"), marked(t.get("description"), v.lang, v.name_of) or "—"),
         ]
         actions = []
         if may(v, "task.change_status") and TRANSITIONS[TaskStatus(t["status"])]:

@@ -3,10 +3,8 @@ every kind of record with free text, reached from the record's own page."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from babel import Locale
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
@@ -14,6 +12,7 @@ from mamar.access.rules import RuleBook, command_rule
 from mamar.domain.text import primary_language
 from mamar.translating.commands import translatable_kinds
 from mamar.web import forms, i18n
+from mamar.web.languages import language_options
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import entity, may
 from mamar.web.render import called
@@ -29,15 +28,6 @@ _PAGES = {
     "notification": "notifications",
     "task": "tasks",
 }
-
-
-@cache
-def language_options(lang: str) -> tuple[tuple[str, str], ...]:
-    """Every language CLDR names, by its name in ``lang`` (through Babel), in that order."""
-    names = Locale.parse(lang).languages
-    found = {str(code): str(name) for code, name in names.items() if "_" not in str(code)}
-    found.pop("und", None)
-    return tuple(sorted(found.items(), key=lambda item: item[1].casefold()))
 
 
 def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any] | None:
