@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from mamar.domain.model import Actor
 from mamar.domain.time import OccurredAt, Precision
@@ -11,7 +12,11 @@ from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 
 
-def at(text: str, precision: Precision = Precision.MINUTE, phrase: str | None = None) -> OccurredAt:
+def at(
+    text: str, precision: Precision = Precision.MINUTE, phrase: str | dict[str, Any] | None = None
+) -> OccurredAt:
+    """A moment; ``phrase``, the words said for it, as typed (plain words are in Arabic, as
+    any original given without its language) or ``{original, language, translations}``."""
     return OccurredAt(at=datetime.fromisoformat(text), precision=precision, phrase=phrase)
 
 

@@ -11,7 +11,7 @@ import pytest
 from mamar import reads
 from mamar.domain.errors import NotFound
 from mamar.domain.model import Actor
-from mamar.domain.text import said
+from mamar.domain.text import as_text, said
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.journal import store
@@ -123,7 +123,10 @@ def test_imprecise_times_keep_their_precision_and_words(aleppo: Mamar) -> None:
     assert revised.occurred_at.startswith("2016-12-14T17:00") and revised.occurred_at.endswith(
         "+02:00"
     )
-    assert (revised.precision, revised.phrase) == ("approximate", "after sunset, approximately")
+    assert revised.precision == "approximate"
+    # The words of the account, in Arabic, with their English translation.
+    assert _phrase(revised, "ar") == "بعد المغرب تقريباً"
+    assert _phrase(revised, "en") == "after sunset, approximately"
 
 
 def test_overview_at_moments_of_the_account(aleppo: Mamar) -> None:
@@ -203,6 +206,11 @@ def test_states_handed_over_by_the_projector_equal_the_stored_ones(aleppo: Mamar
 def _events(system: Mamar, stream: str) -> list[Any]:
     with system.reading() as conn:
         return list(store.read_stream(conn, stream))
+
+
+def _phrase(event: Any, lang: str) -> str | None:
+    """The words said for an event's time, as a reader of ``lang`` reads them."""
+    return said(as_text(event.phrase), lang).words if event.phrase is not None else None
 
 
 def _position_of(system: Mamar, stream: str, type_name: str) -> int:
@@ -339,7 +347,7 @@ def test_time_phrases_sit_on_the_events_they_describe(aleppo: Mamar) -> None:
     ]
     assert unsaid == []
     for e in told:
-        if e.phrase and "estimated" in e.phrase:
+        if "estimated" in (_phrase(e, "en") or ""):
             assert e.precision in ("approximate", "day"), (e.type, e.entity_id)
     # A command with its own time does not take the step's words: the postponement
     # "after long hours of waiting" is said of the call, not of the staging hours before.
@@ -348,13 +356,15 @@ def test_time_phrases_sit_on_the_events_they_describe(aleppo: Mamar) -> None:
         for e in _events(aleppo, "convoy:first-wounded")
         if e.type == "convoy.status_changed" and b'"staged"' in e.body
     )
-    assert staged.phrase != "after long hours of waiting"
+    assert _phrase(staged, "en") != "after long hours of waiting"
     route_assigned = [
         e for e in _events(aleppo, "convoy:first-wounded") if e.type == "convoy.route_assigned"
     ]
-    assert route_assigned[1].phrase == "time estimated: the account gives none"
+    assert _phrase(route_assigned[1], "en") == "time estimated: the account gives none"
+    assert _phrase(route_assigned[1], "ar") == "وقت تقديري: الرواية لا تذكر وقتاً"
     call = _events(aleppo, "contact:postponement-call")[0]
-    assert call.phrase == "after long hours of waiting"
+    assert _phrase(call, "en") == "after long hours of waiting"
+    assert call.phrase["language"] == "ar"
 
 
 def test_an_incidents_casualties_name_only_the_groups_counted(aleppo: Mamar) -> None:

@@ -42,7 +42,13 @@ def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, 
     entries = json.loads(result.output)
     assert [e["type"] for e in entries][:2] == ["convoy.planned", "convoy.status_changed"]
     assert [e["occurred_at"] for e in entries] == sorted(e["occurred_at"] for e in entries)
-    assert entries[1]["precision"] == "hour" and entries[1]["phrase"] == "in the evening"
+    assert entries[1]["precision"] == "hour"
+    # The words said for the time, with the language the scenario gives them in.
+    assert entries[1]["phrase"] == {
+        "original": "in the evening",
+        "language": "en",
+        "translations": [],
+    }
     typed = json.loads(
         runner.invoke(
             app, ["timeline", "-d", url, "--json", "--type", "convoy.counts_recorded"]

@@ -99,7 +99,7 @@ def test_figures_add_up_to_a_range_and_unknown_is_not_zero() -> None:
         ]
     )
     assert (total.low, total.high, total.unknown) == (300, None, 1)
-    assert total.conflicting and total.sources == ["ICRC", "local council"]
+    assert total.conflicting and [s.original for s in total.sources] == ["ICRC", "local council"]
     assert combine([[exact(5)], [exact(7)]]).exact
 
 
@@ -251,7 +251,11 @@ def test_conflicting_figures_are_all_kept_and_shown_as_a_range(system: Mamar) ->
     data = overview(system)
     arrived = data["evacuated_figures"]["arrived"]
     assert (arrived["low"], arrived["high"], arrived["conflicting"]) == (900, 1000, True)
-    assert arrived["sources"] == ["ICRC", "local council"]
+    # Each source kept with its language (plain words given now: Arabic, as any text).
+    assert [(s["original"], s["language"]) for s in arrived["sources"]] == [
+        ("ICRC", "ar"),
+        ("local council", "ar"),
+    ]
     assert data["evacuated"]["arrived"] == 900
     # Nobody said how many boarded although the convoy left: unknown, not 0.
     assert data["evacuated_figures"]["boarded"]["unknown"] == 1

@@ -302,8 +302,10 @@ def _facts(state: IncidentState) -> dict[str, Any]:
     data = state.model_dump(mode="json")
     facts = {k: data[k] for k in CORRECTABLE}
     # A file does not say who translated: an imported translation is the importer's.
-    for translation in facts["description"]["translations"]:
-        del translation["translated_by"]
+    texts = [facts["description"], facts["source"]["text"], facts["weapon_detail"]]
+    for text in texts:
+        for translation in (text or {}).get("translations", ()):
+            del translation["translated_by"]
     return facts
 
 

@@ -360,7 +360,7 @@ def test_correction_is_validated_and_changes_nothing_when_refused(system: Mamar)
     )
     i = incident(system)
     assert (i.event_type, i.sub_event_type) == (EventType.BATTLES, SubEventType.ARMED_CLASH)
-    assert i.weapon_detail == '"elephant" rockets'
+    assert i.weapon_detail is not None and i.weapon_detail.original == '"elephant" rockets'
     assert len(i.corrections) == 1
 
 

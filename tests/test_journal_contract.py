@@ -53,13 +53,31 @@ def test_event_records_time_with_offset_precision_phrase_actor_and_visibility(
     system.execute(
         PlanConvoy(id="c1", operation="op", name={"ar": "الدفعة الأولى"}),
         actor=SYSTEM,
-        occurred=at("2016-12-13T17:30+02:00", Precision.APPROXIMATE, "after sunset"),
+        occurred=at(
+            "2016-12-13T17:30+02:00",
+            Precision.APPROXIMATE,
+            {
+                "original": "بعد المغرب",
+                "language": "ar",
+                "translations": [{"text": "after sunset", "language": "en"}],
+            },
+        ),
     )
     with system.reading() as conn:
         event = store.read_stream(conn, "convoy:c1")[0]
     assert event.occurred_at == "2016-12-13T17:30:00+02:00"
     assert event.occurred_utc == "2016-12-13T15:30:00.000000Z"
-    assert (event.precision, event.phrase) == ("approximate", "after sunset")
+    assert event.precision == "approximate"
+    # The words keep their language and translation, in the hashed body (the translator is
+    # the recording account's organisation, set by the server).
+    assert event.phrase == {
+        "original": "بعد المغرب",
+        "language": "ar",
+        "translations": [
+            {"text": "after sunset", "language": "en", "translated_by": "installation", "at": None}
+        ],
+    }
+    assert orjson.loads(event.body)["phrase"] == event.phrase
     assert event.actor == "system" and event.visibility == "internal"
     assert event.type == "convoy.planned" and event.schema_version == 1
     assert event.recorded_at.endswith("Z") and event.recorded_at > "2020"

@@ -18,6 +18,7 @@ from mamar.domain.visibility import ROLE_VISIBILITY, Role, Visibility
 from mamar.projections.entities import load_state
 from mamar.reads import OverviewCache
 from mamar.reads import overviews as overview_module
+from mamar.reports.overview import Part, Tally, fold
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.api_support import MARKERS, load_compartments, make_api, post, record, username
@@ -239,6 +240,72 @@ def test_a_reader_with_an_older_snapshot_gets_the_overview_of_its_snapshot(
         # states kept at its own position.
         assert incidents(reads.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
     assert incidents(read(sqlite_system, cache)) == 2
+
+
+def test_a_reader_of_an_older_snapshot_leaves_the_newest_overview_kept(
+    sqlite_system: Mamar,
+) -> None:
+    """Readers whose snapshots straddle a write (every write, under load) no longer
+    make each other work the overview out again: the older one's is not kept, and
+    the newest head's stays for the readers after it."""
+    setup(sqlite_system, "attackers")
+    report(sqlite_system, "i1")
+    cache = OverviewCache()
+    with sqlite_system.reading() as older:
+        assert incidents(reads.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+        report(sqlite_system, "i2")
+        assert incidents(read(sqlite_system, cache)) == 2
+        assert incidents(reads.overview(older, viewer=SYSTEM, operation="op", cache=cache)) == 1
+    hits = cache.hits
+    assert incidents(read(sqlite_system, cache)) == 2
+    assert cache.hits == hits + 1
+
+
+def _incident(category: str, alleged: tuple[str, ...], impacts: tuple[str, ...], n: int) -> Part:
+    return Part("incident", (category, alleged, impacts, n, 2 * n))
+
+
+def test_a_tally_kept_part_by_part_equals_the_fold_of_the_parts_left() -> None:
+    """What ``reads.overviews`` keeps per journal position: parts added, changed and
+    taken away one at a time sum to what folding the parts left gives, counts that
+    fall to nothing included (they are left out, as a fold that never met them)."""
+    parts: dict[str, Part] = {
+        "incident:a": _incident("shelling/unspecified", ("attackers",), ("shelter",), 1),
+        "incident:b": _incident("shelling/unspecified", ("attackers", "defenders"), (), 0),
+        "incident:c": _incident("riots/looting", ("unknown",), ("shelter", "shelter"), 3),
+        "vehicle:1": Part("vehicle", ("c1", (10, 8, 0))),
+        "vehicle:2": Part("vehicle", ("c1", (5, 5, 5))),
+        "vehicle:3": Part("vehicle", ("c2", (0, 0, 0))),
+        "guarantee:g2": Part("guarantee", {"id": "g2", "outcome": "honoured"}),
+        "guarantee:g1": Part("guarantee", {"id": "g1", "outcome": "pending"}),
+        "ceasefire:x": Part("ceasefire", {"id": "x"}),
+    }
+    tally = Tally()
+    for key, part in parts.items():
+        tally.add(key, part)
+    assert tally.summary() == fold(parts[k] for k in sorted(parts))
+    kept = tally.copy()
+    changes: list[tuple[str, Part | None]] = [
+        ("incident:c", None),
+        ("incident:b", _incident("shelling/unspecified", ("defenders",), ("water",), 4)),
+        ("vehicle:3", None),
+        ("vehicle:1", Part("vehicle", ("c2", (1, 1, 1)))),
+        ("guarantee:g1", None),
+        ("incident:d", _incident("riots/looting", ("attackers",), (), 0)),
+    ]
+    for key, now in changes:
+        before = parts.pop(key, None)
+        if before is not None:
+            tally.remove(key, before)
+        if now is not None:
+            parts[key] = now
+            tally.add(key, now)
+        assert tally.summary() == fold(parts[k] for k in sorted(parts)), key
+    summary = tally.summary()
+    assert summary.incidents["by_humanitarian_impact"] == {"shelter": 1, "water": 1}
+    assert "unknown" not in summary.incidents["by_alleged_perpetrator"]
+    # The copy taken before the changes did not move with them.
+    assert kept.summary().incidents["killed"] == 4
 
 
 def test_states_kept_from_another_database_are_not_built_on(tmp_path: Path) -> None:

@@ -215,7 +215,7 @@ moments = st.builds(
         lambda d: d.replace(tzinfo=timezone(timedelta(hours=2)))
     ),
     precision=st.sampled_from(Precision),
-    phrase=st.none() | st.just("after sunset"),
+    phrase=st.none() | st.just({"original": "after sunset", "language": "en"}),
 )
 plans = st.builds(
     PlanConvoy,
@@ -474,7 +474,12 @@ envelopes = st.fixed_dictionaries(
         "schema_version": st.integers(1, 9),
         "operation": st.none() | st.text(max_size=10),
         "occurred_at": st.text(max_size=30),
-        "phrase": st.none() | st.text(max_size=10),
+        "phrase": st.none()
+        | st.text(max_size=10)
+        | st.fixed_dictionaries(
+            {"original": st.text(max_size=10), "language": st.sampled_from(["ar", "en", "und"])},
+            optional={"translations": st.lists(json_values, max_size=2)},
+        ),
         "visibility": st.sampled_from(["shared", "internal", "medical"]),
         "data": json_values,
     }

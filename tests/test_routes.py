@@ -50,7 +50,8 @@ def test_proposed_route_holds_version_one_and_is_shared(system: Mamar) -> None:
     r = route(system)
     assert r.current_version == 1 and r.status is RouteStatus.PROPOSED
     assert r.visibility == "shared" and r.proposed_by == "attackers"
-    assert [w.label for w in r.current().waypoints] == ["Sukkari", "Ramouseh", "Rashidin"]
+    labels = [w.label.original for w in r.current().waypoints if w.label]
+    assert labels == ["Sukkari", "Ramouseh", "Rashidin"]
     assert r.versions[0].at == "2016-12-14T10:00:00+02:00"
     assert types_of(system, "route:exit") == ["route.proposed"]
 
@@ -82,7 +83,8 @@ def test_revision_voids_earlier_approvals(system: Mamar) -> None:
     # The old approvals stay in the record, tied to version 1.
     assert [(a.version, a.party) for a in r.approvals] == [(1, "attackers"), (1, "factions")]
     assert [v.version for v in r.versions] == [1, 2]
-    assert r.versions[0].waypoints[1].label == "Ramouseh"
+    label = r.versions[0].waypoints[1].label
+    assert label is not None and label.original == "Ramouseh"
 
     # Approving the old version is refused; the new one needs its own approvals.
     refused(

@@ -33,7 +33,8 @@ def test_scenario_runs_commands_as_named_accounts_with_their_times(system: Mamar
         convoy = reads.get_entity(conn, viewer=SYSTEM, kind="convoy", entity_id="batch-1")
     assert [e.actor for e in events] == ["ops"] * 5
     assert events[1].occurred_at == "2016-12-13T21:00:00+02:00"
-    assert (events[1].precision, events[1].phrase) == ("hour", "in the evening")
+    assert events[1].precision == "hour"
+    assert events[1].phrase == {"original": "in the evening", "language": "en", "translations": []}
     assert events[2].occurred_at == "2016-12-13T21:30:00+02:00"
     assert convoy["status"] == "arrived"
     assert convoy["counts"] == {"planned": 40, "boarded": 38, "arrived": 38}
@@ -199,4 +200,5 @@ def test_a_command_with_its_own_time_does_not_take_the_steps_phrase(tmp_path: Pa
     }
     path = write_variant(tmp_path, {"steps": [step]})
     planned = [p for p in runner.plan(runner.load(str(path))) if p.label.startswith("step 1")]
-    assert [p.occurred.phrase for p in planned] == ["after long hours of waiting", None, "later"]
+    said = [p.occurred.phrase and p.occurred.phrase.original for p in planned]
+    assert said == ["after long hours of waiting", None, "later"]

@@ -20,6 +20,7 @@ from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.ceasefires.model import outside_windows, overlaps, windows
 from mamar.domain.errors import NotFound
+from mamar.domain.text import said
 from mamar.journal import store
 from mamar.journal.verify import verify
 from mamar.parties.refs import PartyOrPerson, WhoKind
@@ -190,7 +191,7 @@ def test_figures_as_known_and_people_who_are_not_evacuees(towns: Mamar) -> None:
         "Relief Committee count at Ras Hadi",
         "Ras Hadi reception centre",
         "Mission monitors at Bayt Sahl",
-    } <= set(arrived["sources"])
+    } <= {said(x, "en").words for x in arrived["sources"]}  # each kept with its language
     # Nobody counted the cars' passengers: unknown, not 0.
     boarded = seen["evacuated_figures"]["boarded"]
     assert boarded["unknown"] == 1 and boarded["high"] is None
@@ -202,7 +203,11 @@ def test_figures_as_known_and_people_who_are_not_evacuees(towns: Mamar) -> None:
     assert apart["detainees"]["arrived"]["low"] == 750 and apart["detainees"]["arrived"]["exact"]
     bodies = apart["bodies"]["arrived"]
     assert (bodies["low"], bodies["high"], bodies["conflicting"]) == (12, 14, True)
-    assert set(bodies["sources"]) == {"Local Crescent Society", "Eastern Command"}
+    assert {said(x, "en").words for x in bodies["sources"]} == {
+        "Local Crescent Society",
+        "Eastern Command",
+    }
+    assert {x["language"] for x in bodies["sources"]} == {"ar"}
     handed = entity(towns, "convoy", "first-release", viewer="monitor")["figures"]
     assert [(f["count"], f["group"], f["figure"]["value"]) for f in handed] == [
         ("handed_over", "detainees", 750)

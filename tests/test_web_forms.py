@@ -210,3 +210,41 @@ def test_admin_creates_and_disables_an_account_and_tokens(sqlite_system: Mamar) 
     assert disabled.status_code == 303
     accounts = admin.get("/admin?format=json").json()["accounts"]
     assert next(a for a in accounts if a["id"] == "new-medic")["disabled"] is True
+
+
+def test_an_incident_typed_on_the_english_page_keeps_its_source_and_weapon_in_english(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    form = _incident_form(
+        csrf(client),
+        weapon="other",
+        weapon_detail="A van by the aid trucks",
+        **{"source.text": "Monitors on the hill road"},
+    )
+    response = client.post(f"/ops/{OP}/incidents?lang=en", data=form)
+    assert response.status_code == 303, response.text[:500]
+    incident = response.headers["location"].rsplit("/", 1)[1]
+    with system.reading() as conn:
+        state = reads.get_entity(
+            conn, viewer=system.actor("operations"), kind="incident", entity_id=incident
+        )
+    assert state["source"]["text"] == {
+        "original": "Monitors on the hill road",
+        "language": "en",
+        "translations": [],
+    }
+    assert (state["weapon_detail"]["original"], state["weapon_detail"]["language"]) == (
+        "A van by the aid trucks",
+        "en",
+    )
+    # On the Arabic page both are marked with their language.
+    page = client.get(f"/ops/{OP}/incidents/{incident}?lang=ar").text
+    assert '<bdi lang="en" dir="auto">Monitors on the hill road</bdi>' in page
+    assert '<bdi lang="en" dir="auto">A van by the aid trucks</bdi>' in page
+    # A weapon of another kind with no words for it is refused beside the field, as typed.
+    refused = client.post(
+        f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client), weapon="other")
+    )
+    assert refused.status_code == 422 and 'id="weapon_detail-error"' in refused.text

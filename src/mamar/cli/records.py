@@ -206,7 +206,7 @@ def timeline(
         for e in entries:
             speaker.timezone = zones.get(e.operation or "", "UTC")
             qualifier = tr(lang, ", ").join(
-                x for x in (precision_label(e.precision, lang), e.phrase) if x
+                x for x in (precision_label(e.precision, lang), local(e.phrase, lang)) if x
             )
             recorded = when_recorded(e, speaker) if order == "recorded" else None
             line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"

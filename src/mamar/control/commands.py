@@ -16,7 +16,7 @@ from mamar.control.model import ControlAreaState, FrontLineState
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, Prose
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.geo.shapes import require_valid_area, require_valid_line
 from mamar.geo.values import AreaShape, Confidence, LineShape
@@ -32,7 +32,7 @@ class RecordControlArea(CreateCommand):
     area: AreaShape
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 
@@ -44,7 +44,7 @@ class TransferControlArea(Command):
 
     party: Reference
     at: AwareDatetime
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 
@@ -65,7 +65,7 @@ class RecordFrontLine(CreateCommand):
     parties: tuple[Reference, ...] = ()
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 

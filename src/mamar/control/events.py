@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamar.domain.text import FreeText, LocalName, Prose
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.geo.values import AreaShape, Confidence, LineShape
 from mamar.journal.registry import EventData, event_type
@@ -19,7 +19,7 @@ class ControlAreaRecorded(EventData):
     area: AreaShape
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 
@@ -32,7 +32,7 @@ class ControlAreaTransferred(EventData):
     party: str
     previous: str
     at: AwareDatetime
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 
@@ -55,7 +55,7 @@ class FrontLineRecorded(EventData):
     parties: tuple[str, ...] = ()  # the parties facing each other along it, when known
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
-    source: FreeText
+    source: Prose
     confidence: Confidence
 
 

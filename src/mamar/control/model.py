@@ -31,7 +31,7 @@ class ControlPeriod(Value):
     party: str
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
 
 
@@ -43,7 +43,7 @@ class ControlAreaState(EntityState):
     party: str
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
 
     def last(self) -> ControlPeriod:
@@ -123,7 +123,7 @@ class FrontLineState(EntityState):
     parties: tuple[str, ...] = ()
     valid_from: datetime
     valid_to: datetime | None = None
-    source: str
+    source: Prose
     confidence: Confidence
     end_reason: Prose | None = None
 

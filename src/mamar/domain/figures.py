@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText
+from mamar.domain.text import LocalText, Prose
 
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 
@@ -76,7 +76,7 @@ class Figure(Value):
     certainty: Certainty = Certainty.EXACT
     value: Count | None = None  # the number; for a range its low end
     high: Count | None = None  # a range's high end
-    source: FreeText | None = None  # who said so, in the users' words
+    source: Prose | None = None  # who said so, in the users' words (and their language)
     by: Reference | None = None  # the party or organisation giving it, if recorded
 
     @model_validator(mode="before")
@@ -164,7 +164,7 @@ class Total:
     unknown: int = 0
     approximate: bool = False
     conflicting: bool = False
-    sources: list[str] = field(default_factory=list)
+    sources: list[LocalText] = field(default_factory=list)
 
     @property
     def high(self) -> int | None:
@@ -217,7 +217,7 @@ class Total:
             "approximate": self.approximate,
             "conflicting": self.conflicting,
             "exact": self.exact,
-            "sources": list(self.sources),
+            "sources": [s.model_dump(mode="json") for s in self.sources],
         }
 
 

@@ -185,12 +185,10 @@ def _language(value: str, info: ValidationInfo) -> str:
     return language_tag(_line(value, info))
 
 
-#: A name, a title, a phrase ("after sunset"), a language: one line, not empty.
+#: A name, a title, a language: one line, not empty.
 Name = Annotated[str, AfterValidator(_line)]
 #: A description, a note, a reason: may run over several lines.
 FreeText = Annotated[str, AfterValidator(_free_text)]
-#: The words used for a time ("after sunset"): one line.
-Phrase = Name
 #: The language a text is in, as a BCP 47 tag of a known language ("ar", "en", "ar-SY").
 Language = Annotated[str, AfterValidator(_language)]
 
@@ -286,6 +284,45 @@ class LocalLine(LocalText):
 #: Words of one line a person writes in one language and others may translate (see
 #: :data:`Prose`): plain words are still read, so old journals load unchanged.
 ProseLine = Annotated[LocalLine, BeforeValidator(_words_as_text)]
+
+
+class PhraseTranslation(Translation):
+    """A translation of the words used for a time: one line, as the words themselves."""
+
+    text: Name
+
+
+class LocalPhrase(LocalText):
+    """The words a person used for a time ("after midnight", "بعد منتصف الليل"), in their
+    language, with any translations: one line each (a phrase, not a paragraph)."""
+
+    original: Name
+    translations: tuple[PhraseTranslation, ...] = ()
+
+
+def _words_as_phrase(value: Any, info: ValidationInfo) -> Any:
+    """Plain words given for a time: read back from a journal that kept them so, their
+    language is not known (``UNDETERMINED``); given now, they are checked as one line (so a
+    refusal names the phrase itself, as before) and are in Arabic, as any original given
+    without its language is."""
+    if isinstance(value, str):
+        if is_recorded(info):
+            return {"original": value, "language": UNDETERMINED}
+        return {"original": _line(value, info)}
+    return value
+
+
+#: The words used for a time ("after sunset"), kept with their language: see
+#: :class:`LocalPhrase`. Plain words are still read (see :func:`_words_as_phrase`).
+PhraseText = Annotated[LocalPhrase, BeforeValidator(_words_as_phrase)]
+
+
+def as_text(value: str | dict[str, Any] | None) -> dict[str, Any] | None:
+    """A text as stored, in the shape :func:`said` reads: plain words (kept so before the
+    text said its language) are the original in an undetermined language."""
+    if isinstance(value, str):
+        return {"original": value, "language": UNDETERMINED}
+    return value
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
-from mamar.domain.text import Phrase, is_recorded
+from mamar.domain.text import PhraseText, is_recorded
 
 
 class Precision(StrEnum):
@@ -50,13 +50,14 @@ AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
 
 
 class OccurredAt(BaseModel):
-    """A moment in the world, its precision, and optionally the words used for it."""
+    """A moment in the world, its precision, and optionally the words used for it (in their
+    language: see :class:`~mamar.domain.text.LocalPhrase`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     at: AwareDatetime
     precision: Precision = Precision.EXACT
-    phrase: Phrase | None = None
+    phrase: PhraseText | None = None
 
     def iso(self) -> str:
         return self.at.isoformat()

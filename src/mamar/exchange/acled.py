@@ -228,7 +228,7 @@ def row(incident: IncidentState, records: Records) -> dict[str, Any]:
         "latitude": point[1] if point else "",
         "longitude": point[0] if point else "",
         "geo_precision": _geo_precision(incident, records),
-        "source": incident.source.text,
+        "source": said(incident.source.text, "en").words,  # ACLED's columns are English
         "source_scale": SOURCE_SCALES[incident.source.kind.value],
         "notes": _english(incident),
         "fatalities": casualties.killed.total if casualties.killed else 0,
@@ -338,7 +338,10 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         scale = cell("source_scale").casefold()
         row.put(
             "source",
-            {"text": cell("source") or "-", "kind": _SOURCE_KINDS.get(scale, "partner")},
+            {
+                "text": {"original": cell("source") or "-", "language": "en"},
+                "kind": _SOURCE_KINDS.get(scale, "partner"),
+            },
             "source",
         )
         rows.append(row)

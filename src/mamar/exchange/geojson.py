@@ -64,7 +64,13 @@ def route_features(route: RouteState, records: Records) -> list[dict[str, Any]]:
                     else None,
                     "proposed_at": version.at,
                     "note": version.note.model_dump(mode="json") if version.note else None,
-                    "waypoints": [{"place": w.place, "label": w.label} for w in version.waypoints],
+                    "waypoints": [
+                        {
+                            "place": w.place,
+                            "label": w.label.model_dump(mode="json") if w.label else None,
+                        }
+                        for w in version.waypoints
+                    ],
                     "approved_by": [
                         {"party": a.party, "party_name": records.party_name(a.party), "at": a.at}
                         for a in approvals
@@ -100,6 +106,9 @@ def incident_feature(incident: IncidentState, records: Records) -> dict[str, Any
             "event_type": incident.event_type.value,
             "sub_event_type": incident.sub_event_type.value if incident.sub_event_type else None,
             "weapon": incident.weapon.value if incident.weapon else None,
+            "weapon_detail": incident.weapon_detail.model_dump(mode="json")
+            if incident.weapon_detail
+            else None,
             "place": incident.place,
             "place_name": records.place_name(incident.place) if incident.place else None,
             "alleged_perpetrator": incident.alleged_perpetrator,

@@ -47,6 +47,9 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Sub-event type", "#event+type+sub"),
     ("Weapon", "#event+weapon"),
     ("Weapon, as said", "#event+weapon+detail"),
+    ("Weapon, as said: language", "#event+weapon+detail+lang"),
+    ("Weapon, as said: translation", "#event+weapon+detail+translation"),
+    ("Weapon, as said: translation language", "#event+weapon+detail+translation+lang"),
     ("Alleged perpetrator", "#org+name+perpetrator"),
     ("Alleged perpetrator id", "#org+code+perpetrator"),
     ("Perpetrator confidence", "#meta+confidence"),
@@ -66,6 +69,9 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Translation", "#description+translation"),
     ("Translation language", "#description+translation+lang"),
     ("Source", "#meta+source"),
+    ("Source language", "#meta+source+lang"),
+    ("Source translation", "#meta+source+translation"),
+    ("Source translation language", "#meta+source+translation+lang"),
     ("Source kind", "#meta+source+type"),
     ("Convoy", "#activity+code"),
     ("By our own side", "#meta+own_side"),
@@ -127,6 +133,29 @@ def _translation(text: LocalText, lang: str) -> tuple[str | None, str | None]:
     return (first.text, first.language) if first else (None, None)
 
 
+def _text(text: LocalText, lang: str) -> tuple[str | None, ...]:
+    """A text's four columns: its original, the original's language, and the translation a
+    reader of ``lang`` would be shown (else the first there is) with its language."""
+    return (text.original, text.language, *_translation(text, lang))
+
+
+def _said(
+    words: str, language: str, translation: str = "", translation_language: str = ""
+) -> dict[str, Any]:
+    """Words read from a file, in the language its column beside them gives (files written
+    before that column: English, as a description without its language is read), with the
+    translation beside them if there is one."""
+    found: dict[str, Any] = {"original": words, "language": language or "en"}
+    if translation:
+        other = "ar" if found["language"] == "en" else "en"
+        found["translations"] = [{"text": translation, "language": translation_language or other}]
+    return found
+
+
+#: The columns beside a text's own: its language, its translation, the translation's language.
+_BESIDE = ("lang", "translation", "translation+lang")
+
+
 def incidents_csv(records: Records, lang: str = "en") -> str:
     area = records.operation.area or ""
     rows = []
@@ -149,7 +178,7 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.event_type.value,
                 i.sub_event_type.value if i.sub_event_type else None,
                 i.weapon.value if i.weapon else None,
-                i.weapon_detail,
+                *(_text(i.weapon_detail, lang) if i.weapon_detail else (None,) * 4),
                 records.party_name(main.party, lang) if main else None,
                 main.party if main else None,
                 main.confidence.value if main else i.perpetrator_confidence.value,
@@ -159,7 +188,7 @@ def incidents_csv(records: Records, lang: str = "en") -> str:
                 i.description.original,
                 i.description.language,
                 *_translation(i.description, lang),
-                i.source.text,
+                *_text(i.source.text, lang),
                 i.source.kind.value,
                 i.convoy,
                 "yes" if i.own_side else None,
@@ -290,7 +319,6 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
             ("#event+type", "event_type"),
             ("#event+type+sub", "sub_event_type"),
             ("#event+weapon", "weapon"),
-            ("#event+weapon+detail", "weapon_detail"),
             ("#meta+confidence", "perpetrator_confidence"),
             ("#activity+code", "convoy"),
         ):
@@ -357,8 +385,16 @@ def incident_rows(text: str, records: Records, lang: str) -> list[Row]:
         impacts, column = cell("#impact+type+humanitarian")
         if impacts:
             row.put("humanitarian", [x.strip() for x in impacts.split("|") if x.strip()], column)
+        detail, column = cell("#event+weapon+detail")
+        if detail:
+            row.put(
+                "weapon_detail",
+                _said(detail, *(cell(f"#event+weapon+detail+{t}")[0] for t in _BESIDE)),
+                column,
+            )
         source, source_column = cell("#meta+source")
         kind, _ = cell("#meta+source+type")
-        row.put("source", {"text": source or "-", "kind": kind or "other"}, source_column)
+        said_by = _said(source or "-", *(cell(f"#meta+source+{t}")[0] for t in _BESIDE))
+        row.put("source", {"text": said_by, "kind": kind or "other"}, source_column)
         rows.append(row)
     return rows

@@ -50,9 +50,9 @@ def routes_gpx(records: Records, lang: str) -> bytes:
                 rtept = ET.SubElement(
                     rte, f"{{{GPX_NS}}}rtept", {"lat": f"{point.lat}", "lon": f"{point.lon}"}
                 )
-                label = point.label or (
-                    records.place_name(point.place, lang) if point.place else None
-                )
+                label = said(point.label, lang).words if point.label else None
+                if not label and point.place:
+                    label = records.place_name(point.place, lang)
                 if label:
                     ET.SubElement(rtept, f"{{{GPX_NS}}}name").text = label
     return _xml(root)

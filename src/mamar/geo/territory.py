@@ -31,7 +31,7 @@ class ControlRecord:
     valid_from: datetime
     valid_to: datetime | None = None
     confidence: str = "medium"
-    source: str = ""
+    source: dict[str, Any] | str = ""  # who said so: a text with its language, as recorded
     name: str | None = None
 
     def valid(self, at: datetime) -> bool:
@@ -45,7 +45,7 @@ class FrontRecord:
     valid_from: datetime
     valid_to: datetime | None = None
     confidence: str = "medium"
-    source: str = ""
+    source: dict[str, Any] | str = ""  # who said so: a text with its language, as recorded
     parties: tuple[str, ...] = ()
     name: str | None = None
 

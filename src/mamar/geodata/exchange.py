@@ -55,6 +55,7 @@ CONTROL_COLUMNS = (
     "valid_from",
     "valid_to",
     "source",
+    "source_lang",
     "confidence",
     "geometry",
     "visibility",
@@ -208,7 +209,7 @@ def control_features(
                         "party": period.party,
                         "valid_from": _iso(period.valid_from),
                         "valid_to": _iso(period.valid_to),
-                        "source": period.source,
+                        "source": period.source.model_dump(mode="json"),
                         "confidence": period.confidence.value,
                         "visibility": area.visibility.value,
                     },
@@ -227,7 +228,7 @@ def control_features(
                     "parties": list(front.parties),
                     "valid_from": _iso(front.valid_from),
                     "valid_to": _iso(front.valid_to),
-                    "source": front.source,
+                    "source": front.source.model_dump(mode="json"),
                     "confidence": front.confidence.value,
                     "visibility": front.visibility.value,
                 },
@@ -264,6 +265,18 @@ def _time_of(value: Any, where: str) -> datetime | None:
         raise DomainError("invalid_import", f"{where}: '{value}' is not an ISO 8601 time") from None
 
 
+def _source(props: dict[str, Any]) -> Any:
+    """Who said who controls what, with its language, as this module writes it (a text
+    with its language in GeoJSON; the words and a ``source_lang`` column in CSV). Words
+    without their language are taken as any text given without one is (Arabic)."""
+    given = props.get("source")
+    if isinstance(given, dict):
+        return given
+    if props.get("source_lang"):
+        return {"original": given or "", "language": props["source_lang"]}
+    return given or ""
+
+
 def _control_commands(
     items: list[tuple[str, dict[str, Any], dict[str, Any]]], operation: str
 ) -> list[Command]:
@@ -286,7 +299,7 @@ def _control_commands(
             "parties": tuple(props.get("parties") or ()),
             "valid_from": _time_of(props.get("valid_from"), where),
             "valid_to": _time_of(props.get("valid_to"), where),
-            "source": props.get("source") or "",
+            "source": _source(props),
             "confidence": props.get("confidence") or "medium",
         }
         commands.append(_make(RecordFrontLine, data, where))
@@ -303,7 +316,7 @@ def _control_commands(
             "area": geometry,
             "valid_from": _time_of(first.get("valid_from"), where),
             "valid_to": _time_of(first.get("valid_to"), where) if only else None,
-            "source": first.get("source") or "",
+            "source": _source(first),
             "confidence": first.get("confidence") or "medium",
         }
         commands.append(_make(RecordControlArea, data, where))
@@ -316,7 +329,7 @@ def _control_commands(
                 "id": area_id,
                 "party": props.get("party"),
                 "at": start,
-                "source": props.get("source") or "",
+                "source": _source(props),
                 "confidence": props.get("confidence") or "medium",
             }
             commands.append(_make(TransferControlArea, data, where))
@@ -355,7 +368,8 @@ def control_to_csv(areas: Iterable[ControlAreaState], fronts: Iterable[FrontLine
                 "party": party or "",
                 "valid_from": props.get("valid_from") or "",
                 "valid_to": props.get("valid_to") or "",
-                "source": props.get("source") or "",
+                "source": (props.get("source") or {}).get("original") or "",
+                "source_lang": (props.get("source") or {}).get("language") or "",
                 "confidence": props.get("confidence") or "",
                 "geometry": orjson.dumps(feature["geometry"]).decode(),
                 "visibility": props.get("visibility") or "",

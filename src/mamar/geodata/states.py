@@ -37,7 +37,7 @@ def control_records(states: Iterable[Any]) -> list[ControlRecord]:
                     valid_from=period.valid_from,
                     valid_to=period.valid_to,
                     confidence=period.confidence.value,
-                    source=period.source,
+                    source=period.source.model_dump(mode="json"),
                     name=name,
                 )
             )
@@ -52,7 +52,7 @@ def front_records(states: Iterable[Any]) -> list[FrontRecord]:
             valid_from=state.valid_from,
             valid_to=state.valid_to,
             confidence=state.confidence.value,
-            source=state.source,
+            source=state.source.model_dump(mode="json"),
             parties=state.parties,
             name=state.name.display("en") if state.name else None,
         )

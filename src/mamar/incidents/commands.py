@@ -10,7 +10,7 @@ from pydantic import Field
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Visibility
 from mamar.incidents.categories import (
     SUB_EVENT_TYPES,
@@ -47,7 +47,7 @@ class ReportIncident(CreateCommand):
     event_type: EventType
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
-    weapon_detail: FreeText | None = None
+    weapon_detail: Prose | None = None
     place: Reference | None = None
     point: Point | None = None
     description: LocalText
@@ -90,7 +90,7 @@ class CorrectIncident(Command):
     event_type: EventType | None = None
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
-    weapon_detail: FreeText | None = None
+    weapon_detail: Prose | None = None
     place: Reference | None = None
     point: Point | None = None
     description: LocalText | None = None
@@ -164,7 +164,8 @@ def _check_facts(facts: dict[str, Any], ctx: Context, changed: Sequence[str]) ->
             f"'{sub.value}' is not a kind of '{event_type.value}'; choose one of: {allowed}",
             field="sub_event_type",
         )
-    if facts["weapon"] is Weapon.OTHER and not facts["weapon_detail"]:
+    detail = facts["weapon_detail"]
+    if facts["weapon"] is Weapon.OTHER and not (detail and detail.original):
         raise DomainError(
             "weapon_detail_required",
             "describe the weapon when its kind is 'other'",

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
@@ -108,7 +108,7 @@ class Casualties(Value):
 
 
 class Source(Value):
-    text: FreeText
+    text: Prose
     kind: SourceKind
 
 
@@ -137,7 +137,7 @@ class IncidentReported(EventData):
     event_type: EventType
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
-    weapon_detail: FreeText | None = None
+    weapon_detail: Prose | None = None
     place: str | None = None
     point: Point | None = None
     description: LocalText

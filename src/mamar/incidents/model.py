@@ -82,7 +82,7 @@ class IncidentState(EntityState):
     event_type: EventType
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
-    weapon_detail: str | None = None
+    weapon_detail: Prose | None = None
     place: str | None = None
     point: Point | None = None
     description: LocalText

@@ -37,7 +37,9 @@ class RecordedEvent:
     occurred_at: str
     occurred_utc: str
     precision: str
-    phrase: str | None
+    # The words used for the time as stored: ``{original, language, translations}``, or
+    # plain words in journals from before (language not known: ``domain.text.as_text``).
+    phrase: str | dict[str, Any] | None
     recorded_at: str
     actor: str
     visibility: str

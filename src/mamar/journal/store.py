@@ -155,7 +155,7 @@ class Appending:
                 "occurred_at": pending.occurred.iso(),
                 "occurred_utc": pending.occurred.utc_key(),
                 "precision": pending.occurred.precision.value,
-                "phrase": pending.occurred.phrase,
+                "phrase": _phrase(pending),
                 "recorded_at": recorded_at,
                 "actor": pending.actor,
                 "visibility": pending.visibility.value,
@@ -188,6 +188,14 @@ class Appending:
         _MOVE_HEAD.run(self.conn, {"position": self.position, "hash": self.prev, "frontier": grown})
         self._head = Head(self.position, self.prev, grown)
         self._rows, self._leaves = [], []
+
+
+def _phrase(pending: PendingEvent) -> dict[str, Any] | None:
+    """The words used for the event's time as the envelope keeps them: the original with
+    its language and translations (hashed with the rest). Journals from before kept plain
+    words (read as an undetermined language, see ``domain.text.as_text``); their bytes stay."""
+    phrase = pending.occurred.phrase
+    return None if phrase is None else phrase.model_dump(mode="json")
 
 
 def _from_envelope(

@@ -22,7 +22,7 @@ from mamar.operations.model import OperationState
 from mamar.parties.model import PartyState
 from mamar.projections.entities import load_state
 from mamar.reads.states import visible_state, visible_states
-from mamar.reports.overview import SUMMARISED, Part, Summary, fold, part_of, summarise
+from mamar.reports.overview import SUMMARISED, Part, Summary, Tally, part_of, summarise
 
 ViewerKey = tuple[str, tuple[str, ...], bool]
 
@@ -113,17 +113,19 @@ class VisibleStates:
     position: int
     hash: bytes
     states: dict[str, EntityState]  # by stream
-    # Each state's part of the summary (those that give one), by stream: a new head
-    # works out only the parts of the records that changed, and folds them all.
+    # Each state's part of the summary (those that give one), by stream, and their
+    # sums: a new head takes out the old parts of the records that changed and adds
+    # their new ones, whatever the number of records that did not change.
     parts: dict[str, Part]
+    tally: Tally
+    parties: dict[str, PartyState]  # by stream
 
     def summary(self) -> Summary:
-        """By stream, in code-point order (on every engine, whatever its collation)."""
-        return fold(self.parts[stream] for stream in sorted(self.parts))
+        """Lists by stream, in code-point order (on every engine, whatever its collation)."""
+        return self.tally.summary()
 
     def party_names(self) -> dict[str, Any]:
-        parties = [(k, s) for k, s in self.states.items() if isinstance(s, PartyState)]
-        return {s.id: s.name.model_dump() for _, s in sorted(parties, key=lambda p: p[0])}
+        return {s.id: s.name.model_dump() for _, s in sorted(self.parties.items())}
 
 
 def overview_kinds() -> list[str]:
@@ -170,22 +172,31 @@ def _visible_now(
         since = None
     states = dict(since.states) if since is not None else {}
     parts = dict(since.parts) if since is not None else {}
+    tally = since.tally.copy() if since is not None else Tally()
+    parties = dict(since.parties) if since is not None else {}
     after = since.position if since is not None else 0
     changed = _CHANGED_SINCE if after else _ALL_OF
     for stream, kind, text in changed.run(
         conn, {"operation": operation, "after": after}
     ).fetchall():
         state = load_state(kind, text)
-        part = part_of(state) if viewer.sees(state) else None
-        if viewer.sees(state):
+        seen = viewer.sees(state)
+        part = part_of(state) if seen else None
+        if seen:
             states[stream] = state
         else:
             states.pop(stream, None)
+        if seen and isinstance(state, PartyState):
+            parties[stream] = state
+        else:
+            parties.pop(stream, None)
+        before = parts.pop(stream, None)
+        if before is not None:
+            tally.remove(stream, before)
         if part is not None:
             parts[stream] = part
-        else:
-            parts.pop(stream, None)
-    return VisibleStates(viewer, operation, head[0], head[1], states, parts)
+            tally.add(stream, part)
+    return VisibleStates(viewer, operation, head[0], head[1], states, parts, tally, parties)
 
 
 def _still_holds(conn: Connection, since: VisibleStates, head: tuple[int, bytes]) -> bool:
@@ -319,7 +330,14 @@ class OverviewCache:
     def _lookup(self, key: OverviewKey, head: tuple[int, bytes]) -> OverviewParts | None:
         """The entry for ``key`` (caller holds the lock); entries of another head are dropped."""
         if head != self._head:
-            # The journal moved (or this is another reader's older snapshot): start over.
+            if self._head is not None and head[0] < self._head[0]:
+                # A reader whose snapshot is older than the newest head seen: its
+                # overview is worked out (from the states kept at its position) but
+                # not kept, and the newest head's entries stay for the readers after
+                # it. Clearing them here made readers of the two heads take turns
+                # working out each other's overview again after every write.
+                return None
+            # The journal moved (or this is another database at the same position).
             self._entries.clear()
             self._head = head
             return None

@@ -19,6 +19,7 @@ from mamar.access.cursors import Cursors
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.db.tables import journal
 from mamar.domain.model import Actor, EntityState
+from mamar.domain.text import as_text
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
@@ -35,7 +36,9 @@ class TimelineEntry:
     occurred_at: str
     occurred_utc: str
     precision: str
-    phrase: str | None
+    # The words used for the time, in their language (``{original, language, …}``); plain
+    # words of journals from before are read as an undetermined language.
+    phrase: dict[str, Any] | None
     recorded_at: str
     actor: str
     visibility: str
@@ -165,7 +168,7 @@ def timeline(
             occurred_at=envelope["occurred_at"],
             occurred_utc=envelope["occurred_utc"],
             precision=envelope["precision"],
-            phrase=envelope["phrase"],
+            phrase=as_text(envelope["phrase"]),
             recorded_at=envelope["recorded_at"],
             actor=envelope["actor"],
             visibility=envelope["visibility"],

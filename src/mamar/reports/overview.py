@@ -232,82 +232,154 @@ def summarise(states: Sequence[EntityState]) -> Summary:
 
 def fold(parts: Iterable[Part]) -> Summary:
     """The summary of the states whose parts are ``parts`` (in the states' order)."""
-    ceasefires: list[dict[str, Any]] = []
-    convoys: list[tuple[str, dict[str, Any], ConvoyState]] = []
-    listed: dict[str, list[int]] = {}
-    guarantees: list[dict[str, Any]] = []
-    escalations: list[EscalationState] = []
-    by_category: Counter[str] = Counter()
-    by_perpetrator: Counter[str] = Counter()
-    by_humanitarian: Counter[str] = Counter()
-    killed = injured = 0
-    for part in parts:
+    tally = Tally()
+    for index, part in enumerate(parts):
+        tally.add(index, part)
+    return tally.summary()
+
+
+#: The kinds of part a summary lists one by one (in the states' order); the others
+#: (incidents, vehicles) it only counts.
+_LISTED = frozenset({"ceasefire", "convoy", "guarantee", "escalation"})
+
+
+class Tally:
+    """What :func:`fold` works out from parts, kept up to date one part at a time.
+
+    A summary counts the incidents (by category, alleged perpetrator and impact;
+    killed and injured) and adds up the vehicles' manifests by convoy; those sums
+    are kept here, so a part added or taken away costs the same whatever the size
+    of the operation (``reads.overviews`` keeps one per journal position). The
+    parts a summary lists (ceasefires, convoys, guarantees, escalations; a few
+    dozen, not thousands) are kept by key and listed in the keys' order: the
+    states' streams, or their order in :func:`fold`.
+    """
+
+    def __init__(self) -> None:
+        self.by_category: Counter[str] = Counter()
+        self.by_perpetrator: Counter[str] = Counter()
+        self.by_humanitarian: Counter[str] = Counter()
+        self.killed = 0
+        self.injured = 0
+        # Convoy id: planned, boarded and arrived on its vehicles' manifests, and how
+        # many of its vehicles give a part (a convoy with none is not counted from them).
+        self.listed: dict[str, list[int]] = {}
+        self.items: dict[Any, Part] = {}
+
+    def copy(self) -> Tally:
+        other = Tally()
+        other.by_category = self.by_category.copy()
+        other.by_perpetrator = self.by_perpetrator.copy()
+        other.by_humanitarian = self.by_humanitarian.copy()
+        other.killed, other.injured = self.killed, self.injured
+        other.listed = {convoy: sums.copy() for convoy, sums in self.listed.items()}
+        other.items = self.items.copy()
+        return other
+
+    def add(self, key: Any, part: Part) -> None:
+        """Count ``part``, the part of the state ``key`` (which gives none so far)."""
+        self._count(key, part, 1)
+
+    def remove(self, key: Any, part: Part) -> None:
+        """Stop counting ``part``, added before as ``key``'s."""
+        self._count(key, part, -1)
+
+    def _count(self, key: Any, part: Part, sign: int) -> None:
         kind, value = part.kind, part.value
-        if kind == "vehicle":
+        if kind == "incident":
+            category, alleged, impacts, killed, injured = value
+            _move(self.by_category, (category,), sign)
+            _move(self.by_perpetrator, alleged, sign)
+            _move(self.by_humanitarian, impacts, sign)
+            self.killed += sign * killed
+            self.injured += sign * injured
+        elif kind == "vehicle":
             convoy, counted = value
-            sums = listed.setdefault(convoy, [0, 0, 0])
+            sums = self.listed.setdefault(convoy, [0, 0, 0, 0])
             for i, n in enumerate(counted):
-                sums[i] += n
-        elif kind == "convoy":
-            convoys.append(value)
-        elif kind == "incident":
-            category, alleged, impacts, k, i = value
-            by_category[category] += 1
-            by_perpetrator.update(alleged)
-            by_humanitarian.update(impacts)
-            killed += k
-            injured += i
-        elif kind == "ceasefire":
-            ceasefires.append(value)
-        elif kind == "guarantee":
-            guarantees.append(value)
-        elif kind == "escalation":
-            escalations.append(value)
-    by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    evacuated = {c.value: Total() for c in _TOTALLED}
-    others: dict[str, dict[str, Total]] = {}
-    for status, item, convoy in convoys:
-        by_status[status].append(item)
-        on_manifests = listed.get(convoy.id)
-        # Where the viewer sees a convoy's manifests, its people are counted from them;
-        # elsewhere the counted totals and figures stand (names are not always taken).
-        on_lists = (
-            None
-            if on_manifests is None
-            else ManifestCounts(
-                planned=on_manifests[0], boarded=on_manifests[1], arrived=on_manifests[2]
+                sums[i] += sign * n
+            sums[3] += sign
+            if sums[3] == 0:
+                del self.listed[convoy]
+        elif kind in _LISTED:
+            if sign > 0:
+                self.items[key] = part
+            else:
+                self.items.pop(key, None)
+
+    def summary(self) -> Summary:
+        ceasefires: list[dict[str, Any]] = []
+        convoys: list[tuple[str, dict[str, Any], ConvoyState]] = []
+        guarantees: list[dict[str, Any]] = []
+        escalations: list[EscalationState] = []
+        for key in sorted(self.items):
+            part = self.items[key]
+            if part.kind == "convoy":
+                convoys.append(part.value)
+            elif part.kind == "ceasefire":
+                ceasefires.append(part.value)
+            elif part.kind == "guarantee":
+                guarantees.append(part.value)
+            else:
+                escalations.append(part.value)
+        by_status: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        evacuated = {c.value: Total() for c in _TOTALLED}
+        others: dict[str, dict[str, Total]] = {}
+        for status, item, convoy in convoys:
+            by_status[status].append(item)
+            on_manifests = self.listed.get(convoy.id)
+            # Where the viewer sees a convoy's manifests, its people are counted from them;
+            # elsewhere the counted totals and figures stand (names are not always taken).
+            on_lists = (
+                None
+                if on_manifests is None
+                else ManifestCounts(
+                    planned=on_manifests[0], boarded=on_manifests[1], arrived=on_manifests[2]
+                )
             )
+            for group in _groups_of(convoy):
+                for count in _TOTALLED:
+                    part_total = _convoy_total(convoy, count, group, on_lists)
+                    if part_total is None:
+                        continue
+                    if group in EVACUATED:
+                        evacuated[count.value].merge(part_total)
+                    else:
+                        moved = others.setdefault(
+                            group.value, {c.value: Total() for c in _TOTALLED}
+                        )
+                        moved[count.value].merge(part_total)
+        return Summary(
+            ceasefires=ceasefires,
+            convoys_by_status=dict(sorted(by_status.items())),
+            guarantees=guarantees,
+            guarantee_outcomes=dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
+            incidents={
+                "by_category": dict(sorted(self.by_category.items())),
+                "by_alleged_perpetrator": dict(sorted(self.by_perpetrator.items())),
+                "by_humanitarian_impact": dict(sorted(self.by_humanitarian.items())),
+                "killed": self.killed,
+                "injured": self.injured,
+            },
+            evacuated={name: t.low for name, t in evacuated.items()},
+            evacuated_figures={name: t.as_json() for name, t in evacuated.items()},
+            not_evacuees={
+                group: {name: t.as_json() for name, t in counts.items()}
+                for group, counts in sorted(others.items())
+            },
+            escalations=tuple(escalations),
         )
-        for group in _groups_of(convoy):
-            for count in _TOTALLED:
-                part_total = _convoy_total(convoy, count, group, on_lists)
-                if part_total is None:
-                    continue
-                if group in EVACUATED:
-                    evacuated[count.value].merge(part_total)
-                else:
-                    moved = others.setdefault(group.value, {c.value: Total() for c in _TOTALLED})
-                    moved[count.value].merge(part_total)
-    return Summary(
-        ceasefires=ceasefires,
-        convoys_by_status=dict(sorted(by_status.items())),
-        guarantees=guarantees,
-        guarantee_outcomes=dict(sorted(Counter(g["outcome"] for g in guarantees).items())),
-        incidents={
-            "by_category": dict(sorted(by_category.items())),
-            "by_alleged_perpetrator": dict(sorted(by_perpetrator.items())),
-            "by_humanitarian_impact": dict(sorted(by_humanitarian.items())),
-            "killed": killed,
-            "injured": injured,
-        },
-        evacuated={name: t.low for name, t in evacuated.items()},
-        evacuated_figures={name: t.as_json() for name, t in evacuated.items()},
-        not_evacuees={
-            group: {name: t.as_json() for name, t in counts.items()}
-            for group, counts in sorted(others.items())
-        },
-        escalations=tuple(escalations),
-    )
+
+
+def _move(counter: Counter[str], names: Iterable[str], sign: int) -> None:
+    """Count each of ``names`` once more (``sign`` 1) or once less (-1); a name
+    counted no more is left out, as a fold that never met it leaves it."""
+    for name in names:
+        left = counter[name] + sign
+        if left:
+            counter[name] = left
+        else:
+            del counter[name]
 
 
 def build_overview(states: Sequence[EntityState], *, at: datetime) -> dict[str, Any]:

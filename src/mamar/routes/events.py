@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
-from mamar.domain.text import LocalName, Name, Prose
+from mamar.domain.text import LocalName, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.routes.coordinates import Latitude, Longitude
 
@@ -15,7 +15,7 @@ class Waypoint(Value):
     place: Reference | None = None
     lat: Latitude
     lon: Longitude
-    label: Name | None = None
+    label: Prose | None = None  # what the people drawing the route call it, in their language
 
 
 @event_type

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command, command_type
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, PhraseText
 from mamar.domain.time import AwareDatetime, OccurredAt, Precision
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.organisations.model import OrganisationKind, RegisterOrganisation
@@ -46,7 +46,7 @@ class CommandSpec(BaseModel):
     as_: str | None = Field(default=None, alias="as")
     at: AwareDatetime | None = None
     precision: Precision | None = None
-    phrase: str | None = None
+    phrase: PhraseText | None = None
 
 
 class Step(BaseModel):
@@ -56,7 +56,7 @@ class Step(BaseModel):
     title: str | None = None
     at: AwareDatetime
     precision: Precision = Precision.APPROXIMATE
-    phrase: str | None = None
+    phrase: PhraseText | None = None
     as_: str = Field(default="system", alias="as")
     do: str | None = None
     with_: dict[str, Any] | None = Field(default=None, alias="with")

@@ -19,7 +19,7 @@ from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
 from mamar.manifests.photos import MEDIA_TYPE as PHOTO_TYPE
 from mamar.projections.entities import Projector, current
-from mamar.translating.model import attributed
+from mamar.translating.model import attributed, attributed_time
 from mamar.vault.store import Sealing, Vault
 
 # Kinds that stand outside any operation, or are one.
@@ -213,6 +213,7 @@ def execute(
     cmd = _seal_personal(conn, vault, cmd)
     cmd = _seal_items(conn, vault, cmd, stream, operation)
     cmd = attributed(cmd, state, actor.organisation)
+    occurred = attributed_time(occurred, actor.organisation)
     ctx = Context(actor=actor, occurred_at=occurred.at, lookup=lookup)
     decided = decider_for(type(cmd))(state, cmd, ctx)
     may_record(viewer, state, decided)

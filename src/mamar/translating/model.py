@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from mamar.domain.model import Command, EntityState, EventMeta, evolves_every_kind, touched
 from mamar.domain.text import LocalText, Translation
+from mamar.domain.time import OccurredAt
 from mamar.translating.events import TextTranslated
 
 
@@ -137,3 +138,12 @@ def attributed(cmd: Command, state: EntityState | None, organisation: str) -> Co
         translations_in(state, kept)
     result: Command = _attribute(cmd, kept, organisation)
     return result
+
+
+def attributed_time(occurred: OccurredAt, organisation: str) -> OccurredAt:
+    """``occurred`` with each translation of the words said for its time marked as made by
+    ``organisation`` (the caller's): the words are new with the event, so every one is."""
+    phrase = occurred.phrase
+    if phrase is None or not phrase.translations:
+        return occurred
+    return occurred.model_copy(update={"phrase": _attribute(phrase, set(), organisation)})

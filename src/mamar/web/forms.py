@@ -88,8 +88,9 @@ _SOME_MOMENT = datetime(2016, 1, 1, tzinfo=UTC)
 
 def occurred_from(view: View) -> OccurredAt | None:
     """The optional "when did it happen" fields: local time in the operation's zone. The
-    words said for it are checked whatever the time (too long is said beside them even when
-    the time is left empty or is not one)."""
+    words said for it are in the page's language (as every text typed in a form), and are
+    checked whatever the time (too long is said beside them even when the time is left empty
+    or is not one)."""
     text = view.form.get("occurred_at", "").strip()
     errors: dict[str, str] = {}
     moment: datetime | None = None
@@ -99,15 +100,18 @@ def occurred_from(view: View) -> OccurredAt | None:
         except ValueError:
             errors["occurred_at"] = view.t(BAD_MOMENT)
     occurred: OccurredAt | None = None
+    words = view.form.get("phrase")
     try:
         occurred = OccurredAt(
             at=moment or _SOME_MOMENT,
             precision=view.form.get("precision") or "minute",
-            phrase=view.form.get("phrase") or None,
+            phrase=({"original": words, "language": view.lang} if words else None),
         )
     except ValidationError as exc:
         for key, message in _validation_errors(exc, view.lang).items():
-            errors.setdefault("occurred_at" if key == "at" else key, message)
+            # One field for the words: a problem with them (``phrase.original``) is said there.
+            field = key.split(".")[0]
+            errors.setdefault("occurred_at" if field == "at" else field, message)
     if errors:
         raise FormErrors(errors)
     return occurred if moment is not None else None

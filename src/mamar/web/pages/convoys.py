@@ -121,11 +121,12 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
 def figure_data(v: View, prefix: str) -> dict[str, Any]:
     """A figure from its form fields (``prefix.certainty``, ``.value``, ``.high``, ``.source``)."""
     f = v.form
+    source = (f.get(f"{prefix}.source") or "").strip()
     data = {
         "certainty": f.get(f"{prefix}.certainty") or "exact",
         "value": number(f.get(f"{prefix}.value")),
         "high": number(f.get(f"{prefix}.high")),
-        "source": (f.get(f"{prefix}.source") or "").strip() or None,
+        "source": {"original": source, "language": v.lang} if source else None,
     }
     return {k: x for k, x in data.items() if x is not None}
 

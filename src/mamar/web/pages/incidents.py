@@ -86,7 +86,10 @@ def report_data(v: View, op: str) -> dict[str, Any]:
             "language": language_of(v, "description"),
         },
         "alleged_perpetrator": f.get("alleged_perpetrator") or None,
-        "source": {"text": f.get("source.text", ""), "kind": f.get("source.kind") or None},
+        "source": {
+            "text": {"original": f.get("source.text", ""), "language": v.lang},
+            "kind": f.get("source.kind") or None,
+        },
         "convoy": f.get("convoy") or None,
     }
     if lat is not None or lon is not None:
@@ -99,6 +102,8 @@ def report_data(v: View, op: str) -> dict[str, Any]:
     if casualties:
         data["casualties"] = casualties
     data["weapon"] = f.get("weapon") or None
+    detail = f.get("weapon_detail", "").strip()
+    data["weapon_detail"] = {"original": detail, "language": v.lang} if detail else None
     data["humanitarian"] = [h for h in v.form_lists.get("humanitarian", []) if h]
     data["allegations"] = allegations_of(v)
     return {k: val for k, val in data.items() if val is not None}
@@ -224,6 +229,8 @@ def _point_errors(errors: dict[str, str]) -> dict[str, str]:
         "casualties.injured.total": "injured",
         "casualties.injured": "injured",
         "source": "source.text",
+        "source.text.original": "source.text",
+        "weapon_detail.original": "weapon_detail",
     }
     out = {}
     for key, message in errors.items():

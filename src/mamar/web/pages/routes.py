@@ -11,6 +11,7 @@ from starlette.responses import Response
 from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.access.viewer import viewer_of
 from mamar.domain.errors import DomainError
+from mamar.domain.text import UNDETERMINED, said
 from mamar.domain.time import now_utc
 from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
@@ -169,9 +170,14 @@ def _waypoint_hint(v: View) -> str:
     )
 
 
-def _waypoints(v: View, op: str) -> list[dict[str, Any]] | str:
+def _waypoints(
+    v: View, op: str, kept: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]] | str:
     """Waypoints from the lines typed; a line that is neither a place nor a point is noted
-    beside the field (said with the form's other problems) and no waypoint is given."""
+    beside the field (said with the form's other problems) and no waypoint is given.
+
+    A label is kept with the language it is typed in (the page's); one shown unchanged from
+    the version revised (``kept``: the words shown → the label as recorded) keeps its own."""
     places = {p["id"]: p for p in entities(v, "place", op)}
     points: list[dict[str, Any]] = []
     for number, line in enumerate(lines(v, "waypoints"), start=1):
@@ -193,17 +199,36 @@ def _waypoints(v: View, op: str) -> list[dict[str, Any]] | str:
             )
             return []
         if label.strip():
-            point["label"] = label.strip()
+            words = label.strip()
+            point["label"] = (kept or {}).get(words) or {"original": words, "language": v.lang}
         points.append(point)
     return points
 
 
-def _waypoint_text(version: dict[str, Any]) -> str:
+def _labels(version: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
+    """A version's waypoint labels as a reader of ``lang`` is shown them → as recorded.
+    Labels whose language is not known (recorded before labels had one) are left out: typed
+    again, they are taken in the page's language."""
+    found: dict[str, dict[str, Any]] = {}
+    for w in version.get("waypoints", []):
+        label = w.get("label")
+        if isinstance(label, dict) and label.get("language") != UNDETERMINED:
+            found.setdefault(said(label, lang).words, label)
+    return found
+
+
+def _waypoint_text(version: dict[str, Any], lang: str) -> str:
     rows = []
     for w in version.get("waypoints", []):
         head = w.get("place") or f"{w['lat']},{w['lon']}"
-        rows.append(f"{head} {w['label']}" if w.get("label") else head)
+        label = w.get("label")
+        words = said(label, lang).words if isinstance(label, dict) else label
+        rows.append(f"{head} {words}" if words else head)
     return "\n".join(rows)
+
+
+def _current(record: dict[str, Any]) -> dict[str, Any]:
+    return next((x for x in record["versions"] if x["version"] == record["current_version"]), {})
 
 
 def _propose_form(v: View, op: str, _id: str | None) -> Form:
@@ -234,9 +259,7 @@ def _propose_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 
 def _revise_form(v: View, op: str, route_id: str | None) -> Form:
     record = entity(v, "route", route_id or "")
-    current: dict[str, Any] = next(
-        (x for x in record["versions"] if x["version"] == record["current_version"]), {}
-    )
+    current = _current(record)
     approving = [s["party"] for s in record.get("standing", []) if s["decision"] == "approved"]
     names = names_of(entities(v, "party", op), v.lang)
     own = viewer_of(v.actor).speaks_for
@@ -250,7 +273,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
                 "textarea",
                 required=True,
                 hint=_waypoint_hint(v),
-                value=_waypoint_text(current),
+                value=_waypoint_text(current, v.lang),
             ),
             F("note", v.t("What changed and why")),
         ],
@@ -270,10 +293,11 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
 
 
 def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
+    kept = _labels(_current(entity(v, "route", route_id or "")), v.lang)
     return {
         "id": route_id,
         "proposed_by": text(v, "proposed_by"),
-        "waypoints": _waypoints(v, op),
+        "waypoints": _waypoints(v, op, kept),
         "note": local_text(v, "note"),
     }
 
