@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -16,9 +18,16 @@ from mamar.agreements.events import AgreementStatus
 from mamar.agreements.model import TRANSITIONS
 from mamar.domain.errors import DomainError, IllegalTransition, NotFound
 from mamar.domain.model import Command
-from mamar.negotiation.terms import EvacuationTerm
+from mamar.domain.text import LocalText
+from mamar.domain.visibility import Visibility
+from mamar.journal import store
+from mamar.journal.envelope import PendingEvent
+from mamar.journal.registry import EventData
+from mamar.journal.verify import verify
+from mamar.negotiation.terms import CeasefireTerm, EvacuationTerm
 from mamar.projections.entities import dump, rebuild
 from mamar.system import Mamar
+from tests.helpers import at
 from tests.negotiation_builders import (
     incident,
     journal_count,
@@ -199,7 +208,9 @@ def test_a_new_version_supersedes_the_previous_and_can_restore_the_agreement(
     ]
     assert held.history[2].incidents == ("shelling-after-midnight",)
     # Version 1 is kept as it was: nothing is edited in place.
-    assert held.versions[0].terms[1].description == "a first batch, by ambulance"
+    assert held.versions[0].terms[1].description == LocalText(
+        original="a first batch, by ambulance", language="ar"
+    )
 
 
 def test_adopting_a_version_is_refused_when_it_cannot_apply(drafted: Mamar) -> None:
@@ -316,8 +327,8 @@ def test_compare_versions_names_added_removed_changed_and_unchanged_terms(drafte
     (changed,) = diff.changed
     assert changed.fields == ("description",)
     assert isinstance(changed.before, EvacuationTerm) and isinstance(changed.after, EvacuationTerm)
-    assert changed.before.description == "a first batch, by ambulance"
-    assert changed.after.description == "the wounded first, by ambulance"
+    assert changed.before.description == LocalText(original="a first batch, by ambulance")
+    assert changed.after.description == LocalText(original="the wounded first, by ambulance")
     assert [r.before.type for r in diff.removed if r.before] == ["weapons_handover"]
     assert [r.after.arms for r in diff.added if isinstance(r.after, EvacuationTerm)] == [
         "light",
@@ -379,3 +390,63 @@ def test_replaying_the_journal_rebuilds_the_same_agreement_state(drafted: Mamar)
         rebuild(conn)
     with system.reading() as conn:
         assert dump(conn) == before
+
+
+class _ConcludedEarlier(EventData):
+    """``agreement.concluded`` as the code wrote it before a term's words kept their language
+    (written here, never registered: reading goes through today's event)."""
+
+    type_name = "agreement.concluded"
+
+    status: str
+    terms: list[dict[str, Any]]
+
+
+def test_an_earlier_version_in_plain_words_loads_and_compares_by_its_words(
+    drafted: Mamar,
+) -> None:
+    """Version 1 recorded when a term's words were plain text: it loads with their language
+    not known, its bytes never move, and a new version saying the same words with their
+    language changes nothing; only words that differ are marked changed."""
+    system = drafted
+    with system.writing() as conn:
+        (first,) = store.read_stream(conn, "agreement:aleppo-exit")
+        store.append(
+            conn,
+            [
+                PendingEvent(
+                    stream="agreement:aleppo-exit",
+                    version=2,
+                    data=_ConcludedEarlier(status="preliminary", terms=PRELIMINARY_TERMS),
+                    occurred=at("2016-12-13T11:00+02:00"),
+                    actor="system",
+                    visibility=Visibility(first.visibility),
+                    operation="op",
+                )
+            ],
+        )
+        rebuild(conn)
+        body = store.read_stream(conn, "agreement:aleppo-exit")[-1].body
+    assert b'"area":"the six besieged neighbourhoods"' in body
+    held = state(system, "agreement", "aleppo-exit")
+    area = held.versions[0].terms[0]
+    assert isinstance(area, CeasefireTerm)
+    assert (area.area.original, area.area.language) == ("the six besieged neighbourhoods", "und")
+    same_words = {
+        "type": "ceasefire",
+        "area": {"original": "the six besieged neighbourhoods", "language": "en"},
+    }
+    run(
+        system,
+        AdoptAgreementVersion.model_validate(
+            {"id": "aleppo-exit", "terms": [same_words, *RESTORED_TERMS[1:]]}
+        ),
+    )
+    diff = compare_versions(state(system, "agreement", "aleppo-exit"), 1, 2)
+    assert [(r.key, r.change, r.fields) for r in diff.rows[:2]] == [
+        ("ceasefire", Change.UNCHANGED, ()),
+        ("evacuation:wounded", Change.CHANGED, ("description",)),
+    ]
+    with system.reading() as conn:
+        assert verify(conn).ok
+        assert store.read_stream(conn, "agreement:aleppo-exit")[1].body == body

@@ -60,23 +60,6 @@ def _strings(value: Any, out: set[str]) -> None:
             _strings(item, out)
 
 
-#: The free-text fields of a term (of a proposal, a position, an agreement): plain words,
-#: not yet kept with their language.
-_TERM_WORDS = (
-    "area", "description", "beneficiaries", "exception", "belongings", "destination_text",
-    "vehicles", "label",
-)  # fmt: skip
-
-
-def _term_words(event: Any) -> set[str]:
-    found: set[str] = set()
-    for term in event.data.get("terms") or ():
-        if isinstance(term, dict):
-            _strings([term.get(k) for k in _TERM_WORDS], found)
-            _strings((term.get("condition") or {}).get("description"), found)
-    return found
-
-
 @dataclass(frozen=True)
 class Remaining:
     """Users' texts some pages still show unmarked: which (from each event), where, why."""
@@ -96,11 +79,6 @@ REMAINING = [
             {event.stream.split(":", 1)[1]} if event.stream.startswith("place:") else set()
         ),
         r"/places$|/routes/[^/]+/revise$",
-    ),
-    Remaining(
-        "the words of a term (its area, description, beneficiaries, belongings…) are plain "
-        "text, not yet kept with their language",
-        _term_words,
     ),
 ]
 

@@ -201,7 +201,8 @@ def test_initiative_is_tabled_via_an_intermediary_with_terms_and_translated_text
     assert events[0].data["terms"][1] == {
         "type": "evacuation",
         "who": "wounded",
-        "belongings": "none",
+        # Words given without their language are taken as Arabic, as any original is.
+        "belongings": {"original": "none", "language": "ar", "translations": []},
         "arms": None,
         "description": None,
         "destination": None,

@@ -181,7 +181,7 @@ def test_a_sides_combined_position_shows_where_members_meet_and_differ(
     assert [t["type"] for t in held["meet"]] == ["evacuation"]
     (differ,) = held["differ"]
     assert differ["key"] == "weapons_handover"
-    assert differ["by_party"]["russia"]["description"] == "heavy weapons only"
+    assert differ["by_party"]["russia"]["description"]["original"] == "heavy weapons only"
     assert held["silent"] == ["turkey"]
     # A revision of the terms moves the common ground.
     run(

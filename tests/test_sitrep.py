@@ -171,6 +171,10 @@ def test_the_report_has_every_section(world: World) -> None:
         "Provenance",
     ):
         assert heading in html, heading
+    # A term's words in the reader's language: the scenario says them in Arabic, translated.
+    assert "Civilians with their personal belongings" in html
+    assert "The wounded first, by ambulance" in html
+    assert "المدنيون بأغراضهم الشخصية" not in html
     # The figures are drawn by us, inline: no image, no link, nothing to fetch.
     assert html.count("<svg") >= 2
     assert "<img" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")

@@ -8,6 +8,8 @@ import re
 from html import unescape
 
 from mamar import reads
+from mamar.agreements.compare import compare_versions
+from mamar.agreements.model import AgreementState
 from mamar.system import Mamar
 from tests.web_support import OP, csrf, make_web
 
@@ -77,3 +79,51 @@ def test_adopting_a_version_keeps_every_term(system: Mamar) -> None:
     assert "{'" not in compared and "None" not in compared and "destination_text" not in compared
     assert "أُضيف" in compared or "أضيف" in compared
     assert "يخرج الجميع بعد الجرحى" in compared
+
+
+def test_a_version_adopted_on_the_english_page_keeps_each_terms_words_in_their_language(
+    system: Mamar,
+) -> None:
+    """Words a new version leaves as they were keep their language and translations (so the
+    term is unchanged); words typed anew are in the language chosen beside them; a refused form comes
+    back as typed, and what is then recorded is what was typed."""
+    web = make_web(system)
+    client = web.client("negotiator")
+    before = _terms(system)
+    assert before[0]["area"]["language"] == "ar" and before[0]["area"]["translations"]
+    form = _values(client.get(f"{AGREEMENT}/adopt?lang=en").text)
+    assert form["term.ceasefire.0.area"] == before[0]["area"]["original"]
+    form["term.evacuation.0.description"] = "The wounded first, with one relative each"
+    form["term.evacuation.0.description.language"] = "en"  # said beside it, as a person does
+    form["term.ceasefire.0.ends_at"] = "the day after"
+    form["note"] = "one relative with each wounded person"
+    refused = client.post(f"{AGREEMENT}/adopt?lang=en", data={**form, "csrf": csrf(client)})
+    assert refused.status_code in (400, 422) and len(_terms(system)) == len(before)
+    assert "The wounded first, with one relative each" in refused.text
+    again = _values(refused.text)
+    assert again["term.evacuation.0.description"] == "The wounded first, with one relative each"
+    again["term.ceasefire.0.ends_at"] = ""
+    response = client.post(f"{AGREEMENT}/adopt?lang=en", data={**again, "csrf": csrf(client)})
+    assert response.status_code == 303, response.text[-2000:]
+    after = _terms(system)
+    assert after[0]["area"] == before[0]["area"]  # as it was: Arabic, with its translation
+    assert after[2]["description"] == before[2]["description"]
+    assert after[1]["description"] == {
+        "original": "The wounded first, with one relative each",
+        "language": "en",
+        "translations": [],
+    }
+    with system.reading() as conn:
+        state = reads.get_state(
+            conn,
+            viewer=system.actor("negotiator"),
+            kind="agreement",
+            entity_id="evacuation-agreement",
+        )
+    assert isinstance(state, AgreementState)
+    latest = state.current_version
+    diff = compare_versions(state, latest - 1, latest)
+    assert [(r.key, r.fields) for r in diff.changed] == [("evacuation:wounded", ("description",))]
+    # On the Arabic page the English words are marked with their language.
+    compared = client.get(f"{AGREEMENT}?lang=ar").text
+    assert '<bdi lang="en" dir="auto">The wounded first, with one relative each</bdi>' in compared

@@ -132,7 +132,12 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
         )
     kinds = {t["type"]: t for t in state["terms"]}
     assert set(kinds) == {"ceasefire", "evacuation", "non_detention"}
-    assert kinds["non_detention"]["exception"] == "those involved in blood"
+    # Typed on a page in English: kept as said in it (its language is the page's).
+    assert kinds["non_detention"]["exception"] == {
+        "original": "those involved in blood",
+        "language": "en",
+        "translations": [],
+    }
     _refused(
         web,
         "negotiator",

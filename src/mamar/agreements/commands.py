@@ -30,7 +30,14 @@ from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, LocalText, Name, Prose
 from mamar.journal.registry import EventData
 from mamar.negotiation.checks import require_each
-from mamar.negotiation.terms import MAX_COUNT, MAX_PHASE, Terms, check_terms, term_keys
+from mamar.negotiation.terms import (
+    MAX_COUNT,
+    MAX_PHASE,
+    Terms,
+    check_terms,
+    term_keys,
+    what_it_says,
+)
 from mamar.parties.refs import EntityRef, require_refs
 
 
@@ -281,9 +288,10 @@ def adopt_version(
         state.brokers,
         state.observers,
     )
-    if (cmd.terms, cmd.text) == (state.terms, state.text) and not (
-        cmd.joined or cmd.left or renamed
-    ):
+    # The same words (an earlier journal's, whose language is not known, or given again with
+    # their language) are the same terms: no new version.
+    same_terms = [what_it_says(t) for t in cmd.terms] == [what_it_says(t) for t in state.terms]
+    if same_terms and cmd.text == state.text and not (cmd.joined or cmd.left or renamed):
         raise DomainError(
             "unchanged",
             f"these are the terms and text of version {state.current_version} already",

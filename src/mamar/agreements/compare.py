@@ -8,7 +8,7 @@ from typing import Any
 from mamar.agreements.model import AgreementState, AgreementVersion
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Value
-from mamar.negotiation.terms import Term, term_keys
+from mamar.negotiation.terms import Term, term_keys, what_it_says
 
 
 class Change(StrEnum):
@@ -62,9 +62,7 @@ def _version(state: AgreementState, number: int, field: str) -> AgreementVersion
     return held
 
 
-def _differing_fields(before: Term, after: Term) -> tuple[str, ...]:
-    old: dict[str, Any] = before.model_dump(mode="json")
-    new: dict[str, Any] = after.model_dump(mode="json")
+def _differing_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)))
 
 
@@ -82,17 +80,13 @@ def compare_versions(state: AgreementState, a: int, b: int) -> VersionComparison
         new = after.get(key)
         if new is None:
             rows.append(TermChange(key=key, change=Change.REMOVED, before=old))
-        elif new == old:
+            continue
+        fields = _differing_fields(what_it_says(old), what_it_says(new))
+        if not fields:
             rows.append(TermChange(key=key, change=Change.UNCHANGED, before=old, after=new))
         else:
             rows.append(
-                TermChange(
-                    key=key,
-                    change=Change.CHANGED,
-                    before=old,
-                    after=new,
-                    fields=_differing_fields(old, new),
-                )
+                TermChange(key=key, change=Change.CHANGED, before=old, after=new, fields=fields)
             )
     rows.extend(
         TermChange(key=key, change=Change.ADDED, after=new)

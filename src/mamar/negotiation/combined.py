@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from mamar.domain.model import Value
 from mamar.domain.text import LocalText
 from mamar.negotiation.model import PositionState
-from mamar.negotiation.terms import Term, term_keys
+from mamar.negotiation.terms import Term, term_keys, what_it_says
 
 
 class Difference(Value):
@@ -50,7 +50,10 @@ def combine(
     for key in keys:
         versions = {m: by_member[m].get(key) for m in speaking}
         first = next(iter(versions.values()))
-        if len(speaking) > 1 and all(t == first for t in versions.values()):
+        said = what_it_says(first) if first is not None else None
+        if len(speaking) > 1 and all(
+            t is not None and what_it_says(t) == said for t in versions.values()
+        ):
             assert first is not None
             meet.append(first)
         else:

@@ -32,7 +32,7 @@ from mamar.negotiation.model import (
     PositionState,
     ProposalState,
 )
-from mamar.negotiation.terms import Terms, check_terms
+from mamar.negotiation.terms import Terms, check_terms, what_it_says
 
 # --- issues -------------------------------------------------------------------------------
 
@@ -311,7 +311,11 @@ def revise_position(state: PositionState, cmd: RevisePosition, ctx: Context) -> 
     events: list[EventData] = []
     if cmd.terms is not None:
         check_terms(ctx, cmd.terms)
-    new_terms = cmd.terms is not None and cmd.terms != state.terms
+    # The same terms in the same words are no revision (words read from an earlier journal,
+    # whose language is not known, and the same words given with it, say the same).
+    new_terms = cmd.terms is not None and [what_it_says(t) for t in cmd.terms] != [
+        what_it_says(t) for t in state.terms
+    ]
     if cmd.stance is not None or new_terms:
         if cmd.stance is not None and cmd.stance == state.stance and not new_terms:
             raise DomainError("unchanged", "the stance is already this", field="stance")

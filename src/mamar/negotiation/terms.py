@@ -9,7 +9,7 @@ of an agreement so that a comparison can say "this term changed" rather than
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Context, Value
-from mamar.domain.text import FreeText, LocalText, Name
+from mamar.domain.text import LocalText, Name, Prose
 from mamar.domain.time import AwareDatetime
 
 #: Bounds that keep numbers sensible (and exactly representable in JSON).
@@ -43,7 +43,7 @@ class Condition(Value):
     phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)
     term: Name | None = None
     convoys: tuple[EntityId, ...] = ()
-    description: FreeText | None = None
+    description: Prose | None = None
 
     @model_validator(mode="after")
     def _what_it_names(self) -> Condition:
@@ -69,7 +69,7 @@ class Condition(Value):
 
 
 class TermBase(Value):
-    label: LocalText | None = None
+    label: Prose | None = None
     key: EntityId | None = None  # stable across agreement versions; see term_key
     # Added later; absent from older journals (defaults keep them readable).
     phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)  # its phase (a PhaseTerm)
@@ -80,7 +80,7 @@ class TermBase(Value):
 class CeasefireTerm(TermBase):
     type: Literal["ceasefire"] = "ceasefire"
 
-    area: FreeText
+    area: Prose
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
 
@@ -110,11 +110,11 @@ class EvacuationTerm(TermBase):
     type: Literal["evacuation"] = "evacuation"
 
     who: Evacuees
-    description: FreeText | None = None
+    description: Prose | None = None
     arms: Arms | None = None
-    belongings: FreeText | None = None  # "personal belongings"
+    belongings: Prose | None = None  # "personal belongings"
     destination: EntityId | None = None  # a place id
-    destination_text: FreeText | None = None  # when the place is not in the gazetteer
+    destination_text: Prose | None = None  # when the place is not in the gazetteer
     route: EntityId | None = None
     count: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # how many, if the term says
 
@@ -122,28 +122,28 @@ class EvacuationTerm(TermBase):
 class NonDetentionTerm(TermBase):
     type: Literal["non_detention"] = "non_detention"
 
-    beneficiaries: FreeText
-    exception: FreeText | None = None  # "those involved in blood"
+    beneficiaries: Prose
+    exception: Prose | None = None  # "those involved in blood"
 
 
 class WeaponsHandoverTerm(TermBase):
     type: Literal["weapons_handover"] = "weapons_handover"
 
-    description: FreeText
+    description: Prose
 
 
 class PassageTerm(TermBase):
     type: Literal["passage"] = "passage"
 
     route: EntityId | None = None
-    vehicles: FreeText | None = None  # "Red Crescent ambulances"
+    vehicles: Prose | None = None  # "Red Crescent ambulances"
 
 
 class HumanitarianAccessTerm(TermBase):
     type: Literal["humanitarian_access"] = "humanitarian_access"
 
     organisations: tuple[EntityId, ...] = Field(min_length=1)  # party ids
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class Released(StrEnum):
@@ -162,7 +162,7 @@ class ReleaseTerm(TermBase):
     subjects: Released
     count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     by_party: EntityId | None = None  # who releases
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class PhaseTerm(TermBase):
@@ -172,7 +172,7 @@ class PhaseTerm(TermBase):
     type: Literal["phase"] = "phase"
 
     number: int = Field(ge=1, le=MAX_PHASE)
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class OtherTerm(TermBase):
@@ -293,3 +293,30 @@ def term_keys(terms: tuple[Term, ...]) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
     return out
+
+
+def _words(value: Any) -> Any:
+    """A term's value as what it says: a text (``{original, language, translations}``) by
+    its words and their translations' words, not by the language it was said to be in, nor
+    who translated it. An old term's plain words (read as language ``und``) and the same
+    words given now with their language are the same words: a change of words is a change
+    of what the parties read."""
+    if isinstance(value, dict):
+        if "original" in value and set(value) <= {"original", "language", "translations"}:
+            translations = value.get("translations") or ()
+            return (
+                "words",
+                value.get("original"),
+                tuple(sorted((t.get("text"), t.get("language")) for t in translations)),
+            )
+        return {key: _words(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_words(item) for item in value]
+    return value
+
+
+def what_it_says(term: Term) -> dict[str, Any]:
+    """A term as what it says (see :func:`_words`): two terms saying the same thing are
+    equal so, whether recorded before their words kept a language or after."""
+    said: dict[str, Any] = _words(term.model_dump(mode="json"))
+    return said

@@ -51,7 +51,9 @@ def phases(agreement: AgreementState, convoys: dict[str, ConvoyState]) -> list[d
         out.append(
             {
                 "number": term.number,
-                "description": term.description,
+                "description": term.description.model_dump(mode="json")
+                if term.description
+                else None,
                 "status": held.value if held is not None else "not_started",
                 "condition": condition.model_dump(mode="json") if condition else None,
                 "holds": condition_holds(condition, agreement, status_of) if condition else None,

@@ -11,6 +11,7 @@ from mamar.i18n.labels import status_label
 from mamar.web.i18n import N_, number
 from mamar.web.page import View
 from mamar.web.pages._termwords import term_title
+from mamar.web.render import marked
 
 ROLES = (
     ("parties", N_("Parties")),
@@ -75,7 +76,7 @@ def condition_words(
     if kind == "in_exchange":
         named = _term_named(v, terms, keys, str(condition.get("term")))
         return Markup(v.t("in exchange for: %(term)s", term="{}")).format(named)
-    return str(condition.get("description") or "")
+    return marked(condition.get("description"), v.lang)
 
 
 def phases(
@@ -85,7 +86,7 @@ def phases(
         {
             "number": p["number"],
             "title": v.t("Phase %(n)s", n=p["number"]),
-            "description": p.get("description") or "",
+            "description": marked(p.get("description"), v.lang),
             "status": v.t(PHASE_STATUS[p["status"]]),
             "condition": condition_words(v, p.get("condition"), terms, keys),
             "holds": v.t(HOLDS[p["holds"]]) if p.get("condition") else "",

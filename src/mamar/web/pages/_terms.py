@@ -5,6 +5,11 @@ a new version starts from every current term (none is dropped), and each kind
 offers one empty fieldset more. "Add another …" buttons (no JavaScript needed)
 show the form again, as typed, with one more empty fieldset of that kind. A
 term's ``key`` and ``label`` travel in hidden fields so a new version keeps them.
+
+A term's words (its area, description, beneficiaries…) are kept with their language: what
+is typed is in the page's language; words a new version starts from and leaves as they
+were keep the language and translations they had (they travel in the hidden field too),
+so an unchanged term stays the same term whatever page it is adopted from.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from mamar.domain.text import UNDETERMINED
 from mamar.negotiation.terms import Arms, Evacuees, Released
 from mamar.web import forms
 from mamar.web.i18n import N_, zone
@@ -36,7 +42,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "ceasefire": (
         N_("Ceasefire"),
         (
-            ("area", N_("Area covered"), "text"),
+            ("area", N_("Area covered"), "prose"),
             ("starts_at", N_("Starts (operation's time zone)"), "datetime"),
             ("ends_at", N_("Ends"), "datetime"),
         ),
@@ -45,11 +51,11 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         N_("Evacuation"),
         (
             ("who", N_("Who leaves"), "select"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
             ("arms", N_("Arms carried"), "select"),
-            ("belongings", N_("Belongings allowed"), "text"),
+            ("belongings", N_("Belongings allowed"), "prose"),
             ("destination", N_("Destination (place identifier)"), "place"),
-            ("destination_text", N_("Destination, if not a known place"), "text"),
+            ("destination_text", N_("Destination, if not a known place"), "prose"),
             ("route", N_("Route"), "route"),
             ("count", N_("How many"), "number"),
         ),
@@ -57,23 +63,23 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
     "non_detention": (
         N_("No detention"),
         (
-            ("beneficiaries", N_("Who is protected from detention"), "text"),
-            ("exception", N_("Exception"), "text"),
+            ("beneficiaries", N_("Who is protected from detention"), "prose"),
+            ("exception", N_("Exception"), "prose"),
         ),
     ),
     "weapons_handover": (
         N_("Handover of weapons"),
-        (("description", N_("What is handed over, to whom"), "text"),),
+        (("description", N_("What is handed over, to whom"), "prose"),),
     ),
     "passage": (
         N_("Passage"),
-        (("route", N_("Route"), "route"), ("vehicles", N_("Vehicles"), "text")),
+        (("route", N_("Route"), "route"), ("vehicles", N_("Vehicles"), "prose")),
     ),
     "humanitarian_access": (
         N_("Humanitarian access"),
         (
             ("organisations", N_("Organisations given access"), "multi"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "release": (
@@ -81,14 +87,14 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
         (
             ("subjects", N_("Who is released"), "select"),
             ("count", N_("How many"), "number"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "phase": (
         N_("Phase"),
         (
             ("number", N_("Phase number"), "number"),
-            ("description", N_("Description"), "text"),
+            ("description", N_("Description"), "prose"),
         ),
     ),
     "other": (
@@ -108,6 +114,9 @@ _CHOICES: dict[str, type[Evacuees] | type[Arms] | type[Released]] = {
 #: Fields a form does not show, carried in the hidden ``keep`` field so that a new
 #: version made on the form keeps them.
 KEPT = ("key", "label", "phase", "condition", "proposal", "by_party")
+#: Where the hidden ``keep`` field holds the words of a term's text fields as they were (a
+#: text with its language and translations), by field.
+WORDS = "words"
 MORE = GROW
 #: The words of each "add another" button.
 ADD_ANOTHER = N_("Add another term: %(kind)s")
@@ -198,6 +207,9 @@ def terms_from(v: View) -> list[dict[str, Any]]:
         for n in range(_count(v, {}, kind)):
             prefix = f"term.{kind}.{n}"
             term: dict[str, Any] = {}
+            kept = _kept(text(v, f"{prefix}.keep"))
+            held = kept.pop(WORDS, None)
+            held = held if isinstance(held, dict) else {}
             for name, _label, input_kind in fields:
                 full = f"{prefix}.{name}"
                 if name == "text.translation":
@@ -208,19 +220,43 @@ def terms_from(v: View) -> list[dict[str, Any]]:
                     term[name] = forms.whole_number(v, full, text(v, full))
                 elif input_kind == "multi":
                     term[name] = chosen(v, full) or None
-                elif name == "text":
-                    term[name] = local_text(v, full)
+                elif input_kind == "prose":  # words, kept with their language
+                    term[name] = _words(v, full, held.get(name))
                 else:
                     term[name] = text(v, full)
             term = {k: x for k, x in term.items() if x is not None}
             if not term:
                 continue
-            kept = text(v, f"{prefix}.keep")
-            if kept:
-                with contextlib.suppress(ValueError, TypeError):
-                    term.update(json.loads(kept))
+            term.update(kept)
             terms.append({"type": kind, **term})
     return terms
+
+
+def _kept(value: str | None) -> dict[str, Any]:
+    """What the hidden ``keep`` field of a term holds (nothing, if it is not what the form
+    put there)."""
+    found: Any = None
+    if value:
+        with contextlib.suppress(ValueError, TypeError):
+            found = json.loads(value)
+    return found if isinstance(found, dict) else {}
+
+
+def _words(v: View, name: str, held: Any) -> dict[str, Any] | None:
+    """The words typed in a term's text field, with their language: the page's, unless they
+    are the words the term already had, which keep their own language and translations."""
+    typed = local_text(v, name)
+    if typed is None or not isinstance(held, dict) or held.get("original") != typed["original"]:
+        return typed
+    if f"{name}.translation" in v.form:  # a field for its translation: it shows the first
+        shown = [t.get("text") for t in held.get("translations") or () if isinstance(t, dict)]
+        if [t["text"] for t in typed.get("translations", ())] != shown[:1]:
+            return typed
+    # The same words said to be in another language (never from an earlier journal's words,
+    # whose language is not known: the select beside them cannot show that, so it is no word).
+    if held.get("language") not in (typed["language"], UNDETERMINED):
+        return {**held, "language": typed["language"]}
+    return held  # the words as they were
 
 
 def _values(terms: Any, tz: str) -> dict[str, str]:
@@ -236,6 +272,13 @@ def _values(terms: Any, tz: str) -> dict[str, str]:
         seen[kind] = n + 1
         prefix = f"term.{kind}.{n}"
         keep = {k: data[k] for k in KEPT if data.get(k) is not None}
+        words = {
+            name: data[name]
+            for name, _label, input_kind in KINDS[kind][1]
+            if input_kind == "prose" and isinstance(data.get(name), dict)
+        }
+        if words:
+            keep[WORDS] = words
         if keep:
             values[f"{prefix}.keep"] = json.dumps(keep, ensure_ascii=False)
         for key, value in data.items():

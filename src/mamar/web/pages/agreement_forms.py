@@ -20,7 +20,7 @@ from mamar.web.pages._agreementwords import FULFILMENT, PHASE_STATUS
 from mamar.web.pages._formkit import F, Form, add_form, chosen, local_text, options, text
 from mamar.web.pages._shared import number
 from mamar.web.pages._termwords import term_title
-from mamar.web.render import called
+from mamar.web.render import called, local, page_title
 
 #: The kinds of record a fulfilment's evidence may be picked from.
 EVIDENCE_KINDS = ("note", "convoy", "incident", "contact", "guarantee", "notification")
@@ -58,9 +58,9 @@ def term_options(v: View, state: AgreementState) -> tuple[tuple[str, str], ...]:
         if term.type == "phase":
             continue
         held = term.model_dump(mode="json")
-        label = str(term_title(v, held))
+        label = str(page_title(term_title(v, held)))  # an option holds plain text
         if held.get("description"):
-            label += " — " + str(held["description"])
+            label += " — " + local(held["description"], v.lang)
         if held.get("count") is not None:
             label += " — " + v.t("%(n)s agreed", n=number_words(v, held["count"]))
         if held.get("phase"):
