@@ -60,19 +60,6 @@ def _strings(value: Any, out: set[str]) -> None:
             _strings(item, out)
 
 
-def _english_only_names(value: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if set(value) <= {"ar", "en"} and value.get("en") and not value.get("ar"):
-            found.add(str(value["en"]))
-        for item in value.values():
-            found |= _english_only_names(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            found |= _english_only_names(item)
-    return found
-
-
 @dataclass(frozen=True)
 class Remaining:
     """Users' texts some pages still show unmarked: which (from each event), where, why."""
@@ -92,11 +79,6 @@ REMAINING = [
             {event.stream.split(":", 1)[1]} if event.stream.startswith("place:") else set()
         ),
         r"/places$|/routes/[^/]+/revise$",
-    ),
-    Remaining(
-        "a name given only in English ({en: ...}, the test's markers) is shown as plain text "
-        "in lists, pick-lists and sentences (names_of/called_text): not yet marked",
-        lambda event: _english_only_names(event.data),
     ),
 ]
 

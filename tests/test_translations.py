@@ -5,6 +5,7 @@ that still load, replay and verify with their bytes untouched."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from mamar.projections.check import compare
 from mamar.projections.entities import current, rebuild
 from mamar.scenarios.runner import BUILT_IN
 from mamar.system import Mamar
-from mamar.web.render import marked, page_title
+from mamar.web.render import called_text, marked, option_lang, page_title
 from tests.api_support import created
 from tests.conftest import make_system
 from tests.helpers import at, open_operation, organisation
@@ -168,10 +169,30 @@ def test_a_page_title_is_the_records_name_without_the_translator_note() -> None:
     assert "translation" in str(heading)  # the page's heading keeps the note
     assert page_title(heading) == "Incident: Shelling <b>here</b>"
     assert page_title("Incident: <b>typed</b>") == "Incident: <b>typed</b>"  # text stays text
-    # A name shown in its own language (the operation's, in the tab): words, not its <bdi>.
+    # A name only in another language than the page's: a title cannot mark it with its
+    # language (and is read in the page's), so the tab leaves it out; its heading shows it.
     english_only = marked({"original": "East <i>side</i>", "language": "en"}, "ar")
     assert "<bdi" in str(english_only)
-    assert page_title(english_only) == "East <i>side</i>"
+    assert page_title(english_only) == "…"
+    assert page_title(Markup("القافلة: {}").format(english_only)) == "القافلة: …"
+    arabic = marked({"original": "شرق <i>حلب</i>", "language": "ar"}, "ar")
+    assert page_title(Markup("القافلة: {}").format(arabic)) == "القافلة: شرق <i>حلب</i>"
+
+
+def test_a_name_in_another_language_is_marked_in_a_sentence_and_a_pick_list() -> None:
+    """A name given only in English, on an Arabic page: plain text that knows its language
+    (a JSON twin's data), marked with it in a sentence (``<bdi>``) and on its ``<option>``
+    (which holds text only); a name in the page's language is not marked."""
+    english = called_text({"name": {"en": "North <gate>"}}, "ar")
+    assert english == "North <gate>" and json.dumps(english) == '"North <gate>"'
+    assert str(marked(english, "ar")) == '<bdi lang="en" dir="ltr">North &lt;gate&gt;</bdi>'
+    assert str(option_lang(english)) == ' lang="en" dir="ltr"'
+    arabic = called_text({"name": {"ar": "البوابة", "en": "Gate"}}, "ar")
+    assert marked(arabic, "ar") == "البوابة" and option_lang(arabic) == ""
+    said_in_english = called_text({"title": {"original": "Shelling", "language": "en-GB"}}, "ar")
+    assert str(option_lang(said_in_english)) == ' lang="en-GB" dir="ltr"'
+    labelled = english.saying(f"قافلة ٣ — {english}")  # a short reference before the name
+    assert str(option_lang(labelled)) == ' lang="en" dir="ltr"'
 
 
 def test_the_earlier_shape_is_read_as_one_translation_by_someone_not_known() -> None:

@@ -27,7 +27,7 @@ from mamar import reads
 from mamar.access.viewer import viewer_of
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, EntityState
-from mamar.domain.text import LocalText, Said, said
+from mamar.domain.text import LocalName, LocalText, Said, said
 from mamar.domain.time import utc_key
 from mamar.geo.shapes import area_geometry
 from mamar.geo.territory import control_layer
@@ -128,6 +128,14 @@ def _label(name: Any, lang: str, fallback: str) -> str:
     return str(display(lang)) if display is not None else fallback
 
 
+def _label_lang(name: Any, lang: str) -> str:
+    """The language a name (``LocalName``) is shown in when it is not ``lang`` (the map marks
+    that label or popup line with it); "" when it is shown in ``lang`` or is not a name."""
+    if not isinstance(name, LocalName) or getattr(name, lang, None):
+        return ""
+    return "ar" if name.ar else "en"
+
+
 class MapLayers:
     """The layers of one operation as seen by one viewer."""
 
@@ -144,6 +152,7 @@ class MapLayers:
         self.range = time_range(self.op.created_at, self.now_states)
         self.sides = party_sides(self.now_states)
         self.party_names = {p.id: p.name.display(lang) for p in self.geo.parties}
+        self.party_langs = {p.id: _label_lang(p.name, lang) for p in self.geo.parties}
         self.places = place_points(self.geo.places)
 
     @property
@@ -172,6 +181,7 @@ class MapLayers:
     def control(self, at: datetime | None) -> Collection:
         moment = self._control_moment(at)
         names = {a.id: _label(a.name, self.lang, a.id) for a in self.geo.areas}
+        langs = {a.id: _label_lang(a.name, self.lang) for a in self.geo.areas}
         data = control_layer(
             control_records(self.geo.areas), (), moment, party_names=self.party_names
         )
@@ -179,6 +189,8 @@ class MapLayers:
         for feature in features:
             props = feature["properties"]
             props["name"] = names.get(props["area"], props["area"])
+            props["name_lang"] = langs.get(props["area"], "")
+            props["party_name_lang"] = self.party_langs.get(props["party"], "")
             key = colour_key(props["party"], self.sides)
             props["side"] = self.sides.get(props["party"])
             props["colour"] = colour_index(key)
@@ -187,10 +199,12 @@ class MapLayers:
     def front(self, at: datetime | None) -> Collection:
         moment = self._control_moment(at)
         names = {f.id: _label(f.name, self.lang, f.id) for f in self.geo.fronts}
+        langs = {f.id: _label_lang(f.name, self.lang) for f in self.geo.fronts}
         data = control_layer((), front_records(self.geo.fronts), moment)
         for feature in data["features"]:
             props = feature["properties"]
             props["name"] = names.get(props["front_line"], props["front_line"])
+            props["name_lang"] = langs.get(props["front_line"], "")
             props["party_names"] = [self.party_names.get(p, p) for p in props["parties"]]
         return collection(data["features"], layer="front", at=moment.isoformat())
 
@@ -226,6 +240,7 @@ class MapLayers:
                             "layer": "route",
                             "route": route.id,
                             "name": name,
+                            "name_lang": _label_lang(getattr(route, "name", None), self.lang),
                             "version": number,
                             "current": number == current,
                             "status": str(getattr(route, "status", "")),
@@ -322,6 +337,7 @@ class MapLayers:
                         "layer": "convoy",
                         "convoy": convoy.id,
                         "name": _label(getattr(convoy, "name", None), self.lang, convoy.id),
+                        "name_lang": _label_lang(getattr(convoy, "name", None), self.lang),
                         "status": str(getattr(convoy, "status", "")),
                         "place_from": known_from,
                         "route": getattr(convoy, "route", None),
@@ -352,6 +368,7 @@ class MapLayers:
                         "layer": "place",
                         "place": place.id,
                         "label": place.name.display(self.lang),
+                        "label_lang": _label_lang(place.name, self.lang),
                         "name_ar": place.name.ar,
                         "name_en": place.name.en,
                         "kind": str(place.kind),

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from mamar.domain.text import LocalText, Said, said
+from mamar.domain.text import LocalText, Said, primary_language, said
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -69,6 +69,12 @@ def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str
     and ``dir="auto"`` inside ``<bdi>``; a name in another language is marked the same way."""
     if isinstance(value, LocalText):
         value = value.model_dump()
+    if isinstance(value, Called):
+        words: str = str(value)
+        if not value.language:
+            return words
+        direction = i18n.DIRECTION.get(primary_language(value.language), "auto")
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(value.language, direction, words)
     if isinstance(value, dict) and "original" in value:
         shown = said(value, lang)
         if not shown.words:
@@ -91,12 +97,23 @@ def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str
 _TRANSLATOR_NOTE = re.compile(r'\s*<small class="translator">.*?</small>', re.DOTALL)
 
 
+#: A part :func:`marked` marks with its language (one the page is not in).
+_FOREIGN = re.compile(r"<bdi lang=[^>]*>.*?</bdi>", re.DOTALL)
+
+#: What the tab says in place of a name in another language.
+LEFT_OUT = "…"
+
+
 def page_title(title: Any) -> str:
     """A page's ``<title>`` (a tab, a bookmark, a screen reader's first words): its heading as
     plain text, where a record's name is only its name: who translated it (or that it is a
-    translation) stays beside the text in the page, not after the name in the tab."""
+    translation) stays beside the text in the page, not after the name in the tab. A title
+    cannot mark a part with its language, and the whole is read in the page's: a name
+    written only in another language is left out of the tab ("…"); the page's heading shows
+    it, marked."""
     if isinstance(title, Markup):
-        return Markup(_TRANSLATOR_NOTE.sub("", str(title))).striptags()
+        words = _FOREIGN.sub(LEFT_OUT, _TRANSLATOR_NOTE.sub("", str(title)))
+        return Markup(words).striptags()
     return Markup.escape(title).striptags()
 
 
@@ -118,13 +135,43 @@ _CALLED_BY = (
 )  # fmt: skip
 
 
-def called_text(record: dict[str, Any], lang: str) -> str:
-    """:func:`called` as plain text (a pick-list's option, a JSON twin)."""
+class Called(str):
+    """A record's name as plain text (a pick-list's option, a JSON twin) that knows the
+    language it is written in when that is not the page's (``language``; None: the page's
+    or not known). An ``<option>`` holds text only, never a ``<bdi>``: the option itself is
+    marked (the ``|option_lang`` filter), and a sentence marks the name (``|local``)."""
+
+    language: str | None
+
+    def __new__(cls, words: str, language: str | None = None) -> Called:
+        made = super().__new__(cls, words)
+        made.language = language
+        return made
+
+    def saying(self, words: str) -> Called:
+        """Other words (a short reference before the name) read in the name's language."""
+        return Called(words, self.language)
+
+
+def called_text(record: dict[str, Any], lang: str) -> Called:
+    """:func:`called` as plain text (a pick-list's option, a JSON twin), with the language
+    it is written in when that is not ``lang``."""
     for key in _CALLED_BY:
-        words = local(record.get(key), lang)
+        words, language = localised(record.get(key), lang)
         if words:
-            return words
-    return "—"
+            foreign = language is not None and primary_language(language) != lang
+            return Called(words, language if foreign else None)
+    return Called("—")
+
+
+def option_lang(label: Any) -> Markup:
+    """The attributes of an ``<option>`` (or any element holding only text) whose words are
+    in another language than the page's: `` lang=".." dir=".."``; nothing otherwise."""
+    language = getattr(label, "language", None)
+    if not language:
+        return Markup("")
+    direction = i18n.DIRECTION.get(primary_language(language), "auto")
+    return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
 def called(record: dict[str, Any], lang: str) -> Markup | str:
@@ -164,6 +211,8 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
     env.filters["page_title"] = page_title
+    env.filters["option_lang"] = option_lang
+    env.filters["called_text"] = lambda value: called_text({"name": value}, lang)
     env.filters["duration"] = lambda value: i18n.duration(value, lang)
     env.filters["zone"] = lambda value: i18n.zone_name(str(value), lang)
     env.filters["figure"] = lambda value: figure_words(value, lang)

@@ -24,6 +24,7 @@ from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, entity, names_of
+from mamar.web.render import Called
 
 #: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
 OCCURRED = ("occurred_at", "precision", "phrase")
@@ -246,14 +247,14 @@ def who(value: str | None) -> dict[str, str] | None:
     return {"kind": kind, "id": ident} if ident else {"kind": "party", "id": kind}
 
 
-def options(v: View, op: str, kind: str) -> tuple[tuple[str, str], ...]:
+def options(v: View, op: str, kind: str) -> tuple[tuple[str, Called], ...]:
     """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
     a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
     items = entities(v, kind, op)
     names = names_of(items, v.lang)
     refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
     labelled = {
-        k: f"{refs[k][1]} — {name}" if refs.get(k, (None, ""))[1] else name
+        k: name.saying(f"{refs[k][1]} — {name}") if refs.get(k, (None, ""))[1] else name
         for k, name in names.items()
     }
     return tuple(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from markupsafe import Markup
 
 from mamar import reads
 from mamar.access.door import may_issue
@@ -10,7 +13,7 @@ from mamar.access.viewer import viewer_of
 from mamar.domain.model import command_type
 from mamar.domain.visibility import Visibility
 from mamar.web.page import View
-from mamar.web.render import called_text
+from mamar.web.render import Called, called_text, marked
 
 
 def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
@@ -58,9 +61,22 @@ def visibility_options(v: View) -> list[tuple[str, str]]:
     return [(vis.value, text) for vis, text in names.items() if vis in allowed]
 
 
-def names_of(items: list[dict[str, Any]], lang: str) -> dict[str, str]:
-    """Id → what the record is called in ``lang``, for showing references."""
+def names_of(items: list[dict[str, Any]], lang: str) -> dict[str, Called]:
+    """Id → what the record is called in ``lang``, for showing references: plain text that
+    knows its language when it is another (a sentence marks it with ``marked``/``|local``,
+    a pick-list's option with ``|option_lang``)."""
     return {item["id"]: called_text(item, lang) for item in items}
+
+
+def name_in(v: View, names: dict[str, Called], key: str) -> Markup | str:
+    """What ``names`` calls ``key`` (``key`` itself if none), for a sentence of the page:
+    marked with its language when that is not the page's."""
+    return marked(names.get(key, key), v.lang)
+
+
+def names_in(v: View, names: dict[str, Called], keys: Iterable[str]) -> Markup | str:
+    """Several names (:func:`name_in`) in a list of the page's language; "—" if none."""
+    return Markup(v.t(", ")).join(name_in(v, names, k) for k in keys) or "—"
 
 
 def number(text: str | None) -> int | str | None:

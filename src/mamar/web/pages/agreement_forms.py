@@ -84,7 +84,9 @@ def evidence_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for kind in EVIDENCE_KINDS:
         word = v.t(KINDS[kind])
-        found.extend((f"{kind}:{key}", f"{word}: {name}") for key, name in options(v, op, kind))
+        found.extend(
+            (f"{kind}:{key}", name.saying(f"{word}: {name}")) for key, name in options(v, op, kind)
+        )
     return tuple(found)
 
 

@@ -17,7 +17,7 @@ from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import F, Form, add_form, chosen, creating, local_text, options, text
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, names_of
+from mamar.web.pages._shared import entities, entity, may, name_in, names_of
 from mamar.web.render import called, evidence_url, local, marked
 
 add_nav(NavItem("guarantees", N_("Guarantees"), "guarantees", order=35))
@@ -29,7 +29,7 @@ _OUTCOMES = {"honoured": "guarantee.mark_honoured", "broken": "guarantee.mark_br
 def _record_form(v: View, op: str, _id: str | None) -> Form:
     parties = options(v, op, "party")
     subjects = tuple(
-        (f"{kind}:{ident}", f"{v.t(kind)}: {name}")
+        (f"{kind}:{ident}", name.saying(f"{v.t(kind)}: {name}"))
         for kind in _SUBJECT_KINDS
         for ident, name in options(v, op, kind)
     )
@@ -124,8 +124,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         rows = [
             {
                 "href": f"/ops/{op}/guarantees/{g['id']}",
-                "title": f"{parties.get(g['guarantor'], g['guarantor'])} → "
-                f"{parties.get(g['given_to'], g['given_to'])}: {local(g['what'], v.lang)}",
+                "title": Markup("{} → {}: {}").format(
+                    name_in(v, parties, g["guarantor"]),
+                    name_in(v, parties, g["given_to"]),
+                    local(g["what"], v.lang),
+                ),
                 "status": g["outcome"],
                 "detail": "",
             }
@@ -145,8 +148,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         g = entity(v, "guarantee", id)
         parties = names_of(entities(v, "party", op), v.lang)
         facts = [
-            (v.t("Guarantor"), parties.get(g["guarantor"], g["guarantor"])),
-            (v.t("Given to"), parties.get(g["given_to"], g["given_to"])),
+            (v.t("Guarantor"), name_in(v, parties, g["guarantor"])),
+            (v.t("Given to"), name_in(v, parties, g["given_to"])),
             (v.t("What was guaranteed"), marked(g["what"], v.lang, v.name_of)),
             (v.t("Outcome"), v.t(g["outcome"])),
             (

@@ -31,11 +31,12 @@ from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
 from mamar.services.people_import import record
-from mamar.web import forms, i18n
+from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._people_words import medical_words, problem_message, words
 from mamar.web.pages._shared import entities, may
+from mamar.web.render import called_text
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 add_nav(NavItem("manifests", N_("Manifests"), "manifests", roles=VAULT_READERS, order=52))
@@ -81,12 +82,8 @@ def _render_list(
         status=status,
         errors=errors,
         can_register=may(v, REGISTER),
-        convoy_options=[(c["id"], _local(v, c["name"])) for c in convoys],
+        convoy_options=[(c["id"], called_text(c, v.lang)) for c in convoys],
     )
-
-
-def _local(v: View, name: dict[str, Any]) -> str:
-    return str(name.get(v.lang) or name.get(i18n.other(v.lang)) or "")
 
 
 def vehicle_page(
@@ -106,7 +103,7 @@ def vehicle_page(
             "convoy": state.convoy,
             "priority": state.priority,
         },
-        "convoy_name": _local(v, convoy.name.model_dump()),  # type: ignore[attr-defined]
+        "convoy_name": called_text({"name": convoy.name}, v.lang),  # type: ignore[attr-defined]
         "people": [p.as_json() for p in listed],
         "stops": list(stops_of(convoy)),
     }
@@ -552,7 +549,7 @@ def _pdf(
     pdf = manifest_pdf(
         pages,
         lang=v.lang,
-        convoy_name=_local(v, state.name.model_dump()),  # type: ignore[attr-defined]
+        convoy_name=called_text({"name": state.name}, v.lang),  # type: ignore[attr-defined]
         timezone=v.timezone,
         made_at=now_utc(),
         words=medical_words(v),

@@ -143,7 +143,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "fulfilment": detail["fulfilment"],
         }
         parties = names_of(entities(v, "party", op), v.lang)
-        names = {
+        names: dict[str, str] = {
             **parties,
             **names_of(entities(v, "place", op), v.lang),
             **names_of(entities(v, "route", op), v.lang),

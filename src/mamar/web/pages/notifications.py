@@ -25,7 +25,7 @@ from mamar.web.pages._formkit import (
     version,
 )
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, names_of
+from mamar.web.pages._shared import entities, entity, may, names_in, names_of
 from mamar.web.render import called, local, marked
 
 add_nav(NavItem("notifications", N_("Notifications"), "notifications", order=55))
@@ -133,7 +133,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 "status": n.get("status"),
                 "detail": v.t(
                     "Waiting for: %(who)s",
-                    who=v.t(", ").join(parties.get(p, p) for p in _waiting(n)) or "—",
+                    who=names_in(v, parties, _waiting(n)),
                 ),
             }
             for n in items
@@ -153,13 +153,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         parties = names_of(entities(v, "party", op), v.lang)
         facts = [
             (v.t("Message"), marked(n["message"], v.lang, v.name_of)),
-            (v.t("Parties notified"), v.t(", ").join(parties.get(p, p) for p in n["parties"])),
+            (v.t("Parties notified"), names_in(v, parties, n["parties"])),
             (
                 v.t("Acknowledged by"),
-                v.t(", ").join(
-                    parties.get(a["party"], a["party"]) for a in n.get("acknowledgements") or ()
-                )
-                or "—",
+                names_in(v, parties, [a["party"] for a in n.get("acknowledgements") or ()]),
             ),
         ]
         actions = []

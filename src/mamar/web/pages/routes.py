@@ -32,7 +32,7 @@ from mamar.web.pages._formkit import (
     options,
     text,
 )
-from mamar.web.pages._shared import entities, entity, history, may, names_of
+from mamar.web.pages._shared import entities, entity, history, may, names_in, names_of
 from mamar.web.render import called
 
 add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
@@ -286,7 +286,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
             (v.t("Current version"), str(record["current_version"])),
             (
                 v.t("Approvals that this revision voids"),
-                v.t(", ").join(names.get(p, p) for p in approving) or "—",
+                names_in(v, names, approving),
             ),
         ],
     )

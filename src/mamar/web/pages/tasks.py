@@ -25,7 +25,7 @@ from mamar.web.pages._formkit import (
     title_pair,
 )
 from mamar.web.pages._records import render_detail, render_list
-from mamar.web.pages._shared import entities, entity, may, names_of
+from mamar.web.pages._shared import entities, entity, may, name_in, names_of
 from mamar.web.render import called, local, marked
 
 add_nav(NavItem("tasks", N_("Tasks"), "tasks", order=65))
@@ -109,7 +109,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 "href": f"/ops/{op}/tasks/{t['id']}",
                 "title": local(t["title"], v.lang),
                 "status": t["status"],
-                "detail": parties.get(t["assignee"], t["assignee"]),
+                "detail": name_in(v, parties, t["assignee"]),
             }
             for t in items
         ]
@@ -124,7 +124,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         parties = names_of(entities(v, "party", op), v.lang)
         facts = [
             (v.t("Task"), local(t["title"], v.lang)),
-            (v.t("Team (party) that is to do it"), parties.get(t["assignee"], t["assignee"])),
+            (v.t("Team (party) that is to do it"), name_in(v, parties, t["assignee"])),
             (v.t("Status"), v.t(t["status"])),
             (v.t("Description"), marked(t.get("description"), v.lang, v.name_of) or "—"),
         ]

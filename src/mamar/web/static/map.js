@@ -32,6 +32,16 @@
     });
     return element;
   }
+  // A record's name: its words, marked with the language they are in when it is not the
+  // page's (the properties' ``*_lang``; "" when it is the page's).
+  function named(tag, words, language) {
+    var element = node(tag, [words]);
+    if (language && language !== lang) {
+      element.setAttribute("lang", language);
+      element.setAttribute("dir", "auto");
+    }
+    return element;
+  }
   function lines() {
     var parts = [];
     Array.prototype.forEach.call(arguments, function (line, i) {
@@ -58,11 +68,12 @@
     var p = f.properties;
     switch (p.layer) {
       case "control_area":
-        return lines(node("strong", [p.name]), label("controlled-by") + " " + (p.party_name || ""));
+        return lines(named("strong", p.name, p.name_lang),
+          node("span", [label("controlled-by") + " ", named("span", p.party_name || "", p.party_name_lang)]));
       case "front_line":
-        return lines(node("strong", [p.name]));
+        return lines(named("strong", p.name, p.name_lang));
       case "route":
-        return lines(node("strong", [p.name]),
+        return lines(named("strong", p.name, p.name_lang),
           label("version") + " " + p.version + (p.current ? " (" + label("current") + ")" : ""));
       case "incident":
         // Said in another language: marked with it (and its own direction), never guessed.
@@ -75,9 +86,9 @@
         var note = p.description_note ? node("small", [p.description_note]) : null;
         return lines(node("span", [said, note ? " " : null, note]), node("small", [moment(p.occurred_at)]));
       case "convoy":
-        return lines(node("strong", [p.name]), p.status_label || p.status);
+        return lines(named("strong", p.name, p.name_lang), p.status_label || p.status);
       default:
-        return lines(p.label || p.name);
+        return lines(p.label ? named("span", p.label, p.label_lang) : named("span", p.name, p.name_lang));
     }
   }
 
@@ -99,9 +110,9 @@
       options.pointToLayer = function (f, at) {
         var marker = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, fillOpacity: 1, className: "place" });
         if (kit) {
-          kit.labels.add(at, f.properties.label, { priority: rank++, className: "place-label", group: "places" });
+          kit.labels.add(at, f.properties.label, { lang: f.properties.label_lang, priority: rank++, className: "place-label", group: "places" });
         } else {
-          marker.bindTooltip(node("span", [f.properties.label]), {
+          marker.bindTooltip(named("span", f.properties.label, f.properties.label_lang), {
             permanent: true, direction: rtl ? "left" : "right", className: "place-label", offset: [rtl ? -4 : 4, 0]
           });
         }
@@ -170,7 +181,10 @@
       swatch.className = "swatch c" + f.properties.colour;
       swatch.setAttribute("aria-hidden", "true");
       item.appendChild(swatch);
-      item.appendChild(document.createTextNode(" " + f.properties.name + ": " + label("controlled-by") + " " + f.properties.party_name));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(named("span", f.properties.name, f.properties.name_lang));
+      item.appendChild(document.createTextNode(": " + label("controlled-by") + " "));
+      item.appendChild(named("span", f.properties.party_name, f.properties.party_name_lang));
       list.appendChild(item);
     });
   }
