@@ -308,7 +308,16 @@ def test_a_new_incident_appears_on_an_open_map(page: Any, server: LiveServer) ->
 
 
 @pytest.mark.parametrize(
-    "path", ["dashboard", "incidents", "convoys", "map", "timeline", "incidents?lang=en"]
+    "path",
+    [
+        "dashboard",
+        "incidents",
+        "convoys",
+        "map",
+        "timeline",
+        "incidents?lang=en",
+        "agreements/evacuation-agreement",  # the terms' comparison scrolls in its own box
+    ],
 )
 def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
