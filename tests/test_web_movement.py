@@ -255,3 +255,33 @@ def test_report_an_incident_with_several_parties_alleged_and_its_impact(system: 
     assert state["humanitarian"] == ["attack_on_convoy", "attack_on_aid_workers"]
     page = client.get(response.headers["location"] + "?lang=ar").text
     assert "سيارة مفخخة" in page and "اعتداء على قافلة" in page
+
+
+def test_a_convoys_words_are_kept_in_the_language_chosen_beside_them(system: Mamar) -> None:
+    """Who travels and the kinds of vehicle, typed in English on an Arabic page with English
+    chosen beside them: recorded as English, shown to Arabic readers marked as English."""
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    form = client.get(f"/ops/{OP}/convoys?lang=ar").text
+    assert 'name="batch_of.language"' in form and 'name="vehicle_kind.language"' in form
+    plan = client.post(
+        f"/ops/{OP}/convoys?lang=ar",
+        data={
+            "csrf": token,
+            "name.ar": "قافلة المدنيين",
+            "batch_of": "civilians",
+            "batch_of.language": "en",
+            "vehicle_kind": "bus",
+            "vehicle_kind.language": "en",
+            "vehicle_count": "3",
+        },
+    )
+    assert plan.status_code == 303, plan.text[:400]
+    convoy = plan.headers["location"].rsplit("/", 1)[1]
+    state = _state(system, "convoy", convoy)
+    assert state["batch_of"]["language"] == "en"
+    assert state["vehicles"][0]["kind"] == {"original": "bus", "language": "en", "translations": []}
+    page = client.get(f"/ops/{OP}/convoys/{convoy}?lang=ar").text
+    assert '<bdi lang="en" dir="auto">civilians</bdi>' in page
+    assert '<bdi lang="en" dir="auto">bus</bdi>' in page

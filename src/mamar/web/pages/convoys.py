@@ -21,7 +21,14 @@ from mamar.reads.people import vehicles
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import either, enum_options, local_text, name_pair, options
+from mamar.web.pages._formkit import (
+    either,
+    enum_options,
+    language_of,
+    local_text,
+    name_pair,
+    options,
+)
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.render import called
@@ -89,7 +96,9 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), fillvalue=""
     ):
         if kind.strip() or count.strip():
-            words = {"original": kind.strip(), "language": v.lang} if kind.strip() else None
+            # The vehicles' kinds are in the language chosen for them all, beside the list.
+            language = language_of(v, "vehicle_kind")
+            words = {"original": kind.strip(), "language": language} if kind.strip() else None
             vehicle = {"kind": words, "count": number(count)}
             vehicles.append({k: x for k, x in vehicle.items() if x is not None})
     escorts = []
@@ -104,9 +113,7 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         "operation": op,
         "visibility": f.get("visibility") or None,
         "name": {k: x for k, x in name.items() if x},
-        "batch_of": (
-            {"original": f["batch_of"], "language": v.lang} if f.get("batch_of") else None
-        ),
+        "batch_of": local_text(v, "batch_of"),
         "origin": f.get("origin") or None,
         "destination": f.get("destination") or None,
         "route": f.get("route") or None,
