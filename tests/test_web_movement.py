@@ -285,3 +285,30 @@ def test_a_convoys_words_are_kept_in_the_language_chosen_beside_them(system: Mam
     page = client.get(f"/ops/{OP}/convoys/{convoy}?lang=ar").text
     assert '<bdi lang="en" dir="auto">civilians</bdi>' in page
     assert '<bdi lang="en" dir="auto">bus</bdi>' in page
+
+
+def test_another_language_is_given_by_its_code_and_a_wrong_code_is_refused_beside_it(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    form = client.get(f"/ops/{OP}/convoys?lang=ar").text
+    assert form.count("<option") < 200  # a short list of languages, not every language
+    typed = {"csrf": token, "name.ar": "قافلة", "batch_of": "siviller"}
+    before = web.journal_size()
+    refused = client.post(
+        f"/ops/{OP}/convoys?lang=ar",
+        data={**typed, "batch_of.language": "other", "batch_of.language_other": "xx-zz-12"},
+    )
+    assert refused.status_code == 422
+    assert 'id="batch_of-language-error"' in refused.text
+    assert 'value="siviller"' in refused.text and 'value="xx-zz-12"' in refused.text
+    assert web.journal_size() == before
+    plan = client.post(
+        f"/ops/{OP}/convoys?lang=ar",
+        data={**typed, "batch_of.language": "other", "batch_of.language_other": "TR"},
+    )
+    assert plan.status_code == 303, plan.text[:400]
+    state = _state(system, "convoy", plan.headers["location"].rsplit("/", 1)[1])
+    assert state["batch_of"]["language"] == "tr"

@@ -22,6 +22,7 @@ from mamar.domain.text import primary_language
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
+from mamar.web.languages import OTHER
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, entity, names_of
 from mamar.web.render import Called
@@ -178,11 +179,15 @@ def chosen(v: View, name: str) -> list[str]:
 
 
 def language_of(v: View, name: str) -> str:
-    """The language the person says the text of field ``name`` is written in (its
-    ``name.language`` select, see the ``written_in`` macro), else the page's language.
-    It is never guessed from the text: a text whose letters cannot be in it is refused
-    beside the field (:mod:`mamar.domain.scripts`), and the person chooses."""
-    return v.form.get(f"{name}.language", "").strip() or v.lang
+    """The language the person says the text of field ``name`` is written in: its
+    ``name.language`` select (see the ``written_in`` macro), or for another language the
+    code typed beside it (``name.language_other``), else the page's language. It is never
+    guessed from the text; a code that names no language is refused beside the field."""
+    chosen = v.form.get(f"{name}.language", "").strip()
+    code = v.form.get(f"{name}.language_other", "").strip()
+    if chosen == OTHER or code:  # "another language": its code, typed beside the select
+        return code
+    return chosen or v.lang
 
 
 def local_text(v: View, name: str) -> dict[str, Any] | None:
