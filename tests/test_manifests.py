@@ -3,6 +3,8 @@ derived from manifests, the boarded who have not arrived by name, and the search
 
 from __future__ import annotations
 
+import re
+
 import orjson
 import pytest
 from sqlalchemy import select
@@ -52,7 +54,9 @@ def test_a_family_is_listed_through_the_vault_never_in_the_journal(system: Mamar
     system.execute(ListGroup(id="bus-1", people=FAMILY), actor=medic)  # type: ignore[arg-type]
     with system.reading() as conn:
         bodies = b"".join(bytes(r.body) for r in conn.execute(select(journal.c.body)))
-        assert "الحلبي".encode() not in bodies and b"1975" not in bodies
+        assert "الحلبي".encode() not in bodies
+        # The year of birth as a value (a hash, an id or a time may hold the digits 1975).
+        assert re.search(rb"[^0-9a-fA-F]1975[^0-9a-fA-F:]", bodies) is None
         assert conn.execute(select(vault_entries)).all().__len__() == 3
         terms = [r.term for r in conn.execute(select(vault_terms.c.term))]
         assert terms and all(len(t) == 32 for t in terms)
