@@ -150,6 +150,8 @@ def _kind(control: dict[str, str | None]) -> str | None:
     if tag == "select":
         return "multi" if "multiple" in control else "select"
     last = name.rsplit(".", 1)[-1]
+    if last == "language_other":  # the code of "another language": left empty, as most are
+        return None  # (a wrong code is refused beside it: tests/test_web_movement.py)
     if last in ("lat", "lon"):
         return last
     if control.get("inputmode") == "numeric" or kind == "number":

@@ -54,7 +54,8 @@ def unflatten(values: dict[str, Any]) -> dict[str, Any]:
 def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
-        name = field_of(error.get("loc", ())) or GENERAL
+        # A text's words (``x.original``) are typed in the field named for the text (``x``).
+        name = (field_of(error.get("loc", ())) or GENERAL).removesuffix(".original")
         english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         message = validation_message(str(error.get("type")), english, lang, error.get("ctx"))
         errors.setdefault(name, message)
