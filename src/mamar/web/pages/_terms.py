@@ -249,8 +249,9 @@ def _words(v: View, name: str, held: Any) -> dict[str, Any] | None:
     if typed is None or not isinstance(held, dict) or held.get("original") != typed["original"]:
         return typed
     if f"{name}.translation" in v.form:  # a field for its translation: it shows the first
-        shown = [t.get("text") for t in held.get("translations") or () if isinstance(t, dict)]
-        if [t["text"] for t in typed.get("translations", ())] != shown[:1]:
+        held_ones = [one for one in held.get("translations") or () if isinstance(one, dict)]
+        typed_ones = [one["text"] for one in typed.get("translations", ())]
+        if typed_ones != [one.get("text") for one in held_ones][:1]:
             return typed
     # The same words said to be in another language (never from an earlier journal's words,
     # whose language is not known: the select beside them cannot show that, so it is no word).
