@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 import mamar
 from mamar.cli import app as cli
+from mamar.domain.model import commands
 from mamar.domain.visibility import Role
 from mamar.journal import store
 from mamar.web.i18n import LANGUAGES
@@ -151,6 +152,11 @@ def test_every_page_in_arabic_shows_no_english_of_its_own(
         if kind is not None and template.endswith("/{id}"):
             bound = template.replace("{op}", OP)
             paths += [bound.replace("{id}", i) for i in ids.get(kind, []) if i not in paths]
+    # The general form of every command (its choices, its fields' names).
+    for template in templates:
+        if "{command_name}" in template:
+            bound = template.replace("{op}", OP)
+            paths += [bound.replace("{command_name}", name) for name in sorted(commands())]
     paths = list(dict.fromkeys(paths))
     assert len(paths) > 60
     found: dict[str, set[str]] = {}
