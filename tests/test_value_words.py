@@ -8,8 +8,8 @@ import re
 
 import mamar.web.app  # noqa: F401  (every command registered)
 from mamar.domain.model import commands
-from mamar.web.pages.record import _resolve
 from mamar.web.pages._valuewords import value_words
+from mamar.web.pages.record import _resolve
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -30,7 +30,10 @@ def test_every_choice_of_every_command_is_said_in_words() -> None:
     assert len(choices) > 150
     unsaid = []
     for enumeration, value in sorted(choices, key=str):
-        arabic, english = value_words(enumeration, value, "ar"), value_words(enumeration, value, "en")
+        arabic, english = (
+            value_words(enumeration, value, "ar"),
+            value_words(enumeration, value, "en"),
+        )
         if not ARABIC.search(arabic) or LATIN.search(arabic) or "_" in english:
             unsaid.append((enumeration, value, arabic, english))
     assert unsaid == []
