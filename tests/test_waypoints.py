@@ -83,6 +83,11 @@ def test_the_form_shows_names_in_the_pages_language_and_keeps_labels_as_recorded
     }
     assert places.text(version["waypoints"], "ar") == "دوار الراموسة — نقطة\n36.17,37.13"
     assert places.text(version["waypoints"], "en") == "Ramouseh roundabout — Point\n36.17,37.13"
+    # A label that only repeats the place's name is not shown after it.
+    same = {"original": "دوار الراموسة", "language": "ar"}
+    named = [{"place": "ramouseh-roundabout", "lat": 36.15, "lon": 37.138, "label": same}]
+    assert places.text(named, "ar") == "دوار الراموسة"
+    assert places.text(named, "en") == "Ramouseh roundabout — دوار الراموسة"
     # Read back as shown, a label keeps the words and language it was recorded in.
     kept = labels(version, "en")
     again = places.read(places.text(version["waypoints"], "en").splitlines(), kept, "en")

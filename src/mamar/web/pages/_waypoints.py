@@ -98,14 +98,18 @@ class Gazetteer:
 
     def text(self, waypoints: Iterable[dict[str, Any]], lang: str) -> str:
         """The waypoints as the form shows them: each place by its name in ``lang``, a
-        point as latitude,longitude, a label after the separator."""
+        point as latitude,longitude, a label after the separator (unless it only repeats
+        the place's name: read back, that waypoint is the place, shown by its name)."""
         rows = []
         for w in waypoints:
             place = self.places.get(w.get("place") or "")
-            head = local(place["name"], lang) if place else f"{w['lat']},{w['lon']}"
+            head = str(local(place["name"], lang)) if place else f"{w['lat']},{w['lon']}"
             label = w.get("label")
             words = said(label, lang).words if isinstance(label, dict) else label
-            rows.append(f"{head}{SEPARATOR}{words}" if words else str(head))
+            if words and _key(str(words)) != _key(head):  # a label that is the name says nothing
+                rows.append(f"{head}{SEPARATOR}{words}")
+            else:
+                rows.append(head)
         return "\n".join(rows)
 
 
