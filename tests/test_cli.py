@@ -176,3 +176,24 @@ def test_lang_applies_to_every_message_of_the_run(tmp_path: Path) -> None:
     assert "Reading" not in arabic.stderr and "ديسمبر 2016" in arabic.stdout
     english = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert "Reading the demo's database" in english.stderr, english.stderr
+
+
+def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
+    """Names, not ids: a convoy shown for a person names its operation, places, route,
+    teams and escorts' parties in the chosen language, never by their identifiers."""
+    database = tmp_path / "demo.db"
+    made = runner.invoke(app, ["demo", "--database", str(database), "--no-serve"])
+    assert made.exit_code == 0, made.output
+    url = f"sqlite:///{database}"
+    arabic = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "ar"])
+    assert arabic.exit_code == 0, arabic.output
+    for words in ("العملية: إخلاء شرق حلب", "نقطة الانطلاق: العامرية", "الطريق: طريق الخروج"):
+        assert words in arabic.output, words
+    assert (
+        "- الكوادر الطبية" in arabic.output
+        and "الطرف: الهلال الأحمر العربي السوري" in arabic.output
+    )
+    for raw in ("aleppo-2016", "amiriyah", "exit-route", "medical-staff", "factions-team"):
+        assert raw not in arabic.output, raw
+    english = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "en"])
+    assert "Origin: Al-Amiriyah" in english.output or "Al-Amiriyah" in english.output
