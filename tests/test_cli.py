@@ -176,6 +176,11 @@ def test_lang_applies_to_every_message_of_the_run(tmp_path: Path) -> None:
     assert "Reading" not in arabic.stderr and "ديسمبر 2016" in arabic.stdout
     english = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert "Reading the demo's database" in english.stderr, english.stderr
+    # A command without a --lang of its own takes it anywhere on the line too.
+    status = [*run[:-1], "status", "--lang", "ar"]
+    overview = subprocess.run(status, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert overview.returncode == 0, overview.stderr
+    assert "القوافل حسب الحالة" in overview.stdout and "Convoys" not in overview.stdout
 
 
 def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:

@@ -96,6 +96,42 @@ def asked(root: Command, argv: Sequence[str]) -> Asked | None:
     return None
 
 
+def _target(root: Command, argv: Sequence[str]) -> Command:
+    """The command the line runs (the deepest one its words name)."""
+    command: Command = root
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token.startswith("-"):
+            skip = "=" not in token and _takes_value(command, token)
+            continue
+        if not isinstance(command, TyperGroup) or token not in command.commands:
+            break
+        command = command.commands[token]
+    return command
+
+
+def lang_anywhere(root: Command, argv: Sequence[str]) -> list[str]:
+    """The line with ``--lang`` placed where it is taken: a command that has no ``--lang``
+    of its own (``mamar status --lang ar``) gets it as the program's, before the command."""
+    target = _target(root, argv)
+    if any("--lang" in p.opts for p in target.params if isinstance(p, TyperOption)):
+        return list(argv)
+    rest: list[str] = []
+    moved: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--lang":
+            moved = ["--lang", next(tokens, "")]
+        elif token.startswith("--lang="):
+            moved = ["--lang", token.partition("=")[2]]
+        else:
+            rest.append(token)
+    return [*moved, *rest]
+
+
 def _said(lang: str, text: str | None) -> str:
     return tr(lang, text.strip()) if text else ""
 
