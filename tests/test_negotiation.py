@@ -484,12 +484,16 @@ def test_revisions_are_kept_and_only_what_is_given_changes(negotiating: Mamar) -
     events = run(
         system,
         RevisePosition(
-            id="factions-exit", bottom_line="wounded first, then everyone", bottom_line_note="S14"
+            id="factions-exit",
+            bottom_line="wounded first, then everyone",
+            bottom_line_note={"original": "S14", "language": "en"},
         ),
         actor=NEGOTIATOR,
         when="2016-12-13T15:00+02:00",
     )
     assert [(e.type, e.visibility) for e in events] == [("position.bottom_line_set", "negotiation")]
+    # The bottom line's note is kept in the language it was given in.
+    assert events[0].data["note"] == {"original": "S14", "language": "en", "translations": []}
     # The whole confidential set travels in each event: red lines and ceiling kept.
     assert [_words(x) for x in events[0].data["red_lines"]] == [
         "no 'reconciliation'",

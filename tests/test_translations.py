@@ -553,3 +553,127 @@ def test_the_timeline_tells_a_translation_in_the_readers_language(world: World) 
     arabic = str(sentence(entry, Speaker("ar")))
     assert "الإنجليزية" in arabic and "A shell fell" in arabic
     assert "English" in str(sentence(entry, Speaker("en")))
+
+
+#: Free texts that were plain words (a party's, side's, organisation's, operation's and
+#: issue's description, an operation's closing summary): (command, its data, kind, field).
+_DESCRIBED: tuple[tuple[str, dict[str, Any], str, str], ...] = (
+    (
+        "party.register",
+        {"id": "p-en", "name": {"en": "Hill clans"}, "party_kind": "armed_group"},
+        "party",
+        "description",
+    ),
+    ("side.form", {"id": "s-en", "name": {"en": "Hill side"}}, "side", "description"),
+    (
+        "organisation.register",
+        {"id": "o-en", "name": {"en": "Hill relief"}, "organisation_kind": "humanitarian"},
+        "organisation",
+        "description",
+    ),
+    (
+        "operation.open",
+        {"id": "op-en", "name": {"en": "Hill evacuation"}, "timezone": "Asia/Damascus"},
+        "operation",
+        "description",
+    ),
+    ("issue.raise", {"id": "i-en", "title": {"en": "Hill road"}}, "issue", "description"),
+)
+
+
+@pytest.mark.parametrize(("command", "given", "kind", "field"), _DESCRIBED)
+def test_a_description_keeps_its_language_and_an_arabic_reader_sees_an_english_one_marked(
+    sqlite_system: Mamar, command: str, given: dict[str, Any], kind: str, field: str
+) -> None:
+    """Given with its language, a description is kept in it: an Arabic page marks the
+    English words with their language, and ``mamar show`` says them as written."""
+    from mamar import reads
+    from mamar.cli.render import entity_lines
+    from mamar.domain.model import command_type
+    from mamar.services.commands import SYSTEM
+
+    open_operation(sqlite_system)
+    words = "Held <the> hill road"
+    data = {**given, field: {"original": words, "language": "en"}}
+    if kind not in ("organisation", "operation"):
+        data["operation"] = "op"
+    sqlite_system.execute(command_type(command).model_validate(data), actor=SYSTEM)
+    with sqlite_system.reading() as conn:
+        record = reads.get_entity(conn, viewer=SYSTEM, kind=kind, entity_id=given["id"])
+    assert record[field] == {"original": words, "language": "en", "translations": []}
+    assert str(marked(record[field], "ar")) == (
+        '<bdi lang="en" dir="auto">Held &lt;the&gt; hill road</bdi>'
+    )
+    assert f": {words}" in entity_lines(record, "ar")
+
+
+def test_an_operation_s_closing_summary_keeps_its_language(sqlite_system: Mamar) -> None:
+    from mamar.operations.model import CloseOperation
+    from mamar.services.commands import SYSTEM
+
+    open_operation(sqlite_system)
+    sqlite_system.execute(
+        CloseOperation(id="op", summary={"original": "All out", "language": "en"}), actor=SYSTEM
+    )
+    assert b'"summary":{"language":"en","original":"All out"' in _bodies(sqlite_system)[-1]
+
+
+class _PartyRegisteredEarlier(EventData):
+    type_name = "party.registered"
+
+    name: dict[str, str]
+    kind: str
+    description: str
+
+
+class _IssueRaisedEarlier(EventData):
+    type_name = "issue.raised"
+
+    title: dict[str, str]
+    description: str
+
+
+def test_descriptions_of_an_earlier_journal_load_with_their_language_not_known(
+    tmp_path: Path,
+) -> None:
+    """A party's and an issue's description recorded as plain words replay, verify and
+    read as words whose language is not known."""
+    system = make_system(f"sqlite:///{tmp_path / 'mamar.db'}")
+    open_operation(system)
+    written = [
+        (
+            "party:old",
+            _PartyRegisteredEarlier(name={"en": "Old"}, kind="other", description="Old party"),
+        ),
+        ("issue:old", _IssueRaisedEarlier(title={"en": "Old"}, description="Old issue")),
+    ]
+    with system.writing() as conn:
+        store.append(
+            conn,
+            [
+                PendingEvent(
+                    stream=stream,
+                    version=1,
+                    data=data,
+                    occurred=at("2016-12-14T10:00+02:00"),
+                    actor="system",
+                    visibility=Visibility.SHARED,
+                    operation="op",
+                )
+                for stream, data in written
+            ],
+        )
+        rebuild(conn)
+    before = _bodies(system)
+    assert b'"description":"Old party"' in b"".join(before)
+    with system.reading() as conn:
+        assert verify(conn).ok
+        assert compare(conn) is None
+        party, issue = current(conn, "party:old"), current(conn, "issue:old")
+    assert party is not None and issue is not None
+    for state, words in ((party[0], "Old party"), (issue[0], "Old issue")):
+        text = state.description  # type: ignore[attr-defined]
+        assert (text.original, text.language) == (words, "und")
+        assert str(marked(text, "ar")) == f'<bdi lang="und" dir="auto">{words}</bdi>'
+    assert _bodies(system) == before
+    system.dispose()

@@ -196,6 +196,8 @@ def test_bottom_line_fields_only_for_the_negotiation_compartment(system: Mamar) 
         "stance": "الخروج الكامل",
         "bottom_line": "exit of the wounded first",
         "red_lines": "no arms\nno foreign fighters",
+        "bottom_line_note": "ملاحظة المفاوض",
+        "bottom_line_note.language": "ar",
     }
     _records(web, "negotiator", path, form, "position.bottom_line_set")
     with system.reading() as conn:
@@ -207,6 +209,12 @@ def test_bottom_line_fields_only_for_the_negotiation_compartment(system: Mamar) 
         {"original": line, "language": "en", "translations": []}
         for line in ("no arms", "no foreign fighters")
     ]
+    # The note on it, in Arabic as chosen beside it on the English page.
+    assert state["bottom_line_history"][-1]["note"] == {
+        "original": "ملاحظة المفاوض",
+        "language": "ar",
+        "translations": [],
+    }
     # From an operations account the same post records the stance only.
     _records(web, "operations", path, {**form, "id": "web-position-2"}, "position.stated")
     revise = f"/ops/{OP}/positions/{IDS['web-position']}/revise"
@@ -228,9 +236,24 @@ def test_raise_issue_draft_conclude_and_adopt_an_agreement(system: Mamar) -> Non
         web,
         "negotiator",
         f"{base}/negotiation/issue",
-        {"id": "web-issue", "title.ar": "مصير الجرحى", "visibility": "shared"},
+        {
+            "id": "web-issue",
+            "title.ar": "مصير الجرحى",
+            "visibility": "shared",
+            "description": "Who treats the wounded",
+            "description.language": "en",
+        },
         "issue.raised",
     )
+    with web.system.reading() as conn:  # typed in English beside the select: kept so
+        issue = reads.get_entity(
+            conn, viewer=web.system.actor("negotiator"), kind="issue", entity_id=IDS["web-issue"]
+        )
+    assert issue["description"] == {
+        "original": "Who treats the wounded",
+        "language": "en",
+        "translations": [],
+    }
     _refused(web, "negotiator", f"{base}/negotiation/issue", {"id": "web-issue-2"}, "title")
     draft = {
         "id": "web-agreement",

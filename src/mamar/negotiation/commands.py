@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, LocalText, Prose
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateStatus
@@ -42,7 +42,7 @@ class RaiseIssue(CreateCommand):
     kind: ClassVar[str] = "issue"
 
     title: LocalName
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class CloseIssue(Command):
@@ -248,7 +248,7 @@ class StatePosition(CreateCommand):
     bottom_line: Prose | None = None
     red_lines: tuple[Prose, ...] = ()
     ceiling: Prose | None = None
-    bottom_line_note: FreeText | None = None
+    bottom_line_note: Prose | None = None
 
 
 class RevisePosition(Command):
@@ -263,7 +263,7 @@ class RevisePosition(Command):
     bottom_line: Prose | None = None
     red_lines: tuple[Prose, ...] | None = None  # () clears them
     ceiling: Prose | None = None
-    bottom_line_note: FreeText | None = None
+    bottom_line_note: Prose | None = None
 
 
 def _may_set_bottom_line(ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, LocalText, Prose
+from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 from mamar.negotiation.terms import Terms
@@ -17,7 +17,7 @@ class IssueRaised(EventData):
     type_name = "issue.raised"
 
     title: LocalName
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 @event_type

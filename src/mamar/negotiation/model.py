@@ -36,7 +36,7 @@ class IssueStatus(StrEnum):
 
 class IssueState(EntityState):
     title: LocalName
-    description: str | None = None
+    description: Prose | None = None
     status: IssueStatus = IssueStatus.OPEN
     closed_at: str | None = None
     closed_reason: Prose | None = None

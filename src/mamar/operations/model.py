@@ -21,7 +21,7 @@ from mamar.domain.model import (
     decides,
     touched,
 )
-from mamar.domain.text import FreeText, LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.time import TimeBounds
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData, event_type
@@ -53,7 +53,7 @@ class OperationOpened(EventData):
 
     name: LocalName
     timezone: TimeZoneName
-    description: FreeText | None = None
+    description: Prose | None = None
     area: str | None = None  # a place id
     # When its events may be said to have happened (None: the defaults of TimeBounds).
     time_bounds: TimeBounds | None = None
@@ -79,13 +79,13 @@ class OperationRetentionSet(EventData):
 class OperationClosed(EventData):
     type_name = "operation.closed"
 
-    summary: FreeText | None = None
+    summary: Prose | None = None
 
 
 class OperationState(EntityState):
     name: LocalName
     timezone: str
-    description: str | None = None
+    description: Prose | None = None
     area: str | None = None
     status: OperationStatus = OperationStatus.OPEN
     time_bounds: TimeBounds | None = None
@@ -126,7 +126,7 @@ class OpenOperation(Command):
     id: EntityId = Field(default_factory=new_record_id)
     name: LocalName
     timezone: TimeZoneName
-    description: FreeText | None = None
+    description: Prose | None = None
     visibility: Visibility | None = None
     time_bounds: TimeBounds | None = None
 
@@ -158,7 +158,7 @@ class CloseOperation(Command):
     kind: ClassVar[str] = "operation"
     roles: ClassVar[frozenset[Role]] = _MANAGERS
 
-    summary: FreeText | None = None
+    summary: Prose | None = None
 
 
 @decides(OpenOperation)

@@ -17,7 +17,7 @@ from mamar.domain.model import (
     decides,
     touched,
 )
-from mamar.domain.text import FreeText, LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.domain.visibility import INSTALLATION, Role, Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -38,7 +38,7 @@ class OrganisationRegistered(EventData):
     name: LocalName
     kind: OrganisationKind
     party: Reference | None = None  # the party it speaks for, where it is one
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 @event_type
@@ -52,7 +52,7 @@ class OrganisationState(EntityState):
     name: LocalName
     kind: OrganisationKind
     party: str | None = None
-    description: str | None = None
+    description: Prose | None = None
 
 
 @aggregate("organisation", OrganisationState)
@@ -86,7 +86,7 @@ class RegisterOrganisation(Command):
     name: LocalName
     organisation_kind: OrganisationKind
     party: Reference | None = None
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class RenameOrganisation(Command):

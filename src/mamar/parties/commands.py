@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import EntityId
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, Name, Prose
+from mamar.domain.text import LocalName, Name, Prose
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData
 from mamar.parties.events import (
@@ -35,7 +35,7 @@ class RegisterParty(CreateCommand):
     party_kind: PartyKind
     aliases: tuple[Name, ...] = ()
     side: EntityId | None = None
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class UpdateParty(Command):
@@ -45,7 +45,7 @@ class UpdateParty(Command):
     name: LocalName | None = None
     party_kind: PartyKind | None = None
     aliases: tuple[Name, ...] | None = None
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class JoinSide(Command):
@@ -62,7 +62,7 @@ class FormSide(CreateCommand):
 
     name: LocalName
     members: tuple[EntityId, ...] = ()
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 class MapInfluence(CreateCommand):

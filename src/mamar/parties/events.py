@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, Name, Prose
+from mamar.domain.text import LocalName, Name, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -35,7 +35,7 @@ class PartyRegistered(EventData):
     kind: PartyKind
     aliases: tuple[Name, ...] = ()
     side: str | None = None
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 @event_type
@@ -47,7 +47,7 @@ class PartyUpdated(EventData):
     name: LocalName | None = None
     kind: PartyKind | None = None
     aliases: tuple[Name, ...] | None = None
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 @event_type
@@ -64,7 +64,7 @@ class SideFormed(EventData):
 
     name: LocalName
     members: tuple[str, ...] = ()
-    description: FreeText | None = None
+    description: Prose | None = None
 
 
 @event_type

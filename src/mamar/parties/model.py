@@ -23,7 +23,7 @@ class PartyState(EntityState):
     kind: PartyKind
     aliases: tuple[str, ...] = ()
     side: str | None = None
-    description: str | None = None
+    description: Prose | None = None
 
 
 class SideState(EntityState):
@@ -32,7 +32,7 @@ class SideState(EntityState):
 
     name: LocalName
     members: tuple[str, ...] = ()
-    description: str | None = None
+    description: Prose | None = None
 
 
 class InfluenceState(EntityState):

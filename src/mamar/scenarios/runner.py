@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command, command_type
-from mamar.domain.text import LocalName, PhraseText
+from mamar.domain.text import LocalName, PhraseText, Prose
 from mamar.domain.time import AwareDatetime, OccurredAt, Precision
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.organisations.model import OrganisationKind, RegisterOrganisation
@@ -75,7 +75,7 @@ class OrganisationSpec(BaseModel):
     name: LocalName
     kind: OrganisationKind
     party: str | None = None
-    description: str | None = None
+    description: Prose | None = None
 
 
 class AccountSpec(BaseModel):

@@ -58,7 +58,7 @@ def _issue_form(v: View, op: str, _id: str | None) -> Form:
         [
             *creating(v),
             title_pair(v),
-            F("description", v.t("Description"), "textarea"),
+            F("description", v.t("Description"), "prose"),
         ],
         v.t("Raise the issue"),
     )
@@ -69,7 +69,7 @@ def _issue_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
         "operation": op,
         "visibility": text(v, "visibility"),
         "title": local_name(v, "title"),
-        "description": text(v, "description"),
+        "description": local_text(v, "description"),
     }
 
 
@@ -162,7 +162,7 @@ def _confidential_items(v: View) -> list[Item]:
         F("bottom_line", v.t("Bottom line (confidential)"), "prose"),
         F("red_lines", v.t("Red lines (confidential, one per line)"), "prose"),
         F("ceiling", v.t("Ceiling (confidential)"), "prose"),
-        F("bottom_line_note", v.t("Note on the bottom line")),
+        F("bottom_line_note", v.t("Note on the bottom line"), "prose"),
     ]
 
 
@@ -174,7 +174,7 @@ def _confidential_data(v: View, *, revising: bool) -> dict[str, Any]:
         "bottom_line": local_text(v, "bottom_line"),
         "red_lines": red if red or not revising else None,
         "ceiling": local_text(v, "ceiling"),
-        "bottom_line_note": text(v, "bottom_line_note"),
+        "bottom_line_note": local_text(v, "bottom_line_note"),
     }
 
 
