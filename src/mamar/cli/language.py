@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,19 @@ PROGRAM = "mamar"
 HELP = "--help"
 
 
+#: The language ``--lang`` asked for on the command line being run (set by ``main``).
+_ASKED: ContextVar[str | None] = ContextVar("asked_language", default=None)
+
+
+def ask(lang: str) -> None:
+    """Say the language the command line asked for (``--lang``), for every message."""
+    _ASKED.set(lang)
+
+
 def cli_lang() -> str:
-    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
-    lang = os.environ.get("MAMAR_LANG", "en")
+    """The language of the command line's own messages: the one ``--lang`` asked for, else
+    ``MAMAR_LANG`` (ar or en), else en."""
+    lang = _ASKED.get() or os.environ.get("MAMAR_LANG", "en")
     return lang if lang in LANGUAGES else "en"
 
 
