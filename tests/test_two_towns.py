@@ -20,6 +20,7 @@ from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.ceasefires.model import outside_windows, overlaps, windows
 from mamar.domain.errors import NotFound
+from mamar.domain.model import commands
 from mamar.domain.text import said
 from mamar.journal import store
 from mamar.journal.verify import verify
@@ -378,7 +379,8 @@ READERS = ("front-coordinator", "front-negotiator", "relief-officer", "relief-op
 
 def _every_page(system: Mamar) -> list[str]:
     """Every GET page of the route table bound to two-towns: each record's own pages for
-    every record of its kind (and a missing one), and the pages above with their queries."""
+    every record of its kind (and a missing one), the general form of every command, and
+    the pages above with their queries."""
     templates = [
         t
         for t in routes(create_app(system), "GET")
@@ -387,7 +389,10 @@ def _every_page(system: Mamar) -> list[str]:
     ids = record_ids(system)
     paths: list[str] = []
     for template in templates:
-        path = template.replace("{op}", OP).replace("{command_name}", "convoy.plan")
+        path = template.replace("{op}", OP)
+        if "{command_name}" in path:
+            paths += [path.replace("{command_name}", name) for name in sorted(commands())]
+            continue
         kind = _kind(template)
         chosen = [] if kind is None else [*ids.get(kind, []), "no-such-record"]
         paths += [path.replace("{id}", i) for i in chosen] if chosen else [path]
