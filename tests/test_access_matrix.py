@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.routing import Route
 
 from mamar.domain.visibility import Role
+from mamar.system import Mamar
 from tests.conftest import make_system
 from tests.org_support import OP, World, build, may_see
 
@@ -33,9 +35,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     system.dispose()
 
 
-def routes(world: World, method: str) -> list[str]:
+def routes(app: FastAPI, method: str) -> list[str]:
+    """The paths of ``app``'s routes of ``method`` (its static files and docs left out)."""
     found = []
-    for route in world.app.routes:
+    for route in app.routes:
         if isinstance(route, Route) and method in (route.methods or set()):
             if route.path.startswith("/static/") or route.path.endswith(("/docs", "/openapi.json")):
                 continue
@@ -72,13 +75,14 @@ def bindings(world: World, template: str, ids: dict[str, list[str]]) -> list[str
     return paths
 
 
-def _ids(world: World) -> dict[str, list[str]]:
+def record_ids(system: Mamar) -> dict[str, list[str]]:
+    """The id of every record, by kind."""
     from mamar import reads
     from mamar.domain.model import kind_of
     from mamar.services.commands import SYSTEM
 
     found: dict[str, list[str]] = {}
-    with world.system.reading() as conn:
+    with system.reading() as conn:
         for state in reads.visible_states(conn, viewer=SYSTEM, operation=None):
             found.setdefault(kind_of(state), []).append(state.id)
     return found
@@ -87,8 +91,8 @@ def _ids(world: World) -> dict[str, list[str]]:
 def test_every_route_shows_each_viewer_only_its_organisations_compartments(
     world: World,
 ) -> None:
-    ids = _ids(world)
-    paths = [p for t in routes(world, "GET") for p in bindings(world, t, ids)]
+    ids = record_ids(world.system)
+    paths = [p for t in routes(world.app, "GET") for p in bindings(world, t, ids)]
     assert len(paths) > 150
     checked = 0
     for org in world.organisations:
@@ -134,7 +138,7 @@ def test_the_base_map_is_read_by_signed_in_accounts_only(world: World) -> None:
 
 def test_a_read_only_token_writes_through_no_route(world: World) -> None:
     before = world.journal_size()
-    for template in routes(world, "POST"):
+    for template in routes(world.app, "POST"):
         for path in bindings(world, template, {}):
             if path.endswith("?format=json") or template in ("/login", "/api/v1/auth/login"):
                 continue

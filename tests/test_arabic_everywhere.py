@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +27,12 @@ from mamar.cli import app as cli
 from mamar.domain.model import commands
 from mamar.domain.visibility import Role
 from mamar.journal import store
+from mamar.system import Mamar
 from mamar.web.i18n import LANGUAGES
 from tests import test_access_matrix
 from tests.arabic_text import LATIN_WORD, PYTHON, SNAKE, visible_text
 from tests.org_support import OP, World
-from tests.test_access_matrix import _ids, _kind, bindings, routes
+from tests.test_access_matrix import _kind, bindings, record_ids, routes
 
 world = test_access_matrix.world  # the same module-scoped fixture: aleppo-2016, every account
 
@@ -74,28 +75,70 @@ class Remaining:
 REMAINING: list[Remaining] = []
 
 
-@pytest.fixture(scope="module")
-def account_names(world: World) -> re.Pattern[str]:
+def _names_of_accounts(system: Mamar) -> re.Pattern[str]:
     """The accounts' names (what a person types to sign in, and the name shown for it)."""
     found: set[str] = set()
-    with world.system.reading() as conn:
+    with system.reading() as conn:
         for event in store.read_all(conn):
             if event.type == "account.created":
                 found |= {event.stream.split(":", 1)[1], event.data.get("display_name") or ""}
     return _pattern(found)
 
 
-@pytest.fixture(scope="module")
-def remaining(world: World) -> tuple[re.Pattern[str], dict[str, set[int]]]:
+def _remaining_texts(system: Mamar) -> tuple[re.Pattern[str], dict[str, set[int]]]:
     """Every ``REMAINING`` text, as recorded, as one pattern (longest first, so a text is
     taken out whole before any shorter one inside it), and the entries each comes from."""
     found: dict[str, set[int]] = {}
-    with world.system.reading() as conn:
+    with system.reading() as conn:
         for event in store.read_all(conn):
             for index, entry in enumerate(REMAINING):
                 for text in entry.texts(event):
                     found.setdefault(text, set()).add(index)
     return _pattern(set(found)), found
+
+
+@dataclass
+class ArabicPages:
+    """The strict oracle over the pages of one installation: a page's visible text, with
+    account names and the ``REMAINING`` texts of the entries that apply to its path taken
+    out, shows no Latin word, snake_case name or Python value. What each page shows wrong
+    is gathered (word → where), and which entries of ``REMAINING`` some page needed."""
+
+    accounts: re.Pattern[str]
+    remaining: re.Pattern[str]
+    sources: dict[str, set[int]]
+    found: dict[str, set[str]] = field(default_factory=dict)
+    needed: set[int] = field(default_factory=set)
+    pages: int = 0
+
+    @classmethod
+    def of(cls, system: Mamar) -> ArabicPages:
+        return cls(_names_of_accounts(system), *_remaining_texts(system))
+
+    def read(self, path: str, html: str, who: str) -> str:
+        """The page's visible text; its offences are gathered under ``who`` read it."""
+        assert 'lang="ar"' in html[:200], path
+        self.pages += 1
+        here = {i for i, e in enumerate(REMAINING) if re.search(e.pages, path)}
+
+        def allowed(match: re.Match[str]) -> str:
+            entries = self.sources.get(match.group(0), set()) & here
+            self.needed.update(entries)
+            return " " if entries else match.group(0)
+
+        shown = visible_text(html)
+        # Users' texts first, whole: an account name may be a word inside one.
+        text = self.accounts.sub(" ", self.remaining.sub(allowed, shown))
+        for word in offences(text, None):
+            self.found.setdefault(word, set()).add(f"{path} ({who})")
+        return shown
+
+    def report(self) -> str:
+        return "\n".join(f"{w!r}: {sorted(p)[:3]}" for w, p in sorted(self.found.items()))
+
+    def unneeded(self) -> list[str]:
+        """The ``REMAINING`` entries no page read needed."""
+        return [e.why for i, e in enumerate(REMAINING) if i not in self.needed]
 
 
 #: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: the CLI says
@@ -137,14 +180,11 @@ def offences(
     return bad
 
 
-def test_every_page_in_arabic_shows_no_english_of_its_own(
-    world: World,
-    account_names: re.Pattern[str],
-    remaining: tuple[re.Pattern[str], dict[str, set[int]]],
-) -> None:
-    pattern, sources = remaining
-    ids = _ids(world)
-    templates = [t for t in routes(world, "GET") if not t.startswith(("/api/", "/live", "/static"))]
+def test_every_page_in_arabic_shows_no_english_of_its_own(world: World) -> None:
+    ids = record_ids(world.system)
+    templates = [
+        t for t in routes(world.app, "GET") if not t.startswith(("/api/", "/live", "/static"))
+    ]
     paths = [p for t in templates for p in bindings(world, t, ids) if "format=json" not in p]
     # Each record's own page, for every record (one of a kind shows one kind's words only).
     for template in templates:
@@ -159,32 +199,17 @@ def test_every_page_in_arabic_shows_no_english_of_its_own(
             paths += [bound.replace("{command_name}", name) for name in sorted(commands())]
     paths = list(dict.fromkeys(paths))
     assert len(paths) > 60
-    found: dict[str, set[str]] = {}
-    needed: set[int] = set()
-    pages = 0
+    oracle = ArabicPages.of(world.system)
     for org, role in READERS:
         headers = {"Authorization": world.headers(org, role)["Authorization"]}
         for path in paths:
             response = world.client.get(path, headers=headers)
-            if "text/html" not in response.headers.get("content-type", ""):
-                continue
-            assert 'lang="ar"' in response.text[:200], path
-            pages += 1
-            here = {i for i, e in enumerate(REMAINING) if re.search(e.pages, path)}
-
-            def allowed(match: re.Match[str], here: set[int] = here) -> str:
-                entries = sources.get(match.group(0), set()) & here
-                needed.update(entries)
-                return " " if entries else match.group(0)
-
-            # Users' texts first, whole: an account name may be a word inside one.
-            text = account_names.sub(" ", pattern.sub(allowed, visible_text(response.text)))
-            for word in offences(text, None):
-                found.setdefault(word, set()).add(f"{path} ({role.value} of {org})")
-    assert pages > 300
-    assert found == {}, "\n".join(f"{w!r}: {sorted(p)[:3]}" for w, p in sorted(found.items()))
+            if "text/html" in response.headers.get("content-type", ""):
+                oracle.read(path, response.text, f"{role.value} of {org}")
+    assert oracle.pages > 300
+    assert oracle.found == {}, oracle.report()
     # The list of what remains only shrinks: an entry no page needs any more is removed.
-    assert [e.why for i, e in enumerate(REMAINING) if i not in needed] == []
+    assert oracle.unneeded() == []
 
 
 def test_api_errors_in_arabic(world: World) -> None:

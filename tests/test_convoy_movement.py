@@ -345,7 +345,7 @@ def test_cargo_delivered_kind_and_quantity(system: Mamar) -> None:
         cargo={"kind": "water", "quantity": 1, "delivered_at": "town-a"},
     )
     cargo = state(system, "convoy", "c1").cargo
-    assert [(c.kind, c.quantity.short(), c.unit) for c in cargo] == [
+    assert [(c.kind.original, c.quantity.short(), c.unit and c.unit.original) for c in cargo] == [
         ("flour", "~20", "tonnes"),
         ("medical kits", "300", None),
     ]

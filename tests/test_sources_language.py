@@ -1,9 +1,10 @@
 """Who said so, and the words for a weapon or a waypoint, are kept with their language.
 
 An incident's source and weapon detail, a figure's source, a control area's or front
-line's source and a waypoint's label were plain words; they are now texts with their
-language (``Prose``). Events recorded before still read, their words in a language not
-known (``und``), and their recorded bytes are the same; new ones keep the language given.
+line's source, a waypoint's label and a convoy's cargo (its kind and unit) were plain
+words; they are now texts with their language (``Prose``, ``ProseLine``). Events
+recorded before still read, their words in a language not known (``und``), and their
+recorded bytes are the same; new ones keep the language given.
 """
 
 from __future__ import annotations
@@ -77,6 +78,18 @@ EARLIER: list[tuple[str, dict[str, Any], list[str]]] = [
             "figure": {"certainty": "approximate", "value": 950, "source": "reception centre"},
         },
         ["figure.source"],
+    ),
+    (
+        "convoy.cargo_recorded",
+        {
+            "cargo": {
+                "kind": "flour",
+                "quantity": {"certainty": "approximate", "value": 12},
+                "unit": "tonnes",
+                "delivered_at": "square",
+            }
+        },
+        ["cargo.kind", "cargo.unit"],
     ),
 ]
 

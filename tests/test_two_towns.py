@@ -20,6 +20,7 @@ from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.ceasefires.model import outside_windows, overlaps, windows
 from mamar.domain.errors import NotFound
+from mamar.domain.model import commands
 from mamar.domain.text import said
 from mamar.journal import store
 from mamar.journal.verify import verify
@@ -34,8 +35,9 @@ from mamar.reads.negotiation import (
 from mamar.reads.overviews import overview
 from mamar.scenarios import runner
 from mamar.system import Mamar
-from tests.arabic_text import visible_text
-from tests.test_arabic_everywhere import _strings, offences
+from mamar.web.app import create_app
+from tests.test_access_matrix import _kind, record_ids, routes
+from tests.test_arabic_everywhere import ArabicPages
 from tests.web_support import PASSWORD, signed_in
 
 OP = "two-towns"
@@ -162,11 +164,12 @@ def test_convoys_as_they_move(towns: Mamar) -> None:
     assert per_stop[("boarded", "qasr-school")]["certainty"] == "approximate"
     assert per_stop[("stayed", "marj-zahir")]["value"] == 12
     assert [
-        (c["kind"], c["quantity"]["certainty"], c["unit"], c["delivered_at"])
+        (said(c["kind"], "en").words, c["quantity"]["certainty"], said(c["unit"], "en").words)
         for c in buses["cargo"]
-    ] == [
-        ("flour", "approximate", "tonnes", "qasr-square"),
-        ("medical kits", "exact", "kits", "qasr-square"),
+    ] == [("flour", "approximate", "tonnes"), ("medical kits", "exact", "kits")]
+    assert [(said(c["kind"], "ar").words, c["delivered_at"]) for c in buses["cargo"]] == [
+        ("طحين", "qasr-square"),
+        ("لوازم طبية", "qasr-square"),
     ]
     # Attacked while held at the holding point, then on its way again.
     hit = [(h["status"], h.get("place"), h.get("incident")) for h in buses["history"]]
@@ -276,63 +279,57 @@ def _client(system: Mamar, username: str) -> Any:
     return signed_in(system, username)
 
 
+#: Pages of two-towns, each by what it shows: a record's page, a view, a form (with what
+#: the form is for).
+_AGREEMENT = f"/ops/{OP}/agreements/two-way-agreement"
+_BUSES = f"/ops/{OP}/convoys/qasr-civilians-convoy"
+PAGES = {
+    "agreement": _AGREEMENT,
+    "pause": f"/ops/{OP}/agreements/eastern-pause",
+    "daily": f"/ops/{OP}/ceasefires/daily-pause",
+    "point": f"/ops/{OP}/ceasefires/exchange-point-truce",
+    "negotiation": f"/ops/{OP}/negotiation?reach_from=party:valley-front-north"
+    "&reach_to=party:eastern-command",
+    "dashboard": f"/ops/{OP}/dashboard",
+    "buses": _BUSES,
+    "cars": f"/ops/{OP}/convoys/nada-cars-convoy",
+    "bodies": f"/ops/{OP}/convoys/bodies-return",
+    "bomb": f"/ops/{OP}/incidents/wadi-khan-car-bomb",
+    "stopped": f"/ops/{OP}/incidents/ambulance-stopped",
+    "mortars": f"/ops/{OP}/incidents/pause-day-two-mortars",
+    "roles form": f"{_AGREEMENT}/roles",
+    "phase form": f"{_AGREEMENT}/phase?phase=2",
+    "fulfilment form": f"{_AGREEMENT}/fulfilment?term=bodies",
+    "convoys form": f"{_AGREEMENT}/convoys?phase=2",
+    "wait form": f"/ops/{OP}/convoys/hills-fighters-convoy/wait",
+    "stop waiting form": f"{_BUSES}/stop-waiting",
+}
+
+
+def _in_arabic(path: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang=ar"
+
+
 def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
-    with towns.writing() as conn:
-        for username in ("front-negotiator", "relief-officer", "azra-liaison"):
-            set_password(conn, username, PASSWORD)
-    # Not yet on the strict oracle of the Arabic-page test (account names and its REMAINING
-    # list only): here every text users recorded is still taken out of a page before its
-    # words are checked ("kind:id" streams: the id alone too).
-    found: set[str] = set()
-    with towns.reading() as conn:
-        for event in store.read_all(conn):
-            _strings([event.data, event.stream, event.actor, event.phrase], found)
-    found |= {part for text in list(found) for part in text.split(":")}
-    users = re.compile(
-        "(?<![A-Za-z])(?:"
-        + "|".join(re.escape(t) for t in sorted(found, key=len, reverse=True) if len(t) > 1)
-        + ")(?![A-Za-z])"
-    )
-    pages = {
-        "agreement": f"/ops/{OP}/agreements/two-way-agreement",
-        "pause": f"/ops/{OP}/agreements/eastern-pause",
-        "daily": f"/ops/{OP}/ceasefires/daily-pause",
-        "point": f"/ops/{OP}/ceasefires/exchange-point-truce",
-        "negotiation": f"/ops/{OP}/negotiation?reach_from=party:valley-front-north"
-        "&reach_to=party:eastern-command",
-        "dashboard": f"/ops/{OP}/dashboard",
-        "buses": f"/ops/{OP}/convoys/qasr-civilians-convoy",
-        "cars": f"/ops/{OP}/convoys/nada-cars-convoy",
-        "bodies": f"/ops/{OP}/convoys/bodies-return",
-        "bomb": f"/ops/{OP}/incidents/wadi-khan-car-bomb",
-        "stopped": f"/ops/{OP}/incidents/ambulance-stopped",
-        "mortars": f"/ops/{OP}/incidents/pause-day-two-mortars",
-    }
-    agreement_forms = f"/ops/{OP}/agreements/two-way-agreement"
-    convoy_forms = f"/ops/{OP}/convoys/qasr-civilians-convoy"
-    pages.update(
-        {
-            "roles form": f"{agreement_forms}/roles",
-            "phase form": f"{agreement_forms}/phase?phase=2",
-            "fulfilment form": f"{agreement_forms}/fulfilment?term=bodies",
-            "convoys form": f"{agreement_forms}/convoys?phase=2",
-            "wait form": f"/ops/{OP}/convoys/hills-fighters-convoy/wait",
-            "stop waiting form": f"{convoy_forms}/stop-waiting",
-        }
-    )
+    # The strict oracle of the Arabic-page test: only account names (and what its
+    # REMAINING list says a page still shows unmarked) are taken out before the words of
+    # a page are checked; a user's English words unmarked, or a raw id, are caught.
+    oracle = ArabicPages.of(towns)
     relief = _client(towns, "relief-officer")
     operations = _client(towns, "relief-operations")
     shown = {}
-    for name, path in pages.items():
-        sep = "&" if "?" in path else "?"
-        client = operations if "/convoys/" in path and name.endswith("form") else relief
-        response = client.get(f"{path}{sep}lang=ar")
+    for name, path in PAGES.items():
+        convoy_form = "/convoys/" in path and name.endswith("form")
+        client, who = (
+            (operations, "relief-operations") if convoy_form else (relief, "relief-officer")
+        )
+        response = client.get(_in_arabic(path))
         assert response.status_code == 200, (path, response.text[:300])
-        text = visible_text(response.text)
-        assert offences(text, users) == [], (path, offences(text, users))
+        text = oracle.read(path, response.text, who)
         for raw in ("state-of-belen", "eastern-command", "qasr-wounded-convoy", "relief-mandate"):
             assert raw not in text, (path, raw)
         shown[name] = text
+    assert oracle.found == {}, oracle.report()
     assert "دولة بيلين" in shown["agreement"] and "الميسّرون" in shown["agreement"]
     # The agreement's forms are offered where they apply; the convoy says what it waits for.
     for offered in ("تسمية الأدوار", "تغيير حالة هذه المرحلة", "تكليف قوافل", "تسجيل مدى التنفيذ"):
@@ -373,6 +370,54 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
     assert "Facilitators" in english and "State of Belen" in english
     assert "partly carried out" in english or "carried out" in english
     assert "Phase 2" in english and "when the convoys of phase 1 have arrived" in english
+
+
+#: Who reads every page: two roles of two organisations (the Valley Front's team, and the
+#: Relief Committee that carries out the evacuation).
+READERS = ("front-coordinator", "front-negotiator", "relief-officer", "relief-operations")
+
+
+def _every_page(system: Mamar) -> list[str]:
+    """Every GET page of the route table bound to two-towns: each record's own pages for
+    every record of its kind (and a missing one), the general form of every command, and
+    the pages above with their queries."""
+    templates = [
+        t
+        for t in routes(create_app(system), "GET")
+        if not t.startswith(("/api/", "/live", "/static"))
+    ]
+    ids = record_ids(system)
+    paths: list[str] = []
+    for template in templates:
+        path = template.replace("{op}", OP)
+        if "{command_name}" in path:
+            paths += [path.replace("{command_name}", name) for name in sorted(commands())]
+            continue
+        kind = _kind(template)
+        chosen = [] if kind is None else [*ids.get(kind, []), "no-such-record"]
+        paths += [path.replace("{id}", i) for i in chosen] if chosen else [path]
+    return list(dict.fromkeys([*paths, *PAGES.values()]))
+
+
+def test_every_page_of_two_towns_in_arabic_shows_no_english_of_its_own(
+    sqlite_system: Mamar,
+) -> None:
+    """The strict oracle of the Arabic-page test over every page of the second scenario,
+    as two roles of two organisations: its texts and names are said in Arabic, or marked
+    with their language."""
+    runner.run(sqlite_system, runner.load(OP))
+    oracle = ArabicPages.of(sqlite_system)
+    paths = _every_page(sqlite_system)
+    assert len(paths) > 100
+    for username in READERS:
+        client = _client(sqlite_system, username)
+        for path in paths:
+            response = client.get(_in_arabic(path))
+            assert response.status_code < 500, (path, username, response.text[:300])
+            if "text/html" in response.headers.get("content-type", ""):
+                oracle.read(path, response.text, username)
+    assert oracle.pages > 300
+    assert oracle.found == {}, oracle.report()
 
 
 def test_the_front_sees_its_combined_position_the_liaison_does_not(towns: Mamar) -> None:

@@ -312,3 +312,39 @@ def test_another_language_is_given_by_its_code_and_a_wrong_code_is_refused_besid
     assert plan.status_code == 303, plan.text[:400]
     state = _state(system, "convoy", plan.headers["location"].rsplit("/", 1)[1])
     assert state["batch_of"]["language"] == "tr"
+
+
+def test_cargo_words_are_kept_in_the_language_chosen_beside_them(system: Mamar) -> None:
+    """The kind of goods, its unit and who gives the quantity, typed in English on an Arabic
+    page with English chosen beside each: recorded as English, shown marked on Arabic pages
+    (and in the reader's own language when a translation is given)."""
+    web = make_web(system)
+    client = web.client("operations")
+    token = csrf(client)
+    base = f"/ops/{OP}/convoys/{CONVOY}"
+    form = client.get(f"{base}?lang=ar").text
+    for name in ("cargo.kind", "cargo.unit", "cargo.quantity.source", "figure.source"):
+        assert f'name="{name}.language"' in form, name
+    cargo = client.post(
+        f"{base}/cargo?lang=ar",
+        data={
+            "csrf": token,
+            "cargo.kind": "flour",
+            "cargo.kind.language": "en",
+            "cargo.quantity.certainty": "exact",
+            "cargo.quantity.value": "20",
+            "cargo.quantity.source": "WFP warehouse",
+            "cargo.quantity.source.language": "en",
+            "cargo.unit": "tonnes",
+            "cargo.unit.language": "en",
+            "cargo.delivered_at": "rashidin",
+        },
+    )
+    assert cargo.status_code == 303, cargo.text[:400]
+    [recorded] = _state(system, "convoy", CONVOY)["cargo"]
+    assert recorded["kind"] == {"original": "flour", "language": "en", "translations": []}
+    assert recorded["unit"]["language"] == recorded["quantity"]["source"]["language"] == "en"
+    page = client.get(f"{base}?lang=ar").text
+    for words in ("flour", "tonnes", "WFP warehouse"):
+        assert f'<bdi lang="en" dir="auto">{words}</bdi>' in page, words
+    assert '<bdi lang="en" dir="auto">flour</bdi>' not in client.get(f"{base}?lang=en").text

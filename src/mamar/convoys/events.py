@@ -10,7 +10,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Name, Prose, ProseLine
+from mamar.domain.text import FreeText, LocalName, Prose, ProseLine
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -98,9 +98,9 @@ class CountOf(StrEnum):
 class Cargo(Value):
     """Goods carried: aid delivered, in the users' words and units."""
 
-    kind: Name  # "flour", "medical supplies", …
+    kind: ProseLine  # "flour", "medical supplies", … : the users' words, in their language
     quantity: Figure
-    unit: Name | None = None  # "tonnes", "food baskets", …
+    unit: ProseLine | None = None  # "tonnes", "food baskets", …
     delivered_at: Reference | None = None  # a place (one of the convoy's stops or its destination)
     note: Prose | None = None
 

@@ -128,12 +128,11 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
 def figure_data(v: View, prefix: str) -> dict[str, Any]:
     """A figure from its form fields (``prefix.certainty``, ``.value``, ``.high``, ``.source``)."""
     f = v.form
-    source = (f.get(f"{prefix}.source") or "").strip()
     data = {
         "certainty": f.get(f"{prefix}.certainty") or "exact",
         "value": number(f.get(f"{prefix}.value")),
         "high": number(f.get(f"{prefix}.high")),
-        "source": {"original": source, "language": v.lang} if source else None,
+        "source": local_text(v, f"{prefix}.source"),
     }
     return {k: x for k, x in data.items() if x is not None}
 
@@ -164,9 +163,9 @@ def _report_data(v: View, convoy_id: str) -> dict[str, Any]:
 def _cargo_data(v: View, convoy_id: str) -> dict[str, Any]:
     f = v.form
     cargo = {
-        "kind": (f.get("cargo.kind") or "").strip() or None,
+        "kind": local_text(v, "cargo.kind"),
         "quantity": figure_data(v, "cargo.quantity"),
-        "unit": (f.get("cargo.unit") or "").strip() or None,
+        "unit": local_text(v, "cargo.unit"),
         "delivered_at": f.get("cargo.delivered_at") or None,
     }
     return {"id": convoy_id, "cargo": {k: x for k, x in cargo.items() if x is not None}}
