@@ -102,7 +102,7 @@ def _roles_form(v: View, op: str, agreement_id: str | None) -> Form:
     ]
     return Form(
         _title(v, state, "Name the roles on agreement: %(name)s"),
-        [*fields, F("reason", v.t("Why the roles change"), "textarea")],
+        [*fields, F("reason", v.t("Why the roles change"), "prose")],
         v.t("Record the roles"),
         intro=v.t(
             "A facilitator, broker or observer is not a party and holds one role only; "
@@ -143,7 +143,7 @@ def _phase_form(v: View, op: str, agreement_id: str | None) -> Form:
                 value=v.request.query_params.get("phase"),
             ),
             F("status", v.t("State of the phase"), "select", statuses, required=True),
-            F("note", v.t("Note"), "textarea"),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Record the change of phase"),
         intro=v.t(
@@ -187,7 +187,7 @@ def _fulfilment_form(v: View, op: str, agreement_id: str | None) -> Form:
                 hint=v.t("Leave empty for the number the term agrees"),
             ),
             F("evidence", v.t("What shows it (records)"), "multi", evidence_options(v, op)),
-            F("note", v.t("Note"), "textarea"),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Record the fulfilment"),
     )

@@ -75,7 +75,7 @@ def _wait_form(v: View, op: str, convoy_id: str | None) -> Form:
             F("waits_for", v.t("The convoy it waits for"), "select", others, required=True),
             F("until", v.t("Until that convoy is"), "select", steps, value="departed"),
             F("link", v.t("How the two are linked"), "select", links, value="simultaneous"),
-            F("note", v.t("Note"), "textarea"),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Record the wait"),
         intro=v.t("In a two-way evacuation each convoy waits for the other: record it on both."),
@@ -107,7 +107,7 @@ def _stop_form(v: View, op: str, convoy_id: str | None) -> Form:
                 waited,
                 required=True,
             ),
-            F("reason", v.t("Why (it went anyway, the link was dropped …)"), "textarea"),
+            F("reason", v.t("Why (it went anyway, the link was dropped …)"), "prose"),
         ],
         v.t("Record that it no longer waits"),
     )

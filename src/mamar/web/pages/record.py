@@ -3,7 +3,7 @@ command's own model. The specific forms stay the primary path; this one makes su
 command is without a form.
 
 Simple fields are inputs (enumerations are lists to choose from); a free text is typed as
-words and kept in the page's language; other nested values and lists
+words with the language chosen beside it; other nested values and lists
 are JSON, with an example made from the command's schema.
 """
 
@@ -134,7 +134,7 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
                 F(name, label, "select", tuple((str(x), v.t(str(x))) for x in values), required)
             )
         elif kind == "prose":
-            items.append(F(name, label, "textarea", required=required))
+            items.append(F(name, label, "prose", required=required))
         elif kind == "json":
             shown = json.dumps(example(schema, defs), ensure_ascii=False)
             hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(

@@ -15,6 +15,7 @@ from mamar.domain.text import UNDETERMINED, said
 from mamar.domain.time import now_utc
 from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
+from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
@@ -176,8 +177,9 @@ def _waypoints(
     """Waypoints from the lines typed; a line that is neither a place nor a point is noted
     beside the field (said with the form's other problems) and no waypoint is given.
 
-    A label is kept with the language it is typed in (the page's); one shown unchanged from
-    the version revised (``kept``: the words shown → the label as recorded) keeps its own."""
+    A label is kept with the language chosen beside the waypoints (the labels' language);
+    one shown unchanged from the version revised (``kept``: the words shown → the label as
+    recorded) keeps its own."""
     places = {p["id"]: p for p in entities(v, "place", op)}
     points: list[dict[str, Any]] = []
     for number, line in enumerate(lines(v, "waypoints"), start=1):
@@ -200,7 +202,8 @@ def _waypoints(
             return []
         if label.strip():
             words = label.strip()
-            point["label"] = (kept or {}).get(words) or {"original": words, "language": v.lang}
+            typed = {"original": words, "language": language_of(v, "waypoints")}
+            point["label"] = (kept or {}).get(words) or typed
         points.append(point)
     return points
 
@@ -208,7 +211,7 @@ def _waypoints(
 def _labels(version: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
     """A version's waypoint labels as a reader of ``lang`` is shown them → as recorded.
     Labels whose language is not known (recorded before labels had one) are left out: typed
-    again, they are taken in the page's language."""
+    again, they are taken in the language chosen beside them."""
     found: dict[str, dict[str, Any]] = {}
     for w in version.get("waypoints", []):
         label = w.get("label")
@@ -239,8 +242,8 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
             *creating(v),
             name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
-            F("waypoints", v.t("Waypoints"), "textarea", required=True, hint=_waypoint_hint(v)),
-            F("note", v.t("Note")),
+            F("waypoints", v.t("Waypoints"), "prose", required=True, hint=_waypoint_hint(v)),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Propose the route"),
     )
@@ -270,12 +273,12 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
             F(
                 "waypoints",
                 v.t("Waypoints of the new version"),
-                "textarea",
+                "prose",
                 required=True,
                 hint=_waypoint_hint(v),
                 value=_waypoint_text(current, v.lang),
             ),
-            F("note", v.t("What changed and why")),
+            F("note", v.t("What changed and why"), "prose"),
         ],
         v.t("Record the new version"),
         intro=v.t(
