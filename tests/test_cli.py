@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,48 @@ def test_the_demo_serves_the_scenario_it_is_given(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["demo", "no-such-place", "--database", str(database)])
     assert refused.exit_code == 2 and "no-such-place" in refused.output
     assert database.read_bytes() == kept  # the last demo's database is left as it was
+
+
+def test_lang_applies_to_every_message_of_the_run(tmp_path: Path) -> None:
+    """``--lang ar`` on the command line: the note that the demo's database is read (said
+    before the command's own output) is in Arabic too, and without it in English."""
+    import subprocess
+    import sys
+
+    made = runner.invoke(app, ["demo", "--database", str(tmp_path / "mamar-demo.db"), "--no-serve"])
+    assert made.exit_code == 0, made.output
+    run = [sys.executable, "-c", "from mamar.cli.main import main; main()", "timeline"]
+    env = {k: v for k, v in os.environ.items() if k not in ("MAMAR_LANG", "MAMAR_DATABASE_URL")}
+    arabic = subprocess.run(
+        [*run, "--lang", "ar"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert "تُقرأ قاعدة بيانات العرض التجريبي" in arabic.stderr, arabic.stderr
+    assert "Reading" not in arabic.stderr and "ديسمبر 2016" in arabic.stdout
+    english = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert "Reading the demo's database" in english.stderr, english.stderr
+    # A command without a --lang of its own takes it anywhere on the line too.
+    status = [*run[:-1], "status", "--lang", "ar"]
+    overview = subprocess.run(status, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert overview.returncode == 0, overview.stderr
+    assert "القوافل حسب الحالة" in overview.stdout and "Convoys" not in overview.stdout
+
+
+def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
+    """Names, not ids: a convoy shown for a person names its operation, places, route,
+    teams and escorts' parties in the chosen language, never by their identifiers."""
+    database = tmp_path / "demo.db"
+    made = runner.invoke(app, ["demo", "--database", str(database), "--no-serve"])
+    assert made.exit_code == 0, made.output
+    url = f"sqlite:///{database}"
+    arabic = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "ar"])
+    assert arabic.exit_code == 0, arabic.output
+    for words in ("العملية: إخلاء شرق حلب", "نقطة الانطلاق: العامرية", "الطريق: طريق الخروج"):
+        assert words in arabic.output, words
+    assert (
+        "- الكوادر الطبية" in arabic.output
+        and "الطرف: الهلال الأحمر العربي السوري" in arabic.output
+    )
+    for raw in ("aleppo-2016", "amiriyah", "exit-route", "medical-staff", "factions-team"):
+        assert raw not in arabic.output, raw
+    english = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "en"])
+    assert "Origin: Al-Amiriyah" in english.output or "Al-Amiriyah" in english.output

@@ -183,6 +183,8 @@ def test_a_page_title_is_the_records_name_without_the_translator_note() -> None:
     assert "<bdi" in str(english_only)
     assert page_title(english_only) == "…"
     assert page_title(Markup("القافلة: {}").format(english_only)) == "القافلة: …"
+    # Where the record has a short reference, it stands for the name in the tab.
+    assert page_title(english_only, "قافلة ٣") == "قافلة ٣"
     arabic = marked({"original": "شرق <i>حلب</i>", "language": "ar"}, "ar")
     assert page_title(Markup("القافلة: {}").format(arabic)) == "القافلة: شرق <i>حلب</i>"
 

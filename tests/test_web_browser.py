@@ -572,7 +572,7 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
             revise,
             {
                 "proposed_by": "russian-military",
-                "waypoints": "sukkari\njisr-al-hajj-roundabout\naleppo\n36.233,37.128 Layramoun",
+                "waypoints": "السكري\nJisr al-Hajj roundabout\nحلب\n36.233,37.128 — Layramoun",
                 "note": "Through the city towards Layramoun",
             },
         )

@@ -312,14 +312,27 @@ def test_guarantee_recorded_by_the_guarantors_liaison_then_broken(system: Mamar)
 def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> None:
     web = make_web(system)
     base = f"/ops/{OP}/routes"
+    # Places by their names (either language, another spelling), never by identifier.
     form = {
         "id": "web-road",
         "name.en": "Web road",
         "proposed_by": "sarc",
-        "waypoints": "ramouseh-roundabout\n36.17,37.13 نقطة التجمع",
+        "waypoints": "دوار الراموسة\n36.17,37.13 — نقطة التجمع\nJisr al-Haj",
+        "waypoints.language": "ar",  # the labels' language, chosen beside them
     }
     _refused(web, "operations", f"{base}/new", {**form, "waypoints": "nowhere"}, "waypoints")
     _records(web, "operations", f"{base}/new", form, "route.proposed")
+    with system.reading() as conn:
+        proposed = reads.get_entity(
+            conn, viewer=system.actor("operations"), kind="route", entity_id=IDS["web-road"]
+        )
+    points = proposed["versions"][0]["waypoints"]
+    assert [w.get("place") for w in points] == [
+        "ramouseh-roundabout",
+        None,
+        "jisr-al-hajj-roundabout",
+    ]
+    assert points[1]["label"] == {"original": "نقطة التجمع", "language": "ar", "translations": []}
     _records(
         web,
         "operations",
@@ -328,17 +341,21 @@ def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> No
         "route.approved",
     )
     revise = f"{base}/{IDS['web-road']}/revise"
-    page = web.client("operations").get(revise).text
-    assert "ramouseh-roundabout" in page  # starts from the current waypoints
+    page = web.client("operations").get(f"{revise}?lang=ar").text
+    # Starts from the current waypoints, each place by its name in the page's language.
+    assert "دوار الراموسة\n36.17,37.13 — نقطة التجمع\nدوار جسر الحج" in page
+    assert "ramouseh-roundabout" not in page and "jisr-al-hajj" not in page
+    english = web.client("operations").get(f"{revise}?lang=en").text
+    assert "Ramouseh roundabout\n36.17,37.13 — نقطة التجمع\nJisr al-Hajj roundabout" in english
     _refused(
         web,
         "operations",
         revise,
-        {"waypoints": "ramouseh-roundabout\n36.17,37.13 نقطة التجمع"},
+        {"waypoints": "دوار الراموسة\n36.17,37.13 نقطة التجمع\ndوار"},
         "waypoints",
     )
     _records(
-        web, "operations", revise, {"waypoints": "ramouseh-roundabout\n36.2,37.1"}, "route.revised"
+        web, "operations", revise, {"waypoints": "ramouseh roundabout\n36.2,37.1"}, "route.revised"
     )
     with system.reading() as conn:
         state = reads.get_entity(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,19 @@ PROGRAM = "mamar"
 HELP = "--help"
 
 
+#: The language ``--lang`` asked for on the command line being run (set by ``main``).
+_ASKED: ContextVar[str | None] = ContextVar("asked_language", default=None)
+
+
+def ask(lang: str) -> None:
+    """Say the language the command line asked for (``--lang``), for every message."""
+    _ASKED.set(lang)
+
+
 def cli_lang() -> str:
-    """The language of the command line's own messages: ``MAMAR_LANG`` (ar or en), else en."""
-    lang = os.environ.get("MAMAR_LANG", "en")
+    """The language of the command line's own messages: the one ``--lang`` asked for, else
+    ``MAMAR_LANG`` (ar or en), else en."""
+    lang = _ASKED.get() or os.environ.get("MAMAR_LANG", "en")
     return lang if lang in LANGUAGES else "en"
 
 
@@ -83,6 +94,42 @@ def asked(root: Command, argv: Sequence[str]) -> Asked | None:
     if isinstance(command, TyperGroup):
         return Asked(path, command)
     return None
+
+
+def _target(root: Command, argv: Sequence[str]) -> Command:
+    """The command the line runs (the deepest one its words name)."""
+    command: Command = root
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token.startswith("-"):
+            skip = "=" not in token and _takes_value(command, token)
+            continue
+        if not isinstance(command, TyperGroup) or token not in command.commands:
+            break
+        command = command.commands[token]
+    return command
+
+
+def lang_anywhere(root: Command, argv: Sequence[str]) -> list[str]:
+    """The line with ``--lang`` placed where it is taken: a command that has no ``--lang``
+    of its own (``mamar status --lang ar``) gets it as the program's, before the command."""
+    target = _target(root, argv)
+    if any("--lang" in p.opts for p in target.params if isinstance(p, TyperOption)):
+        return list(argv)
+    rest: list[str] = []
+    moved: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--lang":
+            moved = ["--lang", next(tokens, "")]
+        elif token.startswith("--lang="):
+            moved = ["--lang", token.partition("=")[2]]
+        else:
+            rest.append(token)
+    return [*moved, *rest]
 
 
 def _said(lang: str, text: str | None) -> str:

@@ -366,7 +366,9 @@ def main() -> None:
     sys.stdout = _Pipe(sys.stdout)
     argv = sys.argv[1:]
     lang = language.requested(argv)
+    language.ask(lang)  # every message of this run, not only the command's own output
     root = typer.main.get_command(app)
+    argv = language.lang_anywhere(root, argv)
     found = language.asked(root, argv)
     if found is not None and found.unknown is not None:
         _stop(language.unknown_command(lang, found), lang, code=2)

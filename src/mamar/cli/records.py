@@ -284,18 +284,21 @@ def show(
     if not entity_id:
         raise typer.BadParameter(tr(cli_lang(), "write it as kind:id, e.g. convoy:first-wounded"))
     moment = _parse_at(at)
+    at_utc = utc_key(moment) if moment else None
     with system.reading() as conn:
-        data = reads.get_entity(
-            conn,
-            viewer=viewer,
-            kind=kind,
-            entity_id=entity_id,
-            at_utc=utc_key(moment) if moment else None,
-        )
-    if json:
-        _print_json(data)
-    else:
-        console.print(entity_lines(data, lang), highlight=False, markup=False, soft_wrap=True)
+        data = reads.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc)
+        if json:
+            _print_json(data)
+            return
+        speaker = speaker_for(conn, viewer, lang, at_utc=at_utc)
+
+    def name(kind: str, entity_id: str) -> str | None:
+        if speaker.record(kind, entity_id) is None:
+            return None
+        return str(speaker.name(kind, entity_id))
+
+    lines = entity_lines(data, lang, name=name)
+    console.print(lines, highlight=False, markup=False, soft_wrap=True)
 
 
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -130,7 +131,49 @@ def _is_text(value: dict[str, Any]) -> bool:
     return bool(keys) and (keys <= _BILINGUAL[0] or _BILINGUAL[1] <= keys)
 
 
-def _value(key: str, value: Any, lang: str) -> str:
+#: Fields that refer to another record, by the kind of record they name (a list's items
+#: are named by the list's field).
+REFERS_TO = {
+    "operation": "operation",
+    "owner": "organisation",
+    "shared_with": "organisation",
+    "organisation": "organisation",
+    "party": "party",
+    "parties": "party",
+    "teams": "party",
+    "proposed_by": "party",
+    "from_party": "party",
+    "to_party": "party",
+    "assignee": "party",
+    "guarantor": "party",
+    "origin": "place",
+    "destination": "place",
+    "place": "place",
+    "stop": "place",
+    "route": "route",
+    "convoy": "convoy",
+    "convoys": "convoy",
+    "waits_for": "convoy",
+    "incident": "incident",
+    "incidents": "incident",
+    "agreement": "agreement",
+    "ceasefire": "ceasefire",
+    "person": "person",
+}
+
+#: Names a record the reader may see: (kind, id) → its name in the reader's language, or
+#: None (not a record the reader sees).
+Namer = Callable[[str, str], str | None]
+
+
+def _named(key: str, value: str, name: Namer | None) -> str | None:
+    kind = REFERS_TO.get(key)
+    if name is None or kind is None:
+        return None
+    return name(kind, value)
+
+
+def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -151,32 +194,37 @@ def _value(key: str, value: Any, lang: str) -> str:
         return digits(format_datetime(moment, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
     if isinstance(value, dict):
         return local(value, lang)
+    if isinstance(value, str) and (called := _named(key, value, name)) is not None:
+        return called
     text = str(value)
     if _CODE.fullmatch(text) and has_words(text):  # a value of a list ("wounded", "shared")
         return tr(lang, text)
     return text
 
 
-def entity_lines(data: Any, lang: str, depth: int = 0) -> str:
+def entity_lines(
+    data: Any, lang: str, depth: int = 0, name: Namer | None = None, within: str = ""
+) -> str:
     """A record's state for a person: each field by its label in ``lang`` (never the API's
-    snake_case name), nested records indented, user text in its own words."""
+    snake_case name), nested records indented, user text in its own words, and each record
+    it refers to by its name (``name``), not its identifier."""
     pad = "  " * depth
     lines: list[str] = []
     if isinstance(data, dict):
         for key, value in data.items():
             label = field_label(str(key), lang) if isinstance(key, str) else None
-            name = label or tr(lang, "Other field")
+            title = label or tr(lang, "Other field")
             if (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list):
-                lines.append(f"{pad}{name}:")
+                lines.append(f"{pad}{title}:")
                 if value:
-                    lines.append(entity_lines(value, lang, depth + 1))
+                    lines.append(entity_lines(value, lang, depth + 1, name, str(key)))
             else:
-                lines.append(f"{pad}{name}: {_value(str(key), value, lang)}")
+                lines.append(f"{pad}{title}: {_value(str(key), value, lang, name)}")
     elif isinstance(data, list):
         for index, item in enumerate(data, 1):
             if (isinstance(item, dict) and not _is_text(item)) or isinstance(item, list):
                 lines.append(f"{pad}{number(index, lang)}.")
-                lines.append(entity_lines(item, lang, depth + 1))
+                lines.append(entity_lines(item, lang, depth + 1, name))
             else:
-                lines.append(f"{pad}- {_value('', item, lang)}")
+                lines.append(f"{pad}- {_value(within, item, lang, name)}")
     return "\n".join(line for line in lines if line)

@@ -104,15 +104,16 @@ _FOREIGN = re.compile(r"<bdi lang=[^>]*>.*?</bdi>", re.DOTALL)
 LEFT_OUT = "…"
 
 
-def page_title(title: Any) -> str:
+def page_title(title: Any, ref: str = "") -> str:
     """A page's ``<title>`` (a tab, a bookmark, a screen reader's first words): its heading as
     plain text, where a record's name is only its name: who translated it (or that it is a
     translation) stays beside the text in the page, not after the name in the tab. A title
     cannot mark a part with its language, and the whole is read in the page's: a name
-    written only in another language is left out of the tab ("…"); the page's heading shows
-    it, marked."""
+    written only in another language is left out of the tab: the record's short reference
+    (``ref``, "قافلة ٣") stands in its place, else "…"; the page's heading shows it, marked."""
     if isinstance(title, Markup):
-        words = _FOREIGN.sub(LEFT_OUT, _TRANSLATOR_NOTE.sub("", str(title)))
+        instead = Markup.escape(ref) if ref else LEFT_OUT
+        words = _FOREIGN.sub(instead, _TRANSLATOR_NOTE.sub("", str(title)))
         return Markup(words).striptags()
     return Markup.escape(title).striptags()
 

@@ -22,7 +22,7 @@ from mamar.domain.text import primary_language
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
-from mamar.web.forms import language_of
+from mamar.web.forms import language_of as language_of  # pages building texts by hand use it
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, entity, names_of
 from mamar.web.render import Called

@@ -3,7 +3,7 @@ command's own model. The specific forms stay the primary path; this one makes su
 command is without a form.
 
 Simple fields are inputs (enumerations are lists to choose from); a free text is typed as
-words with the language chosen beside it; other nested values and lists
+words and kept in the page's language; other nested values and lists
 are JSON, with an example made from the command's schema.
 """
 
@@ -36,6 +36,7 @@ from mamar.web.pages._formkit import (
     render_form,
     text,
 )
+from mamar.web.pages._valuewords import value_words
 
 add_nav(
     NavItem("record", N_("Record"), "record", roles=frozenset(Role) - {Role.OBSERVER}, order=90)
@@ -130,10 +131,10 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
             items.append(F("id", v.t("Record"), "select", options(v, op, command.kind), True))
         elif kind == "select":
             values = schema.get("enum") or ["true", "false"]
-            items.append(
-                F(name, label, "select", tuple((str(x), v.t(str(x))) for x in values), required)
-            )
-        elif kind == "prose":
+            title = schema.get("title") if "enum" in schema else None
+            choices = tuple((str(x), value_words(title, str(x), v.lang)) for x in values)
+            items.append(F(name, label, "select", choices, required))
+        elif kind == "prose":  # with the language it is written in beside it
             items.append(F(name, label, "prose", required=required))
         elif kind == "json":
             shown = json.dumps(example(schema, defs), ensure_ascii=False)

@@ -15,7 +15,6 @@ from mamar.domain.text import UNDETERMINED, said
 from mamar.domain.time import now_utc
 from mamar.geodata.service import GeoView, assess
 from mamar.web import forms
-from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
@@ -25,6 +24,7 @@ from mamar.web.pages._formkit import (
     add_form,
     creating,
     group_errors,
+    language_of,
     lines,
     local_lines,
     local_name,
@@ -34,6 +34,7 @@ from mamar.web.pages._formkit import (
     text,
 )
 from mamar.web.pages._shared import entities, entity, history, may, names_in, names_of
+from mamar.web.pages._waypoints import Gazetteer, Problem, labels
 from mamar.web.render import called
 
 add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
@@ -166,68 +167,50 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
 def _waypoint_hint(v: View) -> str:
     return v.t(
-        "One per line, in order: a place identifier (e.g. ramouseh-roundabout) or "
-        "latitude,longitude (e.g. 36.17,37.13), optionally followed by a label"
+        "One per line, in order: a place's name (as on the places page) or "
+        "latitude,longitude (e.g. 36.17,37.13); a label may follow after a dash"
     )
+
+
+#: What a waypoint line's problem says, by its kind (see ``_waypoints.Problem``).
+_PROBLEMS = {
+    "point": N_("Line %(n)s is not latitude,longitude"),
+    "unknown": N_("Line %(n)s: no place is called “%(name)s” (the places page lists them)"),
+    "pointless": N_("Line %(n)s: the place “%(name)s” has no point on the map"),
+    "ambiguous": N_(
+        "Line %(n)s: more than one place is called “%(name)s”: give the point as "
+        "latitude,longitude instead"
+    ),
+}
+
+
+def _gazetteer(v: View, op: str) -> Gazetteer:
+    return Gazetteer(entities(v, "place", op))
+
+
+def _labels_language(version: dict[str, Any], lang: str) -> str | None:
+    """The language the labels of a version are shown in (that of the first), for the
+    select beside them; None when it has none (the page's language is offered)."""
+    for w in version.get("waypoints", []):
+        label = w.get("label")
+        if isinstance(label, dict) and label.get("language") != UNDETERMINED:
+            return said(label, lang).language
+    return None
 
 
 def _waypoints(
     v: View, op: str, kept: dict[str, dict[str, Any]] | None = None
-) -> list[dict[str, Any]] | str:
+) -> list[dict[str, Any]]:
     """Waypoints from the lines typed; a line that is neither a place nor a point is noted
-    beside the field (said with the form's other problems) and no waypoint is given.
-
-    A label is kept with the language chosen beside the waypoints (the labels' language);
-    one shown unchanged from the version revised (``kept``: the words shown → the label as
-    recorded) keeps its own."""
-    places = {p["id"]: p for p in entities(v, "place", op)}
-    points: list[dict[str, Any]] = []
-    for number, line in enumerate(lines(v, "waypoints"), start=1):
-        head, _, label = line.partition(" ")
-        head = head.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩٫،", "0123456789.,"))
-        point: dict[str, Any]
-        if "," in head:
-            lat, _, lon = head.partition(",")
-            try:
-                point = {"lat": float(lat), "lon": float(lon)}
-            except ValueError:
-                v.field_errors["waypoints"] = v.t("Line %(n)s is not latitude,longitude", n=number)
-                return []
-        elif head in places and places[head].get("point"):
-            point = {"place": head, **places[head]["point"]}
-        else:
-            v.field_errors["waypoints"] = v.t(
-                "Line %(n)s: no place '%(id)s' with a point", n=number, id=head
-            )
-            return []
-        if label.strip():
-            words = label.strip()
-            typed = {"original": words, "language": language_of(v, "waypoints")}
-            point["label"] = (kept or {}).get(words) or typed
-        points.append(point)
-    return points
-
-
-def _labels(version: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
-    """A version's waypoint labels as a reader of ``lang`` is shown them → as recorded.
-    Labels whose language is not known (recorded before labels had one) are left out: typed
-    again, they are taken in the language chosen beside them."""
-    found: dict[str, dict[str, Any]] = {}
-    for w in version.get("waypoints", []):
-        label = w.get("label")
-        if isinstance(label, dict) and label.get("language") != UNDETERMINED:
-            found.setdefault(said(label, lang).words, label)
-    return found
-
-
-def _waypoint_text(version: dict[str, Any], lang: str) -> str:
-    rows = []
-    for w in version.get("waypoints", []):
-        head = w.get("place") or f"{w['lat']},{w['lon']}"
-        label = w.get("label")
-        words = said(label, lang).words if isinstance(label, dict) else label
-        rows.append(f"{head} {words}" if words else head)
-    return "\n".join(rows)
+    beside the field (said with the form's other problems) and no waypoint is given. The
+    labels are in the language chosen beside the field, except one shown unchanged from
+    the version revised (``kept``: the words shown → the label as recorded)."""
+    language = language_of(v, "waypoints")
+    read = _gazetteer(v, op).read(lines(v, "waypoints"), kept or {}, language)
+    if isinstance(read, Problem):
+        v.field_errors["waypoints"] = v.t(_PROBLEMS[read.kind], n=read.line, name=read.words)
+        return []
+    return read
 
 
 def _current(record: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +259,8 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
                 "prose",
                 required=True,
                 hint=_waypoint_hint(v),
-                value=_waypoint_text(current, v.lang),
+                value=_gazetteer(v, op).text(current.get("waypoints", []), v.lang),
+                language=_labels_language(current, v.lang),
             ),
             F("note", v.t("What changed and why"), "prose"),
         ],
@@ -296,7 +280,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
 
 
 def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
-    kept = _labels(_current(entity(v, "route", route_id or "")), v.lang)
+    kept = labels(_current(entity(v, "route", route_id or "")), v.lang)
     return {
         "id": route_id,
         "proposed_by": text(v, "proposed_by"),
