@@ -5,6 +5,7 @@ known: ``und``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -232,3 +233,51 @@ def test_words_typed_in_a_form_are_in_the_pages_language(sqlite_system: Mamar) -
             assert f"«{words}»" in page
         else:  # English words on an Arabic page: marked with their language
             assert f'«<bdi lang="en" dir="auto">{words}</bdi>»' in page
+
+
+def test_words_typed_in_a_form_keep_the_language_chosen_beside_them(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    client = web.client("operations")
+    # Beside the words, as beside every free text: the page's language chosen at first.
+    page = client.get(f"/ops/{OP}/convoys?lang=ar").text
+    assert 'name="phrase.language"' in page and 'name="phrase.language_other"' in page
+    assert '<option value="ar" selected>' in page.split('name="phrase.language"', 1)[1]
+    said = (
+        ("after sunset", {"phrase.language": "en"}, "en"),
+        ("gün batımından sonra", {"phrase.language": "other", "phrase.language_other": "tr"}, "tr"),
+    )
+    for words, language, recorded in said:
+        form = {
+            "csrf": csrf(client),
+            "name.ar": f"دفعة {recorded}",
+            "occurred_at": "2016-12-16 05:00",
+            "precision": "hour",
+            "phrase": words,
+            **language,
+        }
+        planned = client.post(f"/ops/{OP}/convoys?lang=ar", data=form)
+        assert planned.status_code == 303, planned.text[-1500:]
+        convoy = planned.headers["location"].split("?")[0].rsplit("/", 1)[1]
+        with web.system.reading() as conn:
+            (event,) = list(store.read_stream(conn, f"convoy:{convoy}"))
+        assert event.phrase == {"original": words, "language": recorded, "translations": []}
+    # A code that names no language: refused beside the select, every value kept as typed,
+    # nothing recorded.
+    before = web.journal_size()
+    form = {
+        "csrf": csrf(client),
+        "name.ar": "دفعة ثالثة",
+        "occurred_at": "2016-12-16 06:00",
+        "phrase": "before dawn",
+        "phrase.language": "other",
+        "phrase.language_other": "xx-notalang",
+    }
+    refused = client.post(f"/ops/{OP}/convoys?lang=ar", data=form)
+    assert refused.status_code == 422
+    assert 'aria-describedby="phrase-language-error"' in refused.text
+    message = re.search(r'id="phrase-language-error"[^>]*>([^<]*)<', refused.text)
+    assert message is not None and re.search("[\u0621-\u064a]", message.group(1))
+    assert 'value="before dawn"' in refused.text and 'value="xx-notalang"' in refused.text
+    after_select = refused.text.split('name="phrase.language"', 1)[1]
+    assert '<option value="other" selected>' in after_select.split("</select>", 1)[0]
+    assert web.journal_size() == before

@@ -6,7 +6,9 @@ that still load, replay and verify with their bytes untouched."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,16 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from mamar.db.tables import journal
-from mamar.domain.model import Actor
+from mamar.domain.model import Actor, EntityState, EventMeta
 from mamar.domain.text import (
     RECORDED,
+    LocalLine,
+    LocalPhrase,
     LocalText,
+    PhraseText,
+    PhraseTranslation,
+    Prose,
+    ProseLine,
     Translation,
     _known,
     language_tag,
@@ -373,10 +381,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     system.dispose()
 
 
+def _icrc_records(world: World, path: str, body: dict[str, Any]) -> str:
+    """The id of the record an ICRC coordinator creates through the API."""
+    response = world.client.post(path, json=body, headers=world.headers("icrc", Role.COORDINATOR))
+    assert response.status_code == 201, response.text
+    return created(response.json())
+
+
 def _icrc_note(world: World, visibility: str = "internal") -> str:
-    response = world.client.post(
+    return _icrc_records(
+        world,
         "/api/v1/incident/report",
-        json={
+        {
             "operation": OP,
             "visibility": visibility,
             "event_type": "explosions_remote_violence",
@@ -384,10 +400,7 @@ def _icrc_note(world: World, visibility: str = "internal") -> str:
             "source": {"text": "فريق الميدان", "kind": "own_team"},
             "occurred": {"at": "2016-12-14T09:00+02:00", "precision": "minute"},
         },
-        headers=world.headers("icrc", Role.COORDINATOR),
     )
-    assert response.status_code == 201, response.text
-    return created(response.json())
 
 
 def test_the_api_adds_a_translation_by_the_callers_organisation(world: World) -> None:
@@ -677,3 +690,178 @@ def test_descriptions_of_an_earlier_journal_load_with_their_language_not_known(
         assert str(marked(text, "ar")) == f'<bdi lang="und" dir="auto">{words}</bdi>'
     assert _bodies(system) == before
     system.dispose()
+
+
+# Every free text of a record, whatever its kind of text (issue "Arabic all the way", 2).
+
+
+class _Said(EntityState):
+    """A record of texts of every kind, as a state may hold them."""
+
+    words: PhraseText
+    line: ProseLine | None = None
+    prose: Prose | None = None
+    local: LocalLine | None = None
+    lines: tuple[Prose, ...] = ()
+
+
+def _meta() -> EventMeta:
+    return EventMeta(
+        entity_id="said",
+        operation=OP,
+        visibility=Visibility.INTERNAL,
+        occurred_at="2016-12-14T09:00:00+02:00",
+        actor="translator",
+        organisation="icrc",
+    )
+
+
+def test_every_free_text_of_a_record_is_translatable_its_main_one_first() -> None:
+    from mamar.contacts.model import ContactState
+    from mamar.convoys.model import ConvoyState
+    from mamar.incidents.model import IncidentState
+    from mamar.negotiation.model import PositionState
+    from mamar.translating.commands import translatable_kinds
+    from mamar.translating.model import text_fields
+
+    # A phrase, a line, prose, optional or not; not a list of texts (nothing names one).
+    assert text_fields(_Said) == ("words", "line", "prose", "local")
+    # The description stays the one translated when no text is named (before the detail).
+    assert text_fields(IncidentState) == ("description", "weapon_detail")
+    assert text_fields(ConvoyState) == ("batch_of",)
+    assert text_fields(ContactState) == ("summary", "status_reason")
+    # A bottom line or a ceiling is kept in a compartment: a translation is an event every
+    # reader of the position sees, its words with it.
+    assert text_fields(PositionState) == ("stance",)
+    kinds = translatable_kinds()
+    assert {"convoy", "influence", "issue", "position"} <= set(kinds)
+    assert kinds["mandate"] == ("scope", "revoked_reason")
+
+
+def test_every_translatable_text_has_a_name_in_words_in_both_languages() -> None:
+    from mamar.i18n.labels import field_label
+    from mamar.translating.commands import translatable_kinds
+
+    for kind, fields in translatable_kinds().items():
+        for name in fields:
+            arabic, english = field_label(name, "ar"), field_label(name, "en")
+            assert arabic and english, (kind, name)
+            assert re.search("[\u0621-\u064a]", arabic) and "_" not in arabic, (kind, name)
+            assert arabic != english, (kind, name)
+
+
+def test_a_phrase_is_translated_as_a_phrase_and_a_line_refuses_two_lines() -> None:
+    from mamar.domain.errors import DomainError
+    from mamar.domain.model import Context
+    from mamar.translating.commands import TranslateText, translate
+    from mamar.translating.events import TextTranslated
+    from mamar.translating.model import with_translation
+
+    state = _Said(
+        id="said",
+        words={"original": "بعد الغروب", "language": "ar"},
+        line={"original": "جرحى", "language": "ar"},
+    )
+    event = TextTranslated(field="words", text="after sunset", language="en", translated_by="icrc")
+    words = with_translation(state, event, _meta()).words
+    (added,) = words.translations
+    assert isinstance(words, LocalPhrase) and isinstance(added, PhraseTranslation)
+    assert (added.text, added.language, added.translated_by) == ("after sunset", "en", "icrc")
+    ctx = Context(
+        actor=Actor("translator", Role.COORDINATOR, organisation="icrc"),
+        occurred_at=datetime(2016, 12, 14, 7, tzinfo=UTC),
+        lookup=None,  # type: ignore[arg-type]  # translating looks nothing up
+    )
+    for field, long in (("words", "after\nsunset"), ("line", "the\nwounded"), ("line", "w" * 201)):
+        with pytest.raises(DomainError) as refused:
+            translate(state, TranslateText(id="said", field=field, text=long, language="en"), ctx)
+        assert (refused.value.code, refused.value.field) == ("translation_one_line", "text")
+    (one,) = translate(
+        state, TranslateText(id="said", field="line", text="wounded", language="en"), ctx
+    )
+    assert isinstance(one, TextTranslated) and one.field == "line"
+
+
+def _icrc_convoy(world: World) -> str:
+    return _icrc_records(
+        world,
+        "/api/v1/convoy/plan",
+        {
+            "operation": OP,
+            "name": {"ar": "دفعة الجرحى"},
+            "batch_of": {"original": "جرحى ومرافقوهم", "language": "ar"},
+        },
+    )
+
+
+def test_the_api_translates_who_travels_on_one_line_only(world: World) -> None:
+    convoy = _icrc_convoy(world)
+    path = f"/api/v1/convoy/{convoy}/translate"
+    headers = {**world.headers("icrc", Role.COORDINATOR), "Accept-Language": "ar"}
+    size = world.journal_size()
+    two_lines = {"field": "batch_of", "text": "the wounded\nand their companions", "language": "en"}
+    refused = world.client.post(path, json=two_lines, headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert "سطر واحد" in refused.json()["error"]["message"]
+    assert world.journal_size() == size
+    one_line = {"text": "the wounded and their companions", "language": "en"}
+    assert world.client.post(path, json=one_line, headers=headers).status_code == 200
+    got = world.client.get(f"/api/v1/convoy/{convoy}", headers=headers).json()
+    assert [(t["text"], t["translated_by"]) for t in got["batch_of"]["translations"]] == [
+        ("the wounded and their companions", "icrc")
+    ]
+
+
+def _icrc_incident_with_detail(world: World) -> str:
+    return _icrc_records(
+        world,
+        "/api/v1/incident/report",
+        {
+            "operation": OP,
+            "event_type": "explosions_remote_violence",
+            "description": {"original": "انفجرت سيارة قرب شاحنات الإغاثة", "language": "ar"},
+            "weapon": "other",
+            "weapon_detail": {"original": "A van packed with explosives", "language": "en"},
+            "source": {"text": "فريق الميدان", "kind": "own_team"},
+        },
+    )
+
+
+def test_the_translation_page_names_each_text_in_words_and_translates_the_one_chosen(
+    world: World,
+) -> None:
+    from tests.web_support import csrf, signed_in
+
+    incident = _icrc_incident_with_detail(world)
+    # Named by no field: the description, as before the detail could be translated.
+    plain = {"text": "A car exploded near the aid trucks", "language": "en"}
+    answered = world.client.post(
+        f"/api/v1/incident/{incident}/translate",
+        json=plain,
+        headers=world.headers("icrc", Role.COORDINATOR),
+    )
+    assert answered.status_code == 200, answered.text
+    client = signed_in(world.system, account("icrc", Role.COORDINATOR))
+    path = f"/ops/{OP}/incidents/{incident}/translate"
+    page = client.get(f"{path}?lang=ar&field=weapon_detail")
+    assert page.status_code == 200, page.text[-800:]
+    # Each text under its name in Arabic; the choice of text by those names, never the
+    # field's name in the code.
+    assert "<h3>الوصف</h3>" in page.text and "<h3>تفاصيل السلاح</h3>" in page.text
+    assert '<option value="weapon_detail" selected>تفاصيل السلاح</option>' in page.text
+    assert '<option value="description">الوصف</option>' in page.text
+    shown = re.sub(r"<[^>]+>", " ", page.text.split("<main", 1)[1])
+    assert "weapon_detail" not in shown and "description" not in shown
+    form = {
+        "csrf": csrf(client),
+        "translation.field": "weapon_detail",
+        "translation.language": "ar",
+        "translation.text": "شاحنة صغيرة محمّلة بالمتفجرات",
+    }
+    assert client.post(f"{path}?lang=ar", data=form).status_code == 303
+    with world.system.reading() as conn:
+        found = current(conn, f"incident:{incident}")
+    assert found is not None
+    state = found[0]
+    assert [t.text for t in state.weapon_detail.translations] == [form["translation.text"]]  # type: ignore[attr-defined]
+    assert [t.text for t in state.description.translations] == [plain["text"]]  # type: ignore[attr-defined]

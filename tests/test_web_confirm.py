@@ -140,3 +140,38 @@ def test_erasing_a_person_asks_first_with_a_reason_from_a_list(system: Mamar) ->
     with system.reading() as conn:
         last = list(store.read_all(conn))[-1]
     assert (last.type, last.data["reason"]) == ("person.erased", "requested_by_family")
+
+
+def test_the_reason_asked_on_confirming_says_its_language(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    role = "operations"
+    client = web.client(role)
+    convoy = _cancellable(web, role)
+    path = f"/ops/{OP}/convoys/{convoy}/status?lang=ar"
+    form = {
+        "csrf": csrf(client),
+        "status": "cancelled",
+        "reason": "The road is cut",
+        "reason.language": "en",
+    }
+    asked = client.post(path, data=form)
+    assert asked.status_code == 409
+    # Asked beside the reason again, as chosen on the convoy's page; not kept hidden twice.
+    select = asked.text.split('name="reason.language"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="en" selected>' in select
+    kept = _hidden(asked.text)
+    assert "reason.language" not in kept and "reason.language_other" not in kept
+    done = client.post(
+        path,
+        data={**kept, "confirmed": "yes", "reason": "The road is cut", "reason.language": "en"},
+    )
+    assert done.status_code == 303, done.text[-2000:]
+    with web.system.reading() as conn:
+        state = reads.get_entity(
+            conn, viewer=web.system.actor(role), kind="convoy", entity_id=convoy
+        )
+    assert state["history"][-1]["reason"] == {
+        "original": "The road is cut",
+        "language": "en",
+        "translations": [],
+    }

@@ -248,3 +248,92 @@ def test_an_incident_typed_on_the_english_page_keeps_its_source_and_weapon_in_en
         f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client), weapon="other")
     )
     assert refused.status_code == 422 and 'id="weapon_detail-error"' in refused.text
+
+
+def test_notes_reasons_and_sources_keep_the_language_chosen_beside_them(
+    sqlite_system: Mamar,
+) -> None:
+    """Every free text a form takes has its language beside it (issue "Arabic all the way",
+    2): a task's reason (the form kit), a convoy's figure and its source (the convoy's own
+    page), an incident's source and weapon (its own form), the general record form."""
+    web = make_web(sqlite_system)
+    client = web.client("operations")
+    english = {"original": "", "language": "en", "translations": []}
+    # A task's progress: its reason, typed in English on the Arabic page.
+    task = {
+        "csrf": csrf(client),
+        "assignee": "sarc",
+        "title.ar": "إخلاء الجرحى من المشفى الميداني",
+        "description": "ثلاث نقالات على الأقل",
+    }
+    assigned = client.post(f"/ops/{OP}/tasks/new?lang=ar", data=task)
+    assert assigned.status_code == 303, assigned.text[-1500:]
+    task_id = assigned.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    path = f"/ops/{OP}/tasks/{task_id}/status?lang=ar"
+    assert 'name="reason.language"' in client.get(path).text
+    reason = "Waiting for the crossing to open"
+    size = web.journal_size()
+    unknown = {"reason.language": "other", "reason.language_other": "xx-notalang"}
+    refused = client.post(
+        path, data={"csrf": csrf(client), "status": "acknowledged", "reason": reason, **unknown}
+    )
+    assert refused.status_code == 422 and web.journal_size() == size
+    # Said beside the language, not beside the words; both as typed.
+    assert 'aria-describedby="reason-language-error"' in refused.text
+    assert reason in refused.text and 'value="xx-notalang"' in refused.text
+    moved = client.post(
+        path,
+        data={
+            "csrf": csrf(client),
+            "status": "acknowledged",
+            "reason": reason,
+            "reason.language": "en",
+        },
+    )
+    assert moved.status_code == 303, moved.text[-1500:]
+    viewer = web.system.actor("operations")
+    with web.system.reading() as conn:
+        state = reads.get_entity(conn, viewer=viewer, kind="task", entity_id=task_id)
+    assert state["history"][-1]["reason"] == {**english, "original": reason}
+    # The general form of a command asks the language of its texts too.
+    general = client.get(f"/ops/{OP}/record/task.change_status?lang=ar").text
+    assert 'name="reason.language"' in general
+    # A figure's source, on the convoy's own page.
+    planned = client.post(f"/ops/{OP}/convoys", data={"csrf": csrf(client), "name.ar": "دفعة"})
+    assert planned.status_code == 303, planned.text[-1500:]
+    convoy = planned.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    page = client.get(f"/ops/{OP}/convoys/{convoy}?lang=ar").text
+    for name in ("stop.note", "figure.source", "cargo.quantity.source", "reason"):
+        assert f'name="{name}.language"' in page, name
+    figure = {
+        "csrf": csrf(client),
+        "count": "planned",
+        "figure.certainty": "exact",
+        "figure.value": "40",
+        "figure.source": "UN monitors at the crossing",
+        "figure.source.language": "en",
+    }
+    reported = client.post(f"/ops/{OP}/convoys/{convoy}/figures?lang=ar", data=figure)
+    assert reported.status_code == 303, reported.text[-1500:]
+    with web.system.reading() as conn:
+        state = reads.get_entity(conn, viewer=viewer, kind="convoy", entity_id=convoy)
+    source = state["figures"][-1]["figure"]["source"]
+    assert source == {**english, "original": "UN monitors at the crossing"}
+    # An incident's source and weapon typed in English on the Arabic page.
+    form = _incident_form(
+        csrf(client),
+        weapon="other",
+        weapon_detail="A van by the aid trucks",
+        **{
+            "weapon_detail.language": "en",
+            "source.text": "Monitors on the hill road",
+            "source.text.language": "en",
+        },
+    )
+    reported = client.post(f"/ops/{OP}/incidents?lang=ar", data=form)
+    assert reported.status_code == 303, reported.text[:500]
+    incident = reported.headers["location"].rsplit("/", 1)[1]
+    with web.system.reading() as conn:
+        state = reads.get_entity(conn, viewer=viewer, kind="incident", entity_id=incident)
+    assert state["source"]["text"] == {**english, "original": "Monitors on the hill road"}
+    assert state["weapon_detail"]["language"] == "en"

@@ -137,6 +137,9 @@ DOMAIN: dict[str, str] = {
     "no_such_text": N_("This record has no such text"),
     "nothing_to_translate": N_("This text is empty: there is nothing to translate"),
     "same_language": N_("The translation is in the language of the original"),
+    "translation_one_line": N_(
+        "This text is one line: give its translation on one line too, of at most 200 characters"
+    ),
     "empty_version": N_("The version is empty"),
     "unknown_version": N_("There is no such version of it"),
     "empty_proposal": N_("The proposal is empty"),

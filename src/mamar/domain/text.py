@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -234,6 +234,11 @@ class LocalText(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    #: Its words, and so each translation's, are one line (a name, a phrase), not a paragraph.
+    one_line: ClassVar[bool] = False
+    #: What a translation of it is (a phrase's is one line, as the phrase).
+    translation_type: ClassVar[type[Translation]] = Translation
+
     original: FreeText
     language: Language = "ar"
     translations: tuple[Translation, ...] = ()
@@ -278,6 +283,8 @@ Prose = Annotated[LocalText, BeforeValidator(_words_as_text)]
 class LocalLine(LocalText):
     """A :class:`LocalText` of one line that is never empty: a kind of vehicle, who travels."""
 
+    one_line: ClassVar[bool] = True
+
     original: Name
 
 
@@ -295,6 +302,9 @@ class PhraseTranslation(Translation):
 class LocalPhrase(LocalText):
     """The words a person used for a time ("after midnight", "بعد منتصف الليل"), in their
     language, with any translations: one line each (a phrase, not a paragraph)."""
+
+    one_line: ClassVar[bool] = True
+    translation_type: ClassVar[type[Translation]] = PhraseTranslation
 
     original: Name
     translations: tuple[PhraseTranslation, ...] = ()

@@ -15,7 +15,14 @@ from mamar.domain.model import (
     commands,
     decides,
 )
-from mamar.domain.text import FreeText, Language, LocalText, Name, primary_language
+from mamar.domain.text import (
+    LINE_MAX,
+    FreeText,
+    Language,
+    LocalText,
+    Name,
+    primary_language,
+)
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.translating.events import TextTranslated
@@ -23,8 +30,8 @@ from mamar.translating.model import text_fields
 
 
 class TranslateText(Command):
-    """Base of the generated ``<kind>.translate`` commands. ``field`` names the text
-    (the record's only one when omitted)."""
+    """Base of the generated ``<kind>.translate`` commands. ``field`` names the text (the
+    record's main one when omitted: see :func:`~mamar.translating.model.text_fields`)."""
 
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
 
@@ -43,6 +50,13 @@ def translate(state: EntityState, cmd: TranslateText, ctx: Context) -> list[Even
         raise DomainError("nothing_to_translate", "this text is empty", field="field")
     if not cmd.text:
         raise DomainError("empty", "the translation is empty", field="text")
+    if original.one_line and ("\n" in cmd.text or len(cmd.text) > LINE_MAX):
+        raise DomainError(
+            "translation_one_line",
+            f"this text is one line: its translation is one line too, of at most {LINE_MAX} "
+            "characters",
+            field="text",
+        )
     if primary_language(cmd.language) == primary_language(original.language):
         raise DomainError(
             "same_language", "the translation is in the original's language", field="language"

@@ -9,38 +9,64 @@ from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from mamar.domain.model import Command, EntityState, EventMeta, evolves_every_kind, touched
-from mamar.domain.text import LocalText, Translation
+from mamar.domain.text import RECORDED, LocalText, Translation
 from mamar.domain.time import OccurredAt
 from mamar.translating.events import TextTranslated
 
 
-def _is_text(annotation: Any) -> bool:
-    if annotation is LocalText:
-        return True
-    if get_origin(annotation) in (Union, types.UnionType):
-        return any(arg is LocalText for arg in get_args(annotation))
-    return False
+def text_type(annotation: Any) -> type[LocalText] | None:
+    """The kind of free text a field annotated ``annotation`` holds (``Prose``,
+    ``PhraseText | None``, ``LocalLine``…: ``Annotated`` and an optional value unwrapped),
+    None when it holds none, or several values of which a text is only one."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return text_type(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        held = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return text_type(held[0]) if len(held) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, LocalText):
+        return annotation
+    return None
 
 
 def text_fields(state_type: type[EntityState]) -> tuple[str, ...]:
-    """The record's own free texts (fields holding a ``LocalText``), in declared order."""
-    return tuple(
-        name for name, info in state_type.model_fields.items() if _is_text(info.annotation)
-    )
+    """The record's own free texts (fields holding a :class:`LocalText` or one of its kinds):
+    those every record of the kind holds first (its main text, the one translated when none
+    is named), then the others, each in declared order. Not one in a list (red lines):
+    nothing names it for a translation; nor one kept in a compartment (a bottom line): the
+    event that adds a translation is seen by all who see the record, and its words with it."""
+    fields = [
+        (not info.is_required(), name)
+        for name, info in state_type.model_fields.items()
+        if text_type(info.annotation) is not None and not _compartmented(info)
+    ]
+    return tuple(name for _optional, name in sorted(fields, key=lambda f: f[0]))
+
+
+def _compartmented(info: FieldInfo) -> bool:
+    """The field is kept in a compartment (``json_schema_extra={"compartment": …}``)."""
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and "compartment" in extra
 
 
 @evolves_every_kind(TextTranslated)
 def with_translation(state: Any, event: TextTranslated, meta: EventMeta) -> Any:
     text: LocalText | None = getattr(state, event.field, None)
-    if text is None:  # decide refuses this; a replay never fails
+    if not isinstance(text, LocalText):  # decide refuses this; a replay never fails
         return state
-    added = Translation(
-        text=event.text,
-        language=event.language,
-        translated_by=event.translated_by,
-        at=meta.occurred_at,
+    # Of the kind the text keeps (a phrase's is one line); what was recorded is read back as
+    # it was, whatever rule is stricter since.
+    added = text.translation_type.model_validate(
+        {
+            "text": event.text,
+            "language": event.language,
+            "translated_by": event.translated_by,
+            "at": meta.occurred_at,
+        },
+        context=RECORDED,
     )
     new = text.model_copy(update={"translations": (*text.translations, added)})
     return touched(state, meta, **{event.field: new})

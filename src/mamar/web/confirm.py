@@ -25,6 +25,8 @@ class Irreversible:
     reason_field: str | None
     #: The reasons to choose from, where a free text could not be kept (an erasure's).
     reasons: type[StrEnum] | None = None
+    #: The reason is a free text kept with its language (chosen beside it), not plain words.
+    written: bool = False
 
 
 #: Command (and, for a status change, the status) → what it does for good.
@@ -36,6 +38,7 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
         ),
         N_("Cancel the convoy"),
         "reason",
+        written=True,
     ),
     ("route.reject", None): Irreversible(
         N_(
@@ -44,6 +47,7 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
         ),
         N_("Reject the route"),
         "reasons",
+        written=True,
     ),
     ("guarantee.mark_broken", None): Irreversible(
         N_(
@@ -52,6 +56,7 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
         ),
         N_("Mark the guarantee broken"),
         "note",
+        written=True,
     ),
     ("person.erase", None): Irreversible(
         N_(
@@ -123,10 +128,13 @@ def page(exc: NeedsConfirmation) -> Response:
     """The confirmation: the consequence, the reason, every other value kept (hidden)."""
     v = exc.view
     action = exc.action
+    asked = {"csrf", CONFIRMED, action.reason_field}
+    if action.written:  # its language is asked beside it again
+        asked |= {f"{action.reason_field}.language", f"{action.reason_field}.language_other"}
     kept = [
         (name, value)
         for name, values in v.form_lists.items()
-        if name not in ("csrf", CONFIRMED, action.reason_field)
+        if name not in asked
         for value in values
     ]
     errors = {action.reason_field or "_general": exc.error} if exc.error else {}
@@ -150,6 +158,7 @@ def page(exc: NeedsConfirmation) -> Response:
         kept=kept,
         action=v.t(action.action),
         reason_field=action.reason_field,
+        written=action.written,
         reasons=[(x.value, v.t(x.value)) for x in action.reasons or ()],
         target=v.request.url.path + (f"?{v.request.url.query}" if v.request.url.query else ""),
         back=v.request.headers.get("referer") or v.request.url.path,

@@ -23,6 +23,7 @@ from mamar.journal.envelope import RecordedEvent
 from mamar.services.commands import execute
 from mamar.web import confirm, i18n
 from mamar.web.i18n import N_
+from mamar.web.languages import OTHER
 from mamar.web.page import View
 
 GENERAL = "_general"
@@ -83,15 +84,27 @@ def parse_moment(text: str, tz: str) -> datetime:
     return moment
 
 
+def language_of(view: View, name: str) -> str:
+    """The language the person says the text of field ``name`` is written in: its
+    ``name.language`` select (see the ``written_in`` macro), or for another language the
+    code typed beside it (``name.language_other``), else the page's language. It is never
+    guessed from the text; a code that names no language is refused beside the field."""
+    chosen = view.form.get(f"{name}.language", "").strip()
+    code = view.form.get(f"{name}.language_other", "").strip()
+    if chosen == OTHER or code:  # "another language": its code, typed beside the select
+        return code
+    return chosen or view.lang
+
+
 #: Stands in for a time not given (or not a time) while the words said for it are checked.
 _SOME_MOMENT = datetime(2016, 1, 1, tzinfo=UTC)
 
 
 def occurred_from(view: View) -> OccurredAt | None:
     """The optional "when did it happen" fields: local time in the operation's zone. The
-    words said for it are in the page's language (as every text typed in a form), and are
-    checked whatever the time (too long is said beside them even when the time is left empty
-    or is not one)."""
+    words said for it are in the language chosen beside them (:func:`language_of`), and are
+    checked whatever the time (too long, or a language that is none, is said beside them
+    even when the time is left empty or is not one)."""
     text = view.form.get("occurred_at", "").strip()
     errors: dict[str, str] = {}
     moment: datetime | None = None
@@ -106,12 +119,14 @@ def occurred_from(view: View) -> OccurredAt | None:
         occurred = OccurredAt(
             at=moment or _SOME_MOMENT,
             precision=view.form.get("precision") or "minute",
-            phrase=({"original": words, "language": view.lang} if words else None),
+            phrase=(
+                {"original": words, "language": language_of(view, "phrase")} if words else None
+            ),
         )
     except ValidationError as exc:
         for key, message in _validation_errors(exc, view.lang).items():
-            # One field for the words: a problem with them (``phrase.original``) is said there.
-            field = key.split(".")[0]
+            # The words' problems are said beside them, their language's beside its select.
+            field = key if key == "phrase.language" else key.split(".")[0]
             errors.setdefault("occurred_at" if field == "at" else field, message)
     if errors:
         raise FormErrors(errors)

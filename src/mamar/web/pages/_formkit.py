@@ -22,13 +22,13 @@ from mamar.domain.text import primary_language
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
-from mamar.web.languages import OTHER
+from mamar.web.forms import language_of as language_of  # pages building texts by hand use it
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
 from mamar.web.pages._shared import entities, entity, names_of
 from mamar.web.render import Called
 
 #: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
-OCCURRED = ("occurred_at", "precision", "phrase")
+OCCURRED = ("occurred_at", "precision", "phrase", "phrase.language")
 #: The name of buttons that ask for the form again with one more fieldset (no recording).
 GROW = "more_terms"
 
@@ -110,11 +110,12 @@ class Form:
     def names(self) -> set[str]:
         found: set[str] = set()
         for item in self.items:
+            fields = item.fields if isinstance(item, Group) else (item,)
             if isinstance(item, Group):
                 found.add(item.name)
-                found.update(f.name for f in item.fields)
-            else:
-                found.add(item.name)
+            found.update(f.name for f in fields)
+            # A text's language has its select beside it: a language that is none is said there.
+            found.update(f"{f.name}.language" for f in fields if f.kind == "prose")
         found.update(b[0] for b in self.buttons)
         if self.occurred:  # "when it happened", shown under every form that records
             found.update(OCCURRED)
@@ -176,18 +177,6 @@ def chosen(v: View, name: str) -> list[str]:
     for value in values:
         out.extend(x for x in re.split(r"[\s,،]+", value) if x)
     return out
-
-
-def language_of(v: View, name: str) -> str:
-    """The language the person says the text of field ``name`` is written in: its
-    ``name.language`` select (see the ``written_in`` macro), or for another language the
-    code typed beside it (``name.language_other``), else the page's language. It is never
-    guessed from the text; a code that names no language is refused beside the field."""
-    chosen = v.form.get(f"{name}.language", "").strip()
-    code = v.form.get(f"{name}.language_other", "").strip()
-    if chosen == OTHER or code:  # "another language": its code, typed beside the select
-        return code
-    return chosen or v.lang
 
 
 def local_text(v: View, name: str) -> dict[str, Any] | None:

@@ -58,7 +58,7 @@ def _declare_form(v: View, op: str, _id: str | None) -> Form:
             F("parties", v.t("Parties bound"), "multi", options(v, op, "party")),
             F("starts_at", v.t("Starts (operation's time zone)"), "datetime"),
             F("ends_at", v.t("Ends"), "datetime"),
-            F("note", v.t("Note")),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Declare"),
     )
@@ -90,7 +90,7 @@ def _change_form(v: View, op: str, ceasefire_id: str | None) -> Form:
                 "select",
                 options(v, op, "incident"),
             ),
-            F("reason", v.t("Reason or note")),
+            F("reason", v.t("Reason or note"), "prose"),
         ],
         "",
         facts=[

@@ -173,7 +173,7 @@ def _outcome_form(v: View, op: str, contact_id: str | None) -> Form:
         buttons.append(("outcome", "cancelled", v.t("It was cancelled")))
     return Form(
         v.t("What became of contact: %(name)s", name=called(record, v.lang)),
-        [*_summary_fields(v), F("reason", v.t("Reason (missed or cancelled)"))],
+        [*_summary_fields(v), F("reason", v.t("Reason (missed or cancelled)"), "prose")],
         "",
         facts=[
             (v.t("Status"), v.t(str(record.get("status")))),

@@ -19,18 +19,19 @@ from mamar.domain.subjects import Group
 from mamar.manifests.counts import manifest_counts
 from mamar.reads.people import vehicles
 from mamar.web import forms
+from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
     either,
     enum_options,
-    language_of,
     local_text,
     name_pair,
     options,
 )
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
+from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
 add_nav(NavItem("convoys", N_("Convoys"), "convoys", order=50))
@@ -219,6 +220,7 @@ def _render_detail(
         counts=enum_options(v, CountOf),
         groups=enum_options(v, Group),
         certainties=enum_options(v, Certainty),
+        translation=translate_form(v, "convoy", record),
     )
 
 

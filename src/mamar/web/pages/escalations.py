@@ -12,8 +12,8 @@ from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.domain.time import now_utc
 from mamar.escalations.model import EscalationState, seconds_waiting, time_to_respond_seconds
 from mamar.web import forms
+from mamar.web.forms import language_of
 from mamar.web.page import View, add_page, op_view
-from mamar.web.pages._formkit import language_of
 from mamar.web.pages._shared import history, may
 from mamar.web.pages.translations import translate_form
 from mamar.web.render import called

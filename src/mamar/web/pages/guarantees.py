@@ -77,7 +77,7 @@ def _outcome_form(v: View, op: str, guarantee_id: str | None) -> Form:
         v.t("Outcome of guarantee: %(name)s", name=called(record, v.lang)),
         [
             F("incidents", v.t("Incidents that broke it"), "multi", options(v, op, "incident")),
-            F("note", v.t("Note")),
+            F("note", v.t("Note"), "prose"),
         ],
         "",
         facts=[(v.t("What was guaranteed"), marked(record["what"], v.lang, v.name_of))],

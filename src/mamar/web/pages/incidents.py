@@ -12,9 +12,10 @@ from mamar.i18n.labels import category_label
 from mamar.incidents.categories import EventType, HumanitarianImpact, Weapon
 from mamar.incidents.events import Confidence, SourceKind
 from mamar.web import forms
+from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
-from mamar.web.pages._formkit import enum_options, group_errors, language_of, local_text, options
+from mamar.web.pages._formkit import enum_options, group_errors, local_text, options
 from mamar.web.pages._shared import (
     decimal,
     entities,
@@ -87,7 +88,10 @@ def report_data(v: View, op: str) -> dict[str, Any]:
         },
         "alleged_perpetrator": f.get("alleged_perpetrator") or None,
         "source": {
-            "text": {"original": f.get("source.text", ""), "language": v.lang},
+            "text": {
+                "original": f.get("source.text", ""),
+                "language": language_of(v, "source.text"),
+            },
             "kind": f.get("source.kind") or None,
         },
         "convoy": f.get("convoy") or None,
@@ -103,7 +107,8 @@ def report_data(v: View, op: str) -> dict[str, Any]:
         data["casualties"] = casualties
     data["weapon"] = f.get("weapon") or None
     detail = f.get("weapon_detail", "").strip()
-    data["weapon_detail"] = {"original": detail, "language": v.lang} if detail else None
+    language = language_of(v, "weapon_detail")
+    data["weapon_detail"] = {"original": detail, "language": language} if detail else None
     data["humanitarian"] = [h for h in v.form_lists.get("humanitarian", []) if h]
     data["allegations"] = allegations_of(v)
     return {k: val for k, val in data.items() if val is not None}

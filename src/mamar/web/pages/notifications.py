@@ -87,7 +87,7 @@ def _ack_form(v: View, op: str, notification_id: str | None) -> Form:
                 required=True,
                 value=waiting[0] if len(waiting) == 1 else None,
             ),
-            F("note", v.t("Note")),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Record the acknowledgement"),
         facts=[(v.t("Message"), marked(record["message"], v.lang, v.name_of))],

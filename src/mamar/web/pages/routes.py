@@ -226,7 +226,7 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
             name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
             F("waypoints", v.t("Waypoints"), "prose", required=True, hint=_waypoint_hint(v)),
-            F("note", v.t("Note")),
+            F("note", v.t("Note"), "prose"),
         ],
         v.t("Propose the route"),
     )
@@ -262,7 +262,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
                 value=_gazetteer(v, op).text(current.get("waypoints", []), v.lang),
                 language=_labels_language(current, v.lang),
             ),
-            F("note", v.t("What changed and why")),
+            F("note", v.t("What changed and why"), "prose"),
         ],
         v.t("Record the new version"),
         intro=v.t(

@@ -68,7 +68,7 @@ def _status_form(v: View, op: str, task_id: str | None) -> Form:
     legal = TRANSITIONS[TaskStatus(record["status"])]
     return Form(
         v.t("Task: %(name)s: progress", name=called(record, v.lang)),
-        [F("reason", v.t("Reason or note"))],
+        [F("reason", v.t("Reason or note"), "prose")],
         "",
         facts=[
             (v.t("Task"), local(record["title"], v.lang)),

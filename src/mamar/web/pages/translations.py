@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from mamar.access.rules import RuleBook, command_rule
 from mamar.domain.text import primary_language
+from mamar.i18n.labels import field_label
 from mamar.translating.commands import translatable_kinds
 from mamar.web import forms, i18n
 from mamar.web.languages import language_options
@@ -22,6 +23,7 @@ TEXT, LANGUAGE, FIELD = "translation.text", "translation.language", "translation
 #: The record pages a translation returns to, by kind (other kinds: this page).
 _PAGES = {
     "agreement": "agreements",
+    "convoy": "convoys",
     "escalation": "escalations",
     "guarantee": "guarantees",
     "incident": "incidents",
@@ -30,17 +32,29 @@ _PAGES = {
 }
 
 
+def texts_of(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The record's texts that can be translated and hold words, as (field, its name in
+    words in the page's language), the main one first."""
+    return [
+        (name, field_label(name, v.lang) or v.t("Text"))
+        for name in translatable_kinds().get(kind, ())
+        if isinstance(record.get(name), dict) and record[name].get("original")
+    ]
+
+
 def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any] | None:
     """What a record's page needs to offer "Add a translation" (None: the viewer may not)."""
-    fields = translatable_kinds().get(kind)
-    if not fields or not may(v, f"{kind}.translate"):
+    texts = texts_of(v, kind, record)
+    if not texts or not may(v, f"{kind}.translate"):
         return None
-    field = next((f for f in fields if isinstance(record.get(f), dict)), None)
-    if field is None:
-        return None
+    named = [name for name, _label in texts]
+    # As sent (a refused form), else as asked (a link to one of the texts), else the main one.
+    asked = v.form.get(FIELD) or v.request.query_params.get("field")
+    field = asked if asked in named else named[0]
     return {
         "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
+        "fields": texts,
         "languages": language_options(v.lang),
         # As sent (even left unchosen); at first the page's language, unless the text is
         # already in it.
@@ -58,15 +72,17 @@ def _render(
     v: View, op: str, kind: str, id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     record = entity(v, kind, id)
-    offer = translate_form(v, kind, record)
-    field = offer["field"] if offer else translatable_kinds()[kind][0]
+    texts = [
+        {"name": name, "label": label, "text": record[name]}
+        for name, label in texts_of(v, kind, record)
+    ]
     return v.render(
         "translate.html",
-        {"kind": kind, "record": record, "text": record.get(field)},
+        {"kind": kind, "record": record, "texts": texts},
         title=v.t("Add a translation: %(what)s", what=called(record, v.lang)),
         status=status,
         errors=errors,
-        translation=offer,
+        translation=translate_form(v, kind, record),
         back=_back(op, kind, id),
     )
 
