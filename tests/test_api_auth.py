@@ -123,8 +123,8 @@ def test_settings_refuse_to_start_outside_development_without_keys() -> None:
     assert Settings(environment="development").resolve_secret_key()
 
 
-def test_sign_out_ends_the_session_on_the_server(sqlite_system: Mamar) -> None:
-    api = make_api(sqlite_system, passwords=True)
+def test_sign_out_ends_the_session_on_the_server(system: Mamar) -> None:
+    api = make_api(system, passwords=True)
     client = api.client
     login = client.post(
         "/api/v1/auth/login", json={"username": username(Role.NEGOTIATOR), "password": PASSWORD}

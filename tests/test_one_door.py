@@ -11,7 +11,7 @@ import mamar
 
 SRC = Path(mamar.__file__).parent
 #: What only the access package (and what it is built on) may use.
-DOOR_ONLY = {"visible_to", "ROLE_VISIBILITY", "check_token", "compare_digest", "is_revoked"}
+DOOR_ONLY = {"visible_to", "ROLE_VISIBILITY", "token_of", "compare_digest", "is_revoked"}
 BUILT_ON = ("access", "accounts", "domain")
 #: Domain noun packages: pure geography stands below them.
 NOUNS = {p.name for p in SRC.iterdir() if (p / "model.py").exists()}

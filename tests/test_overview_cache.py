@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from mamar import reads
 from mamar.access.viewer import viewer_of
 from mamar.accounts.tokens import Scope, create_token, revoke_token
+from mamar.api.app import create_app
 from mamar.domain.model import Actor
 from mamar.domain.visibility import ROLE_VISIBILITY, Role, Visibility
 from mamar.projections.entities import load_state
@@ -21,7 +25,15 @@ from mamar.reads import overviews as overview_module
 from mamar.reports.overview import Part, Tally, fold
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from tests.api_support import MARKERS, load_compartments, make_api, post, record, username
+from tests.api_support import (
+    MARKERS,
+    PASSWORD,
+    load_compartments,
+    make_api,
+    post,
+    record,
+    username,
+)
 from tests.conftest import make_system
 from tests.movement_builders import run, setup
 
@@ -149,15 +161,15 @@ def test_the_same_position_in_another_database_is_another_overview(tmp_path: Pat
     assert cache.hits == 0
 
 
-def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(sqlite_system: Mamar) -> None:
-    api = make_api(sqlite_system)
+def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(system: Mamar) -> None:
+    api = make_api(system)
     record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
-    with sqlite_system.writing() as conn:
+    with system.writing() as conn:
         token_id, token = create_token(conn, username(Role.OBSERVER), scope=Scope.READ)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(2):
         assert api.client.get(STATUS, headers=headers).status_code == 200
-    with sqlite_system.writing() as conn:
+    with system.writing() as conn:
         revoke_token(conn, token_id)
     assert api.client.get(STATUS, headers=headers).status_code == 401
     monitor = api.headers(Role.MONITOR)
@@ -169,6 +181,72 @@ def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(sqlite_system:
         role=Role.ADMIN,
     )
     assert api.client.get(STATUS, headers=monitor).status_code == 401
+
+
+def test_what_one_process_wrote_is_in_the_next_overview_another_serves(system: Mamar) -> None:
+    """Read-your-writes across server processes (each with its own cache and pools): a
+    write acknowledged by one is in the very next overview of the other, and a token
+    revoked through one is refused by the other on its next request."""
+    first = make_api(system)
+    record(first, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    other = Mamar(system.settings)
+    try:
+        second = TestClient(create_app(other), base_url="https://testserver")
+        headers = first.headers(Role.COORDINATOR)
+        assert incidents(second.get(STATUS, headers=headers).json()) == 0
+        assert incidents(second.get(STATUS, headers=headers).json()) == 0  # kept
+        for n in range(1, 4):
+            body = {
+                "id": str(uuid.uuid4()),
+                "operation": "op",
+                "event_type": "explosions_remote_violence",
+                "description": {"original": "shelling", "language": "en"},
+                "source": {"text": "field team", "kind": "own_team"},
+            }
+            record(first, "/api/v1/incident/report", body)
+            assert incidents(second.get(STATUS, headers=headers).json()) == n
+        with system.writing() as conn:
+            token_id, token = create_token(conn, username(Role.OBSERVER), scope=Scope.READ)
+        reader = {"Authorization": f"Bearer {token}"}
+        assert second.get(STATUS, headers=reader).status_code == 200
+        with system.writing() as conn:
+            revoke_token(conn, token_id)
+        assert second.get(STATUS, headers=reader).status_code == 401
+    finally:
+        other.dispose()
+
+
+def test_a_kept_overview_costs_one_statement(sqlite_system: Mamar) -> None:
+    """The caller's token, account and the journal's head are read in one statement, and
+    an overview kept for that head needs nothing more (on PostgreSQL every statement is
+    a round trip: an overview took three with its caller's check, five after a write)."""
+    api = make_api(sqlite_system, passwords=True)
+    record(api, "/api/v1/operation/open", {"id": "op", "name": {"en": "Op"}, "timezone": "UTC"})
+    statements: list[str] = []
+
+    def traced(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.set_trace_callback(statements.append)
+
+    event.listen(sqlite_system.engine, "checkout", traced)
+    headers = api.headers(Role.MONITOR)
+    assert api.client.get(STATUS, headers=headers).status_code == 200
+    worked_out = [s for s in statements if s.startswith("SELECT")]
+    statements.clear()
+    assert api.client.get(STATUS, headers=headers).status_code == 200
+    kept = [s for s in statements if s.startswith("SELECT")]
+    assert len(kept) == 1, kept
+    assert "api_tokens" in kept[0] and "journal_head" in kept[0]
+    assert len(worked_out) > 1  # the states, read when nothing was kept
+    # Another token, or a session (its revocation read instead of the token): the same.
+    statements.clear()
+    assert api.client.get(STATUS, headers=api.headers(Role.MONITOR, write=False)).status_code == 200
+    assert len([s for s in statements if s.startswith("SELECT")]) == 1
+    signed_in = {"username": username(Role.MONITOR), "password": PASSWORD}
+    assert api.client.post("/api/v1/auth/login", json=signed_in).status_code == 200
+    statements.clear()
+    assert api.client.get(STATUS).status_code == 200
+    by_session = [s for s in statements if s.startswith("SELECT")]
+    assert len(by_session) == 1 and "revoked_sessions" in by_session[0], by_session
 
 
 def test_concurrent_readers_of_a_missing_entry_compute_it_once(sqlite_system: Mamar) -> None:

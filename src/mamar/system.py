@@ -13,7 +13,7 @@ import mamar.features  # noqa: F401  (registers every feature)
 from mamar.access.cursors import Cursors
 from mamar.accounts.model import actor_of
 from mamar.config import Settings
-from mamar.db.engine import is_sqlite, make_engine, wipe_wal
+from mamar.db.engine import is_sqlite, make_engine, make_lookup_engine, wipe_wal
 from mamar.db.maintenance import analyze_sqlite, vacuum_analyze_postgres
 from mamar.db.migrate import upgrade
 from mamar.db.writer_lock import writer_lock_for
@@ -43,11 +43,10 @@ class Mamar:
         i18n.set_digits(self.settings.digits)
         # The same engine and pool, its transactions marked read-only (no write lock).
         self._reader: Engine = self.engine.execution_options(readonly=True)
-        # PostgreSQL's point reads outside a transaction (see ``looking_up``).
+        # PostgreSQL's point reads outside a transaction, from a pool of their own (see
+        # ``looking_up``).
         self._autocommit: Engine | None = (
-            None
-            if is_sqlite(self.engine)
-            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            None if is_sqlite(self.engine) else make_lookup_engine(self.settings.database_url)
         )
         key = self.settings.resolve_vault_key()
         self.vault: Vault | None = Vault(parse_key(key)) if key else None
@@ -129,9 +128,9 @@ class Mamar:
 
         On PostgreSQL it reads without a transaction (autocommit): the same as a read
         in a READ COMMITTED transaction (PostgreSQL's default, and this product's),
-        less the BEGIN and COMMIT round trips, two of an access check's four.
-        A server-side cursor (``yield_per``) needs :meth:`reading`. On SQLite it is
-        :meth:`reading`.
+        less the BEGIN and COMMIT round trips, on a connection of a pool of its own
+        (``db.engine.make_lookup_engine``). A server-side cursor (``yield_per``) needs
+        :meth:`reading`. On SQLite it is :meth:`reading`.
         """
         if self._autocommit is None:
             with self.reading() as conn:
@@ -187,4 +186,6 @@ class Mamar:
                     self._writer = None
             if self._file_lock is not None:
                 self._file_lock.close()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
         self.engine.dispose()

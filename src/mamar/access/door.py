@@ -23,11 +23,12 @@ from mamar.access.rules import RouteRule
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.accounts import sessions
 from mamar.accounts.model import actor_of
-from mamar.accounts.tokens import Scope, check_token
+from mamar.accounts.tokens import Scope, token_digest, token_of
+from mamar.db.raw import Statement
 from mamar.domain.ids import stream_name
-from mamar.domain.model import Actor, Command
+from mamar.domain.model import Actor, Command, EntityState
 from mamar.domain.visibility import Role
-from mamar.projections.entities import current
+from mamar.projections.entities import current, load_state
 from mamar.system import Mamar
 
 security_log = logging.getLogger("mamar.security")
@@ -69,9 +70,11 @@ class Principal:
 def account_actor(conn: Connection, username: str) -> Actor | None:
     """The active account ``username`` as an actor; None if unknown or disabled."""
     found = current(conn, stream_name("account", username))
-    if found is None or getattr(found[0], "disabled", False):
-        return None
-    return actor_of(username, found[0])
+    return None if found is None else _active(username, found[0])
+
+
+def _active(username: str, state: EntityState) -> Actor | None:
+    return None if getattr(state, "disabled", False) else actor_of(username, state)
 
 
 def _bearer(request: Request) -> str | None:
@@ -94,6 +97,37 @@ def identify(system: Mamar, request: Request) -> Principal | None:
         return identify_in(conn, request)
 
 
+#: The journal's last position and hash (0 and empty before the first event).
+Head = tuple[int, bytes]
+
+# The caller and the journal head in one statement: on PostgreSQL every statement is a
+# round trip to the server, and the overview, the most read route, needs all three (the
+# token or the session's revocation, the account's state, the head). A row always comes
+# back; what was not found is NULL.
+_ACCOUNT = stream_name("account", "")
+_BY_TOKEN = Statement(
+    "SELECT h.position, h.hash, t.id, t.username, t.scope, t.expires_at, t.revoked_at, "
+    "e.kind, e.state FROM (SELECT 1 AS one) AS o "
+    "LEFT JOIN journal_head AS h ON h.id = 1 "
+    "LEFT JOIN api_tokens AS t ON t.token_hash = :hash "
+    f"LEFT JOIN entities AS e ON e.stream = '{_ACCOUNT}' || t.username"
+)
+_BY_SESSION = Statement(
+    "SELECT h.position, h.hash, r.session_hash, e.kind, e.state FROM (SELECT 1 AS one) AS o "
+    "LEFT JOIN journal_head AS h ON h.id = 1 "
+    "LEFT JOIN revoked_sessions AS r ON r.session_hash = :hash "
+    "LEFT JOIN entities AS e ON e.stream = :stream"
+)
+
+
+def _head(position: int | None, hash: bytes | None) -> Head:
+    return (0, b"") if position is None else (int(position), bytes(hash or b""))
+
+
+def _account(username: str, kind: str | None, text: str | None) -> Actor | None:
+    return None if kind is None or text is None else _active(username, load_state(kind, text))
+
+
 def identify_in(conn: Connection, request: Request) -> Principal | None:
     """:func:`identify`, reading in the caller's transaction ``conn``.
 
@@ -101,28 +135,44 @@ def identify_in(conn: Connection, request: Request) -> Principal | None:
     read afresh, so a revoked token, a signed-out session or a disabled account is
     refused on the very next request.
     """
+    return identify_at_head(conn, request)[0]
+
+
+def identify_at_head(conn: Connection, request: Request) -> tuple[Principal | None, Head | None]:
+    """:func:`identify_in`, and the journal's head read in the same statement (None when
+    nothing was read: no credentials, or none that could be valid)."""
     token = _bearer(request)
     if token is not None:
-        info = check_token(conn, token) if token else None
-        actor = account_actor(conn, info.username) if info else None
+        digest = token_digest(token)
+        row = _BY_TOKEN.run(conn, {"hash": digest}).fetchone() if digest else None
+        head = _head(row[0], row[1]) if row is not None else None
+        info = token_of(row[2:7]) if row is not None else None
+        actor = _account(info.username, row[7], row[8]) if info and row else None
         if info is None or actor is None:
             security_log.warning("rejected bearer token on %s", request.url.path)
-            return None
+            return None, head
         if security_log.isEnabledFor(logging.INFO):
             security_log.info("token %s used on %s %s", info.id, request.method, request.url.path)
-        return Principal(actor, "token", info.scope, token_id=info.id)
+        return Principal(actor, "token", info.scope, token_id=info.id), head
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         session = sessions.read(request.app.state.secret_key, cookie)
         if session is None:
-            return None
-        actor = (
-            None if sessions.is_revoked(conn, session) else account_actor(conn, session.username)
-        )
+            return None, None
+        row = _BY_SESSION.run(
+            conn,
+            {
+                "hash": sessions.session_hash(session),
+                "stream": stream_name("account", session.username),
+            },
+        ).fetchone()
+        revoked = row[2] is not None
+        actor = None if revoked else _account(session.username, row[3], row[4])
         if actor is None:
-            return None
-        return Principal(actor, "session", Scope.WRITE, csrf=session.csrf, session=session)
-    return None
+            return None, _head(row[0], row[1])
+        principal = Principal(actor, "session", Scope.WRITE, csrf=session.csrf, session=session)
+        return principal, _head(row[0], row[1])
+    return None, None
 
 
 def enforce(
@@ -183,14 +233,16 @@ def guard(rule: RouteRule) -> Callable[[Request], Principal | None]:
     return check
 
 
-def authorize(conn: Connection, request: Request, rule: RouteRule) -> Principal:
-    """What :func:`guard` checks, in the caller's transaction ``conn``: for a route that
-    reads right after, so checking and reading share one connection and one worker thread
-    (the route must still have ``rule`` in the rule book, like every route)."""
-    principal = enforce(rule, request, identify_in(conn, request))
-    if principal is None:  # a public rule: there is no one to authorise
+def authorize(conn: Connection, request: Request, rule: RouteRule) -> tuple[Principal, Head]:
+    """What :func:`guard` checks, in the caller's connection ``conn``, and the journal's
+    head read with the caller (one statement): for a route that reads right after, so
+    checking and reading share one connection and one worker thread (the route must
+    still have ``rule`` in the rule book, like every route)."""
+    principal, head = identify_at_head(conn, request)
+    principal = enforce(rule, request, principal)
+    if principal is None or head is None:  # a public rule: there is no one to authorise
         raise Refused(401, "unauthenticated")
-    return principal
+    return principal, head
 
 
 def require(principal: Principal | None) -> Principal:

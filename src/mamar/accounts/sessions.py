@@ -64,7 +64,8 @@ def read(key: bytes, value: str, *, now: datetime | None = None) -> Session | No
     return session
 
 
-def _session_hash(session: Session) -> str:
+def session_hash(session: Session) -> str:
+    """What a revoked session is stored as (``revoked_sessions``)."""
     return hashlib.sha256(session.csrf.encode()).hexdigest()
 
 
@@ -75,7 +76,7 @@ def revoke(conn: Connection, session: Session) -> None:
     if not is_revoked(conn, session):
         conn.execute(
             insert(revoked_sessions).values(
-                session_hash=_session_hash(session), expires_at=utc_key(expires)
+                session_hash=session_hash(session), expires_at=utc_key(expires)
             )
         )
 
@@ -83,7 +84,7 @@ def revoke(conn: Connection, session: Session) -> None:
 def is_revoked(conn: Connection, session: Session) -> bool:
     row = conn.execute(
         select(revoked_sessions.c.session_hash).where(
-            revoked_sessions.c.session_hash == _session_hash(session)
+            revoked_sessions.c.session_hash == session_hash(session)
         )
     ).first()
     return row is not None

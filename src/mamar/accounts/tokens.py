@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from mamar.db.raw import Statement
 from mamar.db.tables import api_tokens
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import new_id
@@ -71,23 +72,17 @@ def revoke_token(conn: Connection, token_id: str) -> None:
         raise DomainError("unknown_token", f"no active token '{token_id}'", field="id")
 
 
-# Every API request checks its token: read on the driver connection, since SQLAlchemy's
-# execution costs several times the indexed read itself (see ``mamar.db.raw``).
-_BY_HASH = Statement(
-    "SELECT id, username, scope, expires_at, revoked_at FROM api_tokens WHERE token_hash = :hash"
-)
+def token_digest(token: str) -> str | None:
+    """What the token is stored as, or None for what cannot be one of ours."""
+    return _digest(token) if token.startswith(PREFIX) else None
 
 
-def check_token(conn: Connection, token: str, *, now: datetime | None = None) -> TokenInfo | None:
-    """The token's owner and scope if it is known, unrevoked and unexpired; else None.
-
-    Read afresh on every call (one indexed read), so a revocation or an expiry
-    takes effect on the very next request.
-    """
-    if not token.startswith(PREFIX):
-        return None
-    row = _BY_HASH.run(conn, {"hash": _digest(token)}).fetchone()
-    if row is None:
+def token_of(row: Sequence[Any] | None, *, now: datetime | None = None) -> TokenInfo | None:
+    """The token of a row of ``api_tokens`` found by :func:`token_digest` (id, username,
+    scope, expires_at, revoked_at; None or NULLs: no such token) if it is unrevoked and
+    unexpired; else None. The door reads it afresh on every request (with the account,
+    ``access.door``), so a revocation or an expiry takes effect on the very next one."""
+    if row is None or row[0] is None:
         return None
     token_id, username, scope, expires_at, revoked_at = row
     if revoked_at is not None:

@@ -145,6 +145,37 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
         book.set("GET", path, rule)
         app.add_api_route(path, endpoint, methods=["GET"], responses=READ_ERRORS, **kwargs)
 
+    def operation_status(request: Request, op: EntityPath, at: At = None) -> Response:
+        # The most read route: its caller is checked on the connection the overview is
+        # read from (the guard's own checks, see ``authorize``), one worker thread for both,
+        # and the journal head is read in the same statement as the caller: when the
+        # overview of that head is kept (``OverviewCache``), that one statement is all.
+        # No snapshot is shared by the reads (the head is read before the states): on
+        # PostgreSQL they need no transaction.
+        with _system(request).looking_up() as conn:
+            principal, head = authorize(conn, request, READ_ANY)
+            data = reads.overview(
+                conn,
+                viewer=principal.actor,
+                operation=op,
+                at=aware(at, "at"),
+                cache=request.app.state.overviews,
+                head=head,
+            )
+        return respond(data)
+
+    # Added first: a request is matched against the routes in the order they were added,
+    # and the most read route was the 66th, after every record's read and list routes
+    # (about 50 µs of matching a request; no other route matches its path).
+    add(
+        f"{PREFIX}/operations/{{op}}/status",
+        operation_status,
+        READ_ANY,
+        response_model=OverviewOut,
+        tags=["operation"],
+        summary="The operation overview, now or as of a moment",
+    )
+
     for kind, spec in sorted(aggregates().items()):
         add(
             f"{PREFIX}/{kind}/{{id}}",
@@ -200,31 +231,6 @@ def add_read_routes(app: FastAPI, book: RuleBook) -> None:
         return respond(_page(items, limit, offset))
 
     add(f"{PREFIX}/operations", list_operations, READ_ANY, response_model=Page, tags=["operation"])
-
-    def operation_status(request: Request, op: EntityPath, at: At = None) -> Response:
-        # The most read route: its caller is checked in the transaction the overview is
-        # read in (the guard's own checks, see ``authorize``), one worker thread for both.
-        # The overview is keyed by the journal head read before its states (``OverviewCache``),
-        # no snapshot shared by its reads: on PostgreSQL they need no transaction.
-        with _system(request).looking_up() as conn:
-            viewer = authorize(conn, request, READ_ANY).actor
-            data = reads.overview(
-                conn,
-                viewer=viewer,
-                operation=op,
-                at=aware(at, "at"),
-                cache=request.app.state.overviews,
-            )
-        return respond(data)
-
-    add(
-        f"{PREFIX}/operations/{{op}}/status",
-        operation_status,
-        READ_ANY,
-        response_model=OverviewOut,
-        tags=["operation"],
-        summary="The operation overview, now or as of a moment",
-    )
 
     def read_timeline(
         request: Request,

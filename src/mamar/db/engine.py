@@ -44,10 +44,39 @@ def make_engine(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    # On PostgreSQL every connection is a server process on the same cores: SQLAlchemy's
-    # default pool (5 kept, 10 more on demand). With 10 + 20, bench/api.py's overview at
-    # 50 clients was no better on PostgreSQL (p99 490-710 ms).
-    engine = create_engine(url)
+    engine = create_engine(url, **POSTGRES_POOL)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: PostgreSQL connections kept per process: every connection is a server process, and
+#: opening one (a fork, authentication, the driver's set-up) costs far more than a
+#: query. With SQLAlchemy's default (5 kept, 10 more opened on demand and closed again
+#: when 5 are idle), a server process at 50 clients (bench/api.py) opened some 60 new
+#: connections a second, a connection's worth of work for every few overviews. None is
+#: opened beyond these: a thread finding them all in use waits for one (as it did for
+#: the 16th before).
+POSTGRES_POOL = {"pool_size": 15, "max_overflow": 0}
+#: The same for the point reads outside a transaction (``make_lookup_engine``): one
+#: statement each, held for a round trip.
+POSTGRES_LOOKUP_POOL = {"pool_size": 10, "max_overflow": 0}
+
+
+def make_lookup_engine(url: str) -> Engine:
+    """PostgreSQL connections for reads outside any transaction (``Mamar.looking_up``:
+    a caller's token and account, the journal head), in a pool of their own.
+
+    Opened in autocommit, so a checkout neither switches the connection's isolation
+    level and back nor rolls back on return (there is never a transaction to end); and
+    since the transactions, the writers' among them, draw on the other pool, readers at
+    full load cannot hold every connection a writer needs.
+    """
+    engine = create_engine(
+        normalise_url(url),
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+        **POSTGRES_LOOKUP_POOL,
+    )
     _ping_when_idle(engine)
     return engine
 

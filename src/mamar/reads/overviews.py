@@ -34,18 +34,20 @@ def overview(
     operation: str,
     at: datetime | None = None,
     cache: OverviewCache | None = None,
+    head: tuple[int, bytes] | None = None,
 ) -> dict[str, Any]:
     """The operation overview as of ``at`` (default: now), as the viewer may see it.
 
     With ``cache``, the overview is computed once per journal head for viewers
-    who see the same (equal :attr:`Viewer.key`; see :class:`OverviewCache`).
+    who see the same (equal :attr:`Viewer.key`; see :class:`OverviewCache`); ``head``
+    is the journal's, if ``conn`` has just read it (else it is read here).
     """
     moment = at or now_utc()
     at_utc = utc_key(at) if at is not None else None
     seer = viewer_of(viewer)
     if cache is None:
         return _compute_overview(conn, seer, operation, at_utc).at(moment)
-    return cache.get(conn, viewer=seer, operation=operation, at_utc=at_utc).at(moment)
+    return cache.get(conn, viewer=seer, operation=operation, at_utc=at_utc, head=head).at(moment)
 
 
 @dataclass(frozen=True)
@@ -268,8 +270,11 @@ class OverviewCache:
         viewer: Viewer,
         operation: str,
         at_utc: str | None,
+        head: tuple[int, bytes] | None = None,
     ) -> OverviewParts:
-        head = journal_head(conn)
+        """The overview; ``head`` is the journal's as ``conn`` read it last, before any
+        state (the caller's check reads it in the same statement: ``access.door``)."""
+        head = head if head is not None else journal_head(conn)
         key: OverviewKey = (operation, at_utc, viewer.key, head[0], head[1])
         with self._lock:
             found = self._lookup(key, head)
