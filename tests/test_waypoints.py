@@ -66,6 +66,16 @@ def test_each_problem_names_its_line() -> None:
     assert places.read(["36.1,"], {}, "ar") == Problem(1, "point")
     assert places.read(["البلدة القديمة"], {}, "ar") == Problem(1, "pointless", "البلدة القديمة")
     assert places.read(["the square — here"], {}, "en") == Problem(1, "ambiguous", "the square")
+    # A line far too long (100,000 letters, words or one word) is read once, and only its
+    # beginning is said back.
+    for huge in ("كلمة " * 20000, "ب" * 100000, "الراشدين " + "x " * 50000):
+        read = places.read([huge], {}, "ar")
+        if huge.startswith("الراشدين"):
+            assert not isinstance(read, Problem) and read[0]["place"] == "rashidin"
+            assert len(read[0]["label"]["original"]) == 99999
+        else:
+            assert isinstance(read, Problem) and read.kind == "unknown"
+            assert len(read.words) <= 60 and read.words.endswith("…")
 
 
 def test_the_form_shows_names_in_the_pages_language_and_keeps_labels_as_recorded() -> None:

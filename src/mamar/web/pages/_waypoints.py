@@ -26,6 +26,15 @@ _BETWEEN = " \t—–-:،,"
 SEPARATOR = " — "
 
 
+#: The most of a line a problem repeats back.
+_SAID_BACK = 60
+
+
+def _shortened(words: str) -> str:
+    words = words.strip()
+    return words if len(words) <= _SAID_BACK else words[: _SAID_BACK - 1].rstrip() + "…"
+
+
 def _key(words: str) -> str:
     return " ".join(unicodedata.normalize("NFC", words).casefold().split())
 
@@ -52,11 +61,15 @@ class Gazetteer:
             for words in (ident, *name.values(), *(place.get("aliases") or ())):
                 if isinstance(words, str) and words.strip():
                     self.called.setdefault(_key(words), set()).add(ident)
+        #: The most words a name has (a separator after it counts as one more).
+        self._most_words = max((len(k.split()) for k in self.called), default=0) + 1
 
     def _named(self, line: str) -> tuple[str, str] | None:
-        """The longest name the line begins with (whole words), and the rest of the line."""
-        words = unicodedata.normalize("NFC", line).split()
-        for count in range(len(words), 0, -1):
+        """The longest name the line begins with (whole words), and the rest of the line.
+        Only as many words as the longest name has are tried: a line of any length costs
+        no more than a name's."""
+        words = unicodedata.normalize("NFC", line).split(maxsplit=self._most_words)
+        for count in range(min(len(words), self._most_words), 0, -1):
             head = " ".join(words[:count]).rstrip(_BETWEEN)
             if _key(head) in self.called:
                 return head, " ".join(words[count:])
@@ -81,7 +94,7 @@ class Gazetteer:
             else:
                 named = self._named(line)
                 if named is None:
-                    return Problem(number, "unknown", line.split(SEPARATOR)[0].strip())
+                    return Problem(number, "unknown", _shortened(line.split(SEPARATOR)[0]))
                 words, label = named
                 places = self.called[_key(words)]
                 if len(places) > 1:
