@@ -137,9 +137,29 @@ def translatable_kinds() -> dict[str, tuple[str, ...]]:
     return {kind: fields for kind, fields in sorted(found.items()) if fields}
 
 
+def _described(kind: str, state_type: type[EntityState]) -> str:
+    """What the API says of ``<kind>.translate``: which texts ``field`` may name."""
+    article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+    said = [
+        f"Add a translation of {article} {kind.replace('_', ' ')}'s text, by your organisation."
+    ]
+    fields = text_fields(state_type)
+    if fields:
+        said.append(f"Texts (field; the first when none is named): {', '.join(fields)}.")
+    for name, parts in item_fields(state_type).items():
+        if parts:
+            said.append(
+                f"In the list {name}: field {name}, item, part ({' or '.join(parts)}), part_item."
+            )
+        else:
+            said.append(f"In the list {name}: field {name} and item.")
+    return " ".join(said)
+
+
 def register_translate_commands() -> None:
     """One ``<kind>.translate`` command for every record kind with free text."""
     known = commands()
+    states = {kind: spec.state_type for kind, spec in aggregates().items()}
     for kind in translatable_kinds():
         name = f"{kind}.translate"
         if name in known:
@@ -152,7 +172,7 @@ def register_translate_commands() -> None:
                 "__annotations__": {},
                 "command_name": name,
                 "kind": kind,
-                "__doc__": f"Add a translation of a {kind}'s text, by your organisation.",
+                "__doc__": _described(kind, states[kind]),
             },
         )
         decides(command)(translate)
