@@ -63,3 +63,14 @@ def test_the_tokens_list_names_the_account(web: Web) -> None:
         assert page.status_code == 200, page.text
         tokens = page.text.split('id="h-tok"', 1)[1]
         assert '<bdi dir="auto">مسؤول العمليات في الهلال الأحمر</bdi>' in tokens
+
+
+def test_an_account_without_a_display_name_is_shown_by_its_username() -> None:
+    from mamar.domain.model import Actor
+    from mamar.domain.visibility import Role
+
+    plain = Actor("amal", Role.NEGOTIATOR)
+    named = Actor("amal", Role.NEGOTIATOR, display_name="أمل")
+    assert plain.name == "amal" and named.name == "أمل"
+    # The name is not who acts: the same account, whatever it is called.
+    assert plain == named and hash(plain) == hash(named)
