@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
 
@@ -38,6 +38,7 @@ Result = TypeVar("Result")
 _SAVEPOINT = Statement("SAVEPOINT command")
 _RELEASE = Statement("RELEASE SAVEPOINT command")
 _ROLLBACK_TO = Statement("ROLLBACK TO SAVEPOINT command")
+_RELEASE_AND_SET = "RELEASE SAVEPOINT command; SAVEPOINT command"
 
 #: Commands one transaction carries at most; more wait for the next commit. On
 #: PostgreSQL each savepoint that writes is a subtransaction, and a transaction with
@@ -158,9 +159,7 @@ class GroupCommit(Generic[Result]):
                 if len(group) == 1:
                     group[0].result = group[0].work(conn)
                 else:
-                    for index, waiting in enumerate(group):
-                        if not self._run_alone(conn, waiting):
-                            refused.add(index)
+                    self._run_each(conn, group, refused)
                 if self.decided is not None:
                     self.decided(len(group))
             self.commits += 1
@@ -177,17 +176,32 @@ class GroupCommit(Generic[Result]):
                 waiting.done = True
 
     @staticmethod
-    def _run_alone(conn: Connection, waiting: _Waiting[Result]) -> bool:
-        """Run one command of a group in its own savepoint; False if it was refused."""
-        _SAVEPOINT.run(conn)
-        try:
-            waiting.result = waiting.work(conn)
-        except Exception as error:
-            # Undo what it wrote; if that fails the transaction is lost, and the
-            # whole group with it.
-            _ROLLBACK_TO.run(conn)
-            _RELEASE.run(conn)
-            waiting.error = error
-            return False
-        _RELEASE.run(conn)
-        return True
+    def _run_each(conn: Connection, group: list[_Waiting[Result]], refused: set[int]) -> None:
+        """Run each command of a group in its own savepoint; add to ``refused`` the
+        index of each one refused.
+
+        On PostgreSQL, where every statement is a round trip, one command's savepoint
+        is released and the next one's set in the same round trip."""
+        driver: Any = conn.connection.driver_connection
+        chained = conn.dialect.name == "postgresql"
+        set_up = False
+        for index, waiting in enumerate(group):
+            if not set_up:
+                _SAVEPOINT.run(conn)
+            try:
+                waiting.result = waiting.work(conn)
+            except Exception as error:
+                # Undo what it wrote; if that fails the transaction is lost, and the
+                # whole group with it.
+                _ROLLBACK_TO.run(conn)
+                _RELEASE.run(conn)
+                waiting.error = error
+                refused.add(index)
+                set_up = False
+                continue
+            if chained and index < len(group) - 1:
+                driver.execute(_RELEASE_AND_SET)  # no parameters: both in one round trip
+                set_up = True
+            else:
+                _RELEASE.run(conn)
+                set_up = False
