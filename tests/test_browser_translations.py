@@ -137,3 +137,46 @@ def test_an_organisation_that_cannot_see_the_incident_cannot_see_or_add_a_transl
         system.dispose()
     assert found is not None
     assert [t.text for t in found[0].description.translations] == [ENGLISH]  # type: ignore[attr-defined]
+
+
+def test_one_reason_of_a_rejection_is_translated_from_its_own_link(
+    browser: Any, server: LiveServer
+) -> None:
+    """The exit route's second version was rejected for two reasons (in Arabic, with their
+    English): each reason has its own link; the form it opens has that reason chosen, and
+    the translation goes to that reason alone."""
+    from tests.test_browser_people import accessible
+
+    french = "Aucune garantie pour la sécurité des véhicules"
+    page = _page(browser, server, "negotiator")
+    route = f"{server.url}/ops/{OP}/routes/exit-route"
+    page.goto(f"{route}?lang=ar")
+    links = page.locator('a[href*="/translate?field=rejections."]')
+    assert links.count() == 2
+    with page.expect_navigation():
+        links.nth(1).click()
+    assert page.url.endswith("field=rejections.0.reasons.1")
+    accessible(page)
+    assert page.input_value("#f-translation-field") == "rejections.0.reasons.1"
+    chosen = page.locator("#f-translation-field option:checked").inner_text()
+    assert "الأسباب" in chosen and "rejections" not in chosen
+    # The first reason, then, by choosing it on the form.
+    page.select_option("#f-translation-field", "rejections.0.reasons.0")
+    page.select_option("#f-translation-language", "fr")
+    page.fill("#f-translation-text", french)
+    with page.expect_navigation():
+        page.click("#h-translate ~ form button[type=submit]")
+    assert page.url.startswith(route)
+    page.context.close()
+    system = server.system()
+    try:
+        with system.reading() as conn:
+            from mamar.projections.entities import current
+
+            found = current(conn, "route:exit-route")
+    finally:
+        system.dispose()
+    assert found is not None
+    first, second = found[0].rejections[0].reasons  # type: ignore[attr-defined]
+    assert [(t.text, t.language) for t in first.translations][-1] == (french, "fr")
+    assert "fr" not in [t.language for t in second.translations]

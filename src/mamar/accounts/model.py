@@ -181,5 +181,9 @@ def actor_of(username: str, state: EntityState) -> Actor:
     """The account whose state is ``state`` as an acting account."""
     assert isinstance(state, AccountState), f"'{username}' is not an account"
     return Actor(
-        username=username, role=state.role, party=state.party, organisation=state.organisation
+        username=username,
+        role=state.role,
+        party=state.party,
+        organisation=state.organisation,
+        display_name=state.display_name or None,
     )

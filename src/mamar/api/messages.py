@@ -136,6 +136,9 @@ DOMAIN: dict[str, str] = {
     "empty": N_("This may not be empty"),
     "no_such_text": N_("This record has no such text"),
     "nothing_to_translate": N_("This text is empty: there is nothing to translate"),
+    "item_needed": N_("Say which item of the list to translate"),
+    "no_such_item": N_("The list has no such item"),
+    "not_a_list": N_("This text is not a list: it has no items"),
     "same_language": N_("The translation is in the language of the original"),
     "translation_one_line": N_(
         "This text is one line: give its translation on one line too, of at most 200 characters"

@@ -373,10 +373,12 @@ def user_list(database: DatabaseOption = None) -> None:
     with system.reading() as conn:
         accounts = reads.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
     lang = cli_lang()
-    table = Table(*(tr(lang, h) for h in ("Account", "Organisation", "Role", "Party", "Status")))
+    headings = ("Account", "Name", "Organisation", "Role", "Party", "Status")
+    table = Table(*(tr(lang, h) for h in headings))
     for a in accounts:
         table.add_row(
             a.id,
+            getattr(a, "display_name", "") or "",
             getattr(a, "organisation", ""),
             tr(lang, str(getattr(a, "role", ""))),
             getattr(a, "party", "") or "",

@@ -33,7 +33,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Prose, ProseLine
+from mamar.domain.text import LocalName, Prose, ProseLine
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 
@@ -74,7 +74,7 @@ class ChangeConvoyStatus(Command):
     reason: Prose | None = None
     place: Reference | None = None
     incident: Reference | None = None
-    conditions: FreeText | None = None
+    conditions: Prose | None = None
 
 
 class RecordConvoyCounts(Command):

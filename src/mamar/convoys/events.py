@@ -10,7 +10,7 @@ from mamar.domain.figures import Figure
 from mamar.domain.ids import Reference
 from mamar.domain.model import Value
 from mamar.domain.subjects import Group
-from mamar.domain.text import FreeText, LocalName, Prose, ProseLine
+from mamar.domain.text import LocalName, Prose, ProseLine
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -42,7 +42,7 @@ class Escort(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     party: Reference
-    description: FreeText | None = None
+    description: Prose | None = None
     vehicles: int = Field(default=0, ge=0, le=10000)
 
 
@@ -141,7 +141,7 @@ class ConvoyStatusChanged(EventData):
     reason: Prose | None = None
     place: str | None = None
     incident: str | None = None
-    conditions: FreeText | None = None  # "rain and snow"
+    conditions: Prose | None = None  # "rain and snow"
 
 
 @event_type

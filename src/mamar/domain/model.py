@@ -13,7 +13,7 @@ A feature package (``mamar.convoys`` …) declares:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
@@ -86,6 +86,14 @@ class Actor:
     role: Role
     party: str | None = None
     organisation: str = INSTALLATION
+    #: The name shown for the account (None: not known, the username is shown). Not part
+    #: of who acts: two actors of the same account are the same whatever their names.
+    display_name: str | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """What people see for the account: its display name, else its username."""
+        return self.display_name or self.username
 
 
 @dataclass(frozen=True)

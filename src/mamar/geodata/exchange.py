@@ -43,6 +43,7 @@ PLACE_COLUMNS = (
     "lon",
     "precision",
     "notes",
+    "notes_lang",
     "polygon",
     "visibility",
 )
@@ -84,6 +85,21 @@ def _refusal(where: str, exc: ValidationError) -> DomainError:
 # --- places ------------------------------------------------------------------------------
 
 
+def _notes(props: dict[str, Any]) -> Any:
+    """A place's notes with their language, as this module writes them (a text with its
+    language and translations in GeoJSON; the original words in ``notes`` and their language
+    in ``notes_lang`` in CSV). Words without their language are taken as any text given
+    without one is (Arabic)."""
+    given = props.get("notes")
+    if isinstance(given, dict):
+        return given
+    if not given:
+        return None
+    if props.get("notes_lang"):
+        return {"original": given, "language": props["notes_lang"]}
+    return given
+
+
 def place_feature(state: PlaceState) -> dict[str, Any]:
     geometry: dict[str, Any] | None = None
     if state.point is not None:
@@ -96,7 +112,7 @@ def place_feature(state: PlaceState) -> dict[str, Any]:
         "aliases": list(state.aliases),
         "kind": state.kind.value,
         "precision": state.precision.value,
-        "notes": state.notes,
+        "notes": state.notes.model_dump(mode="json") if state.notes else None,
         "visibility": state.visibility.value,
     }
     if state.point is not None and state.polygon is not None:
@@ -126,7 +142,7 @@ def places_from_geojson(data: dict[str, Any], operation: str) -> list[RegisterPl
             "place_kind": props.get("kind", "other"),
             "aliases": tuple(props.get("aliases") or ()),
             "precision": props.get("precision", "exact"),
-            "notes": props.get("notes"),
+            "notes": _notes(props),
         }
         if props.get("visibility"):
             fields["visibility"] = props["visibility"]
@@ -155,7 +171,8 @@ def places_to_csv(states: Iterable[PlaceState]) -> str:
                 "lat": repr(s.point.lat) if s.point else "",
                 "lon": repr(s.point.lon) if s.point else "",
                 "precision": s.precision.value,
-                "notes": s.notes or "",
+                "notes": s.notes.original if s.notes else "",
+                "notes_lang": s.notes.language if s.notes else "",
                 "polygon": orjson.dumps(s.polygon.model_dump(mode="json")).decode()
                 if s.polygon
                 else "",
@@ -174,7 +191,7 @@ def places_from_csv(text: str, operation: str) -> list[RegisterPlace]:
             "place_kind": row.get("kind") or "other",
             "aliases": tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
             "precision": row.get("precision") or "exact",
-            "notes": row.get("notes") or None,
+            "notes": _notes(row),
         }
         if row.get("lat") and row.get("lon"):
             fields["point"] = {"lat": row["lat"], "lon": row["lon"]}

@@ -337,6 +337,7 @@ FIELDS: dict[str, str] = {
     "reason": N_("Reason"),
     "reasons": N_("Reasons"),
     "red_lines": N_("Red lines"),
+    "rejections": N_("Rejections"),
     "related": N_("Related records"),
     "relative": N_("Relative"),
     "role_title": N_("Role title"),

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import LocalName, Name, Prose
 from mamar.domain.visibility import Visibility
 from mamar.geo.shapes import require_valid_area
 from mamar.geo.values import AreaShape, GeoPoint, Precision
@@ -28,7 +28,7 @@ class RegisterPlace(CreateCommand):
     point: GeoPoint | None = None
     polygon: AreaShape | None = None
     precision: Precision = Precision.EXACT
-    notes: FreeText | None = None
+    notes: Prose | None = None
 
 
 class UpdatePlace(Command):
@@ -40,7 +40,7 @@ class UpdatePlace(Command):
     point: GeoPoint | None = None
     polygon: AreaShape | None = None
     precision: Precision | None = None
-    notes: FreeText | None = None
+    notes: Prose | None = None
 
 
 class AddPlaceAlias(Command):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mamar.domain.text import FreeText, LocalName, Name
+from mamar.domain.text import LocalName, Name, Prose
 from mamar.geo.values import AreaShape, GeoPoint, Precision
 from mamar.journal.registry import EventData, event_type
 
@@ -31,7 +31,7 @@ class PlaceRegistered(EventData):
     point: GeoPoint | None = None
     polygon: AreaShape | None = None
     precision: Precision = Precision.EXACT
-    notes: FreeText | None = None
+    notes: Prose | None = None
 
 
 @event_type
@@ -45,7 +45,7 @@ class PlaceUpdated(EventData):
     point: GeoPoint | None = None
     polygon: AreaShape | None = None
     precision: Precision | None = None
-    notes: FreeText | None = None
+    notes: Prose | None = None
 
 
 @event_type

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mamar.domain.model import EntityState, EventMeta, aggregate, base_fields, touched
-from mamar.domain.text import LocalName
+from mamar.domain.text import LocalName, Prose
 from mamar.geo.values import AreaShape, GeoPoint, Precision
 from mamar.journal.registry import EventData
 from mamar.places.events import PlaceAliasAdded, PlaceKind, PlaceRegistered, PlaceUpdated
@@ -18,7 +18,7 @@ class PlaceState(EntityState):
     point: GeoPoint | None = None
     polygon: AreaShape | None = None
     precision: Precision = Precision.EXACT
-    notes: str | None = None
+    notes: Prose | None = None
 
     def names(self) -> tuple[str, ...]:
         """Every name and alias, Arabic first."""

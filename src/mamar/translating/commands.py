@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from mamar.domain.errors import DomainError
 from mamar.domain.model import (
     FIELD_TEAMS,
@@ -26,26 +28,71 @@ from mamar.domain.text import (
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.translating.events import TextTranslated
-from mamar.translating.model import text_fields
+from mamar.translating.model import item_fields, text_fields
 
 
 class TranslateText(Command):
     """Base of the generated ``<kind>.translate`` commands. ``field`` names the text (the
-    record's main one when omitted: see :func:`~mamar.translating.model.text_fields`)."""
+    record's main one when omitted: see :func:`~mamar.translating.model.text_fields`). A text
+    in a list is named by the list (``field``) and its ``item`` (from 0); a text in a list
+    held by each item of a list (a rejection's reasons), by the ``part`` of that item and
+    its ``part_item`` too (see :func:`~mamar.translating.model.item_fields`)."""
 
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
 
-    field: Name | None = None
+    field: Name | None = Field(
+        default=None, description="The text (a field of the record, or a list of texts)"
+    )
+    item: int | None = Field(
+        default=None, ge=0, description="In a list, which item (the first is 0)"
+    )
+    part: Name | None = Field(
+        default=None, description="In an item of a list, which of its lists of texts"
+    )
+    part_item: int | None = Field(
+        default=None, ge=0, description="In that list of the item, which text (the first is 0)"
+    )
     text: FreeText
     language: Language
 
 
-def translate(state: EntityState, cmd: TranslateText, ctx: Context) -> list[EventData]:
-    fields = text_fields(type(state))
-    field = cmd.field if cmd.field is not None else fields[0]
-    if field not in fields:
+def _named(state: EntityState, cmd: TranslateText) -> tuple[str, LocalText | None]:
+    """The field named and the text it names; a refusal when it names none."""
+    kind = type(state)
+    fields, lists = text_fields(kind), item_fields(kind)
+    field = cmd.field if cmd.field is not None else (fields[0] if fields else None)
+    if field is None or (field not in fields and field not in lists):
         raise DomainError("no_such_text", "this record has no such text", field="field")
-    original: LocalText | None = getattr(state, field)
+    if field in fields:
+        if cmd.item is not None or cmd.part is not None or cmd.part_item is not None:
+            raise DomainError(
+                "not_a_list", "this text is not a list: it has no items", field="item"
+            )
+        return field, getattr(state, field)
+    items = getattr(state, field)
+    if cmd.item is None:
+        raise DomainError("item_needed", "say which item of the list to translate", field="item")
+    if not 0 <= cmd.item < len(items):
+        raise DomainError("no_such_item", "the list has no such item", field="item")
+    parts = lists[field]
+    if not parts:
+        if cmd.part is not None or cmd.part_item is not None:
+            raise DomainError("no_such_text", "this record has no such text", field="part")
+        return field, items[cmd.item]
+    if cmd.part not in parts:
+        raise DomainError("no_such_text", "this record has no such text", field="part")
+    if cmd.part_item is None:
+        raise DomainError(
+            "item_needed", "say which item of the list to translate", field="part_item"
+        )
+    inner = getattr(items[cmd.item], cmd.part)
+    if not 0 <= cmd.part_item < len(inner):
+        raise DomainError("no_such_item", "the list has no such item", field="part_item")
+    return field, inner[cmd.part_item]
+
+
+def translate(state: EntityState, cmd: TranslateText, ctx: Context) -> list[EventData]:
+    field, original = _named(state, cmd)
     if original is None or not original.original:
         raise DomainError("nothing_to_translate", "this text is empty", field="field")
     if not cmd.text:
@@ -69,20 +116,50 @@ def translate(state: EntityState, cmd: TranslateText, ctx: Context) -> list[Even
         raise DomainError("unchanged", "this translation is already recorded", field="text")
     return [
         TextTranslated(
-            field=field, text=cmd.text, language=cmd.language, translated_by=organisation
+            field=field,
+            text=cmd.text,
+            language=cmd.language,
+            translated_by=organisation,
+            item=cmd.item,
+            part=cmd.part,
+            part_item=cmd.part_item,
         )
     ]
 
 
 def translatable_kinds() -> dict[str, tuple[str, ...]]:
-    """Every record kind with free text, and its texts."""
-    found = {kind: text_fields(spec.state_type) for kind, spec in aggregates().items()}
+    """Every record kind with free text, and its texts: its own, then its lists of texts
+    (see :func:`~mamar.translating.model.item_fields`)."""
+    found = {
+        kind: (*text_fields(spec.state_type), *item_fields(spec.state_type))
+        for kind, spec in aggregates().items()
+    }
     return {kind: fields for kind, fields in sorted(found.items()) if fields}
+
+
+def _described(kind: str, state_type: type[EntityState]) -> str:
+    """What the API says of ``<kind>.translate``: which texts ``field`` may name."""
+    article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+    said = [
+        f"Add a translation of {article} {kind.replace('_', ' ')}'s text, by your organisation."
+    ]
+    fields = text_fields(state_type)
+    if fields:
+        said.append(f"Texts (field; the first when none is named): {', '.join(fields)}.")
+    for name, parts in item_fields(state_type).items():
+        if parts:
+            said.append(
+                f"In the list {name}: field {name}, item, part ({' or '.join(parts)}), part_item."
+            )
+        else:
+            said.append(f"In the list {name}: field {name} and item.")
+    return " ".join(said)
 
 
 def register_translate_commands() -> None:
     """One ``<kind>.translate`` command for every record kind with free text."""
     known = commands()
+    states = {kind: spec.state_type for kind, spec in aggregates().items()}
     for kind in translatable_kinds():
         name = f"{kind}.translate"
         if name in known:
@@ -95,7 +172,7 @@ def register_translate_commands() -> None:
                 "__annotations__": {},
                 "command_name": name,
                 "kind": kind,
-                "__doc__": f"Add a translation of a {kind}'s text, by your organisation.",
+                "__doc__": _described(kind, states[kind]),
             },
         )
         decides(command)(translate)

@@ -52,10 +52,49 @@ def _compartmented(info: FieldInfo) -> bool:
     return isinstance(extra, dict) and "compartment" in extra
 
 
+def located(
+    state: Any,
+    field: str,
+    item: int | None = None,
+    part: str | None = None,
+    part_item: int | None = None,
+) -> LocalText | None:
+    """The text at ``field`` (item ``item`` when it is a list; in that item, item
+    ``part_item`` of its list ``part``), None when there is none there."""
+    value = getattr(state, field, None)
+    if item is None:
+        return value if isinstance(value, LocalText) and part is None else None
+    if not isinstance(value, tuple | list) or not 0 <= item < len(value):
+        return None
+    value = value[item]
+    if part is None:
+        return value if isinstance(value, LocalText) and part_item is None else None
+    inner = getattr(value, part, None)
+    if part_item is None or not isinstance(inner, tuple | list) or not 0 <= part_item < len(inner):
+        return None
+    found = inner[part_item]
+    return found if isinstance(found, LocalText) else None
+
+
+def _replaced(state: Any, event: TextTranslated, new: LocalText) -> Any:
+    """The new value of ``event.field``, with ``new`` where the translated text was."""
+    if event.item is None:
+        return new
+    items = list(getattr(state, event.field))
+    if event.part is None:
+        items[event.item] = new
+    else:
+        value = items[event.item]
+        inner = list(getattr(value, event.part))
+        inner[event.part_item or 0] = new
+        items[event.item] = value.model_copy(update={event.part: tuple(inner)})
+    return tuple(items)
+
+
 @evolves_every_kind(TextTranslated)
 def with_translation(state: Any, event: TextTranslated, meta: EventMeta) -> Any:
-    text: LocalText | None = getattr(state, event.field, None)
-    if not isinstance(text, LocalText):  # decide refuses this; a replay never fails
+    text = located(state, event.field, event.item, event.part, event.part_item)
+    if text is None:  # decide refuses this; a replay never fails
         return state
     # Of the kind the text keeps (a phrase's is one line); what was recorded is read back as
     # it was, whatever rule is stricter since.
@@ -69,7 +108,7 @@ def with_translation(state: Any, event: TextTranslated, meta: EventMeta) -> Any:
         context=RECORDED,
     )
     new = text.model_copy(update={"translations": (*text.translations, added)})
-    return touched(state, meta, **{event.field: new})
+    return touched(state, meta, **{event.field: _replaced(state, event, new)})
 
 
 # Values that never hold a translation.
@@ -173,3 +212,52 @@ def attributed_time(occurred: OccurredAt, organisation: str) -> OccurredAt:
     if phrase is None or not phrase.translations:
         return occurred
     return occurred.model_copy(update={"phrase": _attribute(phrase, set(), organisation)})
+
+
+def _items_of(annotation: Any) -> Any:
+    """The type of the items of a list field (``tuple[X, ...]``, ``list[X]``, optional or
+    not), else None."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _items_of(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        held = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return _items_of(held[0]) if len(held) == 1 else None
+    if origin in (tuple, list):
+        args = [arg for arg in get_args(annotation) if arg is not Ellipsis]
+        return args[0] if len(args) == 1 else None
+    return None
+
+
+def _model(annotation: Any) -> type[BaseModel] | None:
+    if get_origin(annotation) is Annotated:
+        return _model(get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def item_fields(state_type: type[EntityState]) -> dict[str, tuple[str, ...]]:
+    """The record's lists of texts, each item translated on its own: a list of texts (red
+    lines) as ``()``; a list of values holding lists of texts (rejections, each with its
+    reasons) as the names of those lists. Not one kept in a compartment (see
+    :func:`text_fields`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, info in state_type.model_fields.items():
+        if _compartmented(info):
+            continue
+        item = _items_of(info.annotation)
+        if item is None:
+            continue
+        if text_type(item) is not None:
+            found[name] = ()
+            continue
+        model = _model(item)
+        if model is None or issubclass(model, LocalText):
+            continue
+        parts = tuple(
+            n for n, i in model.model_fields.items() if text_type(_items_of(i.annotation))
+        )
+        if parts:
+            found[name] = parts
+    return found

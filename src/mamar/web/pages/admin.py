@@ -33,9 +33,15 @@ def _administered(v: View, conn: Connection) -> list[dict[str, Any]]:
 def _data(v: View) -> dict[str, Any]:
     with v.system.reading() as conn:
         accounts = _administered(v, conn)
-        mine = {a["id"] for a in accounts}
+        mine = {a["id"]: a.get("display_name") or a["id"] for a in accounts}
         tokens = [
-            {"id": t.id, "username": t.username, "scope": t.scope.value, "expires_at": t.expires_at}
+            {
+                "id": t.id,
+                "username": t.username,
+                "account_name": mine[t.username],
+                "scope": t.scope.value,
+                "expires_at": t.expires_at,
+            }
             for t in list_tokens(conn)
             if t.username in mine
         ]

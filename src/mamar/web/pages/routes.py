@@ -103,6 +103,7 @@ def _render_detail(
         errors=errors,
         can_decide=may(v, "route.reject"),
         can_revise=may(v, "route.revise"),
+        can_translate=may(v, "route.translate"),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         party_names=parties,
     )

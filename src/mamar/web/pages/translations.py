@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import RuleBook, command_rule
-from mamar.domain.text import primary_language
+from mamar.domain.text import as_text, primary_language
 from mamar.i18n.labels import field_label
 from mamar.translating.commands import translatable_kinds
+from mamar.translating.model import item_fields, text_fields
 from mamar.web import forms, i18n
 from mamar.web.languages import language_options
 from mamar.web.page import View, add_page, op_view
@@ -28,37 +29,94 @@ _PAGES = {
     "guarantee": "guarantees",
     "incident": "incidents",
     "notification": "notifications",
+    "route": "routes",
     "task": "tasks",
 }
 
 
-def texts_of(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
-    """The record's texts that can be translated and hold words, as (field, its name in
-    words in the page's language), the main one first."""
-    return [
-        (name, field_label(name, v.lang) or v.t("Text"))
-        for name in translatable_kinds().get(kind, ())
-        if isinstance(record.get(name), dict) and record[name].get("original")
+def _text_fields(kind: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    from mamar.domain.model import aggregates
+
+    state_type = aggregates()[kind].state_type
+    return text_fields(state_type), item_fields(state_type)
+
+
+def _words(value: Any) -> dict[str, Any] | None:
+    """A text as the page reads it (plain words of an early journal are a text too)."""
+    text = as_text(value) if isinstance(value, str) else value
+    return text if isinstance(text, dict) and text.get("original") else None
+
+
+def texts_in(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The record's texts that can be translated and hold words, as (where it is, its name in
+    words in the page's language, the text), the main one first, then each item of its
+    lists of texts. Where a text is: its field, and in a list ``field.item`` (from 0), or
+    ``field.item.part.part_item`` for a list in an item of a list (a rejection's reasons)."""
+    fields, lists = _text_fields(kind)
+    found = [
+        (name, field_label(name, v.lang) or v.t("Text"), text)
+        for name in fields
+        if (text := _words(record.get(name))) is not None
     ]
+    for name, parts in lists.items():
+        named = field_label(name, v.lang) or v.t("Text")
+        for i, value in enumerate(record.get(name) or ()):
+            number = i18n.number(i + 1, v.lang)
+            if not parts:
+                if (text := _words(value)) is not None:
+                    label = v.t("%(list)s, item %(number)s", list=named, number=number)
+                    found.append((f"{name}.{i}", label, text))
+                continue
+            for part in parts:
+                inner = value.get(part) if isinstance(value, dict) else None
+                for j, each in enumerate(inner or ()):
+                    if (text := _words(each)) is None:
+                        continue
+                    label = v.t(
+                        "%(list)s %(number)s — %(part)s, item %(part_number)s",
+                        list=named,
+                        number=number,
+                        part=field_label(part, v.lang) or v.t("Text"),
+                        part_number=i18n.number(j + 1, v.lang),
+                    )
+                    found.append((f"{name}.{i}.{part}.{j}", label, text))
+    return found
+
+
+def texts_of(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The record's texts that can be translated and hold words, as (where it is, its name
+    in words in the page's language): see :func:`texts_in`."""
+    return [(where, label) for where, label, _text in texts_in(v, kind, record)]
+
+
+def address(where: str) -> dict[str, Any]:
+    """The command's fields naming the text at ``where`` (see :func:`texts_in`); what is not
+    a number where one is expected is passed on as it is, for the command to refuse."""
+    names = ("field", "item", "part", "part_item")
+    given: dict[str, Any] = dict(zip(names, where.split(".", 3), strict=False))
+    for name in ("item", "part_item"):
+        if name in given and given[name].isdigit():
+            given[name] = int(given[name])
+    return given
 
 
 def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any] | None:
     """What a record's page needs to offer "Add a translation" (None: the viewer may not)."""
-    texts = texts_of(v, kind, record)
-    if not texts or not may(v, f"{kind}.translate"):
+    found = texts_in(v, kind, record)
+    if not found or not may(v, f"{kind}.translate"):
         return None
-    named = [name for name, _label in texts]
+    texts = {where: text for where, _label, text in found}
     # As sent (a refused form), else as asked (a link to one of the texts), else the main one.
     asked = v.form.get(FIELD) or v.request.query_params.get("field")
-    field = asked if asked in named else named[0]
+    field = asked if asked in texts else found[0][0]
     return {
         "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
-        "fields": texts,
+        "fields": [(where, label) for where, label, _text in found],
         "languages": language_options(v.lang),
         # As sent (even left unchosen); at first the page's language, unless the text is
         # already in it.
-        "chosen": v.form[LANGUAGE] if LANGUAGE in v.form else _first_wanted(v, record[field]),
+        "chosen": v.form[LANGUAGE] if LANGUAGE in v.form else _first_wanted(v, texts[field]),
     }
 
 
@@ -73,8 +131,8 @@ def _render(
 ) -> Response:
     record = entity(v, kind, id)
     texts = [
-        {"name": name, "label": label, "text": record[name]}
-        for name, label in texts_of(v, kind, record)
+        {"name": where, "label": label, "text": text}
+        for where, label, text in texts_in(v, kind, record)
     ]
     return v.render(
         "translate.html",
@@ -109,14 +167,23 @@ def _add_kind(app: FastAPI, book: RuleBook, kind: str) -> None:
         entity(v, kind, id)  # a record the viewer may not see is not found, as on its page
         data = {
             "id": id,
-            "field": v.form.get(FIELD) or None,
+            **address(v.form.get(FIELD) or ""),
             "text": v.form.get(TEXT, "").strip(),
             "language": v.form.get(LANGUAGE, "").strip(),
         }
         try:
-            forms.run(v, command, {k: x for k, x in data.items() if x}, required=(TEXT, LANGUAGE))
+            given = {k: x for k, x in data.items() if x or x == 0}
+            forms.run(v, command, given, required=(TEXT, LANGUAGE))
         except forms.FormErrors as exc:
-            named = {"text": TEXT, "language": LANGUAGE, "field": FIELD}
+            # Which text: one choice on the form, whichever part of it was refused.
+            named = {
+                "text": TEXT,
+                "language": LANGUAGE,
+                "field": FIELD,
+                "item": FIELD,
+                "part": FIELD,
+                "part_item": FIELD,
+            }
             errors = {named.get(k, k): message for k, message in exc.errors.items()}
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
