@@ -84,14 +84,20 @@ def test_a_logged_contact_is_held_at_once_with_what_was_offered(system: Mamar) -
             medium="phone",
             source=who("party", "russia"),
             target=who("party", "factions"),
-            offers=("Personal guarantees for surrendering the sector",),
+            offers=(
+                {"original": "Personal guarantees for surrendering the sector", "language": "en"},
+            ),
         ),
         actor=SYSTEM,
         occurred=at("2016-12-12T11:00+02:00"),
     )
     contact = state(system, "contact", "offer-front-1")
     assert (contact.status, contact.held_at) == ("held", "2016-12-12T11:00:00+02:00")
-    assert contact.offers == ("Personal guarantees for surrendering the sector",)
+    (offer,) = contact.offers
+    assert (offer.original, offer.language) == (
+        "Personal guarantees for surrendering the sector",
+        "en",
+    )
     assert types_of(system, "contact:offer-front-1") == ["contact.logged"]
 
 
@@ -109,7 +115,7 @@ def test_scheduled_call_is_held_with_a_summary_and_then_final(system: Mamar) -> 
         MarkContactHeld(
             id="call-7pm",
             summary={"original": "The initiative was presented", "language": "en"},
-            offers=("The factions' initiative, as sent to the EU",),
+            offers=({"original": "The factions' initiative, as sent to the EU", "language": "en"},),
         ),
         actor=SYSTEM,
         occurred=at("2016-12-13T19:05+02:00"),

@@ -37,6 +37,22 @@ EARLIER: tuple[tuple[str, dict[str, Any], tuple[str | int, ...]], ...] = (
         ("notes",),
     ),
     ("place.updated", {"notes": "Old notes"}, ("notes",)),
+    (
+        "contact.logged",
+        {"direction": "inbound", "medium": "phone", "offers": ["Old offer"]},
+        ("offers", 0),
+    ),
+    (
+        "contact.scheduled",
+        {
+            "direction": "inbound",
+            "medium": "phone",
+            "offers": ["Old offer"],
+            "scheduled_for": "2016-12-13T19:00+02:00",
+        },
+        ("offers", 0),
+    ),
+    ("contact.held", {"offers": ["Old offer"]}, ("offers", 0)),
 )
 
 
@@ -70,7 +86,8 @@ def test_a_text_given_now_keeps_its_language(
     given: Any = {**data}
     inner = given
     for step in path[:-1]:
-        inner[step] = {**inner[step]}
+        part = inner[step]
+        inner[step] = [*part] if isinstance(part, list) else {**part}
         inner = inner[step]
     inner[path[-1]] = {"original": "Held up", "language": "en"}
     event: EventData = type_for(type_name).model_validate(given)

@@ -82,6 +82,7 @@ def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
         "summary": "طلبنا وقف إطلاق النار لإخراج الجرحى",
         "summary.translation": "We asked for a ceasefire to evacuate the wounded",
         "offers": "هدنة لمدة ست ساعات\nتسليم الأسرى",
+        "offers.language": "ar",
     }
     location = _records(web, "negotiator", f"/ops/{OP}/contacts/log", form, "contact.logged")
     assert location == f"/ops/{OP}/contacts"
@@ -94,7 +95,8 @@ def test_log_a_contact_through_an_intermediary(system: Mamar) -> None:
         )
     assert [w["id"] for w in state["via"]] == ["sarc-official", "turkey"]
     assert state["summary"]["translations"][0]["text"].startswith("We asked")
-    assert len(state["offers"]) == 2
+    assert [o["original"] for o in state["offers"]] == ["هدنة لمدة ست ساعات", "تسليم الأسرى"]
+    assert {o["language"] for o in state["offers"]} == {"ar"}
     _refused(
         web,
         "negotiator",

@@ -19,7 +19,7 @@ from mamar.contacts.model import TRANSITIONS, ContactState
 from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import EntityId
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
@@ -37,7 +37,7 @@ class _ContactFields(CreateCommand):
     target: PartyOrPerson | None = None
     participants: tuple[PartyOrPerson, ...] = ()
     via: tuple[PartyOrPerson, ...] = ()
-    offers: tuple[FreeText, ...] = ()
+    offers: tuple[Prose, ...] = ()
     follow_up: EntityId | None = None
 
 
@@ -63,7 +63,7 @@ class MarkContactHeld(Command):
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
     summary: LocalText | None = None
-    offers: tuple[FreeText, ...] = ()
+    offers: tuple[Prose, ...] = ()
 
 
 class MarkContactMissed(Command):

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mamar.channels.events import Medium
-from mamar.domain.text import FreeText, LocalText, Prose
+from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
 from mamar.parties.refs import PartyOrPerson
 
@@ -34,7 +34,7 @@ class ContactDetails(EventData):
     target: PartyOrPerson | None = None
     participants: tuple[PartyOrPerson, ...] = ()
     via: tuple[PartyOrPerson, ...] = ()
-    offers: tuple[FreeText, ...] = ()
+    offers: tuple[Prose, ...] = ()
     follow_up: str | None = None
 
 
@@ -60,7 +60,7 @@ class ContactHeld(EventData):
     type_name = "contact.held"
 
     summary: LocalText | None = None
-    offers: tuple[FreeText, ...] = ()
+    offers: tuple[Prose, ...] = ()
 
 
 @event_type

@@ -43,7 +43,7 @@ class ContactState(EntityState):
     participants: tuple[PartyOrPerson, ...] = ()
     via: tuple[PartyOrPerson, ...] = ()
     summary: LocalText | None = None
-    offers: tuple[str, ...] = ()
+    offers: tuple[Prose, ...] = ()
     scheduled_for: datetime | None = None
     status: ContactStatus = S.SCHEDULED
     held_at: str | None = None

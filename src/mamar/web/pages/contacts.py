@@ -21,7 +21,7 @@ from mamar.web.pages._formkit import (
     chosen,
     creating,
     enum_options,
-    lines,
+    local_lines,
     local_text,
     moment,
     options,
@@ -108,7 +108,7 @@ def _summary_fields(v: View) -> list[Item]:
     return [
         F("summary", v.t("Summary, in the words used"), "prose"),
         F("summary.translation", v.t("Translation of the summary"), "textarea"),
-        F("offers", v.t("Offers made (one per line)"), "textarea"),
+        F("offers", v.t("Offers made (one per line)"), "prose"),
     ]
 
 
@@ -152,7 +152,11 @@ def _common(v: View, op: str) -> dict[str, Any]:
 
 
 def _log_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
-    return {**_common(v, op), "summary": local_text(v, "summary"), "offers": lines(v, "offers")}
+    return {
+        **_common(v, op),
+        "summary": local_text(v, "summary"),
+        "offers": local_lines(v, "offers"),
+    }
 
 
 def _schedule_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
@@ -196,7 +200,11 @@ def _outcome_data(v: View, op: str, contact_id: str | None) -> dict[str, Any]:
     if v.form.get("outcome") not in _OUTCOMES:
         raise forms.FormErrors({"outcome": v.t("Choose what became of the contact")})
     if v.form["outcome"] == "held":
-        return {"id": contact_id, "summary": local_text(v, "summary"), "offers": lines(v, "offers")}
+        return {
+            "id": contact_id,
+            "summary": local_text(v, "summary"),
+            "offers": local_lines(v, "offers"),
+        }
     return {"id": contact_id, "reason": local_text(v, "reason")}
 
 
