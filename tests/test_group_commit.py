@@ -2,7 +2,8 @@
 
 Groups are formed on purpose: the test holds the writer (on SQLite the process's
 writer connection, on PostgreSQL the chain head's row lock) while callers queue
-up behind the first, so the ones that queued are carried together once it lets go.
+up behind the first, who waits for the writer; once the test lets go, the first
+takes everyone who queued meanwhile into its group, and all are carried together.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def writer_held(system: Mamar) -> Iterator[None]:
 
 
 def queue_group(system: Mamar, first: Command, rest: list[Command]) -> tuple[Caller, list[Caller]]:
-    """``first`` runs alone; ``rest`` queue behind it and are carried as one group."""
+    """``first`` leads and waits for the writer; ``rest`` queue behind it; once the
+    writer is free, all of them are carried as one group, ``first`` first."""
     with writer_held(system):
         leader = Caller(system, first)
         leader.start()
@@ -122,7 +124,9 @@ def test_a_refused_command_in_a_group_is_refused_alone_and_changes_nothing(
     with pytest.raises(DomainError) as refusal:
         middle.answer()
     assert refusal.value.field == "party"
-    assert system.group.commits == commits + 2, "the three queued commands share one commit"
+    assert system.group.commits == commits + 1, (
+        "the leader and the three that queued while it waited for the writer share one commit"
+    )
     # The refused command took no position: the chain goes on from the one before it.
     assert last[0].position == first[-1].position + 1
     assert last[0].prev_hash == first[-1].hash
@@ -167,14 +171,14 @@ def test_a_failure_between_decide_and_commit_keeps_nothing_and_answers_everyone(
             raise OSError("the disk went away")
 
     system.group.decided = fail
-    leader, callers = queue_group(system, plan("alone"), [plan("a"), plan("b"), plan("c")])
-    leader.answer()
-    for caller in callers:
+    leader, callers = queue_group(system, plan("first"), [plan("a"), plan("b"), plan("c")])
+    for caller in [leader, *callers]:
         with pytest.raises(OSError, match="disk went away"):
             caller.answer()
     system.group.decided = None
-    assert journal_size(system) == size + 1
+    assert journal_size(system) == size
     with system.reading() as conn:
+        assert current(conn, "convoy:first") is None
         assert current(conn, "convoy:a") is None
     # The writer is usable again, and the refused commands can be sent again.
     system.execute(plan("a"), actor=SYSTEM, occurred=WHEN)
@@ -193,18 +197,20 @@ def test_a_reader_during_a_group_sees_none_of_it_until_the_commit(system: Mamar)
             go_on.wait(30)
 
     system.group.decided = pause
-    leader, callers = queue_group(system, plan("alone"), [plan("a"), plan("b")])
-    assert inside.wait(30)
     with system.reading() as conn:
         head = store.head(conn)[0]
-        assert head == leader.answer()[-1].position
+    leader, callers = queue_group(system, plan("first"), [plan("a"), plan("b")])
+    assert inside.wait(30)
+    with system.reading() as conn:
+        assert store.head(conn)[0] == head
+        assert current(conn, "convoy:first") is None
         assert current(conn, "convoy:a") is None
         assert current(conn, "convoy:b") is None
         assert conn.execute(select(func.max(journal.c.position))).scalar() == head
     go_on.set()
-    recorded = [caller.answer() for caller in callers]
+    recorded = [caller.answer() for caller in [leader, *callers]]
     with system.reading() as conn:
-        assert store.head(conn)[0] == recorded[-1][-1].position == head + 2
+        assert store.head(conn)[0] == recorded[-1][-1].position == head + 3
         assert current(conn, "convoy:a") is not None
 
 

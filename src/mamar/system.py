@@ -21,6 +21,7 @@ from mamar.domain.errors import DomainError, NotPermitted
 from mamar.domain.ids import stream_name
 from mamar.domain.model import Actor, Command
 from mamar.domain.time import OccurredAt
+from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 from mamar.projections.entities import current
 from mamar.services import commands
@@ -62,7 +63,11 @@ class Mamar:
             writer_lock_for(self.engine.url.database) if self._writer_lock is not None else None
         )
         # Commands from concurrent callers share durable commits (``services.group_commit``).
-        self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(self.writing)
+        # On PostgreSQL a group is made up once the chain head's row lock is taken (on
+        # SQLite ``writing`` already waited for the other processes' writers).
+        self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(
+            self.writing, lock=None if self._writer_lock is not None else store.lock_head
+        )
 
     def init(self) -> None:
         """Create or upgrade the schema; move old vault records to keys of their own."""

@@ -28,16 +28,26 @@ _UNSCOPED = frozenset({"account", "operation", "organisation"})
 
 class DbLookup:
     """Other entities' current state, as far as the viewer may see them (in a
-    :class:`Batch`, as the batch's commands so far have left them)."""
+    :class:`Batch`, as the batch's commands so far have left them).
+
+    One command's: each record is read once (the operation is looked up both for
+    the new record's operation and for its time bounds), since nothing is written
+    before the command has decided."""
 
     def __init__(self, conn: Connection, viewer: Viewer, batch: Batch | None = None) -> None:
         self.conn = conn
         self.viewer = viewer
         self.batch = batch
+        self._read: dict[str, tuple[EntityState, int] | None] = {}
 
     def get(self, kind: str, entity_id: str) -> EntityState | None:
         stream = stream_name(kind, entity_id)
-        found = current(self.conn, stream) if self.batch is None else self.batch.current(stream)
+        if self.batch is not None:
+            found = self.batch.current(stream)
+        elif stream in self._read:
+            found = self._read[stream]
+        else:
+            found = self._read[stream] = current(self.conn, stream)
         if found is None or not self.viewer.sees(found[0]):
             return None
         return found[0]

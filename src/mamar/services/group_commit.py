@@ -2,7 +2,9 @@
 
 A durable commit (an ``fsync`` on SQLite, a WAL flush on PostgreSQL) costs more
 than deciding and appending a command. When commands wait for the writer, the
-thread that gets it first carries every command waiting at that moment: it runs
+thread that leads waits for the writer (the other processes' writers on SQLite,
+the chain head's row lock on PostgreSQL), then carries every command waiting at
+that moment, those that came while it waited among them: it runs
 each through the services, in the order they arrived, in one transaction, each
 inside its own savepoint, commits once, and only then answers every caller.
 
@@ -25,7 +27,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection
 
@@ -36,6 +38,7 @@ Result = TypeVar("Result")
 _SAVEPOINT = Statement("SAVEPOINT command")
 _RELEASE = Statement("RELEASE SAVEPOINT command")
 _ROLLBACK_TO = Statement("ROLLBACK TO SAVEPOINT command")
+_RELEASE_AND_SET = "RELEASE SAVEPOINT command; SAVEPOINT command"
 
 #: Commands one transaction carries at most; more wait for the next commit. On
 #: PostgreSQL each savepoint that writes is a subtransaction, and a transaction with
@@ -63,14 +66,21 @@ class GroupCommit(Generic[Result]):
     """Runs work submitted from many threads in shared transactions (see the module doc).
 
     ``writing`` opens a transaction that commits when its block ends without error
-    (``Mamar.writing``). ``decided``, when set, is called with the size of each group
+    (``Mamar.writing``); ``lock``, when given, takes the append lock in it (on
+    PostgreSQL the chain head's row lock: ``journal.store.lock_head``), and the group
+    is made up only once it is taken. ``decided``, when set, is called with the size of each group
     after its commands have run and before it commits (tests stop a process there).
     """
 
     def __init__(
-        self, writing: Callable[[], AbstractContextManager[Connection]], *, limit: int = LIMIT
+        self,
+        writing: Callable[[], AbstractContextManager[Connection]],
+        *,
+        lock: Callable[[Connection], object] | None = None,
+        limit: int = LIMIT,
     ) -> None:
         self._writing = writing
+        self._lock = lock
         self._limit = limit
         self._ready = threading.Condition(threading.Lock())
         self._queue: list[_Waiting[Result]] = []
@@ -96,7 +106,7 @@ class GroupCommit(Generic[Result]):
         mine: _Waiting[Result] = _Waiting(work)
         with self._ready:
             alone = not self._leading and not self._queue
-            if alone:  # nobody to wait for or to carry: a group of one, at once
+            if alone:  # nobody to wait for or to carry: this thread leads at once
                 self._leading = True
             else:
                 self._queue.append(mine)
@@ -111,12 +121,11 @@ class GroupCommit(Generic[Result]):
                     return mine.answer()
                 # No group is under way: this thread carries everything waiting.
                 self._leading = True
-                group = self._queue[: self._limit]
-                del self._queue[: self._limit]
-            self._lead(group)
+            self._lead([])
 
     def _lead(self, group: list[_Waiting[Result]]) -> None:
-        """Carry ``group`` (this thread is leading), then let the next leader go."""
+        """Carry ``group`` and whatever is waiting once the writer is ours (this thread
+        is leading), then let the next leader go."""
         try:
             self._carry(group)
         finally:
@@ -124,20 +133,39 @@ class GroupCommit(Generic[Result]):
                 self._leading = False
                 self._ready.notify_all()
 
+    def _join(self, group: list[_Waiting[Result]]) -> None:
+        """Add to ``group`` the commands waiting now, in the order they came, up to the limit."""
+        with self._ready:
+            taken = self._queue[: self._limit - len(group)]
+            del self._queue[: len(taken)]
+        group.extend(taken)
+
     def _carry(self, group: list[_Waiting[Result]]) -> None:
         refused: set[int] = set()
+        joined = False
         try:
             with self._writing() as conn:
+                # The writer is ours only now: on SQLite once the other processes' writers
+                # have let go (``Mamar.writing``), on PostgreSQL once the chain head's row
+                # lock is taken (``lock``). Whoever queued while this thread waited for it
+                # joins the group, instead of waiting for it to commit and then for the
+                # writer again: under load a lone first command would otherwise wait its
+                # turn for the writer alone, and every group after it too (a group of one,
+                # then one of everyone else, one after the other).
+                if self._lock is not None:
+                    self._lock(conn)
+                self._join(group)
+                joined = True
                 if len(group) == 1:
                     group[0].result = group[0].work(conn)
                 else:
-                    for index, waiting in enumerate(group):
-                        if not self._run_alone(conn, waiting):
-                            refused.add(index)
+                    self._run_each(conn, group, refused)
                 if self.decided is not None:
                     self.decided(len(group))
             self.commits += 1
         except BaseException as error:
+            if not joined:  # the writer could not be had: those waiting are told so
+                self._join(group)
             # Nothing of the group was committed: every caller not already refused
             # gets the error (the one that failed alone, or the commit's).
             for index, waiting in enumerate(group):
@@ -148,17 +176,32 @@ class GroupCommit(Generic[Result]):
                 waiting.done = True
 
     @staticmethod
-    def _run_alone(conn: Connection, waiting: _Waiting[Result]) -> bool:
-        """Run one command of a group in its own savepoint; False if it was refused."""
-        _SAVEPOINT.run(conn)
-        try:
-            waiting.result = waiting.work(conn)
-        except Exception as error:
-            # Undo what it wrote; if that fails the transaction is lost, and the
-            # whole group with it.
-            _ROLLBACK_TO.run(conn)
-            _RELEASE.run(conn)
-            waiting.error = error
-            return False
-        _RELEASE.run(conn)
-        return True
+    def _run_each(conn: Connection, group: list[_Waiting[Result]], refused: set[int]) -> None:
+        """Run each command of a group in its own savepoint; add to ``refused`` the
+        index of each one refused.
+
+        On PostgreSQL, where every statement is a round trip, one command's savepoint
+        is released and the next one's set in the same round trip."""
+        driver: Any = conn.connection.driver_connection
+        chained = conn.dialect.name == "postgresql"
+        set_up = False
+        for index, waiting in enumerate(group):
+            if not set_up:
+                _SAVEPOINT.run(conn)
+            try:
+                waiting.result = waiting.work(conn)
+            except Exception as error:
+                # Undo what it wrote; if that fails the transaction is lost, and the
+                # whole group with it.
+                _ROLLBACK_TO.run(conn)
+                _RELEASE.run(conn)
+                waiting.error = error
+                refused.add(index)
+                set_up = False
+                continue
+            if chained and index < len(group) - 1:
+                driver.execute(_RELEASE_AND_SET)  # no parameters: both in one round trip
+                set_up = True
+            else:
+                _RELEASE.run(conn)
+                set_up = False
