@@ -143,7 +143,7 @@ def test_the_family_form_and_an_import_show_possible_matches_to_their_registrar(
     )
     page = client.get(sent.headers["location"])
     assert "قد يكون شخصاً أبلغ أحد أقاربه عن فقده" in page.text
-    assert "سلمى عبدالله حلبي" in page.text and "افتح بلاغ الفقد" in page.text
+    assert "سلمى عبدالله حلبي" in page.text and "افتح طلب البحث عن المفقود" in page.text
     assert f"/ops/{OP}/tracing/" in page.text
     assert _checks(web.system)[-1]["purpose"] == "registration"
     # No one of another organisation is shown it, even at the same address.

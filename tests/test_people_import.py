@@ -42,7 +42,8 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 def _import(system: Mamar, actor: object, name: str, data: bytes, vehicle: str | None = None):  # type: ignore[no-untyped-def]
     found = families(read_rows(name, data), vehicle)
     with system.writing() as conn:
-        existing = {v.label: v for v in people.vehicles(conn, viewer=actor, operation="op")}  # type: ignore[arg-type]
+        seen = people.vehicles(conn, viewer=actor, operation="op")  # type: ignore[arg-type]
+        existing = {v.label.original: v for v in seen}
         return record(
             conn,
             system.vault,
@@ -59,7 +60,7 @@ def test_an_arabic_csv_list_lands_on_its_vehicles_by_family(system: Mamar) -> No
     done = _import(system, medic, "list.csv", ARABIC_CSV)
     assert (done.people, done.families, done.vehicles_added) == (3, 2, 2)
     with system.writing() as conn:
-        seen = {v.label: v for v in people.vehicles(conn, viewer=medic, operation="op")}
+        seen = {v.label.original: v for v in people.vehicles(conn, viewer=medic, operation="op")}
         assert {len(v.entries) for v in seen.values()} >= {2, 1}
         bus7 = seen["حافلة ٧"]
         assert [e.group for e in bus7.entries] == [1, 1]
@@ -75,7 +76,8 @@ def test_kobo_and_excel_exports_are_read_by_their_column_conventions(system: Mam
     assert _import(system, medic, "list.xlsx", xlsx, vehicle="حافلة ١").people == 1
     with system.writing() as conn:
         labels = {
-            v.label: len(v.entries) for v in people.vehicles(conn, viewer=medic, operation="op")
+            v.label.original: len(v.entries)
+            for v in people.vehicles(conn, viewer=medic, operation="op")
         }
     assert labels == {"bus-3": 2, "حافلة ١": 1}
 

@@ -91,7 +91,13 @@ def test_a_mismatch_is_only_an_arrival_and_only_at_the_destination(system: Mamar
     assert refused.value.code == "arrival_only_at_destination"
     # Another organisation's vehicle is not one to arrive on: it does not exist for them.
     system.execute(
-        RegisterVehicle(id="icrc-bus", operation="op", convoy="c1", label="ICRC 1"), actor=other
+        RegisterVehicle(
+            id="icrc-bus",
+            operation="op",
+            convoy="c1",
+            label={"original": "ICRC 1", "language": "en"},
+        ),
+        actor=other,
     )
     with pytest.raises(DomainError) as refused:
         system.execute(

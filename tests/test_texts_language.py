@@ -53,6 +53,12 @@ EARLIER: tuple[tuple[str, dict[str, Any], tuple[str | int, ...]], ...] = (
         ("offers", 0),
     ),
     ("contact.held", {"offers": ["Old offer"]}, ("offers", 0)),
+    ("vehicle.registered", {"convoy": "c", "label": "Bus 12"}, ("label",)),
+    (
+        "vehicle.registered",
+        {"convoy": "c", "label": "12", "vehicle_kind": "bus"},
+        ("vehicle_kind",),
+    ),
 )
 
 

@@ -69,7 +69,10 @@ def test_batches_leave_by_priority_and_facilities_show_their_capacity(system: Ma
 
     order, load = seen()
     # More "immediate" first, while no priority is set.
-    assert [(b["label"], b["next"]) for b in order] == [("إسعاف ٢", True), ("حافلة ١", False)]
+    assert [(b["label"]["original"], b["next"]) for b in order] == [
+        ("إسعاف ٢", True),
+        ("حافلة ١", False),
+    ]
     assert load == [
         {
             "id": "rashidin",
@@ -86,7 +89,10 @@ def test_batches_leave_by_priority_and_facilities_show_their_capacity(system: Ma
     )
     system.execute(HandOver(id="amb-2", number=1, facility="rashidin"), actor=medic)
     order, load = seen()
-    assert [(b["label"], b["next"]) for b in order] == [("حافلة ١", True), ("إسعاف ٢", False)]
+    assert [(b["label"]["original"], b["next"]) for b in order] == [
+        ("حافلة ١", True),
+        ("إسعاف ٢", False),
+    ]
     assert (load[0]["received"], load[0]["expected"], load[0]["free"]) == (1, 2, -1)
     with system.reading() as conn:
         outsider = people.vehicles(conn, viewer=other, operation="op")

@@ -138,7 +138,7 @@ def test_roles_phases_and_convoys_of_a_phase(towns: Mamar) -> None:
     again = client.post(
         f"{AGREEMENT}/phase?lang=ar", data={"csrf": token, "phase": "2", "status": "completed"}
     )
-    assert again.status_code == 422 and "المرحلة في هذه الحالة أصلاً" in again.text
+    assert again.status_code == 422 and "المرحلة في هذه الحالة بالفعل" in again.text
     page = visible_text(client.get(f"{AGREEMENT}?lang=ar").text)
     assert "مقاتلو فصيل التلال" in page and "hills-fighters-convoy" not in page
 

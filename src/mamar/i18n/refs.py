@@ -36,7 +36,7 @@ def ref_of(record: dict[str, Any], lang: str) -> str:
 
 
 def read_ref(text: str) -> tuple[str | None, int] | None:
-    """A reference as typed: "قافلة ٣", "convoy 3", "INC-14", "حادث ١٤" → (kind, 14); a bare
+    """A reference as typed: "قافلة ٣", "convoy 3", "INC-14", "حادثة ١٤" → (kind, 14); a bare
     number → (None, 3) (any kind); None if it is not one."""
     cleaned = " ".join(text.translate(_DIGITS).split()).strip()
     found = re.fullmatch(r"(.*?)[\s#:-]*(\d{1,9})", cleaned)

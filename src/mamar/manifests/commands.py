@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, Value, decides
-from mamar.domain.text import Name
+from mamar.domain.text import Name, ProseLine
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.manifests.events import (
@@ -48,8 +48,8 @@ class RegisterVehicle(CreateCommand):
     default_visibility: ClassVar[Visibility] = Visibility.MEDICAL
 
     convoy: Reference
-    label: Name
-    vehicle_kind: Name | None = None
+    label: ProseLine
+    vehicle_kind: ProseLine | None = None
     party: Reference | None = None
 
 

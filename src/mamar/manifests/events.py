@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from mamar.domain.model import Value
-from mamar.domain.text import Name
+from mamar.domain.text import ProseLine
 from mamar.domain.visibility import Visibility
 from mamar.journal.registry import EventData, event_type
 
@@ -90,8 +90,8 @@ class VehicleRegistered(EventData):
     type_name = "vehicle.registered"
 
     convoy: str
-    label: Name  # "bus 12", a plate number: the users' words
-    vehicle_kind: Name | None = None
+    label: ProseLine  # "bus 12", a plate number: the users' words
+    vehicle_kind: ProseLine | None = None
     party: str | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mamar.domain.model import EntityState, EventMeta, Value, aggregate, base_fields, touched
+from mamar.domain.text import ProseLine
 from mamar.domain.transitions import Transitions
 from mamar.journal.registry import EventData
 from mamar.manifests.events import (
@@ -79,8 +80,8 @@ class Entry(Value):
 
 class VehicleState(EntityState):
     convoy: str
-    label: str
-    vehicle_kind: str | None = None
+    label: ProseLine
+    vehicle_kind: ProseLine | None = None
     party: str | None = None
     groups: int = 0
     entries: tuple[Entry, ...] = Field(default=())

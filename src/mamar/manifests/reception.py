@@ -74,7 +74,7 @@ def by_vehicle(vehicles: Sequence[VehicleState]) -> list[dict[str, Any]]:
         counts = manifest_counts([vehicle]).get(vehicle.convoy)
         row = counts.as_json() if counts else {}
         row.pop("not_arrived", None)
-        out.append({"id": vehicle.id, "label": vehicle.label, **row})
+        out.append({"id": vehicle.id, "label": vehicle.label.model_dump(mode="json"), **row})
     return out
 
 
@@ -91,7 +91,7 @@ def reception_summary(states: Sequence[EntityState]) -> list[dict[str, Any]]:
         {
             "convoy": convoy,
             "name": names.get(convoy),
-            "vehicles": by_vehicle(sorted(found, key=lambda v: (v.label, v.id))),
+            "vehicles": by_vehicle(sorted(found, key=lambda v: (v.label.original, v.id))),
             "discrepancies": discrepancy_counts(found),
             "facilities": [
                 f for f in facility_load(places, found) if f["received"] or f["expected"]

@@ -35,7 +35,7 @@ def batches(vehicles: Iterable[VehicleState]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": vehicle.id,
-                "label": vehicle.label,
+                "label": vehicle.label.model_dump(mode="json"),
                 "convoy": vehicle.convoy,
                 "priority": vehicle.priority,
                 "categories": {c: counts.get(c, 0) for c in CATEGORIES},
@@ -49,7 +49,7 @@ def batches(vehicles: Iterable[VehicleState]) -> list[dict[str, Any]]:
             r["priority"] or 0,
             -r["categories"]["immediate"],
             -r["categories"]["delayed"],
-            r["label"],
+            r["label"]["original"],
             r["id"],
         )
     )

@@ -24,6 +24,7 @@ from mamar.audit.events import PeopleRead, PeopleSearched
 from mamar.db.tables import vault_terms
 from mamar.domain.errors import NotFound, NotPermitted
 from mamar.domain.model import Actor, EntityState
+from mamar.domain.text import LocalText
 from mamar.manifests.events import PersonStatus
 from mamar.manifests.model import Entry, VehicleState
 from mamar.manifests.names import name_words, pair, skeleton
@@ -50,7 +51,7 @@ def vehicles(
     out = [v for v in found if isinstance(v, VehicleState) and _seen(seer, v)]
     if convoy is not None:
         out = [v for v in out if v.convoy == convoy]
-    return sorted(out, key=lambda v: (v.convoy, v.label, v.id))
+    return sorted(out, key=lambda v: (v.convoy, v.label.original, v.id))
 
 
 def _require_reader(viewer: Viewer) -> None:
@@ -68,7 +69,7 @@ class Person:
 
     vehicle: str
     convoy: str
-    label: str
+    label: LocalText  # the vehicle's, in the words of who registered it
     entry: Entry
     details: dict[str, Any] | None
     score: int = 0
@@ -77,7 +78,7 @@ class Person:
         return {
             "vehicle": self.vehicle,
             "convoy": self.convoy,
-            "vehicle_label": self.label,
+            "vehicle_label": self.label.model_dump(mode="json"),
             "number": self.entry.number,
             "group": self.entry.group,
             "group_kind": self.entry.group_kind.value,
@@ -426,7 +427,7 @@ def missing_matches(
         if {"p", "q"} & set(terms.values()):
             score = sum(_FIELD_WEIGHT.get(field, 0) for field in terms.values())
             found.append((ref, wanted, score))
-    found.sort(key=lambda x: (-x[2], shown[x[0]][0].label, shown[x[0]][1].number))
+    found.sort(key=lambda x: (-x[2], shown[x[0]][0].label.original, shown[x[0]][1].number))
     journal_read(
         conn,
         audit_id("people", seer.username),

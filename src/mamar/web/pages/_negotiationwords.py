@@ -130,7 +130,7 @@ def reach_rows(v: View, path: list[dict[str, Any]] | None) -> list[dict[str, Any
             "end": v.name_of(hop["end"]["kind"], hop["end"]["id"]),
             "via": Markup(v.t(", ")).join(v.name_of(w["kind"], w["id"]) for w in hop["via"]),
             "status": v.t(hop["status"]),
-            "last": v.when(hop["last_worked"], "short") if hop["last_worked"] else v.t("never"),
+            "last": v.when(hop["last_worked"], "short") if hop["last_worked"] else None,
         }
         for hop in path or ()
     ]

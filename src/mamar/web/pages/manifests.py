@@ -14,6 +14,7 @@ from typing import Any
 
 import segno
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
@@ -34,9 +35,10 @@ from mamar.services.people_import import record
 from mamar.web import forms
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages._formkit import local_text
 from mamar.web.pages._people_words import medical_words, problem_message, words
 from mamar.web.pages._shared import entities, may
-from mamar.web.render import called_text
+from mamar.web.render import called_text, marked
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 add_nav(NavItem("manifests", N_("Manifests"), "manifests", roles=VAULT_READERS, order=52))
@@ -62,7 +64,8 @@ def _convoys(v: View, op: str) -> list[dict[str, Any]]:
                 "name": convoy["name"],
                 "status": convoy["status"],
                 "vehicles": [
-                    {"id": x.id, "label": x.label, "people": len(x.entries)} for x in mine
+                    {"id": x.id, "label": x.label.model_dump(mode="json"), "people": len(x.entries)}
+                    for x in mine
                 ],
                 "counts": listed.as_json() if listed else convoy["counts"],
                 "from_manifests": listed is not None,
@@ -99,7 +102,7 @@ def vehicle_page(
     data = {
         "vehicle": {
             "id": state.id,
-            "label": state.label,
+            "label": state.label.model_dump(mode="json"),
             "convoy": state.convoy,
             "priority": state.priority,
         },
@@ -110,7 +113,7 @@ def vehicle_page(
     return v.render(
         "vehicle.html",
         data,
-        title=v.t("Vehicle %(label)s", label=state.label),
+        title=v.t("Vehicle %(label)s", label=marked(state.label, v.lang)),
         status=status,
         errors=errors,
         words=medical_words(v),
@@ -150,8 +153,12 @@ def person_page(v: View, op: str, vehicle: str, number: int) -> Response:
     name = person["details"]["full_name"] if person["details"] else v.t("erased")
     return v.render(
         "manifest_person.html",
-        {"person": person, "vehicle": {"id": state.id, "label": state.label}},
-        title=v.t("No. %(n)s on %(label)s", n=number, label=state.label) + f" — {name}",
+        {
+            "person": person,
+            "vehicle": {"id": state.id, "label": state.label.model_dump(mode="json")},
+        },
+        title=v.t("No. %(n)s on %(label)s", n=number, label=marked(state.label, v.lang))
+        + Markup(" — {}").format(name),
         words=medical_words(v),
         facilities=dict(facility_options(v, op)),
     )
@@ -293,7 +300,7 @@ def _family_page(
                     conn, v.system.vault, viewer=v.actor, operation=op, people=added
                 )
             ]
-    label = str(getattr(state, "label", vehicle))
+    label: Any = state.label.model_dump(mode="json") if isinstance(state, VehicleState) else None
     return v.render(
         "family.html",
         {
@@ -303,7 +310,7 @@ def _family_page(
             "photo_limit": MAX_PHOTO_BYTES // 1_000_000,
             "matches": matches,
         },
-        title=v.t("Register a family on %(label)s", label=label),
+        title=v.t("Register a family on %(label)s", label=marked(label, v.lang) if label else "—"),
         status=status,
         errors=errors,
         words=words(v),
@@ -342,8 +349,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             "id": vehicle,
             "operation": op,
             "convoy": v.form.get("convoy") or None,
-            "label": v.form.get("label", "").strip() or None,
-            "vehicle_kind": v.form.get("vehicle_kind", "").strip() or None,
+            "label": local_text(v, "label"),
+            "vehicle_kind": local_text(v, "vehicle_kind"),
         }
         try:
             forms.run(v, REGISTER, {k: x for k, x in data.items() if x is not None})
@@ -477,7 +484,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             with v.system.writing() as conn:
                 get_state(conn, viewer=v.actor, kind="convoy", entity_id=id)
                 existing = {
-                    x.label: x
+                    x.label.original: x
                     for x in people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
                 }
                 before = {x.id: len(x.entries) for x in existing.values()}
@@ -540,7 +547,7 @@ def _pdf(
         state = get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
     pages = [
         {
-            "label": x.label,
+            "label": x.label.model_dump(mode="json"),
             "link": f"{request.base_url}ops/{op}/vehicles/{x.id}",
             "people": [p.as_json() for p in listed],
         }

@@ -30,6 +30,7 @@ from mamar.web.pages._people_words import words
 from mamar.web.pages._shared import entities, may
 from mamar.web.pages.manifests import family_data, family_errors, numbers_of
 from mamar.web.pages.medical import facilities
+from mamar.web.render import called_text
 
 RULE = RouteRule(roles=VAULT_READERS, compartmented=True)
 #: A search by name is journalled (it reads the vault): sent by POST, with a writing scope.
@@ -106,9 +107,9 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
                     )
                     if p.convoy == convoy
                 ]
-        labels = {x.id: x.label for x in seen}
+        labels = {x.id: x.label.model_dump(mode="json") for x in seen}
         data["arriving"] = arriving if arriving in labels else None
-        data["vehicle_options"] = [(x.id, x.label) for x in seen]
+        data["vehicle_options"] = [(x.id, called_text({"name": x.label}, v.lang)) for x in seen]
         data["vehicles"] = by_vehicle(seen)
         data["facilities"] = [
             f for f in facility_load(facilities(v, op), seen) if f["received"] or f["expected"]
@@ -120,13 +121,15 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
                 {
                     **p.as_json(),
                     "kind": discrepancy(p.entry),
-                    "on_vehicle_label": labels.get(last.on_vehicle or "", "")
+                    "on_vehicle_label": labels.get(last.on_vehicle or "")
                     if last.on_vehicle
                     else None,
                 }
             )
         # As they happen: the latest first.
-        listed.sort(key=lambda p: (p["since"], p["vehicle_label"], p["number"]), reverse=True)
+        listed.sort(
+            key=lambda p: (p["since"], p["vehicle_label"]["original"], p["number"]), reverse=True
+        )
         data["discrepancies"] = listed
         data["found"] = [p.as_json() for p in found]
     return v.render(
