@@ -168,10 +168,26 @@ def test_personal_words_kept_as_plain_words_read_in_a_language_not_known() -> No
     from mamar.manifests.personal import PersonDetails
     from mamar.tracing.commands import RelativeDetails
 
-    notes = PersonDetails.model_validate({"full_name": "س", "notes": "Old"}, context=RECORDED)
+    notes = PersonDetails.model_validate(
+        {"full_name": "س", "notes": "Old", "origin": "Old"}, context=RECORDED
+    )
     where = RelativeDetails.model_validate({"full_name": "س", "where": "Old"}, context=RECORDED)
-    for text in (notes.notes, where.where):
+    for text in (notes.notes, notes.origin, where.where):
         assert text is not None and (text.original, text.language) == ("Old", "und")
     given = {"original": "At the school", "language": "en"}
     now = RelativeDetails.model_validate({"full_name": "س", "where": given})
     assert now.where is not None and now.where.language == "en"
+
+
+def test_where_a_person_comes_from_keeps_its_language_and_is_still_searched() -> None:
+    from mamar.manifests.personal import PersonDetails
+
+    details = PersonDetails.model_validate(
+        {"full_name": "يوسف حسن", "origin": {"original": "حي الشعار", "language": "ar-SY"}}
+    )
+    assert details.origin is not None and details.origin.language == "ar-SY"
+    plain = PersonDetails.model_validate({"full_name": "يوسف حسن", "origin": "حي الشعار"})
+    assert plain.search_terms() == details.search_terms()
+    assert len(details.search_terms()) > len(
+        PersonDetails.model_validate({"full_name": "يوسف حسن"}).search_terms()
+    )

@@ -56,9 +56,14 @@ def test_a_family_registered_from_the_keyboard_is_seen_only_by_its_organisation(
             "year.1": "2010",
             "child.1": "separated",
             "origin": "حي الشعار",
+            "origin.language": "ar-SY",
         },
     )
     assert sent.status_code == 303 and sent.headers["location"].endswith("done=1-2")
+    # Where they come from, in the language chosen beside it (Syrian Arabic: Arabic, so
+    # not marked on an Arabic page).
+    person = client.get(f"/ops/{OP}/vehicles/{vehicle}/people/1")
+    assert "حي الشعار" in person.text and '<bdi lang="ar-SY"' not in person.text
     manifest = client.get(f"/ops/{OP}/vehicles/{vehicle}")
     assert "عبد الله الحلبي" in manifest.text and "طفل منفصل عن ذويه" in manifest.text
     assert "separated" not in manifest.text and vehicle in manifest.text  # in links only

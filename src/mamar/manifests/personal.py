@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mamar.domain.model import Value
-from mamar.domain.text import Name, Prose
+from mamar.domain.text import Name, Prose, ProseLine
 from mamar.manifests.names import name_terms, origin_terms
 from mamar.persons.personal import PhoneNumber
 
@@ -15,7 +15,7 @@ class PersonDetails(Value):
 
     full_name: Name
     year_of_birth: int | None = Field(default=None, ge=1900, le=2100)
-    origin: Name | None = None  # the place they come from, as they say it
+    origin: ProseLine | None = None  # the place they come from, as they say it, in its language
     relation: Name | None = None  # to the group's first person: "son", "grandmother"
     phones: tuple[PhoneNumber, ...] = ()
     notes: Prose | None = None
@@ -25,5 +25,5 @@ class PersonDetails(Value):
         if self.year_of_birth is not None:
             terms.append(("y", str(self.year_of_birth)))
         if self.origin:
-            terms.extend(origin_terms(self.origin))
+            terms.extend(origin_terms(self.origin.original))
         return terms

@@ -59,6 +59,14 @@ def _require_reader(viewer: Viewer) -> None:
         raise NotPermitted(f"the role '{viewer.role.value}' may not read personal records")
 
 
+def _words(text: Any) -> str | None:
+    """The words of a text as the vault keeps it: plain words (kept so before the text said
+    its language) or the text with its language."""
+    if isinstance(text, dict):
+        return str(text.get("original") or "") or None
+    return str(text) if text else None
+
+
 def _subject(vehicle: str, number: int) -> str:
     return f"{vehicle}#{number}"
 
@@ -513,7 +521,7 @@ def tracing_matches(
         operation=state.operation,
         name=str(sought.get("full_name") or ""),
         year_of_birth=sought.get("year_of_birth"),
-        origin=sought.get("origin"),
+        origin=_words(sought.get("origin")),
         purpose=purpose,
     )
     return state, sought, relative, found

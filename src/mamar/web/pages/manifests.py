@@ -182,7 +182,7 @@ def run_on_vehicle(v: View, op: str, vehicle: str, command: str, data: dict[str,
 def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
     """The command's data from the family form, and the form row of each person."""
     f = v.form
-    origin = f.get("origin", "").strip()
+    origin = local_text(v, "origin")  # in the language chosen beside it
     phone = f.get("phone", "").strip()
     listed: list[dict[str, Any]] = []
     rows: list[int] = []
@@ -263,8 +263,8 @@ def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
             leaf = parts[-1]
             if leaf == "phones" or (len(parts) > 4 and parts[-2] == "phones"):
                 out.setdefault("phone", message)
-            elif leaf == "origin":
-                out.setdefault("origin", message)
+            elif "origin" in parts:
+                out.setdefault("origin.language" if leaf == "language" else "origin", message)
             elif leaf == "child":
                 out.setdefault(f"child.{row}", message)
             elif leaf == "photo" or (len(parts) > 3 and parts[2] == "photo"):

@@ -108,8 +108,9 @@ def report_data(v: View, op: str, tracing: str) -> dict[str, Any]:
     year = f.get("sought.year_of_birth", "").strip()
     if year:
         sought["year_of_birth"] = year.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
-    if f.get("sought.origin", "").strip():
-        sought["origin"] = f["sought.origin"].strip()
+    origin = local_text(v, "sought.origin")  # in the language chosen beside it
+    if origin is not None:
+        sought["origin"] = origin
     relative: dict[str, Any] = {"full_name": f.get("relative.full_name", "").strip()}
     if f.get("relative.relation", "").strip():
         relative["relation"] = f["relative.relation"].strip()
