@@ -158,3 +158,20 @@ def test_a_place_s_notes_in_csv_without_a_language_are_arabic() -> None:
     (command,) = exchange.places_from_csv(text, "op")
     assert command.notes is not None
     assert (command.notes.original, command.notes.language) == ("الجسر مقطوع", "ar")
+
+
+def test_personal_words_kept_as_plain_words_read_in_a_language_not_known() -> None:
+    """A person's notes and where a relative can be found, kept (in the vault) as plain
+    words before they said their language, read back as words whose language is not known;
+    given now, with theirs."""
+    from mamar.domain.text import RECORDED
+    from mamar.manifests.personal import PersonDetails
+    from mamar.tracing.commands import RelativeDetails
+
+    notes = PersonDetails.model_validate({"full_name": "س", "notes": "Old"}, context=RECORDED)
+    where = RelativeDetails.model_validate({"full_name": "س", "where": "Old"}, context=RECORDED)
+    for text in (notes.notes, where.where):
+        assert text is not None and (text.original, text.language) == ("Old", "und")
+    given = {"original": "At the school", "language": "en"}
+    now = RelativeDetails.model_validate({"full_name": "س", "where": given})
+    assert now.where is not None and now.where.language == "en"

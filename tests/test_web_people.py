@@ -145,11 +145,15 @@ def test_a_relative_reports_a_child_missing_and_the_reunification_is_recorded(we
             "child": "yes",
             "relative.full_name": "حسن يوسف",
             "relative.relation": "أب",
+            "relative.where": "Near the old school",
+            "relative.where.language": "en",
         },
     )
     assert reported.status_code == 303
     page = client.get(reported.headers["location"])
     assert "تطابقات محتملة (1)" in page.text and "طفل غير مصحوب" in page.text
+    # Where the relative can be found, in the language chosen beside it: marked.
+    assert '<bdi lang="en" dir="auto">Near the old school</bdi>' in page.text
     done = client.post(
         reported.headers["location"] + "/reunify",
         data={"csrf": csrf(client), "vehicle": vehicle, "number": "1"},

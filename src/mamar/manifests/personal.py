@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mamar.domain.model import Value
-from mamar.domain.text import FreeText, Name
+from mamar.domain.text import Name, Prose
 from mamar.manifests.names import name_terms, origin_terms
 from mamar.persons.personal import PhoneNumber
 
@@ -18,7 +18,7 @@ class PersonDetails(Value):
     origin: Name | None = None  # the place they come from, as they say it
     relation: Name | None = None  # to the group's first person: "son", "grandmother"
     phones: tuple[PhoneNumber, ...] = ()
-    notes: FreeText | None = None
+    notes: Prose | None = None
 
     def search_terms(self) -> list[tuple[str, str]]:
         terms = name_terms(self.full_name)

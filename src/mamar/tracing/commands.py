@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, Value, decides
-from mamar.domain.text import FreeText, Name
+from mamar.domain.text import Name, Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.manifests.commands import PEOPLE_ROLES
@@ -30,7 +30,7 @@ class RelativeDetails(Value):
     full_name: Name
     relation: Name | None = None
     phones: tuple[PhoneNumber, ...] = ()
-    where: FreeText | None = None  # where they can be found
+    where: Prose | None = None  # where they can be found
 
 
 class Sought(Value):

@@ -20,6 +20,7 @@ from mamar.reads import people
 from mamar.tracing.model import TracingState
 from mamar.web import forms
 from mamar.web.page import View, add_page, op_view
+from mamar.web.pages._formkit import local_text
 from mamar.web.pages._people_words import words
 from mamar.web.pages._shared import may
 
@@ -110,9 +111,11 @@ def report_data(v: View, op: str, tracing: str) -> dict[str, Any]:
     if f.get("sought.origin", "").strip():
         sought["origin"] = f["sought.origin"].strip()
     relative: dict[str, Any] = {"full_name": f.get("relative.full_name", "").strip()}
-    for key in ("relation", "where"):
-        if f.get(f"relative.{key}", "").strip():
-            relative[key] = f[f"relative.{key}"].strip()
+    if f.get("relative.relation", "").strip():
+        relative["relation"] = f["relative.relation"].strip()
+    where = local_text(v, "relative.where")  # in the language chosen beside it
+    if where is not None:
+        relative["where"] = where
     if f.get("relative.phone", "").strip():
         relative["phones"] = [f["relative.phone"].strip()]
     return {
@@ -130,6 +133,8 @@ def _report_errors(errors: dict[str, str]) -> dict[str, str]:
         parts = key.split(".")
         if parts[0] in ("sought", "relative") and len(parts) >= 3:
             leaf = "phone" if parts[2] == "phones" else parts[2]
+            if parts[-1] == "language" and len(parts) > 3:  # said beside the language select
+                leaf += ".language"
             out.setdefault(f"{parts[0]}.{leaf}", message)
         else:
             out.setdefault(key, message)
