@@ -169,10 +169,12 @@ def test_personal_words_kept_as_plain_words_read_in_a_language_not_known() -> No
     from mamar.tracing.commands import RelativeDetails
 
     notes = PersonDetails.model_validate(
-        {"full_name": "س", "notes": "Old", "origin": "Old"}, context=RECORDED
+        {"full_name": "س", "notes": "Old", "origin": "Old", "relation": "Old"}, context=RECORDED
     )
-    where = RelativeDetails.model_validate({"full_name": "س", "where": "Old"}, context=RECORDED)
-    for text in (notes.notes, notes.origin, where.where):
+    where = RelativeDetails.model_validate(
+        {"full_name": "س", "where": "Old", "relation": "Old"}, context=RECORDED
+    )
+    for text in (notes.notes, notes.origin, notes.relation, where.where, where.relation):
         assert text is not None and (text.original, text.language) == ("Old", "und")
     given = {"original": "At the school", "language": "en"}
     now = RelativeDetails.model_validate({"full_name": "س", "where": given})

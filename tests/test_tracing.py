@@ -64,7 +64,9 @@ def test_a_relative_reports_a_child_missing_and_the_child_is_found_and_reunified
         _, sought, relative, found = people.tracing_matches(
             conn, system.vault, viewer=medic, tracing="t1", purpose="test"
         )
-        assert sought is not None and relative is not None and relative["relation"] == "أب"
+        assert (
+            sought is not None and relative is not None and relative["relation"]["original"] == "أب"
+        )
         assert found[0].details is not None and found[0].details["full_name"] == "يوسف حسن"
         assert found[0].entry.child is not None and found[0].entry.child.value == "unaccompanied"
         with pytest.raises(NotFound):

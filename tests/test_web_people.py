@@ -64,6 +64,7 @@ def test_a_family_registered_from_the_keyboard_is_seen_only_by_its_organisation(
     # not marked on an Arabic page).
     person = client.get(f"/ops/{OP}/vehicles/{vehicle}/people/1")
     assert "حي الشعار" in person.text and '<bdi lang="ar-SY"' not in person.text
+    assert "رب الأسرة" in person.text  # the relation, in the page's language (chosen by default)
     manifest = client.get(f"/ops/{OP}/vehicles/{vehicle}")
     assert "عبد الله الحلبي" in manifest.text and "طفل منفصل عن ذويه" in manifest.text
     assert "separated" not in manifest.text and vehicle in manifest.text  # in links only
@@ -150,6 +151,7 @@ def test_a_relative_reports_a_child_missing_and_the_reunification_is_recorded(we
             "child": "yes",
             "relative.full_name": "حسن يوسف",
             "relative.relation": "أب",
+            "relative.relation.language": "ar",
             "relative.where": "Near the old school",
             "relative.where.language": "en",
         },

@@ -16,7 +16,7 @@ class PersonDetails(Value):
     full_name: Name
     year_of_birth: int | None = Field(default=None, ge=1900, le=2100)
     origin: ProseLine | None = None  # the place they come from, as they say it, in its language
-    relation: Name | None = None  # to the group's first person: "son", "grandmother"
+    relation: ProseLine | None = None  # to the group's first person: "son", "grandmother"
     phones: tuple[PhoneNumber, ...] = ()
     notes: Prose | None = None
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import Reference
 from mamar.domain.model import Command, Context, CreateCommand, Value, decides
-from mamar.domain.text import Name, Prose
+from mamar.domain.text import Name, Prose, ProseLine
 from mamar.domain.visibility import Role, Visibility
 from mamar.journal.registry import EventData
 from mamar.manifests.commands import PEOPLE_ROLES
@@ -28,7 +28,7 @@ class RelativeDetails(Value):
     """Who asks: their name, how they are related, how to reach them."""
 
     full_name: Name
-    relation: Name | None = None
+    relation: ProseLine | None = None
     phones: tuple[PhoneNumber, ...] = ()
     where: Prose | None = None  # where they can be found
 

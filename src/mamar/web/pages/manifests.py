@@ -197,8 +197,11 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
         if year:
             digits = year.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
             details["year_of_birth"] = digits
-        if relation:
-            details["relation"] = relation
+        if relation:  # in the language chosen beside the relations
+            details["relation"] = {
+                "original": relation,
+                "language": forms.language_of(v, "relation"),
+            }
         if origin:
             details["origin"] = origin
         if phone and not rows:
@@ -265,6 +268,10 @@ def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
                 out.setdefault("phone", message)
             elif "origin" in parts:
                 out.setdefault("origin.language" if leaf == "language" else "origin", message)
+            elif "relation" in parts and leaf == "language":
+                out.setdefault("relation.language", message)
+            elif "relation" in parts:
+                out.setdefault(f"relation.{row}", message)
             elif leaf == "child":
                 out.setdefault(f"child.{row}", message)
             elif leaf == "photo" or (len(parts) > 3 and parts[2] == "photo"):

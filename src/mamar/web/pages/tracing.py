@@ -112,8 +112,9 @@ def report_data(v: View, op: str, tracing: str) -> dict[str, Any]:
     if origin is not None:
         sought["origin"] = origin
     relative: dict[str, Any] = {"full_name": f.get("relative.full_name", "").strip()}
-    if f.get("relative.relation", "").strip():
-        relative["relation"] = f["relative.relation"].strip()
+    relation = local_text(v, "relative.relation")  # in the language chosen beside it
+    if relation is not None:
+        relative["relation"] = relation
     where = local_text(v, "relative.where")  # in the language chosen beside it
     if where is not None:
         relative["where"] = where
