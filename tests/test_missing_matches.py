@@ -66,7 +66,13 @@ def test_a_child_registered_is_matched_with_the_report_of_a_relative(system: Mam
 
     # Another organisation's registrar does not see the report: nothing is compared.
     system.execute(
-        RegisterVehicle(id="icrc-1", operation="op", convoy="c1", label="ICRC 1"), actor=other
+        RegisterVehicle(
+            id="icrc-1",
+            operation="op",
+            convoy="c1",
+            label={"original": "ICRC 1", "language": "en"},
+        ),
+        actor=other,
     )
     system.execute(
         ListGroup(id="icrc-1", people=[family[0]]),  # type: ignore[list-item]
