@@ -85,6 +85,7 @@ def test_references_read_as_typed_in_both_languages() -> None:
     assert short_ref("convoy", 3, "ar") == "قافلة 3" and short_ref("incident", 14, "en") == "INC-14"
     assert read_ref("قافلة ٣") == ("convoy", 3) and read_ref("INC-14") == ("incident", 14)
     assert read_ref("حادثة ١٤") == ("incident", 14) and read_ref("convoy 3") == ("convoy", 3)
+    assert read_ref("حادث ١٤") == ("incident", 14)  # as written before the native read
     assert read_ref("3") == (None, 3) and read_ref("الدفعة الأولى") is None
 
 

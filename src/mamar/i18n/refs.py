@@ -20,6 +20,10 @@ REF_WORDS = {
     "task": N_("Task %(n)s"),
     "guarantee": N_("Guarantee %(n)s"),
 }
+#: Words a reference was written with before the catalogue's wording changed, still read
+#: when typed (radio logs and notes keep them): "حادث ١٤" was an incident's until the
+#: native read made it "حادثة ١٤".
+EARLIER_WORDS = {"incident": ("حادث",)}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 
 
@@ -46,7 +50,7 @@ def read_ref(text: str) -> tuple[str | None, int] | None:
     if not words:
         return None, n
     for kind, message in REF_WORDS.items():
-        spelled = {kind}
+        spelled = {kind, *EARLIER_WORDS.get(kind, ())}
         for lang in LANGUAGES:
             spelled.add(tr(lang, message, n="").strip(" -").casefold())
         if words in spelled:
