@@ -90,7 +90,7 @@ def test_every_string_a_caller_gives_is_checked() -> None:
 def _refused_characters() -> list[str]:
     chars = []
     for first, last in REFUSED_RANGES:
-        chars.extend({chr(first), chr(last)})
+        chars.extend(dict.fromkeys((chr(first), chr(last))))
     return chars
 
 
