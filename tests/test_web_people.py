@@ -94,6 +94,55 @@ def test_a_refused_family_comes_back_with_what_was_typed(web: Web) -> None:
     assert web.journal_size() == before
 
 
+def test_each_relation_of_a_family_keeps_the_language_chosen_beside_it(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    form = client.get(f"/ops/{OP}/vehicles/{vehicle}/family")
+    for row in range(2):  # a language select beside each row's relation
+        assert f'name="relation.{row}.language"' in form.text
+    sent = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={
+            "csrf": csrf(client),
+            "name.0": "أحمد الشامي",
+            "relation.0": "Head of family",
+            "relation.0.language": "en",
+            "name.1": "مريم الشامي",
+            "relation.1": "زوجة",
+            "relation.1.language": "ar",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    first = client.get(f"/ops/{OP}/vehicles/{vehicle}/people/1")
+    assert '<bdi lang="en"' in first.text and "Head of family" in first.text  # marked English
+    second = client.get(f"/ops/{OP}/vehicles/{vehicle}/people/2")
+    assert "زوجة" in second.text and '<bdi lang="en"' not in second.text  # Arabic: unmarked
+
+
+def test_a_refused_relation_language_is_said_beside_its_row_and_every_row_kept(web: Web) -> None:
+    client, vehicle = _vehicle(web)
+    before = web.journal_size()
+    sent = client.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={
+            "csrf": csrf(client),
+            "name.0": "خالد العلي",
+            "relation.0": "Father",
+            "relation.0.language": "en",
+            "name.1": "هدى العلي",
+            "relation.1": "ابنة",
+            "relation.1.language": "other",
+            "relation.1.language_other": "not a language",
+        },
+    )
+    assert sent.status_code == 422
+    assert 'id="relation-1-language-error"' in sent.text
+    assert 'id="relation-0-language-error"' not in sent.text
+    assert 'value="Father"' in sent.text and 'value="ابنة"' in sent.text
+    assert 'value="not a language"' in sent.text
+    assert '<option value="en" selected>' in sent.text  # row 0's language, as chosen
+    assert web.journal_size() == before
+
+
 def test_reception_lists_discrepancies_and_checks_arrivals_by_name(web: Web) -> None:
     client, vehicle = _vehicle(web)
     client.post(

@@ -197,11 +197,8 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
         if year:
             digits = year.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
             details["year_of_birth"] = digits
-        if relation:  # in the language chosen beside the relations
-            details["relation"] = {
-                "original": relation,
-                "language": forms.language_of(v, "relation"),
-            }
+        if relation:  # in the language chosen beside it
+            details["relation"] = {"original": relation, "language": _relation_language(v, i)}
         if origin:
             details["origin"] = origin
         if phone and not rows:
@@ -218,6 +215,15 @@ def family_data(v: View, vehicle: str) -> tuple[dict[str, Any], list[int]]:
     if listed:
         data["people"] = listed
     return data, rows
+
+
+def _relation_language(v: View, row: int) -> str:
+    """The language of the relation of form row ``row``: chosen beside it, or (a form from
+    before each row had its own) in the one select of every row's relation."""
+    name = f"relation.{row}"
+    if not (v.form.get(f"{name}.language") or v.form.get(f"{name}.language_other")):
+        name = "relation"
+    return forms.language_of(v, name)
 
 
 def _photo_sent(v: View, row: int) -> bytes | str | None:
@@ -269,7 +275,7 @@ def family_errors(errors: dict[str, str], rows: list[int]) -> dict[str, str]:
             elif "origin" in parts:
                 out.setdefault("origin.language" if leaf == "language" else "origin", message)
             elif "relation" in parts and leaf == "language":
-                out.setdefault("relation.language", message)
+                out.setdefault(f"relation.{row}.language", message)
             elif "relation" in parts:
                 out.setdefault(f"relation.{row}", message)
             elif leaf == "child":
