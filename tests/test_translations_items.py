@@ -21,9 +21,10 @@ from mamar.domain.text import Prose
 from mamar.domain.visibility import Role, Visibility
 from mamar.negotiation.model import PositionState
 from mamar.projections.entities import current
+from mamar.system import Mamar
 from mamar.translating.commands import TranslateText, translatable_kinds, translate
 from mamar.translating.events import TextTranslated
-from mamar.translating.model import item_fields, with_translation
+from mamar.translating.model import item_fields, list_parts, with_translation
 from tests.conftest import make_system
 from tests.org_support import OP, World, account, build
 
@@ -88,10 +89,12 @@ def _command(**fields: Any) -> TranslateText:
 
 def test_the_lists_of_texts_are_named_and_a_compartment_stays_closed() -> None:
     assert item_fields(_Listed) == {"lines": (), "answers": ("reasons",)}
-    # Red lines are kept in the negotiation compartment: not offered, not translatable.
-    assert item_fields(PositionState) == {}
+    # Red lines are kept in the negotiation compartment: not offered, not translatable,
+    # nor the confidential set as held before; the stance as stated before is.
+    assert item_fields(PositionState) == {"revisions": ("stance", "note")}
     assert "red_lines" not in translatable_kinds()["position"]
-    assert translatable_kinds()["route"] == ("rejections",)
+    assert "bottom_line_history" not in translatable_kinds()["position"]
+    assert translatable_kinds()["route"] == ("versions", "approvals", "rejections")
 
 
 def test_one_item_of_a_list_is_translated_and_the_others_are_left_as_they_are() -> None:
@@ -170,6 +173,46 @@ def test_red_lines_are_refused_item_by_item_as_a_bottom_line_is() -> None:
         with pytest.raises(DomainError) as refused:
             translate(position, _command(**fields, text="Surrender of weapons"), _ctx())
         assert refused.value.code == "no_such_text"
+
+
+class _Decision(Value):
+    party: str
+    note: Prose | None = None
+
+
+class _Decided(EntityState):
+    """A record with a list of decisions, each with a note (a route's approvals)."""
+
+    decisions: tuple[_Decision, ...] = ()
+
+
+def test_a_text_held_by_each_item_is_translated_by_its_item_and_its_name() -> None:
+    assert item_fields(_Decided) == {"decisions": ("note",)}
+    assert list_parts(_Decided) == {"decisions": frozenset()}
+    assert list_parts(_Listed) == {"answers": frozenset({"reasons"})}
+    state = _Decided(
+        id="listed",
+        decisions=(
+            _Decision(party="a"),
+            _Decision(party="b", note={"original": "بشرط المرافقة", "language": "ar"}),
+        ),
+    )
+    command = _command(field="decisions", item=1, part="note", text="If escorted")
+    (event,) = translate(state, command, _ctx())
+    assert (event.item, event.part, event.part_item) == (1, "note", None)
+    after = with_translation(state, event, _meta())
+    first, second = after.decisions
+    assert first == state.decisions[0] and second.party == "b"
+    assert [(t.text, t.language) for t in second.note.translations] == [("If escorted", "en")]  # type: ignore[union-attr]
+    for fields, code, field in (
+        ({"item": 1, "part": "note", "part_item": 0}, "not_a_list", "part_item"),
+        ({"item": 0, "part": "note"}, "nothing_to_translate", "field"),
+        ({"item": 1}, "no_such_text", "part"),
+        ({"item": 2, "part": "note"}, "no_such_item", "item"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            translate(state, _command(field="decisions", **fields, text="words"), _ctx())
+        assert (refused.value.code, refused.value.field) == (code, field)
 
 
 def test_a_translation_recorded_before_items_replays_as_it_did() -> None:
@@ -337,3 +380,152 @@ def test_the_form_refuses_a_reason_that_is_not_there_keeping_what_was_typed(
     assert refused.status_code == 422, refused.text[-800:]
     assert words in refused.text and "Mots gardés" in refused.text
     assert world.journal_size() == size
+
+
+# A text held by each item of a list (a route version's note, an approval's note) and each
+# offer of a contact: on a fresh database of each engine, through the form and the pages.
+
+_OFFERS = (
+    {"original": "ضمانات شخصية للمقاتلين", "language": "ar"},
+    {"original": "Safe passage to Idlib", "language": EN},
+)
+_VERSION_NOTE = {"original": "عبر الراموسة ثم الراشدين", "language": "ar"}
+_APPROVAL_NOTE = {"original": "Approved for daylight hours only", "language": EN}
+
+
+def _small(system: Mamar) -> None:
+    """An operation with one route (its first version has a note, approved with a note) and
+    one contact with two offers, recorded by the Red Crescent's coordinator."""
+    from mamar.contacts.commands import LogContact
+    from mamar.routes.commands import ApproveRoute, ProposeRoute
+    from tests.actor_builders import party, who
+    from tests.helpers import account_in, at, open_operation
+
+    open_operation(system)
+    party(system, "factions")
+    party(system, "russia", "guarantor_state")
+    actor = account_in(system, "sarc-coordinator", "coordinator", "sarc")
+    recorded = (
+        ProposeRoute(
+            id="exit",
+            operation="op",
+            name={"en": "Exit"},
+            waypoints=({"lat": 36.19, "lon": 37.13}, {"lat": 36.17, "lon": 37.1}),
+            note=_VERSION_NOTE,
+        ),
+        ApproveRoute(id="exit", version=1, party="russia", note=_APPROVAL_NOTE),
+        LogContact(
+            id="call",
+            operation="op",
+            direction="outbound",
+            source=who("party", "factions"),
+            target=who("party", "russia"),
+            summary={"original": "The general called back", "language": EN},
+            offers=_OFFERS,
+        ),
+    )
+    for hour, command in enumerate(recorded, start=10):
+        system.execute(command, actor=actor, occurred=at(f"2016-12-14T{hour}:00+02:00"))
+
+
+def _state_of(system: Mamar, entity: str) -> Any:
+    with system.reading() as conn:
+        found = current(conn, entity)
+    assert found is not None
+    return found[0]
+
+
+def _translated_on_the_form(
+    system: Mamar, page: str, where: str, text: str, language: str
+) -> tuple[Any, str]:
+    """``where``'s translation sent on the form beside ``page`` (its link on the page
+    first); the client, signed in, and where the form sent it back to."""
+    from tests.web_support import csrf, signed_in
+
+    client = signed_in(system, "sarc-coordinator")
+    shown = client.get(f"{page}?lang=en")
+    assert shown.status_code == 200, shown.text[-800:]
+    form = f"/ops/op/{where.split(':')[0]}s/{where.split(':')[1]}/translate"
+    field = where.split(":")[2]
+    assert f'href="{form}?field={field}"' in shown.text
+    sent = client.post(
+        f"{form}?lang=en",
+        data={
+            "csrf": csrf(client),
+            "translation.field": field,
+            "translation.language": language,
+            "translation.text": text,
+        },
+    )
+    assert sent.status_code == 303, sent.text[-800:]
+    return client, sent.headers["location"]
+
+
+def test_each_offer_of_a_contact_is_translated_on_its_own(system: Mamar) -> None:
+    _small(system)
+    client, _back = _translated_on_the_form(
+        system, "/ops/op/contacts", "contact:call:offers.1", "ممر آمن إلى إدلب", "ar"
+    )
+    first, second = _state_of(system, "contact:call").offers
+    assert (first.original, first.language, first.translations) == (
+        "ضمانات شخصية للمقاتلين",
+        "ar",
+        (),
+    )
+    assert [(t.text, t.language, t.translated_by) for t in second.translations] == [
+        ("ممر آمن إلى إدلب", "ar", "sarc")
+    ]
+    arabic = client.get("/ops/op/contacts?lang=ar").text
+    assert "ممر آمن إلى إدلب" in arabic and "Safe passage to Idlib" not in arabic
+    assert 'href="/ops/op/contacts/call/translate?field=offers.0"' in arabic
+    english = client.get("/ops/op/contacts?lang=en").text
+    assert "Safe passage to Idlib" in english and "ممر آمن إلى إدلب" not in english
+    # The first offer, Arabic, into English.
+    _translated_on_the_form(
+        system, "/ops/op/contacts", "contact:call:offers.0", "Personal guarantees", "en"
+    )
+    assert "Personal guarantees" in client.get("/ops/op/contacts?lang=en").text
+
+
+def _versions(client: Any, lang: str) -> str:
+    """The route's page in ``lang``, its versions only (its history names each translation
+    added, in the words added)."""
+    page = client.get(f"/ops/op/routes/exit?lang={lang}")
+    assert page.status_code == 200, page.text[-800:]
+    return page.text.split('aria-labelledby="h-exp"', 1)[0]
+
+
+def test_a_route_versions_note_is_translated(system: Mamar) -> None:
+    _small(system)
+    client, back = _translated_on_the_form(
+        system, "/ops/op/routes/exit", "route:exit:versions.0.note", "Via Ramouseh", "en"
+    )
+    assert back.startswith("/ops/op/routes/exit")
+    (version,) = _state_of(system, "route:exit").versions
+    assert [(t.text, t.language, t.translated_by) for t in version.note.translations] == [
+        ("Via Ramouseh", "en", "sarc")
+    ]
+    english = _versions(client, "en")
+    assert "Via Ramouseh" in english and _VERSION_NOTE["original"] not in english
+    arabic = _versions(client, "ar")
+    assert _VERSION_NOTE["original"] in arabic and "Via Ramouseh" not in arabic
+
+
+def test_an_approvals_note_is_translated(system: Mamar) -> None:
+    _small(system)
+    words = "موافقة للعبور نهاراً فقط"
+    client, _back = _translated_on_the_form(
+        system, "/ops/op/routes/exit", "route:exit:approvals.0.note", words, "ar"
+    )
+    (approval,) = _state_of(system, "route:exit").approvals
+    assert approval.party == "russia" and approval.note.original == _APPROVAL_NOTE["original"]
+    assert [(t.text, t.language) for t in approval.note.translations] == [(words, "ar")]
+    arabic = _versions(client, "ar")
+    assert words in arabic and _APPROVAL_NOTE["original"] not in arabic
+    english = _versions(client, "en")
+    assert _APPROVAL_NOTE["original"] in english and words not in english
+    # The form names it in words, in each language.
+    form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=en").text
+    assert '<option value="approvals.0.note" selected>Approvals 1 — Note</option>' in form
+    form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=ar").text
+    assert re.search('<option value="approvals\\.0\\.note" selected>الموافقات [1١] — ملاحظة<', form)

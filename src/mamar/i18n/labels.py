@@ -438,6 +438,7 @@ FIELDS: dict[str, str] = {
     "tabled_at": N_("Tabled at"),
     "to_place": N_("To"),
     "type": N_("Type"),
+    "unit": N_("Unit"),
     "unknown": N_("Not known"),
     "updated_at": N_("Last changed at"),
     "verification_history": N_("Verification history"),

@@ -28,15 +28,16 @@ from mamar.domain.text import (
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.translating.events import TextTranslated
-from mamar.translating.model import item_fields, text_fields
+from mamar.translating.model import item_fields, list_parts, text_fields
 
 
 class TranslateText(Command):
     """Base of the generated ``<kind>.translate`` commands. ``field`` names the text (the
     record's main one when omitted: see :func:`~mamar.translating.model.text_fields`). A text
-    in a list is named by the list (``field``) and its ``item`` (from 0); a text in a list
-    held by each item of a list (a rejection's reasons), by the ``part`` of that item and
-    its ``part_item`` too (see :func:`~mamar.translating.model.item_fields`)."""
+    in a list is named by the list (``field``) and its ``item`` (from 0); a text held by each
+    item of a list (a route version's note), by the ``part`` of that item too; a text in a
+    list held by each item (a rejection's reasons), by its ``part_item`` as well (see
+    :func:`~mamar.translating.model.item_fields`)."""
 
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
 
@@ -81,6 +82,12 @@ def _named(state: EntityState, cmd: TranslateText) -> tuple[str, LocalText | Non
         return field, items[cmd.item]
     if cmd.part not in parts:
         raise DomainError("no_such_text", "this record has no such text", field="part")
+    if cmd.part not in list_parts(kind)[field]:  # one text of the item (an approval's note)
+        if cmd.part_item is not None:
+            raise DomainError(
+                "not_a_list", "this text is not a list: it has no items", field="part_item"
+            )
+        return field, getattr(items[cmd.item], cmd.part)
     if cmd.part_item is None:
         raise DomainError(
             "item_needed", "say which item of the list to translate", field="part_item"
@@ -146,13 +153,18 @@ def _described(kind: str, state_type: type[EntityState]) -> str:
     fields = text_fields(state_type)
     if fields:
         said.append(f"Texts (field; the first when none is named): {', '.join(fields)}.")
+    lists = list_parts(state_type)
     for name, parts in item_fields(state_type).items():
-        if parts:
-            said.append(
-                f"In the list {name}: field {name}, item, part ({' or '.join(parts)}), part_item."
-            )
-        else:
+        if not parts:
             said.append(f"In the list {name}: field {name} and item.")
+            continue
+        texts = [p for p in parts if p not in lists[name]]
+        if texts:
+            said.append(f"In the list {name}: field {name}, item, part ({' or '.join(texts)}).")
+        if inner := [p for p in parts if p in lists[name]]:
+            said.append(
+                f"In the list {name}: field {name}, item, part ({' or '.join(inner)}), part_item."
+            )
     return " ".join(said)
 
 

@@ -59,8 +59,8 @@ def located(
     part: str | None = None,
     part_item: int | None = None,
 ) -> LocalText | None:
-    """The text at ``field`` (item ``item`` when it is a list; in that item, item
-    ``part_item`` of its list ``part``), None when there is none there."""
+    """The text at ``field`` (item ``item`` when it is a list; in that item, its text
+    ``part``, or item ``part_item`` of its list ``part``), None when there is none there."""
     value = getattr(state, field, None)
     if item is None:
         return value if isinstance(value, LocalText) and part is None else None
@@ -70,7 +70,9 @@ def located(
     if part is None:
         return value if isinstance(value, LocalText) and part_item is None else None
     inner = getattr(value, part, None)
-    if part_item is None or not isinstance(inner, tuple | list) or not 0 <= part_item < len(inner):
+    if part_item is None:  # the item's own text (a route version's note)
+        return inner if isinstance(inner, LocalText) else None
+    if not isinstance(inner, tuple | list) or not 0 <= part_item < len(inner):
         return None
     found = inner[part_item]
     return found if isinstance(found, LocalText) else None
@@ -83,10 +85,12 @@ def _replaced(state: Any, event: TextTranslated, new: LocalText) -> Any:
     items = list(getattr(state, event.field))
     if event.part is None:
         items[event.item] = new
+    elif event.part_item is None:
+        items[event.item] = items[event.item].model_copy(update={event.part: new})
     else:
         value = items[event.item]
         inner = list(getattr(value, event.part))
-        inner[event.part_item or 0] = new
+        inner[event.part_item] = new
         items[event.item] = value.model_copy(update={event.part: tuple(inner)})
     return tuple(items)
 
@@ -239,8 +243,9 @@ def _model(annotation: Any) -> type[BaseModel] | None:
 
 def item_fields(state_type: type[EntityState]) -> dict[str, tuple[str, ...]]:
     """The record's lists of texts, each item translated on its own: a list of texts (red
-    lines) as ``()``; a list of values holding lists of texts (rejections, each with its
-    reasons) as the names of those lists. Not one kept in a compartment (see
+    lines) as ``()``; a list of values holding texts (a route's approvals, each with its
+    note) or lists of texts (rejections, each with its reasons) as the names of those (see
+    :func:`list_parts` for which are lists). Not one kept in a compartment (see
     :func:`text_fields`)."""
     found: dict[str, tuple[str, ...]] = {}
     for name, info in state_type.model_fields.items():
@@ -256,8 +261,22 @@ def item_fields(state_type: type[EntityState]) -> dict[str, tuple[str, ...]]:
         if model is None or issubclass(model, LocalText):
             continue
         parts = tuple(
-            n for n, i in model.model_fields.items() if text_type(_items_of(i.annotation))
+            n
+            for n, i in model.model_fields.items()
+            if text_type(i.annotation) or text_type(_items_of(i.annotation))
         )
         if parts:
             found[name] = parts
+    return found
+
+
+def list_parts(state_type: type[EntityState]) -> dict[str, frozenset[str]]:
+    """Of the parts :func:`item_fields` names in each list, those that are lists of texts
+    (an item of them is named by ``part_item``); the others are one text each."""
+    found: dict[str, frozenset[str]] = {}
+    for name, parts in item_fields(state_type).items():
+        model = _model(_items_of(state_type.model_fields[name].annotation))
+        if parts and model is not None:
+            fields = model.model_fields
+            found[name] = frozenset(p for p in parts if text_type(_items_of(fields[p].annotation)))
     return found

@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import RuleBook, command_rule
+from mamar.domain.model import EntityState, aggregates
 from mamar.domain.text import as_text, primary_language
 from mamar.i18n.labels import field_label
 from mamar.translating.commands import translatable_kinds
-from mamar.translating.model import item_fields, text_fields
+from mamar.translating.model import item_fields, list_parts, text_fields
 from mamar.web import forms, i18n
 from mamar.web.languages import language_options
 from mamar.web.page import View, add_page, op_view
@@ -34,10 +35,12 @@ _PAGES = {
 }
 
 
-def _text_fields(kind: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    from mamar.domain.model import aggregates
+def _state_type(kind: str) -> type[EntityState]:
+    return aggregates()[kind].state_type
 
-    state_type = aggregates()[kind].state_type
+
+def _text_fields(kind: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    state_type = _state_type(kind)
     return text_fields(state_type), item_fields(state_type)
 
 
@@ -50,9 +53,11 @@ def _words(value: Any) -> dict[str, Any] | None:
 def texts_in(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """The record's texts that can be translated and hold words, as (where it is, its name in
     words in the page's language, the text), the main one first, then each item of its
-    lists of texts. Where a text is: its field, and in a list ``field.item`` (from 0), or
+    lists of texts. Where a text is: its field, and in a list ``field.item`` (from 0),
+    ``field.item.part`` for a text of an item of a list (an approval's note), or
     ``field.item.part.part_item`` for a list in an item of a list (a rejection's reasons)."""
     fields, lists = _text_fields(kind)
+    listed = list_parts(_state_type(kind))
     found = [
         (name, field_label(name, v.lang) or v.t("Text"), text)
         for name in fields
@@ -69,6 +74,16 @@ def texts_in(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str,
                 continue
             for part in parts:
                 inner = value.get(part) if isinstance(value, dict) else None
+                if part not in listed[name]:  # one text of the item (an approval's note)
+                    if (text := _words(inner)) is not None:
+                        label = v.t(
+                            "%(list)s %(number)s — %(part)s",
+                            list=named,
+                            number=number,
+                            part=field_label(part, v.lang) or v.t("Text"),
+                        )
+                        found.append((f"{name}.{i}.{part}", label, text))
+                    continue
                 for j, each in enumerate(inner or ()):
                     if (text := _words(each)) is None:
                         continue
