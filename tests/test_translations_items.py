@@ -391,12 +391,18 @@ _OFFERS = (
 )
 _VERSION_NOTE = {"original": "عبر الراموسة ثم الراشدين", "language": "ar"}
 _APPROVAL_NOTE = {"original": "Approved for daylight hours only", "language": EN}
+_ANSWER = {"original": "سنتحقق من الأمر", "language": "ar"}
+_COMMITMENT = {"original": "وقف القصف حتى الصباح", "language": "ar"}
+_ALLEGATION_NOTE = {"original": "Said so in a public statement", "language": EN}
 
 
 def _small(system: Mamar) -> None:
-    """An operation with one route (its first version has a note, approved with a note) and
-    one contact with two offers, recorded by the Red Crescent's coordinator."""
+    """An operation with one route (its first version has a note, approved with a note), one
+    contact with two offers, one escalation with an answer and a commitment and one incident
+    alleged with a note, recorded by the Red Crescent's coordinator."""
     from mamar.contacts.commands import LogContact
+    from mamar.escalations.commands import RaiseEscalation, RecordEscalationResponse
+    from mamar.incidents.commands import ReportIncident
     from mamar.routes.commands import ApproveRoute, ProposeRoute
     from tests.actor_builders import party, who
     from tests.helpers import account_in, at, open_operation
@@ -422,6 +428,21 @@ def _small(system: Mamar) -> None:
             target=who("party", "russia"),
             summary={"original": "The general called back", "language": EN},
             offers=_OFFERS,
+        ),
+        RaiseEscalation(
+            id="ask",
+            operation="op",
+            to_party="russia",
+            message={"original": "Shelling near the crossing", "language": EN},
+        ),
+        RecordEscalationResponse(id="ask", text=_ANSWER, commitment=_COMMITMENT),
+        ReportIncident(
+            id="shelling",
+            operation="op",
+            event_type="explosions_remote_violence",
+            description={"original": "قصف قرب المعبر", "language": "ar"},
+            source={"text": {"original": "the convoy's team", "language": EN}, "kind": "own_team"},
+            allegations=({"party": "factions", "alleged_by": "russia", "note": _ALLEGATION_NOTE},),
         ),
     )
     for hour, command in enumerate(recorded, start=10):
@@ -475,11 +496,11 @@ def test_each_offer_of_a_contact_is_translated_on_its_own(system: Mamar) -> None
     assert [(t.text, t.language, t.translated_by) for t in second.translations] == [
         ("ممر آمن إلى إدلب", "ar", "sarc")
     ]
-    arabic = client.get("/ops/op/contacts?lang=ar").text
-    assert "ممر آمن إلى إدلب" in arabic and "Safe passage to Idlib" not in arabic
+    page = "/ops/op/contacts"
+    arabic = _shown_in_each_language(
+        client, page, "ممر آمن إلى إدلب", "Safe passage to Idlib", "ar"
+    )
     assert 'href="/ops/op/contacts/call/translate?field=offers.0"' in arabic
-    english = client.get("/ops/op/contacts?lang=en").text
-    assert "Safe passage to Idlib" in english and "ممر آمن إلى إدلب" not in english
     # The first offer, Arabic, into English.
     _translated_on_the_form(
         system, "/ops/op/contacts", "contact:call:offers.0", "Personal guarantees", "en"
@@ -487,44 +508,84 @@ def test_each_offer_of_a_contact_is_translated_on_its_own(system: Mamar) -> None
     assert "Personal guarantees" in client.get("/ops/op/contacts?lang=en").text
 
 
-def _versions(client: Any, lang: str) -> str:
-    """The route's page in ``lang``, its versions only (its history names each translation
-    added, in the words added)."""
-    page = client.get(f"/ops/op/routes/exit?lang={lang}")
-    assert page.status_code == 200, page.text[-800:]
-    return page.text.split('aria-labelledby="h-exp"', 1)[0]
+def _read(client: Any, page: str, lang: str) -> str:
+    """``page`` in ``lang``, up to its route exposure or its translation form (its history
+    names each translation added, in the words added)."""
+    shown = client.get(f"{page}?lang={lang}")
+    assert shown.status_code == 200, shown.text[-800:]
+    text: str = shown.text
+    for end in ('aria-labelledby="h-exp"', 'id="h-translate"'):
+        text = text.split(end, 1)[0]
+    return text
 
 
-def test_a_route_versions_note_is_translated(system: Mamar) -> None:
+def _shown_in_each_language(client: Any, page: str, words: str, original: str, lang: str) -> str:
+    """The translation ``words`` in ``lang`` is read on ``page`` in ``lang``, the original in
+    the other language; the page in ``lang``, as read."""
+    read = _read(client, page, lang)
+    assert words in read and original not in read
+    other = _read(client, page, "ar" if lang == "en" else "en")
+    assert original in other and words not in other
+    return read
+
+
+@pytest.mark.parametrize(
+    ("where", "page", "words", "lang", "original"),
+    [
+        ("route:exit:versions.0.note", "routes/exit", "Via Ramouseh", "en", _VERSION_NOTE),
+        (
+            "route:exit:approvals.0.note",
+            "routes/exit",
+            "موافقة للعبور نهاراً فقط",
+            "ar",
+            _APPROVAL_NOTE,
+        ),
+        (
+            "escalation:ask:responses.0.commitment",
+            "escalations/ask",
+            "No shelling until the morning",
+            "en",
+            _COMMITMENT,
+        ),
+        (
+            "incident:shelling:allegations.0.note",
+            "incidents/shelling",
+            "قيل ذلك في بيان علني",
+            "ar",
+            _ALLEGATION_NOTE,
+        ),
+    ],
+    ids=["route-version-note", "approval-note", "answer-commitment", "allegation-note"],
+)
+def test_a_text_held_by_an_item_is_translated_beside_it(
+    system: Mamar, where: str, page: str, words: str, lang: str, original: dict[str, str]
+) -> None:
+    from mamar.translating.model import located
+    from mamar.web.pages.translations import address
+
     _small(system)
-    client, back = _translated_on_the_form(
-        system, "/ops/op/routes/exit", "route:exit:versions.0.note", "Via Ramouseh", "en"
-    )
-    assert back.startswith("/ops/op/routes/exit")
-    (version,) = _state_of(system, "route:exit").versions
-    assert [(t.text, t.language, t.translated_by) for t in version.note.translations] == [
-        ("Via Ramouseh", "en", "sarc")
+    client, back = _translated_on_the_form(system, f"/ops/op/{page}", where, words, lang)
+    assert back.startswith(f"/ops/op/{page}")
+    kind, id, at = where.split(":")
+    record = _state_of(system, f"{kind}:{id}")
+    text = located(record, **address(at))
+    assert text is not None and text.original == original["original"]
+    assert [(t.text, t.language, t.translated_by) for t in text.translations] == [
+        (words, lang, "sarc")
     ]
-    english = _versions(client, "en")
-    assert "Via Ramouseh" in english and _VERSION_NOTE["original"] not in english
-    arabic = _versions(client, "ar")
-    assert _VERSION_NOTE["original"] in arabic and "Via Ramouseh" not in arabic
+    _shown_in_each_language(client, f"/ops/op/{page}", words, original["original"], lang)
 
 
-def test_an_approvals_note_is_translated(system: Mamar) -> None:
+def test_each_text_of_an_answer_has_its_own_link_and_the_form_names_a_note_in_words(
+    system: Mamar,
+) -> None:
+    from tests.web_support import signed_in
+
     _small(system)
-    words = "موافقة للعبور نهاراً فقط"
-    client, _back = _translated_on_the_form(
-        system, "/ops/op/routes/exit", "route:exit:approvals.0.note", words, "ar"
-    )
-    (approval,) = _state_of(system, "route:exit").approvals
-    assert approval.party == "russia" and approval.note.original == _APPROVAL_NOTE["original"]
-    assert [(t.text, t.language) for t in approval.note.translations] == [(words, "ar")]
-    arabic = _versions(client, "ar")
-    assert words in arabic and _APPROVAL_NOTE["original"] not in arabic
-    english = _versions(client, "en")
-    assert _APPROVAL_NOTE["original"] in english and words not in english
-    # The form names it in words, in each language.
+    client = signed_in(system, "sarc-coordinator")
+    english = _read(client, "/ops/op/escalations/ask", "en")
+    for part in ("text", "commitment"):
+        assert f'href="/ops/op/escalations/ask/translate?field=responses.0.{part}"' in english
     form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=en").text
     assert '<option value="approvals.0.note" selected>Approvals 1 — Note</option>' in form
     form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=ar").text
