@@ -215,6 +215,43 @@ def test_a_text_held_by_each_item_is_translated_by_its_item_and_its_name() -> No
         assert (refused.value.code, refused.value.field) == (code, field)
 
 
+class _Source(Value):
+    text: Prose
+    kind: str
+
+
+class _Sourced(EntityState):
+    """A record with a value holding a text (an incident's source, its words)."""
+
+    source: _Source | None = None
+
+
+def test_a_text_of_a_value_is_translated_by_the_value_and_its_name() -> None:
+    from mamar.incidents.model import IncidentState
+    from mamar.translating.model import value_fields
+
+    assert value_fields(IncidentState) == {"source": ("text",)}
+    assert value_fields(_Sourced) == {"source": ("text",)} and value_fields(_Listed) == {}
+    assert "source" in translatable_kinds()["incident"]
+    state = _Sourced(id="listed", source=_Source(text={"original": "شاهد عيان"}, kind="witness"))
+    (event,) = translate(state, _command(field="source", part="text", text="A witness"), _ctx())
+    assert (event.field, event.item, event.part, event.part_item) == ("source", None, "text", None)
+    after = with_translation(state, event, _meta())
+    assert after.source is not None and after.source.kind == "witness"
+    assert [t.text for t in after.source.text.translations] == ["A witness"]
+    for fields, code, field in (
+        ({"part": "kind"}, "no_such_text", "part"),
+        ({}, "no_such_text", "part"),
+        ({"part": "text", "item": 0}, "not_a_list", "item"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            translate(state, _command(field="source", **fields, text="words"), _ctx())
+        assert (refused.value.code, refused.value.field) == (code, field)
+    with pytest.raises(DomainError) as refused:
+        translate(_Sourced(id="listed"), _command(field="source", part="text", text="w"), _ctx())
+    assert refused.value.code == "nothing_to_translate"
+
+
 def test_a_translation_recorded_before_items_replays_as_it_did() -> None:
     state = _state()
     # As stored before: no item, no part.
@@ -394,6 +431,7 @@ _APPROVAL_NOTE = {"original": "Approved for daylight hours only", "language": EN
 _ANSWER = {"original": "سنتحقق من الأمر", "language": "ar"}
 _COMMITMENT = {"original": "وقف القصف حتى الصباح", "language": "ar"}
 _ALLEGATION_NOTE = {"original": "Said so in a public statement", "language": EN}
+_SOURCE = {"original": "The convoy team itself", "language": EN}
 
 
 def _small(system: Mamar) -> None:
@@ -441,7 +479,7 @@ def _small(system: Mamar) -> None:
             operation="op",
             event_type="explosions_remote_violence",
             description={"original": "قصف قرب المعبر", "language": "ar"},
-            source={"text": {"original": "the convoy's team", "language": EN}, "kind": "own_team"},
+            source={"text": _SOURCE, "kind": "own_team"},
             allegations=({"party": "factions", "alleged_by": "russia", "note": _ALLEGATION_NOTE},),
         ),
     )
@@ -554,8 +592,9 @@ def _shown_in_each_language(client: Any, page: str, words: str, original: str, l
             "ar",
             _ALLEGATION_NOTE,
         ),
+        ("incident:shelling:source.text", "incidents/shelling", "فريق القافلة نفسه", "ar", _SOURCE),
     ],
-    ids=["route-version-note", "approval-note", "answer-commitment", "allegation-note"],
+    ids=["route-version-note", "approval-note", "answer-commitment", "allegation-note", "source"],
 )
 def test_a_text_held_by_an_item_is_translated_beside_it(
     system: Mamar, where: str, page: str, words: str, lang: str, original: dict[str, str]

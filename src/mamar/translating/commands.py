@@ -28,13 +28,15 @@ from mamar.domain.text import (
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
 from mamar.translating.events import TextTranslated
-from mamar.translating.model import item_fields, list_parts, text_fields
+from mamar.translating.model import item_fields, list_parts, text_fields, value_fields
 
 
 class TranslateText(Command):
     """Base of the generated ``<kind>.translate`` commands. ``field`` names the text (the
     record's main one when omitted: see :func:`~mamar.translating.model.text_fields`). A text
-    in a list is named by the list (``field``) and its ``item`` (from 0); a text held by each
+    of a value (an incident's source, its words) is named by the value (``field``) and the
+    text (``part``). A text in a list is named by the list and its ``item`` (from 0); a text
+    held by each
     item of a list (a route version's note), by the ``part`` of that item too; a text in a
     list held by each item (a rejection's reasons), by its ``part_item`` as well (see
     :func:`~mamar.translating.model.item_fields`)."""
@@ -60,10 +62,19 @@ class TranslateText(Command):
 def _named(state: EntityState, cmd: TranslateText) -> tuple[str, LocalText | None]:
     """The field named and the text it names; a refusal when it names none."""
     kind = type(state)
-    fields, lists = text_fields(kind), item_fields(kind)
+    fields, lists, values = text_fields(kind), item_fields(kind), value_fields(kind)
     field = cmd.field if cmd.field is not None else (fields[0] if fields else None)
-    if field is None or (field not in fields and field not in lists):
+    if field is None or (field not in fields and field not in lists and field not in values):
         raise DomainError("no_such_text", "this record has no such text", field="field")
+    if field in values:  # a text of a value (an incident's source, its words)
+        if cmd.item is not None or cmd.part_item is not None:
+            raise DomainError(
+                "not_a_list", "this text is not a list: it has no items", field="item"
+            )
+        if cmd.part not in values[field]:
+            raise DomainError("no_such_text", "this record has no such text", field="part")
+        value = getattr(state, field)
+        return field, None if value is None else getattr(value, cmd.part)
     if field in fields:
         if cmd.item is not None or cmd.part is not None or cmd.part_item is not None:
             raise DomainError(
@@ -135,10 +146,15 @@ def translate(state: EntityState, cmd: TranslateText, ctx: Context) -> list[Even
 
 
 def translatable_kinds() -> dict[str, tuple[str, ...]]:
-    """Every record kind with free text, and its texts: its own, then its lists of texts
-    (see :func:`~mamar.translating.model.item_fields`)."""
+    """Every record kind with free text, and its texts: its own, its values holding texts,
+    then its lists of texts (see :func:`~mamar.translating.model.value_fields` and
+    :func:`~mamar.translating.model.item_fields`)."""
     found = {
-        kind: (*text_fields(spec.state_type), *item_fields(spec.state_type))
+        kind: (
+            *text_fields(spec.state_type),
+            *value_fields(spec.state_type),
+            *item_fields(spec.state_type),
+        )
         for kind, spec in aggregates().items()
     }
     return {kind: fields for kind, fields in sorted(found.items()) if fields}
@@ -153,6 +169,8 @@ def _described(kind: str, state_type: type[EntityState]) -> str:
     fields = text_fields(state_type)
     if fields:
         said.append(f"Texts (field; the first when none is named): {', '.join(fields)}.")
+    for name, parts in value_fields(state_type).items():
+        said.append(f"In {name}: field {name} and part ({' or '.join(parts)}).")
     lists = list_parts(state_type)
     for name, parts in item_fields(state_type).items():
         if not parts:

@@ -59,11 +59,16 @@ def located(
     part: str | None = None,
     part_item: int | None = None,
 ) -> LocalText | None:
-    """The text at ``field`` (item ``item`` when it is a list; in that item, its text
-    ``part``, or item ``part_item`` of its list ``part``), None when there is none there."""
+    """The text at ``field`` (its text ``part`` when it is a value holding texts; item
+    ``item`` when it is a list, and in that item its text ``part``, or item ``part_item`` of
+    its list ``part``), None when there is none there."""
     value = getattr(state, field, None)
     if item is None:
-        return value if isinstance(value, LocalText) and part is None else None
+        if part is None:
+            return value if isinstance(value, LocalText) else None
+        # A text of a value (an incident's source, its words).
+        held = None if isinstance(value, LocalText) else getattr(value, part, None)
+        return held if isinstance(held, LocalText) and part_item is None else None
     if not isinstance(value, tuple | list) or not 0 <= item < len(value):
         return None
     value = value[item]
@@ -81,7 +86,9 @@ def located(
 def _replaced(state: Any, event: TextTranslated, new: LocalText) -> Any:
     """The new value of ``event.field``, with ``new`` where the translated text was."""
     if event.item is None:
-        return new
+        if event.part is None:
+            return new
+        return getattr(state, event.field).model_copy(update={event.part: new})
     items = list(getattr(state, event.field))
     if event.part is None:
         items[event.item] = new
@@ -239,6 +246,36 @@ def _model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None
+
+
+def value_fields(state_type: type[EntityState]) -> dict[str, tuple[str, ...]]:
+    """The record's values (neither a text nor a list) that hold texts of their own (an
+    incident's source, its words), each named by the value (``field``) and the text
+    (``part``). Not one kept in a compartment (see :func:`text_fields`)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, info in state_type.model_fields.items():
+        annotation = info.annotation
+        if (
+            _compartmented(info)
+            or text_type(annotation) is not None
+            or _items_of(annotation) is not None
+        ):
+            continue
+        model = _model(_optional(annotation))
+        if model is None or issubclass(model, LocalText):
+            continue
+        parts = tuple(n for n, i in model.model_fields.items() if text_type(i.annotation))
+        if parts:
+            found[name] = parts
+    return found
+
+
+def _optional(annotation: Any) -> Any:
+    """The type of an optional value's value (``Source | None`` → ``Source``)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        held = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return held[0] if len(held) == 1 else None
+    return annotation
 
 
 def item_fields(state_type: type[EntityState]) -> dict[str, tuple[str, ...]]:

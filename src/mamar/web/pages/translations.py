@@ -13,7 +13,7 @@ from mamar.domain.model import EntityState, aggregates
 from mamar.domain.text import as_text, primary_language
 from mamar.i18n.labels import field_label
 from mamar.translating.commands import translatable_kinds
-from mamar.translating.model import item_fields, list_parts, text_fields
+from mamar.translating.model import item_fields, list_parts, text_fields, value_fields
 from mamar.web import forms, i18n
 from mamar.web.languages import language_options
 from mamar.web.page import View, add_page, op_view
@@ -53,7 +53,8 @@ def _words(value: Any) -> dict[str, Any] | None:
 def texts_in(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """The record's texts that can be translated and hold words, as (where it is, its name in
     words in the page's language, the text), the main one first, then each item of its
-    lists of texts. Where a text is: its field, and in a list ``field.item`` (from 0),
+    lists of texts. Where a text is: its field, ``field.part`` for a text of a value (an
+    incident's source, its words), and in a list ``field.item`` (from 0),
     ``field.item.part`` for a text of an item of a list (an approval's note), or
     ``field.item.part.part_item`` for a list in an item of a list (a rejection's reasons)."""
     fields, lists = _text_fields(kind)
@@ -63,6 +64,16 @@ def texts_in(v: View, kind: str, record: dict[str, Any]) -> list[tuple[str, str,
         for name in fields
         if (text := _words(record.get(name))) is not None
     ]
+    for name, parts in value_fields(_state_type(kind)).items():
+        held = record.get(name)
+        for part in parts:
+            if (text := _words(held.get(part) if isinstance(held, dict) else None)) is not None:
+                label = v.t(
+                    "%(value)s — %(part)s",
+                    value=field_label(name, v.lang) or v.t("Text"),
+                    part=field_label(part, v.lang) or v.t("Text"),
+                )
+                found.append((f"{name}.{part}", label, text))
     for name, parts in lists.items():
         named = field_label(name, v.lang) or v.t("Text")
         for i, value in enumerate(record.get(name) or ()):
@@ -108,7 +119,10 @@ def address(where: str) -> dict[str, Any]:
     """The command's fields naming the text at ``where`` (see :func:`texts_in`); what is not
     a number where one is expected is passed on as it is, for the command to refuse."""
     names = ("field", "item", "part", "part_item")
-    given: dict[str, Any] = dict(zip(names, where.split(".", 3), strict=False))
+    said = where.split(".", 3)
+    if len(said) == 2 and not said[1].isdigit():  # a text of a value: ``field.part``
+        return {"field": said[0], "part": said[1]}
+    given: dict[str, Any] = dict(zip(names, said, strict=False))
     for name in ("item", "part_item"):
         if name in given and given[name].isdigit():
             given[name] = int(given[name])
