@@ -1,105 +1,127 @@
-"""A route's waypoints as typed: places by any of their names, points, labels; each problem
-named by its line."""
+"""A route's waypoints on its form: rows of places picked by name, or points; labels in
+their language; each row's problem said beside it; the rows shown, and how they grow."""
 
 from __future__ import annotations
 
-from mamar.web.pages._waypoints import Gazetteer, Problem, labels
+from mamar.web.pages import _waypoints as waypoints
 
-PLACES = [
-    {
+PLACES = {
+    "ramouseh-roundabout": {
         "id": "ramouseh-roundabout",
         "name": {"ar": "دوار الراموسة", "en": "Ramouseh roundabout"},
-        "aliases": ["Ramousseh bridge"],
         "point": {"lat": 36.15, "lon": 37.138},
     },
-    {"id": "rashidin", "name": {"ar": "الراشدين"}, "point": {"lat": 36.18, "lon": 37.075}},
-    {"id": "rashidin-4", "name": {"ar": "الراشدين الرابعة"}, "point": {"lat": 36.17, "lon": 37.07}},
-    {"id": "old-town", "name": {"ar": "البلدة القديمة"}},
-    {"id": "north-square", "name": {"en": "The square"}, "point": {"lat": 1.0, "lon": 2.0}},
-    {"id": "south-square", "name": {"en": "The square"}, "point": {"lat": 3.0, "lon": 4.0}},
-]
+    "rashidin": {
+        "id": "rashidin",
+        "name": {"ar": "الراشدين"},
+        "point": {"lat": 36.18, "lon": 37.075},
+    },
+    "old-town": {"id": "old-town", "name": {"ar": "البلدة القديمة"}},
+}
 
 
-def test_a_place_by_any_of_its_names_a_point_and_labels() -> None:
-    places = Gazetteer(PLACES)
-    typed = [
-        "دوار الراموسة",
-        "ramouseh ROUNDABOUT — the bridge",
-        "Ramousseh bridge: قرب الجسر",
-        "الراشدين الرابعة",  # the longer name wins over the shorter one inside it
-        "الراشدين نقطة التفتيش",
-        "٣٦٫١٧،٣٧٫١٣ نقطة التجمع",  # Arabic-Indic digits and separators
-        "-12.5, 40 south",
-        "rashidin",  # an identifier, as the API and the CLI give it
+def _in(language: str):  # type: ignore[no-untyped-def]
+    return lambda name: language
+
+
+def test_rows_in_order_skip_the_empty_ones_and_keep_each_labels_language() -> None:
+    form = {
+        "waypoints.0.place": "ramouseh-roundabout",
+        "waypoints.0.label": "the bridge",
+        "waypoints.1.place": "",
+        "waypoints.1.point": "",
+        "waypoints.2.point": "٣٦٫١٧،٣٧٫١٣",  # Arabic-Indic digits and separators
+        "waypoints.2.label": "نقطة التجمع",
+        "waypoints.3.place": "rashidin",
+    }
+    languages = {"waypoints.0.label": "en", "waypoints.2.label": "ar"}
+    read = waypoints.read(form, 4, PLACES, {}, languages.__getitem__)
+    assert read.problems == {} and read.rows == [0, 2, 3]
+    assert read.waypoints == [
+        {
+            "place": "ramouseh-roundabout",
+            "lat": 36.15,
+            "lon": 37.138,
+            "label": {"original": "the bridge", "language": "en"},
+        },
+        {"lat": 36.17, "lon": 37.13, "label": {"original": "نقطة التجمع", "language": "ar"}},
+        {"place": "rashidin", "lat": 36.18, "lon": 37.075},
     ]
-    points = places.read(typed, {}, "ar")
-    assert not isinstance(points, Problem)
-    assert [p.get("place") for p in points] == [
-        "ramouseh-roundabout",
-        "ramouseh-roundabout",
-        "ramouseh-roundabout",
-        "rashidin-4",
-        "rashidin",
-        None,
-        None,
-        "rashidin",
-    ]
-    assert [p.get("label", {}).get("original") for p in points] == [
-        None,
-        "the bridge",
-        "قرب الجسر",
-        None,
-        "نقطة التفتيش",
-        "نقطة التجمع",
-        "south",
-        None,
-    ]
-    assert points[5]["lat"] == 36.17 and points[5]["lon"] == 37.13
-    assert points[6]["lat"] == -12.5 and points[0]["lat"] == 36.15
+    # The command's second waypoint was typed in row 2: its refusal is said there.
+    assert read.given_by() == {
+        "waypoints.0": "waypoints.0",
+        "waypoints.1": "waypoints.2",
+        "waypoints.2": "waypoints.3",
+    }
 
 
-def test_each_problem_names_its_line() -> None:
-    places = Gazetteer(PLACES)
-    assert places.read(["الراشدين", "nowhere at all"], {}, "ar") == Problem(
-        2, "unknown", "nowhere at all"
+def test_each_rows_problem_is_said_beside_it() -> None:
+    form = {
+        "waypoints.0.point": "36.1,",
+        "waypoints.1.place": "old-town",
+        "waypoints.2.place": "nowhere",
+        "waypoints.3.place": "rashidin",
+        "waypoints.3.point": "36.1,37.1",
+        "waypoints.4.label": "هنا",
+        "waypoints.5.place": "rashidin",
+    }
+    read = waypoints.read(form, 6, PLACES, {}, _in("ar"))
+    assert read.problems == {
+        (0, "point"): "point",
+        (1, "place"): "pointless",
+        (2, "place"): "unknown",
+        (3, "point"): "both",
+        (4, "place"): "neither",
+    }
+    assert read.rows == [5]
+    given = read.given_by()
+    assert given["waypoints.0"] == "waypoints.5" and given["waypoints.row3"] == "waypoints.3"
+    assert waypoints.problem_key(3, "point") == "waypoints.row3.point"
+    # A point not on the Earth; too few rows: the first row left empty is required.
+    far = waypoints.read({"waypoints.1.point": "200,-500"}, 3, PLACES, {}, _in("ar"))
+    assert far.problems == {(1, "point"): "range", (0, ""): "required"}
+    one = waypoints.read({"waypoints.2.place": "rashidin"}, 3, PLACES, {}, _in("ar"))
+    assert one.problems == {(0, ""): "required"} and one.given_by()["waypoints.row0"] == (
+        "waypoints.0"
     )
-    assert places.read(["36.1,"], {}, "ar") == Problem(1, "point")
-    assert places.read(["البلدة القديمة"], {}, "ar") == Problem(1, "pointless", "البلدة القديمة")
-    assert places.read(["the square — here"], {}, "en") == Problem(1, "ambiguous", "the square")
-    # A line far too long (100,000 letters, words or one word) is read once, and only its
-    # beginning is said back.
-    for huge in ("كلمة " * 20000, "ب" * 100000, "الراشدين " + "x " * 50000):
-        read = places.read([huge], {}, "ar")
-        if huge.startswith("الراشدين"):
-            assert not isinstance(read, Problem) and read[0]["place"] == "rashidin"
-            assert len(read[0]["label"]["original"]) == 99999
-        else:
-            assert isinstance(read, Problem) and read.kind == "unknown"
-            assert len(read.words) <= 60 and read.words.endswith("…")
 
 
-def test_the_form_shows_names_in_the_pages_language_and_keeps_labels_as_recorded() -> None:
-    places = Gazetteer(PLACES)
+def test_the_rows_show_names_in_the_pages_language_and_keep_labels_as_recorded() -> None:
     label = {
         "original": "نقطة",
         "language": "ar",
         "translations": [{"text": "Point", "language": "en"}],
     }
+    same = {"original": "الراشدين", "language": "ar"}
     version = {
         "waypoints": [
             {"place": "ramouseh-roundabout", "lat": 36.15, "lon": 37.138, "label": label},
             {"lat": 36.17, "lon": 37.13},
+            {"place": "rashidin", "lat": 36.18, "lon": 37.075, "label": same},
         ]
     }
-    assert places.text(version["waypoints"], "ar") == "دوار الراموسة — نقطة\n36.17,37.13"
-    assert places.text(version["waypoints"], "en") == "Ramouseh roundabout — Point\n36.17,37.13"
-    # A label that only repeats the place's name is not shown after it.
-    same = {"original": "دوار الراموسة", "language": "ar"}
-    named = [{"place": "ramouseh-roundabout", "lat": 36.15, "lon": 37.138, "label": same}]
-    assert places.text(named, "ar") == "دوار الراموسة"
-    assert places.text(named, "en") == "Ramouseh roundabout — دوار الراموسة"
-    # Read back as shown, a label keeps the words and language it was recorded in.
-    kept = labels(version, "en")
-    again = places.read(places.text(version["waypoints"], "en").splitlines(), kept, "en")
-    assert not isinstance(again, Problem)
-    assert again[0]["label"] == label and again[0]["place"] == "ramouseh-roundabout"
+    rows = waypoints.shown(version["waypoints"], PLACES, "en")
+    assert rows == [
+        waypoints.Shown("ramouseh-roundabout", "", "Point", "en"),
+        waypoints.Shown("", "36.17,37.13"),
+        waypoints.Shown("rashidin", ""),  # a label that only repeats the name says nothing
+    ]
+    # Sent back as shown, a label keeps the words and language it was recorded in.
+    form = {"waypoints.0.place": "ramouseh-roundabout", "waypoints.0.label": "Point"}
+    again = waypoints.read(form, 1, PLACES, waypoints.labels(version, "en"), _in("en"))
+    assert again.waypoints[0]["label"] == label
+    # Its language changed beside it, it is new words in that language.
+    changed = waypoints.read(form, 1, PLACES, waypoints.labels(version, "en"), _in("fr"))
+    assert changed.waypoints[0]["label"] == {"original": "Point", "language": "fr"}
+
+
+def test_the_form_shows_rows_as_sent_or_the_current_ones_and_one_more_when_asked() -> None:
+    assert waypoints.row_count({}, 0, False) == waypoints.FIRST_ROWS
+    assert waypoints.row_count({}, 5, False) == 6  # the current waypoints and an empty row
+    sent = {"waypoints.0.place": "", "waypoints.3.point": "", "note": ""}
+    assert waypoints.row_count(sent, 0, False) == 4
+    assert waypoints.row_count(sent, 0, True) == 5
+    # A row number sent far beyond what a form shows is not read.
+    assert waypoints.row_count({"waypoints.100000.place": "x"}, 0, True) == 4
+    assert waypoints.point_of("-12.5, 40") == {"lat": -12.5, "lon": 40.0}
+    assert waypoints.point_of("12.5 40") is None

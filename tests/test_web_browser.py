@@ -572,7 +572,14 @@ def test_the_account_replayed_through_the_pages(page: Any, server: LiveServer) -
             revise,
             {
                 "proposed_by": "russian-military",
-                "waypoints": "السكري\nJisr al-Hajj roundabout\nحلب\n36.233,37.128 — Layramoun",
+                # Places picked by their names, in order; a point that is no place.
+                "waypoints.0.place": "السكري",
+                "waypoints.1.place": "دوار جسر الحج",
+                "waypoints.2.place": "حلب",
+                "waypoints.3.place": "",
+                "waypoints.3.point": "36.233,37.128",
+                "waypoints.3.label": "Layramoun",
+                "waypoints.3.label.language": "en",
                 "note": "Through the city towards Layramoun",
             },
         )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mamar import reads
 from mamar.journal import store
 from mamar.system import Mamar
+from mamar.web.pages import _waypoints as waypoints
 from tests.web_support import OP, Web, csrf, make_web
 
 
@@ -334,18 +336,42 @@ def test_guarantee_recorded_by_the_guarantors_liaison_then_broken(system: Mamar)
     )
 
 
+def _rows(page: str) -> int:
+    """How many waypoint rows the form shows (a place select each)."""
+    return len(re.findall(r'<select id="f-waypoints-\d+-place"', page))
+
+
+def _picked(page: str, name: str) -> str:
+    """The value of the option shown as ``name`` (a place picked by its name)."""
+    found = re.search(rf'<option value="([^"]+)"[^>]*>(?:<bdi[^>]*>)?{re.escape(name)}<', page)
+    assert found is not None, name
+    return found[1]
+
+
 def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> None:
     web = make_web(system)
     base = f"/ops/{OP}/routes"
-    # Places by their names (either language, another spelling), never by identifier.
+    # Places picked by their names in the page's language, in order; a point for a spot that
+    # is no place, with its label in the language chosen beside it.
+    page = web.client("operations").get(f"{base}/new?lang=ar").text
+    assert _rows(page) == waypoints.FIRST_ROWS
     form = {
         "id": "web-road",
         "name.en": "Web road",
         "proposed_by": "sarc",
-        "waypoints": "دوار الراموسة\n36.17,37.13 — نقطة التجمع\nJisr al-Haj",
-        "waypoints.language": "ar",  # the labels' language, chosen beside them
+        "waypoints.0.place": _picked(page, "دوار الراموسة"),
+        "waypoints.1.point": "36.17,37.13",
+        "waypoints.1.label": "نقطة التجمع",
+        "waypoints.1.label.language": "ar",
+        "waypoints.2.place": _picked(page, "دوار جسر الحج"),
     }
-    _refused(web, "operations", f"{base}/new", {**form, "waypoints": "nowhere"}, "waypoints")
+    _refused(
+        web,
+        "operations",
+        f"{base}/new",
+        {**form, "waypoints.1.point": "nowhere"},
+        "waypoints.1.point",
+    )
     _records(web, "operations", f"{base}/new", form, "route.proposed")
     with system.reading() as conn:
         proposed = reads.get_entity(
@@ -367,28 +393,77 @@ def test_propose_and_revise_a_route_voids_earlier_approvals(system: Mamar) -> No
     )
     revise = f"{base}/{IDS['web-road']}/revise"
     page = web.client("operations").get(f"{revise}?lang=ar").text
-    # Starts from the current waypoints, each place by its name in the page's language.
-    assert "دوار الراموسة\n36.17,37.13 — نقطة التجمع\nدوار جسر الحج" in page
-    assert "ramouseh-roundabout" not in page and "jisr-al-hajj" not in page
-    english = web.client("operations").get(f"{revise}?lang=en").text
-    assert "Ramouseh roundabout\n36.17,37.13 — نقطة التجمع\nJisr al-Hajj roundabout" in english
-    _refused(
+    # Starts from the current waypoints, each place chosen (shown by its name), and one empty
+    # row more.
+    assert _rows(page) == 4
+    assert re.search(r'<option value="ramouseh-roundabout" selected[^>]*>دوار الراموسة<', page)
+    assert 'value="36.17,37.13"' in page and 'value="نقطة التجمع"' in page
+    assert 'name="waypoints"' not in page  # no list of names to type by hand
+    _refused(web, "operations", revise, {"waypoints.0.place": "not-a-place"}, "waypoints.0.place")
+    _records(
         web,
         "operations",
         revise,
-        {"waypoints": "دوار الراموسة\n36.17,37.13 نقطة التجمع\ndوار"},
-        "waypoints",
-    )
-    _records(
-        web, "operations", revise, {"waypoints": "ramouseh roundabout\n36.2,37.1"}, "route.revised"
+        {"waypoints.0.place": "ramouseh-roundabout", "waypoints.3.point": "36.2,37.1"},
+        "route.revised",
     )
     with system.reading() as conn:
         state = reads.get_entity(
             conn, viewer=system.actor("operations"), kind="route", entity_id=IDS["web-road"]
         )
     assert state["current_version"] == 2 and state["standing"] == []
+    assert [(w.get("place"), w["lat"]) for w in state["versions"][1]["waypoints"]] == [
+        ("ramouseh-roundabout", 36.15),
+        (None, 36.2),
+    ]
     detail = web.client("operations").get(f"{base}/{IDS['web-road']}?lang=en").text
     assert "Voided by a later version" in detail
+
+
+def test_a_route_of_three_places_picked_by_name_and_its_rows_grow_without_script(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    base = f"/ops/{OP}/routes"
+    client = web.client("operations")
+    page = client.get(f"{base}/new?lang=en").text
+    names = ("Ramouseh roundabout", "Jisr al-Hajj roundabout", "Al-Amiriyah")
+    picked = {f"waypoints.{n}.place": _picked(page, name) for n, name in enumerate(names)}
+    typed = {
+        "name.ar": "طريق الجسر",
+        "proposed_by": "sarc",
+        **picked,
+        "waypoints.1.label": "the bridge",
+        "waypoints.1.label.language": "en",
+    }
+    # "Add another waypoint": the form again, as typed, with one row more; nothing recorded.
+    size = web.journal_size()
+    grown = _post(web, "operations", f"{base}/new", {**typed, "more_terms": "waypoint"})
+    assert grown.status_code == 200 and web.journal_size() == size
+    assert _rows(grown.text) == waypoints.FIRST_ROWS + 1
+    assert 'value="the bridge"' in grown.text and 'value="طريق الجسر"' in grown.text
+    for field, value in picked.items():
+        row = field.split(".")[1]
+        assert re.search(
+            rf'id="f-waypoints-{row}-place"[^>]*>.*?<option value="{value}" selected',
+            grown.text,
+            re.S,
+        )
+    # A refusal keeps every row as typed, the message beside the row it is about.
+    refused = _post(
+        web, "operations", f"{base}/new", {**typed, "waypoints.3.label": "وحدها"}, lang="ar"
+    )
+    assert refused.status_code == 422 and 'id="waypoints-3-place-error"' in refused.text
+    assert 'value="وحدها"' in refused.text and 'value="the bridge"' in refused.text
+    assert web.journal_size() == size
+    _records(web, "operations", f"{base}/new", {**typed, "id": "bridge-road"}, "route.proposed")
+    with system.reading() as conn:
+        route = reads.get_entity(
+            conn, viewer=system.actor("operations"), kind="route", entity_id=IDS["bridge-road"]
+        )
+    points = route["versions"][0]["waypoints"]
+    assert [w["place"] for w in points] == list(picked.values())
+    assert points[1]["label"] == {"original": "the bridge", "language": "en", "translations": []}
 
 
 def test_ceasefire_changes_offer_only_legal_transitions(system: Mamar) -> None:

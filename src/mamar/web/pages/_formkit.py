@@ -33,14 +33,19 @@ OCCURRED = ("occurred_at", "precision", "phrase", "phrase.language")
 GROW = "more_terms"
 
 
+#: The kinds of input whose words have their language beside them (``name.language``).
+WRITTEN = ("prose", "line")
+
+
 @dataclass(frozen=True)
 class F:
-    """One input: ``kind`` is text, textarea, prose, select, multi, datetime, number,
-    place, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
+    """One input: ``kind`` is text, textarea, prose, line, select, multi, datetime, number,
+    place, point, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
 
     ``prose``: a free text a person writes (read with :func:`local_text`), with the
     language it is written in beside it (``name.language``, the page's language unless
-    another is chosen, or ``language``: the language of the text ``value`` holds)."""
+    another is chosen, or ``language``: the language of the text ``value`` holds); ``line``:
+    the same on one line. ``point``: latitude,longitude, typed left to right."""
 
     name: str
     label: str
@@ -57,13 +62,16 @@ class Group:
     """Fields shown together under a legend; errors about ``name`` are shown on the group.
 
     ``required``: one of its fields at least must be given (a name in Arabic or in English,
-    see :func:`pair`); the legend is marked, not the fields.
+    see :func:`pair`); the legend is marked, not the fields. ``need``: what is required of
+    it, said under the legend, when it is not one of two languages: the page checks it
+    itself (it is not one of :func:`either`).
     """
 
     legend: str
     fields: tuple[F, ...]
     name: str = ""
     required: bool = False
+    need: str = ""
 
     @property
     def whole(self) -> bool:
@@ -115,7 +123,7 @@ class Form:
                 found.add(item.name)
             found.update(f.name for f in fields)
             # A text's language has its select beside it: a language that is none is said there.
-            found.update(f"{f.name}.language" for f in fields if f.kind == "prose")
+            found.update(f"{f.name}.language" for f in fields if f.kind in WRITTEN)
         found.update(b[0] for b in self.buttons)
         if self.occurred:  # "when it happened", shown under every form that records
             found.update(OCCURRED)
@@ -277,14 +285,18 @@ def group_errors(
     errors: dict[str, str], names: Iterable[str], given_by: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Each error under the nearest name the form shows (``terms.0.who`` → ``terms``);
-    ``given_by``: the command's fields typed in a field of another name (``note`` → ``reason``)."""
+    ``given_by``: the command's fields typed in a field of another name (``note`` → ``reason``,
+    the second waypoint ``waypoints.1`` → the row it was typed in, ``waypoints.3``)."""
     known = set(names)
     out: dict[str, str] = {}
     for key, message in errors.items():
         target = forms.GENERAL
         parts = key.replace("[", ".").replace("]", "").split(".")
-        if given_by and parts[0] in given_by:
-            parts[0] = given_by[parts[0]]
+        for end in range(len(parts), 0, -1):  # the longest part named (``waypoints.1``)
+            head = ".".join(parts[:end])
+            if given_by and head in given_by:
+                parts = [*given_by[head].split("."), *parts[end:]]
+                break
         for end in range(len(parts), 0, -1):
             candidate = ".".join(parts[:end])
             if candidate in known:
@@ -327,7 +339,9 @@ def _required(form: Form) -> list[str]:
 def either(items: Iterable[Item]) -> dict[str, list[str]]:
     """The values of which one input at least is required: name → its inputs."""
     return {
-        i.name: [f.name for f in i.fields] for i in items if isinstance(i, Group) and i.required
+        i.name: [f.name for f in i.fields]
+        for i in items
+        if isinstance(i, Group) and i.required and not i.need
     }
 
 

@@ -1,135 +1,199 @@
-"""A route's waypoints as a person types them: one a line, a place by its name (in either
-language, or one of its other spellings) or a point as latitude,longitude, a label after.
+"""A route's waypoints on its form: rows in order, each a place picked from the operation's
+places (a plain select, by name in the page's language), or a point typed as
+latitude,longitude for a spot that is no place, with a label beside (what the people on the
+route call it) in the language chosen beside it.
 
-Names, not ids: the form shows each waypoint by the place's name in the page's language,
-and takes any name the place is known by back. A place's identifier is still taken (what
-the API and the CLI give), never shown.
+Names, not ids: a place is chosen by its name, its identifier travels as the option's value
+only. Rows left empty are skipped; "add another waypoint" shows the form again, as typed,
+with one more row (no JavaScript needed). The command gets the waypoints as before: a place
+with its point, or a point, each with its label.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mamar.domain.text import UNDETERMINED, said
 from mamar.web.render import local
 
+#: The rows' fields: ``waypoints.{n}.place``, ``waypoints.{n}.point``, ``waypoints.{n}.label``.
+NAME = "waypoints"
+#: The value of the "add another" button (named ``_formkit.GROW``) that adds a row.
+MORE = "waypoint"
+#: Rows a new route's form starts with: where it starts, one on the way, where it ends.
+FIRST_ROWS = 3
+#: The fewest waypoints a route has (where it starts, where it ends): its first rows are
+#: marked required.
+FEWEST = 2
+#: The most rows a form shows (a row number sent beyond it is not read).
+MOST_ROWS = 200
+
 #: Arabic-Indic digits and the Arabic decimal separator and comma, read as Latin ones.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫،", "0123456789.,")
-_POINT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)(?:\s+(.*))?")
-#: What may stand between a place's name and its label ("دوار الراموسة — نقطة التجمع").
-_BETWEEN = " \t—–-:،,"
-#: What the form puts between them.
-SEPARATOR = " — "
+_POINT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
+_ROW = re.compile(rf"{NAME}\.(\d+)\.")
 
 
-#: The most of a line a problem repeats back.
-_SAID_BACK = 60
+def row_name(row: int) -> str:
+    """The name of a row as a whole (its fieldset: what is said about the row)."""
+    return f"{NAME}.{row}"
 
 
-def _shortened(words: str) -> str:
-    words = words.strip()
-    return words if len(words) <= _SAID_BACK else words[: _SAID_BACK - 1].rstrip() + "…"
+def field(row: int, part: str) -> str:
+    """The name of a row's field: ``part`` is place, point or label."""
+    return f"{row_name(row)}.{part}"
+
+
+def point_of(typed: str) -> dict[str, float] | None:
+    """A point typed as latitude,longitude (Arabic-Indic digits too), or None."""
+    found = _POINT.fullmatch(typed.translate(_DIGITS))
+    return None if found is None else {"lat": float(found[1]), "lon": float(found[2])}
 
 
 def _key(words: str) -> str:
     return " ".join(unicodedata.normalize("NFC", words).casefold().split())
 
 
+def row_count(form: Mapping[str, str], current: int, grow: bool) -> int:
+    """How many rows the form shows: as many as were sent (a refused or grown form), else
+    the current waypoints and one empty row (a new version), at least :data:`FIRST_ROWS`;
+    one more when "add another waypoint" was pressed."""
+    sent = [int(m[1]) for k in form if (m := _ROW.match(k)) and int(m[1]) < MOST_ROWS]
+    shown = max(sent) + 1 if sent else max(current + 1, FIRST_ROWS)
+    return min(shown + (1 if grow else 0), MOST_ROWS)
+
+
+def filled(form: Mapping[str, str], rows: int) -> list[int]:
+    """The rows that hold something (a place, a point or a label), in order."""
+    parts = ("place", "point", "label")
+    return [n for n in range(rows) if any(form.get(field(n, p), "").strip() for p in parts)]
+
+
 @dataclass(frozen=True)
-class Problem:
-    """Why a line is not a waypoint: ``kind`` "point" (not latitude,longitude), "unknown"
-    (no place is called so), "pointless" (the place has no point) or "ambiguous" (several
-    places are called so); ``words``, what was typed for the place."""
+class Shown:
+    """A waypoint as its row shows it: the place chosen, or the point typed, and the label
+    in the language it is shown in (None: no label, the page's language is offered)."""
 
-    line: int
-    kind: str
-    words: str = ""
+    place: str = ""
+    point: str = ""
+    label: str = ""
+    language: str | None = None
 
 
-class Gazetteer:
-    """The operation's places by every name they are known by (and by identifier)."""
+def shown(
+    waypoints: Iterable[dict[str, Any]], places: Mapping[str, dict[str, Any]], lang: str
+) -> list[Shown]:
+    """The waypoints of a version as the rows show them: a place of the list by its
+    identifier (shown by its name), else its point as latitude,longitude; the label unless it
+    only repeats the place's name (it says nothing: read back, the waypoint is the place)."""
+    out = []
+    for w in waypoints:
+        place = places.get(w.get("place") or "")
+        head = str(local(place["name"], lang)) if place else ""
+        label = w.get("label")
+        text = said(label, lang) if isinstance(label, dict) else None
+        words = text.words if text else str(label or "")
+        if words and _key(words) == _key(head):
+            words = ""
+        out.append(
+            Shown(
+                place=str(w["place"]) if place else "",
+                point="" if place else f"{w['lat']},{w['lon']}",
+                label=words,
+                language=text.language if words and text else None,
+            )
+        )
+    return out
 
-    def __init__(self, places: Iterable[dict[str, Any]]) -> None:
-        self.places = {p["id"]: p for p in places}
-        self.called: dict[str, set[str]] = {}
-        for ident, place in self.places.items():
-            name = place.get("name") or {}
-            for words in (ident, *name.values(), *(place.get("aliases") or ())):
-                if isinstance(words, str) and words.strip():
-                    self.called.setdefault(_key(words), set()).add(ident)
-        #: The most words a name has (a separator after it counts as one more).
-        self._most_words = max((len(k.split()) for k in self.called), default=0) + 1
 
-    def _named(self, line: str) -> tuple[str, str] | None:
-        """The longest name the line begins with (whole words), and the rest of the line.
-        Only as many words as the longest name has are tried: a line of any length costs
-        no more than a name's."""
-        words = unicodedata.normalize("NFC", line).split(maxsplit=self._most_words)
-        for count in range(min(len(words), self._most_words), 0, -1):
-            head = " ".join(words[:count]).rstrip(_BETWEEN)
-            if _key(head) in self.called:
-                return head, " ".join(words[count:])
-        return None
+@dataclass(frozen=True)
+class Read:
+    """The waypoints of the rows (those that are good) and the row of each, and each row's
+    problem: (row, field part) → kind: "point" (not latitude,longitude), "range" (not on
+    the Earth: latitude beyond ±90, longitude beyond ±180), "unknown" (not a
+    place of the list), "pointless" (the place has no point), "both" (a place and a point),
+    "neither" (a label alone)."""
 
-    def read(
-        self, lines: Iterable[str], kept: dict[str, dict[str, Any]], lang: str
-    ) -> list[dict[str, Any]] | Problem:
-        """The waypoints of the lines, or the first line's problem. A label keeps the
-        language it is shown in from ``kept`` (the words shown → as recorded), else it is in
-        the page's language ``lang``."""
-        points: list[dict[str, Any]] = []
-        for number, typed in enumerate(lines, start=1):
-            line = typed.translate(_DIGITS).strip()
-            point: dict[str, Any]
-            found = _POINT.fullmatch(line)
-            if found is not None:
-                point = {"lat": float(found[1]), "lon": float(found[2])}
-                label = found[3] or ""
-            elif line[:1].isdigit() or line[:1] == "-":
-                return Problem(number, "point")
+    waypoints: list[dict[str, Any]]
+    rows: list[int]
+    problems: dict[tuple[int, str], str]
+
+    def given_by(self) -> dict[str, str]:
+        """Each waypoint the command is given (``waypoints.{k}``) → the form row it was typed
+        in (rows left empty or refused are skipped), and each row's problem (``waypoints.
+        row{n}``, see :func:`problem_key`) → its row: said beside the row's fields."""
+        given = {row_name(k): row_name(n) for k, n in enumerate(self.rows)}
+        return given | {problem_key(n): row_name(n) for n, _ in self.problems}
+
+
+def problem_key(row: int, part: str = "") -> str:
+    """Where a row's own problem is noted: not ``waypoints.{n}``, which names the command's
+    n-th waypoint (the form maps both to the row, :meth:`Read.given_by`)."""
+    return f"{NAME}.row{row}" + (f".{part}" if part else "")
+
+
+def read(
+    form: Mapping[str, str],
+    rows: int,
+    places: Mapping[str, dict[str, Any]],
+    kept: Mapping[str, dict[str, Any]],
+    language_of: Callable[[str], str],
+) -> Read:
+    """The waypoints of the rows, in order. A label is in the language chosen beside it
+    (``language_of`` its field's name), except one left as shown from the version revised:
+    ``kept`` (the words shown → the label as recorded) keeps its translations."""
+    points: list[dict[str, Any]] = []
+    found_in: list[int] = []
+    problems: dict[tuple[int, str], str] = {}
+    for n in filled(form, rows):
+        place = form.get(field(n, "place"), "").strip()
+        typed = form.get(field(n, "point"), "").strip()
+        words = form.get(field(n, "label"), "").strip()
+        point: dict[str, Any] | None = None
+        if place and typed:
+            problems[n, "point"] = "both"
+        elif place:
+            found = places.get(place)
+            if found is None:
+                problems[n, "place"] = "unknown"
+            elif not found.get("point"):
+                problems[n, "place"] = "pointless"
             else:
-                named = self._named(line)
-                if named is None:
-                    return Problem(number, "unknown", _shortened(line.split(SEPARATOR)[0]))
-                words, label = named
-                places = self.called[_key(words)]
-                if len(places) > 1:
-                    return Problem(number, "ambiguous", words)
-                ident = next(iter(places))
-                if not self.places[ident].get("point"):
-                    return Problem(number, "pointless", words)
-                point = {"place": ident, **self.places[ident]["point"]}
-            label = label.strip(_BETWEEN)
-            if label:
-                point["label"] = kept.get(label) or {"original": label, "language": lang}
-            points.append(point)
-        return points
-
-    def text(self, waypoints: Iterable[dict[str, Any]], lang: str) -> str:
-        """The waypoints as the form shows them: each place by its name in ``lang``, a
-        point as latitude,longitude, a label after the separator (unless it only repeats
-        the place's name: read back, that waypoint is the place, shown by its name)."""
-        rows = []
-        for w in waypoints:
-            place = self.places.get(w.get("place") or "")
-            head = str(local(place["name"], lang)) if place else f"{w['lat']},{w['lon']}"
-            label = w.get("label")
-            words = said(label, lang).words if isinstance(label, dict) else label
-            if words and _key(str(words)) != _key(head):  # a label that is the name says nothing
-                rows.append(f"{head}{SEPARATOR}{words}")
-            else:
-                rows.append(head)
-        return "\n".join(rows)
+                point = {"place": place, **found["point"]}
+        elif typed:
+            point = point_of(typed)
+            if point is None:
+                problems[n, "point"] = "point"
+            elif not (-90 <= point["lat"] <= 90 and -180 <= point["lon"] <= 180):
+                problems[n, "point"] = "range"
+                point = None
+        else:
+            problems[n, "place"] = "neither"
+        if point is None:
+            continue
+        if words:
+            language = language_of(field(n, "label"))
+            was = kept.get(words)
+            same = was is not None and said(was, language).language == language
+            point["label"] = was if same else {"original": words, "language": language}
+        points.append(point)
+        found_in.append(n)
+    # Too few rows filled: the first rows left empty are said to be required.
+    given = filled(form, rows)
+    empty = [n for n in range(FEWEST) if n not in given]
+    for n in empty[: max(FEWEST - len(given), 0)]:
+        problems[n, ""] = "required"
+    return Read(points, found_in, problems)
 
 
 def labels(version: dict[str, Any], lang: str) -> dict[str, dict[str, Any]]:
     """A version's waypoint labels as a reader of ``lang`` is shown them → as recorded.
     Labels whose language is not known (recorded before labels had one) are left out: typed
-    again, they are taken in the page's language."""
+    again, they are taken in the language chosen beside them."""
     found: dict[str, dict[str, Any]] = {}
     for w in version.get("waypoints", []):
         label = w.get("label")

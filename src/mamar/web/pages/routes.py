@@ -11,21 +11,23 @@ from starlette.responses import Response
 from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.access.viewer import viewer_of
 from mamar.domain.errors import DomainError
-from mamar.domain.text import UNDETERMINED, said
 from mamar.domain.time import now_utc
 from mamar.geodata.service import GeoView, assess
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages import _waypoints as waypoints
 from mamar.web.pages._formkit import (
+    GROW,
     OCCURRED,
     F,
     Form,
+    Group,
+    Item,
     add_form,
     creating,
     group_errors,
     language_of,
-    lines,
     local_lines,
     local_name,
     local_text,
@@ -34,7 +36,6 @@ from mamar.web.pages._formkit import (
     text,
 )
 from mamar.web.pages._shared import entities, entity, history, may, names_in, names_of
-from mamar.web.pages._waypoints import Gazetteer, Problem, labels
 from mamar.web.render import called
 
 add_nav(NavItem("routes", N_("Routes"), "routes", order=60))
@@ -166,52 +167,103 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 # --- forms: propose a route, revise it (a new version voids earlier approvals) ------------
 
 
-def _waypoint_hint(v: View) -> str:
-    return v.t(
-        "One per line, in order: a place's name (as on the places page) or "
-        "latitude,longitude (e.g. 36.17,37.13); a label may follow after a dash"
-    )
-
-
-#: What a waypoint line's problem says, by its kind (see ``_waypoints.Problem``).
+#: What a waypoint row's problem says, by its kind (see ``_waypoints.Read``).
 _PROBLEMS = {
-    "point": N_("Line %(n)s is not latitude,longitude"),
-    "unknown": N_("Line %(n)s: no place is called “%(name)s” (the places page lists them)"),
-    "pointless": N_("Line %(n)s: the place “%(name)s” has no point on the map"),
-    "ambiguous": N_(
-        "Line %(n)s: more than one place is called “%(name)s”: give the point as "
-        "latitude,longitude instead"
+    "point": N_("Give the point as latitude,longitude, e.g. 36.17,37.13"),
+    "range": N_("Latitude goes from -90 to 90 and longitude from -180 to 180, e.g. 36.17,37.13"),
+    "unknown": N_("Choose a place from the list, or give a point"),
+    "pointless": N_("This place has no point on the map: give its latitude,longitude instead"),
+    "both": N_("Choose a place or give a point, not both"),
+    "neither": N_("Choose a place from the list, or give a point"),
+    "required": N_(
+        "Required: a route has two waypoints at least, where it starts and where it ends"
     ),
 }
 
 
-def _gazetteer(v: View, op: str) -> Gazetteer:
-    return Gazetteer(entities(v, "place", op))
+def _places(v: View, op: str) -> dict[str, dict[str, Any]]:
+    return {p["id"]: p for p in entities(v, "place", op)}
 
 
-def _labels_language(version: dict[str, Any], lang: str) -> str | None:
-    """The language the labels of a version are shown in (that of the first), for the
-    select beside them; None when it has none (the page's language is offered)."""
-    for w in version.get("waypoints", []):
-        label = w.get("label")
-        if isinstance(label, dict) and label.get("language") != UNDETERMINED:
-            return said(label, lang).language
-    return None
+def _waypoint_rows(
+    v: View, op: str, current: list[dict[str, Any]] | None = None, *, heading: str
+) -> list[Item]:
+    """A row per waypoint, in order: a place picked by its name (places with a point on the
+    map), or a point; a label beside, in its language. The current waypoints first (a new
+    version), or as typed (a refused or grown form); then an empty row, and a button that
+    shows the form again with one more."""
+    # Only places with a point on the map are listed (a waypoint at a place without one is
+    # shown as its point, so that a new version keeps it).
+    places = {k: p for k, p in _places(v, op).items() if p.get("point")}
+    picked = tuple((k, name) for k, name in options(v, op, "place") if k in places)
+    given = waypoints.shown(current or [], places, v.lang)
+    count = waypoints.row_count(v.form, len(given), v.form.get(GROW) == waypoints.MORE)
+    rows: list[Item] = []
+    for n in range(count):
+        was = given[n] if n < len(given) else waypoints.Shown()
+        fields = (
+            F(
+                waypoints.field(n, "place"),
+                v.t("Place"),
+                "select",
+                picked,
+                hint=v.t("In order, from where the route starts to where it ends: two at least")
+                if n == 0
+                else None,
+                value=was.place,
+            ),
+            F(
+                waypoints.field(n, "point"),
+                v.t("Or a point not on the list: latitude,longitude"),
+                "point",
+                value=was.point,
+            ),
+            F(
+                waypoints.field(n, "label"),
+                v.t("Name used on the ground (optional)"),
+                "line",
+                value=was.label,
+                language=was.language,
+            ),
+        )
+        legend = v.t("Waypoint %(n)s", n=i18n.number(n + 1, v.lang))
+        if n == 0:
+            legend = f"{heading}: {legend}"
+        # The first rows are required (a place or a point each): the list's own messages
+        # (too few waypoints) are said on its first row (``waypoints`` → ``waypoints.0``).
+        needed = n < waypoints.FEWEST
+        rows.append(
+            Group(
+                legend,
+                fields,
+                name=waypoints.row_name(n) if needed else "",
+                required=needed,
+                need=v.t("Required: a place or a point") if needed else "",
+            )
+        )
+    rows.append(F(GROW, "", "buttons", ((waypoints.MORE, v.t("Add another waypoint")),)))
+    return rows
+
+
+def _read(v: View, op: str, kept: dict[str, dict[str, Any]] | None = None) -> waypoints.Read:
+    """The waypoints of the rows typed. The labels are in the language chosen beside them,
+    except one shown unchanged from the version revised (``kept``: the words shown → the
+    label as recorded)."""
+    rows = waypoints.row_count(v.form, 0, False)
+    return waypoints.read(
+        v.form, rows, _places(v, op), kept or {}, lambda name: language_of(v, name)
+    )
 
 
 def _waypoints(
     v: View, op: str, kept: dict[str, dict[str, Any]] | None = None
 ) -> list[dict[str, Any]]:
-    """Waypoints from the lines typed; a line that is neither a place nor a point is noted
-    beside the field (said with the form's other problems) and no waypoint is given. The
-    labels are in the language chosen beside the field, except one shown unchanged from
-    the version revised (``kept``: the words shown → the label as recorded)."""
-    language = language_of(v, "waypoints")
-    read = _gazetteer(v, op).read(lines(v, "waypoints"), kept or {}, language)
-    if isinstance(read, Problem):
-        v.field_errors["waypoints"] = v.t(_PROBLEMS[read.kind], n=read.line, name=read.words)
-        return []
-    return read
+    """The waypoints of the rows (:func:`_read`); each row's problem is noted beside its
+    field (said with the form's other problems)."""
+    read = _read(v, op, kept)
+    for (row, part), kind in read.problems.items():
+        v.field_errors[waypoints.problem_key(row, part)] = v.t(_PROBLEMS[kind])
+    return read.waypoints
 
 
 def _current(record: dict[str, Any]) -> dict[str, Any]:
@@ -226,10 +278,11 @@ def _propose_form(v: View, op: str, _id: str | None) -> Form:
             *creating(v),
             name_pair(v),
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
-            F("waypoints", v.t("Waypoints"), "prose", required=True, hint=_waypoint_hint(v)),
+            *_waypoint_rows(v, op, heading=v.t("Waypoints")),
             F("note", v.t("Note"), "prose"),
         ],
         v.t("Propose the route"),
+        given_by=_read(v, op).given_by(),
     )
 
 
@@ -254,14 +307,8 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
         v.t("Revise route: %(name)s", name=called(record, v.lang)),
         [
             F("proposed_by", v.t("Proposed by"), "select", options(v, op, "party"), value=own),
-            F(
-                "waypoints",
-                v.t("Waypoints of the new version"),
-                "prose",
-                required=True,
-                hint=_waypoint_hint(v),
-                value=_gazetteer(v, op).text(current.get("waypoints", []), v.lang),
-                language=_labels_language(current, v.lang),
+            *_waypoint_rows(
+                v, op, current.get("waypoints", []), heading=v.t("Waypoints of the new version")
             ),
             F("note", v.t("What changed and why"), "prose"),
         ],
@@ -277,11 +324,12 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
                 names_in(v, names, approving),
             ),
         ],
+        given_by=_read(v, op).given_by(),
     )
 
 
 def _revise_data(v: View, op: str, route_id: str | None) -> dict[str, Any]:
-    kept = labels(_current(entity(v, "route", route_id or "")), v.lang)
+    kept = waypoints.labels(_current(entity(v, "route", route_id or "")), v.lang)
     return {
         "id": route_id,
         "proposed_by": text(v, "proposed_by"),
