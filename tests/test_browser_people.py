@@ -93,6 +93,8 @@ def test_a_family_is_registered_from_the_keyboard_on_a_phone(
     phone.keyboard.press("Tab")
     phone.keyboard.type("رب الأسرة")
     phone.keyboard.press("Tab")
+    phone.keyboard.press("Tab")  # the relation's language: the page's (Arabic)
+    phone.keyboard.press("Tab")  # its code, if another language: none
     phone.keyboard.press("Tab")  # child travelling alone: no
     phone.keyboard.press("Tab")  # photo: none
     phone.keyboard.type("فاطمة أحمد")
