@@ -99,6 +99,7 @@ def _language(
     ] = None,
 ) -> None:
     """Mamar: coordination and evidence record for safe passage."""
+    _fit_to_terminal()
     if lang is not None:
         if lang not in LANGUAGES:
             raise typer.BadParameter(
@@ -109,6 +110,15 @@ def _language(
                 )
             )
         os.environ["MAMAR_LANG"] = lang
+
+
+def _fit_to_terminal() -> None:
+    """Tables as wide as this run's terminal ($COLUMNS when set), not as the terminal of
+    whatever first imported the module (a process that runs several commands)."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else None
+    for each in (console, err):
+        each.width = width  # type: ignore[assignment]  # None: measured from the terminal
 
 
 def progress_bar() -> Progress:
