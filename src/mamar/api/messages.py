@@ -6,11 +6,11 @@ catalogues, Arabic first (``mamar.web.i18n``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mamar.domain.errors import DomainError
-from mamar.i18n.labels import RECORD_KINDS, status_label
+from mamar.i18n.labels import RECORD_KINDS, script_name, status_label, tag_name
 from mamar.web.i18n import DEFAULT, N_, number, tr
 
 # The API's own errors. ``%(name)s`` parameters are filled in when given.
@@ -93,6 +93,10 @@ VALIDATION: dict[str, str] = {
     ),
     "language_unknown": N_("The language “%(subtag)s” is not known"),
     "script_unknown": N_("The script “%(subtag)s” is not known"),
+    "text_script_mismatch": N_(
+        "The text is written in %(script)s script, but its language is given as "
+        "%(language)s: choose the language it is written in"
+    ),
     "region_unknown": N_("The region “%(subtag)s” is not known"),
     "value_error": N_("This value is not valid"),
     "assertion_error": N_("This value is not valid"),
@@ -276,7 +280,7 @@ def validation_message(
     ``english`` (Pydantic's or a validator's sentence) is not shown: it is not in
     the catalogues. A string that must not be empty says the field is required."""
     del english
-    params = {k: _param(v, lang) for k, v in (context or {}).items()}
+    params = {k: _param(v, lang, k) for k, v in (context or {}).items()}
     if error_type == "string_too_short" and str(params.get("min_length")) in ("1", "١"):
         error_type = "missing"
     message = VALIDATION.get(error_type, VALIDATION["value_error"])
@@ -286,7 +290,13 @@ def validation_message(
         return tr(lang, VALIDATION["value_error"])
 
 
-def _param(value: Any, lang: str) -> object:
+#: Particulars that are codes, said in the reader's words (CLDR names, through Babel).
+_WORDS_OF: dict[str, Callable[[str, str], str]] = {"script": script_name, "language": tag_name}
+
+
+def _param(value: Any, lang: str, name: str = "") -> object:
+    if name in _WORDS_OF and isinstance(value, str):
+        return _WORDS_OF[name](value, lang)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):

@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -29,6 +30,12 @@ from pydantic_core import PydanticCustomError
 #: models loaded): what was accepted when it was recorded stays readable, so a rule
 #: made stricter later never stops an old journal from replaying.
 RECORDED = {"recorded": True}
+
+
+#: The language of words whose language nobody said (BCP 47's "undetermined"): a
+#: translation recorded without one (early journals), plain words that are not Arabic.
+#: It is never shown as a page's language.
+UNDETERMINED = "und"
 
 
 def is_recorded(info: ValidationInfo) -> bool:
@@ -152,6 +159,8 @@ def language_tag(value: str) -> str:
     """``value`` as a well-formed BCP 47 tag of a known language, in the usual case
     ("AR" → "ar", "zh-hant" → "zh-Hant", "ar-sy" → "ar-SY"); else a refusal naming the
     problem."""
+    if value.lower() == UNDETERMINED:
+        return UNDETERMINED
     found = _LANGTAG.fullmatch(value.lower())
     if found is None:
         raise _refuse(
@@ -185,6 +194,103 @@ def _language(value: str, info: ValidationInfo) -> str:
     return language_tag(_line(value, info))
 
 
+# The script of a letter, from the first word of its Unicode name (ISO 15924 codes).
+# A letter of a script not listed here is not judged.
+_SCRIPT_WORDS: dict[str, str] = {
+    "LATIN": "Latn", "ARABIC": "Arab", "CYRILLIC": "Cyrl", "GREEK": "Grek", "HEBREW": "Hebr",
+    "ARMENIAN": "Armn", "GEORGIAN": "Geor", "SYRIAC": "Syrc", "THAANA": "Thaa", "NKO": "Nkoo",
+    "TIFINAGH": "Tfng", "ETHIOPIC": "Ethi", "DEVANAGARI": "Deva", "BENGALI": "Beng",
+    "GURMUKHI": "Guru", "GUJARATI": "Gujr", "ORIYA": "Orya", "TAMIL": "Taml", "TELUGU": "Telu",
+    "KANNADA": "Knda", "MALAYALAM": "Mlym", "SINHALA": "Sinh", "THAI": "Thai", "LAO": "Laoo",
+    "TIBETAN": "Tibt", "MYANMAR": "Mymr", "KHMER": "Khmr", "MONGOLIAN": "Mong",
+    "HANGUL": "Hang", "HIRAGANA": "Hira", "KATAKANA": "Kana", "CJK": "Hani",
+}  # fmt: skip
+# Scripts written together under one code (Japanese, Korean, Chinese in either form).
+_WRITTEN_WITH: dict[str, frozenset[str]] = {
+    "Jpan": frozenset({"Hani", "Hira", "Kana"}),
+    "Kore": frozenset({"Hang", "Hani"}),
+    "Hans": frozenset({"Hani"}),
+    "Hant": frozenset({"Hani"}),
+}
+# Letters of the two scripts most texts here are in: one search settles most texts.
+_QUICK = {
+    "Arab": re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f]"),
+    "Latn": re.compile("[A-Za-z\u00c0-\u024f]"),
+}
+# Languages written in several scripts, none of them the rule: their text is judged
+# only when the tag names its script ("ku-Arab", "sr-Latn").
+_SEVERAL_SCRIPTS = frozenset(
+    {"az", "bs", "ff", "ha", "kk", "ks", "ku", "ky", "mn", "ms", "pa", "sd", "sr", "tg", "tk"}
+    | {"tt", "ug", "uz"}
+)
+
+
+def _script_of(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    return _SCRIPT_WORDS.get(unicodedata.name(ch, "").split(" ", 1)[0])
+
+
+@cache
+def expected_script(tag: str) -> str | None:
+    """The script a text in language ``tag`` is written in: the tag's own script subtag,
+    else the language's usual one (CLDR's likely subtags, through Babel); None where that
+    is not known, or where the language is written in several scripts alike."""
+    from babel.core import get_global
+
+    parts = tag.split("-")
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part.title()
+    primary = parts[0].lower()
+    if primary == UNDETERMINED or primary in _SEVERAL_SCRIPTS:
+        return None
+    likely = get_global("likely_subtags").get(primary)
+    if not likely:
+        return None
+    found = str(likely).split("_")
+    return found[1] if len(found) > 1 and len(found[1]) == 4 else None
+
+
+def written_in(words: str) -> str | None:
+    """The script most of the letters of ``words`` are in (None: no letter of a known script)."""
+    counts: dict[str, int] = {}
+    for ch in words:
+        script = _script_of(ch)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+def check_script(words: str, tag: str) -> None:
+    """Refuse words none of whose letters are in the script of their language (English
+    given as Arabic, Arabic given as English): they would be shown, read aloud and sorted
+    as the other language. Words with any letter of their language's script pass (an
+    acronym in an Arabic sentence), as do words with no letters (a number)."""
+    expected = expected_script(tag)
+    if expected is None or not words:
+        return
+    quick = _QUICK.get(expected)
+    if quick is not None and quick.search(words):
+        return
+    accepted = _WRITTEN_WITH.get(expected, frozenset({expected}))
+    seen: set[str] = set()
+    for ch in words:
+        script = _script_of(ch)
+        if script is None:
+            continue
+        if script in accepted:
+            return
+        seen.add(script)
+    if seen:
+        raise _refuse(
+            "text_script_mismatch",
+            "is written in {script} script, but its language is given as {language}",
+            script=written_in(words) or sorted(seen)[0],
+            language=tag,
+        )
+
+
 #: A name, a title, a language: one line, not empty.
 Name = Annotated[str, AfterValidator(_line)]
 #: A description, a note, a reason: may run over several lines.
@@ -200,6 +306,13 @@ class LocalName(BaseModel):
 
     ar: Name | None = None
     en: Name | None = None
+
+    @field_validator("ar", "en")
+    @classmethod
+    def _in_its_script(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not is_recorded(info):
+            check_script(value, str(info.field_name))
+        return value
 
     @model_validator(mode="after")
     def _one_present(self) -> LocalName:
@@ -223,10 +336,11 @@ class Translation(BaseModel):
     translated_by: Name | None = None
     at: Name | None = None
 
-
-#: The language given to a translation recorded without one (early journals): it is
-#: never shown for a page's language, since nobody said which language it is in.
-UNDETERMINED = "und"
+    @model_validator(mode="after")
+    def _in_its_script(self, info: ValidationInfo) -> Translation:
+        if not is_recorded(info):
+            check_script(self.text, self.language)
+        return self
 
 
 class LocalText(BaseModel):
@@ -245,13 +359,17 @@ class LocalText(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _one_translation_of_old(cls, data: Any) -> Any:
-        """The earlier shape (one ``translation`` with its ``translation_language``) is
+    def _one_translation_of_old(cls, data: Any, info: ValidationInfo) -> Any:
+        """Words given now without their language are in the language :func:`unsaid_language`
+        says. The earlier shape (one ``translation`` with its ``translation_language``) is
         read as one translation whose translator is not known; stored bytes stay as
         they are."""
-        if not isinstance(data, dict) or not (
-            "translation" in data or "translation_language" in data
-        ):
+        if not isinstance(data, dict):
+            return data
+        given = data.get("original")
+        if "language" not in data and isinstance(given, str) and not is_recorded(info):
+            data = {**data, "language": unsaid_language(given)}
+        if not ("translation" in data or "translation_language" in data):
             return data
         data = dict(data)
         words = data.pop("translation", None)
@@ -261,16 +379,38 @@ class LocalText(BaseModel):
             data["translations"] = (earlier, *data.get("translations", ()))
         return data
 
+    @model_validator(mode="after")
+    def _in_its_script(self, info: ValidationInfo) -> LocalText:
+        if not is_recorded(info):
+            check_script(self.original, self.language)
+        return self
+
+
+def fits_script(words: str, tag: str) -> bool:
+    """``words`` may be in language ``tag`` (see :func:`check_script`)."""
+    try:
+        check_script(words, tag)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+def unsaid_language(words: str) -> str:
+    """The language of words given without one: Arabic, the language of the people the
+    product serves, unless none of their letters is Arabic; then it is not known
+    (``UNDETERMINED``), never guessed from the letters."""
+    return "ar" if fits_script(words, "ar") else UNDETERMINED
+
 
 def _words_as_text(value: Any, info: ValidationInfo) -> Any:
     """Plain words given where a :class:`LocalText` is kept. Read back from a journal that
     kept them so (before the field said its language), their language is not known
     (``UNDETERMINED``: shown as the original, marked, never as a page's language); given
-    now, they are in Arabic, as an original given without its language is."""
+    now, their language is what :func:`unsaid_language` says."""
     if isinstance(value, str):
         if is_recorded(info):
             return {"original": value, "language": UNDETERMINED}
-        return {"original": value}
+        return {"original": value, "language": unsaid_language(value)}
     return value
 
 
@@ -313,12 +453,13 @@ class LocalPhrase(LocalText):
 def _words_as_phrase(value: Any, info: ValidationInfo) -> Any:
     """Plain words given for a time: read back from a journal that kept them so, their
     language is not known (``UNDETERMINED``); given now, they are checked as one line (so a
-    refusal names the phrase itself, as before) and are in Arabic, as any original given
-    without its language is."""
+    refusal names the phrase itself, as before), in the language :func:`unsaid_language`
+    says."""
     if isinstance(value, str):
         if is_recorded(info):
             return {"original": value, "language": UNDETERMINED}
-        return {"original": _line(value, info)}
+        words = _line(value, info)
+        return {"original": words, "language": unsaid_language(words)}
     return value
 
 

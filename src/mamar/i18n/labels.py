@@ -559,6 +559,14 @@ def language_name(tag: str, lang: str) -> str:
     return str(name) if name else tag
 
 
+def script_name(code: str, lang: str) -> str:
+    """The name of a script (ISO 15924 code) in ``lang`` (CLDR, through Babel): "اللاتينية"."""
+    from babel import Locale
+
+    name = Locale.parse(lang).scripts.get(code)
+    return str(name) if name else code
+
+
 def tag_name(tag: str, lang: str) -> str:
     """What a language tag names, in ``lang``, with its script and region when it has them
     ("ar-Latn" → "العربية (اللاتينية)", "ar-SY" → "Arabic (Syria)"); a subtag CLDR does not

@@ -18,6 +18,7 @@ from mamar.api.messages import domain_message, validation_message
 from mamar.domain.errors import DomainError
 from mamar.domain.ids import split_stream
 from mamar.domain.model import Command, command_type
+from mamar.domain.text import fits_script, unsaid_language
 from mamar.domain.time import OccurredAt
 from mamar.journal.envelope import RecordedEvent
 from mamar.services.commands import execute
@@ -87,13 +88,19 @@ def parse_moment(text: str, tz: str) -> datetime:
 def language_of(view: View, name: str) -> str:
     """The language the person says the text of field ``name`` is written in: its
     ``name.language`` select (see the ``written_in`` macro), or for another language the
-    code typed beside it (``name.language_other``), else the page's language. It is never
-    guessed from the text; a code that names no language is refused beside the field."""
+    code typed beside it (``name.language_other``). It is never guessed from the text; a
+    code that names no language, or one whose script the words are not in, is refused
+    beside the field. A post without the select (a client other than the page) is taken
+    to be in the page's language, unless the words have no letter of its script: then
+    their language is not known (:func:`~mamar.domain.text.unsaid_language`)."""
     chosen = view.form.get(f"{name}.language", "").strip()
     code = view.form.get(f"{name}.language_other", "").strip()
     if chosen == OTHER or code:  # "another language": its code, typed beside the select
         return code
-    return chosen or view.lang
+    if chosen:
+        return chosen
+    words = view.form.get(name, "")
+    return view.lang if fits_script(words, view.lang) else unsaid_language(words)
 
 
 #: Stands in for a time not given (or not a time) while the words said for it are checked.
