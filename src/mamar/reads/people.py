@@ -28,8 +28,8 @@ from mamar.domain.text import LocalText
 from mamar.manifests.events import PersonStatus
 from mamar.manifests.model import Entry, VehicleState
 from mamar.manifests.names import name_words, pair, skeleton
-from mamar.projections.entities import current
-from mamar.reads.states import get_state, visible_states
+from mamar.projections.entities import current, state_as_of
+from mamar.reads.states import get_state, visible_states, with_access_of
 from mamar.tracing.events import TracingStatus
 from mamar.tracing.model import TracingState
 from mamar.vault.store import Vault
@@ -43,11 +43,18 @@ def _seen(viewer: Viewer, state: EntityState) -> bool:
 
 
 def vehicles(
-    conn: Connection, *, viewer: Caller, operation: str, convoy: str | None = None
+    conn: Connection,
+    *,
+    viewer: Caller,
+    operation: str,
+    convoy: str | None = None,
+    at_utc: str | None = None,
 ) -> list[VehicleState]:
-    """The vehicles (with their manifests) of ``operation`` the viewer may see."""
+    """The vehicles (with their manifests) of ``operation`` the viewer may see, now or as
+    they were at ``at_utc`` (a vehicle registered later is absent, a person listed later
+    too)."""
     seer = viewer_of(viewer)
-    found = visible_states(conn, viewer=seer, operation=operation, kinds=["vehicle"])
+    found = visible_states(conn, viewer=seer, operation=operation, kinds=["vehicle"], at_utc=at_utc)
     out = [v for v in found if isinstance(v, VehicleState) and _seen(seer, v)]
     if convoy is not None:
         out = [v for v in out if v.convoy == convoy]
@@ -163,11 +170,19 @@ def named(
 
 
 def manifest(
-    conn: Connection, vault: Vault | None, *, viewer: Caller, vehicle: str, purpose: str
+    conn: Connection,
+    vault: Vault | None,
+    *,
+    viewer: Caller,
+    vehicle: str,
+    purpose: str,
+    at_utc: str | None = None,
 ) -> tuple[VehicleState, list[Person]]:
-    """One vehicle and its people by name (the read journalled)."""
+    """One vehicle and its people by name (the read journalled), now or as the manifest
+    was at ``at_utc``. The vault keeps a person's record as it was written, or nothing once
+    it is erased: a person erased since that moment is shown erased."""
     seer = viewer_of(viewer)
-    state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle)
+    state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle, at_utc=at_utc)
     assert isinstance(state, VehicleState)
     if not _seen(seer, state):
         raise NotFound("vehicle", vehicle)
@@ -177,13 +192,20 @@ def manifest(
 
 
 def photo(
-    conn: Connection, vault: Vault | None, *, viewer: Caller, vehicle: str, number: int
+    conn: Connection,
+    vault: Vault | None,
+    *,
+    viewer: Caller,
+    vehicle: str,
+    number: int,
+    at_utc: str | None = None,
 ) -> tuple[bytes, str]:
     """The photo of a person on a manifest, and its media type; the read is journalled
-    first. NotFound if the caller may not see the person, or there is no photo (erased)."""
+    first. NotFound if the caller may not see the person, the person was not yet on the
+    manifest at ``at_utc``, or there is no photo (erased)."""
     seer = viewer_of(viewer)
     _require_reader(seer)
-    state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle)
+    state = get_state(conn, viewer=seer, kind="vehicle", entity_id=vehicle, at_utc=at_utc)
     assert isinstance(state, VehicleState)
     entry = state.entry(number)
     if not _seen(seer, state) or entry is None:
@@ -292,6 +314,19 @@ def _ranked(conn: Connection, query: _Query, operation: str | None) -> list[tupl
     return [(ref, subject, scores[(ref, subject)]) for ref, subject in ranked[:_CANDIDATES]]
 
 
+def _vehicle_seen(
+    conn: Connection, seer: Viewer, stream: str, at_utc: str | None
+) -> VehicleState | None:
+    """The vehicle ``stream`` if the viewer sees its manifest (as it was at ``at_utc``)."""
+    got = current(conn, stream)
+    now = got[0] if got is not None else None
+    if not (isinstance(now, VehicleState) and _seen(seer, now)):
+        return None
+    past = now if at_utc is None else state_as_of(conn, stream, at_utc)
+    shown = None if past is None else with_access_of(past, now)
+    return shown if isinstance(shown, VehicleState) else None
+
+
 def search(
     conn: Connection,
     vault: Vault | None,
@@ -303,10 +338,11 @@ def search(
     origin: str | None = None,
     limit: int = 20,
     purpose: str = "web",
+    at_utc: str | None = None,
 ) -> list[Person]:
     """Possible matches across the manifests of every convoy the caller may see, best
-    first (spelling-tolerant names, year of birth ± 1, origin); the search is journalled
-    with whom it found."""
+    first (spelling-tolerant names, year of birth ± 1, origin), on the manifests as they
+    were at ``at_utc`` (None: now); the search is journalled with whom it found."""
     seer = viewer_of(viewer)
     _require_reader(seer)
     if vault is None:
@@ -317,10 +353,7 @@ def search(
         states: dict[str, VehicleState | None] = {}
         for ref, subject, score in _ranked(conn, query, operation):
             if subject not in states:
-                got = current(conn, subject)
-                state = got[0] if got is not None else None
-                seen = isinstance(state, VehicleState) and _seen(seer, state)
-                states[subject] = state if seen else None  # type: ignore[assignment]
+                states[subject] = _vehicle_seen(conn, seer, subject, at_utc)
             vehicle = states[subject]
             if vehicle is None:
                 continue
@@ -476,12 +509,19 @@ def missing_matches(
 
 
 def tracing_request(
-    conn: Connection, vault: Vault | None, *, viewer: Caller, tracing: str, purpose: str
+    conn: Connection,
+    vault: Vault | None,
+    *,
+    viewer: Caller,
+    tracing: str,
+    purpose: str,
+    at_utc: str | None = None,
 ) -> tuple[TracingState, dict[str, Any] | None, dict[str, Any] | None]:
-    """A tracing request with who is sought and who asks (the read journalled)."""
+    """A tracing request (as it was at ``at_utc``) with who is sought and who asks (the
+    read journalled)."""
     seer = viewer_of(viewer)
     _require_reader(seer)
-    state = get_state(conn, viewer=seer, kind="tracing", entity_id=tracing)
+    state = get_state(conn, viewer=seer, kind="tracing", entity_id=tracing, at_utc=at_utc)
     assert isinstance(state, TracingState)
     refs = [r for r in (state.sought_ref, state.relative_ref) if r is not None]
     if refs:
@@ -505,12 +545,18 @@ def tracing_request(
 
 
 def tracing_matches(
-    conn: Connection, vault: Vault | None, *, viewer: Caller, tracing: str, purpose: str
+    conn: Connection,
+    vault: Vault | None,
+    *,
+    viewer: Caller,
+    tracing: str,
+    at_utc: str | None = None,
+    purpose: str,
 ) -> tuple[TracingState, dict[str, Any] | None, dict[str, Any] | None, list[Person]]:
     """A tracing request and the possible matches for the one sought, across every
-    manifest the caller may see (both reads journalled)."""
+    manifest the caller may see (both reads journalled); as they were at ``at_utc``."""
     state, sought, relative = tracing_request(
-        conn, vault, viewer=viewer, tracing=tracing, purpose=purpose
+        conn, vault, viewer=viewer, tracing=tracing, purpose=purpose, at_utc=at_utc
     )
     if sought is None:
         return state, sought, relative, []
@@ -523,5 +569,6 @@ def tracing_matches(
         year_of_birth=sought.get("year_of_birth"),
         origin=_words(sought.get("origin")),
         purpose=purpose,
+        at_utc=at_utc,
     )
     return state, sought, relative, found

@@ -35,9 +35,11 @@ def manifest_html(
     timezone: str,
     made_at: datetime,
     words: dict[str, dict[str, str]],
+    as_of: datetime | None = None,
 ) -> str:
     """Each vehicle (label, link, people as :meth:`mamar.reads.people.Person.as_json`) on
-    a page of its own."""
+    a page of its own; ``as_of``: the manifests as they were at that moment (said on each
+    page)."""
     env = make_environment(lang, [TEMPLATES])
     context = {
         "lang": lang,
@@ -45,6 +47,7 @@ def manifest_html(
         "vehicles": [{**v, "qr": qr_svg(v["link"])} for v in vehicles],
         "convoy_name": convoy_name,
         "made_at": i18n.when(made_at, lang, timezone, "short"),
+        "as_of": i18n.when(as_of, lang, timezone, "medium") if as_of is not None else None,
         "words": words,
     }
     return env.get_template("manifest.html").render(context)

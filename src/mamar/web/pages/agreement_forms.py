@@ -34,9 +34,10 @@ ROLE_FIELDS = (
 
 
 def _state(v: View, agreement_id: str | None) -> AgreementState:
+    """The agreement as it was at the page's moment (``?at=``; a form sent reads it now)."""
     with v.system.reading() as conn:
         state = reads.get_state(
-            conn, viewer=v.actor, kind="agreement", entity_id=agreement_id or ""
+            conn, viewer=v.actor, kind="agreement", entity_id=agreement_id or "", at_utc=v.at_utc()
         )
     assert isinstance(state, AgreementState)
     return state

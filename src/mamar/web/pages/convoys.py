@@ -57,7 +57,7 @@ def with_listed_counts(v: View, op: str, items: list[dict[str, Any]]) -> list[di
     """Convoys' people counted from the manifests the viewer sees, where there are some
     (``counts_from_manifests``); the counted totals stand elsewhere."""
     with v.system.reading() as conn:
-        listed = manifest_counts(vehicles(conn, viewer=v.actor, operation=op))
+        listed = manifest_counts(vehicles(conn, viewer=v.actor, operation=op, at_utc=v.at_utc()))
     out = []
     for item in items:
         found = listed.get(item["id"])

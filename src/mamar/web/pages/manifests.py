@@ -52,7 +52,7 @@ FAMILY_ROWS = 8
 
 def _convoys(v: View, op: str) -> list[dict[str, Any]]:
     with v.system.reading() as conn:
-        seen = people.vehicles(conn, viewer=v.actor, operation=op)
+        seen = people.vehicles(conn, viewer=v.actor, operation=op, at_utc=v.at_utc())
     counts = manifest_counts(seen)
     out = []
     for convoy in entities(v, "convoy", op):
@@ -92,11 +92,12 @@ def _render_list(
 def vehicle_page(
     v: View, op: str, vehicle: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
+    at = v.at_utc()
     with v.system.writing() as conn:
         state, listed = people.manifest(
-            conn, v.system.vault, viewer=v.actor, vehicle=vehicle, purpose="web"
+            conn, v.system.vault, viewer=v.actor, vehicle=vehicle, purpose="web", at_utc=at
         )
-        convoy = get_state(conn, viewer=v.actor, kind="convoy", entity_id=state.convoy)
+        convoy = get_state(conn, viewer=v.actor, kind="convoy", entity_id=state.convoy, at_utc=at)
     from mamar.web.pages.medical import facility_options
 
     data = {
@@ -138,7 +139,9 @@ PHOTO_HEADERS = {
 def person_page(v: View, op: str, vehicle: str, number: int) -> Response:
     """One person of a manifest: what the vault holds of them, their photo, their journey."""
     with v.system.writing() as conn:
-        state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
+        state = get_state(
+            conn, viewer=v.actor, kind="vehicle", entity_id=vehicle, at_utc=v.at_utc()
+        )
         entry = state.entry(number) if isinstance(state, VehicleState) else None
         if not isinstance(state, VehicleState) or entry is None:
             raise NotFound("vehicle", vehicle)
@@ -302,7 +305,9 @@ def _family_page(
 ) -> Response:
     matches: list[dict[str, Any]] = []
     with v.system.writing() as conn:
-        state = get_state(conn, viewer=v.actor, kind="vehicle", entity_id=vehicle)
+        state = get_state(
+            conn, viewer=v.actor, kind="vehicle", entity_id=vehicle, at_utc=v.at_utc()
+        )
         numbers = numbers_of(done)
         if numbers and isinstance(state, VehicleState):
             # The family just registered, checked against open missing-person reports.
@@ -383,7 +388,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def qr(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, RULE, op)
         with v.system.reading() as conn:
-            get_state(conn, viewer=v.actor, kind="vehicle", entity_id=id)  # NotFound if unseen
+            # NotFound if unseen, or not yet registered at the page's moment (?at=)
+            get_state(conn, viewer=v.actor, kind="vehicle", entity_id=id, at_utc=v.at_utc())
         link = f"{request.base_url}ops/{op}/vehicles/{id}"
         out = io.BytesIO()
         segno.make(link, error="m").save(out, kind="svg", scale=4, xmldecl=False)
@@ -393,9 +399,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def vehicle_pdf(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, RULE, op)
+        at = v.at_utc()
         with v.system.writing() as conn:
             state, listed = people.manifest(
-                conn, v.system.vault, viewer=v.actor, vehicle=id, purpose="print"
+                conn, v.system.vault, viewer=v.actor, vehicle=id, purpose="print", at_utc=at
             )
         return _pdf(v, request, op, state.convoy, [(state, listed)], f"manifest-{id}")
 
@@ -403,9 +410,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def convoy_pdf(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, RULE, op)
+        at = v.at_utc()
         with v.system.writing() as conn:
-            get_state(conn, viewer=v.actor, kind="convoy", entity_id=id)
-            seen = people.vehicles(conn, viewer=v.actor, operation=op, convoy=id)
+            get_state(conn, viewer=v.actor, kind="convoy", entity_id=id, at_utc=at)
+            seen = people.vehicles(conn, viewer=v.actor, operation=op, convoy=id, at_utc=at)
             listed = people.named(
                 conn,
                 v.system.vault,
@@ -427,7 +435,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         v = await op_view(request, RULE, op)
         with v.system.writing() as conn:
             image, media_type = people.photo(
-                conn, v.system.vault, viewer=v.actor, vehicle=id, number=number
+                conn, v.system.vault, viewer=v.actor, vehicle=id, number=number, at_utc=v.at_utc()
             )
         return Response(image, media_type=media_type, headers=PHOTO_HEADERS)
 
@@ -557,7 +565,7 @@ def _pdf(
     from mamar.reports.manifest import manifest_pdf
 
     with v.system.reading() as conn:
-        state = get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
+        state = get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy, at_utc=v.at_utc())
     pages = [
         {
             "label": x.label.model_dump(mode="json"),
@@ -573,6 +581,7 @@ def _pdf(
         timezone=v.timezone,
         made_at=now_utc(),
         words=medical_words(v),
+        as_of=v.moment(),
     )
     return Response(
         pdf,
@@ -590,7 +599,7 @@ def _import_page(
     problems: list[str] | None = None,
 ) -> Response:
     with v.system.reading() as conn:
-        get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy)
+        get_state(conn, viewer=v.actor, kind="convoy", entity_id=convoy, at_utc=v.at_utc())
     return v.render(
         "import.html",
         {"convoy": convoy, "imported": None, "problems": problems or []},

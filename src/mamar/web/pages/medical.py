@@ -47,7 +47,7 @@ def facility_options(v: View, op: str) -> list[tuple[str, str]]:
 
 def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = None) -> Response:
     with v.system.reading() as conn:
-        seen = people.vehicles(conn, viewer=v.actor, operation=op)
+        seen = people.vehicles(conn, viewer=v.actor, operation=op, at_utc=v.at_utc())
     found = facilities(v, op)
     data: dict[str, Any] = {
         "batches": batches(seen),

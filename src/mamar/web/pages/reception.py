@@ -76,7 +76,9 @@ def _page(v: View, op: str, status: int = 200, errors: dict[str, str] | None = N
     }
     if convoy is not None:
         with v.system.writing() as conn:
-            seen = people.vehicles(conn, viewer=v.actor, operation=op, convoy=convoy)
+            seen = people.vehicles(
+                conn, viewer=v.actor, operation=op, convoy=convoy, at_utc=v.at_utc()
+            )
             wrong = [(x, e) for x in seen for e in x.entries if discrepancy(e) is not None]
             named = people.named(
                 conn, v.system.vault, viewer=v.actor, people=wrong, purpose="reception"

@@ -146,9 +146,10 @@ def _report_errors(errors: dict[str, str]) -> dict[str, str]:
 def _one_page(
     v: View, op: str, tracing: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
+    at = v.at_utc()
     with v.system.writing() as conn:
         state, sought, relative, found = people.tracing_matches(
-            conn, v.system.vault, viewer=v.actor, tracing=tracing, purpose="tracing"
+            conn, v.system.vault, viewer=v.actor, tracing=tracing, purpose="tracing", at_utc=at
         )
     data = {
         "id": state.id,
