@@ -97,8 +97,8 @@ def test_convoy_page_offers_only_legal_transitions(system: Mamar) -> None:
         data={
             "csrf": token,
             "name.ar": "قافلة تجريبية",
-            "vehicle_kind": "حافلة",
-            "vehicle_count": "12",
+            "vehicles.0.kind": "حافلة",
+            "vehicles.0.count": "12",
             "teams": "sarc",
             "counts.planned": "400",
         },

@@ -100,7 +100,7 @@ def test_each_refusal_on_the_convoy_page_is_beside_its_own_form(system: Mamar) -
     token = csrf(client)
     plan = client.post(
         f"/ops/{OP}/convoys",
-        data={"csrf": token, "name.ar": "قافلة الاختبار", "vehicle_kind": "حافلات"},
+        data={"csrf": token, "name.ar": "قافلة الاختبار", "vehicles.0.kind": "حافلات"},
     )
     assert plan.status_code == 303, plan.text[:400]
     base = plan.headers["location"]
@@ -114,6 +114,7 @@ def test_each_refusal_on_the_convoy_page_is_beside_its_own_form(system: Mamar) -
     assert figure.status_code == 422
     shown = _forms_with_messages(figure.text)
     assert shown["figures"] >= 2 and shown["stops"] == shown["cargo"] == shown["status"] == 0
+    assert shown["vehicles"] == 0
     # A stop refused: beside the stop form's fields only; the status form (which has a
     # ``place`` of its own) neither shows the message nor takes the value typed.
     stop = client.post(
@@ -138,7 +139,7 @@ def test_stops_with_arrival_and_departure_on_a_new_convoy(system: Mamar) -> None
     token = csrf(client)
     plan = client.post(
         f"/ops/{OP}/convoys",
-        data={"csrf": token, "name.ar": "قافلة السيارات الخاصة", "vehicle_kind": "سيارات خاصة"},
+        data={"csrf": token, "name.ar": "قافلة السيارات الخاصة", "vehicles.0.kind": "سيارات خاصة"},
     )
     assert plan.status_code == 303, plan.text[:400]
     base = plan.headers["location"]
@@ -264,7 +265,7 @@ def test_a_convoys_words_are_kept_in_the_language_chosen_beside_them(system: Mam
     client = web.client("operations")
     token = csrf(client)
     form = client.get(f"/ops/{OP}/convoys?lang=ar").text
-    assert 'name="batch_of.language"' in form and 'name="vehicle_kind.language"' in form
+    assert 'name="batch_of.language"' in form and 'name="vehicles.0.kind.language"' in form
     plan = client.post(
         f"/ops/{OP}/convoys?lang=ar",
         data={
@@ -272,9 +273,9 @@ def test_a_convoys_words_are_kept_in_the_language_chosen_beside_them(system: Mam
             "name.ar": "قافلة المدنيين",
             "batch_of": "civilians",
             "batch_of.language": "en",
-            "vehicle_kind": "bus",
-            "vehicle_kind.language": "en",
-            "vehicle_count": "3",
+            "vehicles.0.kind": "bus",
+            "vehicles.0.kind.language": "en",
+            "vehicles.0.count": "3",
         },
     )
     assert plan.status_code == 303, plan.text[:400]

@@ -10,6 +10,7 @@ from html import unescape
 from mamar import reads
 from mamar.agreements.compare import compare_versions
 from mamar.agreements.model import AgreementState
+from mamar.journal import store
 from mamar.system import Mamar
 from tests.web_support import OP, csrf, make_web
 
@@ -127,3 +128,47 @@ def test_a_version_adopted_on_the_english_page_keeps_each_terms_words_in_their_l
     # On the Arabic page the English words are marked with their language.
     compared = client.get(f"{AGREEMENT}?lang=ar").text
     assert '<bdi lang="en" dir="auto">The wounded first, with one relative each</bdi>' in compared
+
+
+def test_a_terms_destination_is_picked_by_name_and_kept_when_the_form_is_refused(
+    system: Mamar,
+) -> None:
+    """The destination of an evacuation is one of the operation's places, chosen by its name
+    in the page's language (its identifier the option's value only), or words for a place
+    that is none of them; a refused form keeps the place chosen."""
+    web = make_web(system)
+    client = web.client("negotiator")
+    propose = f"/ops/{OP}/negotiation/propose"
+    page = client.get(f"{propose}?lang=ar").text
+    name = "term.evacuation.0.destination"
+    listed = page.split(f'<select id="f-{name.replace(".", "-")}" name="{name}"', 1)[1]
+    listed = listed.split("</select>", 1)[0]
+    assert '<option value="idlib">إدلب</option>' in listed
+    assert 'list="place-list"' not in page and "معرّف" not in page
+    assert 'name="term.evacuation.0.destination_text"' in page
+    typed = {
+        "csrf": csrf(client),
+        "from_party": "aleppo-factions",
+        "term.evacuation.0.who": "civilians",
+        name: "idlib",
+        "term.evacuation.1.who": "fighters",
+        "term.evacuation.1.destination_text": "ريف حلب الغربي",
+    }
+    size = web.journal_size()
+    refused = client.post(f"{propose}?lang=ar", data=typed)  # to whom: not said
+    assert refused.status_code == 422 and web.journal_size() == size
+    again = _values(refused.text)
+    assert again[name] == "idlib"
+    assert again["term.evacuation.1.destination_text"] == "ريف حلب الغربي"
+    tabled = client.post(f"{propose}?lang=ar", data={**again, "to_party": "russian-military"})
+    assert tabled.status_code == 303, tabled.text[-2000:]
+    with system.reading() as conn:
+        last = list(store.read_all(conn, after=0))[-1]
+        assert last.type == "proposal.tabled"
+        proposal = last.stream.partition(":")[2]
+        record = reads.get_entity(
+            conn, viewer=system.actor("negotiator"), kind="proposal", entity_id=proposal
+        )
+    evacuations = [t for t in record["terms"] if t["type"] == "evacuation"]
+    assert [t["destination"] for t in evacuations] == ["idlib", None]
+    assert evacuations[1]["destination_text"]["original"] == "ريف حلب الغربي"

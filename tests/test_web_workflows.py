@@ -583,8 +583,10 @@ def test_place_search_tolerates_spelling_variants(system: Mamar) -> None:
         assert "ramouseh" in {h["place"] for h in hits}
     page = client.get(f"/ops/{OP}/places", params={"q": "الراموسه", "lang": "ar"}).text
     assert "الراموسة" in page
-    form = web.client("negotiator").get(f"/ops/{OP}/negotiation/propose").text
-    assert 'list="place-list"' in form and f'href="/ops/{OP}/places"' in form
+    # A term's destination is picked from the operation's places, by name.
+    form = web.client("negotiator").get(f"/ops/{OP}/negotiation/propose?lang=ar").text
+    destination = form.split('name="term.evacuation.0.destination"', 1)[1].split("</select>")[0]
+    assert 'value="ramouseh"' in destination and "الراموسة" in destination
 
 
 def test_timeline_after_a_position(system: Mamar) -> None:

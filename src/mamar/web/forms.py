@@ -6,7 +6,7 @@ values typed and one message per field, in the page's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -237,6 +237,26 @@ def run(
     or in English: value's name → its inputs), refused when all are empty.
     ``after`` runs in the same transaction (e.g. setting a new account's password).
     """
+    return run_all(view, [(name, data)], after, required=required, either=either)
+
+
+def run_all(
+    view: View,
+    commands: Sequence[tuple[str, dict[str, Any]]],
+    after: Callable[[Connection], None] | None = None,
+    *,
+    required: Iterable[str] = (),
+    either: Mapping[str, Iterable[str]] | None = None,
+    where: Callable[[int, str], str] | None = None,
+) -> list[RecordedEvent]:
+    """Validate and carry out the ``commands`` (name, data) of one form, in order and all or
+    nothing (one transaction): FormErrors if any is refused, and then none is recorded.
+
+    ``where``: the form's field a command's field is typed in (the command's index, its
+    field → the form's), for a form whose commands have fields of the same names (each row
+    of a list its own command); see :func:`run` for the others.
+    """
+    place = where or (lambda _index, key: key)
     # Every problem at once, each beside its field: empty required fields, times that
     # are not times (the form's own, noted while reading it, and "when it happened").
     missing = {**view.field_errors, **missing_fields(view, required, either)}
@@ -245,28 +265,38 @@ def run(
         occurred = occurred_from(view)
     except FormErrors as exc:
         missing.update(exc.errors)
-    status = data.get("status") if isinstance(data.get("status"), str) else None
-    try:
-        command = build(view, name, data)
-    except FormErrors as exc:
-        confirm.refused_again(view, name, status, exc.errors)
-        raise FormErrors({**exc.errors, **missing}) from exc
-    if missing:
-        raise FormErrors(missing)
-    confirm.check(view, name, status)
+    built: list[tuple[str, str | None, Command]] = []
+    refused: dict[str, str] = {}
+    for index, (name, data) in enumerate(commands):
+        status = data.get("status") if isinstance(data.get("status"), str) else None
+        try:
+            built.append((name, status, build(view, name, data)))
+        except FormErrors as exc:
+            confirm.refused_again(view, name, status, exc.errors)
+            refused.update({place(index, key): message for key, message in exc.errors.items()})
+    if refused or missing:
+        raise FormErrors({**refused, **missing})
+    for name, status, _command in built:
+        confirm.check(view, name, status)
     system = view.system
+    recorded: list[RecordedEvent] = []
+    index = 0  # the command being carried out (the last: ``after``)
     try:
         with system.writing() as conn:
-            recorded = execute(
-                conn, command, actor=view.actor, occurred=occurred, vault=system.vault
-            )
+            for _name, _status, command in built:
+                recorded += execute(
+                    conn, command, actor=view.actor, occurred=occurred, vault=system.vault
+                )
+                index += 1
             if after is not None:
+                index -= 1
                 after(conn)
     except DomainError as exc:
+        name, status = built[index][:2] if built else ("", None)
         message = domain_message(exc, view.lang)
-        confirm.refused_again(view, name, status, {exc.field or GENERAL: message})
-        status = DOMAIN_STATUS.get(exc.code, 422)  # as the API would answer it
-        raise FormErrors({exc.field or GENERAL: message}, status) from exc
+        key = place(index, exc.field) if exc.field else GENERAL
+        confirm.refused_again(view, name, status, {key: message})
+        raise FormErrors({key: message}, DOMAIN_STATUS.get(exc.code, 422)) from exc  # as the API
     view.recorded = recorded
     return recorded
 

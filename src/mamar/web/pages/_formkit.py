@@ -40,7 +40,7 @@ WRITTEN = ("prose", "line")
 @dataclass(frozen=True)
 class F:
     """One input: ``kind`` is text, textarea, prose, line, select, multi, datetime, number,
-    place, point, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
+    point, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
 
     ``prose``: a free text a person writes (read with :func:`local_text`), with the
     language it is written in beside it (``name.language``, the page's language unless
@@ -317,7 +317,6 @@ def render_form(
     status: int = 200,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    places = options(v, op, "place") if _takes_place(form) else ()
     return v.render(
         "form_page.html",
         form.as_json(),
@@ -325,7 +324,6 @@ def render_form(
         status=status,
         errors=errors,
         spec=form,
-        places=places,
         form_lists=v.form_lists,
     )
 
@@ -343,14 +341,6 @@ def either(items: Iterable[Item]) -> dict[str, list[str]]:
         for i in items
         if isinstance(i, Group) and i.required and not i.need
     }
-
-
-def _takes_place(form: Form) -> bool:
-    for item in form.items:
-        fields = item.fields if isinstance(item, Group) else (item,)
-        if any(f.kind == "place" for f in fields):
-            return True
-    return False
 
 
 def add_form(

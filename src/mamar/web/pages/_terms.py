@@ -54,7 +54,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
             ("description", N_("Description"), "prose"),
             ("arms", N_("Arms carried"), "select"),
             ("belongings", N_("Belongings allowed"), "prose"),
-            ("destination", N_("Destination (place identifier)"), "place"),
+            ("destination", N_("Destination"), "place"),
             ("destination_text", N_("Destination, if not a known place"), "prose"),
             ("route", N_("Route"), "route"),
             ("count", N_("How many"), "number"),
@@ -136,8 +136,8 @@ def term_items(
     parties: tuple[tuple[str, str], ...] = (),
 ) -> list[Item]:
     """The terms' fieldsets: the current terms (a new version), or as typed, plus one
-    empty fieldset per kind (two of the kind whose "add another" was pressed)."""
-    del places
+    empty fieldset per kind (two of the kind whose "add another" was pressed). A place or a
+    route is picked by its name from the operation's (``places``, ``routes``)."""
     given = _values(current, v.timezone)
     counts = {kind: _count(v, given, kind) for kind in KINDS}
     items: list[Item] = []
@@ -155,8 +155,11 @@ def term_items(
                     shown.append(
                         F(full, v.t(label), "select", enum_options(v, values), value=value)
                     )
-                elif input_kind == "route":
-                    shown.append(F(full, v.t(label), "select", routes, value=value))
+                elif input_kind in ("place", "route"):
+                    listed = _kept_choice(
+                        v, places if input_kind == "place" else routes, value, input_kind
+                    )
+                    shown.append(F(full, v.t(label), "select", listed, value=value))
                 elif input_kind == "multi":
                     shown.append(F(full, v.t(label), "multi", parties, value=value))
                 else:
@@ -182,6 +185,20 @@ def term_items(
         )
     )
     return items
+
+
+#: What an option says of a term's place or route the reader may not see.
+_UNSEEN = {"place": N_("Place not visible"), "route": N_("Not visible")}
+
+
+def _kept_choice(
+    v: View, listed: tuple[tuple[str, str], ...], value: str | None, kind: str
+) -> tuple[tuple[str, str], ...]:
+    """The records to pick from, and the term's current one if it is none of them (a record
+    the reader may not see): kept as it is when the new version is adopted."""
+    if value and value not in dict(listed):
+        return ((value, v.t(_UNSEEN[kind])), *listed)
+    return listed
 
 
 def _count(v: View, given: dict[str, str], kind: str) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamar.domain.text import UNDETERMINED, said
+from mamar.web.pages._rows import Rows
 from mamar.web.render import local
 
 #: The rows' fields: ``waypoints.{n}.place``, ``waypoints.{n}.point``, ``waypoints.{n}.label``.
@@ -29,23 +30,23 @@ FIRST_ROWS = 3
 #: The fewest waypoints a route has (where it starts, where it ends): its first rows are
 #: marked required.
 FEWEST = 2
+#: The rows, in order (a list that grows: see ``_rows``).
+ROWS = Rows(NAME, MORE, ("place", "point", "label"), first=FIRST_ROWS)
 #: The most rows a form shows (a row number sent beyond it is not read).
-MOST_ROWS = 200
+MOST_ROWS = ROWS.most
 
 #: Arabic-Indic digits and the Arabic decimal separator and comma, read as Latin ones.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫،", "0123456789.,")
 _POINT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
-_ROW = re.compile(rf"{NAME}\.(\d+)\.")
 
-
-def row_name(row: int) -> str:
-    """The name of a row as a whole (its fieldset: what is said about the row)."""
-    return f"{NAME}.{row}"
-
-
-def field(row: int, part: str) -> str:
-    """The name of a row's field: ``part`` is place, point or label."""
-    return f"{row_name(row)}.{part}"
+#: A row as a whole, a row's field (place, point or label), a row's own problem.
+row_name = ROWS.row
+field = ROWS.field
+problem_key = ROWS.problem
+#: How many rows the form shows (as sent, else the current waypoints and an empty row, at
+#: least :data:`FIRST_ROWS`; one more for "add another"); the rows that hold something.
+row_count = ROWS.count
+filled = ROWS.filled
 
 
 def point_of(typed: str) -> dict[str, float] | None:
@@ -56,21 +57,6 @@ def point_of(typed: str) -> dict[str, float] | None:
 
 def _key(words: str) -> str:
     return " ".join(unicodedata.normalize("NFC", words).casefold().split())
-
-
-def row_count(form: Mapping[str, str], current: int, grow: bool) -> int:
-    """How many rows the form shows: as many as were sent (a refused or grown form), else
-    the current waypoints and one empty row (a new version), at least :data:`FIRST_ROWS`;
-    one more when "add another waypoint" was pressed."""
-    sent = [int(m[1]) for k in form if (m := _ROW.match(k)) and int(m[1]) < MOST_ROWS]
-    shown = max(sent) + 1 if sent else max(current + 1, FIRST_ROWS)
-    return min(shown + (1 if grow else 0), MOST_ROWS)
-
-
-def filled(form: Mapping[str, str], rows: int) -> list[int]:
-    """The rows that hold something (a place, a point or a label), in order."""
-    parts = ("place", "point", "label")
-    return [n for n in range(rows) if any(form.get(field(n, p), "").strip() for p in parts)]
 
 
 @dataclass(frozen=True)
@@ -126,14 +112,7 @@ class Read:
         """Each waypoint the command is given (``waypoints.{k}``) → the form row it was typed
         in (rows left empty or refused are skipped), and each row's problem (``waypoints.
         row{n}``, see :func:`problem_key`) → its row: said beside the row's fields."""
-        given = {row_name(k): row_name(n) for k, n in enumerate(self.rows)}
-        return given | {problem_key(n): row_name(n) for n, _ in self.problems}
-
-
-def problem_key(row: int, part: str = "") -> str:
-    """Where a row's own problem is noted: not ``waypoints.{n}``, which names the command's
-    n-th waypoint (the form maps both to the row, :meth:`Read.given_by`)."""
-    return f"{NAME}.row{row}" + (f".{part}" if part else "")
+        return ROWS.given_by(self.rows, (n for n, _ in self.problems))
 
 
 def read(

@@ -1,11 +1,11 @@
-"""Convoys: plan (vehicles, teams, escorts, counts), list by status, and status buttons.
+"""Convoys: plan (vehicles, teams, escorts, counts), list by status, status buttons, and
+vehicles and escorts added to a convoy planned (rows that grow, see ``_convoy_rows``).
 
 The buttons offer only the transitions :data:`mamar.convoys.model.TRANSITIONS` allows.
 """
 
 from __future__ import annotations
 
-from itertools import zip_longest
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,16 +19,19 @@ from mamar.domain.subjects import Group
 from mamar.manifests.counts import manifest_counts
 from mamar.reads.people import vehicles
 from mamar.web import forms
-from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
+from mamar.web.pages import _convoy_rows as rows
 from mamar.web.pages._formkit import (
+    GROW,
+    Item,
     either,
     enum_options,
     local_text,
     name_pair,
     options,
 )
+from mamar.web.pages._rows import Rows
 from mamar.web.pages._shared import entities, entity, history, may, number, visibility_options
 from mamar.web.pages.convoy_links import waits_of
 from mamar.web.pages.translations import translate_form
@@ -43,6 +46,10 @@ REACH = "convoy.reach_stop"
 LEAVE = "convoy.leave_stop"
 FIGURE = "convoy.report_figure"
 CARGO = "convoy.record_cargo"
+#: The form on a convoy's page adding vehicles and escorts (its path after the convoy's).
+ADDED = "vehicles"
+#: What the form adding vehicles and escorts says when it is sent with no row filled in.
+NOTHING_ADDED = N_("Give the vehicles or the escort to add")
 
 
 def _rule(name: str) -> RouteRule:
@@ -86,28 +93,30 @@ def _render_list(
         routes=options(v, op, "route"),
         parties=options(v, op, "party"),
         form_lists=v.form_lists,
+        **_row_items(v, op, v.form, rows.VEHICLES),
     )
 
 
-def plan_data(v: View, op: str) -> dict[str, Any]:
+def _row_items(v: View, op: str, form: dict[str, str], vehicles: Rows) -> dict[str, Any]:
+    """The vehicles and escort rows of a form (as typed in ``form``) and its buttons that
+    add one: ``vehicle_rows``, ``escort_rows``, ``more_rows``."""
+    parties = options(v, op, "party")
+    return {
+        "vehicle_rows": rows.row_items(v, form, vehicles, parties),
+        "escort_rows": rows.row_items(v, form, rows.ESCORTS, parties),
+        "more_rows": [rows.grow_buttons(v)],
+    }
+
+
+def _typed_rows(v: View, op: str, vehicles: Rows) -> list[Item]:
+    """A form's rows as typed: where its messages about them are said."""
+    shown = _row_items(v, op, v.form, vehicles)
+    return [*shown["vehicle_rows"], *shown["escort_rows"]]
+
+
+def plan_data(v: View, op: str, typed: rows.Read) -> dict[str, Any]:
+    """The plan as typed; its vehicles and escorts are the rows ``typed``."""
     f = v.form
-    vehicles = []
-    # A kind without a number: how many is not known (private cars).
-    for kind, count in zip_longest(
-        v.form_lists.get("vehicle_kind", []), v.form_lists.get("vehicle_count", []), fillvalue=""
-    ):
-        if kind.strip() or count.strip():
-            # The vehicles' kinds are in the language chosen for them all, beside the list.
-            language = language_of(v, "vehicle_kind")
-            words = {"original": kind.strip(), "language": language} if kind.strip() else None
-            vehicle = {"kind": words, "count": number(count)}
-            vehicles.append({k: x for k, x in vehicle.items() if x is not None})
-    escorts = []
-    for party, count in zip(
-        v.form_lists.get("escort_party", []), v.form_lists.get("escort_vehicles", []), strict=False
-    ):
-        if party.strip():
-            escorts.append({"party": party.strip(), "vehicles": number(count) or 0})
     counts = {k: number(f.get(f"counts.{k}")) for k in ("planned", "boarded", "arrived")}
     name = {k: f.get(f"name.{k}", "").strip() for k in ("ar", "en")}
     data: dict[str, Any] = {
@@ -118,9 +127,9 @@ def plan_data(v: View, op: str) -> dict[str, Any]:
         "origin": f.get("origin") or None,
         "destination": f.get("destination") or None,
         "route": f.get("route") or None,
-        "vehicles": vehicles,
+        "vehicles": typed.vehicles,
         "teams": [t for t in v.form_lists.get("teams", []) if t.strip()],
-        "escorts": escorts,
+        "escorts": typed.escorts,
         "counts": {k: x for k, x in counts.items() if x is not None},
     }
     return {k: x for k, x in data.items() if x is not None}
@@ -221,43 +230,10 @@ def _render_detail(
         groups=enum_options(v, Group),
         certainties=enum_options(v, Certainty),
         translation=translate_form(v, "convoy", record),
+        can_add=may(v, rows.ADD_VEHICLES) and may(v, rows.ADD_ESCORT),
+        form_lists=v.form_lists,
+        **_row_items(v, op, v.form if posted == ADDED else {}, rows.ADDED_VEHICLES),
     )
-
-
-#: A list's item field → the form's input (``vehicles.0.count`` → ``vehicle_count``).
-_ROW_INPUTS = {
-    ("vehicles", "kind"): "vehicle_kind",
-    ("vehicles", "count"): "vehicle_count",
-    ("escorts", "party"): "escort_party",
-    ("escorts", "vehicles"): "escort_vehicles",
-}
-
-
-def _filled_rows(v: View, first: str, second: str) -> list[int]:
-    """The rows of a repeated pair of inputs that were filled in (the list's items)."""
-    pairs = zip(v.form_lists.get(first, []), v.form_lists.get(second, []), strict=False)
-    return [n for n, (a, b) in enumerate(pairs) if a.strip() or b.strip()]
-
-
-def _vehicle_errors(v: View, errors: dict[str, str]) -> dict[str, str]:
-    """Each message beside the input it is about: the n-th vehicle's count beside the
-    count of the row it was typed in (``vehicle_count.1``)."""
-    rows = {
-        "vehicles": _filled_rows(v, "vehicle_kind", "vehicle_count"),
-        "escorts": [n for n, x in enumerate(v.form_lists.get("escort_party", [])) if x.strip()],
-    }
-    out: dict[str, str] = {}
-    for key, message in errors.items():
-        key = key.removesuffix(".original")  # words kept with their language: the words
-        parts = key.split(".")
-        head = parts[0]
-        if len(parts) >= 3 and (head, parts[2]) in _ROW_INPUTS and parts[1].isdigit():
-            index = int(parts[1])
-            if index < len(rows[head]):
-                out.setdefault(f"{_ROW_INPUTS[head, parts[2]]}.{rows[head][index]}", message)
-                continue
-        out.setdefault(head if head in ("vehicles", "escorts", "teams") else key, message)
-    return out
 
 
 def add_routes(app: FastAPI, book: RuleBook) -> None:
@@ -270,18 +246,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
     async def plan(request: Request, op: str) -> Response:
         v = await op_view(request, plan_rule, op)
-        escorts = zip(
-            v.form_lists.get("escort_party", []),
-            v.form_lists.get("escort_vehicles", []),
-            strict=False,
-        )
-        for n, (party, count) in enumerate(escorts):
-            if count.strip() and not party.strip():  # an escort of no one: say who
-                v.field_errors[f"escort_party.{n}"] = v.t(forms.REQUIRED)
+        if v.form.get(GROW):  # one more row: the form again, as typed, nothing recorded
+            return _render_list(v, op)
+        typed = rows.read(v)
         try:
-            recorded = forms.run(v, PLAN, plan_data(v, op), either=either([name_pair(v)]))
+            recorded = forms.run(v, PLAN, plan_data(v, op, typed), either=either([name_pair(v)]))
         except forms.FormErrors as exc:
-            errors = _vehicle_errors(v, exc.errors)
+            errors = rows.placed(exc.errors, _typed_rows(v, op, rows.VEHICLES), typed.given_by)
             if v.wants_json():
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return _render_list(v, op, 422, errors)
@@ -340,6 +311,29 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         f = v.form
         return {"id": convoy_id, "place": f.get("place") or None, "leg": f.get("leg") or "out"}
 
+    add_rule = _rule(rows.ADD_VEHICLES)
+
+    async def add_rows(request: Request, op: str, id: str) -> Response:
+        """Vehicles and escorts added to the convoy: every row or none."""
+        v = await op_view(request, add_rule, op)
+        if v.form.get(GROW):  # one more row: the page again, the form as typed
+            return _render_detail(v, op, id, posted=ADDED)
+        typed = rows.read(v)
+        if not typed.vehicles and not typed.escorts:
+            v.field_errors[rows.VEHICLES.row(0)] = v.t(NOTHING_ADDED)
+        try:
+            forms.run_all(v, rows.additions(id, typed), where=rows.where(typed))
+        except forms.FormErrors as exc:
+            items = _typed_rows(v, op, rows.ADDED_VEHICLES)
+            errors = rows.placed(exc.errors, items, typed.given_by)
+            if v.wants_json():
+                return v.render("", forms.field_errors_json(errors), title="", status=422)
+            return _render_detail(v, op, id, exc.status, errors, ADDED)
+        return v.redirect(f"/ops/{op}/convoys/{id}")
+
+    add_page(
+        app, book, f"/ops/{{op}}/convoys/{{id}}/{ADDED}", add_rows, add_rule, methods=("POST",)
+    )
     detail_form(ADD_STOP, "stops", _stop_data)
     detail_form(REACH, "stops/reached", stop_time)
     detail_form(LEAVE, "stops/left", stop_time)

@@ -93,7 +93,12 @@ def _table_form(v: View, op: str, _id: str | None) -> Form:
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),
             F("counter_to", v.t("Counter-proposal to"), "select", tabled, value=counter_to),
             *_text_items(v),
-            *term_items(v, (), routes=options(v, op, "route"), parties=options(v, op, "party")),
+            *term_items(
+                v,
+                options(v, op, "place"),
+                routes=options(v, op, "route"),
+                parties=options(v, op, "party"),
+            ),
         ],
         v.t("Table the proposal"),
     )
@@ -245,7 +250,12 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
             F("issues", v.t("Issues"), "multi", options(v, op, "issue")),
             F("proposals", v.t("Proposals it comes from"), "multi", options(v, op, "proposal")),
             *_text_items(v),
-            *term_items(v, (), routes=options(v, op, "route"), parties=options(v, op, "party")),
+            *term_items(
+                v,
+                options(v, op, "place"),
+                routes=options(v, op, "route"),
+                parties=options(v, op, "party"),
+            ),
         ],
         v.t("Record the draft"),
     )
@@ -300,7 +310,7 @@ def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
             *_text_items(v),
             *term_items(
                 v,
-                (),
+                options(v, op, "place"),
                 record.get("terms") or (),
                 routes=options(v, op, "route"),
                 parties=options(v, op, "party"),

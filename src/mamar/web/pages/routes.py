@@ -197,7 +197,7 @@ def _waypoint_rows(
     places = {k: p for k, p in _places(v, op).items() if p.get("point")}
     picked = tuple((k, name) for k, name in options(v, op, "place") if k in places)
     given = waypoints.shown(current or [], places, v.lang)
-    count = waypoints.row_count(v.form, len(given), v.form.get(GROW) == waypoints.MORE)
+    count = waypoints.row_count(v.form, len(given), waypoints.ROWS.grows(v.form))
     rows: list[Item] = []
     for n in range(count):
         was = given[n] if n < len(given) else waypoints.Shown()
