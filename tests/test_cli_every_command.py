@@ -25,10 +25,12 @@ from typing import Any
 import orjson
 import pytest
 import typer
+from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from mamar.accounts.tokens import create_token
 from mamar.cli import app, main
+from mamar.db.engine import make_engine
 from mamar.evidence import log, witnesses
 from mamar.evidence.note import COSIGNATURE_V1, Signer
 from mamar.evidence.witness_client import WitnessState
@@ -206,6 +208,26 @@ def test_a_command_on_a_missing_database_says_so_in_arabic_and_creates_nothing(
     assert list(here.iterdir()) == [] and list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.postgres
+def test_a_postgresql_database_without_its_schema_is_refused_and_left_empty(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, said = _mamar("user", "list", "--database", postgres_url, "--lang", "ar")
+    assert code == 1 and "لا توجد قاعدة بيانات في postgresql://" in " ".join(said.split())
+    assert list(tmp_path.iterdir()) == []  # not even a vault key beside it
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()
+    code, said = _mamar("init", "--database", postgres_url, "--lang", "ar")
+    assert code == 0, said
+    code, said = _mamar("user", "list", "--database", postgres_url, "--lang", "ar")
+    assert code == 0, said
+
+
 def test_a_command_that_creates_says_where_and_init_makes_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -280,18 +302,13 @@ def _prepare(files: Path, url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The demo's database (aleppo-2016), and what the commands are given to run on it."""
     files = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{files / 'mamar-demo.db'}"
-    cwd = os.getcwd()
-    os.chdir(files)
-    try:
-        code, said = _mamar("demo", "--no-serve", "--database", str(files / "mamar-demo.db"))
-        assert code == 0, said
-        yield {**_prepare(files, url), "url": url}
-    finally:
-        os.chdir(cwd)
+    code, said = _mamar("demo", "--no-serve", "--database", str(files / "mamar-demo.db"))
+    assert code == 0, said
+    return {**_prepare(files, url), "url": url}
 
 
 #: What is typed or generated rather than said: options, paths, URLs, key names and keys,
@@ -324,7 +341,10 @@ WITHOUT_WORDS = {
 
 
 @pytest.mark.parametrize("name", RUN)
-def test_every_command_speaks_the_language_asked(name: str, demo: dict[str, str]) -> None:
+def test_every_command_speaks_the_language_asked(
+    name: str, demo: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(demo["files"])  # whatever a command leaves, it leaves there
     args = _args(name, demo)
     code, said = _mamar(*name.split(), *args, "--lang", "ar", MAMAR_DATABASE_URL=demo["url"])
     assert code == REFUSED.get(name, 0), said

@@ -424,7 +424,7 @@ def import_osm(
     console.print(
         tr(
             lang,
-            "road graph %(name)s: %(junctions)s, %(roads)s (%(length)s), %(places)s",
+            "road graph '%(name)s': %(junctions)s, %(roads)s (%(length)s), %(places)s",
             name=name,
             junctions=ntr(lang, "%(n)s junction", "%(n)s junctions", graph.node_count),
             roads=ntr(lang, "%(n)s road", "%(n)s roads", graph.edge_count),
