@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
+
+from mamar.journal import store
+from mamar.system import Mamar
 
 _HIDDEN = {"script", "style", "template", "noscript"}
 _VOID = {
@@ -83,3 +87,58 @@ def not_arabic(text: str) -> list[str]:
     found += [m.group(0) for m in SNAKE.finditer(text)]
     found += [m.group(0) for m in LATIN_WORD.finditer(text)]
     return found
+
+
+#: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: the CLI says
+#: the zone in words, so it is not taken out of its output before the check.
+ZONE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
+
+
+def latin_strings(value: Any, out: set[str]) -> None:
+    """Every string with a Latin letter in ``value`` (nested dicts and lists), into ``out``."""
+    if isinstance(value, str):
+        if LATIN_WORD.search(value):
+            out.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            latin_strings(item, out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            latin_strings(item, out)
+
+
+def texts_pattern(texts: set[str]) -> re.Pattern[str]:
+    """Any of ``texts`` standing alone, the longest first (a text is taken out whole before
+    any shorter one inside it)."""
+    ordered = sorted((t for t in texts if len(t) > 1), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")  # nothing to take out: matches nowhere
+    return re.compile(
+        "(?<![A-Za-z])(?:" + "|".join(re.escape(t) for t in ordered) + ")(?![A-Za-z])"
+    )
+
+
+def recorded_texts(system: Mamar) -> re.Pattern[str]:
+    """Every text with Latin letters the users recorded (names, descriptions, phrases,
+    identifiers, account names): user data, taken whole out of an output before its words
+    are checked."""
+    found: set[str] = set()
+    with system.reading() as conn:
+        for event in store.read_all(conn):
+            values: set[str] = set()
+            latin_strings([event.data, event.stream, event.actor, event.phrase], values)
+            for value in values:
+                if not ZONE.fullmatch(value):
+                    found |= {value, *value.split(":")}  # "kind:id" streams: the id alone too
+    return texts_pattern(found)
+
+
+def offences(
+    text: str, users: re.Pattern[str] | None, allowed: set[str] = frozenset()
+) -> list[str]:
+    """Python values, snake_case names and Latin words of ``text`` once the users' texts
+    (``users``) are taken out, except the ``allowed`` words."""
+    bad = PYTHON.findall(text) + SNAKE.findall(text)
+    rest = users.sub(" ", text) if users is not None else text
+    bad += [w for w in LATIN_WORD.findall(rest) if w not in allowed]
+    return bad

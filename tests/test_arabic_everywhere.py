@@ -30,7 +30,12 @@ from mamar.journal import store
 from mamar.system import Mamar
 from mamar.web.i18n import LANGUAGES
 from tests import test_access_matrix
-from tests.arabic_text import LATIN_WORD, PYTHON, SNAKE, visible_text
+from tests.arabic_text import (
+    offences,
+    recorded_texts,
+    texts_pattern,
+    visible_text,
+)
 from tests.org_support import OP, World
 from tests.test_access_matrix import _kind, bindings, record_ids, routes
 
@@ -48,18 +53,6 @@ READERS = [
 #: Protocol words an API client types (headers, scopes, formats): allowed in API messages.
 PROTOCOL = {"Authorization", "Bearer", "X", "CSRF", "Token", "JSON", "Content", "Type"}
 PROTOCOL |= {"application", "json", "write", "U"}
-
-
-def _strings(value: Any, out: set[str]) -> None:
-    if isinstance(value, str):
-        if LATIN_WORD.search(value):
-            out.add(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, out)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _strings(item, out)
 
 
 @dataclass(frozen=True)
@@ -82,7 +75,7 @@ def _names_of_accounts(system: Mamar) -> re.Pattern[str]:
         for event in store.read_all(conn):
             if event.type == "account.created":
                 found |= {event.stream.split(":", 1)[1], event.data.get("display_name") or ""}
-    return _pattern(found)
+    return texts_pattern(found)
 
 
 def _remaining_texts(system: Mamar) -> tuple[re.Pattern[str], dict[str, set[int]]]:
@@ -94,7 +87,7 @@ def _remaining_texts(system: Mamar) -> tuple[re.Pattern[str], dict[str, set[int]
             for index, entry in enumerate(REMAINING):
                 for text in entry.texts(event):
                     found.setdefault(text, set()).add(index)
-    return _pattern(set(found)), found
+    return texts_pattern(set(found)), found
 
 
 @dataclass
@@ -141,43 +134,12 @@ class ArabicPages:
         return [e.why for i, e in enumerate(REMAINING) if i not in self.needed]
 
 
-#: An IANA time zone ("Asia/Damascus") is an identifier, not the users' words: the CLI says
-#: the zone in words, so it is not taken out of its output before the check.
-ZONE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z_/+-]+")
-
-
 @pytest.fixture(scope="module")
 def users_texts(world: World) -> re.Pattern[str]:
     """For the CLI only (its pages are not yet checked as strictly as the web's): every text
-    with Latin letters the users recorded (names, descriptions, phrases, identifiers, account
-    names), taken whole out of the output before its words are checked."""
-    found: set[str] = set()
-    with world.system.reading() as conn:
-        for event in store.read_all(conn):
-            values: set[str] = set()
-            _strings([event.data, event.stream, event.actor, event.phrase], values)
-            for value in values:
-                if not ZONE.fullmatch(value):
-                    found |= {value, *value.split(":")}  # "kind:id" streams: the id alone too
-    return _pattern(found)
-
-
-def _pattern(texts: set[str]) -> re.Pattern[str]:
-    ordered = sorted((t for t in texts if len(t) > 1), key=len, reverse=True)
-    if not ordered:
-        return re.compile(r"(?!)")  # nothing to take out: matches nowhere
-    return re.compile(
-        "(?<![A-Za-z])(?:" + "|".join(re.escape(t) for t in ordered) + ")(?![A-Za-z])"
-    )
-
-
-def offences(
-    text: str, users: re.Pattern[str] | None, allowed: set[str] = frozenset()
-) -> list[str]:
-    bad = PYTHON.findall(text) + SNAKE.findall(text)
-    rest = users.sub(" ", text) if users is not None else text
-    bad += [w for w in LATIN_WORD.findall(rest) if w not in allowed]
-    return bad
+    with Latin letters the users recorded, taken whole out of the output before its words
+    are checked."""
+    return recorded_texts(world.system)
 
 
 def test_every_page_in_arabic_shows_no_english_of_its_own(world: World) -> None:

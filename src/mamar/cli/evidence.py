@@ -16,7 +16,7 @@ from mamar.evidence import bundle, log
 from mamar.evidence.check import Failure, check, parse_trusted
 from mamar.evidence.note import NoteError
 from mamar.evidence.wording import failure_text, report_lines
-from mamar.web.i18n import LANGUAGES, tr
+from mamar.web.i18n import LANGUAGES, ntr, tr
 
 evidence_app = typer.Typer(
     help="Evidence bundles: chosen events with their proofs, checkable offline.",
@@ -48,8 +48,17 @@ def export(
     except (log.NoSigningKey, NoteError) as error:
         raise fail(str(error)) from None
     output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
+    lang = cli_lang()
     console.print(
-        f"{len(made['events'])} events of {len(made['records'])} records written to {output}"
+        ntr(
+            lang,
+            "Written to %(path)s: %(events)s of %(n)s record",
+            "Written to %(path)s: %(events)s of %(n)s records",
+            len(made["records"]),
+            path=output,
+            events=ntr(lang, "%(n)s event", "%(n)s events", len(made["events"])),
+        ),
+        highlight=False,
     )
 
 

@@ -3,13 +3,12 @@ partners read and write, each holding only what the ``--as`` account may see."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, console, export_app, open_system
+from mamar.cli.main import DatabaseOption, app, console, export_app, open_system, write_out
 from mamar.cli.reports import language_option, moment_option
 from mamar.domain.time import utc_key
 from mamar.exchange.exports import make_export
@@ -70,10 +69,7 @@ def _export(
         of=of,
         at_utc=utc_key(moment) if moment is not None else None,
     )
-    if output == "-":
-        sys.stdout.buffer.write(made.content)
-    else:
-        Path(output).write_bytes(made.content)
+    write_out(made.content, output)
 
 
 @export_app.command("geojson")
@@ -168,8 +164,8 @@ def import_incidents_command(
     """Record the incidents of a partner's file: all of them, or none (the first bad row is
     named by line and column)."""
     lang = language_option(lang)
+    system = open_system(database)  # refused, when missing, before the file is read
     text = file.read_text(encoding="utf-8-sig")
-    system = open_system(database)
     count = import_incidents(
         system,
         system.actor(as_user),

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mamar.access.viewer import Viewer, viewer_of
+from mamar.cli.creating import creates_database
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command
 from mamar.domain.time import now_utc
@@ -26,13 +27,13 @@ from mamar.geo.routing import Router, plan_options
 from mamar.geo.search import search_places
 from mamar.geo.shapes import area_geometry
 from mamar.geo.territory import control_layer, who_controls
-from mamar.geo.wording import compare, risk_statements, summary
+from mamar.geo.wording import compare, distance, risk_statements, summary
 from mamar.geodata import exchange
 from mamar.geodata.roadstore import load_graph, save_graph
 from mamar.geodata.service import Assessment, GeoView, assess, parse_route_ref
 from mamar.services import commands
 from mamar.system import Mamar
-from mamar.web.i18n import ntr, tr
+from mamar.web.i18n import ntr, number, tr
 
 console = Console()
 
@@ -366,7 +367,7 @@ def route_plan(
         ]
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    table = compare([(label, e) for label, _, e in rows], lang, names)
+    table = compare([(_option_name(label, lang), e) for label, _, e in rows], lang, names)
     grid = Table(title=tr(lang, "Road routes"))
     grid.add_column("")
     for column in table.columns:
@@ -374,6 +375,14 @@ def route_plan(
     for measure, values in table.rows:
         grid.add_row(measure, *values)
     console.print(grid)
+
+
+def _option_name(label: str, lang: str) -> str:
+    """A planned option's name for people (``shortest``, ``safer-2``: the JSON's codes)."""
+    kind, _, n = label.partition("-")
+    if kind == "safer" and n.isdigit():
+        return tr(lang, "Safer, option %(n)s", n=number(int(n), lang))
+    return tr(lang, "Shortest")
 
 
 def _avoid_shape(view: GeoView, ref: str) -> Any:
@@ -394,6 +403,7 @@ def _avoid_shape(view: GeoView, ref: str) -> Any:
 # --- import-osm ----------------------------------------------------------------------------
 
 
+@creates_database
 def import_osm(
     file: Annotated[Path, typer.Argument(help="An OpenStreetMap extract (.osm.pbf)")],
     bbox: Annotated[
@@ -410,10 +420,18 @@ def import_osm(
     system = open_system(database)
     with system.writing() as conn:
         save_graph(conn, graph, source=file.name, bbox=box, places=places)
-    km = graph.edge_length.sum() / 1000
+    lang = _lang(None)
     console.print(
-        f"road graph '{name}': {graph.node_count} junctions, {graph.edge_count} roads, {km:.1f} km, "
-        f"{len(places)} named places"
+        tr(
+            lang,
+            "road graph '%(name)s': %(junctions)s, %(roads)s (%(length)s), %(places)s",
+            name=name,
+            junctions=ntr(lang, "%(n)s junction", "%(n)s junctions", graph.node_count),
+            roads=ntr(lang, "%(n)s road", "%(n)s roads", graph.edge_count),
+            length=distance(float(graph.edge_length.sum()), lang),
+            places=ntr(lang, "%(n)s named place", "%(n)s named places", len(places)),
+        ),
+        highlight=False,
     )
 
 
@@ -474,12 +492,12 @@ def places_import(
     database: DatabaseOption = None,
 ) -> None:
     """Register the places of a GeoJSON or CSV file (all or none)."""
+    system = open_system(database)  # refused, when missing, before the file is read
     text = file.read_text(encoding="utf-8")
     if _format(fmt, file.name) == "csv":
         cmds: list[Command] = list(exchange.places_from_csv(text, operation))
     else:
         cmds = list(exchange.places_from_geojson(orjson.loads(text), operation))
-    system = open_system(database)
     count = _run_all(system, system.actor(as_user), cmds)
     console.print(ntr(_lang(None), "registered %(n)s place", "registered %(n)s places", count))
 
@@ -524,12 +542,12 @@ def control_import(
     database: DatabaseOption = None,
 ) -> None:
     """Record the control areas (with transfers) and front lines of a file (all or none)."""
+    system = open_system(database)  # refused, when missing, before the file is read
     text = file.read_text(encoding="utf-8")
     if _format(fmt, file.name) == "csv":
         cmds = exchange.control_from_csv(text, operation)
     else:
         cmds = exchange.control_from_geojson(orjson.loads(text), operation)
-    system = open_system(database)
     count = _run_all(system, system.actor(as_user), cmds)
     console.print(
         ntr(
@@ -554,8 +572,8 @@ def control_who(
     with system.reading() as conn:
         view = GeoView.load(conn, seer)
     parties = who_controls(view.point_of(point), _moment(at), view.control_index())
-    names = view.party_names()
     lang = _lang(None)
+    names = view.party_names(lang)
     console.print(
         format_list([names.get(p, p) for p in parties], locale=lang)
         if parties

@@ -12,15 +12,18 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import inspect, make_url
 from typer._click.exceptions import UsageError
 from typer.exceptions import Abort
 
 from mamar import reads
 from mamar.api.messages import domain_message
 from mamar.cli import language
+from mamar.cli.creating import creates_database, may_create
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.cli.language import cli_lang as cli_lang
 from mamar.config import Settings
+from mamar.db.engine import make_engine
 from mamar.domain.errors import DomainError, SaidIn
 from mamar.evidence.checkpoint import open_checkpoint
 from mamar.evidence.note import NoteError, parse_verifier
@@ -70,18 +73,37 @@ def database_url(database: str | None) -> str:
     return "sqlite:///mamar.db"
 
 
-def open_system(database: str | None, *, existing: bool = False) -> Mamar:
-    """The installation at ``database``; ``existing``: a command that only reads refuses a
-    database that is not there (and creates nothing)."""
-    settings = Settings().model_copy(update={"database_url": database_url(database)})
+def _there(settings: Settings) -> bool:
+    """Whether the installation's database is there: its SQLite file, or on PostgreSQL its
+    schema (the migrations' own table)."""
     path = settings.sqlite_path()
-    if existing and path is not None and not path.exists():
+    if path is not None:
+        return path.exists()
+    if settings.database_url.startswith("sqlite"):
+        return True  # in memory: made by whoever opens it
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).has_table("alembic_version")
+    finally:
+        engine.dispose()
+
+
+def open_system(database: str | None) -> Mamar:
+    """The installation at ``database``. Unless the running command may create it
+    (:func:`~mamar.cli.creating.creates_database`), a database that is not there is refused
+    before anything is made: no database file, no vault key beside it."""
+    settings = Settings().model_copy(update={"database_url": database_url(database)})
+    if not may_create() and not _there(settings):
+        where = settings.sqlite_path() or make_url(settings.database_url).render_as_string(
+            hide_password=True
+        )
         raise fail(
             tr(
                 cli_lang(),
                 "There is no database at %(path)s: nothing was created. Give its place with "
                 "--database (the demo's is mamar-demo.db), or create one with mamar init.",
-                path=path,
+                path=where,
             )
         )
     system = Mamar(settings)
@@ -137,6 +159,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 @app.command()
+@creates_database
 def init(database: DatabaseOption = None) -> None:
     """Create the database schema, or upgrade it."""
     system = open_system(database)
@@ -217,7 +240,7 @@ def verify_command(
     and give it to --against to catch that.
     """
     anchor = _anchor(against, log_key)
-    system = open_system(database, existing=True)
+    system = open_system(database)
     with system.reading() as conn:
         total = store.count(conn)
     with progress_bar() as bar, system.reading() as conn:
@@ -319,7 +342,7 @@ def export_journal(
             "say whose export this is: --as ACCOUNT, or --every-organisation",
             field="as",
         )
-    system = open_system(database, existing=True)
+    system = open_system(database)
     out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
     try:
         with system.reading() as conn:
@@ -336,35 +359,52 @@ def export_journal(
 
 
 class _Pipe:
-    """Standard output that, once its reader is gone (``mamar timeline | head``), quietly
-    drops the rest instead of failing: the command then ends with status 0."""
+    """Standard output, its text and its bytes (``buffer``), that once its reader is gone
+    (``mamar timeline | head``, ``mamar export journal … | head -1``) quietly drops the rest
+    instead of failing: the command then ends with status 0. Every output path goes through
+    it (``console``, ``sys.stdout.write``, ``sys.stdout.buffer.write``, :func:`write_out`)."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, text: _Pipe | None = None) -> None:
         self._stream = stream
+        self._text = text or self  # the one state of both layers: the text stream's
         self.closed_by_reader = False
+        inner = getattr(stream, "buffer", None)
+        if text is None and inner is not None:
+            self.buffer = _Pipe(inner, self)
 
-    def write(self, text: str) -> int:
-        if not self.closed_by_reader:
+    def write(self, data: Any) -> int:
+        if not self._text.closed_by_reader:
             try:
-                return int(self._stream.write(text))
+                return int(self._stream.write(data))
             except BrokenPipeError:
                 self._gone()
-        return len(text)
+        return len(data)
 
     def flush(self) -> None:
-        if not self.closed_by_reader:
+        if not self._text.closed_by_reader:
             try:
                 self._stream.flush()
             except BrokenPipeError:
                 self._gone()
 
     def _gone(self) -> None:
-        self.closed_by_reader = True
+        """What is still buffered, and anything written later, goes nowhere."""
+        self._text.closed_by_reader = True
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def write_out(content: bytes, output: str) -> None:
+    """A made file (an export, a report) to ``output``, or to standard output for ``-``."""
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(content)
 
 
 def _stop(message: str, lang: str, code: int) -> NoReturn:

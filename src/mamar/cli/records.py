@@ -15,6 +15,7 @@ from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
 from mamar.cli import language
+from mamar.cli.creating import creates_database
 from mamar.cli.main import (
     DatabaseOption,
     app,
@@ -94,6 +95,7 @@ app.add_typer(scenario_app, name="scenario")
 
 
 @scenario_app.command("run")
+@creates_database
 def scenario_run(
     name: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file")],
     database: DatabaseOption = None,
@@ -132,7 +134,7 @@ def status(
     json: JsonOption = False,
 ) -> None:
     """The operation overview now, or as of any past moment."""
-    system = open_system(database, existing=True)
+    system = open_system(database)
     viewer = _viewer(system, as_)
     moment = _parse_at(at)
     op = operation or _default_operation(system, viewer)
@@ -181,7 +183,7 @@ def timeline(
             ),
             param_hint="--lang",
         )
-    system = open_system(database, existing=True)
+    system = open_system(database)
     viewer = _viewer(system, as_)
     with system.reading() as conn:
         zones = {
@@ -274,7 +276,7 @@ def show(
     lang = lang or cli_lang()
     if lang not in ("ar", "en"):
         raise typer.BadParameter("use 'ar' or 'en'", param_hint="--lang")
-    system = open_system(database, existing=True)
+    system = open_system(database)
     viewer = _viewer(system, as_)
     referenced = _by_ref(system, viewer, entity, operation)
     if referenced is not None:
@@ -306,6 +308,7 @@ app.add_typer(user_app, name="user")
 
 
 @user_app.command("add")
+@creates_database
 def user_add(
     username: str,
     role: Annotated[Role, typer.Option(help="The account's role")],
@@ -392,6 +395,7 @@ app.add_typer(org_app, name="organisation")
 
 
 @org_app.command("add")
+@creates_database
 def organisation_add(
     organisation_id: Annotated[str, typer.Argument(metavar="ID", help="A short id, a-z 0-9 -")],
     kind: Annotated[OrganisationKind, typer.Option("--kind", help="What kind it is")],
@@ -419,7 +423,7 @@ def organisation_add(
 @org_app.command("list")
 def organisation_list(database: DatabaseOption = None) -> None:
     """Every organisation and its accounts."""
-    system = open_system(database, existing=True)
+    system = open_system(database)
     with system.reading() as conn:
         states = reads.visible_states(
             conn, viewer=SYSTEM, operation=None, kinds=["organisation", "account"]
@@ -442,6 +446,7 @@ def organisation_list(database: DatabaseOption = None) -> None:
 
 
 @app.command()
+@creates_database
 def demo(
     scenario: Annotated[
         str,

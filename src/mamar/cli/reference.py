@@ -32,6 +32,8 @@ def _command(lines: list[str], path: str, command: Any) -> None:
     lines.append(f"## `{path}`")
     lines.append("")
     lines.append((command.help or "").strip().split("\n\n")[0].replace("\n", " "))
+    if getattr(command.callback, "creates_database", False):
+        lines += ["", "Creates the database when it is not there."]
     params = [p for p in command.params if p.name != "help"]
     if params:
         lines.append("")
@@ -46,7 +48,12 @@ def render() -> str:
         "",
         "Generated from the commands by `python -m mamar.cli.reference`; a test keeps it current.",
         "Every command that opens the database takes `--database URL` (default",
-        "`$MAMAR_DATABASE_URL`, else `sqlite:///mamar.db`).",
+        "`$MAMAR_DATABASE_URL`, else `sqlite:///mamar.db`, else the demo's `mamar-demo.db`",
+        "when only that one is in the folder, as `mamar demo` says). A database that is not",
+        "there is refused, in the reader's language, and nothing is created (no database file,",
+        "no key beside it), except by the commands that say they create it.",
+        "Output into a pipe whose reader stops early (`mamar export journal … | head -1`) ends",
+        "with status 0.",
         "",
         "The same help, and every usage error, in Arabic: `mamar --lang ar COMMAND --help`",
         "(or `MAMAR_LANG=ar`). Only what is typed (commands, options, formats) stays in Latin.",

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, err, open_system
+from mamar.cli.main import DatabaseOption, app, err, open_system, write_out
 from mamar.domain.errors import SaidIn
 from mamar.domain.time import now_utc
 from mamar.reports.making import SitrepRequest, make_sitrep
@@ -101,8 +99,6 @@ def sitrep(
         format=fmt,
     )
     made = make_sitrep(system, system.actor(as_user), request)
-    if output == "-":
-        sys.stdout.buffer.write(made.content)
-    else:
-        Path(output).write_bytes(made.content)
+    write_out(made.content, output)
+    if output != "-":
         err.print(tr(lang, "Situation report written to %(path)s", path=output))

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
 from mamar.audit.access import accesses
+from mamar.cli.creating import creates_database
 from mamar.cli.main import DatabaseOption, app, cli_lang, console, open_system
 from mamar.cli.render import format_moment
 from mamar.domain.errors import DomainError
@@ -21,6 +22,7 @@ from mamar.web.i18n import ntr, number, tr
 
 
 @app.command()
+@creates_database
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Annotated
+from urllib.error import URLError
 
 import typer
 
@@ -134,6 +135,14 @@ def run(
     while True:
         try:
             done = witness_once(fetch, signer, state)
+        except (URLError, TimeoutError, ConnectionError):  # tried again at the next round
+            err.print(
+                f"[red]{tr(cli_lang(), 'Error:')}[/red] "
+                + tr(cli_lang(), "The server at %(url)s could not be reached", url=url),
+                highlight=False,
+            )
+            if not every:
+                raise typer.Exit(1) from None
         except WitnessRefusal as refusal:
             err.print(
                 f"[red]{tr(cli_lang(), 'Refused:')}[/red] {refusal} ({refusal.code})",
