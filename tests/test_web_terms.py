@@ -65,7 +65,7 @@ def test_adopting_a_version_keeps_every_term(system: Mamar) -> None:
     assert "يخرج الجميع بعد الجرحى" in grown.text
     regrown = _values(grown.text)
     regrown["term.evacuation.2.who"] = "civilians"
-    regrown["note"] = "civilians listed apart"
+    regrown["note"] = "المدنيون مدرجون على حدة"
     response = client.post(f"{AGREEMENT}/adopt?lang=ar", data={**regrown, "csrf": csrf(client)})
     assert response.status_code == 303, response.text[-2000:]
     after = _terms(system)
