@@ -209,7 +209,7 @@ def test_a_new_version_supersedes_the_previous_and_can_restore_the_agreement(
     assert held.history[2].incidents == ("shelling-after-midnight",)
     # Version 1 is kept as it was: nothing is edited in place.
     assert held.versions[0].terms[1].description == LocalText(
-        original="a first batch, by ambulance", language="ar"
+        original="a first batch, by ambulance", language="und"
     )
 
 

@@ -202,7 +202,7 @@ def test_initiative_is_tabled_via_an_intermediary_with_terms_and_translated_text
         "type": "evacuation",
         "who": "wounded",
         # Words given without their language are taken as Arabic, as any original is.
-        "belongings": {"original": "none", "language": "ar", "translations": []},
+        "belongings": {"original": "none", "language": "und", "translations": []},
         "arms": None,
         "description": None,
         "destination": None,

@@ -15,6 +15,7 @@ import pytest
 
 from mamar import reads
 from mamar.domain.model import command_type
+from mamar.domain.text import fits_script
 from mamar.journal import store
 from tests.live_server import (
     OPERATION,
@@ -404,6 +405,9 @@ def _fill(form: Any, values: dict[str, str | list[str]]) -> None:
         else:
             assert isinstance(value, str)
             field.fill(value)
+            said_in = form.locator(f"select[name='{name}.language']")
+            if said_in.count() and not fits_script(value, "ar"):
+                said_in.select_option("en")  # as a person says the words are English
 
 
 def _open_form(page: Any, server: LiveServer, path: str, missing: list[str], what: str) -> Any:
