@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import (
     Actor,
     Command,
@@ -98,8 +98,10 @@ class CreateAccount(Command):
 
     display_name: Name
     role: Role
-    organisation: Reference | None = None  # default: the creating administrator's
-    party: Reference | None = None
+    organisation: Annotated[Reference, RefersTo("organisation")] | None = (
+        None  # default: the creating administrator's
+    )
+    party: Annotated[Reference, RefersTo("party")] | None = None
 
 
 class ChangeAccountRole(Command):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -25,7 +25,7 @@ from mamar.agreements.events import (
 )
 from mamar.agreements.model import TRANSITIONS, AgreementState
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, LocalText, Name, Prose
 from mamar.journal.registry import EventData
@@ -40,6 +40,11 @@ from mamar.negotiation.terms import (
 )
 from mamar.parties.refs import EntityRef, require_refs
 
+#: The kinds of record a fulfilment's evidence is picked from.
+EVIDENCE_KINDS = ("note", "convoy", "incident", "contact", "guarantee", "notification")
+#: A record showing a term is carried out.
+Evidence = Annotated[EntityRef, RefersTo(*EVIDENCE_KINDS)]
+
 
 class DraftAgreement(CreateCommand):
     command_name: ClassVar[str] = "agreement.draft"
@@ -47,16 +52,18 @@ class DraftAgreement(CreateCommand):
 
     title: LocalName
     # Before ``parties``: whether one party may stand alone depends on it.
-    declared_by: EntityId | None = None  # one party declaring it alone
-    parties: tuple[EntityId, ...] = Field(min_length=1)
-    guarantors: tuple[EntityId, ...] = ()
-    issues: tuple[EntityId, ...] = ()
-    proposals: tuple[EntityId, ...] = ()
+    declared_by: Annotated[EntityId, RefersTo("party")] | None = (
+        None  # one party declaring it alone
+    )
+    parties: tuple[Annotated[EntityId, RefersTo("party")], ...] = Field(min_length=1)
+    guarantors: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
+    issues: tuple[Annotated[EntityId, RefersTo("issue")], ...] = ()
+    proposals: tuple[Annotated[EntityId, RefersTo("proposal")], ...] = ()
     terms: Terms = ()
     text: LocalText | None = None
-    facilitators: tuple[EntityId, ...] = ()
-    brokers: tuple[EntityId, ...] = ()
-    observers: tuple[EntityId, ...] = ()
+    facilitators: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
+    brokers: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
+    observers: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
 
     @field_validator("parties")
     @classmethod
@@ -95,13 +102,15 @@ class AdoptAgreementVersion(Command):
     note: Prose | None = None
     status: AgreementStatus | None = None
     reason: Prose | None = None
-    joined: tuple[EntityId, ...] = ()  # parties joining with this version
-    left: tuple[EntityId, ...] = ()  # parties leaving with it
+    joined: tuple[
+        Annotated[EntityId, RefersTo("party")], ...
+    ] = ()  # parties joining with this version
+    left: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()  # parties leaving with it
     # Roles named anew with this version (a role not given stays as it is, [] empties it).
-    guarantors: tuple[EntityId, ...] | None = None
-    facilitators: tuple[EntityId, ...] | None = None
-    brokers: tuple[EntityId, ...] | None = None
-    observers: tuple[EntityId, ...] | None = None
+    guarantors: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    facilitators: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    brokers: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    observers: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
 
 
 class NameAgreementRoles(Command):
@@ -111,10 +120,10 @@ class NameAgreementRoles(Command):
     command_name: ClassVar[str] = "agreement.name_roles"
     kind: ClassVar[str] = "agreement"
 
-    guarantors: tuple[EntityId, ...] | None = None
-    facilitators: tuple[EntityId, ...] | None = None
-    brokers: tuple[EntityId, ...] | None = None
-    observers: tuple[EntityId, ...] | None = None
+    guarantors: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    facilitators: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    brokers: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
+    observers: tuple[Annotated[EntityId, RefersTo("party")], ...] | None = None
     reason: Prose | None = None
 
 
@@ -128,7 +137,7 @@ class RecordFulfilment(Command):
     status: FulfilmentStatus
     done: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     of: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # default: the term's own count
-    evidence: tuple[EntityRef, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     note: Prose | None = None
 
 
@@ -151,7 +160,7 @@ class AssignConvoys(Command):
     kind: ClassVar[str] = "agreement"
 
     phase: int = Field(ge=1, le=MAX_PHASE)
-    convoys: tuple[EntityId, ...] = Field(max_length=500)
+    convoys: tuple[Annotated[EntityId, RefersTo("convoy")], ...] = Field(max_length=500)
 
 
 class ChangeAgreementStatus(Command):
@@ -160,7 +169,7 @@ class ChangeAgreementStatus(Command):
 
     status: AgreementStatus
     reason: Prose | None = None
-    incidents: tuple[EntityId, ...] = ()
+    incidents: tuple[Annotated[EntityId, RefersTo("incident")], ...] = ()
 
 
 def _status_change(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo
 
 from mamar.ceasefires.events import (
@@ -18,7 +18,7 @@ from mamar.ceasefires.events import (
 )
 from mamar.ceasefires.model import TRANSITIONS, CeasefireState
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, EntityState, decides
 from mamar.domain.text import Prose
 from mamar.domain.time import AwareDatetime, Precision
@@ -36,17 +36,19 @@ class DeclareCeasefire(CreateCommand):
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
     area: Prose
-    agreement: EntityId | None = None
+    agreement: Annotated[EntityId, RefersTo("agreement")] | None = None
     agreement_version: int | None = None  # default: the agreement's current version
-    parties: tuple[EntityId, ...] = ()
+    parties: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     note: Prose | None = None
-    declared_by: EntityId | None = None  # one party declaring it alone
+    declared_by: Annotated[EntityId, RefersTo("party")] | None = (
+        None  # one party declaring it alone
+    )
     daily: Daily | None = None  # recurring hours; the start and end follow from them
     starts_precision: Precision | None = None
     ends_precision: Precision | None = None
-    places: tuple[EntityId, ...] = ()
+    places: tuple[Annotated[EntityId, RefersTo("place")], ...] = ()
 
 
 class TakeEffect(Command):
@@ -60,7 +62,7 @@ class RecordViolation(Command):
     command_name: ClassVar[str] = "ceasefire.record_violation"
     kind: ClassVar[str] = "ceasefire"
 
-    incident: EntityId
+    incident: Annotated[EntityId, RefersTo("incident")]
     note: Prose | None = None
 
 

@@ -16,7 +16,7 @@ from mamar.domain.errors import DomainError
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
-from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_who, require_whos
+from mamar.parties.refs import PartyOrPerson, Who, refuse_duplicates, require_who, require_whos
 
 
 class OpenChannel(CreateCommand):
@@ -25,9 +25,9 @@ class OpenChannel(CreateCommand):
     command_name: ClassVar[str] = "channel.open"
     kind: ClassVar[str] = "channel"
 
-    source: PartyOrPerson
-    target: PartyOrPerson
-    via: tuple[PartyOrPerson, ...] = ()
+    source: Who
+    target: Who
+    via: tuple[Who, ...] = ()
     medium: Medium = Medium.PHONE
     status: ChannelStatus = ChannelStatus.ACTIVE
     reason: Prose | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.channels.commands import check_ends
 from mamar.channels.events import Medium
@@ -17,13 +17,13 @@ from mamar.contacts.events import (
 )
 from mamar.contacts.model import TRANSITIONS, ContactState
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
-from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_who, require_whos
+from mamar.parties.refs import Who, refuse_duplicates, require_who, require_whos
 
 # An outside party's liaison officer records the calls they take part in (as shared records).
 _WITH_LIAISON = FIELD_TEAMS | {Role.LIAISON}
@@ -32,13 +32,13 @@ _WITH_LIAISON = FIELD_TEAMS | {Role.LIAISON}
 class _ContactFields(CreateCommand):
     direction: Direction
     medium: Medium = Medium.PHONE
-    channel: EntityId | None = None
-    source: PartyOrPerson | None = None
-    target: PartyOrPerson | None = None
-    participants: tuple[PartyOrPerson, ...] = ()
-    via: tuple[PartyOrPerson, ...] = ()
+    channel: Annotated[EntityId, RefersTo("channel")] | None = None
+    source: Who | None = None
+    target: Who | None = None
+    participants: tuple[Who, ...] = ()
+    via: tuple[Who, ...] = ()
     offers: tuple[Prose, ...] = ()
-    follow_up: EntityId | None = None
+    follow_up: Annotated[EntityId, RefersTo("contact")] | None = None
 
 
 class ScheduleContact(_ContactFields):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.control.events import (
     ControlAreaEnded,
@@ -14,7 +14,7 @@ from mamar.control.events import (
 )
 from mamar.control.model import ControlAreaState, FrontLineState
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, Prose
 from mamar.domain.time import AwareDatetime
@@ -28,7 +28,7 @@ class RecordControlArea(CreateCommand):
     kind: ClassVar[str] = "control_area"
 
     name: LocalName | None = None
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     area: AreaShape
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
@@ -42,7 +42,7 @@ class TransferControlArea(Command):
     command_name: ClassVar[str] = "control_area.transfer"
     kind: ClassVar[str] = "control_area"
 
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     at: AwareDatetime
     source: Prose
     confidence: Confidence
@@ -62,7 +62,7 @@ class RecordFrontLine(CreateCommand):
 
     name: LocalName | None = None
     line: LineShape
-    parties: tuple[Reference, ...] = ()
+    parties: tuple[Annotated[Reference, RefersTo("party")], ...] = ()
     valid_from: AwareDatetime
     valid_to: AwareDatetime | None = None
     source: Prose

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.convoys.events import (
     Cargo,
@@ -30,7 +30,7 @@ from mamar.convoys.events import (
 from mamar.convoys.model import TRANSITIONS, ConvoyState, StopState
 from mamar.domain.errors import DomainError
 from mamar.domain.figures import Figure
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.subjects import Group
 from mamar.domain.text import LocalName, Prose, ProseLine
@@ -46,12 +46,12 @@ class PlanConvoy(CreateCommand):
 
     name: LocalName
     batch_of: ProseLine | None = None
-    origin: Reference | None = None
-    destination: Reference | None = None
-    route: Reference | None = None
+    origin: Annotated[Reference, RefersTo("place")] | None = None
+    destination: Annotated[Reference, RefersTo("place")] | None = None
+    route: Annotated[Reference, RefersTo("route")] | None = None
     route_version: int | None = None
     vehicles: tuple[Vehicles, ...] = ()
-    teams: tuple[Reference, ...] = ()
+    teams: tuple[Annotated[Reference, RefersTo("party")], ...] = ()
     escorts: tuple[Escort, ...] = ()
     counts: Counts = Counts()
     group: Group = Group.EVACUEES
@@ -62,7 +62,7 @@ class AssignConvoyRoute(Command):
     command_name: ClassVar[str] = "convoy.assign_route"
     kind: ClassVar[str] = "convoy"
 
-    route: Reference
+    route: Annotated[Reference, RefersTo("route")]
     route_version: int
 
 
@@ -72,8 +72,8 @@ class ChangeConvoyStatus(Command):
 
     status: ConvoyStatus
     reason: Prose | None = None
-    place: Reference | None = None
-    incident: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
+    incident: Annotated[Reference, RefersTo("incident")] | None = None
     conditions: Prose | None = None
 
 
@@ -103,7 +103,7 @@ class AddManifestEntry(Command):
     kind: ClassVar[str] = "convoy"
     roles: ClassVar[frozenset[Role]] = _MEDICAL
 
-    person: Reference
+    person: Annotated[Reference, RefersTo("person")]
 
 
 class AddConvoyStop(Command):
@@ -119,7 +119,7 @@ class ReachConvoyStop(Command):
     command_name: ClassVar[str] = "convoy.reach_stop"
     kind: ClassVar[str] = "convoy"
 
-    place: Reference
+    place: Annotated[Reference, RefersTo("place")]
     leg: Leg = Leg.OUT
 
 
@@ -129,7 +129,7 @@ class LeaveConvoyStop(Command):
     command_name: ClassVar[str] = "convoy.leave_stop"
     kind: ClassVar[str] = "convoy"
 
-    place: Reference
+    place: Annotated[Reference, RefersTo("place")]
     leg: Leg = Leg.OUT
 
 
@@ -145,7 +145,9 @@ class ReportConvoyFigure(Command):
     count: CountOf
     figure: Figure
     group: Group | None = None  # default: whom the convoy carries
-    stop: Reference | None = None  # a stop's place; default: the whole convoy
+    stop: Annotated[Reference, RefersTo("place")] | None = (
+        None  # a stop's place; default: the whole convoy
+    )
 
 
 class RecordConvoyCargo(Command):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mamar.domain.figures import Figure
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Value
 from mamar.domain.subjects import Group
 from mamar.domain.text import LocalName, Prose, ProseLine
@@ -35,13 +36,14 @@ class Vehicles(BaseModel):
 
     kind: ProseLine  # "ambulance", "bus", "private cars", … : the users' words
     count: int | None = Field(default=None, ge=1, le=10000)  # None: not known (private cars)
-    party: Reference | None = None  # the organisation providing them
+    # The organisation providing them.
+    party: Annotated[Reference, RefersTo("party")] | None = None
 
 
 class Escort(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     description: Prose | None = None
     vehicles: int = Field(default=0, ge=0, le=10000)
 
@@ -77,7 +79,7 @@ class Leg(StrEnum):
 class Stop(Value):
     """A place on the convoy's way; its key is ``place`` (once per leg)."""
 
-    place: Reference
+    place: Annotated[Reference, RefersTo("place")]
     kind: StopKind
     leg: Leg = Leg.OUT
     note: Prose | None = None
@@ -101,7 +103,8 @@ class Cargo(Value):
     kind: ProseLine  # "flour", "medical supplies", … : the users' words, in their language
     quantity: Figure
     unit: ProseLine | None = None  # "tonnes", "food baskets", …
-    delivered_at: Reference | None = None  # a place (one of the convoy's stops or its destination)
+    # One of the convoy's stops or its destination.
+    delivered_at: Annotated[Reference, RefersTo("place")] | None = None
     note: Prose | None = None
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.links import PROGRESS, ConvoyWaitEnded, ConvoyWaitRecorded, LinkKind
 from mamar.convoys.model import ConvoyState
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, decides
 from mamar.domain.text import Prose
 from mamar.journal.registry import EventData
@@ -24,7 +24,7 @@ class WaitFor(Command):
     command_name: ClassVar[str] = "convoy.wait_for"
     kind: ClassVar[str] = "convoy"
 
-    waits_for: EntityId
+    waits_for: Annotated[EntityId, RefersTo("convoy")]
     until: ConvoyStatus = ConvoyStatus.DEPARTED
     link: LinkKind = LinkKind.SIMULTANEOUS
     note: Prose | None = None
@@ -34,7 +34,7 @@ class StopWaiting(Command):
     command_name: ClassVar[str] = "convoy.stop_waiting"
     kind: ClassVar[str] = "convoy"
 
-    waits_for: EntityId
+    waits_for: Annotated[EntityId, RefersTo("convoy")]
     reason: Prose | None = None
 
 

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Value
 from mamar.domain.text import LocalText, Prose
 
@@ -77,7 +77,8 @@ class Figure(Value):
     value: Count | None = None  # the number; for a range its low end
     high: Count | None = None  # a range's high end
     source: Prose | None = None  # who said so, in the users' words (and their language)
-    by: Reference | None = None  # the party or organisation giving it, if recorded
+    # The party or organisation giving it, if recorded.
+    by: Annotated[Reference, RefersTo("party", "organisation")] | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -14,11 +14,12 @@ import os
 import re
 import threading
 import time
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import uuid4
 
-from pydantic import AfterValidator, StringConstraints, ValidationInfo
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints, ValidationInfo
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from mamar.domain.text import is_recorded
 
@@ -52,6 +53,42 @@ def _kind(value: str, info: ValidationInfo) -> str:
 Reference = Annotated[str, AfterValidator(_reference)]
 #: A kind of record (``convoy``, ``control_area``).
 KindName = Annotated[str, AfterValidator(_kind)]
+
+#: The keyword of a field's JSON schema naming the kinds of record it refers to.
+REFERS_TO = "x-refers-to"
+
+
+class RefersTo:
+    """What a reference names: a record of one of ``kinds``, declared on the field's type
+    (``place: Annotated[Reference, RefersTo("place")] | None``; in a list, on its items).
+
+    The one declaration forms read: it is said in the field's JSON schema
+    (``"x-refers-to": ["place"]``), and a form offers the records of those kinds the
+    viewer sees, by name, where an id would otherwise be typed. A value naming its kind
+    (:class:`mamar.parties.refs.PartyOrPerson`, ``EntityRef``) is picked among several.
+    """
+
+    __slots__ = ("kinds",)
+
+    def __init__(self, *kinds: str) -> None:
+        if not kinds:
+            raise ValueError("a reference names at least one kind of record")
+        self.kinds: tuple[str, ...] = kinds
+
+    def __repr__(self) -> str:
+        return f"RefersTo{self.kinds!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RefersTo) and other.kinds == self.kinds
+
+    def __hash__(self) -> int:
+        return hash(self.kinds)
+
+    def __get_pydantic_json_schema__(
+        self, core: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema: dict[str, Any] = handler(core)
+        return {**schema, REFERS_TO: list(self.kinds)}
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Role, Visibility
@@ -27,10 +27,10 @@ class RaiseEscalation(CreateCommand):
     kind: ClassVar[str] = "escalation"
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    to_party: Reference | None = None
-    to_person: Reference | None = None
-    via: tuple[Intermediary, ...] = ()
-    about: tuple[Subject, ...] = ()
+    to_party: Annotated[Reference, RefersTo("party")] | None = None
+    to_person: Annotated[Reference, RefersTo("person")] | None = None
+    via: tuple[Annotated[Intermediary, RefersTo("party", "person")], ...] = ()
+    about: tuple[Annotated[Subject, RefersTo("incident", "convoy", "route", "ceasefire")], ...] = ()
     message: LocalText
 
 
@@ -42,7 +42,7 @@ class RecordEscalationResponse(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
     text: LocalText
-    by: Reference | None = None
+    by: Annotated[Reference, RefersTo("party")] | None = None
     commitment: Prose | None = None
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, Name
 from mamar.facilities.events import FacilityCapacitySet, FacilityRegistered
@@ -21,7 +21,7 @@ class RegisterFacility(CreateCommand):
 
     name: LocalName
     capacity: int = Field(ge=0, le=100_000)
-    place: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
     facility_kind: Name | None = None
 
 

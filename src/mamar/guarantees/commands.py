@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Role, Visibility
@@ -30,12 +30,14 @@ class RecordGuarantee(CreateCommand):
     # What a guarantor promised is shown to the guarantor and the guaranteed alike.
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    guarantor: EntityId
-    given_to: EntityId
+    guarantor: Annotated[EntityId, RefersTo("party")]
+    given_to: Annotated[EntityId, RefersTo("party")]
     what: LocalText
-    via_channel: EntityId | None = None
-    via_persons: tuple[EntityId, ...] = ()
-    subject: tuple[Subject, ...] = ()
+    via_channel: Annotated[EntityId, RefersTo("channel")] | None = None
+    via_persons: tuple[Annotated[EntityId, RefersTo("person")], ...] = ()
+    subject: tuple[
+        Annotated[Subject, RefersTo("agreement", "convoy", "route", "ceasefire")], ...
+    ] = ()
 
 
 class MarkHonoured(Command):
@@ -49,7 +51,7 @@ class MarkBroken(Command):
     command_name: ClassVar[str] = "guarantee.mark_broken"
     kind: ClassVar[str] = "guarantee"
 
-    incidents: tuple[EntityId, ...] = ()
+    incidents: tuple[Annotated[EntityId, RefersTo("incident")], ...] = ()
     note: Prose | None = None
 
 

@@ -304,6 +304,9 @@ FIELDS: dict[str, str] = {
     "cargo": N_("Cargo"),
     "count": N_("What is counted"),
     "figure": N_("Figure"),
+    "certainty": N_("How it is known"),  # a figure's
+    "value": N_("Number"),
+    "high": N_("Highest (for a range)"),
     "group": N_("Who is carried"),
     "group_kind": N_("Kind of group"),
     "humanitarian": N_("Humanitarian impact"),

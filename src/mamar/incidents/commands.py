@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId, Reference
+from mamar.domain.ids import EntityId, Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.domain.visibility import Visibility
@@ -48,15 +48,15 @@ class ReportIncident(CreateCommand):
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
     weapon_detail: Prose | None = None
-    place: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
     point: Point | None = None
     description: LocalText
-    alleged_perpetrator: Reference | None = None
+    alleged_perpetrator: Annotated[Reference, RefersTo("party")] | None = None
     perpetrator_confidence: Confidence = Confidence.UNKNOWN
     casualties: Casualties = Casualties()
     source: Source
     evidence: tuple[EvidenceHash, ...] = ()
-    convoy: Reference | None = None
+    convoy: Annotated[Reference, RefersTo("convoy")] | None = None
     # Actions by one's own side (returning fire) are recorded like anyone else's.
     own_side: bool = False
     # Several parties alleged, each with its confidence and who alleges it (mutual blame).
@@ -91,14 +91,14 @@ class CorrectIncident(Command):
     sub_event_type: SubEventType | None = None
     weapon: Weapon | None = None
     weapon_detail: Prose | None = None
-    place: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
     point: Point | None = None
     description: LocalText | None = None
-    alleged_perpetrator: Reference | None = None
+    alleged_perpetrator: Annotated[Reference, RefersTo("party")] | None = None
     perpetrator_confidence: Confidence | None = None
     casualties: Casualties | None = None
     source: Source | None = None
-    convoy: Reference | None = None
+    convoy: Annotated[Reference, RefersTo("convoy")] | None = None
     own_side: bool | None = None
     allegations: tuple[Allegation, ...] | None = None
     humanitarian: tuple[HumanitarianImpact, ...] | None = None
@@ -117,7 +117,7 @@ class LinkIncidentBreach(Command):
     command_name: ClassVar[str] = "incident.link_breach"
     kind: ClassVar[str] = "incident"
 
-    agreement: EntityId
+    agreement: Annotated[EntityId, RefersTo("agreement")]
     agreement_version: int | None = None  # default: the agreement's current version
     term: int = Field(ge=0)
     note: Prose | None = None

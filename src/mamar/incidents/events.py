@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
 
-from mamar.domain.ids import EntityId, Reference
+from mamar.domain.ids import EntityId, Reference, RefersTo
 from mamar.domain.model import Value
 from mamar.domain.text import LocalText, Prose
 from mamar.incidents.categories import EventType, HumanitarianImpact, SubEventType, Weapon
@@ -116,9 +116,10 @@ class Allegation(Value):
     """One party alleged to be the perpetrator, how sure, and who alleges it (mutual blame
     is two allegations, each party alleging the other)."""
 
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     confidence: Confidence = Confidence.POSSIBLE
-    alleged_by: Reference | None = None  # the party making the allegation
+    # The party making the allegation.
+    alleged_by: Annotated[Reference, RefersTo("party")] | None = None
     note: Prose | None = None
 
 

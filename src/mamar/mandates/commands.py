@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import Prose
 from mamar.domain.time import AwareDatetime
 from mamar.journal.registry import EventData
 from mamar.mandates.events import MandateExpired, MandateGranted, MandateRevoked, MandateStatus
 from mamar.mandates.model import TRANSITIONS, MandateState
-from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_all, require_who
+from mamar.parties.refs import Who, refuse_duplicates, require_all, require_who
 
 
 class GrantMandate(CreateCommand):
     command_name: ClassVar[str] = "mandate.grant"
     kind: ClassVar[str] = "mandate"
 
-    granted_by: tuple[EntityId, ...]
-    to: PartyOrPerson
+    granted_by: tuple[Annotated[EntityId, RefersTo("party")], ...]
+    to: Who
     scope: Prose
-    issues: tuple[EntityId, ...] = ()
+    issues: tuple[Annotated[EntityId, RefersTo("issue")], ...] = ()
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
 

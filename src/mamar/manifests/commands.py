@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, Value, decides
 from mamar.domain.text import Name, ProseLine
 from mamar.domain.visibility import Role, Visibility
@@ -47,10 +47,10 @@ class RegisterVehicle(CreateCommand):
     roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
     default_visibility: ClassVar[Visibility] = Visibility.MEDICAL
 
-    convoy: Reference
+    convoy: Annotated[Reference, RefersTo("convoy")]
     label: ProseLine
     vehicle_kind: ProseLine | None = None
-    party: Reference | None = None
+    party: Annotated[Reference, RefersTo("party")] | None = None
 
 
 def _photo_bytes(value: Any) -> Any:
@@ -113,7 +113,7 @@ class RecordStatus(Command):
     stop: Name
     status: PersonStatus
     #: Arrived on another vehicle than this manifest's (checked at reception).
-    on_vehicle: Reference | None = None
+    on_vehicle: Annotated[Reference, RefersTo("vehicle")] | None = None
 
 
 class ErasePersonal(Command):
@@ -246,7 +246,7 @@ class TriagePerson(Command):
     number: int
     category: Triage
     injuries: tuple[Injury, ...] = Field(default=(), max_length=20)
-    facility: Reference | None = None
+    facility: Annotated[Reference, RefersTo("facility")] | None = None
 
 
 class HandOver(Command):
@@ -255,7 +255,7 @@ class HandOver(Command):
     roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
 
     number: int
-    facility: Reference
+    facility: Annotated[Reference, RefersTo("facility")]
 
 
 class SetPriority(Command):

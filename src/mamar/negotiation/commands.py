@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.visibility import Role
@@ -71,15 +71,17 @@ class TableProposal(CreateCommand):
     command_name: ClassVar[str] = "proposal.table"
     kind: ClassVar[str] = "proposal"
 
-    from_party: EntityId
-    to_party: EntityId
-    via_parties: tuple[EntityId, ...] = ()
-    via_persons: tuple[EntityId, ...] = ()
-    issues: tuple[EntityId, ...] = ()
+    from_party: Annotated[EntityId, RefersTo("party")]
+    to_party: Annotated[EntityId, RefersTo("party")]
+    via_parties: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
+    via_persons: tuple[Annotated[EntityId, RefersTo("person")], ...] = ()
+    issues: tuple[Annotated[EntityId, RefersTo("issue")], ...] = ()
     terms: Terms = ()
     text: LocalText | None = None
-    counter_to: EntityId | None = None
-    mandate: EntityId | None = None  # needed to table on behalf of another party
+    counter_to: Annotated[EntityId, RefersTo("proposal")] | None = None
+    mandate: Annotated[EntityId, RefersTo("mandate")] | None = (
+        None  # needed to table on behalf of another party
+    )
 
 
 class RespondToProposal(Command):
@@ -91,7 +93,7 @@ class RespondToProposal(Command):
 
     outcome: ProposalOutcome
     reasons: Prose | None = None
-    counter: EntityId | None = None
+    counter: Annotated[EntityId, RefersTo("proposal")] | None = None
 
 
 class WithdrawProposal(Command):
@@ -241,8 +243,8 @@ class StatePosition(CreateCommand):
     command_name: ClassVar[str] = "position.state"
     kind: ClassVar[str] = "position"
 
-    party: EntityId
-    issue: EntityId
+    party: Annotated[EntityId, RefersTo("party")]
+    issue: Annotated[EntityId, RefersTo("issue")]
     stance: Prose | None = None
     terms: Terms = ()  # what the party would accept, as terms (compared across a side)
     bottom_line: Prose | None = None

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Context, Value
 from mamar.domain.text import LocalText, Name, Prose
 from mamar.domain.time import AwareDatetime
@@ -42,7 +42,7 @@ class Condition(Value):
     kind: ConditionKind
     phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)
     term: Name | None = None
-    convoys: tuple[EntityId, ...] = ()
+    convoys: tuple[Annotated[EntityId, RefersTo("convoy")], ...] = ()
     description: Prose | None = None
 
     @model_validator(mode="after")
@@ -74,7 +74,8 @@ class TermBase(Value):
     # Added later; absent from older journals (defaults keep them readable).
     phase: int | None = Field(default=None, ge=1, le=MAX_PHASE)  # its phase (a PhaseTerm)
     condition: Condition | None = None  # when it applies
-    proposal: EntityId | None = None  # the proposal it came from
+    # The proposal it came from.
+    proposal: Annotated[EntityId, RefersTo("proposal")] | None = None
 
 
 class CeasefireTerm(TermBase):
@@ -113,9 +114,9 @@ class EvacuationTerm(TermBase):
     description: Prose | None = None
     arms: Arms | None = None
     belongings: Prose | None = None  # "personal belongings"
-    destination: EntityId | None = None  # a place id
+    destination: Annotated[EntityId, RefersTo("place")] | None = None
     destination_text: Prose | None = None  # when the place is not in the gazetteer
-    route: EntityId | None = None
+    route: Annotated[EntityId, RefersTo("route")] | None = None
     count: int | None = Field(default=None, ge=0, le=MAX_COUNT)  # how many, if the term says
 
 
@@ -135,14 +136,15 @@ class WeaponsHandoverTerm(TermBase):
 class PassageTerm(TermBase):
     type: Literal["passage"] = "passage"
 
-    route: EntityId | None = None
+    route: Annotated[EntityId, RefersTo("route")] | None = None
     vehicles: Prose | None = None  # "Red Crescent ambulances"
 
 
 class HumanitarianAccessTerm(TermBase):
     type: Literal["humanitarian_access"] = "humanitarian_access"
 
-    organisations: tuple[EntityId, ...] = Field(min_length=1)  # party ids
+    # The parties (organisations) given access.
+    organisations: tuple[Annotated[EntityId, RefersTo("party")], ...] = Field(min_length=1)
     description: Prose | None = None
 
 
@@ -161,7 +163,7 @@ class ReleaseTerm(TermBase):
 
     subjects: Released
     count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
-    by_party: EntityId | None = None  # who releases
+    by_party: Annotated[EntityId, RefersTo("party")] | None = None  # who releases
     description: Prose | None = None
 
 

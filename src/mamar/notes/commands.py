@@ -10,7 +10,7 @@ from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData
 from mamar.notes.events import Displacement, NoteAdded, NoteCorrected, NoteKind
 from mamar.notes.model import NoteState
-from mamar.parties.refs import EntityRef, refuse_duplicates, require_refs
+from mamar.parties.refs import Related, refuse_duplicates, require_refs
 
 
 class AddNote(CreateCommand):
@@ -20,7 +20,7 @@ class AddNote(CreateCommand):
     kind: ClassVar[str] = "note"
 
     note_kind: NoteKind = NoteKind.GENERAL
-    subjects: tuple[EntityRef, ...] = ()
+    subjects: tuple[Related, ...] = ()
     text: LocalText
     displacement: Displacement | None = None
 

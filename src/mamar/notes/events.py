@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Value
 from mamar.domain.text import LocalText, Prose
 from mamar.journal.registry import EventData, event_type
@@ -25,8 +26,8 @@ class Displacement(Value):
 
     people: int | None = Field(default=None, ge=0, le=10_000_000)
     families: int | None = Field(default=None, ge=0, le=10_000_000)
-    from_place: Reference | None = None
-    to_place: Reference | None = None
+    from_place: Annotated[Reference, RefersTo("place")] | None = None
+    to_place: Annotated[Reference, RefersTo("place")] | None = None
 
 
 @event_type

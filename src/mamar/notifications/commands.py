@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalText, Prose
 from mamar.domain.time import AwareDatetime
@@ -22,13 +22,13 @@ class SendNotification(CreateCommand):
     kind: ClassVar[str] = "notification"
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
-    convoy: Reference | None = None
-    route: Reference | None = None
+    convoy: Annotated[Reference, RefersTo("convoy")] | None = None
+    route: Annotated[Reference, RefersTo("route")] | None = None
     route_version: int | None = None
     window_from: AwareDatetime | None = None
     window_until: AwareDatetime | None = None
     message: LocalText
-    parties: tuple[Reference, ...]
+    parties: tuple[Annotated[Reference, RefersTo("party")], ...]
 
 
 class AcknowledgeNotification(Command):
@@ -38,7 +38,7 @@ class AcknowledgeNotification(Command):
     kind: ClassVar[str] = "notification"
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS | {Role.LIAISON}
 
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     note: Prose | None = None
 
 

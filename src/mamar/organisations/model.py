@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import (
     Command,
     Context,
@@ -85,7 +85,7 @@ class RegisterOrganisation(Command):
 
     name: LocalName
     organisation_kind: OrganisationKind
-    party: Reference | None = None
+    party: Annotated[Reference, RefersTo("party")] | None = None
     description: Prose | None = None
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, Name, Prose
 from mamar.domain.visibility import Visibility
@@ -21,7 +21,7 @@ from mamar.parties.events import (
     SideFormed,
 )
 from mamar.parties.model import InfluenceState, PartyState
-from mamar.parties.refs import PartyOrPerson, refuse_duplicates, require_all, require_who
+from mamar.parties.refs import Who, refuse_duplicates, require_all, require_who
 
 
 class RegisterParty(CreateCommand):
@@ -34,7 +34,7 @@ class RegisterParty(CreateCommand):
     name: LocalName
     party_kind: PartyKind
     aliases: tuple[Name, ...] = ()
-    side: EntityId | None = None
+    side: Annotated[EntityId, RefersTo("side")] | None = None
     description: Prose | None = None
 
 
@@ -52,7 +52,7 @@ class JoinSide(Command):
     command_name: ClassVar[str] = "party.join_side"
     kind: ClassVar[str] = "party"
 
-    side: EntityId
+    side: Annotated[EntityId, RefersTo("side")]
 
 
 class FormSide(CreateCommand):
@@ -61,7 +61,7 @@ class FormSide(CreateCommand):
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
     name: LocalName
-    members: tuple[EntityId, ...] = ()
+    members: tuple[Annotated[EntityId, RefersTo("party")], ...] = ()
     description: Prose | None = None
 
 
@@ -69,8 +69,8 @@ class MapInfluence(CreateCommand):
     command_name: ClassVar[str] = "influence.map"
     kind: ClassVar[str] = "influence"
 
-    source: PartyOrPerson
-    target: PartyOrPerson
+    source: Who
+    target: Who
     means: Prose | None = None
     strength: InfluenceStrength = InfluenceStrength.MODERATE
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Annotated
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId, KindName
+from mamar.domain.ids import EntityId, KindName, RefersTo
 from mamar.domain.model import Context, Value, aggregates
 
 
@@ -27,6 +28,18 @@ class EntityRef(Value):
 
     kind: KindName
     id: EntityId
+
+
+#: Someone who acts, picked among the parties and the persons.
+Who = Annotated[PartyOrPerson, RefersTo("party", "person")]
+
+#: The kinds of record a note or a task is picked as being about.
+RELATED_KINDS = (
+    "convoy", "incident", "route", "place", "party", "agreement", "ceasefire", "guarantee",
+    "escalation", "contact", "issue", "notification", "task",
+)  # fmt: skip
+#: A record a note or a task is about.
+Related = Annotated[EntityRef, RefersTo(*RELATED_KINDS)]
 
 
 def require_who(ctx: Context, who: PartyOrPerson | None, field: str) -> None:

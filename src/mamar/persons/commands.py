@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, Name
 from mamar.domain.visibility import Role
@@ -27,7 +27,7 @@ class RegisterPerson(CreateCommand):
 
     personal: PersonalRecord | None = None
     vault_ref: str | None = None
-    party: EntityId | None = None
+    party: Annotated[EntityId, RefersTo("party")] | None = None
     role_title: LocalName | None = None
     tags: tuple[Name, ...] = ()
 

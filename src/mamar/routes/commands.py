@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, Prose
 from mamar.domain.visibility import Role, Visibility
@@ -24,7 +24,7 @@ class ProposeRoute(CreateCommand):
     default_visibility: ClassVar[Visibility] = Visibility.SHARED
 
     name: LocalName
-    proposed_by: Reference | None = None
+    proposed_by: Annotated[Reference, RefersTo("party")] | None = None
     waypoints: tuple[Waypoint, ...]
     note: Prose | None = None
 
@@ -36,7 +36,7 @@ class ReviseRoute(Command):
     kind: ClassVar[str] = "route"
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
-    proposed_by: Reference | None = None
+    proposed_by: Annotated[Reference, RefersTo("party")] | None = None
     waypoints: tuple[Waypoint, ...]
     note: Prose | None = None
 
@@ -47,7 +47,7 @@ class ApproveRoute(Command):
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
     version: int
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     note: Prose | None = None
 
 
@@ -57,7 +57,7 @@ class RejectRoute(Command):
     roles: ClassVar[frozenset[Role]] = _WITH_LIAISON
 
     version: int
-    party: Reference
+    party: Annotated[Reference, RefersTo("party")]
     reasons: tuple[Prose, ...]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mamar.domain.ids import Reference
+from typing import Annotated
+
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Value
 from mamar.domain.text import LocalName, Prose
 from mamar.journal.registry import EventData, event_type
@@ -12,7 +14,7 @@ from mamar.routes.coordinates import Latitude, Longitude
 class Waypoint(Value):
     """A point the route passes: a gazetteer place if known, and its coordinates."""
 
-    place: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
     lat: Latitude
     lon: Longitude
     label: Prose | None = None  # what the people drawing the route call it, in their language

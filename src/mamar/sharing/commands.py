@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError, NotPermitted
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import (
     FIELD_TEAMS,
     Command,
@@ -30,7 +30,9 @@ class ShareRecord(Command):
     roles: ClassVar[frozenset[Role]] = FIELD_TEAMS
 
     visibility: Visibility | None = None  # unchanged when omitted
-    shared_with: tuple[Reference, ...] | None = None  # the whole new list; unchanged when omitted
+    shared_with: tuple[Annotated[Reference, RefersTo("organisation")], ...] | None = (
+        None  # the whole new list; unchanged when omitted
+    )
     reason: Prose | None = None
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import NotPermitted
-from mamar.domain.ids import EntityId
+from mamar.domain.ids import EntityId, RefersTo
 from mamar.domain.model import FIELD_TEAMS, Command, Context, CreateCommand, decides
 from mamar.domain.text import LocalName, LocalText, Prose
 from mamar.domain.time import AwareDatetime
 from mamar.domain.visibility import Role
 from mamar.journal.registry import EventData
-from mamar.parties.refs import EntityRef, refuse_duplicates, require_refs
+from mamar.parties.refs import Related, refuse_duplicates, require_refs
 from mamar.tasks.events import TaskAssigned, TaskStatus, TaskStatusChanged
 from mamar.tasks.model import TRANSITIONS, TaskState
 
@@ -20,11 +20,11 @@ class AssignTask(CreateCommand):
     command_name: ClassVar[str] = "task.assign"
     kind: ClassVar[str] = "task"
 
-    assignee: EntityId  # the party (team) that is to do it
+    assignee: Annotated[EntityId, RefersTo("party")]  # the party (team) that is to do it
     title: LocalName
     description: LocalText | None = None
     due: AwareDatetime | None = None
-    related: tuple[EntityRef, ...] = ()
+    related: tuple[Related, ...] = ()
 
 
 class ChangeTaskStatus(Command):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from mamar.domain.errors import DomainError
-from mamar.domain.ids import Reference
+from mamar.domain.ids import Reference, RefersTo
 from mamar.domain.model import Command, Context, CreateCommand, Value, decides
 from mamar.domain.text import Name, Prose, ProseLine
 from mamar.domain.visibility import Role, Visibility
@@ -60,9 +60,9 @@ class RecordReunification(Command):
     kind: ClassVar[str] = "tracing"
     roles: ClassVar[frozenset[Role]] = PEOPLE_ROLES
 
-    vehicle: Reference
+    vehicle: Annotated[Reference, RefersTo("vehicle")]
     number: int
-    place: Reference | None = None
+    place: Annotated[Reference, RefersTo("place")] | None = None
 
 
 class CloseTracing(Command):

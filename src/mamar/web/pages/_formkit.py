@@ -19,6 +19,7 @@ from starlette.responses import Response
 from mamar.access.rules import RouteRule, RuleBook, command_rule
 from mamar.domain.errors import DomainError
 from mamar.domain.text import primary_language
+from mamar.i18n.labels import RECORD_KINDS
 from mamar.i18n.refs import ref_of
 from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
@@ -249,9 +250,9 @@ def who(value: str | None) -> dict[str, str] | None:
     return {"kind": kind, "id": ident} if ident else {"kind": "party", "id": kind}
 
 
-def options(v: View, op: str, kind: str) -> tuple[tuple[str, Called], ...]:
-    """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
-    a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
+def _listed(v: View, op: str, kind: str) -> list[tuple[str, Called, bool]]:
+    """(id, name, whether the name starts with the record's short reference) of the records
+    of ``kind`` the viewer may see, in the order :func:`options` lists them."""
     items = entities(v, kind, op)
     names = names_of(items, v.lang)
     refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
@@ -259,9 +260,48 @@ def options(v: View, op: str, kind: str) -> tuple[tuple[str, Called], ...]:
         k: name.saying(f"{refs[k][1]} — {name}") if refs.get(k, (None, ""))[1] else name
         for k, name in names.items()
     }
-    return tuple(
-        sorted(labelled.items(), key=lambda p: (refs.get(p[0], (None,))[0] or 0, names[p[0]]))
-    )
+    return [
+        (k, label, bool(refs.get(k, (None, ""))[1]))
+        for k, label in sorted(
+            labelled.items(), key=lambda p: (refs.get(p[0], (None,))[0] or 0, names[p[0]])
+        )
+    ]
+
+
+def options(v: View, op: str, kind: str) -> tuple[tuple[str, Called], ...]:
+    """Records of ``kind`` the viewer may see, as (id, name) sorted by name; a record with
+    a short reference is listed by it first ("قافلة ٣ — …"), so typing it finds it."""
+    return tuple((k, label) for k, label, _ in _listed(v, op, kind))
+
+
+def record_options(
+    v: View, op: str, kinds: Iterable[str], *, tagged: bool = False
+) -> tuple[tuple[str, Called], ...]:
+    """Records of ``kinds`` the viewer may see, by name (:func:`options`). Of several kinds,
+    each is named with its kind ("مكان: …"), unless its short reference says it ("قافلة ٣
+    — …"). ``tagged``: a value naming its kind is picked, given as ``kind:id`` (read back
+    with :func:`tagged_ref`)."""
+    kinds = tuple(kinds)
+    if len(kinds) == 1 and not tagged:
+        return options(v, op, kinds[0])
+    found: list[tuple[str, Called]] = []
+    for kind in kinds:
+        word = v.t(RECORD_KINDS.get(kind, kind))
+        found.extend(
+            (
+                f"{kind}:{key}" if tagged else key,
+                name if by_ref else name.saying(f"{word}: {name}"),  # "حادثة ١٤ — …" says it
+            )
+            for key, name, by_ref in _listed(v, op, kind)
+        )
+    return tuple(found)
+
+
+def tagged_ref(value: str) -> dict[str, str] | str:
+    """``kind:id`` picked from :func:`record_options` → ``{"kind": …, "id": …}`` (anything
+    else as it came, for the command to refuse beside its field)."""
+    kind, colon, ident = value.partition(":")
+    return {"kind": kind, "id": ident} if colon else value
 
 
 def who_options(v: View, op: str) -> tuple[tuple[str, str], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup
@@ -10,17 +11,28 @@ from markupsafe import Markup
 from mamar import reads
 from mamar.access.door import may_issue
 from mamar.access.viewer import viewer_of
-from mamar.domain.model import command_type
+from mamar.domain.model import command_type, commands
 from mamar.domain.visibility import Visibility
 from mamar.web.page import View
 from mamar.web.render import Called, called_text, marked
 
 
+@cache
+def outside_operations() -> frozenset[str]:
+    """The kinds of record of no operation (accounts, organisations): those created by a
+    command that names no operation."""
+    return frozenset(
+        c.kind for c in commands().values() if c.creates and "operation" not in c.model_fields
+    )
+
+
 def entities(v: View, kind: str, op: str) -> list[dict[str, Any]]:
-    """The records of one kind the viewer sees, as they were at the page's moment (``?at=``)."""
+    """The records of one kind the viewer sees, as they were at the page's moment (``?at=``):
+    those of operation ``op``, or every one the viewer sees of a kind of no operation."""
+    where = None if kind in outside_operations() else op
     with v.system.reading() as conn:
         return reads.list_entities(
-            conn, viewer=v.actor, operation=op, kind=kind, limit=1000, at_utc=v.at_utc()
+            conn, viewer=v.actor, operation=where, kind=kind, limit=1000, at_utc=v.at_utc()
         )
 
 

@@ -18,7 +18,7 @@ from mamar.domain.visibility import Role
 from mamar.web import forms
 from mamar.web.page import View, add_page, view
 from mamar.web.pages._formkit import local_text
-from mamar.web.render import local
+from mamar.web.render import Called, called_text, local
 
 ADMIN = RouteRule(roles=frozenset({Role.ADMIN}))
 ADMIN_WRITE = RouteRule(roles=frozenset({Role.ADMIN}), scope=Scope.WRITE)
@@ -54,6 +54,39 @@ def _data(v: View) -> dict[str, Any]:
     return {"accounts": accounts, "tokens": tokens, "organisations": organisations}
 
 
+def _party_options(v: View) -> list[tuple[str, Called]]:
+    """The parties an account may speak for: those of every operation the administrator
+    sees, by name (with their operation's when there are several), sorted by name."""
+    with v.system.reading() as conn:
+        parties = reads.list_entities(
+            conn, viewer=v.actor, operation=None, kind="party", limit=10000
+        )
+        operations = reads.list_entities(
+            conn, viewer=v.actor, operation=None, kind="operation", limit=10000
+        )
+    called = {o["id"]: called_text(o, v.lang) for o in operations}
+    several = len({p.get("operation") for p in parties}) > 1
+    found = []
+    for party in parties:
+        name = called_text(party, v.lang)
+        if several and party.get("operation") in called:
+            name = name.saying(f"{name} — {called[party['operation']]}")
+        found.append((party["id"], name))
+    return sorted(found, key=lambda x: str(x[1]))
+
+
+def _account_options(accounts: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The accounts administered and not disabled, by name (their user name beside a name
+    two share)."""
+    active = [a for a in accounts if not a.get("disabled")]
+    names = [a.get("display_name") or a["id"] for a in active]
+    labelled = [
+        (a["id"], f"{name} ({a['id']})" if names.count(name) > 1 else name)
+        for a, name in zip(active, names, strict=True)
+    ]
+    return sorted(labelled, key=lambda x: x[1])
+
+
 def _render(
     v: View, status: int = 200, errors: dict[str, str] | None = None, new_token: str | None = None
 ) -> Response:
@@ -69,6 +102,8 @@ def _render(
         roles=[(r.value, v.t(r.value)) for r in Role],
         chooses_organisation=viewer_of(v.actor).administers_installation,
         organisation_options=[(o["id"], local(o["name"], v.lang)) for o in data["organisations"]],
+        party_options=_party_options(v),
+        account_options=_account_options(data["accounts"]),
     )
 
 

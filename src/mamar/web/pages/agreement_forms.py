@@ -11,19 +11,27 @@ from markupsafe import Markup
 
 from mamar import reads
 from mamar.access.rules import RuleBook
+from mamar.agreements.commands import EVIDENCE_KINDS
 from mamar.agreements.events import FulfilmentStatus, PhaseStatus
 from mamar.agreements.model import AgreementState
-from mamar.i18n.labels import RECORD_KINDS as KINDS
 from mamar.negotiation.terms import term_keys
 from mamar.web.page import View
 from mamar.web.pages._agreementwords import FULFILMENT, PHASE_STATUS
-from mamar.web.pages._formkit import F, Form, add_form, chosen, local_text, options, text
+from mamar.web.pages._formkit import (
+    F,
+    Form,
+    add_form,
+    chosen,
+    local_text,
+    options,
+    record_options,
+    tagged_ref,
+    text,
+)
 from mamar.web.pages._shared import number
 from mamar.web.pages._termwords import term_title
 from mamar.web.render import called, local, page_title
 
-#: The kinds of record a fulfilment's evidence may be picked from.
-EVIDENCE_KINDS = ("note", "convoy", "incident", "contact", "guarantee", "notification")
 #: The roles named on the roles form, with their labels.
 ROLE_FIELDS = (
     ("guarantors", "Guarantors"),
@@ -82,13 +90,7 @@ def phase_options(v: View, state: AgreementState) -> tuple[tuple[str, str], ...]
 
 def evidence_options(v: View, op: str) -> tuple[tuple[str, str], ...]:
     """Records that may show a term is carried out, as ``kind:id``, named with their kind."""
-    found: list[tuple[str, str]] = []
-    for kind in EVIDENCE_KINDS:
-        word = v.t(KINDS[kind])
-        found.extend(
-            (f"{kind}:{key}", name.saying(f"{word}: {name}")) for key, name in options(v, op, kind)
-        )
-    return tuple(found)
+    return record_options(v, op, EVIDENCE_KINDS, tagged=True)
 
 
 # --- roles --------------------------------------------------------------------------------
@@ -195,10 +197,7 @@ def _fulfilment_form(v: View, op: str, agreement_id: str | None) -> Form:
 
 
 def _fulfilment_data(v: View, op: str, agreement_id: str | None) -> dict[str, Any]:
-    evidence = []
-    for ref in chosen(v, "evidence"):
-        kind, _sep, ident = ref.partition(":")
-        evidence.append({"kind": kind, "id": ident})
+    evidence = [tagged_ref(ref) for ref in chosen(v, "evidence")]
     return {
         "id": agreement_id,
         "term": text(v, "term"),

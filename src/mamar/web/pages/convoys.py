@@ -223,6 +223,7 @@ def _render_detail(
         can_stop_waiting=may(v, "convoy.stop_waiting"),
         waits=waits_of(v, record),
         places=options(v, op, "place"),
+        incidents=options(v, op, "incident") if may(v, CHANGE) else (),
         stops=_stop_choices(v, op, record),
         stop_kinds=enum_options(v, StopKind),
         legs=enum_options(v, Leg),

@@ -3,13 +3,16 @@ command's own model. The specific forms stay the primary path; this one makes su
 command is without a form.
 
 Simple fields are inputs (enumerations are lists to choose from); a free text is typed as
-words and kept in the page's language; other nested values and lists
-are JSON, with an example made from the command's schema.
+words and kept in the page's language; a reference to another record (a field declared
+with :class:`~mamar.domain.ids.RefersTo`) is picked by name among the records of its kinds
+the viewer may see, a list of them in a list of several choices; other nested values and
+lists are JSON, with an example made from the command's schema.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +21,7 @@ from starlette.responses import Response
 
 from mamar.access.door import may_issue
 from mamar.access.rules import RuleBook, command_rule
+from mamar.domain.ids import REFERS_TO
 from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.visibility import Role
 from mamar.web import forms
@@ -28,12 +32,16 @@ from mamar.web.pages._commandwords import command_words, field_words
 from mamar.web.pages._formkit import (
     F,
     Form,
+    Group,
     Item,
+    chosen,
     group_errors,
     local_text,
     moment,
     options,
+    record_options,
     render_form,
+    tagged_ref,
     text,
 )
 from mamar.web.pages._valuewords import value_words
@@ -95,20 +103,65 @@ def example(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any
 
 #: The fields of a free text kept with its language (:class:`mamar.domain.text.LocalText`).
 _PROSE = {"original", "language", "translations"}
+#: The input of a reference (one picked), of a list of them (several picked).
+_INPUT = {"ref": "select", "refs": "multi"}
 
 
-def _field_kind(schema: dict[str, Any]) -> str:
-    if set(schema.get("properties", {})) >= _PROSE:
-        return "prose"  # typed as words, recorded in the page's language
+@dataclass(frozen=True)
+class _Field:
+    """A field the form asks for: ``name`` (``escort.party`` for a part of a value), how it
+    is given (``kind``), its schema (references followed), whether it is required, and the
+    parts of a value given part by part (``parts``, when ``kind`` is ``parts``)."""
+
+    name: str
+    kind: str
+    schema: dict[str, Any]
+    required: bool
+    parts: tuple[_Field, ...] = ()
+
+
+def _tagged(schema: dict[str, Any], defs: dict[str, Any]) -> bool:
+    """The reference is a value naming its kind (``{"kind": "party", "id": …}``)."""
+    return _resolve(schema, defs).get("type") == "object"
+
+
+def _refers(schema: dict[str, Any], defs: dict[str, Any]) -> str | None:
+    """``ref``: the value names a record; ``refs``: a list of them; None: neither."""
+    if REFERS_TO in schema:
+        return "ref"
+    if schema.get("type") == "array" and REFERS_TO in _resolve(schema.get("items", {}), defs):
+        return "refs"
+    return None
+
+
+def _field(name: str, schema: dict[str, Any], required: bool, defs: dict[str, Any]) -> _Field:
+    """How the form asks for a field: a reference is picked by name (one, or several); a
+    free text is typed as words; a choice is a list; a value holding references (an
+    escort's party) is asked for part by part, each part as a field of its own; other
+    nested values are JSON."""
+    refers = _refers(schema, defs)
+    if refers:
+        return _Field(name, refers, schema, required)
+    props = schema.get("properties", {})
+    if set(props) >= _PROSE:
+        return _Field(name, "prose", schema, required)  # typed as words, in its language
     if "enum" in schema or schema.get("type") == "boolean":
-        return "select"
+        return _Field(name, "select", schema, required)
     if schema.get("type") in _SIMPLE:
-        return "datetime" if schema.get("format") == "date-time" else "text"
-    return "json"
+        kind = "datetime" if schema.get("format") == "date-time" else "text"
+        return _Field(name, kind, schema, required)
+    if "." not in name and any(_refers(_resolve(p, defs), defs) for p in props.values()):
+        inner = set(schema.get("required", []))
+        parts = tuple(
+            _field(f"{name}.{key}", _resolve(prop, defs), required and key in inner, defs)
+            for key, prop in props.items()
+        )
+        return _Field(name, "parts", schema, required, parts)
+    return _Field(name, "json", schema, required)
 
 
-def _fields(v: View, command: type[Command]) -> list[tuple[str, str, dict[str, Any], bool]]:
-    """(name, kind, schema, required) for each field the form asks for."""
+def _fields(command: type[Command]) -> tuple[list[_Field], dict[str, Any]]:
+    """The fields the form asks for, and the definitions their schemas refer to."""
     schema = command.model_json_schema()
     defs = schema.get("$defs", {})
     required = set(schema.get("required", []))
@@ -116,34 +169,46 @@ def _fields(v: View, command: type[Command]) -> list[tuple[str, str, dict[str, A
     for name, prop in schema.get("properties", {}).items():
         if command.creates and (name == "operation" or (name == "id" and generates_id(command))):
             continue  # the operation is the page's; a new record's id is generated
-        resolved = _resolve(prop, defs)
-        out.append((name, _field_kind(resolved), resolved, name in required))
-    return out
+        out.append(_field(name, _resolve(prop, defs), name in required, defs))
+    return out, defs
+
+
+def _input(v: View, op: str, field: _Field, label: str, defs: dict[str, Any]) -> F:
+    name, kind, schema, required = field.name, field.kind, field.schema, field.required
+    if kind in _INPUT:  # the records of its kinds the viewer sees, by name
+        one = schema if kind == "ref" else _resolve(schema.get("items", {}), defs)
+        choices = record_options(v, op, one[REFERS_TO], tagged=_tagged(one, defs))
+        return F(name, label, _INPUT[kind], choices, required)
+    if kind == "select":
+        values = schema.get("enum") or ["true", "false"]
+        title = schema.get("title") if "enum" in schema else None
+        listed = tuple((str(x), value_words(title, str(x), v.lang)) for x in values)
+        return F(name, label, "select", listed, required)
+    if kind == "json":
+        shown = json.dumps(example(schema, defs), ensure_ascii=False)
+        hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(
+            v.t("Structured text (JSON), e.g."), shown
+        )
+        return F(name, label, "textarea", required=required, hint=hint)
+    return F(name, label, kind, required=required)  # prose (with its language), text, datetime
 
 
 def _form(v: View, op: str, command: type[Command]) -> Form:
-    defs = command.model_json_schema().get("$defs", {})
+    fields, defs = _fields(command)
     items: list[Item] = []
-    for name, kind, schema, required in _fields(v, command):
-        label = field_words(name, v.lang)
-        if name == "id" and not command.creates:
+    for field in fields:
+        label = field_words(field.name, v.lang)
+        if field.name == "id" and not command.creates:
             # The record acted on: picked by its name among those the viewer sees.
             items.append(F("id", v.t("Record"), "select", options(v, op, command.kind), True))
-        elif kind == "select":
-            values = schema.get("enum") or ["true", "false"]
-            title = schema.get("title") if "enum" in schema else None
-            choices = tuple((str(x), value_words(title, str(x), v.lang)) for x in values)
-            items.append(F(name, label, "select", choices, required))
-        elif kind == "prose":  # with the language it is written in beside it
-            items.append(F(name, label, "prose", required=required))
-        elif kind == "json":
-            shown = json.dumps(example(schema, defs), ensure_ascii=False)
-            hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(
-                v.t("Structured text (JSON), e.g."), shown
+        elif field.kind == "parts":
+            parts = tuple(
+                _input(v, op, part, field_words(part.name.rsplit(".", 1)[1], v.lang), defs)
+                for part in field.parts
             )
-            items.append(F(name, label, "textarea", required=required, hint=hint))
+            items.append(Group(label, parts, name=field.name))
         else:
-            items.append(F(name, label, kind, required=required))
+            items.append(_input(v, op, field, label, defs))
     return Form(
         v.t("Record: %(name)s", name=command_words(command.command_name, v.lang)),
         items,
@@ -155,23 +220,46 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
     )
 
 
+def _value(v: View, field: _Field, defs: dict[str, Any]) -> Any:
+    """What was given for ``field`` (None: nothing, the command's default)."""
+    name, kind, schema = field.name, field.kind, field.schema
+    if kind == "parts":  # the value, from the parts given
+        given = {p.name.rsplit(".", 1)[1]: _value(v, p, defs) for p in field.parts}
+        parts = {k: x for k, x in given.items() if x is not None}
+        # None given: no value, or (one is required) an empty one, whose required parts
+        # are then asked for beside their own fields.
+        return parts if parts or field.required else None
+    if kind == "refs":  # every one picked; none: the command's default
+        picked = chosen(v, name)
+        if not picked:
+            return None
+        item = _resolve(schema.get("items", {}), defs)
+        return [tagged_ref(x) for x in picked] if _tagged(item, defs) else picked
+    raw = text(v, name)
+    if raw is None:
+        return None
+    if kind == "prose":
+        return local_text(v, name)
+    if kind == "ref":
+        return tagged_ref(raw) if _tagged(schema, defs) else raw
+    if kind == "json":
+        try:
+            return json.loads(raw)
+        except ValueError:  # said with every other problem of the form
+            v.field_errors[name] = v.t("This is not valid JSON; see the example")
+            return None
+    if kind == "datetime":
+        return moment(v, name)
+    return raw
+
+
 def _data(v: View, op: str, command: type[Command]) -> dict[str, Any]:
     data: dict[str, Any] = {"operation": op} if command.creates else {}
-    for name, kind, _schema, _required in _fields(v, command):
-        raw = text(v, name)
-        if raw is None:
-            continue
-        if kind == "prose":
-            data[name] = local_text(v, name)
-        elif kind == "json":
-            try:
-                data[name] = json.loads(raw)
-            except ValueError:  # said with every other problem of the form
-                v.field_errors[name] = v.t("This is not valid JSON; see the example")
-        elif kind == "datetime":
-            data[name] = moment(v, name)
-        else:
-            data[name] = raw
+    fields, defs = _fields(command)
+    for field in fields:
+        value = _value(v, field, defs)
+        if value is not None:
+            data[field.name] = value
     return data
 
 
