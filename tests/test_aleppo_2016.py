@@ -378,6 +378,6 @@ def test_an_incidents_casualties_name_only_the_groups_counted(aleppo: Mamar) -> 
     )
     assert page.status_code == 200
     text = visible_text(page.text)
-    assert "القتلى: 1 · الجرحى: 4" in text
+    assert "القتلى: 1، الجرحى: 4" in text
     for group in ("أطفال", "عاملون في المجال الإنساني", "دفاع مدني", "كوادر طبية"):
         assert f"{group}:" not in text, group
