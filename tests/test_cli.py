@@ -202,3 +202,17 @@ def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
         assert raw not in arabic.output, raw
     english = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "en"])
     assert "Origin: Al-Amiriyah" in english.output or "Al-Amiriyah" in english.output
+
+
+def test_user_list_names_each_accounts_organisation(sqlite_system: Mamar) -> None:
+    url = sqlite_system.settings.database_url
+    add_org = ["organisation", "add", "sarc", "--kind", "humanitarian", "-d", url]
+    named = ["--name-ar", "الهلال الأحمر العربي السوري", "--name-en", "Syrian Arab Red Crescent"]
+    assert runner.invoke(app, [*add_org, *named]).exit_code == 0
+    user = ["user", "add", "amal", "--role", "operations", "--organisation", "sarc", "-d", url]
+    assert runner.invoke(app, user).exit_code == 0
+    wide = {"COLUMNS": "200"}
+    arabic = runner.invoke(app, ["--lang", "ar", "user", "list", "-d", url], env=wide).output
+    english = runner.invoke(app, ["--lang", "en", "user", "list", "-d", url], env=wide).output
+    assert "الهلال الأحمر العربي السوري" in arabic and "sarc" not in arabic
+    assert "Syrian Arab Red Crescent" in english and "sarc" not in english

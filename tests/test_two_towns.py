@@ -364,7 +364,9 @@ def test_pages_show_it_all_by_name_in_arabic_and_english(towns: Mamar) -> None:
     assert "منع وصول المساعدات الإنسانية" in shown["stopped"]
     # Only the groups a report counts, each with its number (never a label left empty).
     assert "أطفال: 1" in shown["mortars"] and "عاملون في المجال الإنساني" not in shown["mortars"]
-    empty = re.compile(r"(?:أطفال|عاملون في المجال الإنساني|دفاع مدني|كوادر طبية):\s*(?:·|،|$)", re.M)
+    empty = re.compile(
+        r"(?:أطفال|عاملون في المجال الإنساني|دفاع مدني|كوادر طبية):\s*(?:·|،|$)", re.M
+    )
     assert [name for name, text in shown.items() if empty.search(text)] == []
     english = relief.get(f"/ops/{OP}/agreements/two-way-agreement?lang=en").text
     assert "Facilitators" in english and "State of Belen" in english

@@ -29,7 +29,7 @@ from mamar.cli.render import entity_lines
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
-from mamar.domain.text import LocalText
+from mamar.domain.text import LocalName, LocalText
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import organisation_kind_label, precision_label
@@ -374,17 +374,27 @@ def user_list(database: DatabaseOption = None) -> None:
     """Every account, its organisation, role and party."""
     system = open_system(database)
     with system.reading() as conn:
-        accounts = reads.visible_states(conn, viewer=SYSTEM, operation=None, kinds=["account"])
+        states = reads.visible_states(
+            conn, viewer=SYSTEM, operation=None, kinds=["account", "organisation", "party"]
+        )
     lang = cli_lang()
+    # Organisations and parties by their names in the reader's language (the id where none).
+    names = {
+        (kind_of(state), state.id): state.name.display(lang)
+        for state in states
+        if isinstance(getattr(state, "name", None), LocalName)
+    }
     headings = ("Account", "Name", "Organisation", "Role", "Party", "Status")
     table = Table(*(tr(lang, h) for h in headings))
-    for a in accounts:
+    for a in (state for state in states if isinstance(state, AccountState)):
+        organisation = getattr(a, "organisation", "") or ""
+        party = getattr(a, "party", "") or ""
         table.add_row(
             a.id,
             getattr(a, "display_name", "") or "",
-            getattr(a, "organisation", ""),
+            names.get(("organisation", organisation), organisation),
             tr(lang, str(getattr(a, "role", ""))),
-            getattr(a, "party", "") or "",
+            names.get(("party", party), party),
             tr(lang, "disabled") if getattr(a, "disabled", False) else tr(lang, "in use"),
         )
     console.print(table)
