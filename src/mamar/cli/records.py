@@ -380,9 +380,9 @@ def user_list(database: DatabaseOption = None) -> None:
     lang = cli_lang()
     # Organisations and parties by their names in the reader's language (the id where none).
     names = {
-        (kind_of(state), state.id): state.name.display(lang)
+        (kind_of(state), state.id): name.display(lang)
         for state in states
-        if isinstance(getattr(state, "name", None), LocalName)
+        if isinstance(name := getattr(state, "name", None), LocalName)
     }
     headings = ("Account", "Name", "Organisation", "Role", "Party", "Status")
     table = Table(*(tr(lang, h) for h in headings))
