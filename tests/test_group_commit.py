@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from mamar.convoys.commands import ChangeConvoyStatus, PlanConvoy
 from mamar.db.tables import journal, vault_entries
@@ -26,6 +26,7 @@ from mamar.journal.verify import verify
 from mamar.persons.commands import RegisterPerson
 from mamar.persons.personal import PersonalRecord
 from mamar.projections.entities import current, projected_position
+from mamar.services import commands
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
 from tests.helpers import at, open_operation
@@ -73,7 +74,23 @@ def writer_held(system: Mamar) -> Iterator[None]:
         yield
 
 
-def queue_group(system: Mamar, first: Command, rest: list[Command]) -> tuple[Caller, list[Caller]]:
+class RefusedLate(Caller):
+    """A caller whose command is carried out, its events chained, and then refused."""
+
+    def run(self) -> None:
+        def work(conn: Connection) -> list[RecordedEvent]:
+            commands.execute(conn, self.command, actor=SYSTEM, occurred=WHEN)
+            raise DomainError("refused_late", "refused once its events were chained")
+
+        try:
+            self.recorded = self.system.group.submit(work)
+        except Exception as error:
+            self.error = error
+
+
+def queue_group(
+    system: Mamar, first: Command, rest: list[Command | Caller]
+) -> tuple[Caller, list[Caller]]:
     """``first`` leads and waits for the writer; ``rest`` queue behind it; once the
     writer is free, all of them are carried as one group, ``first`` first."""
     with writer_held(system):
@@ -82,7 +99,7 @@ def queue_group(system: Mamar, first: Command, rest: list[Command]) -> tuple[Cal
         wait_for(lambda: system.group.leading and system.group.waiting == 0)
         callers: list[Caller] = []
         for command in rest:
-            caller = Caller(system, command)
+            caller = command if isinstance(command, Caller) else Caller(system, command)
             caller.start()
             callers.append(caller)
             wait_for(lambda: system.group.waiting == len(callers))
@@ -142,6 +159,35 @@ def test_a_refused_command_in_a_group_is_refused_alone_and_changes_nothing(
         assert current(conn, "convoy:c2") is not None
         assert verify(conn).ok
         assert projected_position(conn) == store.head(conn)[0] == last[-1].position
+
+
+def test_a_command_refused_after_its_events_were_chained_takes_no_position(
+    system: Mamar,
+) -> None:
+    """A group's events are chained in memory and written once, before the commit: a
+    command refused after its own were chained leaves none of them, and the next
+    command's events take the positions and the links its would have taken."""
+    open_operation(system)
+    system.execute(plan("c1"), actor=SYSTEM, occurred=WHEN)
+    late = RefusedLate(system, status("c1", "preparing"))
+    leader, (first, _, last) = queue_group(
+        system, plan("c2"), [plan("c3"), late, status("c1", "preparing")]
+    )
+    chained = [leader.answer(), first.answer(), last.answer()]
+    with pytest.raises(DomainError, match="refused once"):
+        late.answer()
+    positions = [e.position for recorded in chained for e in recorded]
+    assert positions == list(range(positions[0], positions[0] + 3))
+    assert chained[2][0].prev_hash == chained[1][-1].hash
+    assert chained[2][0].version == 2, "the refused change of c1 took no version either"
+    with system.reading() as conn:
+        assert store.head(conn) == (chained[2][-1].position, chained[2][-1].hash)
+        found = current(conn, "convoy:c1")
+        assert found is not None
+        assert found[1] == 2
+        result = verify(conn)
+        assert result.ok, result.describe()
+        assert projected_position(conn) == store.head(conn)[0]
 
 
 def test_commands_on_one_entity_in_one_group_see_each_other(system: Mamar) -> None:

@@ -66,7 +66,9 @@ class Mamar:
         # On PostgreSQL a group is made up once the chain head's row lock is taken (on
         # SQLite ``writing`` already waited for the other processes' writers).
         self.group: GroupCommit[list[RecordedEvent]] = GroupCommit(
-            self.writing, lock=None if self._writer_lock is not None else store.lock_head
+            self.writing,
+            lock=None if self._writer_lock is not None else store.lock_head,
+            share=commands.GroupAppend,
         )
 
     def init(self) -> None:

@@ -105,6 +105,15 @@ def append(
     return out
 
 
+class Mark(NamedTuple):
+    """How far an :class:`Appending` had gone (see :meth:`Appending.mark`)."""
+
+    position: int
+    prev: bytes
+    rows: int
+    next_version: dict[str, int]
+
+
 class Appending:
     """Appends in one transaction, held in memory until :meth:`write`: the chain and the
     tree move on with each :meth:`add`, the rows are written together.
@@ -176,6 +185,20 @@ class Appending:
             prev = digest
         self.position, self.prev = position, prev
         return out
+
+    def mark(self) -> Mark:
+        """Where the chain stands now, to go back to with :meth:`undo`."""
+        return Mark(self.position, self.prev, len(self._rows), dict(self._next_version))
+
+    def undo(self, mark: Mark) -> None:
+        """Forget what was added since ``mark`` (a refused command's events)."""
+        self.position, self.prev = mark.position, mark.prev
+        del self._rows[mark.rows :], self._leaves[mark.rows :]
+        self._next_version = dict(mark.next_version)
+
+    def stamp(self) -> None:
+        """Events added from now on were recorded now (a group's next command)."""
+        self._recorded_at = utc_key(now_utc())
 
     def write(self) -> None:
         """Write every row added, grow the tree by their leaves and move the head."""

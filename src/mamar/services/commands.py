@@ -19,6 +19,7 @@ from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
 from mamar.manifests.photos import MEDIA_TYPE as PHOTO_TYPE
 from mamar.projections.entities import Projector, current
+from mamar.services.group_commit import shared
 from mamar.translating.model import attributed, attributed_time
 from mamar.vault.store import Sealing, Vault
 
@@ -102,6 +103,32 @@ class Batch:
             raise RuntimeError("a command of this batch failed: roll its transaction back")
         self.appending.write()
         self.projector.write()
+
+
+class GroupAppend:
+    """The appends of a group commit's commands (``services.group_commit``): each
+    command's events chained after the last one's in memory, the journal rows, the
+    Merkle tree's growth and the head's move written once, before the group commits.
+
+    The head is read (on PostgreSQL, locked) once, when the group begins. Each command
+    is decided against the records the commands before it left (their rows are
+    written at once, as alone), so what is written is what the same commands one
+    by one would write; a refused command's events are forgotten (:meth:`undo`).
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.appending = store.Appending(conn, store.lock_head(conn))
+
+    def mark(self) -> store.Mark:
+        self.appending.stamp()
+        return self.appending.mark()
+
+    def undo(self, mark: object) -> None:
+        assert isinstance(mark, store.Mark)
+        self.appending.undo(mark)
+
+    def finish(self) -> None:
+        self.appending.write()
 
 
 #: The local administrator: the CLI on the server acts as this account.
@@ -205,8 +232,10 @@ def execute(
     may_call(viewer, cmd)
     stream = stream_name(cmd.kind, cmd.id)
     # Take the append lock first: what is read below cannot change before the append
-    # (a batch took it when it began).
-    head = store.lock_head(conn) if batch is None else None
+    # (a batch or a group took it when it began).
+    sharing = shared() if batch is None else None
+    group = sharing if isinstance(sharing, GroupAppend) else None
+    head = store.lock_head(conn) if batch is None and group is None else None
     found = current(conn, stream) if batch is None else batch.current(stream)
     lookup = DbLookup(conn, viewer, batch)
     state: EntityState | None
@@ -245,7 +274,10 @@ def execute(
         batch.projector.know_organisation(actor.username, actor.organisation)
         batch.projector.apply(recorded)
         return recorded
-    recorded = store.append(conn, pending, locked=head, versions={stream: version})
+    if group is not None:
+        recorded = group.appending.add(pending, versions={stream: version})
+    else:
+        recorded = store.append(conn, pending, locked=head, versions={stream: version})
     _erase_personal(conn, vault, decided)
     # The state read above is still current: the projector need not read it again.
     Projector(

@@ -19,6 +19,14 @@ inside its own savepoint, commits once, and only then answers every caller.
 
 A command alone (no one else waiting) runs as before: one transaction, no
 savepoint.
+
+What a group's commands share besides the transaction (``shared``): the services
+chain each command's events after the last one's in memory and write the journal
+rows, the Merkle tree's growth and the head's move once for the group, just before
+it commits (``services.commands.GroupAppend``), instead of reading the head and
+writing those rows for each command. On PostgreSQL, where the chain head's row lock
+is held while the group runs, that is four round trips a command fewer under it.
+A refused command's events are forgotten with its savepoint.
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Connection
 
@@ -45,6 +54,25 @@ _RELEASE_AND_SET = "RELEASE SAVEPOINT command; SAVEPOINT command"
 #: more than 64 of them overflows the server's per-backend cache of them, which slows
 #: every other session's snapshots until it ends; 50 clients fit in one group anyway.
 LIMIT = 64
+
+
+class Shared(Protocol):
+    """What a group's commands share (see the module doc): marked before each command,
+    brought back to the mark if it is refused, finished before the group commits."""
+
+    def mark(self) -> object: ...
+
+    def undo(self, mark: object) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+_SHARED: ContextVar[Shared | None] = ContextVar("mamar_group_shared", default=None)
+
+
+def shared() -> Shared | None:
+    """What the group being carried out in this thread shares, if a group is."""
+    return _SHARED.get()
 
 
 @dataclass(eq=False)
@@ -68,8 +96,10 @@ class GroupCommit(Generic[Result]):
     ``writing`` opens a transaction that commits when its block ends without error
     (``Mamar.writing``); ``lock``, when given, takes the append lock in it (on
     PostgreSQL the chain head's row lock: ``journal.store.lock_head``), and the group
-    is made up only once it is taken. ``decided``, when set, is called with the size of each group
-    after its commands have run and before it commits (tests stop a process there).
+    is made up only once it is taken. ``share``, when given, makes what a group of
+    more than one command shares (:class:`Shared`), in its transaction. ``decided``,
+    when set, is called with the size of each group after its commands have run and
+    what they share is finished, before it commits (tests stop a process there).
     """
 
     def __init__(
@@ -77,10 +107,12 @@ class GroupCommit(Generic[Result]):
         writing: Callable[[], AbstractContextManager[Connection]],
         *,
         lock: Callable[[Connection], object] | None = None,
+        share: Callable[[Connection], Shared] | None = None,
         limit: int = LIMIT,
     ) -> None:
         self._writing = writing
         self._lock = lock
+        self._share = share
         self._limit = limit
         self._ready = threading.Condition(threading.Lock())
         self._queue: list[_Waiting[Result]] = []
@@ -159,7 +191,7 @@ class GroupCommit(Generic[Result]):
                 if len(group) == 1:
                     group[0].result = group[0].work(conn)
                 else:
-                    self._run_each(conn, group, refused)
+                    self._run_shared(conn, group, refused)
                 if self.decided is not None:
                     self.decided(len(group))
             self.commits += 1
@@ -175,10 +207,28 @@ class GroupCommit(Generic[Result]):
             for waiting in group:
                 waiting.done = True
 
+    def _run_shared(
+        self, conn: Connection, group: list[_Waiting[Result]], refused: set[int]
+    ) -> None:
+        """Run a group's commands with what they share, then finish it."""
+        if self._share is None:
+            self._run_each(conn, group, refused, None)
+            return
+        state = self._share(conn)
+        token = _SHARED.set(state)
+        try:
+            self._run_each(conn, group, refused, state)
+        finally:
+            _SHARED.reset(token)
+        state.finish()
+
     @staticmethod
-    def _run_each(conn: Connection, group: list[_Waiting[Result]], refused: set[int]) -> None:
+    def _run_each(
+        conn: Connection, group: list[_Waiting[Result]], refused: set[int], state: Shared | None
+    ) -> None:
         """Run each command of a group in its own savepoint; add to ``refused`` the
-        index of each one refused.
+        index of each one refused (and bring what they share back to where it was
+        before it).
 
         On PostgreSQL, where every statement is a round trip, one command's savepoint
         is released and the next one's set in the same round trip."""
@@ -188,6 +238,7 @@ class GroupCommit(Generic[Result]):
         for index, waiting in enumerate(group):
             if not set_up:
                 _SAVEPOINT.run(conn)
+            mark = None if state is None else state.mark()
             try:
                 waiting.result = waiting.work(conn)
             except Exception as error:
@@ -195,6 +246,8 @@ class GroupCommit(Generic[Result]):
                 # whole group with it.
                 _ROLLBACK_TO.run(conn)
                 _RELEASE.run(conn)
+                if state is not None:
+                    state.undo(mark)
                 waiting.error = error
                 refused.add(index)
                 set_up = False
