@@ -38,7 +38,7 @@ REGIONS = {
     "back": N_("Back of the body"),
     "pelvis": N_("Pelvis"),
     "upper_limb": N_("Arm"),
-    "lower_limb": N_("Leg"),
+    "lower_limb": N_("Leg (body region)"),  # not a convoy's leg
     "multiple": N_("Several regions"),
 }
 INJURIES = {
