@@ -20,6 +20,7 @@ from mamar.convoys.commands import ChangeConvoyStatus, PlanConvoy
 from mamar.db.tables import journal, vault_entries
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Command
+from mamar.domain.visibility import Visibility
 from mamar.journal import store
 from mamar.journal.envelope import RecordedEvent
 from mamar.journal.verify import verify
@@ -110,6 +111,11 @@ def plan(convoy: str) -> PlanConvoy:
     return PlanConvoy(id=convoy, operation="op", name={"ar": "قافلة"})
 
 
+def shared_plan(convoy: str) -> PlanConvoy:
+    """A convoy shared with every organisation: it is given a short reference."""
+    return plan(convoy).model_copy(update={"visibility": Visibility.SHARED})
+
+
 def status(convoy: str, value: str) -> ChangeConvoyStatus:
     return ChangeConvoyStatus(id=convoy, status=value)
 
@@ -170,21 +176,28 @@ def test_a_command_refused_after_its_events_were_chained_takes_no_position(
     open_operation(system)
     system.execute(plan("c1"), actor=SYSTEM, occurred=WHEN)
     late = RefusedLate(system, status("c1", "preparing"))
-    leader, (first, _, last) = queue_group(
-        system, plan("c2"), [plan("c3"), late, status("c1", "preparing")]
+    late_plan = RefusedLate(system, shared_plan("c4"))
+    leader, (first, _, last, _, planned) = queue_group(
+        system,
+        plan("c2"),
+        [shared_plan("c3"), late, status("c1", "preparing"), late_plan, shared_plan("c5")],
     )
-    chained = [leader.answer(), first.answer(), last.answer()]
-    with pytest.raises(DomainError, match="refused once"):
-        late.answer()
+    chained = [leader.answer(), first.answer(), last.answer(), planned.answer()]
+    for refused in (late, late_plan):
+        with pytest.raises(DomainError, match="refused once"):
+            refused.answer()
     positions = [e.position for recorded in chained for e in recorded]
-    assert positions == list(range(positions[0], positions[0] + 3))
+    assert positions == list(range(positions[0], positions[0] + 4))
     assert chained[2][0].prev_hash == chained[1][-1].hash
     assert chained[2][0].version == 2, "the refused change of c1 took no version either"
     with system.reading() as conn:
-        assert store.head(conn) == (chained[2][-1].position, chained[2][-1].hash)
+        assert store.head(conn) == (chained[3][-1].position, chained[3][-1].hash)
         found = current(conn, "convoy:c1")
         assert found is not None
         assert found[1] == 2
+        assert current(conn, "convoy:c4") is None
+        refs = [current(conn, f"convoy:c{n}")[0].ref for n in (3, 5)]  # type: ignore[index]
+        assert refs[1] == refs[0] + 1, "c5 has the short reference the refused c4 took"
         result = verify(conn)
         assert result.ok, result.describe()
         assert projected_position(conn) == store.head(conn)[0]

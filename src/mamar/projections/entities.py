@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, select
@@ -140,6 +140,17 @@ def current(conn: Connection, stream: str) -> tuple[EntityState, int] | None:
     return load_state(row[0], row[1]), int(row[2])
 
 
+class ProjectorMark(NamedTuple):
+    """What a deferred :class:`Projector` held at a moment (see :meth:`Projector.mark`)."""
+
+    cache: dict[str, tuple[EntityState | None, int]]
+    refs: dict[tuple[str, str], int]
+    before: dict[str, EntityState | None]
+    last: dict[str, tuple[dict[str, Any], EntityState]]
+    history: int
+    organisations: dict[str, str]
+
+
 class Projector:
     """Applies recorded events to the entity read model.
 
@@ -171,6 +182,25 @@ class Projector:
         self._before: dict[str, EntityState | None] = {}
         self._last: dict[str, tuple[dict[str, Any], EntityState]] = {}
         self._history: list[dict[str, Any]] = []
+
+    def mark(self) -> ProjectorMark:
+        """Where a deferred projector stands now, to go back to with :meth:`undo`."""
+        return ProjectorMark(
+            dict(self._cache),
+            dict(self._refs),
+            dict(self._before),
+            dict(self._last),
+            len(self._history),
+            dict(self._organisations),
+        )
+
+    def undo(self, mark: ProjectorMark) -> None:
+        """Forget the events applied since ``mark`` (a deferred projector's: nothing of
+        them is written yet)."""
+        self._cache, self._refs = dict(mark.cache), dict(mark.refs)
+        self._before, self._last = dict(mark.before), dict(mark.last)
+        del self._history[mark.history :]
+        self._organisations = dict(mark.organisations)
 
     def know_organisation(self, actor: str, organisation: str) -> None:
         """``actor``'s organisation, known to the caller (not read from its account)."""

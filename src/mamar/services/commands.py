@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 
@@ -18,7 +18,7 @@ from mamar.journal import store
 from mamar.journal.envelope import PendingEvent, RecordedEvent
 from mamar.journal.registry import EventData
 from mamar.manifests.photos import MEDIA_TYPE as PHOTO_TYPE
-from mamar.projections.entities import Projector, current
+from mamar.projections.entities import Projector, ProjectorMark, current
 from mamar.services.group_commit import shared
 from mamar.translating.model import attributed, attributed_time
 from mamar.vault.store import Sealing, Vault
@@ -68,7 +68,7 @@ class Batch:
     All or nothing: once a command is refused (or anything fails), the batch cannot
     be written, and the caller's transaction must be rolled back. For loading many
     commands of one author at once (``scenarios.synthetic``), not for callers that
-    want each command answered on its own (``services.group_commit`` does that).
+    want each command answered on its own (:class:`GroupAppend` is that).
     """
 
     def __init__(self, conn: Connection, vault: Vault | None = None) -> None:
@@ -105,30 +105,27 @@ class Batch:
         self.projector.write()
 
 
-class GroupAppend:
-    """The appends of a group commit's commands (``services.group_commit``): each
-    command's events chained after the last one's in memory, the journal rows, the
-    Merkle tree's growth and the head's move written once, before the group commits.
-
-    The head is read (on PostgreSQL, locked) once, when the group begins. Each command
-    is decided against the records the commands before it left (their rows are
-    written at once, as alone), so what is written is what the same commands one
-    by one would write; a refused command's events are forgotten (:meth:`undo`).
+class GroupAppend(Batch):
+    """The commands of a group commit (``services.group_commit``), carried out as a
+    :class:`Batch` is, each answered on its own: the head is read (on PostgreSQL,
+    locked) once when the group begins, each command is decided against the states
+    the ones before it left (kept in memory), and the group's journal rows, tree
+    growth, head move, records' rows and history rows are written once, before the
+    group commits. A refused command is forgotten (:meth:`undo`): its events, the
+    states it left and the short references it took, as if it had never been sent.
     """
 
-    def __init__(self, conn: Connection) -> None:
-        self.appending = store.Appending(conn, store.lock_head(conn))
-
-    def mark(self) -> store.Mark:
+    def mark(self) -> tuple[store.Mark, ProjectorMark]:
         self.appending.stamp()
-        return self.appending.mark()
+        return self.appending.mark(), self.projector.mark()
 
     def undo(self, mark: object) -> None:
-        assert isinstance(mark, store.Mark)
-        self.appending.undo(mark)
+        appended, projected = cast("tuple[store.Mark, ProjectorMark]", mark)
+        self.appending.undo(appended)
+        self.projector.undo(projected)
 
     def finish(self) -> None:
-        self.appending.write()
+        self.write()
 
 
 #: The local administrator: the CLI on the server acts as this account.
@@ -232,10 +229,11 @@ def execute(
     may_call(viewer, cmd)
     stream = stream_name(cmd.kind, cmd.id)
     # Take the append lock first: what is read below cannot change before the append
-    # (a batch or a group took it when it began).
-    sharing = shared() if batch is None else None
-    group = sharing if isinstance(sharing, GroupAppend) else None
-    head = store.lock_head(conn) if batch is None and group is None else None
+    # (a batch, or a group, took it when it began).
+    if batch is None:
+        sharing = shared()
+        batch = sharing if isinstance(sharing, GroupAppend) else None
+    head = store.lock_head(conn) if batch is None else None
     found = current(conn, stream) if batch is None else batch.current(stream)
     lookup = DbLookup(conn, viewer, batch)
     state: EntityState | None
@@ -274,10 +272,7 @@ def execute(
         batch.projector.know_organisation(actor.username, actor.organisation)
         batch.projector.apply(recorded)
         return recorded
-    if group is not None:
-        recorded = group.appending.add(pending, versions={stream: version})
-    else:
-        recorded = store.append(conn, pending, locked=head, versions={stream: version})
+    recorded = store.append(conn, pending, locked=head, versions={stream: version})
     _erase_personal(conn, vault, decided)
     # The state read above is still current: the projector need not read it again.
     Projector(
