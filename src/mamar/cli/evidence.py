@@ -46,7 +46,7 @@ def export(
     except DomainError as error:
         raise fail(error.message) from None
     except (log.NoSigningKey, NoteError) as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
     output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
     lang = cli_lang()
     console.print(
