@@ -164,6 +164,7 @@ def test_a_keys_or_notes_refusal_is_said_in_arabic(tmp_path: Path) -> None:
             ["witness", "run", "--url", "https://mamar.example", "--token", "t", *key],
             {str(garbage)},
         ),
+        (["witness", "add", "sarc", "mamar.example+zz+abc", "--database", database], set()),
         (
             ["checkpoint", "public-key", "--database", database],
             {str(missing)},
@@ -177,4 +178,4 @@ def test_a_keys_or_notes_refusal_is_said_in_arabic(tmp_path: Path) -> None:
     assert "اسم المفتاح «bad name»" in said[0]
     assert "المفتاح العام" in said[2]
     assert "يبدأ مفتاح التوقيع بـ" in said[3]
-    assert "غير موجود" in said[4]
+    assert "غير موجود" in said[5]

@@ -9,6 +9,7 @@ from urllib.error import URLError
 
 import typer
 
+from mamar.api.messages import domain_message
 from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
 from mamar.domain.errors import DomainError
 from mamar.evidence import log, witnesses
@@ -66,7 +67,7 @@ def add(
         with system.writing() as conn:
             witness = witnesses.add(conn, organisation=organisation, key=key)
     except DomainError as error:
-        raise fail(error.message) from None
+        raise fail(domain_message(error, cli_lang())) from None
     console.print(
         tr(
             cli_lang(),

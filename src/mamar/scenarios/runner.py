@@ -144,14 +144,14 @@ def load(name_or_file: str) -> Scenario:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = said(N_("the file is not valid YAML"))
+        why = said(N_("the file is not valid YAML"))
         if mark is not None:
-            where = said(
+            why = said(
                 N_("the file is not valid YAML (line %(line)s, column %(column)s)"),
                 line=mark.line + 1,
                 column=mark.column + 1,
             )
-        raise ScenarioError(str(path), f"not valid YAML: {exc}", where) from exc
+        raise ScenarioError(str(path), f"not valid YAML: {exc}", why) from exc
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
