@@ -28,8 +28,9 @@ PYTHON = re.compile(r"\bNone\b|\{'|\bTrue\b|\bFalse\b")
 
 
 class _Visible(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.lang = lang
         self.stack: list[tuple[str, bool]] = []  # (tag, hidden or foreign)
         self.chunks: list[str] = []
 
@@ -42,7 +43,7 @@ class _Visible(HTMLParser):
         skip = (
             self._skipping()
             or tag in _HIDDEN
-            or (lang is not None and lang != "ar" and tag != "html")
+            or (lang is not None and lang != self.lang and tag != "html")
             or "hidden" in values
         )
         if not skip:
@@ -74,8 +75,9 @@ class _Visible(HTMLParser):
             self.chunks.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = _Visible()
+def visible_text(html: str, lang: str = "ar") -> str:
+    """What a reader of a page in ``lang`` sees, elements marked in another language left out."""
+    parser = _Visible(lang)
     parser.feed(html)
     parser.close()
     return "\n".join(parser.chunks)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import mamar
@@ -41,7 +42,7 @@ from tests.test_access_matrix import _kind, bindings, record_ids, routes
 
 world = test_access_matrix.world  # the same module-scoped fixture: aleppo-2016, every account
 
-#: Who reads: (organisation index in aleppo-2016, role).
+#: Who reads: (organisation in aleppo-2016, role), every role.
 READERS = [
     ("factions-team", Role.COORDINATOR),  # the negotiating team's room: it recorded most
     ("sarc", Role.COORDINATOR),
@@ -49,6 +50,11 @@ READERS = [
     ("russian-command", Role.LIAISON),
     ("icrc", Role.MEDICAL),
     ("installation", Role.ADMIN),
+    # The demo's accounts of the other roles: the Red Crescent's operations officer, and
+    # the ceasefire monitor and the observer with the monitoring team.
+    ("sarc", Role.OPERATIONS),
+    ("monitors", Role.MONITOR),
+    ("monitors", Role.OBSERVER),
 ]
 #: Protocol words an API client types (headers, scopes, formats): allowed in API messages.
 PROTOCOL = {"Authorization", "Bearer", "X", "CSRF", "Token", "JSON", "Content", "Type"}
@@ -142,24 +148,41 @@ def users_texts(world: World) -> re.Pattern[str]:
     return recorded_texts(world.system)
 
 
-def test_every_page_in_arabic_shows_no_english_of_its_own(world: World) -> None:
+def _pages(world: World, *, every_record: bool) -> list[str]:
+    """The paths of every page of the route table, for one record of each kind; with
+    ``every_record``, each record's own page for every record (one of a kind shows one
+    kind's words only), the general form of every command (its choices, its fields' names),
+    and two of the records planted for the access matrix that every reader sees (a name in
+    English only: the others planted say the same)."""
     ids = record_ids(world.system)
-    templates = [
-        t for t in routes(world.app, "GET") if not t.startswith(("/api/", "/live", "/static"))
-    ]
-    paths = [p for t in templates for p in bindings(world, t, ids) if "format=json" not in p]
-    # Each record's own page, for every record (one of a kind shows one kind's words only).
-    for template in templates:
+    planted = {
+        "convoy": [c for c in world.convoys if c.endswith("-shared")][:2],
+        "position": world.positions[:2],
+    }
+    paths: list[str] = []
+    for template in routes(world.app, "GET"):
+        if template.startswith(("/api/", "/live", "/static")):
+            continue
+        bound = template.replace("{op}", OP)
         kind = _kind(template)
-        if kind is not None and template.endswith("/{id}"):
-            bound = template.replace("{op}", OP)
-            paths += [bound.replace("{id}", i) for i in ids.get(kind, []) if i not in paths]
-    # The general form of every command (its choices, its fields' names).
-    for template in templates:
         if "{command_name}" in template:
-            bound = template.replace("{op}", OP)
-            paths += [bound.replace("{command_name}", name) for name in sorted(commands())]
-    paths = list(dict.fromkeys(paths))
+            names = sorted(commands()) if every_record else ["convoy.plan"]
+            paths += [bound.replace("{command_name}", name) for name in names]
+        elif kind is not None:
+            chosen = ids.get(kind, [])
+            if not (every_record and template.endswith("/{id}")):
+                chosen = chosen[:1]
+            if every_record:
+                chosen = [*chosen, *planted.get(kind, [])]
+            paths += [bound.replace("{id}", i) for i in [*chosen, "no-such-record"]]
+        else:
+            paths += [p for p in bindings(world, template, ids) if "format=json" not in p]
+    return list(dict.fromkeys(paths))
+
+
+def test_every_page_in_arabic_shows_no_english_of_its_own(world: World) -> None:
+    assert {role for _, role in READERS} == set(Role)  # every role reads
+    paths = _pages(world, every_record=True)
     assert len(paths) > 60
     oracle = ArabicPages.of(world.system)
     for org, role in READERS:
@@ -172,6 +195,36 @@ def test_every_page_in_arabic_shows_no_english_of_its_own(world: World) -> None:
     assert oracle.found == {}, oracle.report()
     # The list of what remains only shrinks: an entry no page needs any more is removed.
     assert oracle.unneeded() == []
+
+
+ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
+
+
+def test_every_page_in_english_shows_no_arabic_of_its_own(world: World) -> None:
+    """The inverse: an English page shows no Arabic word outside what users wrote marked
+    with its language (a word left untranslated in the English catalogue, a text of the
+    product's own written in Arabic). Every page of one record of each kind, as every role
+    (once: the two coordinators' pages say the same words)."""
+    paths = _pages(world, every_record=False)
+    accounts = _names_of_accounts(world.system)  # what a person types to sign in, and sees
+    found: dict[str, set[str]] = {}
+    pages = 0
+    # A client of its own: the language chosen in the address is remembered in a cookie.
+    client = TestClient(world.app, base_url="https://testserver", follow_redirects=False)
+    for org, role in {role: (org, role) for org, role in READERS}.values():
+        headers = {"Authorization": world.headers(org, role)["Authorization"]}
+        for path in paths:
+            english = path + ("&" if "?" in path else "?") + "lang=en"
+            response = client.get(english, headers=headers)
+            if "text/html" not in response.headers.get("content-type", ""):
+                continue
+            assert 'lang="en"' in response.text[:200], path
+            pages += 1
+            shown = accounts.sub(" ", visible_text(response.text, "en"))
+            for word in ARABIC_WORD.findall(shown):
+                found.setdefault(word, set()).add(f"{path} ({role.value} of {org})")
+    assert pages > 300
+    assert found == {}, "\n".join(f"{w}: {sorted(p)[:3]}" for w, p in sorted(found.items()))
 
 
 def test_api_errors_in_arabic(world: World) -> None:

@@ -7,13 +7,17 @@ placeholder here is a broken page, CLI line or API error."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 from pathlib import Path
 
 import pytest
+import typer.completion
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from mamar.web.catalog import PACKAGE, used_messages
 from mamar.web.i18n import LOCALES
 
 AR = LOCALES / "ar" / "LC_MESSAGES" / "messages.po"
@@ -157,3 +161,47 @@ def test_no_merge_leftovers(path: Path) -> None:
     """A line Babel cannot read is skipped without a word: a merge's markers must not stay."""
     text = path.read_text(encoding="utf-8")
     assert re.findall(r"^(?:<{7}|={7}|>{7}).*$", text, flags=re.MULTILINE) == []
+
+
+def test_both_languages_have_the_same_messages() -> None:
+    arabic = set(_keys(AR))
+    english = set(_keys(EN))
+    assert sorted(arabic - english) == []
+    assert sorted(english - arabic) == []
+
+
+def _literals() -> set[str]:
+    """Every string the product writes: each string constant of its Python (a docstring
+    also as the command line shows it), each quoted string of its templates and scripts,
+    and the help ``typer`` gives its own options (the command line says it in words)."""
+    found: set[str] = set()
+    sources = [*PACKAGE.rglob("*.py"), Path(typer.completion.__file__)]
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found |= {node.value, inspect.cleandoc(node.value)}
+    for path in [*PACKAGE.rglob("*.html"), *PACKAGE.rglob("*.js")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for quote in "\"'":
+                found.update(re.findall(f"{quote}([^{quote}]*){quote}", line))
+    return found
+
+
+def unused_messages() -> list[str]:
+    """The catalogue's messages nothing asks for: neither extracted (``_``, ``tr``,
+    ``N_``… in code and templates) nor written anywhere as a string. A message built by
+    the code from a value (a status, a kind, an enum's value, a command's help) is such a
+    string where the value is written, so it is kept."""
+    used = used_messages() | _literals()
+    unused = []
+    for m in _catalog(AR, "ar"):
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        if m.id and not any(i in used for i in ids):
+            unused.append(ids[0])
+    return unused
+
+
+def test_every_message_is_used() -> None:
+    """A message no code asks for any more is removed (it would be translated for nothing,
+    and hide that its page says something else now)."""
+    assert unused_messages() == []

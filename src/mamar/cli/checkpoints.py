@@ -35,7 +35,7 @@ def new_key(
             tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
         ) from None
     except NoteError as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
     console.print(
         tr(
             cli_lang(),
@@ -51,7 +51,7 @@ def _signer(settings: Settings) -> Signer:
     try:
         return log.load_signer(settings)
     except (log.NoSigningKey, NoteError) as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
 
 
 @checkpoint_app.command("public-key")
@@ -70,7 +70,7 @@ def sign(database: DatabaseOption = None) -> None:
         with system.writing() as conn:
             stored = log.sign_now(conn, signer)
     except NoteError as error:
-        raise fail(str(error), code=2) from None
+        raise fail(error.said(cli_lang()), code=2) from None
     console.print(stored.note, end="", soft_wrap=True, highlight=False)
 
 

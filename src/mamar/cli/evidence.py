@@ -9,6 +9,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from mamar.api.messages import domain_message
 from mamar.cli import language
 from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
 from mamar.domain.errors import DomainError
@@ -44,9 +45,9 @@ def export(
         with system.writing() as conn:
             made = bundle.make(conn, viewer=viewer, refs=bundle.parse_refs(entities), signer=signer)
     except DomainError as error:
-        raise fail(error.message) from None
+        raise fail(domain_message(error, cli_lang())) from None
     except (log.NoSigningKey, NoteError) as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
     output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
     lang = cli_lang()
     console.print(

@@ -196,7 +196,7 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
                 path.read_text(encoding="utf-8"), parse_verifier(log_key)
             )
         except NoteError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--against") from None
+            raise typer.BadParameter(exc.said(cli_lang()), param_hint="--against") from None
         return TreeAnchor(checkpoint.size, checkpoint.root)
     try:
         return Anchor.parse(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import orjson
 import typer
@@ -14,6 +14,7 @@ from rich.table import Table
 from mamar import reads
 from mamar.accounts.credentials import set_password
 from mamar.accounts.model import AccountState, CreateAccount, DisableAccount
+from mamar.api.messages import domain_message
 from mamar.cli import language
 from mamar.cli.creating import creates_database
 from mamar.cli.main import (
@@ -109,8 +110,9 @@ def scenario_run(
             task = bar.add_task(scenario.name, total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except runner.ScenarioError as exc:
-        stopped = tr(cli_lang(), "the scenario stopped at %(where)s:", where=exc.where)
-        err.print(f"[red]{escape(stopped)}[/red] {escape(exc.reason)}", highlight=False)
+        lang = cli_lang()
+        stopped = tr(lang, "the scenario stopped at %(where)s:", where=exc.said_where(lang))
+        err.print(f"[red]{escape(stopped)}[/red] {escape(exc.said_reason(lang))}", highlight=False)
         raise typer.Exit(2) from None
     lang = cli_lang()
     console.print(
@@ -487,10 +489,7 @@ def demo(
         try:  # an unknown scenario leaves the last demo's database as it was
             runner.resolve(scenario)
         except runner.ScenarioError as exc:
-            err.print(
-                f"[red]{escape(tr(cli_lang(), 'the demo could not load:'))}[/red] {escape(str(exc))}"
-            )
-            raise typer.Exit(2) from None
+            _could_not_load(exc)
     path = Path(database)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -551,6 +550,18 @@ def demo(
         serve_app(system, host=host, port=port)
 
 
+def _could_not_load(exc: runner.ScenarioError | DomainError) -> NoReturn:
+    lang = cli_lang()
+    if isinstance(exc, runner.ScenarioError):
+        why = tr(
+            lang, "%(where)s: %(reason)s", where=exc.said_where(lang), reason=exc.said_reason(lang)
+        )
+    else:
+        why = domain_message(exc, lang)
+    err.print(f"[red]{escape(tr(lang, 'the demo could not load:'))}[/red] {escape(why)}")
+    raise typer.Exit(2) from None
+
+
 def _load_scenario(system: Mamar, name: str) -> tuple[str, int, list[Actor]]:
     try:
         scenario = runner.load(name)
@@ -559,10 +570,7 @@ def _load_scenario(system: Mamar, name: str) -> tuple[str, int, list[Actor]]:
             task = bar.add_task(f"loading {scenario.name}", total=total)
             count = runner.run(system, scenario, progress=lambda _p: bar.advance(task))
     except (runner.ScenarioError, DomainError) as exc:
-        err.print(
-            f"[red]{escape(tr(cli_lang(), 'the demo could not load:'))}[/red] {escape(str(exc))}"
-        )
-        raise typer.Exit(2) from None
+        _could_not_load(exc)
     accounts = [
         Actor(username=a.username, role=a.role, party=a.party, organisation=a.organisation)
         for a in scenario.accounts

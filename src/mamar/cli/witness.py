@@ -9,6 +9,7 @@ from urllib.error import URLError
 
 import typer
 
+from mamar.api.messages import domain_message
 from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
 from mamar.domain.errors import DomainError
 from mamar.evidence import log, witnesses
@@ -42,7 +43,7 @@ def new_key(
             tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
         ) from None
     except NoteError as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
     console.print(
         tr(
             cli_lang(),
@@ -66,7 +67,7 @@ def add(
         with system.writing() as conn:
             witness = witnesses.add(conn, organisation=organisation, key=key)
     except DomainError as error:
-        raise fail(error.message) from None
+        raise fail(domain_message(error, cli_lang())) from None
     console.print(
         tr(
             cli_lang(),
@@ -98,7 +99,7 @@ def init(
     try:
         parse_verifier(log_key)
     except NoteError as error:
-        raise fail(str(error)) from None
+        raise fail(error.said(cli_lang())) from None
     if state.exists():
         raise fail(
             tr(cli_lang(), "%(path)s exists: a witness's state is never started again", path=state)
@@ -122,8 +123,10 @@ def run(
     """Witness the log: check each new checkpoint against the last one cosigned, then cosign."""
     try:
         signer = parse_signer(key.read_text())
-    except (OSError, NoteError) as error:
-        raise fail(f"witness key: {error}") from None
+    except OSError as error:
+        raise fail(f"{key}: {error.strerror}") from None
+    except NoteError as error:
+        raise fail(error.said(cli_lang())) from None
     if signer.kind != COSIGNATURE_V1:
         raise fail(
             tr(

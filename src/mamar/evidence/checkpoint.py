@@ -33,6 +33,7 @@ from mamar.evidence.note import (
     verify_signature,
 )
 from mamar.journal.merkle import HASH_SIZE
+from mamar.web.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -48,20 +49,31 @@ class Checkpoint:
 def parse_checkpoint(text: str) -> Checkpoint:
     lines = text.split("\n")
     if len(lines) < 4 or lines[-1] != "" or any(not line for line in lines[:-1]):
-        raise NoteError("malformed_checkpoint", "a checkpoint is origin, size and root, one a line")
+        raise NoteError(
+            "malformed_checkpoint", N_("a checkpoint is origin, size and root, one a line")
+        )
     origin, size_text, root_text = lines[:3]
     if (
         not size_text.isascii()
         or not size_text.isdigit()
         or (size_text != "0" and size_text[0] == "0")
     ):
-        raise NoteError("malformed_checkpoint", f"tree size {size_text!r} is not a decimal number")
+        raise NoteError(
+            "malformed_checkpoint",
+            N_("the tree size “%(size)s” is not a decimal number"),
+            size=size_text,
+        )
     try:
         root = base64.b64decode(root_text, validate=True)
     except binascii.Error:
-        raise NoteError("malformed_checkpoint", "the root hash is not base64") from None
+        raise NoteError("malformed_checkpoint", N_("the root hash is not base64")) from None
     if len(root) != HASH_SIZE:
-        raise NoteError("malformed_checkpoint", f"the root hash has {len(root)} bytes, not 32")
+        raise NoteError(
+            "malformed_checkpoint",
+            N_("the root hash has %(n)s bytes, not %(size)s"),
+            n=len(root),
+            size=HASH_SIZE,
+        )
     return Checkpoint(origin, int(size_text), root)
 
 
@@ -78,13 +90,18 @@ def open_checkpoint(encoded: str, log: Verifier) -> tuple[Checkpoint, Note]:
         names = ", ".join(sorted({s.name for s in note.signatures}))
         raise NoteError(
             "unknown_key",
-            f"the checkpoint is not signed by the trusted key {log.name} (signed by: {names})",
+            N_("the checkpoint is not signed by the trusted key %(name)s (signed by: %(names)s)"),
+            name=log.name,
+            names=names,
         )
     verify_signature(note.text, signature, log)
     checkpoint = parse_checkpoint(note.text)
     if checkpoint.origin != log.name:
         raise NoteError(
-            "wrong_origin", f"the checkpoint's origin {checkpoint.origin} is not the log {log.name}"
+            "wrong_origin",
+            N_("the checkpoint's origin %(origin)s is not the log %(name)s"),
+            origin=checkpoint.origin,
+            name=log.name,
         )
     return checkpoint, note
 
@@ -96,9 +113,11 @@ def cosigned_message(text: str, timestamp: int) -> bytes:
 def cosign(text: str, signer: Signer, timestamp: int) -> Signature:
     """A witness's cosignature/v1 over the checkpoint ``text``, made at ``timestamp``."""
     if signer.kind != COSIGNATURE_V1:
-        raise NoteError("bad_key", f"{signer.name} is not a cosigning key")
+        raise NoteError("bad_key", N_("“%(name)s” is not a cosigning key"), name=signer.name)
     if not 0 <= timestamp < 2**63:
-        raise NoteError("bad_timestamp", f"timestamp {timestamp} is out of range")
+        raise NoteError(
+            "bad_timestamp", N_("the timestamp %(time)s is out of range"), time=str(timestamp)
+        )
     signed = signer.sign(cosigned_message(text, timestamp))
     return Signature(signer.name, signer.verifier.id, struct.pack(">Q", timestamp) + signed)
 
@@ -106,20 +125,33 @@ def cosign(text: str, signer: Signer, timestamp: int) -> Signature:
 def verify_cosignature(text: str, signature: Signature, witness: Verifier) -> int:
     """Check a cosignature by ``witness`` over the checkpoint ``text``; return its timestamp."""
     if witness.kind != COSIGNATURE_V1:
-        raise NoteError("bad_key", f"{witness.name} is not a witness key (type 0x04)")
+        raise NoteError(
+            "bad_key", N_("“%(name)s” is not a witness key (type 0x04)"), name=witness.name
+        )
     if signature.name != witness.name or signature.id != witness.id:
-        raise NoteError("unknown_key", f"the cosignature is not by the witness {witness.name}")
+        raise NoteError(
+            "unknown_key",
+            N_("the cosignature is not by the witness %(name)s"),
+            name=witness.name,
+        )
     if len(signature.value) != 8 + 64:
-        raise NoteError("bad_signature", f"the cosignature of {witness.name} has the wrong size")
+        raise NoteError(
+            "bad_signature",
+            N_("the cosignature of %(name)s has the wrong size"),
+            name=witness.name,
+        )
     timestamp = int.from_bytes(signature.value[:8], "big")
     if timestamp >= 2**63:
-        raise NoteError("bad_timestamp", f"the cosignature of {witness.name} has a bad time")
+        raise NoteError(
+            "bad_timestamp", N_("the cosignature of %(name)s has a bad time"), name=witness.name
+        )
     try:
         witness.key().verify(signature.value[8:], cosigned_message(text, timestamp))
     except InvalidSignature:
         raise NoteError(
             "bad_signature",
-            f"the cosignature of {witness.name} does not verify over this checkpoint",
+            N_("the cosignature of the witness %(name)s does not verify over this checkpoint"),
+            name=witness.name,
         ) from None
     return timestamp
 

@@ -23,14 +23,21 @@ from mamar.db.tables import cosignatures, signed_checkpoints
 from mamar.domain.time import now_utc, utc_key
 from mamar.evidence.checkpoint import Checkpoint, sign_checkpoint
 from mamar.evidence.note import ED25519, NoteError, Signer, parse_note, parse_signer
+from mamar.i18n.said import Said
 from mamar.journal import store, tree
 from mamar.system import Mamar
+from mamar.web.i18n import N_
 
 _log = logging.getLogger("mamar.evidence")
 
 
 class NoSigningKey(RuntimeError):
-    """No checkpoint signing key is configured (see docs/evidence.md)."""
+    """No checkpoint signing key is configured (see docs/evidence.md); ``said`` says it in
+    any language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.said = Said(message, params)
+        super().__init__(str(self.said))
 
 
 def create_key(path: Path, origin: str, kind: int = ED25519) -> Signer:
@@ -47,20 +54,27 @@ def load_signer(settings: Settings) -> Signer:
     path = settings.resolve_log_key_file()
     if path is None:
         raise NoSigningKey(
-            "no checkpoint signing key: set MAMAR_LOG_KEY_FILE "
-            "(`mamar checkpoint new-key ORIGIN -o FILE` makes one)"
+            N_(
+                "no checkpoint signing key: set MAMAR_LOG_KEY_FILE "
+                "(`mamar checkpoint new-key ORIGIN -o FILE` makes one)"
+            )
         )
     if not path.exists():
         if settings.log_key_file is not None:
-            raise NoSigningKey(f"the checkpoint signing key file {path} does not exist")
+            raise NoSigningKey(
+                N_("the checkpoint signing key file %(path)s does not exist"), path=path
+            )
         try:
             return create_key(path, f"mamar.local/{secrets.token_hex(4)}")
         except FileExistsError:
             pass  # another process made it first
     if not settings.is_development and path.stat().st_mode & 0o077:
         raise NoSigningKey(
-            f"refusing the checkpoint signing key file {path}: others than its owner may "
-            f"read it (chmod 600 {path})"
+            N_(
+                "refusing the checkpoint signing key file %(path)s: others than its owner may "
+                "read it (chmod 600 %(path)s)"
+            ),
+            path=path,
         )
     return parse_signer(path.read_text())
 
@@ -104,8 +118,11 @@ def sign_now(conn: Connection, signer: Signer) -> StoredCheckpoint:
         if previous.size > head.size or tree.root_at(conn, previous.size) != previous.root:
             raise NoteError(
                 "inconsistent_tree",
-                f"the journal's tree no longer extends the checkpoint of size {previous.size}: "
-                "run `mamar verify`",
+                N_(
+                    "the journal's tree no longer extends the checkpoint of size %(size)s: "
+                    "run `mamar verify`"
+                ),
+                size=previous.size,
             )
     origin = signer.name
     note = sign_checkpoint(Checkpoint(origin, head.size, head.root), signer).encode()

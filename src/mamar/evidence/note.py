@@ -21,6 +21,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from mamar.i18n.said import Said, Word
+from mamar.web.i18n import N_
+
 ED25519 = 0x01
 COSIGNATURE_V1 = 0x04
 DASH = "\u2014 "
@@ -28,18 +31,28 @@ _PRIVATE = "PRIVATE+KEY+"
 
 
 class NoteError(ValueError):
-    """A note, key or signature that is malformed or does not verify; ``code`` names why."""
+    """A note, key or signature that is malformed or does not verify; ``code`` names why,
+    ``said`` says it in any language (a catalogue message with its particulars; ``str``
+    is its English, for the logs)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        self.said = Said(message, params)
+        super().__init__(str(self.said))
         self.code = code
+
+
+PUBLIC_KEY = Word(N_("public key"))
+SIGNING_KEY = Word(N_("signing key"))
 
 
 def check_name(name: str) -> str:
     if not name or any(c.isspace() or c == "+" for c in name) or not name.isprintable():
         raise NoteError(
             "bad_key_name",
-            f"key name {name!r} must be non-empty, with no spaces, '+' or control characters",
+            N_(
+                "the key name “%(name)s” must be non-empty, with no spaces, “+” or control characters"
+            ),
+            name=name,
         )
     return name
 
@@ -72,33 +85,48 @@ class Verifier:
         return Ed25519PublicKey.from_public_bytes(self.public)
 
 
-def _key_parts(text: str, what: str) -> tuple[str, bytes, int, bytes]:
+def _key_parts(text: str, what: Word) -> tuple[str, bytes, int, bytes]:
     """``<name>+<hex ID>+<base64(type ‖ key)>`` as (name, ID, type, 32 key bytes)."""
     parts = text.split("+", 2)  # the base64 may itself hold '+'
     if len(parts) != 3:
-        raise NoteError("bad_key", f"a {what} reads <name>+<key ID>+<base64 key>")
+        raise NoteError("bad_key", N_("a %(what)s reads name+key ID+key"), what=what)
     name, hex_id, material = parts
     check_name(name)
     try:
         raw = base64.b64decode(material, validate=True)
         expected = bytes.fromhex(hex_id)
-    except (binascii.Error, ValueError) as error:
-        raise NoteError("bad_key", f"{what} for {name}: {error}") from None
+    except (binascii.Error, ValueError):
+        raise NoteError(
+            "bad_key",
+            N_("the %(what)s of “%(name)s” is not written as it should be (hex ID, base64 key)"),
+            what=what,
+            name=name,
+        ) from None
     if len(raw) != 33 or raw[0] not in (ED25519, COSIGNATURE_V1) or len(expected) != 4:
-        raise NoteError("bad_key", f"{what} for {name} is not an Ed25519 note key")
+        raise NoteError(
+            "bad_key",
+            N_("the %(what)s of “%(name)s” is not an Ed25519 note key"),
+            what=what,
+            name=name,
+        )
     return name, expected, raw[0], raw[1:]
 
 
-def _matching_id(found: bytes, expected: bytes, name: str, what: str) -> None:
+def _matching_id(found: bytes, expected: bytes, name: str, what: Word) -> None:
     if found != expected:
-        raise NoteError("bad_key", f"{what} for {name}: its key ID does not match the key")
+        raise NoteError(
+            "bad_key",
+            N_("the %(what)s of “%(name)s”: its key ID does not match the key"),
+            what=what,
+            name=name,
+        )
 
 
 def parse_verifier(text: str) -> Verifier:
     """A verifier key ``<name>+<hex ID>+<base64(type ‖ key)>``; its ID must match."""
-    name, expected, kind, public = _key_parts(text.strip(), "public key")
+    name, expected, kind, public = _key_parts(text.strip(), PUBLIC_KEY)
     verifier = Verifier(name, kind, public)
-    _matching_id(verifier.id, expected, name, "public key")
+    _matching_id(verifier.id, expected, name, PUBLIC_KEY)
     return verifier
 
 
@@ -132,10 +160,10 @@ def parse_signer(text: str) -> Signer:
     """A signing key ``PRIVATE+KEY+<name>+<hex ID>+<base64(type ‖ seed)>``."""
     text = text.strip()
     if not text.startswith(_PRIVATE):
-        raise NoteError("bad_key", "a signing key starts with PRIVATE+KEY+")
-    name, expected, kind, seed = _key_parts(text[len(_PRIVATE) :], "signing key")
+        raise NoteError("bad_key", N_("a signing key starts with %(prefix)s"), prefix=_PRIVATE)
+    name, expected, kind, seed = _key_parts(text[len(_PRIVATE) :], SIGNING_KEY)
     signer = Signer(name, kind, Ed25519PrivateKey.from_private_bytes(seed))
-    _matching_id(signer.verifier.id, expected, name, "signing key")
+    _matching_id(signer.verifier.id, expected, name, SIGNING_KEY)
     return signer
 
 
@@ -168,31 +196,41 @@ class Note:
 def sign_text(text: str, signer: Signer) -> Signature:
     """An Ed25519 note signature (type 0x01) over ``text``."""
     if signer.kind != ED25519:
-        raise NoteError("bad_key", f"{signer.name} is a cosigning key, not a note signing key")
+        raise NoteError(
+            "bad_key",
+            N_("“%(name)s” is a cosigning key, not a note signing key"),
+            name=signer.name,
+        )
     return Signature(signer.name, signer.verifier.id, signer.sign(text.encode()))
 
 
 def parse_note(encoded: str) -> Note:
     """Split a signed note into its text and signature lines (nothing is verified here)."""
     if any(ord(c) < 0x20 and c != "\n" for c in encoded):
-        raise NoteError("malformed_note", "a signed note may hold no control characters")
+        raise NoteError("malformed_note", N_("a signed note may hold no control characters"))
     cut = encoded.rfind("\n\n")
     if cut < 0 or not encoded.endswith("\n"):
-        raise NoteError("malformed_note", "a signed note is text, a blank line, then signatures")
+        raise NoteError(
+            "malformed_note", N_("a signed note is text, a blank line, then signatures")
+        )
     text, lines = encoded[: cut + 1], encoded[cut + 2 :].splitlines()
     if not lines:
-        raise NoteError("malformed_note", "the note has no signature")
+        raise NoteError("malformed_note", N_("the note has no signature"))
     signatures = []
     for line in lines:
         if not line.startswith(DASH) or line.count(" ") != 2:
-            raise NoteError("malformed_note", f"not a signature line: {line[:60]!r}")
+            raise NoteError("malformed_note", N_("not a signature line: %(line)s"), line=line[:60])
         name, _, encoded_value = line[len(DASH) :].partition(" ")
         try:
             raw = base64.b64decode(encoded_value, validate=True)
         except binascii.Error:
-            raise NoteError("malformed_note", f"the signature of {name} is not base64") from None
+            raise NoteError(
+                "malformed_note", N_("the signature of “%(name)s” is not base64"), name=name
+            ) from None
         if len(raw) < 5:
-            raise NoteError("malformed_note", f"the signature of {name} is too short")
+            raise NoteError(
+                "malformed_note", N_("the signature of “%(name)s” is too short"), name=name
+            )
         signatures.append(Signature(check_name(name), raw[:4], raw[4:]))
     return Note(text, tuple(signatures))
 
@@ -203,7 +241,9 @@ def verify_signature(text: str, signature: Signature, verifier: Verifier) -> Non
         verifier.key().verify(signature.value, text.encode())
     except InvalidSignature:
         raise NoteError(
-            "bad_signature", f"the signature of {verifier.name} does not verify"
+            "bad_signature",
+            N_("the signature of “%(name)s” does not verify"),
+            name=verifier.name,
         ) from None
 
 

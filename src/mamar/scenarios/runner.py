@@ -13,29 +13,42 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mamar.api.messages import domain_message, validation_message
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, Command, command_type
 from mamar.domain.text import LocalName, PhraseText, Prose
 from mamar.domain.time import AwareDatetime, OccurredAt, Precision
 from mamar.domain.visibility import INSTALLATION, Role
+from mamar.i18n.said import Said, said
 from mamar.organisations.model import OrganisationKind, RegisterOrganisation
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
+from mamar.web.i18n import N_, tr
 
 BUILT_IN = Path(__file__).parent
 
 
+#: Words said in the language given (a :class:`~mamar.i18n.said.Said`, or a refusal's).
+Words = Callable[[str], str]
+
+
 class ScenarioError(Exception):
-    def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"{where}: {reason}")
-        self.where = where
+    """Where a scenario stops and why: ``where`` and ``reason`` in English for the logs,
+    ``said_where`` and ``said_reason`` in any language, from the catalogues."""
+
+    def __init__(self, where: str | Words, reason: str, said_reason: Words) -> None:
+        self.said_where: Words = where if callable(where) else (lambda _lang: where)
+        self.said_reason = said_reason
+        self.where = self.said_where("en")
         self.reason = reason
+        super().__init__(f"{self.where}: {reason}")
 
 
 class CommandSpec(BaseModel):
@@ -107,6 +120,7 @@ class Planned:
     actor: str
     command: Command
     occurred: OccurredAt
+    said_label: Words | None = None  # the label in any language (``label`` is its English)
 
 
 def resolve(name_or_file: str) -> Path:
@@ -117,7 +131,11 @@ def resolve(name_or_file: str) -> Path:
     if built_in.exists():
         return built_in
     names = ", ".join(sorted(p.stem for p in BUILT_IN.glob("*.yaml")))
-    raise ScenarioError(name_or_file, f"no such scenario file or built-in scenario ({names})")
+    raise ScenarioError(
+        name_or_file,
+        f"no such scenario file or built-in scenario ({names})",
+        said(N_("no such scenario file or built-in scenario (%(names)s)"), names=names),
+    )
 
 
 def load(name_or_file: str) -> Scenario:
@@ -125,35 +143,47 @@ def load(name_or_file: str) -> Scenario:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ScenarioError(str(path), f"not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        why = said(N_("the file is not valid YAML"))
+        if mark is not None:
+            why = said(
+                N_("the file is not valid YAML (line %(line)s, column %(column)s)"),
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        raise ScenarioError(str(path), f"not valid YAML: {exc}", why) from exc
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(*_where_in_file(path, raw, exc)) from exc
+        raise _where_in_file(path, raw, exc) from exc
 
 
-def step_label(number: int, step: str, title: str | None) -> str:
+def step_label(number: int, step: str, title: str | None, *, setup: bool = False) -> Said:
     """``step 18 (S18: Exit via the Ramouseh road)``: the step's number in its section
     (from 1) and its name, so an error can be found in the file either way."""
     named = f"{step}: {title}" if title else step
-    return f"step {number} ({named})"
+    if setup:
+        return said(N_("setup step %(number)s (%(name)s)"), number=number, name=named)
+    return said(N_("step %(number)s (%(name)s)"), number=number, name=named)
 
 
-def _where_in_file(path: Path, raw: Any, exc: ValidationError) -> tuple[str, str]:
+def _where_in_file(path: Path, raw: Any, exc: ValidationError) -> ScenarioError:
     """Where the first error is (a step by number and name, where it is in a step) and
     every error explained, its location given from inside the step."""
     first = exc.errors()[0]["loc"]
-    where = str(path)
+    where: str | Words = str(path)
     skip = 0
     if len(first) >= 2 and first[0] in ("setup", "steps") and isinstance(first[1], int):
         section, index = str(first[0]), first[1]
         items = raw.get(section) if isinstance(raw, dict) else None
         item = items[index] if isinstance(items, list) and index < len(items) else {}
         item = item if isinstance(item, dict) else {}
-        label = step_label(index + 1, str(item.get("step", "?")), item.get("title"))
-        where = f"{path}: {'setup ' if section == 'setup' else ''}{label}"
+        label = step_label(
+            index + 1, str(item.get("step", "?")), item.get("title"), setup=section == "setup"
+        )
+        where = said(N_("%(file)s: %(step)s"), file=str(path), step=label)
         skip = 2
-    return where, _explain(exc, Scenario, skip=skip)
+    return ScenarioError(where, *_explain(exc, Scenario, skip=skip))
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -191,19 +221,40 @@ def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] |
     return sorted(names) or None
 
 
-def _explain(exc: ValidationError, model: type[BaseModel] | None = None, skip: int = 0) -> str:
+def _explain(
+    exc: ValidationError, model: type[BaseModel] | None = None, skip: int = 0
+) -> tuple[str, Words]:
+    """The first errors, each where it is in the file: in English (Pydantic's sentences,
+    for the logs) and in the catalogues' words."""
     parts = []
+    said_parts: list[Words] = []
     for error in exc.errors()[:5]:
         loc = tuple(error["loc"])
-        where = ".".join(str(p) for p in loc[skip:]) or "(the whole)"
+        where = ".".join(str(p) for p in loc[skip:])
         message = error["msg"]
+        words: Words = partial(validation_message, error["type"], message, context=error.get("ctx"))
         if error["type"] == "extra_forbidden" and model is not None:
             allowed = _allowed_fields(model, loc)
             message = f"unknown field '{loc[-1]}'"
+            words = said(N_("unknown field “%(field)s”"), field=str(loc[-1]))
             if allowed:
                 message += f"; the fields allowed here are: {', '.join(allowed)}"
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts)
+                words = said(
+                    N_("unknown field “%(field)s”; the fields allowed here are: %(allowed)s"),
+                    field=str(loc[-1]),
+                    allowed=", ".join(allowed),
+                )
+        parts.append(f"{where or '(the whole)'}: {message}")
+        said_parts.append(
+            said(N_("%(where)s: %(why)s"), where=where, why=words)
+            if where
+            else said(N_("the whole file: %(why)s"), why=words)
+        )
+
+    def reason(lang: str) -> str:
+        return tr(lang, "; ").join(part(lang) for part in said_parts)
+
+    return "; ".join(parts), reason
 
 
 def plan(scenario: Scenario) -> list[Planned]:
@@ -212,24 +263,38 @@ def plan(scenario: Scenario) -> list[Planned]:
     for section, steps in (("setup", scenario.setup), ("steps", scenario.steps)):
         for index, step in enumerate(steps, start=1):
             specs = step.specs()
-            name = ("setup " if section == "setup" else "") + step_label(
-                index, step.step, step.title
-            )
+            name = step_label(index, step.step, step.title, setup=section == "setup")
             if not specs:
-                raise ScenarioError(name, "has no command (give 'do' or 'commands')")
+                raise ScenarioError(
+                    name,
+                    "has no command (give 'do' or 'commands')",
+                    said(N_("has no command (give “do” or “commands”)")),
+                )
             for number, spec in enumerate(specs, start=1):
-                label = name + (f" command {number} ({spec.do})" if len(specs) > 1 else "")
+                label = name
+                if len(specs) > 1:
+                    label = said(
+                        N_("%(step)s command %(number)s (%(command)s)"),
+                        step=name,
+                        number=number,
+                        command=spec.do,
+                    )
                 try:
                     cls = command_type(spec.do)
                 except KeyError:
-                    raise ScenarioError(label, f"unknown command '{spec.do}'") from None
+                    raise ScenarioError(
+                        label,
+                        f"unknown command '{spec.do}'",
+                        said(N_("unknown command “%(command)s”"), command=spec.do),
+                    ) from None
                 payload = dict(spec.with_)
                 if cls.creates and "operation" in cls.model_fields and "operation" not in payload:
                     payload["operation"] = scenario.operation
                 try:
                     command = cls.model_validate(payload)
                 except ValidationError as exc:
-                    raise ScenarioError(label, f"{spec.do}: {_explain(exc, cls)}") from exc
+                    english, words = _explain(exc, cls)
+                    raise ScenarioError(label, f"{spec.do}: {english}", words) from exc
                 # A command that sets its own time is not described by the step's words
                 # ("after midnight" is said of the step's moment, not of the command's).
                 own_time = spec.at is not None
@@ -239,7 +304,7 @@ def plan(scenario: Scenario) -> list[Planned]:
                     phrase=spec.phrase if own_time else (spec.phrase or step.phrase),
                 )
                 actor = spec.as_ or step.as_
-                planned.append(Planned(label, actor, command, occurred))
+                planned.append(Planned(str(label), actor, command, occurred, label))
         if section == "setup":
             planned.extend(_account_commands(scenario))
     return planned
@@ -260,6 +325,7 @@ def _organisation_commands(scenario: Scenario) -> list[Planned]:
                 description=o.description,
             ),
             OccurredAt(at=first, precision=Precision.DAY),
+            said(N_("organisation %(id)s"), id=o.id),
         )
         for o in scenario.organisations
     ]
@@ -281,6 +347,7 @@ def _account_commands(scenario: Scenario) -> list[Planned]:
                 party=a.party,
             ),
             OccurredAt(at=first, precision=Precision.APPROXIMATE),
+            said(N_("account %(id)s"), id=a.username),
         )
         for a in scenario.accounts
     ]
@@ -302,7 +369,22 @@ def run(
             actors[item.actor] = actor
             recorded += len(system.execute(item.command, actor=actor, occurred=item.occurred))
         except DomainError as exc:
-            raise ScenarioError(item.label, f"{item.command.command_name} refused: {exc}") from exc
+            name = item.command.command_name
+
+            def refused(lang: str, name: str = name, exc: DomainError = exc) -> str:
+                from mamar.web.pages._commandwords import command_words
+
+                return tr(
+                    lang,
+                    "%(command)s (%(name)s) refused: %(reason)s",
+                    command=command_words(name, lang),
+                    name=name,
+                    reason=domain_message(exc, lang),
+                )
+
+            raise ScenarioError(
+                item.said_label or item.label, f"{name} refused: {exc}", refused
+            ) from exc
         if progress is not None:
             progress(item)
     return recorded
