@@ -305,11 +305,7 @@ def confirmations(
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_confirmations_and_refused_forms_have_no_serious_accessibility_violation(
-    readers: dict[str, Any],
-    seeded: dict[str, list[str]],
-    server: LiveServer,
-    axe_source: str,
-    lang: str,
+    lang: str, axe_source: str, server: LiveServer, seeded: dict[str, list[str]], readers: Any
 ) -> None:
     for reader in (readers["admin"], readers[ERASER]):
         reader.goto(f"{server.url}/ops?lang={lang}")  # remembered for the pages after
