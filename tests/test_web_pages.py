@@ -98,13 +98,14 @@ def test_the_colours_chosen_beside_the_language_are_remembered(sqlite_system: Ma
     automatic = client.get(f"/ops/{OP}/convoys?lang=ar").text
     # The system's preference: the dark sheet for a dark one only; the three choices offered.
     assert re.search(
-        r'href="/static/\w+/dark\.css" media="\(prefers-color-scheme: dark\)"', automatic
+        r'href="/static/\w+/dark\.css" media="screen and \(prefers-color-scheme: dark\)"', automatic
     )
     assert "data-theme" not in automatic and "الألوان:" in automatic
     assert f'href="/ops/{OP}/convoys?lang=ar&amp;theme=dark">داكنة</a>' in automatic
     dark = client.get(f"/ops/{OP}/convoys?theme=dark")
     assert (
-        re.search(r'href="/static/\w+/dark\.css">', dark.text) and 'data-theme="dark"' in dark.text
+        re.search(r'href="/static/\w+/dark\.css" media="screen">', dark.text)
+        and 'data-theme="dark"' in dark.text
     )
     # Remembered, like the language; a value that is no theme changes nothing.
     later = client.get(f"/ops/{OP}/dashboard?theme=%3Cb%3E").text
