@@ -1,6 +1,8 @@
 """WCAG 2.1 AA in a real browser: axe-core on every page of the route table, in Arabic and
-in English, finds no serious or critical violation; and a keyboard alone signs in, opens
-a page, fills a form and submits it.
+in English, in the light theme and in the dark one, finds no serious or critical violation;
+nor on the pages a form leads to: an irreversible action's confirmation, a refused form
+shown again with its messages. The theme chosen beside the language works without
+JavaScript; and a keyboard alone signs in, opens a page, fills a form and submits it.
 
 axe-core comes from its npm package, pinned in ``tests/axe/package.json`` and its lock
 file, installed by ``scripts/test`` (``npm ci``). It is injected into the page by
@@ -11,7 +13,8 @@ under ``CI=true``, where it fails.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,53 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PLURAL = {"people": "person"}
 #: Who reads each page: the administrator sees most; medical pages need a medic.
 READERS = ("admin", "medic")
+#: Who may erase a person from the vault (the administrator may not read one).
+ERASER = "coordinator"
+#: The themes a page is checked in: every rule in the light one, then (the page's colours
+#: being all that changes) the rules about colours in the dark one.
+THEMES = ("light", "dark")
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+#: Every stylesheet of the page loaded, the dark one too (linked for a dark preference).
+STYLED = "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"
+#: The records the demo has none of, made by the administrator through their forms: a
+#: vehicle's manifest with a family in it, a task, a tracing request.
+SEEDS = {
+    "vehicle": (
+        "manifests",
+        {"convoy": "first-wounded", "label": "إسعاف ٣"},
+        r"/vehicles/([\w-]+)\"",
+    ),
+    "task": (
+        "tasks/new",
+        {"assignee": "sarc", "title.ar": "إخلاء الجرحى", "description": "نقالات"},
+        r"/tasks/(?!new\b)([\w-]+)\"",
+    ),
+    "convoy": ("convoys", {"name.ar": "دفعة متأخرة"}, r"/convoys/([\w-]+)\""),
+    "tracing": (
+        "tracing",
+        {
+            "sought.full_name": "سلمى عبد الله الحلبي",
+            "sought.year_of_birth": "2009",
+            "relative.full_name": "عبد الله الحلبي",
+            "relative.relation": "أب",
+            "child": "yes",
+        },
+        r"/tracing/([\w-]+)\"",
+    ),
+}
+FAMILY = {"name.0": "عبد الله الحلبي", "year.0": "1975", "relation.0": "رب الأسرة"}
+#: Forms sent with nothing typed: each page shown again, refused, its messages beside
+#: the fields ("{vehicle}": the vehicle made by :func:`seeded`).
+REFUSED = (
+    "incidents",
+    "tasks/new",
+    "record/convoy.plan",
+    "manifests",
+    "vehicles/{vehicle}/family",
+    "tracing",
+    "guarantees/new",
+    "routes/new",
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +98,9 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def page_paths(server: LiveServer) -> list[str]:
-    """Every GET page of the app's route table, bound to one record of its kind."""
+def page_paths(server: LiveServer, made: Mapping[str, list[str]]) -> list[str]:
+    """Every GET page of the app's route table, bound to one record of its kind (among the
+    demo's and those ``made`` by the test); a manifest's person by their number."""
     from mamar.cli.serving import build_app
 
     system = server.system()
@@ -59,6 +110,8 @@ def page_paths(server: LiveServer) -> list[str]:
         with system.reading() as conn:
             for state in reads.visible_states(conn, viewer=SYSTEM, operation=None):
                 found.setdefault(kind_of(state), []).append(state.id)
+        for kind, ids in made.items():
+            found.setdefault(kind, []).extend(ids)
         paths = []
         for route in app.routes:
             if not isinstance(route, Route) or "GET" not in (route.methods or set()):
@@ -67,6 +120,7 @@ def page_paths(server: LiveServer) -> list[str]:
             if template.startswith(("/api/", "/live", "/static", "/metrics", "/health")):
                 continue
             path = template.replace("{op}", OPERATION).replace("{command_name}", "convoy.plan")
+            path = path.replace("{number}", "1")  # the family seeded is the manifest's first
             parts = [p for p in template.split("/") if p]
             if "{id}" in parts:
                 before = parts[parts.index("{id}") - 1]
@@ -85,11 +139,10 @@ def page_paths(server: LiveServer) -> list[str]:
         system.dispose()
 
 
-def violations(page: Any, axe: str) -> list[dict[str, Any]]:
-    page.add_script_tag(content=axe)
+def violations(page: Any, only: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = page.evaluate(
-        """async (tags) => {
-          const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        """async (only) => {
+          const result = await axe.run(document, {runOnly: only});
           return result.violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -97,16 +150,34 @@ def violations(page: Any, axe: str) -> list[dict[str, Any]]:
                           + n.html.slice(0, 160) + ' :: '
                           + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200))}));
         }""",
-        TAGS,
+        only,
     )
     return found
+
+
+def audit(page: Any, axe: str, where: str, report: list[str]) -> None:
+    """axe on the page shown: every rule in the light theme, the colours' in the dark one
+    (the system's preference, as a phone set to dark mode says it); the light one again
+    after."""
+    page.add_script_tag(content=axe)
+    for theme in THEMES:
+        page.emulate_media(color_scheme=theme)
+        page.wait_for_function(STYLED)
+        if theme == "light":
+            only = {"type": "tag", "values": TAGS}
+        else:
+            only = {"type": "rule", "values": COLOUR_RULES}
+        for v in violations(page, only):
+            report.append(f"{where} [{theme}] {v['id']} ({v['impact']}): {v['help']}")
+            report += [f"    {n}" for n in v["nodes"]]
+    page.emulate_media(color_scheme="light")
 
 
 @pytest.fixture(scope="module")
 def readers(browser: Any, server: LiveServer) -> Iterator[dict[str, Any]]:
     pages = {}
     contexts = []
-    for username in READERS:
+    for username in (*READERS, ERASER):
         # The page's policy allows scripts from Mamar only: the test's own axe-core is let in.
         context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         context.set_default_timeout(15_000)
@@ -119,12 +190,46 @@ def readers(browser: Any, server: LiveServer) -> Iterator[dict[str, Any]]:
         context.close()
 
 
+def form_token(page: Any) -> str:
+    token: str = page.locator("input[name=csrf]").first.input_value()
+    return token
+
+
+@pytest.fixture(scope="module")
+def seeded(readers: dict[str, Any], server: LiveServer) -> dict[str, list[str]]:
+    """Records of the kinds the demo has none of, sent through their forms by the
+    administrator: kind → the ids its list page links to."""
+    page = readers["admin"]
+    made: dict[str, list[str]] = {}
+    for kind, (path, form, link) in SEEDS.items():
+        url = f"{server.url}/ops/{OPERATION}/{path}"
+        page.goto(url)
+        sent = page.request.post(url, form={"csrf": form_token(page), **form}, max_redirects=0)
+        assert sent.status == 303, f"{kind}: {sent.status} {sent.text()[-1500:]}"
+        page.goto(url)
+        made[kind] = sorted(set(re.findall(link, page.content())))
+        assert made[kind], f"no {kind} linked from {url}"
+    family = f"{server.url}/ops/{OPERATION}/vehicles/{made['vehicle'][0]}/family"
+    page.goto(family)
+    sent = page.request.post(
+        family, multipart={"csrf": form_token(page), **FAMILY}, max_redirects=0
+    )
+    assert sent.status == 303, sent.text()[-1500:]
+    return made
+
+
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_every_page_has_no_serious_accessibility_violation(
-    readers: dict[str, Any], server: LiveServer, axe_source: str, lang: str
+    readers: dict[str, Any],
+    seeded: dict[str, list[str]],
+    server: LiveServer,
+    axe_source: str,
+    lang: str,
 ) -> None:
-    paths = page_paths(server)
+    paths = page_paths(server, seeded)
     assert len(paths) > 25
+    made = [p for p in paths if "/vehicles/" in p or "/tasks/" in p or "/tracing/" in p]
+    assert len(made) >= 6, made
     checked = 0
     report: list[str] = []
     for path in ["/login", *paths]:
@@ -138,13 +243,143 @@ def test_every_page_has_no_serious_accessibility_violation(
                 break
             page.wait_for_load_state("load")
             checked += 1
-            for v in violations(page, axe_source):
-                report.append(f"{path} [{lang}, {username}] {v['id']} ({v['impact']}): {v['help']}")
-                report += [f"    {n}" for n in v["nodes"]]
+            audit(page, axe_source, f"{path} [{lang}, {username}]", report)
             break
     assert checked > 25, f"only {checked} pages checked"
     print(f"{checked} pages checked in {lang}")
     assert report == [], "\n".join(report)
+
+
+def send(page: Any, button: str, choose: Mapping[str, str] | None = None) -> int:
+    """Choose in the form of ``button`` (a select's value; "": its first option that is
+    one), press ``button`` and wait for the page sent back: its status."""
+    form = page.locator(button).first.locator("xpath=ancestor::form")
+    for name, value in (choose or {}).items():
+        field = form.locator(f"[name='{name}']")
+        if value:
+            field.select_option(value)
+        else:
+            field.select_option(index=1)
+    with page.expect_navigation() as sent:
+        page.locator(button).first.click()
+    status: int = sent.value.status
+    return status
+
+
+def confirmations(
+    pages: dict[str, Any], url: str, records: dict[str, list[str]]
+) -> Iterator[tuple[Any, str]]:
+    """Each irreversible action's form sent as a person would: its confirmation shown
+    (409), then confirmed without the reason it asks (422). Yields the page and where it is."""
+    page = pages["admin"]
+    ops = f"{url}/ops/{OPERATION}"
+    danger = {"status": "cancelled", "outcome": "broken"}
+    tried = [
+        *[(f"{ops}/convoys/{c}", "status", {}) for c in records["convoy"]],
+        *[(f"{ops}/guarantees/{g}/outcome", "outcome", {}) for g in records["guarantee"]],
+    ]
+    shown = set()
+    for address, name, choose in tried:
+        if name in shown:
+            continue
+        page.goto(address)
+        button = f"button[name={name}][value={danger[name]}]"
+        if page.locator(button).count() == 0:
+            continue
+        assert send(page, button, choose) == 409, page.url
+        shown.add(name)
+        yield page, f"{address} ({danger[name]}, asked)"
+        assert send(page, "button[name=confirmed]") == 422, page.url
+        yield page, f"{address} ({danger[name]}, confirmed without a reason)"
+    assert shown == set(danger), f"no form offered {set(danger) - shown}"
+    page.goto(f"{ops}/routes/{records['route'][0]}")
+    assert send(page, "button[name=decision][value=reject]", {"party": ""}) == 409, page.url
+    yield page, f"{ops}/routes (reject, asked)"
+    for erase, reader in (("tracing.erase", page), ("person.erase", pages[ERASER])):
+        reader.goto(f"{ops}/record/{erase}")
+        assert send(reader, "main form button[type=submit]", {"id": ""}) == 409, reader.url
+        yield reader, f"{ops}/record/{erase} (asked)"
+        assert send(reader, "button[name=confirmed]") == 422, reader.url
+        yield reader, f"{ops}/record/{erase} (confirmed without a reason)"
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_confirmations_and_refused_forms_have_no_serious_accessibility_violation(
+    lang: str, axe_source: str, server: LiveServer, seeded: dict[str, list[str]], readers: Any
+) -> None:
+    for reader in (readers["admin"], readers[ERASER]):
+        reader.goto(f"{server.url}/ops?lang={lang}")  # remembered for the pages after
+    system = server.system()
+    try:
+        records: dict[str, list[str]] = {}
+        with system.reading() as conn:
+            for state in reads.visible_states(conn, viewer=SYSTEM, operation=OPERATION):
+                records.setdefault(kind_of(state), []).append(state.id)
+    finally:
+        system.dispose()
+    report: list[str] = []
+    checked = 0
+    for shown, where in confirmations(readers, server.url, records):
+        audit(shown, axe_source, f"{where} [{lang}]", report)
+        checked += 1
+    page = readers["admin"]
+    for path in REFUSED:
+        address = f"{server.url}/ops/{OPERATION}/" + path.format(vehicle=seeded["vehicle"][0])
+        page.goto(address)
+        form = "main form[method=post] button[type=submit]:not([formnovalidate])"
+        status = send(page, form)
+        assert status in (400, 422), f"{address}: {status}"
+        assert page.locator(".field-error, p.error[role=alert]").count() > 0, address
+        audit(page, axe_source, f"{address} (refused) [{lang}]", report)
+        checked += 1
+    print(f"{checked} confirmations and refused forms checked in {lang}")
+    assert report == [], "\n".join(report)
+
+
+#: The page's ground: light (app.css) or dark (dark.css).
+GROUND = "() => getComputedStyle(document.documentElement).backgroundColor"
+LIGHT_GROUND, DARK_GROUND = "rgb(246, 247, 249)", "rgb(20, 23, 27)"
+
+
+def test_the_colours_chosen_beside_the_language_hold_without_javascript(
+    browser: Any, server: LiveServer
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, server.url, "admin")
+        page.goto(f"{server.url}/ops/{OPERATION}/dashboard?lang=ar")
+        choice = page.get_by_role("group", name="الألوان:")
+        assert choice.get_by_role("link").all_inner_texts() == ["تلقائية", "فاتحة", "داكنة"]
+        # Automatic: the system's preference, light or dark.
+        assert page.evaluate(GROUND) == LIGHT_GROUND
+        page.emulate_media(color_scheme="dark")
+        assert page.evaluate(GROUND) == DARK_GROUND
+        # Light, whatever the system prefers; remembered on the next page.
+        with page.expect_navigation():
+            choice.get_by_role("link", name="فاتحة").click()
+        assert page.evaluate(GROUND) == LIGHT_GROUND
+        assert page.locator("html").get_attribute("data-theme") == "light"
+        page.goto(f"{server.url}/ops/{OPERATION}/incidents")
+        assert page.evaluate(GROUND) == LIGHT_GROUND
+        assert page.locator(".themes a[aria-current]").inner_text() == "فاتحة"
+        # Dark, whatever the system prefers.
+        page.emulate_media(color_scheme="light")
+        with page.expect_navigation():
+            page.get_by_role("link", name="داكنة").click()
+        assert page.evaluate(GROUND) == DARK_GROUND
+        page.goto(f"{server.url}/ops/{OPERATION}/convoys?lang=en")
+        assert page.evaluate(GROUND) == DARK_GROUND
+        assert page.locator(".themes a[aria-current]").inner_text() == "Dark"
+        with page.expect_navigation():
+            page.get_by_role("link", name="Automatic").click()
+        assert page.evaluate(GROUND) == LIGHT_GROUND
+        assert "lang=en" in page.url and page.locator("html").get_attribute("lang") == "en"
+    finally:
+        context.close()
 
 
 # --- the keyboard alone ----------------------------------------------------------------------

@@ -92,6 +92,29 @@ def test_arabic_is_the_default_and_the_switch_keeps_the_page(sqlite_system: Mama
     assert 'dir="ltr"' in client.get(f"/ops/{OP}/dashboard").text
 
 
+def test_the_colours_chosen_beside_the_language_are_remembered(sqlite_system: Mamar) -> None:
+    web = make_web(sqlite_system)
+    client = web.client("coordinator")
+    automatic = client.get(f"/ops/{OP}/convoys?lang=ar").text
+    # The system's preference: the dark sheet for a dark one only; the three choices offered.
+    assert re.search(
+        r'href="/static/\w+/dark\.css" media="screen and \(prefers-color-scheme: dark\)"', automatic
+    )
+    assert "data-theme" not in automatic and "الألوان:" in automatic
+    assert f'href="/ops/{OP}/convoys?lang=ar&amp;theme=dark">داكنة</a>' in automatic
+    dark = client.get(f"/ops/{OP}/convoys?theme=dark")
+    assert (
+        re.search(r'href="/static/\w+/dark\.css" media="screen">', dark.text)
+        and 'data-theme="dark"' in dark.text
+    )
+    # Remembered, like the language; a value that is no theme changes nothing.
+    later = client.get(f"/ops/{OP}/dashboard?theme=%3Cb%3E").text
+    assert 'data-theme="dark"' in later and "&lt;b&gt;" not in later.split("</header>")[0]
+    light = client.get(f"/ops/{OP}/dashboard?theme=light").text
+    assert "dark.css" not in light and 'data-theme="light"' in light
+    assert 'data-theme="light"' in client.get(f"/ops/{OP}/incidents").text
+
+
 def test_json_twins_equal_the_service_data(sqlite_system: Mamar) -> None:
     web = make_web(sqlite_system)
     client = web.client("negotiator")

@@ -87,6 +87,11 @@ NAV: list[NavItem] = []
 #: What a form just saved ("event-type kind:id"), for the page the browser goes to next.
 SAVED_COOKIE = "mamar_saved"
 
+#: The colours a person may choose, beside the language (``?theme=``, then remembered like
+#: the language): the system's preference, or light or dark whatever it is.
+THEMES = {"auto": i18n.N_("Automatic"), "light": i18n.N_("Light"), "dark": i18n.N_("Dark")}
+THEME_COOKIE = "mamar_theme"
+
 #: Where a record of each kind is shown (``/ops/{op}/{path}/{id}``); others: the timeline.
 RECORD_PAGES = {
     "agreement": "agreements",
@@ -233,6 +238,10 @@ class View:
         def switch(lang: str) -> str:
             return request.url.path + "?" + urlencode([*query, ("lang", lang)])
 
+        def colours(theme: str) -> str:
+            kept = [(k, v) for k, v in request.query_params.multi_items() if k != "theme"]
+            return request.url.path + "?" + urlencode([*kept, ("theme", theme)])
+
         actor = self.principal.actor if self.principal else None
         op = self.operation
         nav = []
@@ -256,6 +265,8 @@ class View:
             "dir": i18n.DIRECTION[self.lang],
             "other_lang": i18n.other(self.lang),
             "switch_url": switch(i18n.other(self.lang)),
+            "theme": theme_of(request),
+            "themes": [(theme, self.t(name), colours(theme)) for theme, name in THEMES.items()],
             "autonym": i18n.autonym,
             "intl_locale": i18n.intl_locale(self.lang),
             "user": actor,
@@ -333,6 +344,7 @@ class View:
         if SAVED_COOKIE in self.request.cookies:  # said once
             response.delete_cookie(SAVED_COOKIE, samesite="lax", secure=True, httponly=True)
         remember_language(self.request, response, self.lang)
+        remember_theme(self.request, response)
         return response
 
     def redirect(self, url: str) -> Response:
@@ -419,6 +431,20 @@ def remember_language(request: Request, response: Response, lang: str) -> None:
         response.set_cookie(
             i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=True
         )
+
+
+def theme_of(request: Request) -> str:
+    """``?theme=`` first, then the remembered choice, then the system's preference."""
+    for candidate in (request.query_params.get("theme"), request.cookies.get(THEME_COOKIE)):
+        if candidate in THEMES:
+            return candidate
+    return "auto"
+
+
+def remember_theme(request: Request, response: Response) -> None:
+    theme = request.query_params.get("theme")
+    if theme in THEMES:
+        response.set_cookie(THEME_COOKIE, theme, max_age=365 * 86400, samesite="lax", secure=True)
 
 
 def language_of(request: Request) -> str:
