@@ -162,6 +162,9 @@ DOMAIN: dict[str, str] = {
     "unknown_token": N_("There is no active API token with this identifier"),
     "weak_password": N_("The password is too short"),
     "unsealed": N_("Personal data must be kept in the vault"),
+    "vault_ref_reserved": N_(
+        "The system sets this when it keeps personal data in the vault: leave it empty"
+    ),
     "invalid_geometry": N_("The shape is not valid"),
     "same_ends": N_("The start and the end are the same"),
     "bad_interval": N_("The time span is not valid"),
