@@ -47,6 +47,9 @@ class Field:
     #: In a fieldset of which one field is required (a name in Arabic or English; a place
     #: picked or a point typed): the others are alternatives to it.
     one_of: bool = False
+    #: A place picked, the alternative to a point typed beside it (``waypoints.0.place`` and
+    #: ``waypoints.0.point``): left empty when the point is typed.
+    alternative: bool = False
 
 
 @dataclass
@@ -207,6 +210,8 @@ def _collect(
             f"{c['name']}.language" in names,
             int(str(c["maxlength"])) if c.get("maxlength") else None,
             "pair" in c,
+            str(c["name"]).endswith(".place")
+            and str(c["name"]).removesuffix(".place") + ".point" in names,
         )
         for c, k in kinds
         if k in TYPED

@@ -51,7 +51,14 @@ from mamar.system import Mamar
 from tests.arabic_text import LATIN_WORD
 from tests.form_discovery import ACCOUNTS, RECORD, Discovery, Found, discover
 from tests.live_server import OPERATION, LiveServer, browser_server, chromium, sign_in
-from tests.test_web_bad_forms import ARABIC, SAYS, bad_inputs, good, message_problems
+from tests.test_web_bad_forms import (
+    ARABIC,
+    SAYS,
+    bad_inputs,
+    good,
+    message_problems,
+    written_in,
+)
 
 pytestmark = pytest.mark.browser
 OP = OPERATION
@@ -228,15 +235,21 @@ def _bad(page: Any, system: Mamar, found: Found, lang: str, turn: int) -> list[s
     shown = _state(form)
     typed: dict[str, tuple[str, str, str]] = {}  # name -> (value typed, bad value, says)
     long_given = script_given = False
+    values_shown = {
+        k: x["value"] if isinstance(x["value"], list) else [x["value"]] for k, x in shown.items()
+    }
     for n, f in enumerate(found.fields):
         control = form.locator(f'[name="{f.name}"]').first
         options = shown.get(f.name, {}).get("options", [])
         if f.kind in ("select", "multi"):  # a required choice made, the others as shown
             kept = [o for o in shown.get(f.name, {}).get("value", []) if o]
-            if not kept and f.required and not f.one_of:
+            if f.alternative and "" in options:  # a point typed instead
+                control.select_option("")
+            elif not kept and f.required and not f.one_of:
                 control.select_option(next((o for o in options if o), ""))
             continue
-        kinds = bad_inputs(f, lang)
+        said_in = written_in(f, values_shown)
+        kinds = bad_inputs(f, lang, said_in)
         bad, says = "", ""
         if f.kind == "text":
             if not long_given:
@@ -246,7 +259,7 @@ def _bad(page: Any, system: Mamar, found: Found, lang: str, turn: int) -> list[s
         elif kinds:
             one = kinds[(turn + n) % len(kinds)]
             bad, says = one.value, one.says
-        value = bad or good(f, lang)
+        value = bad or good(f, lang, said_in)
         if len(value) > 1000:  # pasted: typing it would take minutes
             control.evaluate(PASTE, value)
         else:

@@ -76,6 +76,11 @@ LONG = {"ar": "قصف " * (TEXT_MAX // 4 + 1), "en": "shelling " * (TEXT_MAX // 
 OTHER_SCRIPT = {"ar": "Evacuation of the wounded", "en": "إخلاء الجرحى"}
 
 
+#: Problems this test found that are not fixed yet, each still asserted to be there so
+#: that the list shrinks as they are fixed: (words of the problem, …).
+KNOWN: list[tuple[str, ...]] = []
+
+
 @dataclass(frozen=True)
 class Bad:
     """One kind of bad input: its name, what it is typed as, and what its message says
@@ -86,8 +91,9 @@ class Bad:
     says: str = "digit"
 
 
-def bad_inputs(f: Field, lang: str) -> tuple[Bad, ...]:
-    """Every kind of bad input that applies to the field ``f`` on a page in ``lang``."""
+def bad_inputs(f: Field, lang: str, written_in: str | None = None) -> tuple[Bad, ...]:
+    """Every kind of bad input that applies to the field ``f`` on a page in ``lang``
+    (``written_in``: the language its select shows, when not the page's)."""
     if f.kind == "number":
         words = "ثلاثة" if lang == "ar" else "three"
         return (
@@ -108,25 +114,37 @@ def bad_inputs(f: Field, lang: str) -> tuple[Bad, ...]:
     if f.kind != "text":
         return ()
     long = Bad("too long", LONG[lang], "any")
-    script = _script_of_field(f, lang)
-    if script is None:
+    script = _script_of_field(f, written_in or lang)
+    if script not in OTHER_SCRIPT:
         return (long,)
     return (long, Bad("wrong script", OTHER_SCRIPT[script], "script"))
 
 
 def _script_of_field(f: Field, lang: str) -> str | None:
     """The language the words of ``f`` are taken to be in, when the form says it (its
-    language select, at the page's language until changed; a name in Arabic or English)."""
+    language select: ``lang``; a name in Arabic or English)."""
     if f.written:
         return lang
     last = f.name.rsplit(".", 1)[-1]
     return last if last in LANGUAGES else None
 
 
-def good(f: Field, lang: str) -> str:
+def good(f: Field, lang: str, written_in: str | None = None) -> str:
     if f.kind != "text":
         return GOOD[f.kind]
-    return GOOD[(_script_of_field(f, lang) or lang, "text")]
+    if f.name.endswith(".translation"):  # as _formkit.local_text: into the page's language,
+        other = "en" if lang == "ar" else "ar"  # or the other one if the original is in it
+        return GOOD[(other if (written_in or lang) == lang else lang, "text")]
+    script = _script_of_field(f, written_in or lang)
+    return GOOD[(script if script in LANGUAGES else lang, "text")]
+
+
+def written_in(f: Field, shown: dict[str, list[str]]) -> str | None:
+    """The language the select beside ``f`` shows (None: it has none); for a translation,
+    the select of the words it translates."""
+    original = f.name.removesuffix(".translation")
+    chosen = [x for x in shown.get(f"{original}.language", []) if x]
+    return chosen[0] if (f.written or original != f.name) and chosen else None
 
 
 @dataclass
@@ -304,21 +322,42 @@ def _empty(sender: Sender, found: Found, lang: str, shown: Shown) -> Shown:
     return again
 
 
-def _bad(sender: Sender, found: Found, lang: str, shown: Shown, turn: int) -> Shown | None:
-    """The ``turn``-th kind of bad input in every field it applies to, sensible values in
-    the others. None: no field has that many kinds."""
+def _choice(f: Field, shown: Shown) -> list[str]:
+    """What is chosen in select ``f``: as shown, or the first option when it is required and
+    shows none; a place picked instead of a point typed: none (the point is typed)."""
+    if f.alternative:
+        return [""] if f.kind == "select" else []
+    current = shown.values.get(f.name, [])
+    options = [o for o in shown.options.get(f.name, []) if o]
+    return options[:1] if f.required and not any(current) else current
+
+
+def _same(sent: list[str], kept: list[str]) -> bool:
+    return [v.strip() for v in sent if v.strip()] == [v.strip() for v in kept if v.strip()]
+
+
+#: The longest texts sent at once (each about 70 kB as a form sends it): more would make
+#: the form larger than a page accepts, refused whole (413) before any field is read.
+LONG_AT_ONCE = 8
+
+
+def _bad(
+    sender: Sender, found: Found, lang: str, shown: Shown, pending: dict[str, list[Bad]]
+) -> Shown | None:
+    """The next kind of bad input ``pending`` for every field, sensible values in the
+    others (the kinds sent are taken off ``pending``). None: none is pending."""
     values: dict[str, list[str]] = {}
     bad: dict[str, Bad] = {}
     for f in found.fields:
         if f.kind in ("select", "multi"):  # a required choice made, the others as shown
-            options = [o for o in shown.options.get(f.name, []) if o]
-            kept = [o for o in shown.values.get(f.name, []) if o]
-            values[f.name] = kept or (options[:1] if f.required and not f.one_of else [])
+            values[f.name] = _choice(f, shown)
             continue
-        kinds = bad_inputs(f, lang)
-        if turn < len(kinds):
-            bad[f.name] = kinds[turn]
-        values[f.name] = [bad[f.name].value if f.name in bad else good(f, lang)]
+        kinds = pending.get(f.name, [])
+        longs = sum(one.name == "too long" for one in bad.values())
+        if kinds and (kinds[0].name != "too long" or longs < LONG_AT_ONCE):
+            bad[f.name] = kinds.pop(0)
+        typed = good(f, lang, written_in(f, shown.values))
+        values[f.name] = [bad[f.name].value if f.name in bad else typed]
     if not bad:
         return None
     where = f"{found.account} {found.action} {lang}"
@@ -329,7 +368,7 @@ def _bad(sender: Sender, found: Found, lang: str, shown: Shown, turn: int) -> Sh
         kept = again.values.get(name)
         if kept is None:
             sender.problems.append(f"{where} {name}: the field is gone")
-        elif [v.strip() for v in kept] != [v.strip() for v in typed]:
+        elif not _same(typed, kept):
             sender.problems.append(f"{where} {name}: sent {typed!r:.40}, shown {kept!r:.40}")
     for name, one in bad.items():
         at = f"{where} {name}={one.name}"
@@ -410,9 +449,11 @@ def test_every_form_with_every_bad_input_in_both_languages(web: Web) -> None:
                 sender.problems.append(f"{one.account} {one.action}: not on {one.page} any more")
                 continue
             shown = _empty(sender, one, lang, shown)
-            turn = 0
-            while (again := _bad(sender, one, lang, shown, turn)) is not None:
-                shown, turn = again, turn + 1
+            pending = {
+                f.name: list(bad_inputs(f, lang, written_in(f, shown.values))) for f in one.fields
+            }
+            while (again := _bad(sender, one, lang, shown, pending)) is not None:
+                shown = again
             kind = RECORD if one.action.startswith(RECORD) else one.key[0]
             if (kind, lang) not in large_tried:
                 large_tried.add((kind, lang))
@@ -421,4 +462,8 @@ def test_every_form_with_every_bad_input_in_both_languages(web: Web) -> None:
     print(f"{len(tried)} forms, {sender.sends} sends in {took:.0f} s")
     assert len(tried) >= 150, sorted(tried)
     assert sorted(listed - {one.action for one in tried.values()} - left_out) == []
-    assert sender.problems == [], f"{len(sender.problems)} problems:\n" + "\n".join(sender.problems)
+    known = [p for p in sender.problems if any(all(w in p for w in k) for k in KNOWN)]
+    new = [p for p in sender.problems if p not in known]
+    assert new == [], f"{len(new)} problems:\n" + "\n".join(new)
+    fixed = [k for k in KNOWN if not any(all(w in p for w in k) for p in known)]
+    assert fixed == [], f"fixed: take them out of KNOWN: {fixed}"

@@ -125,6 +125,9 @@ VALIDATION: dict[str, str] = {
     "figure_range": N_("A range needs a highest number at least as large as its lowest"),
     "figure_high_only_range": N_("Only a range has a highest number"),
     "children_exceed": N_("There are more children (%(children)s) than the total (%(total)s)"),
+    "too_few_parties": N_(
+        "An agreement has two parties at least; one declared by a single party says which"
+    ),
 }
 
 DOMAIN: dict[str, str] = {
