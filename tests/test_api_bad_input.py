@@ -56,6 +56,20 @@ CASES: list[tuple[str, str, dict[str, Any] | bytes, int, str | None]] = [
         422,
         "timezone",
     ),
+    (  # a folder of the time zone database, not a zone: once a server error
+        "a region for a time zone",
+        "/api/v1/operation/open",
+        {"name": {"en": "Two"}, "timezone": "America"},
+        422,
+        "timezone",
+    ),
+    (  # longer than a file's name may be: once a server error
+        "a time zone too long",
+        "/api/v1/operation/open",
+        {"name": {"en": "Two"}, "timezone": "Asia/" + "x" * 300},
+        422,
+        "timezone",
+    ),
     (
         "latitude out of range",
         INCIDENT,
@@ -181,3 +195,31 @@ def test_bad_query_values_name_the_field(api: Api) -> None:
         response = api.client.get(f"/api/v1/operations/op/convoy?{query}", headers=headers)
         assert response.status_code == 422, query
         assert response.json()["error"]["field"] == field, query
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "lang", "says"),
+    [
+        (_convoy(name={"ar": "First batch"}), "name.ar", "en", "Latin script"),
+        (_convoy(name={"en": "الدفعة الأولى"}), "name.en", "ar", "العربية"),
+        (
+            _incident(description={"original": "إطلاق نار على القافلة", "language": "en"}),
+            "description",
+            "en",
+            "Arabic script",
+        ),
+    ],
+    ids=["latin as arabic", "arabic as english", "a text's language"],
+)
+def test_words_in_the_wrong_script_have_a_code_of_their_own(
+    api: Api, body: dict[str, Any], field: str, lang: str, says: str
+) -> None:
+    """Not the generic ``invalid_input``: a client can act on it (ask which language)."""
+    head = _head(api)
+    path = INCIDENT if "description" in body else PLAN
+    response = api.client.post(path, json=body, headers=api.headers(Role.COORDINATOR, lang=lang))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "text_script_mismatch", error
+    assert error["field"] == field and says in error["message"], error
+    assert _head(api) == head

@@ -207,7 +207,7 @@ def test_the_api_refuses_a_mislabelled_text_naming_the_field(system: Mamar) -> N
     )
     assert response.status_code == 422, response.text
     assert response.json()["error"] == {
-        "code": "invalid_input",
+        "code": "text_script_mismatch",  # its own: a client can ask which language it is in
         "message": (
             "النص مكتوب بالحروف اللاتينية، لكن لغته المختارة هي العربية: اختر اللغة التي كُتب بها"
         ),

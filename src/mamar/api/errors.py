@@ -23,6 +23,11 @@ security_log = logging.getLogger("mamar.security")
 
 
 class ErrorDetail(BaseModel):
+    """A refusal: ``code`` is the API's own (``unauthenticated``, ``body_too_large``, …),
+    the domain's (``not_found``, ``conflict``, …), ``text_script_mismatch`` for words not
+    in the script of the language given for them, or ``invalid_input`` for any other
+    body that is not valid; ``message`` says it in the client's language."""
+
     code: str
     message: str
     field: str | None = None
@@ -106,6 +111,16 @@ def _english(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+#: Validation errors with a code of their own in the API's answer (a client can act on
+#: them: choose the language the words are written in); every other is ``invalid_input``.
+OWN_CODES = frozenset({"text_script_mismatch"})
+
+
+def validation_code(kind: str) -> str:
+    """The API's error code for a validation error of type ``kind``."""
+    return kind if kind in OWN_CODES else "invalid_input"
+
+
 def validation_response(request: Request, errors: Sequence[Mapping[str, Any]]) -> Response:
     lang = choose_language(request.headers.get("accept-language"))
     first = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid"}
@@ -119,7 +134,7 @@ def validation_response(request: Request, errors: Sequence[Mapping[str, Any]]) -
     message = validation_message(
         kind, _english(first), lang, context if isinstance(context, Mapping) else None
     )
-    return error_response(422, "invalid_input", message, field)
+    return error_response(422, validation_code(kind), message, field)
 
 
 def domain_response(request: Request, exc: DomainError) -> Response:

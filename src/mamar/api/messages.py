@@ -125,6 +125,9 @@ VALIDATION: dict[str, str] = {
     "figure_range": N_("A range needs a highest number at least as large as its lowest"),
     "figure_high_only_range": N_("Only a range has a highest number"),
     "children_exceed": N_("There are more children (%(children)s) than the total (%(total)s)"),
+    "too_few_parties": N_(
+        "An agreement has two parties at least; one declared by a single party says which"
+    ),
 }
 
 DOMAIN: dict[str, str] = {
@@ -162,6 +165,9 @@ DOMAIN: dict[str, str] = {
     "unknown_token": N_("There is no active API token with this identifier"),
     "weak_password": N_("The password is too short"),
     "unsealed": N_("Personal data must be kept in the vault"),
+    "vault_ref_reserved": N_(
+        "The system sets this when it keeps personal data in the vault: leave it empty"
+    ),
     "invalid_geometry": N_("The shape is not valid"),
     "same_ends": N_("The start and the end are the same"),
     "bad_interval": N_("The time span is not valid"),

@@ -30,7 +30,7 @@ from mamar.journal.registry import EventData, event_type
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise PydanticCustomError(
             "timezone_unknown",
             "unknown time zone '{value}' (use an IANA name like Asia/Damascus)",

@@ -275,7 +275,9 @@ def run_all(
             confirm.refused_again(view, name, status, exc.errors)
             refused.update({place(index, key): message for key, message in exc.errors.items()})
     if refused or missing:
-        raise FormErrors({**refused, **missing})
+        # The form's own reading of a field (a number that is none) says more than the
+        # command's refusal of what it became (missing): it comes first, and is said.
+        raise FormErrors({**missing, **{k: m for k, m in refused.items() if k not in missing}})
     for name, status, _command in built:
         confirm.check(view, name, status)
     system = view.system

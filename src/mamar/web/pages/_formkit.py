@@ -337,6 +337,12 @@ def group_errors(
             if given_by and head in given_by:
                 parts = [*given_by[head].split("."), *parts[end:]]
                 break
+        # A text's translation typed in the field beside it (``description.translation``):
+        # ``description.translations.0`` (its words in another script) or ``….0.text``.
+        if "translations" in parts:
+            at = parts.index("translations")
+            typed_in = ".".join([*parts[:at], "translation"])
+            parts = typed_in.split(".") if typed_in in known else parts
         for end in range(len(parts), 0, -1):
             candidate = ".".join(parts[:end])
             if candidate in known:

@@ -219,7 +219,22 @@ def _count(v: View, given: dict[str, str], kind: str) -> int:
 
 def terms_from(v: View) -> list[dict[str, Any]]:
     """Every filled term fieldset, kind by kind, in order."""
-    terms: list[dict[str, Any]] = []
+    return [term for _prefix, term in _filled(v)]
+
+
+def terms_given_by(v: View) -> dict[str, str]:
+    """Each term the command is given (``terms.3``) → the fieldset it was typed in
+    (``term.evacuation.0``): a refusal of a term's field is said beside that field."""
+    given: dict[str, str] = {}
+    for n, (prefix, term) in enumerate(_filled(v)):
+        given[f"terms.{n}"] = prefix
+        given[f"terms.{n}.{term['type']}"] = prefix  # a refusal names the term's kind too
+    return given
+
+
+def _filled(v: View) -> list[tuple[str, dict[str, Any]]]:
+    """Every filled term fieldset (its prefix, and the term), kind by kind, in order."""
+    terms: list[tuple[str, dict[str, Any]]] = []
     for kind, (_legend, fields) in KINDS.items():
         for n in range(_count(v, {}, kind)):
             prefix = f"term.{kind}.{n}"
@@ -245,7 +260,7 @@ def terms_from(v: View) -> list[dict[str, Any]]:
             if not term:
                 continue
             term.update(kept)
-            terms.append({"type": kind, **term})
+            terms.append((prefix, {"type": kind, **term}))
     return terms
 
 

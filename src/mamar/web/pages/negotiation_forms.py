@@ -29,7 +29,7 @@ from mamar.web.pages._formkit import (
     title_pair,
 )
 from mamar.web.pages._shared import entities, entity
-from mamar.web.pages._terms import term_items, terms_from
+from mamar.web.pages._terms import term_items, terms_from, terms_given_by
 from mamar.web.render import called, called_text, marked
 
 
@@ -101,6 +101,7 @@ def _table_form(v: View, op: str, _id: str | None) -> Form:
             ),
         ],
         v.t("Table the proposal"),
+        given_by=terms_given_by(v),
     )
 
 
@@ -258,6 +259,7 @@ def _draft_form(v: View, op: str, _id: str | None) -> Form:
             ),
         ],
         v.t("Record the draft"),
+        given_by=terms_given_by(v),
     )
 
 
@@ -333,6 +335,7 @@ def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
             (v.t("Status"), v.t(str(record["status"]))),
             (v.t("Current version"), str(record.get("current_version"))),
         ],
+        given_by=terms_given_by(v),
     )
 
 

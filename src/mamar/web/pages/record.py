@@ -169,6 +169,8 @@ def _fields(command: type[Command]) -> tuple[list[_Field], dict[str, Any]]:
     for name, prop in schema.get("properties", {}).items():
         if command.creates and (name == "operation" or (name == "id" and generates_id(command))):
             continue  # the operation is the page's; a new record's id is generated
+        if name == "vault_ref":
+            continue  # set by the system when personal data is sealed: never typed
         out.append(_field(name, _resolve(prop, defs), name in required, defs))
     return out, defs
 

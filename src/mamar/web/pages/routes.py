@@ -6,11 +6,14 @@ import dataclasses
 from typing import Any
 
 from fastapi import FastAPI, Request
+from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RuleBook, command_rule
 from mamar.access.viewer import viewer_of
+from mamar.api.messages import validation_message
 from mamar.domain.errors import DomainError
+from mamar.domain.text import Prose
 from mamar.domain.time import now_utc
 from mamar.geodata.service import GeoView, assess
 from mamar.web import forms, i18n
@@ -263,7 +266,27 @@ def _waypoints(
     read = _read(v, op, kept)
     for (row, part), kind in read.problems.items():
         v.field_errors[waypoints.problem_key(row, part)] = v.t(_PROBLEMS[kind])
+        _check_label(v, row)
     return read.waypoints
+
+
+_LABEL = TypeAdapter(Prose)
+
+
+def _check_label(v: View, row: int) -> None:
+    """The label of a row refused for its place or point, checked all the same: every
+    problem of the form is said at once (the label's is otherwise said only once the
+    point is corrected)."""
+    name = waypoints.field(row, "label")
+    words = v.form.get(name, "").strip()
+    if not words:
+        return
+    try:
+        _LABEL.validate_python({"original": words, "language": forms.language_of(v, name)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = validation_message(str(first["type"]), "", v.lang, first.get("ctx"))
+        v.field_errors[waypoints.problem_key(row, "label")] = message
 
 
 def _current(record: dict[str, Any]) -> dict[str, Any]:
