@@ -75,6 +75,12 @@ def test_a_place_is_found_by_part_of_its_name_and_picked_by_keyboard(
     box.fill("")
     box.press_sequentially("راموس")
     assert _shown(listbox) == ["الراموسة", "دوار الراموسة"]
+    # Enter with several found reaches the first, and neither picks it nor sends the form.
+    box.press("Enter")
+    assert path in page.url
+    active = box.get_attribute("aria-activedescendant")
+    assert active and page.locator(f"#{active}").inner_text().strip() == "الراموسة"
+    assert select.input_value() == ""
     # Escape closes the list and leaves nothing picked.
     box.press("Escape")
     assert box.get_attribute("aria-expanded") == "false"

@@ -58,6 +58,9 @@
       if (!label.id) label.id = base + "-label";
       label.htmlFor = base;  // the label now names the box people type in
       list.setAttribute("aria-labelledby", label.id);
+    } else if (select.hasAttribute("aria-label")) {
+      input.setAttribute("aria-label", select.getAttribute("aria-label"));
+      list.setAttribute("aria-label", select.getAttribute("aria-label"));
     }
 
     var items = [];
@@ -121,7 +124,13 @@
 
     function settle() {
       // Left with words naming nothing: the name picked before comes back; emptied: none.
-      if (!input.value.trim()) {
+      var typed = fold(input.value);
+      var same = items.filter(function (entry) { return entry.key === typed; });
+      if (typed && same.length === 1 && same[0].value !== select.value) {
+        pick(same[0]);  // a whole name typed out: it is the one picked
+        return;
+      }
+      if (!typed) {
         if (select.value) {
           select.value = "";
           select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -147,13 +156,11 @@
         var step = key === "ArrowDown" ? 1 : -1;
         mark(active < 0 ? (step > 0 ? 0 : shown.length - 1) : (active + step + shown.length) % shown.length);
       } else if (key === "Enter") {
-        if (!list.hidden && active >= 0) {
-          event.preventDefault();  // picks; the next Enter records the form
-          pick(shown[active]);
-        } else if (!list.hidden && shown.length === 1) {
-          event.preventDefault();
-          pick(shown[0]);
-        }
+        if (list.hidden) return;  // nothing listed: Enter records the form
+        event.preventDefault();  // picks; the next Enter records the form
+        if (active >= 0) pick(shown[active]);
+        else if (shown.length === 1) pick(shown[0]);
+        else mark(0);  // several found: the first is reached, Enter again picks it
       } else if (key === "Escape") {
         if (!list.hidden) {
           event.preventDefault();
