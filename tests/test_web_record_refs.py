@@ -444,3 +444,34 @@ def test_a_list_of_values_grows_row_by_row_on_the_general_form(system: Mamar) ->
     form = _form_of(client.get(f"{draft}?lang=ar").text, draft)
     assert f'<a href="/ops/{OP}/negotiation">التفاوض</a>' in form
     assert _tag(form, "terms") is None
+
+
+def test_a_line_is_given_point_by_point_on_the_general_form(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    action = f"/ops/{OP}/record/front_line.record"
+    form = _form_of(client.get(f"{action}?lang=ar").text, action)
+    # Two points to start with, typed as latitude,longitude; its name in Arabic or English.
+    assert _tag(form, "line.1.point") is not None and _tag(form, "line.2.point") is None
+    assert _tag(form, "name.ar") is not None and "JSON" not in form
+    typed = {
+        "name.ar": "خط التماس الشرقي",
+        "line.0.point": "36.20,37.15",
+        "line.1.point": "٣٦.٢١,٣٧.١٦",  # Arabic-Indic digits too
+        "line.3.point": "شمال المدينة",  # row 2 left empty, row 3 not a point
+        "valid_from": "2016-12-15 10:00",
+        "source": "مراقب ميداني",
+        "confidence": "medium",
+    }
+    refused = client.post(f"{action}?lang=ar", data={"csrf": csrf(client), **typed})
+    assert refused.status_code == 422
+    again = _form_of(refused.text, action)
+    assert 'id="line-3-point-error"' in again
+    assert 'value="شمال المدينة"' in again
+    state = _record(
+        system,
+        "front_line",
+        _recorded(client, action, {**typed, "line.3.point": "36.22,37.17"}),
+    )
+    assert state["line"]["coordinates"] == [[37.15, 36.2], [37.16, 36.21], [37.17, 36.22]]
+    assert state["name"]["ar"] == "خط التماس الشرقي"

@@ -349,7 +349,7 @@ def _part_inputs(v: View, op: str, field: _Field, within: str, defs: dict[str, A
             found.extend(_part_inputs(v, op, part, label, defs))
         elif part.kind == "pair":
             found.extend(
-                F(f"{part.name}.{lang}", f"{label} ({v.t(words)})")
+                F(f"{part.name}.{lang}", Markup("{} ({})").format(label, v.t(words)))
                 for lang, words in (("ar", "In Arabic"), ("en", "In English"))
             )
         else:
@@ -384,9 +384,9 @@ def _row_values(v: View, field: _Field, defs: dict[str, Any], given_by: dict[str
     each was typed is noted in ``given_by`` (the command's ``stops.1`` → the form's row)."""
     rows = field.rows
     at = rows.filled(v.form, rows.count(v.form))
-    items = []
     if field.kind == "shape":
         return _shape_value(v, field, at, given_by)
+    items = []
     for n in at:
         parts = {
             p.name: _value(v, replace(p, name=rows.field(n, p.name)), defs) for p in field.parts
