@@ -64,6 +64,8 @@ def test_a_place_is_found_by_part_of_its_name_and_picked_by_keyboard(
     assert box.get_attribute("aria-expanded") == "false"
     listbox = form.get_by_role("listbox")
     no_sideways_scroll(page)
+    form.locator("label[for=f-id]").click()  # the label takes one to the box
+    assert box.evaluate("el => el === document.activeElement")
 
     # Part of a name, typed as people type it: no hamza, ه for ة.
     box.click()

@@ -55,9 +55,14 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     if (label) {
+      // The list's label names the box people type in too; pressed, it takes them there.
       if (!label.id) label.id = base + "-label";
-      label.htmlFor = base;  // the label now names the box people type in
+      input.setAttribute("aria-labelledby", label.id);
       list.setAttribute("aria-labelledby", label.id);
+      label.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.focus();
+      });
     } else if (select.hasAttribute("aria-label")) {
       input.setAttribute("aria-label", select.getAttribute("aria-label"));
       list.setAttribute("aria-label", select.getAttribute("aria-label"));
