@@ -122,3 +122,30 @@ def test_latin_names_are_found_whatever_their_case(browser: Any, server: LiveSer
     box.press("ArrowUp")  # from the end of the list: the one name found
     box.press("Enter")
     assert form.locator("select[name=id]").input_value() == "ramouseh"
+
+
+def test_a_form_with_rows_and_several_long_lists_on_a_phone(
+    browser: Any, server: LiveServer
+) -> None:
+    """The general form planning a convoy: its origin, destination and each stop's place are
+    search boxes, its stops rows; on a phone nothing scrolls sideways, axe finds nothing."""
+    page = _phone(browser, server, "coordinator")
+    path = f"/ops/{OP}/record/convoy.plan"
+    page.goto(f"{server.url}{path}?lang=ar")
+    form = page.locator(f'main form[action="{path}"]')
+    assert form.locator("input[role=combobox]").count() >= 3
+    stop = form.locator("fieldset").filter(has=page.locator("[name='stops.0.place']"))
+    stop.locator("input[role=combobox]").press_sequentially("دوار")
+    stop.locator("input[role=combobox]").press("ArrowDown")
+    stop.locator("input[role=combobox]").press("Enter")
+    assert form.locator("[name='stops.0.place']").input_value() == "ramouseh-roundabout"
+    # "Add another" (the list's own button) keeps what was picked, one row more.
+    with page.expect_navigation():
+        form.locator("button[name=more_terms][value=stops]").click()
+    form = page.locator(f'main form[action="{path}"]')
+    assert form.locator("[name='stops.0.place']").input_value() == "ramouseh-roundabout"
+    assert form.locator("[name='stops.1.place']").count() == 1
+    stop = form.locator("fieldset").filter(has=page.locator("[name='stops.0.place']"))
+    assert stop.locator("input[role=combobox]").input_value() == "دوار الراموسة"
+    no_sideways_scroll(page)
+    accessible(page)
