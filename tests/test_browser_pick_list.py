@@ -11,13 +11,12 @@ nothing serious on the page, list open or closed. Without the script the plain l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.live_server import OPERATION, LiveServer, browser_server, chromium
+from tests import test_web_browser
+from tests.live_server import OPERATION, LiveServer
 from tests.test_browser_agreement_forms import _phone, _record
 from tests.test_browser_people import accessible, no_sideways_scroll
 
@@ -25,16 +24,8 @@ pytestmark = pytest.mark.browser
 OP = OPERATION
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with browser_server(Path(tmp_path_factory.mktemp("pick"))) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: LiveServer) -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
+server = test_web_browser.server
+browser = test_web_browser.browser
 
 
 def _shown(listbox: Any) -> list[str]:

@@ -374,10 +374,10 @@ def _row_groups(v: View, op: str, field: _Field, label: str, defs: dict[str, Any
                 for part in field.parts
             ),
             name=rows.row(n),
-            # A list the command requires: its first rows (a line's two points) are, and the
-            # list's own messages (none given) are said on its first row.
-            required=field.required and n < rows.first,
-            need=v.t("Required: at least this row") if field.required and n < rows.first else "",
+            # A list the command requires: its first row is, and the list's own messages
+            # (none given, too few points) are said there.
+            required=field.required and n == 0,
+            need=v.t("Required: at least this row") if field.required and n == 0 else "",
         )
         for n in range(rows.count(v.form, grow=rows.grows(v.form)))
     ]
