@@ -6,9 +6,10 @@ of the command's model that refers to a record (an id checked like ``Reference``
 a value given part by part (an escort's party), is a list to pick from. The references
 are found by introspecting the models, so that a new command declaring one without
 :class:`~mamar.domain.ids.RefersTo` fails here. Lists of values holding references (a
-convoy's stops, a route's waypoints, an agreement's terms) are the one exception: the
-general form takes them as JSON, and each has its own page asking for them row by row;
-they are listed here, so that a new one is noticed.
+convoy's stops, a route's waypoints, an agreement's terms) are listed here, so that a new
+one is noticed: each is asked for row by row, its references picked by name in each row,
+or (terms, of many kinds) not asked for at all but its own page named and linked. No command's
+form has anything to type as JSON: its only boxes are words, with their language beside.
 
 Picking records the right ids; a refused form comes back with what was picked; only
 records the viewer may see are offered. The convoy status form and the administration
@@ -74,9 +75,8 @@ def _holds_a_reference(tp: Any, metadata: tuple[Any, ...] = (), depth: int = 0) 
     return any(_holds_a_reference(a, (), depth) for a in get_args(tp))
 
 
-#: Lists of values holding references, taken as JSON on the general form: each is asked
-#: for row by row on its own page (the convoy's plan, the incident's, the route's, the
-#: negotiation's forms).
+#: Lists of values holding references: asked for row by row on the general form, or (terms)
+#: on their own page (the negotiation's forms), which it links to.
 ROWS = {
     ("agreement.adopt_version", "terms"),
     ("agreement.draft", "terms"),
@@ -116,6 +116,18 @@ def _rows(command: type[Command]) -> set[tuple[str, str]]:
         if listed and not _names_a_record(_unwrap(listed)) and _holds_a_reference(listed):
             found.add((command.command_name, name))
     return found
+
+
+def _row_references(command: type[Command], name: str) -> list[str]:
+    """The parts of an item of list ``name`` that name records (a stop's place)."""
+    listed = _unwrap(get_args(_unwrap(command.model_fields[name].annotation))[0])
+    if get_origin(listed) is Annotated:
+        listed = get_args(listed)[0]
+    return [
+        part
+        for part, info in listed.model_fields.items()
+        if _holds_a_reference(info.annotation, tuple(info.metadata))
+    ]
 
 
 def _as_reference(name: str, info: FieldInfo) -> dict[str, bool]:
@@ -194,6 +206,8 @@ def test_no_reference_of_any_command_is_typed(system: Mamar) -> None:
     assert len(offered) > 150
     checked = 0
     typed: list[tuple[str, str, str]] = []
+    boxes: list[tuple[str, str]] = []
+    elsewhere = set()
     for name, client in sorted(offered.items()):
         action = f"/ops/{OP}/record/{name}"
         page = client.get(f"{action}?lang=ar")
@@ -205,9 +219,27 @@ def test_no_reference_of_any_command_is_typed(system: Mamar) -> None:
             checked += 1
             if not tag.startswith("<select") or several != (" multiple" in tag):
                 typed.append((name, field, tag))
+        for _, field in _rows(commands()[name]):
+            note = re.search(rf'<div class="field note" id="f-{field}">(.*?)</div>', form, re.S)
+            if note:  # not asked for here: its own page, named and linked
+                assert re.search(rf'<a href="/ops/{OP}/[a-z]+">[^<a-z]+</a>', note[1]), note[1]
+                elsewhere.add((name, field))
+                continue
+            for part in _row_references(commands()[name], field):
+                tag = _tag(form, f"{field}.0.{part}")
+                checked += 1
+                if tag is None or not tag.startswith("<select"):
+                    typed.append((name, f"{field}.0.{part}", str(tag)))
+        # The only boxes to type in are words, each with its language beside it.
+        for box in re.findall(r'<textarea[^>]*\bname="([^"]+)"', form):
+            if _tag(form, f"{box}.language") is None:
+                boxes.append((name, box))
+        assert "JSON" not in page.text, name
     assert typed == []
-    assert checked > 250
+    assert boxes == []
+    assert checked > 260
     assert set().union(*(_rows(commands()[name]) for name in offered)) == ROWS
+    assert {f for _, f in elsewhere} == {"terms"}
 
 
 def test_records_picked_on_the_general_form_are_recorded_by_id(system: Mamar) -> None:
@@ -251,7 +283,8 @@ def test_records_picked_on_the_general_form_are_recorded_by_id(system: Mamar) ->
         "route": "exit-route",
         "teams": ["sarc", "icrc"],
     }
-    refused = client.post(f"{plan}?lang=ar", data={"csrf": csrf(client), "name": "{oops", **chosen})
+    wrong = {"counts.planned": "كثيرون"}  # not a number
+    refused = client.post(f"{plan}?lang=ar", data={"csrf": csrf(client), **wrong, **chosen})
     assert refused.status_code == 422
     again = _form_of(refused.text, plan)
     # Refused: every pick is still picked, the reason beside the field that was wrong.
@@ -259,8 +292,8 @@ def test_records_picked_on_the_general_form_are_recorded_by_id(system: Mamar) ->
     assert _selected(again, "destination") == {"idlib"}
     assert _selected(again, "route") == {"exit-route"}
     assert _selected(again, "teams") == {"sarc", "icrc"}
-    assert 'id="name-error"' in again
-    named = {"name": '{"ar": "قافلة الاختبار"}', **chosen}
+    assert 'id="counts-planned-error"' in again
+    named = {"name.ar": "قافلة الاختبار", **chosen}
     state = _record(system, "convoy", _recorded(client, f"{plan}?lang=ar", named))
     assert (state["origin"], state["destination"], state["route"]) == (
         "ramouseh",
@@ -360,3 +393,85 @@ def test_the_administration_picks_a_party_and_an_account_by_name(system: Mamar) 
             conn, viewer=system.actor("admin"), kind="account", entity_id="new-medic"
         )
     assert account["party"] == "sarc"
+
+
+def test_a_list_of_values_grows_row_by_row_on_the_general_form(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    plan = f"/ops/{OP}/record/convoy.plan"
+    form = _form_of(client.get(f"{plan}?lang=ar").text, plan)
+    # A stop's place is picked by name; one row to start with; no JSON anywhere.
+    assert _picked(form, "stops.0.place")["ramouseh"] == "الراموسة"
+    assert _tag(form, "stops.1.place") is None
+    assert "JSON" not in form
+    named = {"name.ar": "قافلة الاختبار", "stops.0.place": "ramouseh", "stops.0.kind": "pickup"}
+    # "Add another" (no JavaScript): the form again, as typed, one row more, nothing recorded.
+    grown = client.post(
+        f"{plan}?lang=ar", data={"csrf": csrf(client), "more_terms": "stops", **named}
+    )
+    assert grown.status_code == 200
+    again = _form_of(grown.text, plan)
+    assert _selected(again, "stops.0.place") == {"ramouseh"}
+    assert _selected(again, "stops.0.kind") == {"pickup"}
+    assert _tag(again, "stops.1.place") is not None
+    with system.reading() as conn:
+        planned = reads.list_entities(
+            conn, viewer=system.actor("coordinator"), operation=OP, kind="convoy", limit=500
+        )
+    assert not [c for c in planned if c.get("name", {}).get("ar") == "قافلة الاختبار"]
+    # A row left empty is skipped; a row's problem is said beside that row, every row kept.
+    rows = {**named, "stops.2.place": "idlib"}  # no kind for the stop at Idlib
+    refused = client.post(f"{plan}?lang=ar", data={"csrf": csrf(client), **rows})
+    assert refused.status_code == 422
+    again = _form_of(refused.text, plan)
+    assert _selected(again, "stops.2.place") == {"idlib"}
+    assert 'id="stops-2-kind-error"' in again, again[-3000:]
+    assert 'id="stops-0-kind-error"' not in again
+    given = {**rows, "stops.2.kind": "destination", "stops.2.leg": "out"}
+    state = _record(system, "convoy", _recorded(client, f"{plan}?lang=ar", given))
+    assert [(s["place"], s["kind"]) for s in state["stops"]] == [
+        ("ramouseh", "pickup"),
+        ("idlib", "destination"),
+    ]
+    assert state["name"]["ar"] == "قافلة الاختبار"
+
+    # Alleged perpetrators, row by row, each party picked by name.
+    report = f"/ops/{OP}/record/incident.report"
+    form = _form_of(client.get(f"{report}?lang=ar").text, report)
+    assert _picked(form, "allegations.0.party")["turkey"] == "الجانب التركي"
+    # A list a page of its own asks for better: named and linked, nothing to type here.
+    draft = f"/ops/{OP}/record/agreement.draft"
+    form = _form_of(client.get(f"{draft}?lang=ar").text, draft)
+    assert f'<a href="/ops/{OP}/negotiation">التفاوض</a>' in form
+    assert _tag(form, "terms") is None
+
+
+def test_a_line_is_given_point_by_point_on_the_general_form(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("coordinator")
+    action = f"/ops/{OP}/record/front_line.record"
+    form = _form_of(client.get(f"{action}?lang=ar").text, action)
+    # Two points to start with, typed as latitude,longitude; its name in Arabic or English.
+    assert _tag(form, "line.1.point") is not None and _tag(form, "line.2.point") is None
+    assert _tag(form, "name.ar") is not None and "JSON" not in form
+    typed = {
+        "name.ar": "خط التماس الشرقي",
+        "line.0.point": "36.20,37.15",
+        "line.1.point": "٣٦.٢١,٣٧.١٦",  # Arabic-Indic digits too
+        "line.3.point": "شمال المدينة",  # row 2 left empty, row 3 not a point
+        "valid_from": "2016-12-15 10:00",
+        "source": "مراقب ميداني",
+        "confidence": "medium",
+    }
+    refused = client.post(f"{action}?lang=ar", data={"csrf": csrf(client), **typed})
+    assert refused.status_code == 422
+    again = _form_of(refused.text, action)
+    assert 'id="line-3-point-error"' in again
+    assert 'value="شمال المدينة"' in again
+    state = _record(
+        system,
+        "front_line",
+        _recorded(client, action, {**typed, "line.3.point": "36.22,37.17"}),
+    )
+    assert state["line"]["coordinates"] == [[37.15, 36.2], [37.16, 36.21], [37.17, 36.22]]
+    assert state["name"]["ar"] == "خط التماس الشرقي"

@@ -562,17 +562,17 @@ def test_generic_form_for_a_command_without_its_own(system: Mamar) -> None:
     )
     side = f"/ops/{OP}/record/side.form"
     page = web.client("coordinator").get(f"{side}?lang=en").text
-    # The members are parties, picked by name (several at once), never typed.
-    assert (
-        "Structured text (JSON), e.g." in page
-        and '<select id="f-members" name="members" multiple' in page
-    )
-    _refused(web, "coordinator", side, {"id": "web-side", "name": "{oops", "members": []}, "name")
+    # The members are parties, picked by name (several at once), never typed; its name is
+    # typed in Arabic or English, never as JSON.
+    assert "JSON" not in page and 'name="name.ar"' in page
+    assert '<select id="f-members" name="members" multiple' in page
+    unknown = {"id": "web-side", "name.ar": "الوسطاء", "members": ["no-such-party"]}
+    _refused(web, "coordinator", side, unknown, "members")
     _records(
         web,
         "coordinator",
         side,
-        {"id": "web-side", "name": '{"ar": "الوسطاء"}', "members": ["turkey", "sarc"]},
+        {"id": "web-side", "name.ar": "الوسطاء", "members": ["turkey", "sarc"]},
         "side.formed",
     )
     assert web.client("coordinator").get(f"/ops/{OP}/record/no.such").status_code == 404

@@ -41,7 +41,8 @@ WRITTEN = ("prose", "line")
 @dataclass(frozen=True)
 class F:
     """One input: ``kind`` is text, textarea, prose, line, select, multi, datetime, number,
-    point, hidden, or buttons (``options`` are (value, label) of buttons named ``name``).
+    point, hidden, note (``hint`` only: where it is given instead), or buttons (``options``
+    are (value, label) of buttons named ``name``).
 
     ``prose``: a free text a person writes (read with :func:`local_text`), with the
     language it is written in beside it (``name.language``, the page's language unless
