@@ -30,6 +30,7 @@ from mamar import reads
 from mamar.domain.ids import EntityId, Reference
 from mamar.domain.model import Command, command_type, commands
 from mamar.system import Mamar
+from tests.arabic_text import offences, recorded_texts, visible_text
 from tests.helpers import at
 from tests.web_support import OP, PASSWORD, Web, csrf, make_web, signed_in
 
@@ -208,6 +209,8 @@ def test_no_reference_of_any_command_is_typed(system: Mamar) -> None:
     typed: list[tuple[str, str, str]] = []
     boxes: list[tuple[str, str]] = []
     elsewhere = set()
+    unnamed: list[tuple[str, str]] = []
+    users = recorded_texts(system)
     for name, client in sorted(offered.items()):
         action = f"/ops/{OP}/record/{name}"
         page = client.get(f"{action}?lang=ar")
@@ -235,8 +238,11 @@ def test_no_reference_of_any_command_is_typed(system: Mamar) -> None:
             if _tag(form, f"{box}.language") is None:
                 boxes.append((name, box))
         assert "JSON" not in page.text, name
+        # Every field is named in Arabic (a name the catalogue lacks shows as written).
+        unnamed += [(name, w) for w in offences(visible_text(f"<form x{form}"), users)]
     assert typed == []
     assert boxes == []
+    assert unnamed == [], " ".join(sorted({f"{n}:{w}" for n, w in unnamed}))
     assert checked > 260
     assert set().union(*(_rows(commands()[name]) for name in offered)) == ROWS
     assert {f for _, f in elsewhere} == {"terms"}

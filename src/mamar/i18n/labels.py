@@ -462,6 +462,11 @@ FIELDS: dict[str, str] = {
     "lon": N_("Longitude"),
     "original": N_("Original"),
     "translation_language": N_("Language of the translation"),
+    "facility_kind": N_("Kind of facility"),
+    "item": N_("Which item of the list"),
+    "part": N_("Which list of texts in the item"),
+    "part_item": N_("Which text of that list"),
+    "on_vehicle": N_("Arrived on vehicle"),
 }
 
 

@@ -17,7 +17,7 @@ from mamar.i18n.labels import (
 from mamar.web.i18n import N_, tr
 from mamar.web.pages._agreementwords import FULFILMENT, PHASE_STATUS
 from mamar.web.pages._negotiationwords import LINKS
-from mamar.web.pages._people_words import CATEGORIES, GROUPS, STATUSES
+from mamar.web.pages._people_words import CATEGORIES, GROUPS, INJURIES, REGIONS, STATUSES
 
 #: Kinds of party (``PartyKind``).
 PARTY_KINDS = {
@@ -68,6 +68,8 @@ WORDS: dict[str, Mapping[str, str]] = {
     "GroupKind": GROUPS,
     "PersonStatus": STATUSES,
     "Triage": CATEGORIES,
+    "BodyRegion": REGIONS,
+    "InjuryType": INJURIES,
 }
 
 
