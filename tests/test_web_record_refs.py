@@ -481,3 +481,15 @@ def test_a_line_is_given_point_by_point_on_the_general_form(system: Mamar) -> No
     )
     assert state["line"]["coordinates"] == [[37.15, 36.2], [37.16, 36.21], [37.17, 36.22]]
     assert state["name"]["ar"] == "خط التماس الشرقي"
+
+
+def test_every_command_has_words_of_its_own() -> None:
+    """No command of the general form is titled by the words for any other record."""
+    from mamar.web.pages._commandwords import ACTIONS, KINDS
+
+    unnamed = [
+        name
+        for name in commands()
+        if name.partition(".")[0] not in KINDS or name.partition(".")[2] not in ACTIONS
+    ]
+    assert unnamed == []

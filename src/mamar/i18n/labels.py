@@ -238,6 +238,7 @@ RECORD_KINDS: dict[str, str] = {
     "control_area": N_("area of control"),
     "convoy": N_("convoy"),
     "escalation": N_("referral"),
+    "facility": N_("facility"),
     "front_line": N_("front line"),
     "guarantee": N_("guarantee"),
     "incident": N_("incident"),

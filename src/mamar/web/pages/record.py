@@ -35,7 +35,7 @@ from mamar.domain.model import Command, commands, generates_id
 from mamar.domain.visibility import Role
 from mamar.web import forms, i18n
 from mamar.web.errors import FORM_MESSAGES
-from mamar.web.i18n import N_
+from mamar.web.i18n import N_, ptr
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
 from mamar.web.pages._commandwords import command_words, field_words
 from mamar.web.pages._formkit import (
@@ -331,7 +331,7 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
     return Form(
         v.t("Record: %(name)s", name=command_words(command.command_name, v.lang)),
         items,
-        v.t("Record"),
+        ptr(v.lang, "button", "Record"),
         intro=v.t(
             "A general form made from the command itself; where a page has its own form, "
             "prefer that one."
