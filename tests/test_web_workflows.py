@@ -147,7 +147,7 @@ def test_proposal_with_terms_its_rejection_and_a_counter(system: Mamar) -> None:
         "negotiator",
         f"{base}/negotiation/propose",
         {**proposal, "id": "p2", "term.evacuation.0.who": "aliens"},
-        "terms",
+        "term.evacuation.0.who",  # said beside the term's own field
     )
     # A counter-proposal, then the answer "countered" naming it.
     counter = {
