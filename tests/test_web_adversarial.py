@@ -35,7 +35,7 @@ pytestmark = pytest.mark.browser
 SKIP = re.compile(
     r"^/(logout|live)\b|^/static/|^/api/v1/evidence\b|[?&]format=(json|pdf)|\.pdf(\?|$)"
 )
-MAX_PAGES = 600
+MAX_PAGES = 1200
 #: Records every violation the browser reports, before any page script runs.
 WATCH = """
 window.__violations = [];

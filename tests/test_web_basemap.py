@@ -225,7 +225,7 @@ def test_the_point_picker_opens_on_the_operations_area(phone: Any, server: LiveS
 
 
 def test_the_drawn_base_map_on_a_phone_passes_axe(browser: Any, server: LiveServer) -> None:
-    from tests.test_web_accessibility import AXE, violations
+    from tests.test_web_accessibility import AXE, audit
 
     if not AXE.exists():
         missing = "axe-core is not installed (npm ci --prefix tests/axe)"
@@ -240,8 +240,9 @@ def test_the_drawn_base_map_on_a_phone_passes_axe(browser: Any, server: LiveServ
         for lang in ("ar", "en"):
             page.goto(f"{server.url}/ops/{DRILL}/map?lang={lang}")
             labels_settled(page)
-            found = violations(page, AXE.read_text(encoding="utf-8"))
-            assert found == [], found
+            found: list[str] = []
+            audit(page, AXE.read_text(encoding="utf-8"), f"map [{lang}]", found)
+            assert found == [], "\n".join(found)
     finally:
         context.close()
 

@@ -221,6 +221,7 @@ def _field(name: str, schema: dict[str, Any], required: bool, defs: dict[str, An
         parts = tuple(
             _field(f"{name}.{key}", _resolve(prop, defs), required and key in inner, defs)
             for key, prop in props.items()
+            if key != "vault_ref"  # set by the system when personal data is sealed
         )
         if any(p.kind in _INPUT for p in parts) or all(p.kind in _PARTS for p in parts):
             return _Field(name, "parts", schema, required, parts)
