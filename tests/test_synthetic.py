@@ -61,9 +61,10 @@ def test_a_synthetic_operation_has_its_size_and_shape_and_replays(system: Mamar)
 def test_demo_loads_a_synthetic_operation(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
     result = CliRunner().invoke(
-        app, ["demo", "-d", str(database), "--synthetic", "300", "--no-serve"]
+        app,
+        ["demo", "-d", str(database), "--synthetic", "300", "--no-serve"],
+        env={"COLUMNS": "1000", "MAMAR_LANG": "en"},  # a path is never wrapped mid-word
     )
     assert result.exit_code == 0, result.output
-    said = " ".join(result.output.split())  # the console wraps long lines
-    assert f"loaded {OPERATION} into {database}: 300 events" in said
+    assert f"loaded {OPERATION} into {database}: 300 events" in result.output
     assert "coordinator" in result.output
