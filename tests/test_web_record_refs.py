@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
+import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -493,3 +494,20 @@ def test_every_command_has_words_of_its_own() -> None:
         if name.partition(".")[0] not in KINDS or name.partition(".")[2] not in ACTIONS
     ]
     assert unnamed == []
+
+
+def test_a_field_the_general_form_cannot_ask_for_is_refused_not_shown_as_json() -> None:
+    """Every command's form is made of fields a person fills in; a command with a value of
+    a new shape (here a mapping of lists) is our mistake, refused when its form is made."""
+    from mamar.web.pages.record import Unaskable, _fields
+
+    for command in commands().values():
+        _fields(command)  # raises for any field of any command the form cannot ask for
+
+    class Odd(Command):
+        command_name: ClassVar[str] = "odd.do"
+        kind: ClassVar[str] = "odd"
+        table: dict[str, list[int]]
+
+    with pytest.raises(Unaskable, match=r"odd\.do: table"):
+        _fields(Odd)

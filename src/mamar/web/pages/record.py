@@ -13,14 +13,15 @@ its own, a reference picked by name; a line's or an area's points likewise, one 
 list whose rows a page of its own asks for better (an agreement's terms, a family's
 members) is not asked for here: the form names that page and links to it. A value is asked
 for part by part (a name in Arabic and in English, a cargo's quantity). Nothing is typed as
-JSON; a field that could only be (a new kind of value) says so in JSON, with an example made
-from the command's schema, and the tests notice it.
+JSON: a command with a field of a shape none of these fits (a new kind of value) is a
+mistake of ours, refused by :func:`_field` and by the tests, never shown to a person as a
+box of brackets.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -84,37 +85,6 @@ def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
         return schema
 
 
-def example(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any:
-    """A small valid-looking value for ``schema`` (shown next to a JSON field)."""
-    schema = _resolve(schema, defs)
-    if depth > 4:
-        return None
-    if "enum" in schema:
-        return schema["enum"][0]
-    for key in ("oneOf", "anyOf"):
-        if schema.get(key):
-            return example(schema[key][0], defs, depth + 1)
-    kind = schema.get("type")
-    if kind == "object":
-        props = schema.get("properties", {})
-        wanted = schema.get("required") or list(props)[:2]
-        return {name: example(props[name], defs, depth + 1) for name in wanted if name in props}
-    if kind == "array":
-        items = schema.get("prefixItems") or [schema.get("items", {"type": "string"})]
-        return [example(items[0], defs, depth + 1)]
-    if kind == "integer":
-        return 1
-    if kind == "number":
-        return 36.2
-    if kind == "boolean":
-        return False
-    if schema.get("format") == "date-time":
-        return "2016-12-15T05:00:00+02:00"
-    if "pattern" in schema and "a-z0-9" in schema["pattern"]:
-        return "some-id"
-    return "…"
-
-
 #: The fields of a free text kept with its language (:class:`mamar.domain.text.LocalText`).
 _PROSE = {"original", "language", "translations"}
 #: The languages of a name typed in Arabic, in English or both.
@@ -143,6 +113,18 @@ _ELSEWHERE: dict[str, tuple[str, str]] = {
     "terms": ("negotiation", N_("Negotiation")),
     "people": ("manifests", N_("Manifests")),
 }
+
+
+#: The kind of a field none of the ways above fits: :func:`_fields` refuses the command.
+_UNASKABLE = "unaskable"
+
+
+class Unaskable(TypeError):
+    """A command's field of a shape the general form has no way to ask for: a new kind of
+    value needs its own way here (or a page of its own, :data:`_ELSEWHERE`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the general form has no way to ask for {name!r}")
 
 
 @dataclass(frozen=True)
@@ -182,8 +164,8 @@ def _refers(schema: dict[str, Any], defs: dict[str, Any]) -> str | None:
 def _field(name: str, schema: dict[str, Any], required: bool, defs: dict[str, Any]) -> _Field:
     """How the form asks for a field: a reference is picked by name (one, or several); a
     free text is typed as words; a choice is a list; a value holding references (an
-    escort's party) is asked for part by part, each part as a field of its own; other
-    nested values are JSON."""
+    escort's party) is asked for part by part, each part as a field of its own. A value of
+    any other shape is :data:`_UNASKABLE` (refused by :func:`_fields`)."""
     refers = _refers(schema, defs)
     if refers:
         return _Field(name, refers, schema, required)
@@ -225,7 +207,7 @@ def _field(name: str, schema: dict[str, Any], required: bool, defs: dict[str, An
         )
         if any(p.kind in _INPUT for p in parts) or all(p.kind in _PARTS for p in parts):
             return _Field(name, "parts", schema, required, parts)
-    return _Field(name, "json", schema, required)
+    return _Field(name, _UNASKABLE, schema, required)
 
 
 def _shape(schema: dict[str, Any]) -> str | None:
@@ -243,7 +225,7 @@ def _listed(
     """A list given row by row (``rows``: each part of a row a field of its own, named by its
     key; a row that is one value, its one part :data:`_WHOLE`), a list of choices given as
     several choices (``choices``), or one asked for on a page of its own (``elsewhere``);
-    None: none of these (given as JSON)."""
+    None: none of these."""
     item = _resolve(schema.get("items", {}), defs)
     if "enum" in item:
         return _Field(name, "choices", item, required)
@@ -274,8 +256,19 @@ def _fields(command: type[Command]) -> tuple[list[_Field], dict[str, Any]]:
             continue  # the operation is the page's; a new record's id is generated
         if name == "vault_ref":
             continue  # set by the system when personal data is sealed: never typed
-        out.append(_field(name, _resolve(prop, defs), name in required, defs))
+        field = _field(name, _resolve(prop, defs), name in required, defs)
+        unaskable = [f.name for f in _within(field) if f.kind == _UNASKABLE]
+        if unaskable:
+            raise Unaskable(f"{command.command_name}: {', '.join(unaskable)}")
+        out.append(field)
     return out, defs
+
+
+def _within(field: _Field) -> Iterator[_Field]:
+    """The field and its parts, their parts among them."""
+    yield field
+    for part in field.parts:
+        yield from _within(part)
 
 
 def _input(v: View, op: str, field: _Field, label: str, defs: dict[str, Any]) -> F:
@@ -299,12 +292,6 @@ def _input(v: View, op: str, field: _Field, label: str, defs: dict[str, Any]) ->
             v.t("Given row by row on its own page:"), op, path, v.t(page)
         )
         return F(name, label, "note", hint=hint)
-    if kind == "json":
-        shown = json.dumps(example(schema, defs), ensure_ascii=False)
-        hint = Markup('{} <code lang="en" dir="ltr">{}</code>').format(
-            v.t("Structured text (JSON), e.g."), shown
-        )
-        return F(name, label, "textarea", required=required, hint=hint)
     return F(name, label, kind, required=required)  # prose (with its language), text, datetime
 
 
@@ -461,12 +448,6 @@ def _value(v: View, field: _Field, defs: dict[str, Any]) -> Any:
         return local_text(v, name)
     if kind == "ref":
         return tagged_ref(raw) if _tagged(schema, defs) else raw
-    if kind == "json":
-        try:
-            return json.loads(raw)
-        except ValueError:  # said with every other problem of the form
-            v.field_errors[name] = v.t("This is not valid JSON; see the example")
-            return None
     if kind == "datetime":
         return moment(v, name)
     return raw
