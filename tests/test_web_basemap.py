@@ -10,6 +10,7 @@ measured as the browser lays them out; the point picker opens on the operation's
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,3 +266,133 @@ def test_the_besieged_pockets_names_no_longer_overlap(phone: Any, server: LiveSe
         phone.wait_for_timeout(700)
         assert overlapping(phone.locator("#map").evaluate(LABEL_BOXES)) == []
     assert phone.locator("#map").evaluate(HIDDEN_INSIDE) == []
+
+
+# --- the map's colours follow the page's theme ---------------------------------------------
+
+#: The map's ground and what is drawn on it: each mark with the colour that must stand out
+#: (a line's stroke; a marker's fill, or its edge when its fill is the ground's opposite) and
+#: that colour's opacity.
+DRAWN = """
+box => {
+  const marks = [];
+  const read = (selector, part) => box.querySelectorAll(selector).forEach(e => marks.push({
+    what: selector, colour: e.getAttribute(part),
+    opacity: Number(e.getAttribute(part + '-opacity') || 1)}));
+  read('path.front-line', 'stroke');
+  read('path.route-current', 'stroke');
+  read('path.route-old', 'stroke');
+  read('path.control-area', 'stroke');
+  read('path.incident', 'fill');
+  read('path.convoy', 'stroke');
+  read('path.place', 'stroke');
+  read('path.base-road', 'stroke');
+  return {ground: getComputedStyle(box).backgroundColor, marks};
+}
+"""
+
+
+def rgb(colour: str) -> tuple[float, float, float]:
+    """``#rgb``, ``#rrggbb`` or ``rgb(r, g, b)`` as three numbers from 0 to 255."""
+    colour = colour.strip()
+    if colour.startswith("#"):
+        digits = colour[1:]
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        return (int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16))
+    found = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, [\d.]+)?\)", colour)
+    assert found, colour
+    return (float(found[1]), float(found[2]), float(found[3]))
+
+
+def luminance(colour: tuple[float, float, float]) -> float:
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else float(((c + 0.055) / 1.055) ** 2.4)
+
+    r, g, b = (linear(c) for c in colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(mark: dict[str, Any], ground: str) -> float:
+    """WCAG's contrast ratio of a mark (as it shows, its opacity over the ground) on it."""
+    under = rgb(ground)
+    r, g, b = (
+        mark["opacity"] * c + (1 - mark["opacity"]) * u
+        for c, u in zip(rgb(mark["colour"]), under, strict=True)
+    )
+    high, low = sorted((luminance((r, g, b)), luminance(under)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def drawn(page: Any) -> dict[str, Any]:
+    found: dict[str, Any] = page.locator("#map").evaluate(DRAWN)
+    return found
+
+
+def test_the_maps_colours_follow_the_theme_and_stand_out_on_its_ground(
+    browser: Any, server: LiveServer
+) -> None:
+    """The map in the light theme, then with the system preferring dark (the theme being
+    automatic), then with the dark theme chosen: its ground and every line and mark drawn
+    take the theme's colours, each 3:1 at least on the ground (WCAG 1.4.11), old routes'
+    faded lines too; the base map's roads follow the theme."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(page, server.url, "coordinator")
+        page.goto(f"{server.url}/ops/{OPERATION}/map?lang=ar")
+        page.wait_for_selector("#map[data-count-front] path.front-line")
+        light = drawn(page)
+        kinds = {m["what"] for m in light["marks"]}
+        assert {"path.front-line", "path.route-current", "path.control-area"} <= kinds, kinds
+        assert {"path.incident", "path.place"} <= kinds, kinds
+
+        page.emulate_media(color_scheme="dark")
+        front = next(m["colour"] for m in light["marks"] if m["what"] == "path.front-line")
+        page.wait_for_function(
+            "c => document.querySelector('#map path.front-line').getAttribute('stroke') !== c",
+            arg=front,
+        )
+        dark = drawn(page)
+        assert rgb(dark["ground"]) != rgb(light["ground"])
+        assert luminance(rgb(dark["ground"])) < 0.05 < luminance(rgb(light["ground"]))
+        for theme in (light, dark):
+            weak = [
+                f"{m['what']} {m['colour']} on {theme['ground']}: {contrast(m, theme['ground']):.2f}"
+                for m in theme["marks"]
+                if contrast(m, theme["ground"]) < 3
+            ]
+            assert weak == [], weak
+        for line in ("path.front-line", "path.route-current", "path.control-area"):
+            before = {m["colour"] for m in light["marks"] if m["what"] == line}
+            after = {m["colour"] for m in dark["marks"] if m["what"] == line}
+            assert before and after and not before & after, (line, before, after)
+
+        # The dark theme chosen, the system preferring light: the same dark colours.
+        page.emulate_media(color_scheme="light")
+        with page.expect_navigation():
+            page.locator(".themes").get_by_role("link", name="داكنة").click()
+        assert page.locator("html").get_attribute("data-theme") == "dark"
+        page.wait_for_selector("#map[data-count-front] path.front-line")
+        chosen = drawn(page)
+        assert chosen["ground"] == dark["ground"]
+        assert sorted(m["colour"] for m in chosen["marks"]) == sorted(
+            m["colour"] for m in dark["marks"]
+        )
+
+        # The drill's base map: its roads drawn in the dark theme's colours, then the light's.
+        page.goto(f"{server.url}/ops/{DRILL}/map?lang=ar")
+        page.wait_for_function("() => Number(document.querySelector('#map').dataset.baseRoads) > 0")
+        roads_dark = {m["colour"] for m in drawn(page)["marks"] if m["what"] == "path.base-road"}
+        with page.expect_navigation():
+            page.locator(".themes").get_by_role("link", name="فاتحة").click()
+        page.wait_for_function("() => Number(document.querySelector('#map').dataset.baseRoads) > 0")
+        roads_light = {m["colour"] for m in drawn(page)["marks"] if m["what"] == "path.base-road"}
+        assert roads_dark and roads_light and not roads_dark & roads_light
+    finally:
+        context.close()
+    assert errors == [], f"script errors on the page: {errors}"

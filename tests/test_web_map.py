@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from mamar.domain.model import command_type
@@ -247,3 +248,24 @@ def test_every_map_route_for_every_role_shows_only_its_compartments(system: Mama
                         assert not shown, (path, role, visibility)
                     elif template.endswith(("/map", "/incidents")):
                         assert shown, (path, role, visibility)
+
+
+STATIC = Path(__file__).parent.parent / "src" / "mamar" / "web" / "static"
+#: The variables the map's scripts and map.css draw with.
+MAP_COLOURS = re.compile(r"--((?:map|road)-[\w-]+|c\d|front|label-bg|ground-label-bg):([^;}]+)")
+
+
+def test_the_dark_theme_gives_every_map_colour_and_the_paper_keeps_the_light_palette() -> None:
+    """Every colour the map draws with has a dark value (none left light on the dark ground),
+    and the figures on paper use the light map's palette (a party's colour is the same)."""
+    from mamar.reports.figures import PALETTE
+
+    light = dict(MAP_COLOURS.findall((STATIC / "app.css").read_text(encoding="utf-8")))
+    dark = dict(MAP_COLOURS.findall((STATIC / "dark.css").read_text(encoding="utf-8")))
+    assert {"map-ground", "map-route", "front", "c0", "road-major"} <= set(light)
+    assert set(light) - set(dark) == set()
+    assert [name for name in light if light[name] == dark[name]] == ["map-convoy"]
+    assert tuple(light[f"c{i}"] for i in range(9)) == PALETTE
+    for script in ("map.js", "basemap.js", "pick-point.js"):
+        source = (STATIC / script).read_text(encoding="utf-8")
+        assert re.findall(r"#[0-9a-fA-F]{3,6}\b", source) == [], script

@@ -21,16 +21,17 @@ from mamar.geodata.states import control_records, front_records, place_points, r
 from mamar.reads.timeline import TimelineEntry
 from mamar.web.map_layers import colour_index
 
-#: The map page's palette (map.js), so a party has the same colour on the page and the paper.
+#: The map page's palette in its light theme (app.css's ``--c0`` to ``--c8``), so a party has
+#: the same colour on the page and the paper.
 PALETTE = (
     "#1f77b4",
     "#d62728",
-    "#2ca02c",
+    "#238823",
     "#9467bd",
-    "#ff7f0e",
+    "#b05a00",
     "#8c564b",
-    "#e377c2",
-    "#17becf",
+    "#b8439a",
+    "#0f7f8c",
     "#7f7f7f",
 )
 FRONT = "#a4161a"

@@ -8,11 +8,12 @@
   "use strict";
   if (!window.L) return;
 
-  var ROADS = {
-    major: { color: "#b7791f", weight: 4 },
-    secondary: { color: "#8d99a6", weight: 3 },
-    minor: { color: "#aab3bd", weight: 1.5 }
-  };
+  // A road's width by its class; its colour is the page's (app.css's --road-major, …; dark.css
+  // in the dark theme), read when the roads are drawn.
+  var ROADS = { major: 4, secondary: 3, minor: 1.5 };
+  function colour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
+  }
   var GAP = 6;
 
   function text(tag, value, lang) {
@@ -151,6 +152,11 @@
       clearTimeout(timer);
       timer = setTimeout(function () { self.load(); }, 120);
     });
+    // Automatic colours: the system's preference changing redraws the roads in its colours.
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (dark && dark.addEventListener) {
+      dark.addEventListener("change", function () { if (self.shown) self.draw(self.shown); });
+    }
   }
 
   function clamp(value, low, high) { return Math.min(Math.max(value, low), high).toFixed(6); }
@@ -169,21 +175,22 @@
 
   BaseMap.prototype.draw = function (data) {
     var self = this;
+    this.shown = data;
     this.roads.clearLayers();
     this.labels.clear("base");
     var counts = { roads: 0, places: 0, names: 0 };
     data.features.forEach(function (f) {
       var p = f.properties;
       if (p.layer === "road") {
-        var style = ROADS[p["class"]] || ROADS.minor;
+        var road = ROADS[p["class"]] ? p["class"] : "minor";
         self.roads.addLayer(L.geoJSON(f, {
           pane: "mamar-base", interactive: false,
-          style: { color: style.color, weight: style.weight, opacity: 0.9, lineCap: "round", className: "base-road base-road-" + p["class"] }
+          style: { color: colour("road-" + road), weight: ROADS[road], opacity: 0.9, lineCap: "round", className: "base-road base-road-" + p["class"] }
         }));
         counts.roads += p.count || 1;
       } else if (p.layer === "base_place") {
         var at = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
-        self.roads.addLayer(L.circleMarker(at, { pane: "mamar-base", radius: 2, weight: 1, color: "#4a5360", fillOpacity: 1, interactive: false, className: "base-place" }));
+        self.roads.addLayer(L.circleMarker(at, { pane: "mamar-base", radius: 2, weight: 1, color: colour("map-base-place"), fillOpacity: 1, interactive: false, className: "base-place" }));
         self.labels.add(at, p.label, { lang: p.label_lang, priority: 100 + p.rank, className: "base-place-label", group: "base" });
         counts.places++;
       } else if (p.layer === "road_name") {

@@ -5,7 +5,11 @@
   var box = document.getElementById("map");
   var embedded = document.getElementById("map-data");
   if (!box || !embedded || !window.L) return;
-  var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"];
+  // The colours drawn with are the page's (app.css; dark.css in the dark theme): read when
+  // the layers are drawn, and drawn again when the system's light or dark preference changes.
+  function colour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
+  }
   var data = JSON.parse(embedded.textContent);
   var label = function (key) { return box.getAttribute("data-label-" + key) || key; };
   var lang = box.getAttribute("data-lang") || "ar";
@@ -53,14 +57,15 @@
 
   var styles = {
     control: function (f) {
-      var colour = PALETTE[f.properties.colour] || PALETTE[8];
-      return { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.18, className: "control-area" };
+      var index = f.properties.colour;
+      var fill = colour("c" + (index >= 0 && index <= 8 ? index : 8));
+      return { color: fill, weight: 1, fillColor: fill, fillOpacity: 0.18, className: "control-area" };
     },
-    front: function () { return { color: "#a4161a", weight: 3, dashArray: "6 4", className: "front-line" }; },
+    front: function () { return { color: colour("front"), weight: 3, dashArray: "6 4", className: "front-line" }; },
     routes: function (f) {
       return f.properties.current
-        ? { color: "#0b5cad", weight: 5, opacity: 0.9, className: "route route-current" }
-        : { color: "#4a5360", weight: 3, opacity: 0.6, dashArray: "4 6", className: "route route-old" };
+        ? { color: colour("map-route"), weight: 5, opacity: 0.9, className: "route route-current" }
+        : { color: colour("map-route-old"), weight: 3, opacity: 0.8, dashArray: "4 6", className: "route route-old" };
     }
   };
 
@@ -99,16 +104,16 @@
     if (styles[name]) options.style = styles[name];
     if (name === "incidents") {
       options.pointToLayer = function (f, at) {
-        return L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#a4161a", fillOpacity: 1, className: "incident" });
+        return L.circleMarker(at, { radius: 7, color: colour("map-marker-edge"), weight: 2, fillColor: colour("map-incident"), fillOpacity: 1, className: "incident" });
       };
     } else if (name === "convoys") {
       options.pointToLayer = function (f, at) {
-        return L.circleMarker(at, { radius: 9, color: "#12324f", weight: 3, fillColor: "#f0b400", fillOpacity: 1, className: "convoy status-" + f.properties.status });
+        return L.circleMarker(at, { radius: 9, color: colour("map-convoy-edge"), weight: 3, fillColor: colour("map-convoy"), fillOpacity: 1, className: "convoy status-" + f.properties.status });
       };
     } else if (name === "places") {
       var rank = 0;
       options.pointToLayer = function (f, at) {
-        var marker = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, fillOpacity: 1, className: "place" });
+        var marker = L.circleMarker(at, { radius: 3, color: colour("map-place"), weight: 1, fillOpacity: 1, className: "place" });
         if (kit) {
           kit.labels.add(at, f.properties.label, { lang: f.properties.label_lang, priority: rank++, className: "place-label", group: "places" });
         } else {
@@ -139,7 +144,9 @@
     toggle.setAttribute("title", label("layers"));
   }
 
+  var shown = null;
   function draw(payload, fit) {
+    shown = payload;
     // Fit to where things happen (front, routes, events), else the areas, else the places.
     var bounds = L.latLngBounds([]);
     var areaBounds = L.latLngBounds([]);
@@ -246,5 +253,11 @@
   });
 
   draw(data, true);
+  // Automatic colours: the system's preference changing (dark.css applies or not) redraws
+  // the layers in the colours it gives.
+  var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+  if (dark && dark.addEventListener) {
+    dark.addEventListener("change", function () { if (shown) draw(shown, false); });
+  }
   if (window.performance && performance.mark) performance.mark("mamar-map-drawn");
 })();

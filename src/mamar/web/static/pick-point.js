@@ -43,6 +43,19 @@
     return span;
   }
 
+  // The colours drawn with are the page's (app.css; dark.css in the dark theme).
+  function colour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
+  }
+  function styles() {
+    return {
+      ground: { color: colour("muted"), weight: 1, fillOpacity: 0.08 },
+      front: { color: colour("front"), weight: 2, dashArray: "6 4" },
+      place: { color: colour("map-place"), weight: 1 },
+      picked: { color: colour("map-marker-edge"), fillColor: colour("map-incident") }
+    };
+  }
+
   function number(input) {
     var value = parseFloat(String(input.value).replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); }));
     return isFinite(value) ? value : null;
@@ -65,10 +78,22 @@
     var lang = document.documentElement.lang || "ar";
     var kit = window.MamarMap ? window.MamarMap.attach(map, { lang: lang, base: script.getAttribute("data-base") }) : null;
     var marker = null;
+    var drawn = { ground: null, front: null, places: null };
+    // Automatic colours: the system's preference changing repaints what is drawn.
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (dark && dark.addEventListener) {
+      dark.addEventListener("change", function () {
+        var now = styles();
+        if (drawn.ground) drawn.ground.setStyle(now.ground);
+        if (drawn.front) drawn.front.setStyle(now.front);
+        if (drawn.places) drawn.places.setStyle(now.place);
+        if (marker) marker.setStyle(now.picked);
+      });
+    }
 
     function place(latlng, fill) {
       if (marker) marker.setLatLng(latlng);
-      else marker = L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillColor: "#a4161a", fillOpacity: 1, className: "picked" }).addTo(map);
+      else marker = L.circleMarker(latlng, L.extend({ radius: 8, weight: 2, fillOpacity: 1, className: "picked" }, styles().picked)).addTo(map);
       if (fill) {
         lat.value = latlng.lat.toFixed(5);
         lon.value = latlng.lng.toFixed(5);
@@ -93,17 +118,20 @@
       .then(function (payload) {
         if (!payload) return fallback();
         var rtl = document.documentElement.dir === "rtl";
-        var ground = L.geoJSON(payload.layers.control, { style: { color: "#4a5360", weight: 1, fillOpacity: 0.08 }, interactive: false }).addTo(map);
-        L.geoJSON(payload.layers.front, { style: { color: "#a4161a", weight: 2, dashArray: "6 4" }, interactive: false }).addTo(map);
+        var now = styles();
+        var ground = L.geoJSON(payload.layers.control, { style: now.ground, interactive: false }).addTo(map);
+        drawn.ground = ground;
+        drawn.front = L.geoJSON(payload.layers.front, { style: now.front, interactive: false }).addTo(map);
         var rank = 0;
         var places = L.geoJSON(payload.layers.places, {
           pointToLayer: function (f, at) {
-            var dot = L.circleMarker(at, { radius: 3, color: "#1b1f24", weight: 1, interactive: false });
+            var dot = L.circleMarker(at, L.extend({ radius: 3, interactive: false }, now.place));
             if (kit) kit.labels.add(at, f.properties.label, { priority: rank++, className: "place-label", group: "places" });
             else dot.bindTooltip(label(f.properties.label), { permanent: true, direction: rtl ? "left" : "right", className: "place-label" });
             return dot;
           }
         }).addTo(map);
+        drawn.places = places;
         // Opens on the operation's area: where its records are (else its areas, its places).
         var area = window.MamarMap && window.MamarMap.areaBounds(payload.area);
         var bounds = area || (ground.getBounds().isValid() ? ground.getBounds() : places.getBounds());
