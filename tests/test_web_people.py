@@ -326,3 +326,14 @@ def test_the_printed_manifest_draws_the_qr_code_of_the_vehicles_page() -> None:
     )
     assert html.count("<svg") == 1 and 'class="qr"' in html
     assert "https://mamar.example" not in html  # drawn as modules, never a link to fetch
+
+
+def test_a_vehicles_page_names_its_convoy(web: Web) -> None:
+    """The convoy a vehicle is in is named in the page's language, by its name, never a
+    value of ours (a name's model printed whole: ``ar='…' en=None``)."""
+    client, vehicle = _vehicle(web)
+    page = client.get(f"/ops/{OP}/vehicles/{vehicle}")
+    assert page.status_code == 200
+    link = f'<a href="/ops/{OP}/convoys/first-wounded">الدفعة الأولى من الجرحى</a>'
+    assert link in page.text
+    assert "ar=" not in page.text and "None" not in page.text

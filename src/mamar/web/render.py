@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from mamar.domain.text import LocalText, Said, primary_language, said
 from mamar.i18n.labels import (
@@ -35,7 +36,7 @@ def local(value: Any, lang: str) -> str:
 
 def localised(value: Any, lang: str) -> tuple[str, str | None]:
     """The text to show in ``lang`` and the language it is written in (None: not known)."""
-    if isinstance(value, LocalText):
+    if isinstance(value, BaseModel):  # a free text, or a name given in Arabic and English
         value = value.model_dump()
     if isinstance(value, dict):
         if "original" in value:  # a free text: the one rule (domain.text.said)
