@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from mamar.i18n.joined import JOINED, joined_refs
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -84,6 +85,9 @@ class Speaker:
         found = self.record(kind, entity_id)
         if found is None:
             return "—"
+        if kind in JOINED:  # no name of its own: the records it joins
+            names = {f: self.name(k, i) for f, (k, i) in joined_refs(kind, found).items()}
+            return self.say(JOINED[kind][0], **names)
         for key in _CALLED_BY.get(kind, ()) + _CALLED:
             value = found.get(key)
             if value and isinstance(value, (dict, str)):
@@ -214,7 +218,12 @@ def speaker_reading(
 
 
 _CALLED = ("name", "title", "display_name", "role_title", "area", "summary", "description")
-_CALLED_BY: dict[str, tuple[str, ...]] = {"ceasefire": ("area",), "person": ("role_title",)}
+_CALLED_BY: dict[str, tuple[str, ...]] = {
+    "ceasefire": ("area",),
+    "person": ("role_title",),
+    "vehicle": ("label",),
+    "guarantee": ("what",),
+}
 
 
 def clock(occurred_at: str, speaker: Speaker) -> str:

@@ -133,7 +133,8 @@ def spelling(name: str) -> Markup | str:
 
 #: Where a record's name is, for records that have none of their own.
 _CALLED_BY = (
-    "name", "title", "display_name", "role_title", "area", "summary", "description", "message", "text",
+    "name", "title", "label", "display_name", "role_title", "area", "summary", "description",
+    "message", "text", "what",
 )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from mamar.web import forms, i18n
 from mamar.web.errors import form_refusal
 from mamar.web.forms import language_of as language_of  # pages building texts by hand use it
 from mamar.web.page import PageError, RefusedForm, View, add_page, load_operation, op_view
-from mamar.web.pages._shared import entities, entity, names_of
+from mamar.web.pages._shared import entities, entity, joined_name, names_of
 from mamar.web.render import Called
 
 #: The fields of "when it happened" (macros.html ``occurred``), under a form that records.
@@ -256,6 +256,10 @@ def _listed(v: View, op: str, kind: str) -> list[tuple[str, Called, bool]]:
     of ``kind`` the viewer may see, in the order :func:`options` lists them."""
     items = entities(v, kind, op)
     names = names_of(items, v.lang)
+    for item in items:  # a kind with no name of its own: by the records it joins
+        joined = joined_name(v, kind, item)
+        if joined is not None:
+            names[item["id"]] = joined
     refs = {item["id"]: (item.get("ref"), ref_of(item, v.lang)) for item in items}
     labelled = {
         k: name.saying(f"{refs[k][1]} — {name}") if refs.get(k, (None, ""))[1] else name

@@ -13,8 +13,9 @@ from mamar.access.door import may_issue
 from mamar.access.viewer import viewer_of
 from mamar.domain.model import command_type, commands
 from mamar.domain.visibility import Visibility
+from mamar.i18n.joined import JOINED, joined_refs
 from mamar.web.page import View
-from mamar.web.render import Called, called_text, marked
+from mamar.web.render import Called, called, called_text, marked
 
 
 @cache
@@ -78,6 +79,22 @@ def names_of(items: list[dict[str, Any]], lang: str) -> dict[str, Called]:
     knows its language when it is another (a sentence marks it with ``marked``/``|local``,
     a pick-list's option with ``|option_lang``)."""
     return {item["id"]: called_text(item, lang) for item in items}
+
+
+def joined_name(v: View, kind: str, record: dict[str, Any]) -> Called | None:
+    """What a record of a kind with no name of its own (:data:`~mamar.i18n.joined.JOINED`) is called, by the
+    names of the records it joins as the viewer sees them; None for any other kind."""
+    if kind not in JOINED:
+        return None
+    names = {f: v.name_of(k, i) for f, (k, i) in joined_refs(kind, record).items()}
+    return Called(v.t(JOINED[kind][0], **names))
+
+
+def called_as(v: View, kind: str, record: dict[str, Any]) -> Markup | str:
+    """What the record of ``kind`` is called in the page's language, for a title: its name
+    (:func:`~mamar.web.render.called`) or, for a kind with none, the records it joins."""
+    joined = joined_name(v, kind, record)
+    return joined if joined is not None else called(record, v.lang)
 
 
 def name_in(v: View, names: dict[str, Called], key: str) -> Markup | str:

@@ -28,7 +28,7 @@ from mamar.web.pages._formkit import (
     text,
     title_pair,
 )
-from mamar.web.pages._shared import entities, entity
+from mamar.web.pages._shared import called_as, entities, entity
 from mamar.web.pages._terms import term_items, terms_from, terms_given_by
 from mamar.web.render import called, called_text, marked
 
@@ -212,7 +212,7 @@ def _position_data(v: View, op: str, _id: str | None) -> dict[str, Any]:
 def _revise_form(v: View, op: str, position_id: str | None) -> Form:
     record = entity(v, "position", position_id or "")
     return Form(
-        v.t("Revise position: %(name)s", name=called(record, v.lang)),
+        v.t("Revise position: %(name)s", name=called_as(v, "position", record)),
         [
             F("stance", v.t("New stance"), "prose"),
             F("note", v.t("What changed and why"), "prose"),

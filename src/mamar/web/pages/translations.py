@@ -17,8 +17,7 @@ from mamar.translating.model import item_fields, list_parts, text_fields, value_
 from mamar.web import forms, i18n
 from mamar.web.languages import language_options
 from mamar.web.page import View, add_page, op_view
-from mamar.web.pages._shared import entity, may
-from mamar.web.render import called
+from mamar.web.pages._shared import called_as, entity, may
 
 #: The form's fields, named apart from the other forms on a record's page.
 TEXT, LANGUAGE, FIELD = "translation.text", "translation.language", "translation.field"
@@ -166,7 +165,7 @@ def _render(
     return v.render(
         "translate.html",
         {"kind": kind, "record": record, "texts": texts},
-        title=v.t("Add a translation: %(what)s", what=called(record, v.lang)),
+        title=v.t("Add a translation: %(what)s", what=called_as(v, kind, record)),
         status=status,
         errors=errors,
         translation=translate_form(v, kind, record),
