@@ -78,7 +78,7 @@ def print_overview(console: Console, data: dict[str, Any], lang: str) -> None:
         line(f"{status_label(state, lang)} ({number(len(names), lang)}): {words_list(names, lang)}")
     if not data["convoys_by_status"]:
         line(tr(lang, "No convoy recorded"))
-    heading("Escalations awaiting an answer")
+    heading("Escalations not yet closed")
     for esc in data["open_escalations"]:
         said = f"{party(esc.get('to'))}: {tr(lang, str(esc['status']))}"
         if esc.get("awaiting_since"):

@@ -20,11 +20,14 @@ from mamar.web.pages.convoy_links import wait_rows
 add_nav(NavItem("dashboard", N_("Dashboard"), "dashboard", order=10))
 
 
+def _moment(at: str) -> datetime:
+    return datetime.fromisoformat(at.replace("Z", "+00:00"))
+
+
 def _seconds(start: str | None, end: datetime) -> float | None:
     if not start:
         return None
-    moment = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    return max(0.0, (end - moment).total_seconds())
+    return max(0.0, (end - _moment(start)).total_seconds())
 
 
 def ceasefire_clock(
@@ -35,7 +38,8 @@ def ceasefire_clock(
     violations = {s["id"]: s.get("violations") or [] for s in states}
     rows = []
     for c in summary:
-        last = max((v["at"] for v in violations.get(c["id"], [])), default=None)
+        known = [v["at"] for v in violations.get(c["id"], []) if _moment(v["at"]) <= moment]
+        last = max(known, key=_moment, default=None)
         rows.append(
             {
                 **c,
@@ -62,11 +66,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         v = await op_view(request, READ_ANY, op)
         with v.system.reading() as conn:
             data = reads.overview(conn, viewer=v.actor, operation=op, at=v.moment())
-            ceasefires = reads.list_entities(
-                conn, viewer=v.actor, operation=op, kind="ceasefire", limit=500
-            )
             asked = v.moment()
             at_utc = utc_key(asked) if asked is not None else None
+            ceasefires = reads.list_entities(  # as they were at the page's moment
+                conn, viewer=v.actor, operation=op, kind="ceasefire", at_utc=at_utc, limit=500
+            )
             state = reads_negotiation.negotiation_state(
                 conn, viewer=v.actor, operation=op, at_utc=at_utc
             )
