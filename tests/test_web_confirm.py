@@ -20,6 +20,22 @@ def _hidden(page: str) -> dict[str, str]:
     }
 
 
+def _back_and_facts(client: object, page: str) -> dict[str, str]:
+    """The confirmation's "No, go back" leads to a page that opens (pages send no referrer:
+    never back to the address the form was sent to, which only takes a form); and what the
+    confirmation names, label → words."""
+    back = re.search(r'<a href="([^"]+)">لا، رجوع</a>', page)
+    assert back is not None, page[-2000:]
+    opened = client.get(unescape(back[1]))  # type: ignore[attr-defined]
+    assert opened.status_code == 200, (back[1], opened.status_code)
+    facts = re.search(r'<dl class="facts">(.*?)</dl>', page, re.S)
+    assert facts is not None, page[-2000:]
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", facts[1], re.S)
+    return {
+        unescape(re.sub("<[^>]+>", "", k)): unescape(re.sub("<[^>]+>", "", v)) for k, v in pairs
+    }
+
+
 def _cancellable(web: Web, role: str) -> str:
     client = web.client(role)
     planned = client.post(
@@ -54,6 +70,8 @@ def test_cancelling_a_convoy_asks_first_with_its_consequence_and_a_reason(
     asked = client.post(path, data=form)
     assert asked.status_code == 409 and web.journal_size() == size
     assert "إلغاء القافلة نهائي" in asked.text and 'name="confirmed" value="yes"' in asked.text
+    named = _back_and_facts(client, asked.text)
+    assert named["قافلة"] not in ("", "—") and named["متى"] == "الآن، وقت التسجيل", named
     kept = _hidden(asked.text)
     assert kept["status"] == "cancelled" and kept["phrase"] == "بعد الظهر"
     # Confirmed without a reason: asked again, the reason required beside its field.
@@ -88,6 +106,8 @@ def test_rejecting_a_route_asks_first(system: Mamar) -> None:
     assert asked.status_code == 409, asked.text[-1500:]
     assert "رفض هذه الصيغة" in asked.text and web.journal_size() == size
     assert 'name="reasons"' in asked.text
+    named = _back_and_facts(client, asked.text)
+    assert "طريق" in named and "فصائل حلب" in " ".join(named.values()), named
     page = client.get(f"/ops/{OP}/routes/exit-route?lang=ar").text
     decide = page[page.index('routes/exit-route/decide"') :]
     assert decide.index('name="occurred_at"') < decide.index('name="decision"')  # time first
@@ -114,6 +134,7 @@ def test_marking_a_guarantee_broken_asks_first(system: Mamar) -> None:
     asked = client.post(path, data={"csrf": csrf(client), "outcome": "broken"})
     assert asked.status_code == 409 and web.journal_size() == size
     assert "دليلاً على الجهة الضامنة" in asked.text and 'name="note"' in asked.text
+    assert _back_and_facts(client, asked.text)["ضمان"] == "مرور آمن للقافلة الثانية"
     kept = _hidden(asked.text)
     assert kept["outcome"] == "broken"
     done = client.post(path, data={**kept, "confirmed": "yes", "note": "قصف الطريق"})
@@ -128,6 +149,7 @@ def test_erasing_a_person_asks_first_with_a_reason_from_a_list(system: Mamar) ->
     asked = client.post(path, data={"csrf": csrf(client), "id": "sarc-official"})
     assert asked.status_code == 409 and web.journal_size() == size
     assert "يُتلف بياناته الشخصية" in asked.text
+    assert _back_and_facts(client, asked.text)["شخص"] not in ("", "—")
     # The reason is chosen, never typed: the journal keeps it after the data is gone.
     assert '<select id="f-reason" name="reason"' in asked.text
     assert "بطلب من العائلة" in asked.text

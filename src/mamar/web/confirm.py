@@ -7,8 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 
+from mamar.domain.ids import REFERS_TO
+from mamar.domain.model import Command
+from mamar.i18n.labels import RECORD_KINDS, field_label
 from mamar.persons.events import ErasureReason
 from mamar.web.i18n import N_
 from mamar.web.page import View
@@ -89,27 +94,63 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
 class NeedsConfirmation(Exception):
     """Raised instead of recording: the page shown asks to confirm (see :func:`page`)."""
 
-    def __init__(self, view: View, action: Irreversible, error: str | None = None) -> None:
+    def __init__(
+        self,
+        view: View,
+        action: Irreversible,
+        error: str | None = None,
+        command: Command | None = None,
+    ) -> None:
         super().__init__(action.action)
         self.view = view
         self.action = action
         self.error = error
+        self.command = command
 
 
 def irreversible(view: View, command: str, status: str | None) -> Irreversible | None:
     return ACTIONS.get((command, status)) or ACTIONS.get((command, None))
 
 
-def check(view: View, command: str, status: str | None) -> None:
-    """Ask before an irreversible command; once confirmed, the reason is required."""
+def check(view: View, command: str, status: str | None, built: Command | None = None) -> None:
+    """Ask before an irreversible command (``built``: the command, so that the page names
+    what it acts on); once confirmed, the reason is required."""
     action = irreversible(view, command, status)
     if action is None:
         return
     if view.form.get(CONFIRMED) != "yes":
-        raise NeedsConfirmation(view, action)
+        raise NeedsConfirmation(view, action, command=built)
     field = action.reason_field
     if field is not None and not view.form.get(field, "").strip():
-        raise NeedsConfirmation(view, action, view.t("Give the reason"))
+        raise NeedsConfirmation(view, action, view.t("Give the reason"), built)
+
+
+def facts(view: View, command: Command | None) -> list[tuple[str, str]]:
+    """What the confirmation names, as the viewer sees it: the record acted on, each record
+    the command refers to (the party rejecting a route), and when it is recorded as done."""
+    if command is None:
+        return []
+    kind = command.kind
+    said = [(_upper(view.t(RECORD_KINDS.get(kind, kind))), view.name_of(kind, command.id))]
+    for name, prop in type(command).model_json_schema().get("properties", {}).items():
+        kinds = prop.get(REFERS_TO) or next(
+            (a[REFERS_TO] for a in prop.get("anyOf", []) if REFERS_TO in a), None
+        )
+        value = getattr(command, name, None)
+        if name != "id" and kinds and len(kinds) == 1 and isinstance(value, str):
+            label = field_label(name, view.lang) or _upper(
+                view.t(RECORD_KINDS.get(kinds[0], kinds[0]))
+            )
+            said.append((str(label), view.name_of(kinds[0], value)))
+    from mamar.web.forms import parse_moment  # forms asks this module first
+
+    typed = view.form.get("occurred_at", "").strip()
+    try:
+        when = view.when(parse_moment(typed, view.timezone)) if typed else None
+    except ValueError:  # said beside its field once the form is sent
+        when = typed
+    said.append((view.t("When"), when or view.t("Now, as it is recorded")))
+    return said
 
 
 def refused_again(view: View, command: str, status: str | None, errors: dict[str, str]) -> None:
@@ -122,6 +163,11 @@ def refused_again(view: View, command: str, status: str | None, errors: dict[str
     said = [m for k, m in errors.items() if k == field or k.startswith((f"{field}.", f"{field}["))]
     if said and not view.wants_json():
         raise NeedsConfirmation(view, action, said[0])
+
+
+def _upper(word: str) -> str:
+    """A kind's name as a label: "convoy" → "Convoy" (Arabic has no capitals)."""
+    return word[:1].upper() + word[1:]
 
 
 def page(exc: NeedsConfirmation) -> Response:
@@ -151,7 +197,7 @@ def page(exc: NeedsConfirmation) -> Response:
         return respond(body, 409)
     return v.render(
         "confirm.html",
-        {"consequence": v.t(action.consequence)},
+        {"consequence": v.t(action.consequence), "facts": facts(v, exc.command)},
         title=v.t("Are you sure? %(action)s", action=v.t(action.action)),
         status=409 if not exc.error else 422,
         errors=errors,
@@ -161,5 +207,20 @@ def page(exc: NeedsConfirmation) -> Response:
         written=action.written,
         reasons=[(x.value, v.t(x.value)) for x in action.reasons or ()],
         target=v.request.url.path + (f"?{v.request.url.query}" if v.request.url.query else ""),
-        back=v.request.headers.get("referer") or v.request.url.path,
+        back=back_to(v.request),
     )
+
+
+def back_to(request: Request) -> str:
+    """Where "No, go back" leads: the page the form was sent to when it is also a page
+    (the general form), else the nearest page above it (a convoy's status form is sent to
+    ``…/convoys/<id>/status``: back to the convoy). Pages send no referrer, so the address
+    the form was sent to is all there is to go by."""
+    path = request.url.path.rstrip("/")
+    while path:
+        scope = {**request.scope, "method": "GET", "path": path}
+        for route in request.app.router.routes:
+            if isinstance(route, Route) and route.matches(scope)[0] is Match.FULL:
+                return path
+        path = path.rsplit("/", 1)[0]
+    return "/"

@@ -278,8 +278,8 @@ def run_all(
         # The form's own reading of a field (a number that is none) says more than the
         # command's refusal of what it became (missing): it comes first, and is said.
         raise FormErrors({**missing, **{k: m for k, m in refused.items() if k not in missing}})
-    for name, status, _command in built:
-        confirm.check(view, name, status)
+    for name, status, command in built:
+        confirm.check(view, name, status, command)
     system = view.system
     recorded: list[RecordedEvent] = []
     index = 0  # the command being carried out (the last: ``after``)
