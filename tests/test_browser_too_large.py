@@ -136,3 +136,27 @@ def test_a_photo_too_large_is_said_beside_its_field_before_it_is_sent(
         assert photo.get_attribute("aria-describedby") == "photo-hint"
     finally:
         context.close()
+
+
+def test_without_a_script_the_page_says_to_use_the_browsers_back_button(
+    browser: Any, server: LiveServer
+) -> None:
+    context = _context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, server.url, "coordinator")
+        address = f"{server.url}/ops/{OPERATION}/incidents?lang=ar"
+        page.goto(address)
+        answer = page.request.post(
+            address, form={"csrf": form_token(page), "description": PASTE}, max_redirects=0
+        )
+        assert answer.status == 413
+        # The answer shown at the form's address, as the browser would show it.
+        page.route(address, lambda route: route.fulfill(response=answer))
+        page.goto(address)
+        assert page.evaluate(GROUND) == LIGHT_GROUND
+        hint = page.locator("[data-back-hint]")
+        assert hint.is_visible() and "زرّ الرجوع" in hint.inner_text()
+        assert not page.locator("button[data-back]").is_visible()
+    finally:
+        context.close()
