@@ -109,6 +109,36 @@ def test_words_in_another_script_are_refused_naming_both(words: str, tag: str, s
         )
 
 
+def test_words_in_another_script_are_refused_even_when_their_translation_is_too() -> None:
+    """Both are said at once: the person is not refused again for the words once the
+    translation is shortened (a form's "other" term, a proposal's text)."""
+    given = {
+        "original": "Evacuation of the wounded",
+        "language": "ar",
+        "translations": [{"text": "قصف " * 6000, "language": "ar"}],
+    }
+    with pytest.raises(ValidationError) as refused:
+        LocalText.model_validate(given)
+    found = {(e["type"], e["loc"]) for e in refused.value.errors()}
+    assert found == {("text_too_long", ("translations", 0, "text")), ("text_script_mismatch", ())}
+    # Said once, when it is all that is wrong; words too long are said alone.
+    with pytest.raises(ValidationError) as refused:
+        LocalText.model_validate({**given, "translations": []})
+    assert [e["type"] for e in refused.value.errors()] == ["text_script_mismatch"]
+    with pytest.raises(ValidationError) as refused:
+        LocalText.model_validate({**given, "original": "Evacuation " * 3000})
+    assert [e["type"] for e in refused.value.errors()] == ["text_too_long", "text_too_long"]
+    # Pydantic's own refusals are kept as they were; what was recorded before the rule is
+    # never refused for its script.
+    broken = {**given, "translations": [{"text": 42, "language": "en"}]}
+    with pytest.raises(ValidationError) as refused:
+        LocalText.model_validate(broken)
+    assert [e["type"] for e in refused.value.errors()] == ["string_type", "text_script_mismatch"]
+    with pytest.raises(ValidationError) as refused:
+        LocalText.model_validate(broken, context=RECORDED)
+    assert [e["type"] for e in refused.value.errors()] == ["string_type"]
+
+
 def test_the_refusal_is_said_in_the_readers_language() -> None:
     context = {"script": "Latn", "language": "ar"}
     arabic = validation_message("text_script_mismatch", "", "ar", context)

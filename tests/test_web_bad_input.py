@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 
 from mamar.system import Mamar
@@ -54,6 +55,18 @@ def test_a_form_too_large_to_read_gets_a_page_in_arabic_not_json(system: Mamar) 
     assert response.headers["content-type"].startswith("text/html")
     assert 'lang="ar"' in response.text and "لم يُسجَّل شيء" in response.text
     assert web.journal_size() == before
+    # One of our pages, in the colours chosen: without a script it says to go back with
+    # the browser's own button (its button back to the form is shown by static/forms.js).
+    client.cookies.set("mamar_theme", "dark")
+    response = client.post(f"/ops/{OP}/incidents?lang=ar", data=form)
+    page = lxml.html.fromstring(response.text)
+    assert page.get("data-theme") == "dark" and page.get("dir") == "rtl"
+    sheets = [link.get("href") for link in page.xpath("//link[@rel='stylesheet']")]
+    assert any(s.endswith("/app.css") for s in sheets) and any("dark.css" in s for s in sheets)
+    hint = page.xpath("//*[@data-back-hint]")[0]
+    assert hint.get("hidden") is None and "زرّ الرجوع" in hint.text_content()
+    assert page.xpath("//button[@data-back]")[0].get("hidden") is not None
+    assert any(s.get("src", "").endswith("/forms.js") for s in page.xpath("//script"))
 
 
 def test_after_saving_the_page_says_what_was_saved_and_links_to_it(system: Mamar) -> None:

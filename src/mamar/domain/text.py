@@ -20,11 +20,13 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    ModelWrapValidatorHandler,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, PydanticKnownError
 
 #: Validation context under which recorded data is read back (events replayed, read
 #: models loaded): what was accepted when it was recorded stays readable, so a rule
@@ -384,6 +386,57 @@ class LocalText(BaseModel):
         if not is_recorded(info):
             check_script(self.original, self.language)
         return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_its_script_whatever_else(
+        cls, data: Any, handler: ModelWrapValidatorHandler[LocalText], info: ValidationInfo
+    ) -> LocalText:
+        """Words in another script than their language are refused even when another part
+        is refused too (a translation too long): the check after the model never runs then,
+        and the person would correct one and be refused again for the other."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            wrong = None if is_recorded(info) else _script_refusal(data, exc)
+            if wrong is None:
+                raise
+            details: list[InitErrorDetails] = [
+                *(_detail(e) for e in exc.errors()),
+                {"type": wrong, "loc": (), "input": data},
+            ]
+            raise ValidationError.from_exception_data(exc.title, details) from None
+
+
+def _script_refusal(data: Any, refused: ValidationError) -> PydanticCustomError | None:
+    """Why words given as ``data`` (``original`` and ``language``) are not in their
+    language's script, when their words and language are not themselves refused."""
+    if not isinstance(data, dict):
+        return None
+    words, language = data.get("original"), data.get("language")
+    if not isinstance(words, str) or not isinstance(language, str):
+        return None
+    if any(e["loc"][:1] in ((), ("original",), ("language",)) for e in refused.errors()):
+        return None  # said already, or the words or their language refused
+    try:
+        check_script(words, language)
+    except PydanticCustomError as wrong:
+        return wrong
+    return None
+
+
+def _detail(error: ErrorDetails) -> InitErrorDetails:
+    """An error as found, to be raised again with others."""
+    kind: str | PydanticCustomError = error["type"]
+    context = error.get("ctx")
+    try:
+        PydanticKnownError(error["type"], context)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        kind = PydanticCustomError(error["type"], error["msg"], context)
+    detail: InitErrorDetails = {"type": kind, "loc": error["loc"], "input": error["input"]}
+    if context is not None:
+        detail["ctx"] = context
+    return detail
 
 
 def fits_script(words: str, tag: str) -> bool:

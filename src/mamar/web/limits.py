@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from markupsafe import Markup
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,6 +10,7 @@ from starlette.types import Receive, Scope, Send
 
 from mamar.api.limits import RequestLimits
 from mamar.web import i18n
+from mamar.web.page import theme_of
 
 FORM = "application/x-www-form-urlencoded"
 #: A form with files (a registration list, a family's photos).
@@ -45,7 +45,7 @@ class PageLimits(RequestLimits):
 
     def limit(self, scope: Scope, content_type: str) -> int:
         if _page(scope) and _upload(content_type):
-            return max(UPLOAD_BYTES, self.max_bytes * FORM_FACTOR)
+            return upload_limit(self.max_bytes)
         if _page(scope) and _form(content_type):
             return self.max_bytes * FORM_FACTOR
         return self.max_bytes
@@ -64,31 +64,42 @@ class PageLimits(RequestLimits):
         request = Request(scope)
         lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.LANG_COOKIE))
         limit = self.limit(scope, request.headers.get("content-type", ""))
-        size = i18n.unit(round(limit / 1_000_000, 1), "digital-megabyte", lang)
         if _upload(request.headers.get("content-type", "")):
             message = i18n.tr(
                 lang,
                 "The files sent are larger than %(size)s together, so nothing was recorded. "
                 "Go back, choose smaller photos or fewer at once (or split the list), and "
                 "send again.",
-                size=size,
+                size=size_words(limit, lang),
             )
         else:
             message = i18n.tr(
                 lang,
                 "What was sent is larger than %(size)s, so nothing was recorded. Go back (the "
                 "browser keeps what you typed), shorten the longest text and send it again.",
-                size=size,
+                size=size_words(limit, lang),
             )
-        title = i18n.tr(lang, "Too large to record")
-        html = Markup(
-            '<!doctype html><html lang="{}" dir="{}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            '<title>{}</title></head><body><main><h1>{}</h1><p role="alert">{}</p>'
-            "</main></body></html>"
-        ).format(lang, i18n.DIRECTION[lang], title, title, message)
-        response = Response(str(html), status_code=413, media_type="text/html; charset=utf-8")
+        context = {
+            "lang": lang,
+            "dir": i18n.DIRECTION[lang],
+            "theme": theme_of(request),
+            "static": request.app.state.assets.url,
+            "title": i18n.tr(lang, "Too large to record"),
+            "message": message,
+        }
+        html = request.app.state.renderer.render(lang, "too_large.html", context)
+        response = Response(html, status_code=413, media_type="text/html; charset=utf-8")
         await response(scope, receive, send)
+
+
+def upload_limit(max_bytes: int) -> int:
+    """The largest form with files a page accepts, for the API's limit ``max_bytes``."""
+    return max(UPLOAD_BYTES, max_bytes * FORM_FACTOR)
+
+
+def size_words(limit: int, lang: str) -> str:
+    """A size in bytes as a person reads it ("48 MB"), in ``lang``."""
+    return i18n.unit(round(limit / 1_000_000, 1), "digital-megabyte", lang)
 
 
 def accept_forms(app: FastAPI) -> None:

@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from mamar.access.rules import RouteRule, RuleBook, command_rule
+from mamar.api.messages import validation_message
 from mamar.audit.access import VAULT_READERS
 from mamar.db.maintenance import BULK_RECORDS
 from mamar.domain.errors import NotFound
@@ -34,6 +35,7 @@ from mamar.reads.states import get_state
 from mamar.services.people_import import record
 from mamar.web import forms
 from mamar.web.i18n import N_
+from mamar.web.limits import size_words, upload_limit
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import local_text
 from mamar.web.pages._people_words import medical_words, problem_message, words
@@ -333,7 +335,30 @@ def _family_page(
         errors=errors,
         words=words(v),
         kept=kept or {},
+        upload=upload_check(v),
     )
+
+
+#: Files chosen that a page would refuse whole (web/limits.py), said before they are sent.
+FILES_TOO_LARGE = N_(
+    "The files chosen are larger than %(size)s together: choose smaller photos or fewer at "
+    "once, or split the list."
+)
+
+
+def upload_check(v: View) -> dict[str, Any]:
+    """What the browser checks of the files chosen before sending them (``static/forms.js``):
+    a photo's own limit and the form's, each with its words in the page's language."""
+    limit = upload_limit(v.system.settings.max_body_bytes)
+    photo_limit = MAX_PHOTO_BYTES // 1_000_000
+    return {
+        "max": limit,
+        "too_large": v.t(FILES_TOO_LARGE, size=size_words(limit, v.lang)),
+        "photo_max": MAX_PHOTO_BYTES,
+        "photo_too_large": validation_message(
+            "photo_too_large", "", v.lang, {"limit": photo_limit}
+        ),
+    }
 
 
 def numbers_of(done: str | None) -> set[int]:
@@ -606,4 +631,5 @@ def _import_page(
         title=v.t("Import a registration list"),
         status=status,
         errors=errors,
+        upload=upload_check(v),
     )
