@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -187,8 +188,12 @@ def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
     """Names, not ids: a convoy shown for a person names its operation, places, route,
     teams and escorts' parties in the chosen language, never by their identifiers."""
     database = tmp_path / "demo.db"
-    made = runner.invoke(app, ["demo", "--database", str(database), "--no-serve"])
+    made = runner.invoke(
+        app, ["demo", "--database", str(database), "--no-serve"], env={"COLUMNS": "1000"}
+    )
     assert made.exit_code == 0, made.output
+    # Not the demo's own name in this folder: how to give it, not "run from this folder".
+    assert f"--database {database.resolve()}" in made.output, made.output
     url = f"sqlite:///{database}"
     arabic = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "ar"])
     assert arabic.exit_code == 0, arabic.output
@@ -202,6 +207,22 @@ def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
         assert raw not in arabic.output, raw
     english = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "en"])
     assert "Origin: Al-Amiriyah" in english.output or "Al-Amiriyah" in english.output
+    # Every record: those it refers to by their names, a choice in words, the record by its
+    # short reference; no identifier, no code. The database given as a file, as demo takes it.
+    seen = {
+        "guarantee:turkey-safe-arrival": ("المقدَّم له: فصائل حلب", "- طريق الخروج", "المرجع: ضمان"),
+        "party:aleppo-factions": ("النوع: جماعة مسلحة",),
+        "place:amiriyah": ("النوع: حيّ",),
+        "incident:sniper-civil-defence-chief": ("الجهة المنسوب إليها الفعل: ",),
+    }
+    for record, words in seen.items():
+        shown = runner.invoke(app, ["show", record, "-d", str(database), "--lang", "ar"])
+        assert shown.exit_code == 0, shown.output
+        for said in words:
+            assert said in shown.output, (record, said, shown.output)
+        assert record.split(":")[1] not in shown.output, shown.output
+        assert re.search(r"\b[a-z]+_[a-z_]+\b", shown.output) is None, shown.output
+        assert "المعرّف" not in shown.output, shown.output
 
 
 def test_user_list_names_each_accounts_organisation(sqlite_system: Mamar) -> None:

@@ -43,7 +43,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database",
         "-d",
-        help="Database URL (default: $MAMAR_DATABASE_URL, else sqlite:///mamar.db)",
+        help="Database URL or SQLite file (default: $MAMAR_DATABASE_URL, else mamar.db)",
     ),
 ]
 

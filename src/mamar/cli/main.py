@@ -45,7 +45,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database",
         "-d",
-        help="Database URL (default: $MAMAR_DATABASE_URL, else sqlite:///mamar.db)",
+        help="Database URL or SQLite file (default: $MAMAR_DATABASE_URL, else mamar.db)",
     ),
 ]
 
@@ -56,8 +56,8 @@ DEMO_DATABASE = Path("mamar-demo.db")
 def database_url(database: str | None) -> str:
     """``--database``, else ``$MAMAR_DATABASE_URL``, else ``./mamar.db``; when only the demo's
     database is in this folder (``mamar demo`` made it), that one, saying so."""
-    if database:
-        return database
+    if database:  # a URL, or a SQLite file's path (``-d mamar-demo.db``, as ``demo`` takes)
+        return database if "://" in database else f"sqlite:///{Path(database).resolve()}"
     if os.environ.get("MAMAR_DATABASE_URL"):
         return Settings().database_url
     if not Path("mamar.db").exists() and DEMO_DATABASE.exists():

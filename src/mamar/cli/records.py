@@ -18,6 +18,7 @@ from mamar.api.messages import domain_message
 from mamar.cli import language
 from mamar.cli.creating import creates_database
 from mamar.cli.main import (
+    DEMO_DATABASE,
     DatabaseOption,
     app,
     cli_lang,
@@ -533,12 +534,21 @@ def demo(
         highlight=False,
     )
     console.print(table)
+    found_here = path.resolve() == DEMO_DATABASE.resolve()  # read without --database
     console.print(
         tr(
             cli_lang(),
             "The command line reads this database when run from this folder (e.g. "
             "`mamar timeline --lang ar`); from elsewhere, add --database sqlite:///%(path)s "
             "or set MAMAR_DATABASE_URL to it.",
+            path=path.resolve(),
+        )
+        if found_here
+        else tr(
+            cli_lang(),
+            "The command line reads this database when given --database %(path)s (e.g. "
+            "`mamar timeline --lang ar --database %(path)s`), or with MAMAR_DATABASE_URL "
+            "set to sqlite:///%(path)s.",
             path=path.resolve(),
         ),
         highlight=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from babel.lists import format_list
 from rich.console import Console
 from rich.markup import escape
 
+from mamar.domain.ids import REFERS_TO as REFERS_TO_SCHEMA
+from mamar.domain.model import aggregates, commands
 from mamar.domain.time import parse_utc_key
 from mamar.i18n.labels import (
     RECORD_KINDS,
@@ -21,7 +24,9 @@ from mamar.i18n.labels import (
     status_label,
     total_words,
 )
+from mamar.i18n.refs import short_ref
 from mamar.web.i18n import digits, duration, has_words, ntr, number, tr
+from mamar.web.pages._valuewords import value_words
 from mamar.web.render import local
 
 
@@ -125,6 +130,11 @@ _CODE = re.compile(r"[a-z][a-z_]*")
 _BILINGUAL = ({"ar", "en"}, {"original", "language"})
 
 
+def _is_reference(value: dict[str, Any]) -> bool:
+    """A reference naming its kind (``{"kind": "route", "id": "exit-route"}``)."""
+    return set(value) == {"kind", "id"} and str(value["kind"]) in RECORD_KINDS
+
+
 def _is_text(value: dict[str, Any]) -> bool:
     """A user's words (``{ar, en}`` or ``{original, language, …}``), shown as one text."""
     keys = set(value)
@@ -166,11 +176,46 @@ REFERS_TO = {
 Namer = Callable[[str, str], str | None]
 
 
+@cache
+def _declared() -> tuple[dict[str, str], dict[str, list[tuple[str, tuple[str, ...]]]]]:
+    """What the commands declare of their fields, by field name: the one kind of record a
+    field refers to (``given_to`` → party; its list's items too), and the enumerations a
+    field's values come from (title, values). A state's fields are named as the commands
+    that set them, or the states themselves, name theirs."""
+    refers: dict[str, set[str]] = {}
+    enums: dict[str, dict[str, tuple[str, ...]]] = {}
+    models = [*commands().values(), *(a.state_type for a in aggregates().values())]
+    for model in models:
+        schema = model.model_json_schema()
+        defs = schema.get("$defs", {})
+        for field, prop in schema.get("properties", {}).items():
+            for part in (prop, prop.get("items", {}), *prop.get("anyOf", ())):
+                kinds = part.get(REFERS_TO_SCHEMA)
+                if kinds:
+                    refers.setdefault(field, set()).update(kinds)
+                ref = part.get("$ref") or part.get("items", {}).get("$ref")
+                enum = defs.get(ref.rsplit("/", 1)[1], {}) if ref else part
+                if "enum" in enum and "title" in enum:
+                    enums.setdefault(field, {})[enum["title"]] = tuple(map(str, enum["enum"]))
+    one = {f: next(iter(k)) for f, k in refers.items() if len(k) == 1}
+    return one, {f: sorted(e.items()) for f, e in enums.items()}
+
+
 def _named(key: str, value: str, name: Namer | None) -> str | None:
-    kind = REFERS_TO.get(key)
+    """What the record field ``key`` refers to is called; "—" when the reader may not see
+    it (nothing of it is said, not even its identifier); None: not a reference."""
+    kind = REFERS_TO.get(key) or _declared()[0].get(key)
     if name is None or kind is None:
         return None
-    return name(kind, value)
+    return name(kind, value) or "—"
+
+
+def _choice(key: str, value: str, lang: str) -> str | None:
+    """``value`` of field ``key`` in words, when a command declares it a choice."""
+    for title, values in _declared()[1].get(key, ()):
+        if value in values:
+            return value_words(title, value, lang)
+    return None
 
 
 def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
@@ -196,6 +241,8 @@ def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
         return local(value, lang)
     if isinstance(value, str) and (called := _named(key, value, name)) is not None:
         return called
+    if isinstance(value, str) and (chosen := _choice(key, value, lang)) is not None:
+        return chosen
     text = str(value)
     if _CODE.fullmatch(text) and has_words(text):  # a value of a list ("wounded", "shared")
         return tr(lang, text)
@@ -210,8 +257,18 @@ def entity_lines(
     it refers to by its name (``name``), not its identifier."""
     pad = "  " * depth
     lines: list[str] = []
+    if isinstance(data, dict) and name is not None and _is_reference(data):
+        called = name(str(data["kind"]), str(data["id"]))  # a record named with its kind
+        if called is not None:
+            return f"{pad}{called}"
     if isinstance(data, dict):
+        kind = str(data.get("entity", ""))
         for key, value in data.items():
+            if depth == 0 and key == "id":
+                continue  # generated: the record is named by its name and its reference
+            if depth == 0 and key == "ref" and short_ref(kind, value, lang):
+                lines.append(f"{pad}{tr(lang, 'Reference')}: {short_ref(kind, value, lang)}")
+                continue
             label = field_label(str(key), lang) if isinstance(key, str) else None
             title = label or tr(lang, "Other field")
             if (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list):
@@ -222,7 +279,10 @@ def entity_lines(
                 lines.append(f"{pad}{title}: {_value(str(key), value, lang, name)}")
     elif isinstance(data, list):
         for index, item in enumerate(data, 1):
-            if (isinstance(item, dict) and not _is_text(item)) or isinstance(item, list):
+            if isinstance(item, dict) and _is_reference(item) and name is not None:
+                called = name(str(item["kind"]), str(item["id"]))
+                lines.append(f"{pad}- {called if called is not None else '—'}")
+            elif (isinstance(item, dict) and not _is_text(item)) or isinstance(item, list):
                 lines.append(f"{pad}{number(index, lang)}.")
                 lines.append(entity_lines(item, lang, depth + 1, name))
             else:
