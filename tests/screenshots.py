@@ -2,7 +2,8 @@
 
 Run ``scripts/screenshots`` (a real server over the aleppo-2016 demo, Debian's
 Chromium). Each page is taken at 1024×720 (and the dashboard and the map also at
-360×740, a phone), viewport only, so every PNG stays small. Pages this build
+360×740, a phone; those and a convoy also in the dark colours, as a phone set to dark mode
+shows them), viewport only, so every PNG stays small. Pages this build
 does not have yet are left out, and named on stderr.
 """
 
@@ -40,17 +41,24 @@ PAGES = [
     ("timeline", "timeline", "coordinator"),
 ]
 PHONE_PAGES = ("dashboard", "map")
+DARK_PAGES = ("dashboard", "map", "convoy")
 
 
-def shoot(browser: Any, base: str, lang: str, viewport: dict[str, int], suffix: str) -> list[str]:
+def shoot(
+    browser: Any, base: str, lang: str, viewport: dict[str, int], suffix: str, dark: bool = False
+) -> list[str]:
     missing: list[str] = []
     contexts: dict[str, Any] = {}
     try:
         for name, path, who in PAGES:
-            if suffix and name not in PHONE_PAGES:
+            if (suffix and name not in PHONE_PAGES) or (dark and name not in DARK_PAGES):
                 continue
             if who not in contexts:
-                context = browser.new_context(viewport=viewport, device_scale_factor=1)
+                context = browser.new_context(
+                    viewport=viewport,
+                    device_scale_factor=1,
+                    color_scheme="dark" if dark else "light",
+                )
                 page = context.new_page()
                 sign_in(page, base, who)
                 contexts[who] = page
@@ -64,7 +72,7 @@ def shoot(browser: Any, base: str, lang: str, viewport: dict[str, int], suffix: 
                     "() => performance.getEntriesByName('mamar-map-drawn').length > 0"
                 )
             page.wait_for_timeout(200)
-            target = OUT / f"{name}{suffix}.{lang}.png"
+            target = OUT / f"{name}{'.dark' if dark else ''}{suffix}.{lang}.png"
             page.screenshot(path=str(target))
             print(f"{target.relative_to(OUT.parent.parent)}: {target.stat().st_size // 1024} KB")
     finally:
@@ -92,6 +100,8 @@ def main() -> int:
             for lang in ("ar", "en"):
                 missing += shoot(browser, server.url, lang, DESKTOP, "")
                 missing += shoot(browser, server.url, lang, PHONE, ".phone")
+                missing += shoot(browser, server.url, lang, DESKTOP, "", dark=True)
+                missing += shoot(browser, server.url, lang, PHONE, ".phone", dark=True)
         finally:
             browser.close()
     for path in sorted(set(missing)):
