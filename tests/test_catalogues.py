@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import typer.completion
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from mamar.web.catalog import PACKAGE, used_messages
 from mamar.web.i18n import LOCALES
+from mamar.web.languages import usual_languages
 
 AR = LOCALES / "ar" / "LC_MESSAGES" / "messages.po"
 EN = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
@@ -205,7 +207,11 @@ AVOID = {
     "صعّد": "أحال",
     "ضمانة": "ضمان",
     "التهجير": "النزوح (neutral)",
-    "إنجليزي": "إنكليزي",
+    # Languages are named as CLDR names them (Babel's ``Locale.languages``), the names the
+    # language selects beside each text field show: «الإنجليزية».
+    "إنكليز": "إنجليز (CLDR's «الإنجليزية»)",
+    "انكليز": "إنجليز (CLDR's «الإنجليزية»)",
+    "انجليز": "إنجليز (CLDR's «الإنجليزية»)",
     "نسخة جديدة": "صيغة جديدة",
     "النسخة الحالية": "الصيغة الحالية",
     "عرض مقابل": "مقترح مضاد",
@@ -226,6 +232,31 @@ def test_arabic_uses_the_glossary_terms() -> None:
         if word in text
     ]
     assert found == []
+
+
+def test_languages_are_named_as_cldr_names_them() -> None:
+    """One source for a language's name: CLDR through Babel. The selects beside text fields
+    offer the languages by CLDR's names; a catalogue message naming one of them ("Name in
+    English") says CLDR's word, and so does the glossary."""
+    arabic = Locale.parse("ar").languages
+    english = Locale.parse("en").languages
+    offered = dict(usual_languages("ar"))
+    glossary = (LOCALES.parents[3] / "docs" / "glossary.ar.md").read_text(encoding="utf-8")
+    wrong: list[str] = []
+    for code in ("ar", "en", "fr", "ru", "es", "zh"):
+        name = arabic[code]
+        if offered.get(code) != name:
+            wrong.append(f"select offers {offered.get(code)} for {code}, CLDR says {name}")
+        if name not in glossary:
+            wrong.append(f"the glossary does not name {code} {name}")
+        word = name.removeprefix("ال")  # «بالإنجليزية»: the name after a preposition
+        said = re.compile(rf"\b{english[code]}\b")
+        for m in _catalog(AR, "ar"):
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            if any(said.search(i) for i in ids if i):
+                wrong += [f"{ids[0]} → {form}" for form in forms if form and word not in form]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])
