@@ -185,3 +185,18 @@ def test_an_error_about_what_was_typed_prints_it_as_typed(tmp_path: Path) -> Non
     refused = _run("witness", "new-key", "[/bold] x", "-o", str(tmp_path / "w.key"))
     assert refused.exit_code == 1
     assert "«[/bold] x»" in refused.output
+
+
+def test_a_malformed_anchor_is_said_in_arabic(tmp_path: Path) -> None:
+    """Through the real program: a usage error is said by ``main`` in the reader's words."""
+    database = f"sqlite:///{tmp_path}/mamar.db"
+    assert _run("init", "--database", database).exit_code == 0
+    for anchor in ("12:abc", "0:" + "ab" * 32):
+        result = subprocess.run(
+            [sys.executable, "-c", "from mamar.cli import main; main()", "--lang", "ar",
+             "verify", "--against", anchor, "--database", database],
+            capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"}, cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert "SHA-256" not in result.stderr and "hexadecimal" not in result.stderr
+        _arabic_only(result.stderr, {anchor, "--against", "mamar verify --help"})

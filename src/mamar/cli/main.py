@@ -225,8 +225,15 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
         return TreeAnchor(checkpoint.size, checkpoint.root)
     try:
         return Anchor.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--against") from None
+    except ValueError:  # its English is for the logs: said from the catalogue
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
+                value=value,
+            ),
+            param_hint="--against",
+        ) from None
 
 
 @app.command("verify")
