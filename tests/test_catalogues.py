@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import typer.completion
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from mamar.web.catalog import PACKAGE, used_messages
 from mamar.web.i18n import LOCALES
+from mamar.web.languages import usual_languages
 
 AR = LOCALES / "ar" / "LC_MESSAGES" / "messages.po"
 EN = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
@@ -87,6 +89,78 @@ def test_arabic_keeps_every_placeholder_and_has_six_plural_forms() -> None:
     assert wrong == []
 
 
+def _entries(path: Path) -> list[tuple[set[str], dict[str, str]]]:
+    """Every entry as written in the file: its flags (``#,``) and its fields (``msgid``,
+    ``msgid_plural``, ``msgstr``, ``msgstr[n]``), unquoted. Read from the text: Babel sets
+    ``python-format`` itself on reading, whatever the file says."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        flags: set[str] = set()
+        parts: dict[str, str] = {}
+        current = ""
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                flags |= {flag.strip() for flag in line[2:].split(",")}
+                continue
+            word, _, rest = line.partition(" ")
+            if word in ("msgctxt", "msgid", "msgid_plural") or word.startswith("msgstr"):
+                current, parts[word] = word, ast.literal_eval(rest)
+            elif line.startswith('"') and current:
+                parts[current] += ast.literal_eval(line)
+        if parts.get("msgid"):
+            entries.append((flags, parts))
+    return entries
+
+
+def placeholder_faults(path: Path) -> list[str]:
+    """Entries with a ``%(name)s`` placeholder in either language that lack the
+    ``python-format`` flag (a tool reading the file would not check them), or whose
+    translation has other placeholders than the message (a ``%(name)s`` the code does not
+    give is a ``KeyError`` on the page; one the translation drops loses what it says). A
+    plural's forms for zero, one and two may say the number in words."""
+    faults = []
+    for flags, parts in _entries(path):
+        texts = [v for k, v in parts.items() if k != "msgctxt"]
+        if not any("%(" in text for text in texts):
+            continue
+        if "python-format" not in flags:
+            faults.append(f"no python-format flag: {parts['msgid']}")
+        given = set(PLACEHOLDER.findall(parts["msgid"]))
+        given |= set(PLACEHOLDER.findall(parts.get("msgid_plural", "")))
+        for key, text in parts.items():
+            if not key.startswith("msgstr") or not text:
+                continue
+            have = set(PLACEHOLDER.findall(text))
+            if len(PLACEHOLDER.findall(text)) != text.count("%("):
+                faults.append(f"malformed placeholder in {key}: {text}")
+            needed = given - {"n"} if "msgid_plural" in parts else given
+            if not needed <= have <= given:
+                faults.append(f"placeholders of {key} differ: {parts['msgid']} → {text}")
+    return faults
+
+
+@pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])
+def test_every_placeholder_is_flagged_and_kept(path: Path) -> None:
+    assert placeholder_faults(path) == []
+
+
+def test_a_missing_flag_or_a_changed_placeholder_is_found(tmp_path: Path) -> None:
+    """The check itself: each fault it looks for, planted in a copy of the catalogue."""
+    planted = tmp_path / "messages.po"
+    text = AR.read_text(encoding="utf-8")
+    text += (
+        '\nmsgid "Moved to %(place)s"\nmsgstr "نُقل إلى %(where)s"\n'
+        '\n#, python-format\nmsgid "Seen by %(name)s"\nmsgstr "رآه %(name)s و%(other)s"\n'
+        '\n#, python-format\nmsgid "Given to %(party)s"\nmsgstr "أُعطي إلى %(party)"\n'
+    )
+    planted.write_text(text, encoding="utf-8")
+    faults = placeholder_faults(planted)
+    assert any(f.startswith("no python-format flag: Moved to") for f in faults)
+    assert any("placeholders of msgstr differ: Moved to" in f for f in faults)
+    assert any("placeholders of msgstr differ: Seen by" in f for f in faults)
+    assert any(f.startswith("malformed placeholder") and "أُعطي" in f for f in faults)
+
+
 def test_no_brace_in_a_translation_whose_message_has_none() -> None:
     """Catalogue words go through ``Markup.format`` and ``str.format``: a ``{`` or ``}``
     the English message does not have would break the page (or take a value from it)."""
@@ -133,7 +207,11 @@ AVOID = {
     "صعّد": "أحال",
     "ضمانة": "ضمان",
     "التهجير": "النزوح (neutral)",
-    "إنجليزي": "إنكليزي",
+    # Languages are named as CLDR names them (Babel's ``Locale.languages``), the names the
+    # language selects beside each text field show: «الإنجليزية».
+    "إنكليز": "إنجليز (CLDR's «الإنجليزية»)",
+    "انكليز": "إنجليز (CLDR's «الإنجليزية»)",
+    "انجليز": "إنجليز (CLDR's «الإنجليزية»)",
     "نسخة جديدة": "صيغة جديدة",
     "النسخة الحالية": "الصيغة الحالية",
     "عرض مقابل": "مقترح مضاد",
@@ -154,6 +232,31 @@ def test_arabic_uses_the_glossary_terms() -> None:
         if word in text
     ]
     assert found == []
+
+
+def test_languages_are_named_as_cldr_names_them() -> None:
+    """One source for a language's name: CLDR through Babel. The selects beside text fields
+    offer the languages by CLDR's names; a catalogue message naming one of them ("Name in
+    English") says CLDR's word, and so does the glossary."""
+    arabic = Locale.parse("ar").languages
+    english = Locale.parse("en").languages
+    offered = dict(usual_languages("ar"))
+    glossary = (LOCALES.parents[3] / "docs" / "glossary.ar.md").read_text(encoding="utf-8")
+    wrong: list[str] = []
+    for code in ("ar", "en", "fr", "ru", "es", "zh"):
+        name = arabic[code]
+        if offered.get(code) != name:
+            wrong.append(f"select offers {offered.get(code)} for {code}, CLDR says {name}")
+        if name not in glossary:
+            wrong.append(f"the glossary does not name {code} {name}")
+        word = name.removeprefix("ال")  # «بالإنجليزية»: the name after a preposition
+        said = re.compile(rf"\b{english[code]}\b")
+        for m in _catalog(AR, "ar"):
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            if any(said.search(i) for i in ids if i):
+                wrong += [f"{ids[0]} → {form}" for form in forms if form and word not in form]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("path", [AR, EN], ids=["ar", "en"])

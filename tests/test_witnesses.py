@@ -28,6 +28,7 @@ from mamar.evidence.note import COSIGNATURE_V1, Signer, parse_note
 from mamar.evidence.witness_client import WitnessRefusal, WitnessState, witness_once
 from mamar.system import Mamar
 from tests.api_support import Api, make_api
+from tests.arabic_text import LATIN_WORD
 from tests.helpers import open_operation, organisation
 
 runner = CliRunner()
@@ -130,11 +131,14 @@ def test_a_witness_never_signs_a_smaller_tree_or_another_root_for_its_size(
     with pytest.raises(WitnessRefusal) as smaller:
         witness_once(fetcher(api), signer, state)
     assert smaller.value.code == "rolled_back"
+    said = smaller.value.said("ar")  # the catalogue's sentence, as the command line says it
+    assert "عاد السجل إلى الوراء" in said and not LATIN_WORD.search(said), said
     other_root = base64.b64encode(bytes(32)).decode()
     WitnessState(seen.log_key, signed.size, other_root).save(state)
     with pytest.raises(WitnessRefusal) as forked:
         witness_once(fetcher(api), signer, state)
     assert forked.value.code == "forked"
+    assert not LATIN_WORD.search(forked.value.said("ar")), forked.value.said("ar")
     stranger = Signer.generate("stranger.example/log")
     WitnessState(stranger.verifier.encode()).save(state)
     with pytest.raises(WitnessRefusal) as unknown:

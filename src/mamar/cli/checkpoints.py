@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, cli_lang, console, fail, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, fail, file_failure, open_system
 from mamar.config import Settings
 from mamar.evidence import log
 from mamar.evidence.note import NoteError, Signer, check_name
@@ -34,6 +34,8 @@ def new_key(
         raise fail(
             tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
         ) from None
+    except OSError as error:
+        raise file_failure(error, output) from None
     except NoteError as error:
         raise fail(error.said(cli_lang())) from None
     console.print(
@@ -52,6 +54,8 @@ def _signer(settings: Settings) -> Signer:
         return log.load_signer(settings)
     except (log.NoSigningKey, NoteError) as error:
         raise fail(error.said(cli_lang())) from None
+    except OSError as error:
+        raise file_failure(error) from None
 
 
 @checkpoint_app.command("public-key")

@@ -11,7 +11,16 @@ import typer
 
 from mamar.api.messages import domain_message
 from mamar.cli import language
-from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
+from mamar.cli.main import (
+    DatabaseOption,
+    app,
+    cli_lang,
+    console,
+    err,
+    fail,
+    file_failure,
+    open_system,
+)
 from mamar.domain.errors import DomainError
 from mamar.evidence import bundle, log
 from mamar.evidence.check import Failure, check, parse_trusted
@@ -48,7 +57,12 @@ def export(
         raise fail(domain_message(error, cli_lang())) from None
     except (log.NoSigningKey, NoteError) as error:
         raise fail(error.said(cli_lang())) from None
-    output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
+    except OSError as error:  # the signing key's file
+        raise file_failure(error) from None
+    try:
+        output.write_bytes(orjson.dumps(made, option=orjson.OPT_INDENT_2) + b"\n")
+    except OSError as error:
+        raise file_failure(error, output) from None
     lang = cli_lang()
     console.print(
         ntr(

@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from mamar.cli.main import DatabaseOption, app, console, export_app, open_system, write_out
+from mamar.cli.main import (
+    DatabaseOption,
+    app,
+    console,
+    export_app,
+    open_system,
+    read_text,
+    write_out,
+)
 from mamar.cli.reports import language_option, moment_option
 from mamar.domain.time import utc_key
 from mamar.exchange.exports import make_export
@@ -165,7 +173,7 @@ def import_incidents_command(
     named by line and column)."""
     lang = language_option(lang)
     system = open_system(database)  # refused, when missing, before the file is read
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_text(file, encoding="utf-8-sig")
     count = import_incidents(
         system,
         system.actor(as_user),

@@ -16,6 +16,7 @@ import typer
 from babel.lists import format_list
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mamar.access.viewer import Viewer, viewer_of
 from mamar.cli.creating import creates_database
@@ -35,7 +36,7 @@ from mamar.services import commands
 from mamar.system import Mamar
 from mamar.web.i18n import ntr, number, tr
 
-console = Console()
+console = Console(markup=False, highlight=False)  # printed as written: see cli.main
 
 # The same option as ``cli.main``'s; repeated so ``main`` can import this module at its top.
 DatabaseOption = Annotated[
@@ -115,7 +116,18 @@ def _write(text: str, output: str) -> None:
     if output == "-":
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            from mamar.cli.main import file_failure
+
+            raise file_failure(error, output) from None
+
+
+def _read(file: Path) -> str:
+    from mamar.cli.main import read_text
+
+    return read_text(file)
 
 
 def _run_all(system: Mamar, actor: Actor, cmds: list[Command]) -> int:
@@ -232,7 +244,7 @@ def route_assess(
         }
         sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    console.print(f"[bold]{result.label}[/bold]: {summary(result.exposure, lang)}")
+    console.print(Text.assemble((result.label, "bold"), f": {summary(result.exposure, lang)}"))
     for line in statements:
         console.print(f"  • {line}")
 
@@ -493,7 +505,7 @@ def places_import(
 ) -> None:
     """Register the places of a GeoJSON or CSV file (all or none)."""
     system = open_system(database)  # refused, when missing, before the file is read
-    text = file.read_text(encoding="utf-8")
+    text = _read(file)
     if _format(fmt, file.name) == "csv":
         cmds: list[Command] = list(exchange.places_from_csv(text, operation))
     else:
@@ -543,7 +555,7 @@ def control_import(
 ) -> None:
     """Record the control areas (with transfers) and front lines of a file (all or none)."""
     system = open_system(database)  # refused, when missing, before the file is read
-    text = file.read_text(encoding="utf-8")
+    text = _read(file)
     if _format(fmt, file.name) == "csv":
         cmds = exchange.control_from_csv(text, operation)
     else:

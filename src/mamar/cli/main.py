@@ -10,8 +10,8 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 from sqlalchemy import inspect, make_url
 from typer._click.exceptions import UsageError
 from typer.exceptions import Abort
@@ -27,6 +27,7 @@ from mamar.db.engine import make_engine
 from mamar.domain.errors import DomainError, SaidIn
 from mamar.evidence.checkpoint import open_checkpoint
 from mamar.evidence.note import NoteError, parse_verifier
+from mamar.i18n.files import file_trouble, not_text
 from mamar.journal import store
 from mamar.journal.verify import Anchor, TreeAnchor, record_checkpoint, verify
 from mamar.projections.check import compare
@@ -37,8 +38,11 @@ from mamar.web.i18n import LANGUAGES, ntr, tr
 app = typer.Typer(
     help="Mamar: coordination and evidence record for safe passage.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+#: What the command line prints is printed as written: a name a person typed
+#: ("[bold]x[/bold]", "[red") is never read as rich's markup, nor coloured as code. Colour
+#: is given by :func:`red` (a :class:`~rich.text.Text` with its style), never by markup.
+console = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False)
 
 DatabaseOption = Annotated[
     str | None,
@@ -153,9 +157,32 @@ def progress_bar() -> Progress:
     )
 
 
+def red(label: str, rest: str = "") -> Text:
+    """``label`` in red, then ``rest``, each printed as written."""
+    return Text.assemble((label, "red"), f" {rest}" if rest else "")
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]{tr(cli_lang(), 'Error:')}[/red] {message}")
+    """Say the error (``message`` printed as written, never as markup); the exit to raise."""
+    err.print(red(tr(cli_lang(), "Error:"), message))
     return typer.Exit(code)
+
+
+def file_failure(error: OSError, path: str | os.PathLike[str] | None = None) -> typer.Exit:
+    """A file that could not be read or written, said from the catalogues: which file and
+    what is wrong (never the operating system's English)."""
+    return fail(file_trouble(error, path)(cli_lang()))
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """The text of a file the command was given, or the command stops saying what is wrong
+    with it (missing, not readable, a folder, not text)."""
+    try:
+        return path.read_text(encoding=encoding)
+    except OSError as error:
+        raise file_failure(error, path) from None
+    except UnicodeDecodeError:
+        raise fail(not_text(path)(cli_lang())) from None
 
 
 @app.command()
@@ -192,16 +219,21 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
                 param_hint="--log-key",
             )
         try:
-            checkpoint, _note = open_checkpoint(
-                path.read_text(encoding="utf-8"), parse_verifier(log_key)
-            )
+            checkpoint, _note = open_checkpoint(read_text(path), parse_verifier(log_key))
         except NoteError as exc:
             raise typer.BadParameter(exc.said(cli_lang()), param_hint="--against") from None
         return TreeAnchor(checkpoint.size, checkpoint.root)
     try:
         return Anchor.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--against") from None
+    except ValueError:  # its English is for the logs: said from the catalogue
+        raise typer.BadParameter(
+            tr(
+                cli_lang(),
+                "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
+                value=value,
+            ),
+            param_hint="--against",
+        ) from None
 
 
 @app.command("verify")
@@ -247,14 +279,14 @@ def verify_command(
         task = bar.add_task(tr(cli_lang(), "verifying"), total=total)
         result = verify(conn, progress=lambda n: bar.advance(task, n), against=anchor)
     if not result.ok:
-        err.print(f"[red]{result.describe()}[/red]")
+        err.print(Text(result.describe(), style="red"))
         raise typer.Exit(2)
     if read_models:
         with progress_bar() as bar, system.reading() as conn:
             task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
             difference = compare(conn, progress=lambda n: bar.advance(task, n))
         if difference is not None:
-            err.print(f"[red]{tr(cli_lang(), 'Error:')}[/red] {escape(difference.describe())}")
+            err.print(red(tr(cli_lang(), "Error:"), difference.describe()))
             raise typer.Exit(2)
     if checkpoint:
         with system.writing() as conn:
@@ -343,7 +375,10 @@ def export_journal(
             field="as",
         )
     system = open_system(database)
-    out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    try:
+        out = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+    except OSError as error:
+        raise file_failure(error, output) from None
     try:
         with system.reading() as conn:
             events = (
@@ -404,11 +439,14 @@ def write_out(content: bytes, output: str) -> None:
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
     else:
-        Path(output).write_bytes(content)
+        try:
+            Path(output).write_bytes(content)
+        except OSError as error:
+            raise file_failure(error, output) from None
 
 
 def _stop(message: str, lang: str, code: int) -> NoReturn:
-    err.print(f"[red]{tr(lang, 'Error:')}[/red] {escape(message)}", highlight=False)
+    err.print(red(tr(lang, "Error:"), message))
     sys.exit(code)
 
 
@@ -432,6 +470,8 @@ def main() -> None:
         _stop(language.usage_error(lang, exc, path), lang, code=exc.exit_code)
     except Abort:
         _stop(tr(lang, "Stopped before the end."), lang, code=1)
+    except OSError as exc:  # a file no command said more of: which file, what is wrong
+        _stop(file_trouble(exc)(cli_lang()), cli_lang(), code=1)
     except SaidIn as exc:  # already in the user's words: say it as it is
         err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
         sys.exit(2)

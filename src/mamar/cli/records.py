@@ -8,7 +8,6 @@ from typing import Annotated, NoReturn
 
 import orjson
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from mamar import reads
@@ -26,6 +25,7 @@ from mamar.cli.main import (
     err,
     open_system,
     progress_bar,
+    red,
 )
 from mamar.cli.render import entity_lines
 from mamar.domain.errors import DomainError
@@ -113,7 +113,7 @@ def scenario_run(
     except runner.ScenarioError as exc:
         lang = cli_lang()
         stopped = tr(lang, "the scenario stopped at %(where)s:", where=exc.said_where(lang))
-        err.print(f"[red]{escape(stopped)}[/red] {escape(exc.said_reason(lang))}", highlight=False)
+        err.print(red(stopped, exc.said_reason(lang)))
         raise typer.Exit(2) from None
     lang = cli_lang()
     console.print(
@@ -568,7 +568,7 @@ def _could_not_load(exc: runner.ScenarioError | DomainError) -> NoReturn:
         )
     else:
         why = domain_message(exc, lang)
-    err.print(f"[red]{escape(tr(lang, 'the demo could not load:'))}[/red] {escape(why)}")
+    err.print(red(tr(lang, "the demo could not load:"), why))
     raise typer.Exit(2) from None
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.lists import format_list
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from mamar.domain.ids import REFERS_TO as REFERS_TO_SCHEMA
 from mamar.domain.model import aggregates, commands
@@ -51,15 +51,16 @@ def print_overview(console: Console, data: dict[str, Any], lang: str) -> None:
 
     def heading(title: str) -> None:
         console.print()
-        console.print(f"[bold]{escape(tr(lang, title))}[/bold]")
+        console.print(Text(tr(lang, title), style="bold"))
 
     def line(text: str) -> None:
-        console.print(f"  • {escape(text)}", highlight=False)
+        console.print(Text(f"  • {text}"))
 
     console.print(
-        f"[bold]{escape(local(op.get('name'), lang) or op['id'])}[/bold] — "
-        + escape(tr(lang, "as of %(moment)s", moment=when(data["at"]))),
-        highlight=False,
+        Text.assemble(
+            (local(op.get("name"), lang) or op["id"], "bold"),
+            " — " + tr(lang, "as of %(moment)s", moment=when(data["at"])),
+        )
     )
     heading("Ceasefire clock")
     for cf in data["ceasefires"]:

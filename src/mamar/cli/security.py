@@ -13,7 +13,7 @@ from rich.table import Table
 from mamar.accounts.tokens import Scope, create_token, list_tokens, revoke_token
 from mamar.audit.access import accesses
 from mamar.cli.creating import creates_database
-from mamar.cli.main import DatabaseOption, app, cli_lang, console, open_system
+from mamar.cli.main import DatabaseOption, app, cli_lang, console, file_failure, open_system
 from mamar.cli.render import format_moment
 from mamar.domain.errors import DomainError
 from mamar.vault.rotate import rotate
@@ -125,13 +125,16 @@ def vault_rotate_key(
     text = new_key or generate_key()
     fresh = Vault(parse_key(text))
     key_file = system.settings.key_file()
-    with system.writing() as conn:
-        count = rotate(conn, system.vault, fresh)
-        if key_file is not None:
-            # Written before the commit: if the commit fails, the old key is in .old.
-            key_file.replace(key_file.with_name(key_file.name + ".old"))
-            key_file.write_text(text)
-            os.chmod(key_file, 0o600)
+    try:
+        with system.writing() as conn:
+            count = rotate(conn, system.vault, fresh)
+            if key_file is not None:
+                # Written before the commit: if the commit fails, the old key is in .old.
+                key_file.replace(key_file.with_name(key_file.name + ".old"))
+                key_file.write_text(text)
+                os.chmod(key_file, 0o600)
+    except OSError as error:  # nothing re-encrypted: the transaction is rolled back
+        raise file_failure(error) from None
     lang = cli_lang()
     console.print(
         ntr(

@@ -10,7 +10,17 @@ from urllib.error import URLError
 import typer
 
 from mamar.api.messages import domain_message
-from mamar.cli.main import DatabaseOption, app, cli_lang, console, err, fail, open_system
+from mamar.cli.main import (
+    DatabaseOption,
+    app,
+    cli_lang,
+    console,
+    err,
+    fail,
+    file_failure,
+    open_system,
+    red,
+)
 from mamar.domain.errors import DomainError
 from mamar.evidence import log, witnesses
 from mamar.evidence.note import COSIGNATURE_V1, NoteError, parse_signer, parse_verifier
@@ -42,6 +52,8 @@ def new_key(
         raise fail(
             tr(cli_lang(), "%(path)s exists: a signing key is never overwritten", path=output)
         ) from None
+    except OSError as error:
+        raise file_failure(error, output) from None
     except NoteError as error:
         raise fail(error.said(cli_lang())) from None
     console.print(
@@ -104,8 +116,36 @@ def init(
         raise fail(
             tr(cli_lang(), "%(path)s exists: a witness's state is never started again", path=state)
         )
-    WitnessState(log_key=log_key.strip()).save(state)
+    try:
+        WitnessState(log_key=log_key.strip()).save(state)
+    except OSError as error:  # said of the state file, not of its copy being written
+        raise file_failure(error, state) from None
     console.print(tr(cli_lang(), "Witness state started in %(path)s", path=state), highlight=False)
+
+
+def _check_state(path: Path) -> None:
+    """The witness's state file is there, readable, and a state (``mamar witness init``)."""
+    try:
+        parse_verifier(WitnessState.load(path).log_key)
+    except OSError as error:
+        raise file_failure(error, path) from None
+    except NoteError as error:
+        raise fail(_not_a_state(path, error.said(cli_lang()))) from None
+    except (ValueError, TypeError):  # not JSON, not text, or not the state's fields
+        raise fail(_not_a_state(path, tr(cli_lang(), "it is not as Mamar writes it"))) from None
+
+
+def _not_a_state(path: Path, why: str) -> str:
+    return tr(
+        cli_lang(),
+        "the file %(path)s is not a witness's state (`mamar witness init` starts one): %(why)s",
+        path=path,
+        why=why,
+    )
+
+
+def _not_a_key(path: Path, why: str) -> str:
+    return tr(cli_lang(), "the file %(path)s is not a signing key: %(why)s", path=path, why=why)
 
 
 @witness_app.command("run")
@@ -122,11 +162,13 @@ def run(
 ) -> None:
     """Witness the log: check each new checkpoint against the last one cosigned, then cosign."""
     try:
-        signer = parse_signer(key.read_text())
+        signer = parse_signer(key.read_text(encoding="utf-8"))
     except OSError as error:
-        raise fail(f"{key}: {error.strerror}") from None
+        raise file_failure(error, key) from None
+    except UnicodeDecodeError:
+        raise fail(_not_a_key(key, tr(cli_lang(), "the file is not text"))) from None
     except NoteError as error:
-        raise fail(error.said(cli_lang())) from None
+        raise fail(_not_a_key(key, error.said(cli_lang()))) from None
     if signer.kind != COSIGNATURE_V1:
         raise fail(
             tr(
@@ -134,23 +176,24 @@ def run(
                 "The witness key is not a cosigning key (make one with `mamar witness new-key`)",
             )
         )
-    fetch = http(url, token)
+    _check_state(state)
+    fetch = http(url, token, cli_lang())
     while True:
         try:
             done = witness_once(fetch, signer, state)
         except (URLError, TimeoutError, ConnectionError):  # tried again at the next round
             err.print(
-                f"[red]{tr(cli_lang(), 'Error:')}[/red] "
-                + tr(cli_lang(), "The server at %(url)s could not be reached", url=url),
-                highlight=False,
+                red(
+                    tr(cli_lang(), "Error:"),
+                    tr(cli_lang(), "The server at %(url)s could not be reached", url=url),
+                )
             )
             if not every:
                 raise typer.Exit(1) from None
+        except OSError as error:  # the state file, or its copy being written
+            raise file_failure(error, state) from None
         except WitnessRefusal as refusal:
-            err.print(
-                f"[red]{tr(cli_lang(), 'Refused:')}[/red] {refusal} ({refusal.code})",
-                highlight=False,
-            )
+            err.print(red(tr(cli_lang(), "Refused:"), refusal.said(cli_lang())))
             if refusal.code in ("rolled_back", "forked", "inconsistent", "bad_checkpoint"):
                 raise typer.Exit(2) from None
             if not every:

@@ -76,7 +76,7 @@ def load_signer(settings: Settings) -> Signer:
             ),
             path=path,
         )
-    return parse_signer(path.read_text())
+    return parse_signer(path.read_text(encoding="utf-8", errors="replace"))  # not text: no key
 
 
 @dataclass(frozen=True)

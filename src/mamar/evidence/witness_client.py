@@ -26,14 +26,18 @@ from typing import Any
 
 from mamar.evidence.checkpoint import cosign, open_checkpoint
 from mamar.evidence.note import NoteError, Signer, Verifier, parse_verifier
+from mamar.i18n.said import Said
 from mamar.journal import merkle
+from mamar.web.i18n import N_
 
 
 class WitnessRefusal(Exception):
-    """The log showed something a witness must not sign; ``code`` names what."""
+    """The log showed something a witness must not sign; ``code`` names what, ``said`` says
+    it in any language (a catalogue message with its particulars; ``str`` is its English)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        self.said = Said(message, params)
+        super().__init__(str(self.said))
         self.code = code
 
 
@@ -63,8 +67,9 @@ class WitnessState:
 Fetch = Callable[[str, str, dict[str, Any] | None], tuple[int, bytes]]
 
 
-def http(base_url: str, token: str) -> Fetch:
-    """Requests to a Mamar API at ``base_url`` with a bearer token."""
+def http(base_url: str, token: str, lang: str = "en") -> Fetch:
+    """Requests to a Mamar API at ``base_url`` with a bearer token; its refusals are said in
+    ``lang``."""
 
     def fetch(method: str, path: str, body: dict[str, Any] | None) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else None
@@ -74,7 +79,7 @@ def http(base_url: str, token: str) -> Fetch:
             method=method,
             headers={
                 "Authorization": f"Bearer {token}",
-                "Accept-Language": "en",
+                "Accept-Language": lang,
                 **({"Content-Type": "application/json"} if data is not None else {}),
             },
         )
@@ -94,10 +99,23 @@ class Round:
     cosigned: bool
 
 
+def _server_says(body: bytes) -> str:
+    """The server's own words for its refusal (in the language asked of it), if any."""
+    try:
+        return str(json.loads(body)["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
 def _get(fetch: Fetch, path: str) -> bytes:
     status, body = fetch("GET", path, None)
     if status != 200:
-        raise WitnessRefusal("log_unreachable", f"GET {path}: HTTP {status}: {body[:200]!r}")
+        raise WitnessRefusal(
+            "log_unreachable",
+            N_("the server answered %(path)s with the status %(status)s"),
+            path=path,
+            status=status,
+        )
     return body
 
 
@@ -108,17 +126,24 @@ def witness_once(fetch: Fetch, signer: Signer, state_path: Path, now: int | None
     try:
         checkpoint, note = open_checkpoint(_get(fetch, "/api/v1/checkpoint").decode(), log_key)
     except NoteError as error:
-        raise WitnessRefusal("bad_checkpoint", str(error)) from None
+        raise WitnessRefusal(
+            "bad_checkpoint", N_("the log's checkpoint is refused: %(reason)s"), reason=error.said
+        ) from None
     old_root = base64.b64decode(state.root)
     if checkpoint.size < state.size:
         raise WitnessRefusal(
             "rolled_back",
-            f"the log shows {checkpoint.size} events; this witness already cosigned {state.size}",
+            N_(
+                "the log went back: its size is %(size)s, but this witness cosigned size %(cosigned)s"
+            ),
+            size=checkpoint.size,
+            cosigned=state.size,
         )
     if checkpoint.size == state.size and checkpoint.root != old_root:
         raise WitnessRefusal(
             "forked",
-            f"the log shows a different root for size {state.size} than the one cosigned",
+            N_("the log shows another root for size %(size)s than the one this witness cosigned"),
+            size=state.size,
         )
     if checkpoint.size > state.size:
         answer = json.loads(
@@ -127,18 +152,28 @@ def witness_once(fetch: Fetch, signer: Signer, state_path: Path, now: int | None
         proof = [base64.b64decode(h) for h in answer["hashes"]]
         try:
             merkle.verify_consistency(state.size, checkpoint.size, old_root, checkpoint.root, proof)
-        except merkle.ProofError as error:
-            raise WitnessRefusal("inconsistent", str(error)) from None
+        except merkle.ProofError:
+            raise WitnessRefusal(
+                "inconsistent",
+                N_("the log's checkpoint does not extend the one this witness cosigned"),
+            ) from None
     # Remember before signing: the signature never leaves ahead of the state.
     WitnessState(state.log_key, checkpoint.size, base64.b64encode(checkpoint.root).decode()).save(
         state_path
     )
     signature = cosign(note.text, signer, int(time.time()) if now is None else now)
-    status, body = fetch(
+    status, answered = fetch(
         "POST",
         "/api/v1/witness/cosignature",
         {"size": checkpoint.size, "cosignature": signature.line().rstrip("\n")},
     )
     if status != 200:
-        raise WitnessRefusal("not_accepted", f"the log refused the cosignature: {body[:300]!r}")
+        reason = _server_says(answered)
+        if reason:
+            raise WitnessRefusal(
+                "not_accepted", N_("the log refused the cosignature: %(reason)s"), reason=reason
+            )
+        raise WitnessRefusal(
+            "not_accepted", N_("the log refused the cosignature (status %(status)s)"), status=status
+        )
     return Round(checkpoint.size, state.size, True)

@@ -71,7 +71,8 @@ def error_page(request: Request, status: int, code: str, field: str | None = Non
         page.principal = identify(system, request)
     except Exception:  # the error page must render even if identification fails
         page.principal = None
-    return page.render("error.html", {"code": code}, title=message, status=status, message=message)
+    # The message is the page's heading, said once (error.html repeats nothing under it).
+    return page.render("error.html", {"code": code}, title=message, status=status)
 
 
 def form_refusal(exc: RefusedForm) -> str:
@@ -89,7 +90,7 @@ def kept_page(exc: RefusedForm) -> Response:
     return v.render(
         "kept.html",
         {"code": exc.code},
-        title=form_refusal(exc),
+        title=v.t("Nothing was recorded"),  # why, once: the page's alert
         status=exc.status,
         message=form_refusal(exc),
         kept=kept,

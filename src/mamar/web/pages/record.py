@@ -60,6 +60,7 @@ from mamar.web.pages._formkit import (
 from mamar.web.pages._rows import Rows
 from mamar.web.pages._valuewords import value_words
 from mamar.web.pages._waypoints import point_of
+from mamar.web.render import marked
 
 add_nav(
     NavItem("record", N_("Record"), "record", roles=frozenset(Role) - {Role.OBSERVER}, order=90)
@@ -271,7 +272,24 @@ def _within(field: _Field) -> Iterator[_Field]:
         yield from _within(part)
 
 
-def _input(v: View, op: str, field: _Field, label: str, defs: dict[str, Any]) -> F:
+def _agreement_pages(v: View, op: str) -> Markup:
+    """Where an agreement's terms are given row by row: the agreement's own page (its
+    conclusion, its new version), not the negotiation board. The agreement chosen in the form
+    (``id``, also from the address), else each agreement the viewer sees, by its name."""
+    picked = v.form.get("id") or v.request.query_params.get("id")
+    found = [(k, n) for k, n in options(v, op, "agreement") if not picked or k == picked]
+    links = Markup(v.t(", ")).join(
+        Markup('<a href="/ops/{}/agreements/{}">{}</a>').format(op, k, marked(n, v.lang))
+        for k, n in found
+    )
+    if not found:
+        return Markup("{}").format(v.t("Given row by row on the agreement's own page."))
+    return Markup("{} {}").format(v.t("Given row by row on the agreement's own page:"), links)
+
+
+def _input(
+    v: View, op: str, field: _Field, label: str, defs: dict[str, Any], record_kind: str = ""
+) -> F:
     name, kind, schema, required = field.name, field.kind, field.schema, field.required
     if kind in _INPUT:  # the records of its kinds the viewer sees, by name
         one = schema if kind == "ref" else _resolve(schema.get("items", {}), defs)
@@ -286,6 +304,8 @@ def _input(v: View, op: str, field: _Field, label: str, defs: dict[str, Any]) ->
         return F(name, label, "point", required=required)
     if kind == "several":
         return F(name, label, required=required, hint=v.t("Separate them with commas"))
+    if kind == "elsewhere" and name == "terms" and record_kind == "agreement":
+        return F(name, label, "note", hint=_agreement_pages(v, op))
     if kind == "elsewhere":  # not asked for here: the page that asks for it, by its name
         path, page = _ELSEWHERE[name]
         hint = Markup('{} <a href="/ops/{}/{}">{}</a>').format(
@@ -313,7 +333,7 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
             items.extend(_row_groups(v, op, field, label, defs))
             grow.append((field.rows.more, v.t("Add another: %(list)s", list=label)))
         else:
-            items.append(_input(v, op, field, label, defs))
+            items.append(_input(v, op, field, label, defs, "" if command.creates else command.kind))
     if grow:  # shown after the form's own button, so that Enter records
         items.append(F(GROW, "", "buttons", tuple(grow)))
     return Form(
