@@ -73,17 +73,6 @@ def test_a_witness_key_file_that_cannot_be_used_is_said_in_arabic(tmp_path: Path
         assert str(key) in result.output and what in result.output, result.output
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="the superuser reads every file")
-def test_an_unreadable_witness_key_is_said_so_in_arabic(tmp_path: Path) -> None:
-    key = tmp_path / "locked.key"
-    key.write_text("PRIVATE+KEY+x\n", encoding="utf-8")
-    key.chmod(0)
-    result = _witness_run(key)
-    assert result.exit_code == 1, result.output
-    _arabic_only(result.output, {str(key)})
-    assert f"لا يُسمح بقراءة الملف {key}" in result.output
-
-
 def test_a_witness_state_that_cannot_be_used_is_said_in_arabic(tmp_path: Path) -> None:
     key = tmp_path / "w.key"
     assert _run("witness", "new-key", "w.example/w", "-o", str(key)).exit_code == 0
