@@ -45,7 +45,9 @@ def test_the_header_names_the_account_by_its_display_name(
     who = _who(page.text)
     # The name first, isolated (an Arabic name inside an English line keeps its order), then
     # the role and organisation; the login id is not a person's name and is not shown.
-    assert who.startswith(f'<bdi dir="auto">{name}</bdi> (')
+    # Written in Arabic letters: marked so on an English page (user data says its language).
+    marked = '<bdi dir="auto">' if lang == "ar" else '<bdi lang="ar" dir="rtl">'
+    assert who.startswith(f"{marked}{name}</bdi> (")
     assert f">{username}<" not in who and not who.startswith(username)
     organisation_names = {
         "ar": {"factions-team": "فصائل حلب", "sarc": "الهلال الأحمر"},
@@ -62,7 +64,8 @@ def test_the_tokens_list_names_the_account(web: Web) -> None:
         page = client.get(f"/admin?lang={lang}")
         assert page.status_code == 200, page.text
         tokens = page.text.split('id="h-tok"', 1)[1]
-        assert '<bdi dir="auto">مسؤول العمليات في الهلال الأحمر</bdi>' in tokens
+        marked = '<bdi dir="auto">' if lang == "ar" else '<bdi lang="ar" dir="rtl">'
+        assert f"{marked}مسؤول العمليات في الهلال الأحمر</bdi>" in tokens
 
 
 def test_an_account_without_a_display_name_is_shown_by_its_username() -> None:

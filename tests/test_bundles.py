@@ -120,7 +120,7 @@ def test_a_bundle_says_in_english_and_arabic_what_it_proves(recorded: Any) -> No
     assert "taken from the bundle itself" not in english.output
     arabic = verify(path, "--trust", str(trust))
     assert arabic.exit_code == 0 and "ثبت التحقق" in arabic.output
-    assert "شهد عليه icrc" in arabic.output and "Verified" not in arabic.output
+    assert "بشهادة icrc" in arabic.output and "Verified" not in arabic.output
     untrusted = verify(path, "--lang", "en")
     assert untrusted.exit_code == 0 and "taken from the bundle itself" in untrusted.output
 

@@ -308,3 +308,80 @@ def test_every_message_is_used() -> None:
     """A message no code asks for any more is removed (it would be translated for nothing,
     and hide that its page says something else now)."""
     assert unused_messages() == []
+
+
+#: Placeholders that stand for a party, an organisation or a person: users' names, whose
+#: grammatical gender and number the sentence cannot know ("القيادة" is feminine, "فصائل"
+#: a plural, "الجانب" masculine).
+SUBJECTS = (
+    "party", "parties", "who", "by", "guarantor", "guarantors", "organisation", "actor",
+    "account", "assignee", "members", "previous", "counterpart", "side",
+)  # fmt: skip
+#: Past-tense (and present) verbs that would have to agree with such a subject, as the
+#: catalogue wrote them before: "اقترح القيادة…", "وافق فصائل…", "رفضه فصائل…".
+VERBS = {
+    "اقترح", "طرح", "قدم", "أكد", "وافق", "رفض", "منح", "انضم", "شهد", "سجل", "تسيطر",
+    "يسيطر", "أعلن", "عدل", "أبلغ", "طلب", "قبل", "سحب", "أرسل", "ضمن", "ترجم", "حدد",
+    "وقع", "أعد", "التزم", "خرق", "نقض", "أجاب", "استلم", "تسلم", "غادر", "وصل", "تعهد",
+}  # fmt: skip
+DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
+#: What a conjugated verb may carry: an object pronoun, an agreement ending.
+VERB_ENDINGS = ("ه", "ها", "هم", "ت", "وا", "ته", "تها", "ن")
+
+
+def _is_verb(word: str) -> bool:
+    bare = DIACRITICS.sub("", word).strip(":،,()«»")
+    return bare in VERBS or any(
+        bare.endswith(end) and bare[: -len(end)] in VERBS for end in VERB_ENDINGS
+    )
+
+
+def agreeing_verbs(text: str) -> list[str]:
+    """The verbs right before (or right after) a party, organisation or person placeholder
+    in ``text``; "عليه"/"عليها" and a colon between them are skipped ("وافق عليه: %(x)s")."""
+    found = []
+    for match in re.finditer(r"%\((" + "|".join(SUBJECTS) + r")\)s", text):
+        before = [w for w in text[: match.start()].split() if w.strip(":") not in ("عليه", "عليها")]
+        after = text[match.end() :].split()
+        if before and _is_verb(before[-1]):
+            found.append(before[-1])
+        if after and _is_verb(after[0]):
+            found.append(after[0])
+    return found
+
+
+def subject_messages(catalog: Catalog) -> dict[str, list[str]]:
+    """Each Arabic translation with a party, organisation or person placeholder, and the
+    verbs that would have to agree with it."""
+    listed = {}
+    for m in catalog:
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        for form in forms:
+            if form and re.search(r"%\((" + "|".join(SUBJECTS) + r")\)s", form):
+                listed[form] = agreeing_verbs(form)
+    return listed
+
+
+def test_no_verb_has_to_agree_with_a_name_whose_gender_is_not_known() -> None:
+    """A party's name is the users' data: "القيادة العسكرية الروسية" is feminine, "فصائل
+    حلب" plural. A sentence about one is nominal ("اقتراح من …", "موافقة … على", "رفض من
+    …"), with no verb to agree with it."""
+    listed = subject_messages(_catalog(AR, "ar"))
+    assert len(listed) >= 30  # the guarantees, proposals, routes, mandates, referrals…
+    assert {text: verbs for text, verbs in listed.items() if verbs} == {}
+
+
+def test_the_agreement_check_finds_the_verbs_it_is_for() -> None:
+    said = {
+        "اقترح %(party)s الطريق «%(name)s»": ["اقترح"],
+        "رفضه %(party)s: %(reasons)s": ["رفضه"],
+        "وافق عليه: %(parties)s": ["وافق"],
+        "%(sentence)s (سجّله: %(organisation)s)": ["(سجّله:"],
+        "قدّم %(guarantor)s ضماناً إلى %(to)s": ["قدّم"],
+        "%(party)s وافقت على الطريق": ["وافقت"],
+        "رفض من %(party)s للطريق «%(name)s»": [],
+        "موافقة %(party)s على الطريق «%(name)s»": [],
+        "نُقض ضمان %(guarantor)s: %(what)s": [],
+        "ردّ %(party)s على الإحالة: %(text)s": [],
+    }
+    assert {text: agreeing_verbs(text) for text in said} == said

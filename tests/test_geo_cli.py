@@ -121,7 +121,7 @@ def test_assess_in_arabic_and_english(aleppo: str) -> None:
         "-d",
         aleppo,
     )
-    assert "كم عبر مناطق تسيطر عليها" in ar
+    assert "كم عبر مناطق خاضعة لسيطرة" in ar
     data = orjson.loads(
         _run(
             "route",

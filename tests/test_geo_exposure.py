@@ -97,7 +97,7 @@ def test_statements_in_both_languages_and_comparison() -> None:
     assert en[0].startswith("4.5 km through areas controlled by Government forces")
     assert "longest continuous stretch 3.6 km, from km 1.8 to km 5.4" in en[0]
     ar = risk_statements(e, "ar", {"government": "القوات الحكومية"})
-    assert ar[0].startswith("4.5 كم عبر مناطق تسيطر عليها القوات الحكومية")
+    assert ar[0].startswith("4.5 كم عبر مناطق خاضعة لسيطرة القوات الحكومية")
     safe = route_exposure(
         LineString([(37.00, LAT + 0.2), (37.05, LAT + 0.2)]), T, areas=areas, hostile={"government"}
     )

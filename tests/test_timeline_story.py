@@ -22,6 +22,8 @@ from tests.web_support import OP, make_web
 
 SNAKE = re.compile(r"\b[a-z]+(?:[_-][a-z0-9]+)+\b")
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+#: A clock time on an Arabic page (CLDR's 12-hour clock: "5:30 م").
+CLOCK_AR = re.compile(r"(?<![+\-\d٠-٩])[\d٠-٩]{1,2}:[\d٠-٩]{2}")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,10 @@ def test_every_event_of_both_scenarios_is_a_sentence_in_arabic(both: list[Mamar]
             assert generic == []
             for e in entries:
                 said = str(told(e, speaker))
-                assert re.match(r"^[\d٠-٩]{2}:[\d٠-٩]{2} — ", said), said
+                if e.precision == "day":  # known only to the day: no clock time
+                    assert not CLOCK_AR.search(said) and " — " not in said[:12], said
+                else:
+                    assert re.match(r"^[\d٠-٩]{1,2}:[\d٠-٩]{2} [صم] — ", said), said
                 assert e.entity_id not in said or e.entity_id in str(
                     speaker.name(e.kind, e.entity_id)
                 ), said
@@ -66,7 +71,7 @@ def test_sentences_name_records_places_figures_and_who_recorded(both: list[Mamar
         "أبلغت قافلة «الدفعة الأولى من الجرحى» عن إطلاق نار قرب الراموسة" in s for s in said
     ), said
     assert any("وصلت قافلة «الدفعة الأولى من الجرحى» إلى الراشدين" in s for s in said)
-    assert any("(سجّله: الهلال الأحمر العربي السوري)" in s for s in said)
+    assert any("(بتسجيل من الهلال الأحمر العربي السوري)" in s for s in said)
     with towns.reading() as conn:
         viewer = towns.actor("system")
         speaker = speaker_for(conn, viewer, "ar", "Etc/GMT-2")
@@ -96,7 +101,7 @@ def test_an_event_without_its_own_sentence_still_reads_in_arabic() -> None:
     )
     speaker = Speaker("ar", "Asia/Damascus", {"convoy:c1": {"name": {"ar": "قافلة الفجر"}}})
     said = str(told(entry, speaker))
-    assert said == "12:05 — القوافل «قافلة الفجر»: أُضيفت محطة إلى القافلة", said
+    assert said == "12:05 م — القوافل «قافلة الفجر»: أُضيفت محطة إلى القافلة", said
     assert not LATIN_WORD.search(said)
 
 
@@ -132,11 +137,11 @@ def test_the_web_timeline_filters_and_orders(system: Mamar) -> None:
     assert "سُجّل المكان «حلب»" not in convoy
     assert "تجمّعت قافلة" not in convoy  # staged at another place
     kind = client.get(url + "&kind=guarantee").text
-    assert "ضماناً إلى" in kind and "قافلة «" not in kind.split("<section", 1)[1]
+    assert "ضمان من" in kind and "قافلة «" not in kind.split("<section", 1)[1]
     none = client.get(url + "&convoy=first-wounded&kind=guarantee&party=european-union").text
     assert "لا شيء يطابق معايير التصفية هذه." in none
     known = client.get(url + "&order=recorded").text
-    assert "وسُجّل" in known  # both times where they differ
+    assert "وقع في" in known  # when it happened, under when it was recorded
     then = client.get(url + "&at=2016-12-14T10:00").text
     assert "كما كان الوضع في" in then
     assert "وصلت قافلة «الدفعة الأولى من الجرحى»" not in then
@@ -180,8 +185,102 @@ def test_less_frequent_events_have_sentences_of_their_own() -> None:
         return str(sentence(entry, speaker))
 
     joined = said("party:north", "party.joined_side", {"side": "valley"})
-    assert joined == "انضمّ الفصيل الشمالي إلى «جانب الوادي»"
+    assert joined == "انضمام الفصيل الشمالي إلى «جانب الوادي»"
     moved = said(
         "control_area:hill", "control_area.transferred", {"party": "east", "previous": "north"}
     )
     assert moved == "انتقلت السيطرة على «التلة» من الفصيل الشمالي إلى القيادة الشرقية"
+
+
+def _story(page: str) -> list[tuple[str, list[str]]]:
+    """The timeline's days: each heading and its lines."""
+    section = page.split('<section class="story"', 1)[1].split("</section>", 1)[0]
+    days = []
+    for part in section.split("<h2>")[1:]:
+        heading, _, rest = part.partition("</h2>")
+        days.append((heading, re.findall(r"<li>(.*?)</li>", rest, flags=re.DOTALL)))
+    return days
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_each_day_says_its_zone_and_a_day_only_event_shows_no_time(system: Mamar) -> None:
+    client = make_web(system).client("coordinator")
+    days = _story(client.get(f"/ops/{OP}/timeline?lang=ar").text)
+    assert len(days) > 5
+    seen = {"day": 0, "timed": 0}
+    for heading, lines in days:
+        assert re.fullmatch(r"\d{1,2} \S+ 201[56] \(توقيت سوريا، غرينتش\+0[23]:00\)", heading)
+        for line in lines:
+            said = _plain(line)
+            if "(باليوم" in said:  # known only to the day: no clock time at all
+                seen["day"] += 1
+                assert not CLOCK_AR.search(said.split("(باليوم", 1)[0]), said
+            else:
+                seen["timed"] += 1
+                assert re.match(r"\d{1,2}:\d{2} [صم](?: \(غرينتش\+0\d:00\))? — ", said), said
+            # One clock in Arabic: CLDR's 12-hour one, every time with ص or م (what users
+            # wrote, quoted, is theirs).
+            ours = re.sub(r"«[^»]*»", "", said)
+            assert all(ours[m.end() : m.end() + 2] in (" ص", " م") for m in CLOCK_AR.finditer(ours))
+    assert seen["day"] > 5 and seen["timed"] > 50
+
+
+def test_as_it_was_known_then_is_ordered_and_headed_by_when_it_was_recorded(
+    system: Mamar,
+) -> None:
+    web = make_web(system)
+    with system.reading() as conn:
+        viewer = system.actor("coordinator")
+        recorded = [e.recorded_at for e in reads.timeline(conn, viewer=viewer, order="recorded")]
+    assert recorded == sorted(recorded, key=lambda t: t.replace("Z", "+00:00"))
+    days = _story(web.client("coordinator").get(f"/ops/{OP}/timeline?lang=ar&order=recorded").text)
+    assert days
+    happened = 0
+    for heading, lines in days:
+        # The demo is recorded when it is replayed: the headings are the replay's days.
+        assert "2016" not in heading and re.search(r"\(.*غرينتش\+0\d:00\)$", heading), heading
+        for line in lines:
+            said = _plain(line)
+            assert re.match(r"\d{1,2}:\d{2} [صم](?: \(غرينتش\+0\d:00\))? — ", said), said
+            when = re.search(
+                r"وقع في (\d{1,2} \S+ \d{4})(، \d{1,2}:\d{2} [صم])? \(غرينتش\+0\d:00\)", said
+            )
+            assert when, said
+            assert (when.group(2) is None) == ("(باليوم" in said), said
+            happened += 1
+    assert happened > 50
+
+
+def test_the_cli_gives_every_line_its_day_time_and_zone(both: list[Mamar]) -> None:
+    url = str(both[0].engine.url)
+    stamp = r"(\d{1,2} \S+ \d{4})(، \d{1,2}:\d{2} [صم])? \(غرينتش(?:\+0\d:00)?\)"
+    runner = CliRunner()
+    lines = runner.invoke(cli, ["--lang", "ar", "timeline", "-d", url]).output.splitlines()
+    assert len(lines) > 100
+    for line in lines:
+        found = re.match(stamp + " — ", line)
+        assert found, line
+        assert (found.group(2) is None) == ("(باليوم" in line), line
+    known = runner.invoke(cli, ["--lang", "ar", "timeline", "--order", "recorded", "-d", url])
+    for line in known.output.splitlines():
+        assert re.match(stamp + " — ", line) and re.search(" · وقع في " + stamp, line), line
+
+
+def test_english_quotes_its_way_and_credits_a_translation_outside_the_quote(
+    system: Mamar,
+) -> None:
+    client = make_web(system).client("coordinator")
+    page = client.get(f"/ops/{OP}/timeline?lang=en").text
+    story = page.split('<section class="story"', 1)[1]
+    assert "«" not in story and "»" not in story
+    assert '“about a year before” <small class="translator">translated by' in story
+    assert not re.search(r'“[^”]*class="translator"', story)
+    assert re.search(r"\d{1,2} December 2016 \(Syria Time, GMT\+02:00\)</h2>", story)
+    # The account's title is in Arabic: marked so on an English page.
+    assert '<span class="who"><bdi lang="ar" dir="rtl">منسّق غرفة العمليات</bdi>' in page
+    arabic = client.get(f"/ops/{OP}/timeline?lang=ar").text
+    assert "«قبل نحو عام»" in arabic.split('<section class="story"', 1)[1]
+    assert '<span class="who"><bdi dir="auto">منسّق غرفة العمليات</bdi>' in arabic

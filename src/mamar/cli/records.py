@@ -36,7 +36,7 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
 from mamar.i18n.labels import organisation_kind_label, precision_label
 from mamar.i18n.refs import read_ref
-from mamar.i18n.sentences import day, speaker_for, told, when_recorded
+from mamar.i18n.sentences import speaker_for, told, when_happened
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
@@ -166,7 +166,8 @@ def timeline(
     json: JsonOption = False,
 ) -> None:
     """The record in time order, one sentence per event (the web timeline's): when it happened
-    (with precision) and, with --order recorded, when it was recorded."""
+    (day, time and zone, with precision) or, with --order recorded, when it was recorded and
+    then when it happened."""
     if order not in ("occurred", "recorded"):
         raise typer.BadParameter(
             tr(
@@ -210,14 +211,22 @@ def timeline(
             return
         for e in entries:
             speaker.timezone = zones.get(e.operation or "", "UTC")
+            phrase = local(e.phrase, lang)
             qualifier = tr(lang, ", ").join(
-                x for x in (precision_label(e.precision, lang), local(e.phrase, lang)) if x
+                x
+                for x in (
+                    precision_label(e.precision, lang),
+                    tr(lang, "“%(text)s”", text=phrase) if phrase else "",
+                )
+                if x
             )
-            recorded = when_recorded(e, speaker) if order == "recorded" else None
-            line = f"{day(e.occurred_at, speaker)} {told(e, speaker)} ({qualifier})"
-            console.print(
-                line + (f" · {recorded}" if recorded else ""), soft_wrap=True, highlight=False
-            )
+            happened = when_happened(e, speaker) if order == "recorded" else None
+            line = str(told(e, speaker, order, full=True))
+            if happened:
+                line += f" · {happened}"
+            if qualifier:
+                line += f" ({qualifier})"
+            console.print(line, soft_wrap=True, highlight=False)
 
 
 def _by_ref(

@@ -115,7 +115,8 @@ class Speaker:
         return number(value, self.lang) if isinstance(value, (int, float)) else "—"
 
     def time(self, value: Any) -> str:
-        return when(value, self.lang, self.timezone, "short") if value else "—"
+        """A moment a sentence names (an appointment, a window): day, time and zone."""
+        return when(value, self.lang, self.timezone, "medium") if value else "—"
 
 
 def speaker_for(
@@ -226,40 +227,103 @@ _CALLED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
-def clock(occurred_at: str, speaker: Speaker) -> str:
-    """The hour and minute in the operation's zone ("١٤:٠٥")."""
-    return when(occurred_at, speaker.lang, speaker.timezone, "HH:mm")
+#: Precisions known only to the day: no clock time is shown for them.
+DAY_ONLY = frozenset({"day"})
 
 
-def day(occurred_at: str, speaker: Speaker) -> str:
-    """The day in the operation's zone ("١٥ كانون الأول ٢٠١٦")."""
-    return when(occurred_at, speaker.lang, speaker.timezone, "d MMMM y")
+def clock(moment: str, speaker: Speaker) -> str:
+    """The hour and minute in the operation's zone, on the language's one clock ("٢:٠٥ م"):
+    CLDR's 12-hour one for Arabic, the 24-hour one for English (``web.i18n``)."""
+    return when(moment, speaker.lang, speaker.timezone, "clock")
 
 
-def told(entry: Any, speaker: Speaker) -> Any:
-    """ "١٤:٠٥ — <sentence> (<organisation>)": the time, the sentence and who recorded it."""
-    said = sentence(entry, speaker)
+def day(moment: str, speaker: Speaker) -> str:
+    """The day in the operation's zone ("١٥ ديسمبر ٢٠١٦")."""
+    return when(moment, speaker.lang, speaker.timezone, "d MMMM y")
+
+
+def offset(moment: str, speaker: Speaker) -> str:
+    """The zone's offset from Greenwich at ``moment``, as CLDR writes it ("غرينتش+02:00"):
+    unambiguous, summer time or not."""
+    return when(moment, speaker.lang, speaker.timezone, "ZZZZ")
+
+
+def zone_words(moment: str, speaker: Speaker) -> Any:
+    """The operation's zone at ``moment``: CLDR's name for it and its offset ("توقيت سوريا،
+    غرينتش+02:00"); only the offset for a zone CLDR does not name (UTC, a fixed offset)."""
+    named = when(moment, speaker.lang, speaker.timezone, "vvvv")
+    shift = offset(moment, speaker)
+    if not named or named == shift or speaker.timezone.startswith("Etc/"):
+        return shift
+    return speaker.say("%(name)s, %(offset)s", name=named, offset=shift)
+
+
+def day_heading(moment: str, speaker: Speaker) -> Any:
+    """A day of the timeline with the zone its times are in ("١٤ ديسمبر ٢٠١٦ (توقيت سوريا،
+    غرينتش+02:00)")."""
+    return speaker.say(
+        "%(day)s (%(zone)s)", day=day(moment, speaker), zone=zone_words(moment, speaker)
+    )
+
+
+def moment_words(moment: str, speaker: Speaker, precision: str = "exact") -> Any:
+    """A moment in full: day, time (none when known only to the day) and zone."""
+    if precision in DAY_ONLY:
+        return speaker.say(
+            "%(day)s (%(zone)s)", day=day(moment, speaker), zone=offset(moment, speaker)
+        )
+    return speaker.say(
+        "%(day)s, %(time)s (%(zone)s)",
+        day=day(moment, speaker),
+        time=clock(moment, speaker),
+        zone=offset(moment, speaker),
+    )
+
+
+def told(
+    entry: Any,
+    speaker: Speaker,
+    order: str = "occurred",
+    *,
+    full: bool = False,
+    zoned: bool = False,
+) -> Any:
+    """ "٢:٠٥ م — <sentence> (<organisation>)": the time, the sentence and who recorded it.
+
+    The time is when it happened, or with ``order="recorded"`` when it was recorded. An
+    event known only to the day has no clock time. ``full``: the day and the zone too (a
+    line read alone, as in ``mamar timeline``); ``zoned``: the zone's offset after the time
+    (a line whose zone is not its day heading's)."""
+    from mamar.web.render import notes_after_quotes
+
+    said = notes_after_quotes(sentence(entry, speaker))
     organisation = speaker.organisation(entry.actor)
     if organisation:
         said = speaker.say(
             "%(sentence)s (recorded by %(organisation)s)", sentence=said, organisation=organisation
         )
-    return speaker.say(
-        "%(time)s — %(sentence)s", time=clock(entry.occurred_at, speaker), sentence=said
-    )
+    recorded = order == "recorded"
+    moment = entry.recorded_at if recorded else entry.occurred_at
+    precision = "exact" if recorded else entry.precision
+    if full:
+        time = moment_words(moment, speaker, precision)
+    elif precision in DAY_ONLY:
+        return said
+    elif zoned:
+        time = speaker.say(
+            "%(time)s (%(zone)s)", time=clock(moment, speaker), zone=offset(moment, speaker)
+        )
+    else:
+        time = clock(moment, speaker)
+    return speaker.say("%(time)s — %(sentence)s", time=time, sentence=said)
 
 
-def when_recorded(entry: Any, speaker: Speaker) -> Any:
-    """ "Recorded on …" when the event was recorded at another minute than it happened;
-    None when both are the same."""
-    happened = when(entry.occurred_at, speaker.lang, speaker.timezone, "yyyy-MM-dd HH:mm")
-    recorded = when(entry.recorded_at, speaker.lang, speaker.timezone, "yyyy-MM-dd HH:mm")
-    if happened == recorded:
-        return None
+def when_happened(entry: Any, speaker: Speaker) -> Any:
+    """ "Happened on <day>, <time> (<zone>)": when a recorded event happened, in full (only
+    the day when it is known only to the day)."""
     return speaker.say(
-        "Happened %(happened)s; recorded %(recorded)s",
-        happened=speaker.time(entry.occurred_at),
-        recorded=speaker.time(entry.recorded_at),
+        "Happened on %(happened)s",
+        happened=moment_words(entry.occurred_at, speaker, entry.precision),
     )
 
 

@@ -175,6 +175,9 @@ _PATTERNS = {
     ("medium", "en"): "d MMMM y, HH:mm (ZZZZ)",
     ("short", "ar"): "d MMM، h:mm a",
     ("short", "en"): "d MMM, HH:mm",
+    # One clock per language: CLDR's for Arabic (12-hour, ص/م), 24-hour for English.
+    ("clock", "ar"): "h:mm a",
+    ("clock", "en"): "HH:mm",
 }
 
 

@@ -311,7 +311,12 @@ class View:
                 return i18n.tr(self.lang, "the system")
             return speaker().organisation(actor) or Markup("<bdi>{}</bdi>").format(actor)
 
-        return {"tell": lambda event: sentence(event, speaker()), "recorder": recorder}
+        from mamar.web.render import notes_after_quotes
+
+        return {
+            "tell": lambda event: notes_after_quotes(sentence(event, speaker())),
+            "recorder": recorder,
+        }
 
     def render(
         self,

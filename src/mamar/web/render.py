@@ -94,8 +94,37 @@ def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str
     return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(language, direction, text)
 
 
+def quoted(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str:
+    """A user's words quoted the page language's way (“…” / «…»), marked as :func:`marked`
+    marks them; who translated them stays outside the quotation marks."""
+    shown = marked(value, lang, name_of)
+    if not shown:
+        return ""
+    text = str(shown) if isinstance(shown, Markup) else str(Markup.escape(shown))
+    note = _TRANSLATOR_NOTE.search(text)
+    words = text[: note.start()] if note else text
+    said = Markup(i18n.tr(lang, "“%(text)s”", text=Markup(words)))
+    return said + Markup(note.group(0)) if note else said
+
+
 #: The small words :func:`marked` puts after a translation (see :func:`translator_note`).
 _TRANSLATOR_NOTE = re.compile(r'\s*<small class="translator">.*?</small>', re.DOTALL)
+
+
+#: A translator's note inside a quotation: “words <small…>note</small>”.
+_NOTE_IN_QUOTES = re.compile(
+    r'([“«][^”»<]*(?:<(?!small class="translator")[^>]*>[^”»<]*)*?)\s*'
+    r'(<small class="translator">.*?</small>)([^”»]*[”»])',
+    re.DOTALL,
+)
+
+
+def notes_after_quotes(text: Any) -> Any:
+    """``text`` with each translator's note that fell inside a quotation (a sentence quoting
+    a translated name) moved after it: the quotation holds only the quoted words."""
+    if not isinstance(text, Markup) or "translator" not in text:
+        return text
+    return Markup(_NOTE_IN_QUOTES.sub(lambda m: f"{m[1].rstrip()}{m[3]} {m[2]}", str(text)))
 
 
 #: A part :func:`marked` marks with its language (one the page is not in).
@@ -121,6 +150,8 @@ def page_title(title: Any, ref: str = "") -> str:
 
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+#: The language a name written only in Arabic letters is taken to be in.
+ARABIC_SCRIPT = "ar"
 
 
 def spelling(name: str) -> Markup | str:
@@ -129,6 +160,18 @@ def spelling(name: str) -> Markup | str:
     if _LATIN.search(name) and not _ARABIC.search(name):
         return Markup('<bdi lang="ar-Latn" dir="ltr">{}</bdi>').format(name)
     return name
+
+
+def plain_name(name: Any, lang: str) -> Markup:
+    """A name kept as plain text with no language of its own (an account's title) inside
+    ``<bdi>``: one in Arabic letters on a page in another language is marked ``lang="ar"``;
+    other scripts are not guessed at (``dir="auto"`` only)."""
+    text = "" if name is None else str(name)
+    written = ARABIC_SCRIPT if _ARABIC.search(text) and not _LATIN.search(text) else None
+    if written and written != lang:
+        direction = i18n.DIRECTION[written]
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(written, direction, text)
+    return Markup('<bdi dir="auto">{}</bdi>').format(text)
 
 
 #: Where a record's name is, for records that have none of their own.
@@ -207,12 +250,18 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
         return marked(value, lang, context.get("name_of"))
 
     env.filters["local"] = local_filter
+
+    def quoted_filter(context: Context, value: Any) -> Markup | str:
+        return quoted(value, lang, context.get("name_of"))
+
+    env.filters["quoted"] = pass_context(quoted_filter)
     env.filters["event"] = lambda value: event_label(str(value), lang)
     env.filters["status"] = lambda value: status_label(str(value), lang)
     env.filters["precision"] = lambda value: precision_label(str(value), lang)
     env.filters["kind"] = lambda value: kind_label(str(value), lang)
     env.filters["category"] = lambda value: category_label(str(value), lang)
     env.filters["spelling"] = spelling
+    env.filters["plain_name"] = lambda value: plain_name(value, lang)
     env.filters["page_title"] = page_title
     env.filters["option_lang"] = option_lang
     env.filters["called_text"] = lambda value: called_text({"name": value}, lang)

@@ -13,7 +13,7 @@ from mamar import reads
 from mamar.access.rules import READ_ANY, RuleBook
 from mamar.domain.time import utc_key
 from mamar.i18n.labels import KIND_LABELS, kind_label
-from mamar.i18n.sentences import day, speaker_for, told, when_recorded
+from mamar.i18n.sentences import Speaker, day_heading, offset, speaker_for, told, when_happened
 from mamar.reads.timeline import mentions
 from mamar.web.i18n import N_
 from mamar.web.page import RECORD_PAGES, NavItem, add_nav, add_page, op_view, user_words
@@ -65,30 +65,13 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 if len(items) >= LIMIT:
                     break
             speaker = speaker_for(conn, v.actor, v.lang, v.timezone, user_words, v.at_utc())
-            told_items = [told(e, speaker) for e in items]
+            days = _days(op, order, items, speaker)
         lists = {f: names_of(entities(v, f, op), v.lang) for f in FILTERS}
         data = {
             "filters": {**chosen, "kind": kind, "entity": entity, "order": order},
             "items": [e.as_dict() for e in items],
         }
         at = q.get("at")
-        days: list[dict[str, Any]] = []
-        for e, said in zip(items, told_items, strict=True):
-            key = e.recorded_at if order == "recorded" else e.occurred_at
-            heading = day(key, speaker)
-            if not days or days[-1]["day"] != heading:
-                days.append({"day": heading, "entries": []})
-            path = RECORD_PAGES.get(e.kind)
-            href = f"/ops/{op}/{path}/{e.entity_id}" if path else None
-            days[-1]["entries"].append(
-                {
-                    "said": said,
-                    "href": href,  # keeps ?at= (see ``keep_moment``)
-                    "recorded": when_recorded(e, speaker) if order == "recorded" else None,
-                    "precision": e.precision,
-                    "phrase": e.phrase,
-                }
-            )
         shown_filters = [
             (label, lists[f].get(chosen[f] or "", "—"))
             for f, label in (
@@ -112,3 +95,27 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         )
 
     add_page(app, book, "/ops/{op}/timeline", timeline, READ_ANY)
+
+
+def _days(op: str, order: str, items: list[Any], speaker: Speaker) -> list[dict[str, Any]]:
+    """The entries by day (the day they happened, or were recorded), each day headed with
+    the zone its times are in; a time in another offset (the day summer time begins or
+    ends) says its own."""
+    days: list[dict[str, Any]] = []
+    recorded = order == "recorded"
+    for e in items:
+        key = e.recorded_at if recorded else e.occurred_at
+        heading = day_heading(key, speaker)
+        if not days or days[-1]["day"] != heading:
+            days.append({"day": heading, "offset": offset(key, speaker), "entries": []})
+        path = RECORD_PAGES.get(e.kind)
+        days[-1]["entries"].append(
+            {
+                "said": told(e, speaker, order, zoned=offset(key, speaker) != days[-1]["offset"]),
+                "href": f"/ops/{op}/{path}/{e.entity_id}" if path else None,  # keeps ?at=
+                "happened": when_happened(e, speaker) if recorded else None,
+                "precision": e.precision,
+                "phrase": e.phrase,
+            }
+        )
+    return days
