@@ -59,7 +59,9 @@ def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
         # A text's words (``x.original``) are typed in the field named for the text (``x``).
         name = (field_of(error.get("loc", ())) or GENERAL).removesuffix(".original")
         english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        message = validation_message(str(error.get("type")), english, lang, error.get("ctx"))
+        message = validation_message(
+            str(error.get("type")), english, lang, error.get("ctx"), field=name
+        )
         errors.setdefault(name, message)
     return errors
 

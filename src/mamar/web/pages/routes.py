@@ -341,7 +341,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
             "every party must decide again."
         ),
         facts=[
-            (v.t("Current version"), str(record["current_version"])),
+            (v.t("Current version"), i18n.number(record["current_version"], v.lang)),
             (
                 v.t("Approvals that this revision voids"),
                 names_in(v, names, approving),

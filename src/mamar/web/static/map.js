@@ -198,7 +198,7 @@
 
   var formatter = null;
   try {
-    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || lang, {
+    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || document.documentElement.getAttribute("data-locale") || lang, {
       timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
     });
   } catch (e) { formatter = null; }
