@@ -21,6 +21,7 @@ from tests.arabic_text import texts_pattern, visible_text
 from tests.conftest import make_system
 from tests.test_access_matrix import _kind, routes
 from tests.test_web_accessibility import FAMILY, SEEDS, VAULT
+from tests.test_web_forms import _incident_form
 from tests.web_support import OP, Web, csrf, make_web
 
 LATIN_DIGIT = re.compile("[0-9]")
@@ -186,11 +187,12 @@ def test_every_page_in_arabic_indic_digits_writes_no_latin_digit(
     assert found == {}, "\n".join(f"{w!r}: {sorted(p)[:2]}" for w, p in sorted(found.items()))
 
 
-def test_a_year_refused_is_written_as_a_year_in_the_readers_digits(
+def test_refusals_write_a_year_and_an_example_in_the_readers_digits(
     seeded: tuple[Web, list[str]], arabic_indic: None
 ) -> None:
     """A year of birth out of bounds is refused with its bound as a year: "٢١٠٠", never
-    grouped ("٢٬١٠٠", "2,100")."""
+    grouped ("٢٬١٠٠", "2,100"); a moment not understood, with its example in the reader's
+    digits."""
     web, _ = seeded
     client = web.client("coordinator")
     listing = client.get(f"/ops/{OP}/manifests").text
@@ -201,9 +203,10 @@ def test_a_year_refused_is_written_as_a_year_in_the_readers_digits(
     assert refused.status_code == 422
     shown = visible_text(refused.text)
     assert "٢١٠٠" in shown and "٢٬١٠٠" not in shown, shown
-    assert not ASCII_DIGIT.search(users_free(shown)), shown
-
-
-def users_free(text: str) -> str:
-    """``text`` without what the family form sent back as typed."""
-    return text.replace("2200", " ")
+    assert not ASCII_DIGIT.search(shown.replace("2200", " ")), shown  # but what was typed
+    # A moment not understood: the example of what to type, in the reader's digits.
+    form = _incident_form(csrf(client), occurred_at="15/12/2016 الصبح")
+    bad = client.post(f"/ops/{OP}/incidents?lang=ar", data=form)
+    assert bad.status_code == 422
+    message = re.search(r'id="occurred_at-error"[^>]*>([^<]*)<', bad.text)
+    assert message is not None and "٢٠١٦-١٢-١٥ ٠٥:٠٠" in message.group(1), bad.text

@@ -142,6 +142,16 @@ def point(lat: float, lon: float, lang: str) -> str:
     return tr(lang, ", ").join((coordinate(lat, lang), coordinate(lon, lang)))
 
 
+def example_point(lang: str) -> str:
+    """The point a field for latitude,longitude shows as an example (either digits read)."""
+    return point(36.17, 37.13, lang)
+
+
+def example_moment(lang: str) -> str:
+    """The moment a date-and-time field shows as an example (either digits read)."""
+    return digits("2016-12-15 05:00", lang)
+
+
 def unit(
     value: float, measure: str, lang: str, length: Literal["short", "long", "narrow"] = "short"
 ) -> str:

@@ -244,8 +244,8 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["digits"] = lambda value: i18n.digits(str(value), lang)  # a year, as written
     env.filters["point"] = lambda value: i18n.point(value["lat"], value["lon"], lang)
     # The examples a point field and a moment field show (typed in either digits).
-    env.globals["example_point"] = lambda: i18n.point(36.17, 37.13, lang)
-    env.globals["example_moment"] = lambda: i18n.digits("2016-12-15 05:00", lang)
+    env.globals["example_point"] = lambda: i18n.example_point(lang)
+    env.globals["example_moment"] = lambda: i18n.example_moment(lang)
     env.globals["evidence_url"] = evidence_url
     # The languages offered beside a free text (the ``written_in`` macro), and a tag's name.
     env.globals["written_in_options"] = lambda current: written_in_options(lang, str(current))
