@@ -210,3 +210,16 @@ def test_refusals_write_a_year_and_an_example_in_the_readers_digits(
     assert bad.status_code == 422
     message = re.search(r'id="occurred_at-error"[^>]*>([^<]*)<', bad.text)
     assert message is not None and "٢٠١٦-١٢-١٥ ٠٥:٠٠" in message.group(1), bad.text
+
+
+def test_with_latin_digits_a_count_is_written_one_way_on_every_page(
+    seeded: tuple[Web, list[str]],
+) -> None:
+    """One CLDR format everywhere: the 1150 people of the demo's convoy are "1,150" on the
+    dashboard, in the convoys' table and on the manifests' page alike."""
+    web, _ = seeded
+    client = web.client("coordinator")
+    for page in ("/dashboard", "/convoys", "/manifests"):
+        shown = visible_text(client.get(f"/ops/{OP}{page}?lang=ar").text)
+        assert "1,150" in shown, page
+        assert not re.search(r"(?<![\d,])1150", shown), page
