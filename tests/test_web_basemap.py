@@ -181,6 +181,36 @@ def test_the_base_map_draws_roads_and_names_in_arabic_on_a_phone(
     assert scale and not any(c in scale for c in "mk"), scale
 
 
+@pytest.fixture(scope="module")
+def arabic_indic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same installation with Arabic-Indic digits chosen (``MAMAR_DIGITS=arab``)."""
+    scratch = tmp_path_factory.mktemp("basemap-arab")
+    with browser_server(scratch, load=load_with_extract(scratch), MAMAR_DIGITS="arab") as running:
+        yield running
+
+
+def test_the_scale_bar_writes_the_operations_digits(
+    browser: Any, server: LiveServer, arabic_indic_server: LiveServer
+) -> None:
+    """The scale bar is written by the browser in the page's language and the digits the
+    installation chose (``<html data-locale>``): Latin digits by default, Arabic-Indic ones
+    when chosen."""
+    for running, digits, other in (
+        (server, "[0-9]", "[٠-٩]"),
+        (arabic_indic_server, "[٠-٩]", "[0-9]"),
+    ):
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        sign_in(page, running.url, "coordinator")
+        page.goto(f"{running.url}/ops/{DRILL}/map?lang=ar")
+        labels_settled(page)
+        scale = page.locator(".leaflet-control-scale-line").inner_text()
+        assert re.search(digits, scale) and not re.search(other, scale), scale
+        assert not any(c in scale for c in "mk"), scale
+        context.close()
+
+
 def test_labels_stay_apart_at_every_zoom(phone: Any, server: LiveServer) -> None:
     phone.goto(f"{server.url}/ops/{DRILL}/map?lang=ar")
     pocket = {p[1] for p in PLACES}

@@ -132,7 +132,7 @@ def validation_response(request: Request, errors: Sequence[Mapping[str, Any]]) -
         field = "body"
     context = first.get("ctx")
     message = validation_message(
-        kind, _english(first), lang, context if isinstance(context, Mapping) else None
+        kind, _english(first), lang, context if isinstance(context, Mapping) else None, field
     )
     return error_response(422, validation_code(kind), message, field)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from mamar.domain.errors import DomainError
 from mamar.i18n.labels import RECORD_KINDS, script_name, status_label, tag_name
-from mamar.web.i18n import DEFAULT, N_, number, tr
+from mamar.web.i18n import DEFAULT, N_, digits, number, tr
 
 # The API's own errors. ``%(name)s`` parameters are filled in when given.
 API: dict[str, str] = {
@@ -278,15 +278,29 @@ def _word(name: str, value: str | tuple[str, ...], lang: str) -> str | None:
     return None
 
 
+#: Fields holding a year: their bounds are years, written without grouping ("2100", never
+#: "2,100"), in the reader's digits.
+YEAR_FIELDS = {"year_of_birth", "year"}
+
+
 def validation_message(
-    error_type: str, english: str, lang: str, context: Mapping[str, Any] | None = None
+    error_type: str,
+    english: str,
+    lang: str,
+    context: Mapping[str, Any] | None = None,
+    field: str | None = None,
 ) -> str:
     """A validation error in the catalogue's words, saying what is allowed.
 
     ``english`` (Pydantic's or a validator's sentence) is not shown: it is not in
-    the catalogues. A string that must not be empty says the field is required."""
+    the catalogues. A string that must not be empty says the field is required. The
+    ``field`` refused (dotted) tells whether a bound is a year."""
     del english
-    params = {k: _param(v, lang, k) for k, v in (context or {}).items()}
+    years = field is not None and field.rsplit(".", 1)[-1] in YEAR_FIELDS
+    params = {
+        k: digits(str(v), lang) if years and isinstance(v, int) else _param(v, lang, k)
+        for k, v in (context or {}).items()
+    }
     if error_type == "string_too_short" and str(params.get("min_length")) in ("1", "١"):
         error_type = "missing"
     message = VALIDATION.get(error_type, VALIDATION["value_error"])

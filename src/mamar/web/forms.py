@@ -59,14 +59,16 @@ def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
         # A text's words (``x.original``) are typed in the field named for the text (``x``).
         name = (field_of(error.get("loc", ())) or GENERAL).removesuffix(".original")
         english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        message = validation_message(str(error.get("type")), english, lang, error.get("ctx"))
+        message = validation_message(
+            str(error.get("type")), english, lang, error.get("ctx"), field=name
+        )
         errors.setdefault(name, message)
     return errors
 
 
 #: Arabic-Indic and Eastern Arabic-Indic digits, as phones type them, to 0-9.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
-BAD_MOMENT = N_("Give a date and time, e.g. 2016-12-15 05:00")
+BAD_MOMENT = N_("Give a date and time, e.g. %(example)s")
 
 
 def parse_moment(text: str, tz: str) -> datetime:
@@ -119,7 +121,7 @@ def occurred_from(view: View) -> OccurredAt | None:
         try:
             moment = parse_moment(text, view.timezone)
         except ValueError:
-            errors["occurred_at"] = view.t(BAD_MOMENT)
+            errors["occurred_at"] = view.t(BAD_MOMENT, example=i18n.example_moment(view.lang))
     occurred: OccurredAt | None = None
     words = view.form.get("phrase")
     try:

@@ -115,6 +115,43 @@ def number(value: float, lang: str) -> str:
     return digits(format_decimal(value, locale=lang), lang)
 
 
+def numbers_written(params: dict[str, object], lang: str) -> dict[str, object]:
+    """``params`` with every number (not a truth value) written by :func:`number`: a page's
+    words never show a count in other digits than the reader's. A year is not a number to
+    write this way (no grouping): pass it written, e.g. ``digits(str(year), lang)``."""
+    return {
+        name: number(value, lang)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
+
+
+def coordinate(value: float, lang: str) -> str:
+    """A latitude or longitude in the language's decimal notation and the reader's digits
+    (``36.158`` / ``٣٦٫١٥٨``), to the metre (five decimals at most), never grouped."""
+    from babel.numbers import format_decimal
+
+    return digits(format_decimal(value, format="0.#####", locale=lang), lang)
+
+
+def point(lat: float, lon: float, lang: str) -> str:
+    """A point as latitude then longitude, separated by the language's comma ("، " in
+    Arabic): ``36.158, 37.145`` / ``٣٦٫١٥٨، ٣٧٫١٤٥``. The point fields read it back (digits
+    and separators of either system)."""
+    return tr(lang, ", ").join((coordinate(lat, lang), coordinate(lon, lang)))
+
+
+def example_point(lang: str) -> str:
+    """The point a field for latitude,longitude shows as an example (either digits read)."""
+    return point(36.17, 37.13, lang)
+
+
+def example_moment(lang: str) -> str:
+    """The moment a date-and-time field shows as an example (either digits read)."""
+    return digits("2016-12-15 05:00", lang)
+
+
 def unit(
     value: float, measure: str, lang: str, length: Literal["short", "long", "narrow"] = "short"
 ) -> str:

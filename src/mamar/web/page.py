@@ -146,7 +146,7 @@ class View:
         return str((self.operation or {}).get("timezone") or "UTC")
 
     def t(self, message: str, **params: object) -> str:
-        return i18n.tr(self.lang, message, **params)
+        return i18n.tr(self.lang, message, **i18n.numbers_written(params, self.lang))
 
     def moment(self) -> datetime | None:
         """The moment the page is asked for (``?at=``, ISO 8601; without an offset, in the

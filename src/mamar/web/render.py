@@ -235,6 +235,27 @@ def evidence_url(kind: str, entity_id: str) -> str:
     return "/api/v1/evidence?" + urlencode({"entity": f"{kind}:{entity_id}"})
 
 
+def _numbers_in_words(env: Environment, lang: str) -> None:
+    """The templates' ``_()`` and ``ngettext()`` write a number given to a message the
+    language's way, in the reader's digits (:func:`i18n.numbers_written`), as ``View.t`` does:
+    ``_("Person %(n)s", n=2)`` is "الشخص ٢" with Arabic-Indic digits."""
+    gettext: Callable[..., Any] = env.globals["gettext"]  # type: ignore[assignment]
+    ngettext: Callable[..., Any] = env.globals["ngettext"]  # type: ignore[assignment]
+
+    @pass_context
+    def numbered_gettext(context: Context, string: str, **variables: Any) -> Any:
+        return gettext(context, string, **i18n.numbers_written(variables, lang))
+
+    @pass_context
+    def numbered_ngettext(
+        context: Context, singular: str, plural: str, num: int, **variables: Any
+    ) -> Any:
+        words = i18n.numbers_written({"num": num, **variables}, lang)
+        return ngettext(context, singular, plural, num, **words)
+
+    env.globals.update(_=numbered_gettext, gettext=numbered_gettext, ngettext=numbered_ngettext)
+
+
 def make_environment(lang: str, directories: list[Path]) -> Environment:
     env = Environment(
         loader=FileSystemLoader([str(d) for d in directories]),
@@ -244,6 +265,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    _numbers_in_words(env, lang)
 
     @pass_context
     def local_filter(context: Context, value: Any) -> Markup | str:
@@ -271,6 +293,10 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["total"] = lambda value: total_words(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)
     env.filters["digits"] = lambda value: i18n.digits(str(value), lang)  # a year, as written
+    env.filters["point"] = lambda value: i18n.point(value["lat"], value["lon"], lang)
+    # The examples a point field and a moment field show (typed in either digits).
+    env.globals["example_point"] = lambda: i18n.example_point(lang)
+    env.globals["example_moment"] = lambda: i18n.example_moment(lang)
     env.globals["evidence_url"] = evidence_url
     # The languages offered beside a free text (the ``written_in`` macro), and a tag's name.
     env.globals["written_in_options"] = lambda current: written_in_options(lang, str(current))

@@ -227,7 +227,9 @@ def moment(v: View, name: str) -> str | None:
     try:
         return forms.parse_moment(raw, v.timezone).isoformat()
     except ValueError:
-        v.field_errors[name] = v.t(forms.BAD_MOMENT)  # said with the form's other problems
+        v.field_errors[name] = v.t(
+            forms.BAD_MOMENT, example=i18n.example_moment(v.lang)
+        )  # said with the form's other problems
         return None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from mamar.domain.text import UNDETERMINED
 from mamar.negotiation.terms import Arms, Evacuees, Released
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.i18n import N_, zone
 from mamar.web.page import View
 from mamar.web.pages._formkit import (
@@ -168,7 +168,7 @@ def term_items(
             shown.append(F(f"{prefix}.keep", "", "hidden", value=given.get(f"{prefix}.keep")))
             items.append(
                 Group(
-                    v.t(legend) if n == 0 else f"{v.t(legend)} ({n + 1})",
+                    v.t(legend) if n == 0 else f"{v.t(legend)} ({i18n.number(n + 1, v.lang)})",
                     tuple(shown),
                     name="terms" if first else "",
                 )

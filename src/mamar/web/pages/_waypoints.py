@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamar.domain.text import UNDETERMINED, said
+from mamar.web import i18n
 from mamar.web.pages._rows import Rows
 from mamar.web.render import local
 
@@ -47,6 +48,17 @@ problem_key = ROWS.problem
 #: least :data:`FIRST_ROWS`; one more for "add another"); the rows that hold something.
 row_count = ROWS.count
 filled = ROWS.filled
+
+
+def point_words(lang: str) -> dict[str, object]:
+    """The bounds and the example a point's refusal says (numbers: written by ``View.t``)."""
+    return {
+        "south": -90,
+        "north": 90,
+        "west": -180,
+        "east": 180,
+        "example": i18n.example_point(lang),
+    }
 
 
 def point_of(typed: str) -> dict[str, float] | None:

@@ -185,7 +185,7 @@ def _outcome_form(v: View, op: str, contact_id: str | None) -> Form:
                 v.t("Planned for"),
                 v.t("(not scheduled)")
                 if not record.get("scheduled_for")
-                else str(record["scheduled_for"]),
+                else v.when(record["scheduled_for"]),
             ),
         ],
         buttons=buttons,

@@ -33,7 +33,7 @@ from mamar.manifests.stops import stops_of
 from mamar.reads import people
 from mamar.reads.states import get_state
 from mamar.services.people_import import record
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.i18n import N_
 from mamar.web.limits import size_words, upload_limit
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -326,7 +326,12 @@ def _family_page(
         {
             "vehicle": {"id": vehicle, "label": label},
             "rows": FAMILY_ROWS,
-            "done": done,
+            # The numbers just given, in the reader's digits ("٤–٧"); none if not numbers.
+            "done": "–".join(
+                dict.fromkeys(i18n.number(n, v.lang) for n in (min(numbers), max(numbers)))
+            )
+            if numbers
+            else None,
             "photo_limit": MAX_PHOTO_BYTES // 1_000_000,
             "matches": matches,
         },

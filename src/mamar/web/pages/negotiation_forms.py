@@ -12,6 +12,7 @@ from mamar.access.viewer import viewer_of
 from mamar.agreements.events import AgreementStatus, ConcludedAs
 from mamar.domain.visibility import Visibility
 from mamar.negotiation.events import ProposalOutcome
+from mamar.web import i18n
 from mamar.web.page import View
 from mamar.web.pages._formkit import (
     F,
@@ -333,7 +334,7 @@ def _adopt_form(v: View, op: str, agreement_id: str | None) -> Form:
         ),
         facts=[
             (v.t("Status"), v.t(str(record["status"]))),
-            (v.t("Current version"), str(record.get("current_version"))),
+            (v.t("Current version"), i18n.number(record.get("current_version") or 0, v.lang)),
         ],
         given_by=terms_given_by(v),
     )

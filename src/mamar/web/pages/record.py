@@ -59,7 +59,7 @@ from mamar.web.pages._formkit import (
 )
 from mamar.web.pages._rows import Rows
 from mamar.web.pages._valuewords import value_words
-from mamar.web.pages._waypoints import point_of
+from mamar.web.pages._waypoints import point_of, point_words
 from mamar.web.render import marked
 
 add_nav(
@@ -103,8 +103,11 @@ _POINT = "point"
 _SHAPE = "shape"
 #: The words said when a point is not latitude,longitude, or out of range.
 _BAD_POINT = {
-    "point": N_("Give the point as latitude,longitude, e.g. 36.17,37.13"),
-    "range": N_("Latitude goes from -90 to 90 and longitude from -180 to 180, e.g. 36.17,37.13"),
+    "point": N_("Give the point as latitude,longitude, e.g. %(example)s"),
+    "range": N_(
+        "Latitude goes from %(south)s to %(north)s and longitude from %(west)s to %(east)s, "
+        "e.g. %(example)s"
+    ),
 }
 #: The part of a row that is the row's whole value (a list of words, of names).
 _WHOLE = "value"
@@ -425,7 +428,9 @@ def _shape_value(
         name = rows.field(n, _POINT)
         point = point_of(v.form.get(name, ""))
         if point is None or not (-90 <= point["lat"] <= 90 and -180 <= point["lon"] <= 180):
-            v.field_errors[name] = v.t(_BAD_POINT["point" if point is None else "range"])
+            v.field_errors[name] = v.t(
+                _BAD_POINT["point" if point is None else "range"], **point_words(v.lang)
+            )
             continue
         points.append([point["lon"], point["lat"]])  # GeoJSON: longitude first
     given_by.update({f"{field.name}.coordinates": rows.row(at[0])} if at else {})

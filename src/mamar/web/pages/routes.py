@@ -172,8 +172,11 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
 
 #: What a waypoint row's problem says, by its kind (see ``_waypoints.Read``).
 _PROBLEMS = {
-    "point": N_("Give the point as latitude,longitude, e.g. 36.17,37.13"),
-    "range": N_("Latitude goes from -90 to 90 and longitude from -180 to 180, e.g. 36.17,37.13"),
+    "point": N_("Give the point as latitude,longitude, e.g. %(example)s"),
+    "range": N_(
+        "Latitude goes from %(south)s to %(north)s and longitude from %(west)s to %(east)s, "
+        "e.g. %(example)s"
+    ),
     "unknown": N_("Choose a place from the list, or give a point"),
     "pointless": N_("This place has no point on the map: give its latitude,longitude instead"),
     "both": N_("Choose a place or give a point, not both"),
@@ -265,7 +268,9 @@ def _waypoints(
     field (said with the form's other problems)."""
     read = _read(v, op, kept)
     for (row, part), kind in read.problems.items():
-        v.field_errors[waypoints.problem_key(row, part)] = v.t(_PROBLEMS[kind])
+        v.field_errors[waypoints.problem_key(row, part)] = v.t(
+            _PROBLEMS[kind], **waypoints.point_words(v.lang)
+        )
         _check_label(v, row)
     return read.waypoints
 
@@ -341,7 +346,7 @@ def _revise_form(v: View, op: str, route_id: str | None) -> Form:
             "every party must decide again."
         ),
         facts=[
-            (v.t("Current version"), str(record["current_version"])),
+            (v.t("Current version"), i18n.number(record["current_version"], v.lang)),
             (
                 v.t("Approvals that this revision voids"),
                 names_in(v, names, approving),

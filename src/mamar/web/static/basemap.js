@@ -34,14 +34,15 @@
     labels.setAttribute("aria-hidden", "true"); // the lists beside the map say the same
   }
 
-  // The scale bar in the page's language and digits (CLDR units, by the browser).
+  // The scale bar in the page's language and the operation's digits (CLDR units, by the
+  // browser): <html data-locale> is "ar-u-nu-arab" or "ar-u-nu-latn" (en: "en-GB-u-nu-latn").
   var ScaleBar = L.Control.Scale.extend({
     _updateMetric: function (maxMeters) {
       var meters = this._getRoundNum(maxMeters);
       var km = meters >= 1000;
       var words;
       try {
-        words = new Intl.NumberFormat(this.options.lang, {
+        words = new Intl.NumberFormat(this.options.locale || this.options.lang, {
           style: "unit", unit: km ? "kilometer" : "meter", unitDisplay: "short"
         }).format(km ? meters / 1000 : meters);
       } catch (e) {
@@ -211,7 +212,8 @@
     panes(map);
     var lang = options.lang || document.documentElement.lang || "ar";
     var rtl = document.documentElement.dir === "rtl";
-    new ScaleBar({ metric: true, imperial: false, lang: lang, position: rtl ? "bottomright" : "bottomleft" }).addTo(map);
+    var locale = document.documentElement.getAttribute("data-locale") || lang;
+    new ScaleBar({ metric: true, imperial: false, lang: lang, locale: locale, position: rtl ? "bottomright" : "bottomleft" }).addTo(map);
     var labels = new Labels(map);
     var base = options.base ? new BaseMap(map, options.base, lang, labels) : null;
     return { labels: labels, base: base };

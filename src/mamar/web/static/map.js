@@ -13,6 +13,12 @@
   var data = JSON.parse(embedded.textContent);
   var label = function (key) { return box.getAttribute("data-label-" + key) || key; };
   var lang = box.getAttribute("data-lang") || "ar";
+  // A number in the page's language and the installation's digits (<html data-locale>).
+  var numbers = null;
+  try {
+    numbers = new Intl.NumberFormat(document.documentElement.getAttribute("data-locale") || lang);
+  } catch (e) { numbers = null; }
+  function written(n) { return numbers && typeof n === "number" ? numbers.format(n) : String(n); }
   var rtl = document.documentElement.dir === "rtl";
   var slider = document.getElementById("map-t");
   var output = document.getElementById("map-when");
@@ -79,7 +85,7 @@
         return lines(named("strong", p.name, p.name_lang));
       case "route":
         return lines(named("strong", p.name, p.name_lang),
-          label("version") + " " + p.version + (p.current ? " (" + label("current") + ")" : ""));
+          label("version") + " " + written(p.version) + (p.current ? " (" + label("current") + ")" : ""));
       case "incident":
         // Said in another language: marked with it (and its own direction), never guessed.
         var said = p.description;
@@ -198,7 +204,7 @@
 
   var formatter = null;
   try {
-    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || lang, {
+    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || document.documentElement.getAttribute("data-locale") || lang, {
       timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
     });
   } catch (e) { formatter = null; }

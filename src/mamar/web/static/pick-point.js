@@ -57,7 +57,8 @@
   }
 
   function number(input) {
-    var value = parseFloat(String(input.value).replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); }));
+    // Typed in either digits: Arabic-Indic ones and the Arabic decimal separator read as Latin.
+    var value = parseFloat(String(input.value).replace(/[٠-٩]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩".indexOf(d); }).replace(/٫/g, "."));
     return isFinite(value) ? value : null;
   }
 
