@@ -1,7 +1,8 @@
 """A refused form on a phone (360 px), in Arabic, in a real browser: the page opens on the
 summary of its problems (focused, in view, «خطأ: » in the title), however long the list
 above the form; and Enter in a text field of a form whose buttons include a destructive
-one (cancel the convoy) never presses that one."""
+one (cancel the convoy) never presses that one. And on the same phone: the incidents'
+table breaks no word inside it, and the map's zoom buttons are named in Arabic."""
 
 from __future__ import annotations
 
@@ -117,4 +118,47 @@ def test_enter_in_the_convoy_status_note_never_cancels_the_convoy(
     # Nothing changed: the convoy keeps its status, the note typed is still there.
     page.goto(convoy_page)
     assert page.locator("h2 span[class^=status-]").first.inner_text() == before
+    page.context.close()
+
+
+def test_the_incidents_table_breaks_no_word_on_a_phone(browser: Any, server: LiveServer) -> None:
+    """At 360 px each cell is at least as wide as its longest word: words are not broken
+    mid-word (the table scrolls sideways inside its frame instead)."""
+    page = _phone(browser, server, "operations")
+    page.goto(f"{server.url}/ops/{OP}/incidents?lang=ar")
+    broken = page.evaluate(
+        """() => {
+            const out = [];
+            for (const cell of document.querySelectorAll('.table-wrap td')) {
+                const words = cell.innerText.split(/\\s+/).filter(w => w && w.length <= 20);
+                if (!words.length) continue;
+                const longest = words.reduce((a, b) => (a.length >= b.length ? a : b));
+                const probe = document.createElement('span');
+                const style = getComputedStyle(cell);
+                probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden';
+                probe.style.font = style.font;
+                probe.textContent = longest;
+                cell.appendChild(probe);
+                const room = cell.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight);
+                if (probe.getBoundingClientRect().width > room + 1) out.push(longest);
+                probe.remove();
+            }
+            return out;
+        }"""
+    )
+    assert broken == [], broken
+    page.context.close()
+
+
+def test_the_maps_zoom_buttons_are_named_in_arabic(browser: Any, server: LiveServer) -> None:
+    page = _phone(browser, server, "operations")
+    page.goto(f"{server.url}/ops/{OP}/map?lang=ar")
+    zoom_in = page.locator(".leaflet-control-zoom-in")
+    zoom_in.wait_for()
+    zoom_out = page.locator(".leaflet-control-zoom-out")
+    assert zoom_in.get_attribute("title") == "تكبير الخريطة"
+    assert zoom_in.get_attribute("aria-label") == "تكبير الخريطة"
+    assert zoom_out.get_attribute("title") == "تصغير الخريطة"
+    assert zoom_out.get_attribute("aria-label") == "تصغير الخريطة"
     page.context.close()
