@@ -66,9 +66,11 @@ def with_summary(html: str, errors: Mapping[str, str], lang: str) -> str:
         target, label = _label(html, key, at)
         found.append((at, target, label, message))
     if not found:
-        if errors.get(GENERAL) and _GENERAL_MESSAGE in html:
-            landing = f'<p class="error" id="{SUMMARY_ID}" tabindex="-1" autofocus role="alert">'
-            return html.replace(_GENERAL_MESSAGE, landing, 1)
+        start = html.find(_GENERAL_MESSAGE)
+        end = html.find("</p>", start) + len("</p>")
+        if errors.get(GENERAL) and start >= 0 and end > start:  # the page's own message
+            landing = f'<div id="{SUMMARY_ID}" tabindex="-1" autofocus>{html[start:end]}</div>'
+            return html[:start] + landing + html[end:]
         return html
     found.sort()
     first = found[0][0]
