@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import types
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -194,7 +195,10 @@ def _recorded(client: TestClient, path: str, data: dict[str, Any]) -> str:
     """Posts the general form; the id of the record it went to."""
     response = client.post(path, data={"csrf": csrf(client), **data})
     assert response.status_code == 303, response.text[-2000:]
-    return str(response.headers["location"]).rsplit(":", 1)[1]
+    location = str(response.headers["location"])
+    if "/timeline?" in location:  # a record without a page of its own: its history
+        return parse_qs(urlsplit(location).query)["entity"][0].rsplit(":", 1)[1]
+    return unquote(urlsplit(location).path.rsplit("/", 1)[1])  # the record's own page
 
 
 def _execute(system: Mamar, who: str, name: str, given: dict[str, Any]) -> None:

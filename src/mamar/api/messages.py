@@ -11,6 +11,7 @@ from typing import Any
 
 from mamar.domain.errors import DomainError
 from mamar.i18n.labels import RECORD_KINDS, script_name, status_label, tag_name
+from mamar.persons.personal import PHONE_PATTERN
 from mamar.web.i18n import DEFAULT, N_, digits, number, tr
 
 # The API's own errors. ``%(name)s`` parameters are filled in when given.
@@ -55,6 +56,10 @@ VALIDATION: dict[str, str] = {
     "enum": N_("Choose one of the options offered"),
     "literal_error": N_("Choose one of the options offered"),
     "string_pattern_mismatch": N_("Not in the expected form"),
+    "phone_invalid": N_(
+        "Write the phone number in digits, with + before the country code if there is one, "
+        "e.g. +963 944 123 456"
+    ),
     "string_too_short": N_("Must be at least %(min_length)s characters"),
     "string_too_long": N_("Must be at most %(max_length)s characters"),
     "too_short": N_("Give at least %(min_length)s"),
@@ -200,6 +205,12 @@ DOMAIN: dict[str, str] = {
     "other_vehicle_only_on_arrival": N_("Only an arrival is recorded on another vehicle"),
     "convoy_closed": N_("The convoy has arrived or was cancelled: this can no longer change"),
     "stop_twice": N_("This place is already a stop of this leg of the convoy"),
+    "born_after_now": N_("The year of birth cannot be after the current year"),
+    "same_place": N_("The destination must be another place than the origin"),
+    "count_exceeds_boarded": N_(
+        "More people arrived than boarded: give at most the number who boarded"
+    ),
+    "same_party": N_("Choose another party: the two parties must be different"),
     "stop_already_reached": N_("The convoy's arrival at this stop is already recorded"),
     "stop_not_reached": N_("Record the arrival at this stop before the departure"),
     "stop_already_left": N_("The convoy's departure from this stop is already recorded"),
@@ -242,6 +253,9 @@ DOMAIN_DETAILED: dict[str, str] = {
         "The status cannot change from “%(current)s” to “%(wanted)s”; it can become: %(allowed)s"
     ),
 }
+DOMAIN_DETAILED["born_after_now"] = N_(
+    "The year of birth cannot be after %(year)s: write it with four digits, e.g. 1980"
+)
 FINAL_STATUS = N_("The status cannot change from “%(current)s”: it is final")
 
 
@@ -270,6 +284,8 @@ def _word(name: str, value: str | tuple[str, ...], lang: str) -> str | None:
         if any(w is None for w in each):
             return None
         return tr(lang, ", ").join(w for w in each if w is not None)
+    if name == "year" and isinstance(value, str) and value.isdigit():
+        return digits(value, lang)  # a year, as written: never grouped
     if name == "kind":
         return tr(lang, RECORD_KINDS[value]) if value in RECORD_KINDS else None
     if name in ("current", "wanted", "allowed"):
@@ -303,6 +319,8 @@ def validation_message(
     }
     if error_type == "string_too_short" and str(params.get("min_length")) in ("1", "١"):
         error_type = "missing"
+    if error_type == "string_pattern_mismatch" and (context or {}).get("pattern") == PHONE_PATTERN:
+        error_type = "phone_invalid"  # what a phone number looks like, not just "wrong"
     message = VALIDATION.get(error_type, VALIDATION["value_error"])
     try:
         return tr(lang, message, **params)

@@ -174,6 +174,16 @@ def _check_places(ctx: Context, **places: str | None) -> None:
             ctx.require("place", place, field)
 
 
+def _check_arrivals(arrived: int | None, boarded: int | None) -> None:
+    """No more people arrive than boarded."""
+    if arrived is not None and boarded is not None and arrived > boarded:
+        raise DomainError(
+            "count_exceeds_boarded",
+            f"arrived ({arrived}) cannot exceed boarded ({boarded})",
+            field="counts.arrived",
+        )
+
+
 def _check_parties(ctx: Context, field: str, parties: list[str | None]) -> None:
     for party in parties:
         if party is not None:
@@ -217,6 +227,13 @@ def plan(state: None, cmd: PlanConvoy, ctx: Context) -> list[EventData]:
     _check_stops(ctx, cmd.stops)
     _check_route(ctx, cmd.route, cmd.route_version)
     _check_places(ctx, origin=cmd.origin, destination=cmd.destination)
+    if cmd.origin is not None and cmd.origin == cmd.destination:
+        raise DomainError(
+            "same_place",
+            "the destination must be another place than the origin",
+            field="destination",
+        )
+    _check_arrivals(cmd.counts.arrived, cmd.counts.boarded)
     _check_parties(ctx, "teams", list(cmd.teams))
     _check_parties(ctx, "escorts", [e.party for e in cmd.escorts])
     _check_parties(ctx, "vehicles", [v.party for v in cmd.vehicles])
@@ -266,13 +283,7 @@ def change_status(state: ConvoyState, cmd: ChangeConvoyStatus, ctx: Context) -> 
 @decides(RecordConvoyCounts)
 def record_counts(state: ConvoyState, cmd: RecordConvoyCounts, ctx: Context) -> list[EventData]:
     c = cmd.counts
-    merged_boarded = c.boarded if c.boarded is not None else state.counts.boarded
-    if c.arrived is not None and merged_boarded is not None and c.arrived > merged_boarded:
-        raise DomainError(
-            "count_exceeds_boarded",
-            f"arrived ({c.arrived}) cannot exceed boarded ({merged_boarded})",
-            field="counts.arrived",
-        )
+    _check_arrivals(c.arrived, c.boarded if c.boarded is not None else state.counts.boarded)
     if c.arrived is not None and state.status != ConvoyStatus.ARRIVED:
         raise DomainError(
             "not_arrived", "record arrivals once the convoy has arrived", field="counts.arrived"

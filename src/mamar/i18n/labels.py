@@ -548,11 +548,18 @@ def figure_words(figure: Any, lang: str) -> str:
 def total_words(total: Any, lang: str) -> str:
     """What figures add up to (a ``Total``'s JSON), in words: a number, "about" one,
     a range, "at least" one; and for how many convoys it is not known."""
+    words, gap = total_parts(total, lang)
+    return tr(lang, "%(figure)s (%(gap)s)", figure=words, gap=gap) if gap else words
+
+
+def total_parts(total: Any, lang: str) -> tuple[str, str]:
+    """:func:`total_words` in two parts: the figure, and for how many convoys it is not
+    known ("" if for none), for a page to set the figure large and the note beside it small."""
     if not isinstance(total, dict):
-        return tr(lang, "not known")
+        return tr(lang, "not known"), ""
     low, high, unknown = total.get("low", 0), total.get("known_high"), total.get("unknown", 0)
     if unknown and not low and not high:
-        return tr(lang, "not known")
+        return tr(lang, "not known"), ""
     if high is None:
         words = tr(lang, "at least %(n)s", n=number(low, lang))
     elif high != low:
@@ -561,10 +568,8 @@ def total_words(total: Any, lang: str) -> str:
         words = tr(lang, "about %(n)s", n=number(low, lang))
     else:
         words = number(low, lang)
-    if unknown:
-        gap = ntr(lang, "not known for %(n)s convoy", "not known for %(n)s convoys", unknown)
-        words = tr(lang, "%(figure)s (%(gap)s)", figure=words, gap=gap)
-    return words
+    gap = ntr(lang, "not known for %(n)s convoy", "not known for %(n)s convoys", unknown)
+    return words, gap if unknown else ""
 
 
 def language_name(tag: str, lang: str) -> str:

@@ -8,10 +8,11 @@ of an agreement so that a comparison can say "this term changed" rather than
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from mamar.domain.errors import DomainError
@@ -85,11 +86,14 @@ class CeasefireTerm(TermBase):
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> CeasefireTerm:
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, ends_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        """Refused on the end (said beside the field where the end is typed)."""
+        starts_at = info.data.get("starts_at")
+        if starts_at and ends_at and ends_at <= starts_at:
             raise PydanticCustomError("ends_before_start", "ends_at must be after starts_at")
-        return self
+        return ends_at
 
 
 class Evacuees(StrEnum):

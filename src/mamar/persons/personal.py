@@ -9,7 +9,9 @@ from pydantic import StringConstraints
 from mamar.domain.model import Value
 from mamar.domain.text import Name, Prose
 
-PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{2,29}$")]
+#: Digits (spaces, brackets and dashes between them), a ``+`` before a country code.
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{2,29}$"
+PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
 
 
 class PersonalRecord(Value):

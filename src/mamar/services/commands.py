@@ -178,6 +178,23 @@ def _seal_items(
     return cmd.model_copy(update=changes) if changes else cmd
 
 
+def _born_by(cmd: Command, year: int) -> None:
+    """No one listed was born after the year the command is recorded in (the operation's
+    time, a demo's 2016 too): a year of birth to come is a slip of the keyboard."""
+    for field in type(cmd).personal_items:
+        value = getattr(cmd, field)
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            born = getattr(getattr(item, "details", None), "year_of_birth", None)
+            if born is not None and born > year:
+                raise DomainError(
+                    "born_after_now",
+                    f"year of birth {born} is after {year}",
+                    field=f"{field}.{i}.details.year_of_birth",
+                    params={"year": str(year)},
+                )
+
+
 def _sealing(conn: Connection, vault: Vault | None, item: Any, field: str) -> Sealing | None:
     """What of ``item`` goes to the vault (None: nothing)."""
     if getattr(item, "vault_ref", None) is not None:
@@ -247,6 +264,7 @@ def execute(
         operation = state.operation
         visibility = state.visibility
     _bounds_for(cmd, state, operation, lookup).check(occurred.at, now_utc())
+    _born_by(cmd, occurred.at.year)
     cmd = _seal_personal(conn, vault, cmd)
     cmd = _seal_items(conn, vault, cmd, stream, operation)
     cmd = attributed(cmd, state, actor.organisation)

@@ -44,6 +44,12 @@ FORM_MESSAGES = {
 }
 #: A refusal that names what was wrong (``?a=x`` on an agreement page).
 FIELD_MESSAGE = i18n.N_("The value given for “%(field)s” could not be understood.")
+#: What a page's query parameter is, in words (``?at=`` is "the moment"): never its name.
+FIELD_WORDS = {
+    "at": i18n.N_("the moment"),
+    "a": i18n.N_("the first version"),
+    "b": i18n.N_("the second version"),
+}
 
 
 def _is_api(request: Request) -> bool:
@@ -59,10 +65,12 @@ def _wants_json(request: Request) -> bool:
 
 def error_page(request: Request, status: int, code: str, field: str | None = None) -> Response:
     lang = language_of(request)
+    title = i18n.tr(lang, MESSAGES.get(code, MESSAGES["bad_request"]))
+    message = title
     if field is not None and code == "bad_request":
-        message = i18n.tr(lang, FIELD_MESSAGE, field=field)
-    else:
-        message = i18n.tr(lang, MESSAGES.get(code, MESSAGES["bad_request"]))
+        # The heading says the request was not understood; the page says which part, once.
+        named = i18n.tr(lang, FIELD_WORDS[field]) if field in FIELD_WORDS else field
+        message = i18n.tr(lang, FIELD_MESSAGE, field=named)
     if _wants_json(request):
         return respond({"error": {"code": code, "message": message, "field": field}}, status)
     system = request.app.state.system
@@ -71,8 +79,10 @@ def error_page(request: Request, status: int, code: str, field: str | None = Non
         page.principal = identify(system, request)
     except Exception:  # the error page must render even if identification fails
         page.principal = None
-    # The message is the page's heading, said once (error.html repeats nothing under it).
-    return page.render("error.html", {"code": code}, title=message, status=status)
+    # The heading says what kind of refusal; the page says what was wrong only when that
+    # says more (which part was not understood), never the heading again.
+    more = message if message != title else None
+    return page.render("error.html", {"code": code}, title=title, status=status, message=more)
 
 
 def form_refusal(exc: RefusedForm) -> str:

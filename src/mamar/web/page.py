@@ -41,6 +41,7 @@ from mamar.domain.time import utc_key
 from mamar.domain.visibility import Role
 from mamar.system import Mamar
 from mamar.web import i18n
+from mamar.web.problems import with_summary
 
 security_log = logging.getLogger("mamar.security")
 _ADMINISTRATORS = frozenset({Role.ADMIN})
@@ -104,7 +105,19 @@ RECORD_PAGES = {
     "person": "people",
     "route": "routes",
     "task": "tasks",
+    "tracing": "tracing",
+    "vehicle": "vehicles",
 }
+
+
+def record_href(op: str, stream: str) -> str:
+    """The page of the record ``stream`` (``kind:id``): its own page when its kind has one,
+    else its history on the timeline."""
+    kind, _, entity_id = stream.partition(":")
+    path = RECORD_PAGES.get(kind)
+    if path and entity_id:
+        return f"/ops/{op}/{path}/{quote(entity_id)}"
+    return f"/ops/{op}/timeline?" + urlencode({"entity": stream})
 
 
 def add_nav(item: NavItem) -> None:
@@ -345,6 +358,8 @@ class View:
         html = self.request.app.state.renderer.render(self.lang, template, context)
         if context["as_of"] is not None:
             html = keep_moment(html, self.request.query_params["at"])
+        if context["errors"]:  # a refused form: the page opens on what to correct
+            html = with_summary(html, context["errors"], self.lang)
         response = Response(html, status_code=status, media_type="text/html; charset=utf-8")
         if SAVED_COOKIE in self.request.cookies:  # said once
             response.delete_cookie(SAVED_COOKIE, samesite="lax", secure=True, httponly=True)
@@ -386,14 +401,7 @@ class View:
         saved, _, record = self.request.cookies.get(SAVED_COOKIE, "").partition(" ")
         if saved not in EVENT_LABELS or self.operation is None:
             return None
-        kind, _, entity_id = record.partition(":")
-        op = self.operation["id"]
-        path = RECORD_PAGES.get(kind)
-        href = (
-            f"/ops/{op}/{path}/{quote(entity_id)}"
-            if path and entity_id
-            else f"/ops/{op}/timeline?" + urlencode({"entity": record})
-        )
+        href = record_href(self.operation["id"], record)
         return {"what": event_label(saved, self.lang), "href": href}
 
 

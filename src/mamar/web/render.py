@@ -21,6 +21,7 @@ from mamar.i18n.labels import (
     kind_label,
     precision_label,
     status_label,
+    total_parts,
     total_words,
 )
 from mamar.web import i18n
@@ -132,6 +133,15 @@ _FOREIGN = re.compile(r"<bdi lang=[^>]*>.*?</bdi>", re.DOTALL)
 
 #: What the tab says in place of a name in another language.
 LEFT_OUT = "…"
+
+
+def total_figure(total: Any, lang: str) -> Markup:
+    """A total set as a figure: the number large (the element's), for how many convoys it
+    is not known beside it in the text's size (``.figure-note``)."""
+    words, gap = total_parts(total, lang)
+    if not gap:
+        return Markup.escape(words)
+    return Markup('{} <small class="figure-note">({})</small>').format(words, gap)
 
 
 def page_title(title: Any, ref: str = "") -> str:
@@ -291,6 +301,7 @@ def make_environment(lang: str, directories: list[Path]) -> Environment:
     env.filters["zone"] = lambda value: i18n.zone_name(str(value), lang)
     env.filters["figure"] = lambda value: figure_words(value, lang)
     env.filters["total"] = lambda value: total_words(value, lang)
+    env.filters["total_figure"] = lambda value: total_figure(value, lang)
     env.filters["number"] = lambda value: i18n.number(value, lang)
     env.filters["digits"] = lambda value: i18n.digits(str(value), lang)  # a year, as written
     env.filters["point"] = lambda value: i18n.point(value["lat"], value["lon"], lang)

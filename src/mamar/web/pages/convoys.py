@@ -52,6 +52,9 @@ ADDED = "vehicles"
 NOTHING_ADDED = N_("Give the vehicles or the escort to add")
 
 
+CHOOSE_STATUS = N_("Choose the new status with one of the buttons below")
+
+
 def _rule(name: str) -> RouteRule:
     return command_rule(name)
 
@@ -271,6 +274,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
     async def change_status(request: Request, op: str, id: str) -> Response:
         v = await op_view(request, change_rule, op)
         f = v.form
+        if not f.get("status"):  # Enter in a field: no button chosen (never the first one's)
+            v.field_errors["status"] = v.t(CHOOSE_STATUS)
         data = {
             "id": id,
             "status": f.get("status") or None,

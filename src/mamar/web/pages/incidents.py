@@ -73,6 +73,10 @@ def _render_list(
     )
 
 
+LONGITUDE_TOO = N_("Give the longitude too: a point needs both, e.g. 37.13")
+LATITUDE_TOO = N_("Give the latitude too: a point needs both, e.g. 36.17")
+
+
 def report_data(v: View, op: str) -> dict[str, Any]:
     f = v.form
     lat, lon = decimal(f.get("lat")), decimal(f.get("lon"))
@@ -96,7 +100,12 @@ def report_data(v: View, op: str) -> dict[str, Any]:
         },
         "convoy": f.get("convoy") or None,
     }
-    if lat is not None or lon is not None:
+    typed = {name: f.get(name, "").strip() for name in ("lat", "lon")}
+    if typed["lat"] and not typed["lon"]:  # half a point: the other half is asked for
+        v.field_errors["lon"] = v.t(LONGITUDE_TOO)
+    elif typed["lon"] and not typed["lat"]:
+        v.field_errors["lat"] = v.t(LATITUDE_TOO)
+    elif lat is not None or lon is not None:
         data["point"] = {"lat": lat, "lon": lon}
     casualties = {}
     for key in ("killed", "injured"):

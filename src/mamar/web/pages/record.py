@@ -37,7 +37,7 @@ from mamar.domain.visibility import Role
 from mamar.web import forms, i18n
 from mamar.web.errors import FORM_MESSAGES
 from mamar.web.i18n import N_, ptr
-from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
+from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view, record_href
 from mamar.web.pages._commandwords import command_words, field_words
 from mamar.web.pages._formkit import (
     GROW,
@@ -547,7 +547,8 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 return v.render("", forms.field_errors_json(errors), title="", status=422)
             return render_form(v, op, spec, status=422, errors=errors)
         stream = recorded[0].stream if recorded else ""
-        return v.redirect(f"/ops/{op}/timeline?entity={stream}" if stream else f"/ops/{op}/record")
+        # The record's own page when it has one (a vehicle's manifest), else its history.
+        return v.redirect(record_href(op, stream) if stream else f"/ops/{op}/record")
 
     add_page(app, book, "/ops/{op}/record/{command_name}", show, _ANY_WRITER)
     add_page(app, book, "/ops/{op}/record/{command_name}", submit, _ANY_WRITER, methods=("POST",))

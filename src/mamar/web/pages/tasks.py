@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RuleBook
@@ -86,6 +87,18 @@ def _detail_url(v: View, op: str, task_id: str | None) -> str:
     return f"/ops/{op}/tasks/{task_id}"
 
 
+def _due(task: dict[str, Any]) -> str | None:
+    """When the task is due (ISO 8601), if it is."""
+    return task.get("due")
+
+
+def _detail(v: View, team: Markup | str, due: str | None) -> Markup | str:
+    """A task's line in the list: its team, and when it is due (with the zone)."""
+    if not due:
+        return team
+    return v.t("%(team)s; due %(when)s", team=team, when=v.when(due))
+
+
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     add_form(
         app, book, "/ops/{op}/tasks/new", "task.assign", _assign_form, _assign_data, _detail_url
@@ -109,7 +122,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
                 "href": f"/ops/{op}/tasks/{t['id']}",
                 "title": local(t["title"], v.lang),
                 "status": t["status"],
-                "detail": name_in(v, parties, t["assignee"]),
+                "detail": _detail(v, name_in(v, parties, t["assignee"]), _due(t)),
             }
             for t in items
         ]
@@ -126,6 +139,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             (v.t("Task"), local(t["title"], v.lang)),
             (v.t("Team (party) that is to do it"), name_in(v, parties, t["assignee"])),
             (v.t("Status"), v.t(t["status"])),
+            (v.t("Due"), v.when(_due(t)) if _due(t) else "—"),
             (v.t("Description"), marked(t.get("description"), v.lang, v.name_of) or "—"),
         ]
         actions = []

@@ -27,3 +27,13 @@
     if (!pending) pending = setTimeout(refresh, 150);
   });
 })();
+
+// A refused form: the page opens on its summary of problems (the page asks it with
+// autofocus too; this is for a browser that leaves it to the page).
+(function () {
+  "use strict";
+  var problems = document.getElementById("problems");
+  if (!problems || document.activeElement === problems) return;
+  problems.focus();
+  if (problems.scrollIntoView) problems.scrollIntoView({ block: "start" });
+})();

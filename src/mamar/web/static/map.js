@@ -25,7 +25,12 @@
   var showButton = document.getElementById("map-show");
   if (showButton) showButton.hidden = true;
 
-  var map = L.map(box, { zoomControl: true, attributionControl: false });
+  var map = L.map(box, { zoomControl: false, attributionControl: false });
+  // The zoom buttons named in the page's language (Leaflet's own titles are English).
+  L.control.zoom({
+    zoomInTitle: box.getAttribute("data-label-zoom-in") || "+",
+    zoomOutTitle: box.getAttribute("data-label-zoom-out") || "-"
+  }).addTo(map);
   var tiles = box.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
   // The base: the imported extract's roads and places (served by Mamar), a scale bar,

@@ -73,7 +73,12 @@
     help.textContent = script.getAttribute("data-label") || "";
     fieldset.appendChild(help);
     fieldset.appendChild(box);
-    var map = L.map(box, { attributionControl: false });
+    var map = L.map(box, { zoomControl: false, attributionControl: false });
+    // The zoom buttons named in the page's language (Leaflet's own titles are English).
+    L.control.zoom({
+      zoomInTitle: script.getAttribute("data-label-zoom-in") || "+",
+      zoomOutTitle: script.getAttribute("data-label-zoom-out") || "-"
+    }).addTo(map);
     var tiles = script.getAttribute("data-tiles");
     if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
     var lang = document.documentElement.lang || "ar";
