@@ -105,7 +105,7 @@ SEEDS = {
             "status": "active",
             "reason": "خط مباشر مع غرفة العمليات",
         },
-        r"entity=channel:([\w-]+)",
+        r"entity=channel(?::|%3A)([\w-]+)",
     ),
     "influence": (
         "record/influence.map",
@@ -115,12 +115,12 @@ SEEDS = {
             "means": "تمويل ودعم",
             "strength": "moderate",
         },
-        r"entity=influence:([\w-]+)",
+        r"entity=influence(?::|%3A)([\w-]+)",
     ),
     "mandate": (
         "record/mandate.grant",
         {"granted_by": "icrc", "to": "party:icrc", "scope": "التفاوض على خروج الجرحى"},
-        r"entity=mandate:([\w-]+)",
+        r"entity=mandate(?::|%3A)([\w-]+)",
     ),
 }
 #: Records the demo keeps in the vault, not among the states the test reads: a person.
