@@ -94,3 +94,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name.startswith("test_adversarial_"):
             item.add_marker(pytest.mark.adversarial)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_command_line_restored() -> Iterator[None]:
+    """``mamar --lang ar`` run in this process (CliRunner) sets ``$MAMAR_LANG`` for the
+    commands it starts; the next test starts from the language it found."""
+    found = os.environ.get("MAMAR_LANG")
+    yield
+    if found is None:
+        os.environ.pop("MAMAR_LANG", None)
+    else:
+        os.environ["MAMAR_LANG"] = found

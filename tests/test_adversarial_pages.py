@@ -17,6 +17,10 @@ CASES = [
 ]
 
 
+#: What each query parameter is, in Arabic words.
+WORDS = {"at": "اللحظة", "a": "الصيغة الأولى", "b": "الصيغة الثانية"}
+
+
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
     from tests.conftest import make_system
@@ -30,7 +34,8 @@ def test_malformed_query_parameters_name_the_parameter(web: Web, path: str, fiel
     client = web.client("coordinator")
     page = client.get(path + "&lang=ar")
     assert page.status_code == 400
-    assert f"«{field}»" in page.text
+    # The parameter is named in words (``?at=`` is "the moment"), never by its name.
+    assert f"«{WORDS[field]}»" in page.text and f"«{field}»" not in page.text
     twin = client.get(path + "&format=json&lang=en")
     assert twin.status_code == 400
     assert twin.json()["error"]["field"] == field

@@ -108,7 +108,11 @@ def test_mamar_show_finds_a_record_by_its_reference(sqlite_system: Mamar) -> Non
         shown = cli.invoke(app, ["show", typed, "-d", url, "--operation", OP, "--json"])
         assert shown.exit_code == 0, shown.output
         assert json.loads(shown.output)["id"] == "buses-15-december"
-    incident = cli.invoke(app, ["show", "INC-3", "-d", url])
-    assert incident.exit_code == 0 and "sniper-civil-defence-chief" in incident.output
+    incident = cli.invoke(app, ["show", "INC-3", "-d", url, "--json"])
+    assert incident.exit_code == 0 and json.loads(incident.output)["id"] == (
+        "sniper-civil-defence-chief"
+    )
+    said = cli.invoke(app, ["show", "INC-3", "-d", url, "--lang", "en"])  # for people: its ref
+    assert "Reference: INC-3" in said.output and "sniper-civil" not in said.output
     missing = cli.invoke(app, ["show", "قافلة ٩", "-d", url])
     assert missing.exit_code != 0
