@@ -121,10 +121,13 @@ class Model:
                 return self.operations.get(cmd.id) is False
             case PlanConvoy():
                 visibility = cmd.visibility or Visibility.INTERNAL
+                arrived, boarded = cmd.counts.arrived, cmd.counts.boarded
                 return (
                     cmd.id not in self.convoys
                     and cmd.operation in self.operations
                     and visibility in allowed
+                    and (arrived is None or boarded is None or arrived <= boarded)
+                    and (cmd.origin is None or cmd.origin != cmd.destination)
                 )
         convoy = self.convoys.get(cmd.id)
         if convoy is None or convoy.visibility not in allowed:
