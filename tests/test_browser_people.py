@@ -102,7 +102,8 @@ def test_a_family_is_registered_from_the_keyboard_on_a_phone(
     phone.keyboard.type("1980")
     with phone.expect_navigation():
         phone.keyboard.press("Enter")
-    assert phone.locator("p.notice").inner_text().startswith("سُجّلت الأرقام 1-2")
+    notice = phone.locator("p.notice").inner_text()
+    assert notice.startswith("سُجّلت الأرقام 1–2")  # a range: an en dash, notice
     assert phone.evaluate("document.activeElement.name") == "name.0"
     phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
     no_sideways_scroll(phone)
@@ -170,7 +171,8 @@ def test_a_family_is_registered_with_a_photo_taken_on_a_phone(
     )
     with phone.expect_navigation():
         phone.locator("main form button[type=submit]").click()
-    assert phone.locator("p.notice").inner_text().startswith("سُجّلت الأرقام 1-2")
+    notice = phone.locator("p.notice").inner_text()
+    assert notice.startswith("سُجّلت الأرقام 1–2")  # a range: an en dash, notice
     phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}")
     with phone.expect_navigation():
         phone.locator("main tbody tr a", has_text="سلمى الحلبي").click()
