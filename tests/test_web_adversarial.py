@@ -182,7 +182,9 @@ def _plant_forms(
         if not page.evaluate(FILL, [PAYLOAD, len(tried)]):
             continue
         form = page.locator("main form[method=post]").nth(number)
-        button = form.locator("button[type=submit], button:not([type])").first
+        # The first button a person can press (a form with a destructive choice starts with a
+        # hidden one, so that Enter chooses nothing).
+        button = form.locator("button[type=submit]:visible, button:not([type]):visible").first
         if not button.count():
             continue
         with page.expect_navigation(wait_until="load") as navigation:
