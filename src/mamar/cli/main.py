@@ -201,14 +201,7 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
     path = Path(value)
     if ":" not in value or path.is_file():
         if not path.is_file():
-            raise typer.BadParameter(
-                tr(
-                    cli_lang(),
-                    "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
-                    value=value,
-                ),
-                param_hint="--against",
-            )
+            raise _not_an_anchor(value)
         if log_key is None:
             raise typer.BadParameter(
                 tr(
@@ -226,14 +219,16 @@ def _anchor(value: str | None, log_key: str | None) -> Anchor | TreeAnchor | Non
     try:
         return Anchor.parse(value)
     except ValueError:  # its English is for the logs: said from the catalogue
-        raise typer.BadParameter(
-            tr(
-                cli_lang(),
-                "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file",
-                value=value,
-            ),
-            param_hint="--against",
-        ) from None
+        raise _not_an_anchor(value) from None
+
+
+def _not_an_anchor(value: str) -> typer.BadParameter:
+    return typer.BadParameter(
+        tr(
+            cli_lang(), "%(value)s is neither POSITION:SHA256HEX nor a checkpoint file", value=value
+        ),
+        param_hint="--against",
+    )
 
 
 @app.command("verify")
