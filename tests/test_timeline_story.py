@@ -13,10 +13,12 @@ from typer.testing import CliRunner
 
 from mamar import reads
 from mamar.cli import app as cli
+from mamar.i18n.joined import JOINED
 from mamar.i18n.sentences import Speaker, has_sentence, sentence, speaker_for, told
 from mamar.reads import TimelineEntry
 from mamar.scenarios import runner
 from mamar.system import Mamar
+from mamar.web.render import called_text
 from tests.conftest import make_system
 from tests.web_support import OP, make_web
 
@@ -284,3 +286,19 @@ def test_english_quotes_its_way_and_credits_a_translation_outside_the_quote(
     arabic = client.get(f"/ops/{OP}/timeline?lang=ar").text
     assert "«قبل نحو عام»" in arabic.split('<section class="story"', 1)[1]
     assert '<span class="who"><bdi dir="auto">منسّق غرفة العمليات</bdi>' in arabic
+
+
+def test_a_sentence_calls_each_record_what_its_page_calls_it(both: list[Mamar]) -> None:
+    """One table says where a record's name is (``NAME_FIELDS``): the timeline's sentences
+    name every record of both scenarios by the words its page and pick-lists show."""
+    for system in both:
+        viewer = system.actor("system")
+        with system.reading() as conn:
+            speaker = speaker_for(conn, viewer, "ar", "Asia/Damascus")
+        for key, record in speaker.records.items():
+            kind, _, entity_id = key.partition(":")
+            if kind in JOINED:  # named by the records they join, on pages too
+                continue
+            page = str(called_text(record, "ar"))
+            said = str(speaker.name(kind, entity_id))
+            assert said == page or (said.endswith("…") and page.startswith(said[:-1])), key

@@ -1,10 +1,18 @@
-"""What records with no name of their own are called: by the records they join (a party's
-position on an issue, a channel from one to another). One table for the pages and the
-timeline's sentences."""
+"""What records are called, one table for the pages, the timeline's sentences and the CLI:
+the field that holds a record's name (:data:`NAME_FIELDS`) and, for records with no name of
+their own, the records they join (a party's position on an issue, a channel from one to
+another)."""
 
 from __future__ import annotations
 
 from mamar.web.i18n import N_
+
+#: Where a record's name is, in order: its name, else its title, else its label, ...,
+#: else what it says (a note's text) or what it is about (a guarantee's "what").
+NAME_FIELDS: tuple[str, ...] = (
+    "name", "title", "label", "display_name", "role_title", "area", "summary", "description",
+    "message", "text", "what",
+)  # fmt: skip
 
 #: Kind → the words, and each reference's field with the kind it names (None: the
 #: reference names its kind itself, ``{"kind", "id"}``).

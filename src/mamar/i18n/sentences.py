@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from mamar.i18n.joined import JOINED, joined_refs
+from mamar.i18n.joined import JOINED, NAME_FIELDS, joined_refs
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -88,7 +88,7 @@ class Speaker:
         if kind in JOINED:  # no name of its own: the records it joins
             names = {f: self.name(k, i) for f, (k, i) in joined_refs(kind, found).items()}
             return self.say(JOINED[kind][0], **names)
-        for key in _CALLED_BY.get(kind, ()) + _CALLED:
+        for key in NAME_FIELDS:
             value = found.get(key)
             if value and isinstance(value, (dict, str)):
                 return self.text(value, 80)
@@ -216,15 +216,6 @@ def speaker_reading(
         return known[actor]
 
     return Speaker(lang, timezone, records, organisation, show)
-
-
-_CALLED = ("name", "title", "display_name", "role_title", "area", "summary", "description")
-_CALLED_BY: dict[str, tuple[str, ...]] = {
-    "ceasefire": ("area",),
-    "person": ("role_title",),
-    "vehicle": ("label",),
-    "guarantee": ("what",),
-}
 
 
 #: Precisions known only to the day: no clock time is shown for them.

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from mamar.domain.text import LocalText, Said, primary_language, said
+from mamar.i18n.joined import NAME_FIELDS
 from mamar.i18n.labels import (
     category_label,
     event_label,
@@ -184,13 +185,6 @@ def plain_name(name: Any, lang: str) -> Markup:
     return Markup('<bdi dir="auto">{}</bdi>').format(text)
 
 
-#: Where a record's name is, for records that have none of their own.
-_CALLED_BY = (
-    "name", "title", "label", "display_name", "role_title", "area", "summary", "description",
-    "message", "text", "what",
-)  # fmt: skip
-
-
 class Called(str):
     """A record's name as plain text (a pick-list's option, a JSON twin) that knows the
     language it is written in when that is not the page's (``language``; None: the page's
@@ -212,7 +206,7 @@ class Called(str):
 def called_text(record: dict[str, Any], lang: str) -> Called:
     """:func:`called` as plain text (a pick-list's option, a JSON twin), with the language
     it is written in when that is not ``lang``."""
-    for key in _CALLED_BY:
+    for key in NAME_FIELDS:
         words, language = localised(record.get(key), lang)
         if words:
             foreign = language is not None and primary_language(language) != lang
@@ -234,7 +228,7 @@ def called(record: dict[str, Any], lang: str) -> Markup | str:
     """What people call a record, in ``lang`` when it is given in it: its name, else
     its title, else what it says; marked with its language when that is another
     (:func:`marked`). Never its id (ids are generated)."""
-    for key in _CALLED_BY:
+    for key in NAME_FIELDS:
         if local(record.get(key), lang):
             return marked(record.get(key), lang)
     return "—"
