@@ -47,3 +47,20 @@ def test_the_general_forms_list_vehicles_and_positions_by_words(system: Mamar) -
     ]
     picked = [o for o in shown if o and not o.startswith("—") and "اختر" not in o]
     assert picked and all(o.startswith("موقف ") for o in picked), shown
+
+
+def test_a_teams_report_names_the_team_for_every_reader(system: Mamar) -> None:
+    """A source of kind "own team" is the recording organisation's team: the Russian
+    liaison officer reads whose team it was, never "our team" (which would make the
+    factions' negotiator his own); the one reporting picks "our team"."""
+    web = make_web(system)
+    for role in ("liaison", "coordinator"):
+        page = web.client(role).get(f"/ops/{OP}/incidents/shelling-after-midnight?lang=ar")
+        assert page.status_code == 200
+        source = re.search(r"<dt>المصدر</dt><dd>(.*?)</dd>", page.text, re.S)
+        assert source is not None
+        words = re.sub(r"<[^>]+>", "", source[1])
+        assert "فريقنا" not in words, (role, words)
+        assert re.search(r"\(فريق الجهة المسجِّلة: [^—)]+\)", words), (role, words)
+    form = web.client("coordinator").get(f"/ops/{OP}/incidents?lang=ar").text
+    assert re.search(r'<option value="own_team"[^>]*>فريقنا</option>', form), "the form's choice"

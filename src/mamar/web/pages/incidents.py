@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
@@ -64,7 +65,7 @@ def _render_list(
         weapons=enum_options(v, Weapon),
         impacts=enum_options(v, HumanitarianImpact),
         confidences=enum_options(v, Confidence),
-        source_kinds=[(k.value, v.t(k.value)) for k in SourceKind],
+        source_kinds=[(k.value, _kind_to_choose(v, k)) for k in SourceKind],
         visibilities=visibility_options(v),
         parties=sorted(parties.items(), key=lambda p: p[1]),
         places=options(v, op, "place"),
@@ -253,6 +254,28 @@ def _point_errors(errors: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _kind_to_choose(v: View, kind: SourceKind) -> str:
+    """A kind of source as the person reporting picks it: their own team is "our team"."""
+    return v.t("our own team") if kind is SourceKind.OWN_TEAM else v.t(kind.value)
+
+
+def source_kind(v: View, record: dict[str, Any]) -> Markup | str:
+    """The kind of an incident's source as any reader reads it: a report of "own team" is
+    the team of the organisation that recorded it, named (never "our team" to a reader of
+    another organisation)."""
+    kind = (record.get("source") or {}).get("kind")
+    if not kind:
+        return "—"
+    words = v.t(kind)
+    owner = record.get("owner")
+    if kind != SourceKind.OWN_TEAM or not owner:
+        return words
+    organisation = v.name_of("organisation", owner)
+    if organisation == "—":
+        return words
+    return v.t("%(kind)s: %(organisation)s", kind=words, organisation=escape(organisation))
+
+
 def _render_detail(
     v: View, op: str, incident_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
@@ -284,4 +307,5 @@ def _render_detail(
         party_names=parties,
         visibilities=visibility_options(v),
         translation=translate_form(v, "incident", record),
+        source_kind=source_kind(v, record),
     )
