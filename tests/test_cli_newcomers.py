@@ -80,3 +80,18 @@ def test_the_global_lang_reaches_a_commands_own_output(tmp_path: Path) -> None:
     shown = _run("--lang", "ar", "timeline", "--type", "convoy.", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "خُطّط لقافلة" in shown.stdout and "Convoy planned" not in shown.stdout
+
+
+def test_python_dash_m_mamar_is_the_mamar_command(tmp_path: Path) -> None:
+    """``python -m mamar`` (a machine without the entry point on its path) is the CLI."""
+    clean = {k: v for k, v in os.environ.items() if k != "MAMAR_DATABASE_URL"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "mamar", "--lang", "ar", "status", "--database", "gone.db"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 1, ran.stderr
+    assert "لا توجد قاعدة بيانات" in ran.stderr and not (tmp_path / "gone.db").exists()

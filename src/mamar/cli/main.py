@@ -106,7 +106,8 @@ def open_system(database: str | None) -> Mamar:
             tr(
                 cli_lang(),
                 "There is no database at %(path)s: nothing was created. Give its place with "
-                "--database (the demo's is mamar-demo.db), or create one with mamar init.",
+                "--database (mamar demo makes mamar-demo.db unless told another), or create "
+                "one with mamar init.",
                 path=where,
             )
         )
