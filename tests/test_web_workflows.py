@@ -9,6 +9,7 @@ from mamar import reads
 from mamar.journal import store
 from mamar.system import Mamar
 from mamar.web.pages import _waypoints as waypoints
+from mamar.web.render import called_text
 from tests.web_support import OP, Web, csrf, make_web
 
 
@@ -587,6 +588,11 @@ def test_place_search_tolerates_spelling_variants(system: Mamar) -> None:
         assert "ramouseh" in {h["place"] for h in hits}
     page = client.get(f"/ops/{OP}/places", params={"q": "الراموسه", "lang": "ar"}).text
     assert "الراموسة" in page
+    # Every place is listed in the order of its name as the reader reads it.
+    for lang in ("ar", "en"):
+        items = client.get(f"/ops/{OP}/places", params={"lang": lang, "format": "json"})
+        names = [str(called_text(p, lang)) for p in items.json()["items"]]
+        assert len(names) > 5 and names == sorted(names), (lang, names)
     # A term's destination is picked from the operation's places, by name.
     form = web.client("negotiator").get(f"/ops/{OP}/negotiation/propose?lang=ar").text
     destination = form.split('name="term.evacuation.0.destination"', 1)[1].split("</select>")[0]

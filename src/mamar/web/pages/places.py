@@ -13,6 +13,7 @@ from mamar.geodata.service import GeoView
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, add_nav, add_page, op_view
 from mamar.web.pages._shared import entities
+from mamar.web.render import called_text
 
 add_nav(NavItem("places", N_("Places"), "places", order=75))
 
@@ -26,7 +27,10 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             with v.system.reading() as conn:
                 ground = GeoView.load(conn, viewer_of(v.actor), operation=op)
             hits = [h.as_json() for h in search_places(ground.places, query, lang=v.lang)]
-        items = sorted(entities(v, "place", op), key=lambda p: p["id"])
+        # In the order of their names as the reader reads them, not of their identifiers.
+        items = sorted(
+            entities(v, "place", op), key=lambda p: (str(called_text(p, v.lang)), p["id"])
+        )
         data = {"q": query, "hits": hits, "items": items}
         return v.render("places.html", data, title=v.t("Places"))
 
