@@ -75,6 +75,21 @@ def test_after_saving_the_page_says_what_was_saved_and_links_to_it(system: Mamar
     response = client.post(f"/ops/{OP}/incidents?lang=ar", data=_incident_form(csrf(client)))
     assert response.status_code == 303
     location = response.headers["location"]
-    page = client.get(location).text
-    assert 'class="saved" role="status"' in page and "حُفظ: أُبلغ عن حادثة." in page
-    assert f'href="{location.split("?")[0]}"' in page
+    page = lxml.html.fromstring(client.get(location).text)
+    notice = page.xpath("//p[@class='saved']")[0]
+    # It names what was saved by its words, and sends nowhere: this is its page.
+    said = " ".join(notice.text_content().split())
+    assert notice.get("role") == "status"
+    assert said == "حُفظ: أُبلغ عن حادثة — قصف قرب نقطة التجمع.", said
+    assert notice.xpath(".//a") == []
+    # Saved on a record with another page (an escalation of it): a link to that page.
+    response = client.post(
+        f"{location}/escalate?lang=ar",
+        data={"csrf": csrf(client), "to_party": "russian-military", "message": "أوقفوا القصف"},
+    )
+    assert response.status_code == 303, response.text[:300]
+    notice = lxml.html.fromstring(client.get(response.headers["location"]).text).xpath(
+        "//p[@class='saved']"
+    )[0]
+    assert "أوقفوا القصف" in notice.text_content()
+    assert notice.xpath(".//a/@href")[0].startswith(f"/ops/{OP}/escalations/")

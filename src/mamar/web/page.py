@@ -394,15 +394,46 @@ class View:
             "now": self.request.url.path + ("?" + urlencode(query) if query else ""),
         }
 
-    def saved_notice(self) -> dict[str, str] | None:
-        """After a redirect from a form: what was saved, and where the record is."""
+    def saved_notice(self) -> dict[str, Any] | None:
+        """After a redirect from a form: what was saved, the record it was saved on (by its
+        name, as the reader may see it), and a link to it unless this is its page."""
         from mamar.i18n.labels import EVENT_LABELS, event_label
 
         saved, _, record = self.request.cookies.get(SAVED_COOKIE, "").partition(" ")
         if saved not in EVENT_LABELS or self.operation is None:
             return None
         href = record_href(self.operation["id"], record)
-        return {"what": event_label(saved, self.lang), "href": href}
+        here = self.request.url.path == href.split("?", 1)[0] and "?" not in href
+        return {
+            "what": event_label(saved, self.lang),
+            "name": self._short_name(record),
+            "href": None if here else href,
+        }
+
+    def _short_name(self, stream: str, limit: int = 80) -> Markup | None:
+        """What the record ``stream`` is called, shortened to ``limit`` characters and
+        marked with its language when that is not the page's; None if the reader may not
+        see it or it has no name."""
+        from mamar import reads
+        from mamar.domain.errors import DomainError
+        from mamar.web.render import called_text, option_lang
+
+        kind, _, entity_id = stream.partition(":")
+        if not entity_id or self.principal is None:
+            return None
+        try:
+            with self.system.reading() as conn:
+                found = reads.get_entity(
+                    conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
+                )
+        except DomainError:
+            return None
+        name = called_text(found, self.lang)
+        if name == "—":
+            return None
+        words = name if len(name) <= limit else name[: limit - 1] + "…"
+        marks = option_lang(name) or Markup(' dir="auto"')
+        return Markup("<bdi{}>{}</bdi>").format(marks, words)
 
 
 def user_words(value: Any, lang: str) -> Markup:
