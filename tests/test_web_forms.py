@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import lxml.html
+
 from mamar import reads
 from mamar.convoys.events import ConvoyStatus
 from mamar.convoys.model import TRANSITIONS
@@ -144,11 +146,23 @@ def test_escalation_answer_and_route_rejection(sqlite_system: Mamar) -> None:
     detail = client.get(f"/ops/{OP}/incidents/{incident}?format=json").json()
     esc = next(e["id"] for e in detail["escalations"] if e["message"]["original"] == "أوقفوا النار")
     liaison = web.client("liaison")
+    # Who answered is picked by name among the parties; at first the one it went to.
+    page = lxml.html.fromstring(liaison.get(f"/ops/{OP}/escalations/{esc}?lang=ar").text)
+    by = page.xpath("//select[@name='by']")[0]
+    chosen = by.xpath("option[@selected]")
+    assert [o.get("value") for o in chosen] == ["russian-military"]
+    assert chosen[0].text_content() == "القيادة العسكرية الروسية"
     answered = liaison.post(
         f"/ops/{OP}/escalations/{esc}/respond",
-        data={"csrf": csrf(liaison), "text": "سنتواصل مع القادة الميدانيين"},
+        data={
+            "csrf": csrf(liaison),
+            "text": "سنتواصل مع القادة الميدانيين",
+            "by": "russian-military",
+        },
     )
     assert answered.status_code == 303, answered.text[:500]
+    shown = client.get(f"/ops/{OP}/escalations/{esc}?lang=ar").text
+    assert "(القيادة العسكرية الروسية): " in shown
     assert "سنتواصل مع القادة الميدانيين" in client.get(f"/ops/{OP}/incidents/{incident}").text
     before = web.journal_size()
     refused = client.post(

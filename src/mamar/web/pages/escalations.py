@@ -14,7 +14,7 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.web import forms
 from mamar.web.forms import language_of
 from mamar.web.page import View, add_page, op_view
-from mamar.web.pages._shared import history, may
+from mamar.web.pages._shared import entities, history, may, names_of
 from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
@@ -48,6 +48,7 @@ def _render(
         status=status,
         errors=errors,
         can_respond=may(v, RESPOND),
+        parties=sorted(names_of(entities(v, "party", op), v.lang).items(), key=lambda p: p[1]),
         translation=translate_form(v, "escalation", record),
     )
 
