@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from pydantic import ValidationError
 
@@ -347,7 +348,7 @@ def test_a_red_line_is_not_translated_through_the_api(world: World, lang: str, w
 @pytest.mark.parametrize(
     ("lang", "label"),
     [
-        ("ar", r"حالات الرفض [1١] — الأسباب، البند [2٢]"),
+        ("ar", r"الأسباب، البند [2٢]، في البند [1١] من حالات الرفض"),
         ("en", r"Rejections 1 — Reasons, item 2"),
     ],
 )
@@ -376,6 +377,16 @@ def test_each_reason_has_its_own_link_and_the_form_translates_it(
     )
     shown = re.sub(r"<[^>]+>", " ", form_page.text.split("<main", 1)[1])
     assert "rejections" not in shown.replace("rejections.0", "")
+    # The languages most translations are in come first, then every other, each once.
+    languages = lxml.html.fromstring(form_page.text).xpath(
+        "//select[@name='translation.language']"
+    )[0]
+    groups = languages.xpath("optgroup")
+    assert len(groups) == 2
+    usual = groups[0].xpath("option/@value")
+    assert usual[:2] == [lang, {"ar": "en", "en": "ar"}[lang]] and "fr" in usual
+    codes = languages.xpath(".//option/@value")
+    assert len(codes) == len(set(codes)) > 300
     words = {"ar": "لا ضمانة لسلامة المركبات", "en": "No guarantee of the vehicles' safety"}[lang]
     assert words in form_page.text.replace("&#39;", "'")
     translated = f"Aucune garantie ({lang})"

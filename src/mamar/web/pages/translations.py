@@ -15,7 +15,7 @@ from mamar.i18n.labels import field_label
 from mamar.translating.commands import translatable_kinds
 from mamar.translating.model import item_fields, list_parts, text_fields, value_fields
 from mamar.web import forms, i18n
-from mamar.web.languages import language_options
+from mamar.web.languages import ARABIC_IN_LATIN, language_options, usual_languages
 from mamar.web.page import View, add_page, op_view
 from mamar.web.pages._shared import called_as, entity, may
 
@@ -141,11 +141,21 @@ def translate_form(v: View, kind: str, record: dict[str, Any]) -> dict[str, Any]
         "action": translate_path(str(record.get("operation")), kind, str(record["id"])),
         "field": field,
         "fields": [(where, label) for where, label, _text in found],
-        "languages": language_options(v.lang),
+        "languages": translation_languages(v),
         # As sent (even left unchosen); at first the page's language, unless the text is
         # already in it.
         "chosen": v.form[LANGUAGE] if LANGUAGE in v.form else _first_wanted(v, texts[field]),
     }
+
+
+def translation_languages(v: View) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """The languages a translation may be in, as two groups: the usual ones (the page's,
+    the interface's other, the other official languages of the United Nations) first,
+    then every other language CLDR names, each once."""
+    usual = tuple((code, name) for code, name in usual_languages(v.lang) if code != ARABIC_IN_LATIN)
+    known = dict(usual)
+    rest = tuple(item for item in language_options(v.lang) if item[0] not in known)
+    return [(v.t("Usual languages"), usual), (v.t("Every language"), rest)]
 
 
 def _first_wanted(v: View, text: dict[str, Any]) -> str:
