@@ -1,6 +1,8 @@
 """In a real browser: the operation's navigation fits at every common width (a phone, a
 tablet, laptops, a wide screen) in Arabic and in English, for the account with the most
-entries: no entry cut off or outside the screen, and the page never scrolls sideways."""
+entries: no entry cut off or outside the screen, and the page never scrolls sideways. On a
+phone it is folded under one line (the first screen is the page's, not the menu's) and
+opens whole."""
 
 from __future__ import annotations
 
@@ -50,6 +52,15 @@ def test_the_navigation_fits(
     nav = page.locator("nav.ops-nav")
     links = nav.locator("a").all()
     assert len(links) >= 12
+    fold = nav.locator("label.menu-label")
+    if width < 640:  # a phone: folded under one line naming the page open, opened by it
+        assert not any(link.is_visible() for link in links)
+        assert fold.is_visible() and (nav.bounding_box() or {}).get("height", 999) < 60
+        here = {"ar": "لوحة المتابعة", "en": "Dashboard"}[lang]
+        assert fold.locator(".menu-here").inner_text() == here
+        fold.click()
+    else:
+        assert not fold.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert nav.evaluate("n => n.scrollWidth <= n.clientWidth")
     frame = nav.bounding_box()
