@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import statistics
@@ -13,10 +14,15 @@ from pathlib import Path
 
 import httpx
 
+import mamar
 from mamar.vault.store import generate_key
+from tests.arabic_text import LATIN_WORD
 from tests.live_server import free_port
 
 SERVE = "from mamar.cli import main; main()"
+#: The package's source folder: the one the tests import, for a process run with a bare
+#: environment.
+SOURCE = str(Path(mamar.__file__).parents[1])
 
 
 def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
@@ -78,3 +84,35 @@ def test_serving_stops_when_its_processes_cannot_listen(tmp_path: Path) -> None:
                 server.wait()
         assert server.stdout is not None
         assert "exited on starting" in server.stdout.read()
+
+
+def test_a_port_in_use_is_said_in_the_readers_language_and_nothing_is_made(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        said = {}
+        for lang in ("ar", "en"):
+            result = subprocess.run(
+                [sys.executable, "-c", SERVE, "--lang", lang, "serve", "--port", str(port)],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "PYTHONPATH": SOURCE},
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 1, result.stdout + result.stderr
+            said[lang] = " ".join(result.stderr.split())
+            assert result.stdout == ""
+        assert list(tmp_path.iterdir()) == []  # no database, no key beside it
+    arabic = said["ar"]
+    assert f"المنفذ {port} على العنوان 127.0.0.1 يستعمله برنامج آخر" in arabic, arabic
+    assert "--port" in arabic and "Traceback" not in arabic
+    typed = re.compile(r"--port \d+|--port|127\.0\.0\.1")
+    assert LATIN_WORD.findall(typed.sub(" ", arabic)) == [], arabic
+    english = said["en"]
+    assert f"Port {port} on 127.0.0.1 is already in use" in english, english
+    assert "choose another port with --port" in english
