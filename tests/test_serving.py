@@ -25,7 +25,9 @@ SERVE = "from mamar.cli import main; main()"
 SOURCE = str(Path(mamar.__file__).parents[1])
 
 
-def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
+def _serve(
+    tmp_path: Path, port: int, workers: int, *, supervisor_only: bool = False
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "MAMAR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
@@ -34,6 +36,9 @@ def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
     }
     command = [sys.executable, "-c", SERVE, "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
+    if supervisor_only:  # its processes started without the command's checks
+        supervise = "from mamar.cli.serving import serve_processes as s; s(host='127.0.0.1', "
+        command = [sys.executable, "-c", f"{supervise}port={port}, workers={workers})"]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -71,11 +76,13 @@ def test_workers_serve_keep_alive_requests_without_a_delayed_ack_stall(tmp_path:
 
 
 def test_serving_stops_when_its_processes_cannot_listen(tmp_path: Path) -> None:
+    """The supervisor's own stop: a port taken between ``serve``'s check (which refuses a
+    port already taken, see below) and the processes' start."""
     port = free_port()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        server = _serve(tmp_path, port, workers=2)
+        server = _serve(tmp_path, port, workers=2, supervisor_only=True)
         try:
             assert server.wait(timeout=60) != 0
         finally:

@@ -229,7 +229,12 @@ def serve_processes(*, host: str, port: int, workers: int, log_level: str | None
                 if process.is_alive() or stopping:
                     continue
                 if time.monotonic() - started < EARLY_EXIT_SECONDS:
-                    failed = f"a server process exited on starting (exit code {process.exitcode})"
+                    failed = tr(
+                        cli_lang(),
+                        "a server process exited on starting (exit code %(code)s): serving "
+                        "stops. If the port is taken, choose another with --port.",
+                        code=process.exitcode,
+                    )
                     break
                 console.print(
                     f"server process {process.pid} exited ({process.exitcode}): restarting"
