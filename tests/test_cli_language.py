@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import typer
 
+import mamar
 from mamar.cli import app, language
 from mamar.web.i18n import has_words
 from tests.arabic_text import LATIN_WORD, PYTHON, SNAKE
@@ -69,6 +70,29 @@ def test_every_commands_help_in_arabic_has_no_english_of_its_own(path: tuple[str
     assert re.search("[\u0600-\u06ff]", text)
 
 
+#: An English placeholder: a word in capitals (ENTITY, TOKEN_ID, POSITION:SHA256HEX,
+#: ``--as ACCOUNT``, N); the environment's variables (MAMAR_…, as typed) left aside.
+PLACEHOLDER = re.compile(r"(?<![$\w])(?!MAMAR_)[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b")
+#: Capitals that are names, not placeholders: standards, formats, programs.
+NAMED = {
+    "ACLED", "CAP", "CSV", "GPX", "HTML", "HXL", "ISO", "JSON", "KML", "PDF", "RFC", "XML",
+    "YAML", "ZIP", "URL", "UTC", "API", "C2SP", "INC",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "mamar")
+def test_every_commands_help_in_arabic_has_no_english_placeholder(path: tuple[str, ...]) -> None:
+    """What an argument stands for (ENTITY, ROUTES…) is said in words, in the usage line,
+    the list of arguments and the descriptions alike."""
+    found = language.asked(ROOT, [*path, "--help"])
+    assert found is not None
+    text = language.help_text("ar", found)
+    english = [w for w in PLACEHOLDER.findall(text) if w not in NAMED]
+    assert english == [], text
+    usage = text.splitlines()[0].split(" ")
+    assert [w for w in usage if LATIN_WORD.search(w) and w not in NAMES] == [], text
+
+
 def test_help_lists_a_groups_commands_and_a_commands_options() -> None:
     found = language.asked(ROOT, ["--lang", "ar", "export"])  # a group alone: its help
     assert found is not None
@@ -82,13 +106,18 @@ def test_help_lists_a_groups_commands_and_a_commands_options() -> None:
     assert language.asked(ROOT, ["timeline", "--order", "recorded"]) is None  # to be run
 
 
+#: The package's source folder, the one these tests import, for a process started with a
+#: bare environment.
+SOURCE = str(Path(mamar.__file__).parents[1])
+
+
 def _run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from mamar.cli import main; main()", *args],
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "PYTHONPATH": SOURCE},
         check=False,
     )
 
@@ -102,7 +131,7 @@ def _run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
             "يقبل إحدى القيم: incidents أو convoys أو movements",
         ),
         (["--lang", "ar", "timeline", "--order", "xyz"], "occurred أو recorded"),
-        (["--lang", "ar", "show"], "ENTITY مطلوب."),
+        (["--lang", "ar", "show"], "يجب إعطاء القيد."),
         (["--lang", "ar", "timeline", "--nope"], "لا يوجد خيار باسم --nope"),
         (["--lang", "ar", "timeline", "--order"], "الخيار --order يحتاج إلى قيمة."),
         (["--lang", "ar", "token", "create", "x", "--expires-in", "soon"], "never"),
@@ -128,7 +157,7 @@ def test_help_is_printed_in_the_language_of_the_environment(tmp_path: Path) -> N
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "MAMAR_LANG": "ar"},
+        env={"PATH": "/usr/bin:/bin", "MAMAR_LANG": "ar", "PYTHONPATH": SOURCE},
         check=False,
     )
     assert result.returncode == 0

@@ -13,6 +13,7 @@ from mamar.cli.main import app
 from mamar.routes.commands import ProposeRoute, ReviseRoute
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
+from tests.arabic_text import LATIN_WORD
 from tests.conftest import make_system
 from tests.geo_builders import GAZETTEER, aleppo_control, register_parties, register_places
 from tests.geo_osm import helsinki_pbf
@@ -91,6 +92,21 @@ def test_layramoun_route_runs_far_longer_in_hostile_control(aleppo: str) -> None
     assert any(
         "through areas controlled by Government forces" in s for s in layramoun["statements"]
     )
+
+
+def test_compare_says_what_its_mark_means(aleppo: str) -> None:
+    said = {}
+    for lang in ("ar", "en"):
+        out = _run(
+            "route", "compare", "exit@1", "exit@2", "--at", "2016-12-14T18:00+02:00",
+            "--as", "negotiator", "--lang", lang, "-d", aleppo,
+        )  # fmt: skip
+        assert out.count("✓") == 2, out  # the route's mark, and the legend's
+        said[lang] = " ".join(out.split())
+    assert "تدل العلامة ✓ على الطريق الأقل تعرضاً للخطر" in said["ar"], said["ar"]
+    legend = said["ar"].split("تدل العلامة")[1]
+    assert LATIN_WORD.findall(legend) == [], legend
+    assert "✓ marks the least exposed route" in said["en"], said["en"]
 
 
 def test_assess_in_arabic_and_english(aleppo: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import statistics
@@ -13,13 +14,20 @@ from pathlib import Path
 
 import httpx
 
+import mamar
 from mamar.vault.store import generate_key
+from tests.arabic_text import LATIN_WORD
 from tests.live_server import free_port
 
 SERVE = "from mamar.cli import main; main()"
+#: The package's source folder: the one the tests import, for a process run with a bare
+#: environment.
+SOURCE = str(Path(mamar.__file__).parents[1])
 
 
-def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
+def _serve(
+    tmp_path: Path, port: int, workers: int, *, supervisor_only: bool = False
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "MAMAR_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
@@ -28,6 +36,9 @@ def _serve(tmp_path: Path, port: int, workers: int) -> subprocess.Popen[str]:
     }
     command = [sys.executable, "-c", SERVE, "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
+    if supervisor_only:  # its processes started without the command's checks
+        supervise = "from mamar.cli.serving import serve_processes as s; s(host='127.0.0.1', "
+        command = [sys.executable, "-c", f"{supervise}port={port}, workers={workers})"]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -65,11 +76,13 @@ def test_workers_serve_keep_alive_requests_without_a_delayed_ack_stall(tmp_path:
 
 
 def test_serving_stops_when_its_processes_cannot_listen(tmp_path: Path) -> None:
+    """The supervisor's own stop: a port taken between ``serve``'s check (which refuses a
+    port already taken, see below) and the processes' start."""
     port = free_port()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        server = _serve(tmp_path, port, workers=2)
+        server = _serve(tmp_path, port, workers=2, supervisor_only=True)
         try:
             assert server.wait(timeout=60) != 0
         finally:
@@ -78,3 +91,35 @@ def test_serving_stops_when_its_processes_cannot_listen(tmp_path: Path) -> None:
                 server.wait()
         assert server.stdout is not None
         assert "exited on starting" in server.stdout.read()
+
+
+def test_a_port_in_use_is_said_in_the_readers_language_and_nothing_is_made(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        said = {}
+        for lang in ("ar", "en"):
+            result = subprocess.run(
+                [sys.executable, "-c", SERVE, "--lang", lang, "serve", "--port", str(port)],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "PYTHONPATH": SOURCE},
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 1, result.stdout + result.stderr
+            said[lang] = " ".join(result.stderr.split())
+            assert result.stdout == ""
+        assert list(tmp_path.iterdir()) == []  # no database, no key beside it
+    arabic = said["ar"]
+    assert f"المنفذ {port} على العنوان 127.0.0.1 يستعمله برنامج آخر" in arabic, arabic
+    assert "--port" in arabic and "Traceback" not in arabic
+    typed = re.compile(r"--port \d+|--port|127\.0\.0\.1")
+    assert LATIN_WORD.findall(typed.sub(" ", arabic)) == [], arabic
+    english = said["en"]
+    assert f"Port {port} on 127.0.0.1 is already in use" in english, english
+    assert "choose another port with --port" in english

@@ -71,7 +71,7 @@ CASES: dict[str, tuple[Callable[[Connection], None], int, str]] = {
     "body": (alter_body, 4, "body or the hash was altered"),
     "hash": (alter_hash, 4, "body or the hash was altered"),
     "deleted row": (delete_row, 4, "event missing"),
-    "swapped rows": (swap_rows, 4, "prev_hash"),
+    "swapped rows": (swap_rows, 4, "event before it"),
 }
 
 
@@ -209,7 +209,7 @@ def delete_at(position: int) -> Callable[[Connection], None]:
 
 PARALLEL_CASES: dict[str, tuple[Callable[[Connection], None], int, str]] = {
     "hash, end of the first range": (set_column(7, hash=bytes(32)), 7, "altered"),
-    "prev_hash, start of a worker's range": (set_column(8, prev_hash=bytes(32)), 8, "prev_hash"),
+    "prev_hash, start of a worker's range": (set_column(8, prev_hash=bytes(32)), 8, "before it"),
     "hash, inside a worker's range": (set_column(12, hash=bytes(32)), 12, "altered"),
     "deleted, start of the last range": (delete_at(15), 15, "event missing"),
     "deleted, end of the journal": (delete_at(21), 21, "chain head says position 21"),

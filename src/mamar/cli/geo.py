@@ -307,6 +307,14 @@ def route_compare(
     for measure, values in table.rows:
         grid.add_row(measure, *values)
     console.print(grid)
+    if table.best in table.columns:  # a mark was printed: say what it means
+        console.print(
+            tr(
+                lang,
+                "✓ marks the least exposed route: the shortest distance through hostile "
+                "control (through any party's control when none is counted as hostile).",
+            )
+        )
 
 
 @route_app.command("plan")

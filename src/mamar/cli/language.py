@@ -3,8 +3,8 @@
 Typer writes help and parsing errors with words of its own, in English only. Mamar writes
 them itself instead, from the catalogues, in the language chosen by ``--lang`` (anywhere on
 the line) or ``$MAMAR_LANG``: the descriptions of commands and options are catalogue
-messages like any other. What a person types (commands, ``--options``, argument names in
-capitals) is code and stays as it is.
+messages like any other, and so is what an argument stands for (``ENTITY``, in Arabic
+«القيد»). What a person types (commands, ``--options``) is code and stays as it is.
 """
 
 from __future__ import annotations
@@ -20,10 +20,34 @@ from typer._click import exceptions as failures
 from typer._click.core import Command, Parameter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from mamar.web.i18n import LANGUAGES, tr
+from mamar.web.i18n import LANGUAGES, N_, ptr, tr
 
 PROGRAM = "mamar"
 HELP = "--help"
+#: The catalogues' context of an argument's placeholder (a word that stands for a value).
+PLACEHOLDER = "placeholder"
+
+#: What each argument stands for, by its name (or metavar): its placeholder in the usage
+#: line, the help and the usage errors.
+PLACEHOLDERS = {
+    "entities": N_("ENTITIES"),
+    "entity": N_("ENTITY"),
+    "file": N_("FILE"),
+    "id": N_("ID"),
+    "key": N_("KEY"),
+    "name": N_("NAME"),
+    "organisation": N_("ORGANISATION"),
+    "origin": N_("ORIGIN"),
+    "point": N_("POINT"),
+    "points": N_("POINTS"),
+    "query": N_("QUERY"),
+    "route": N_("ROUTE"),
+    "routes": N_("ROUTES"),
+    "scenario": N_("SCENARIO"),
+    "size": N_("SIZE"),
+    "token_id": N_("TOKEN_ID"),
+    "username": N_("USERNAME"),
+}
 
 
 #: The language ``--lang`` asked for on the command line being run (set by ``main``).
@@ -141,12 +165,19 @@ def _summary(lang: str, command: Command) -> str:
     return _said(lang, command.help).split("\n\n")[0].replace("\n", " ")
 
 
-def _names(param: Parameter) -> str:
+def placeholder(lang: str, param: Parameter) -> str:
+    """What an argument stands for, in ``lang`` (its name in capitals where the catalogues
+    have no word for it)."""
+    name = param.metavar or param.name or ""
+    message = PLACEHOLDERS.get(name.lower())
+    return ptr(lang, PLACEHOLDER, message) if message else name.upper()
+
+
+def _names(lang: str, param: Parameter) -> str:
     if isinstance(param, TyperOption):
         names = ", ".join(param.opts)
         return f"{names} / {', '.join(param.secondary_opts)}" if param.secondary_opts else names
-    name = param.metavar or param.name or ""
-    return name.upper()
+    return placeholder(lang, param)
 
 
 def _default(param: Parameter) -> Any:
@@ -170,9 +201,9 @@ def _rows(lang: str, command: Command) -> tuple[list[tuple[str, str]], ...]:
         if param.required:
             words = f"{words} {tr(lang, '[required]')}".strip()
         if isinstance(param, TyperOption):
-            options.append((_names(param), words))
+            options.append((_names(lang, param), words))
         else:
-            arguments.append((_names(param), words))
+            arguments.append((_names(lang, param), words))
     options.append((HELP, tr(lang, "Show this help and stop.")))
     commands = []
     if isinstance(command, TyperGroup):
@@ -197,7 +228,7 @@ def help_text(lang: str, found: Asked) -> str:
     arguments, options, commands = _rows(lang, command)
     usage = [*found.path, tr(lang, "[OPTIONS]")]
     usage += [
-        _names(p) if p.required else f"[{_names(p)}]"
+        _names(lang, p) if p.required else f"[{_names(lang, p)}]"
         for p in command.params
         if isinstance(p, TyperArgument)
     ]
@@ -223,9 +254,9 @@ def unknown_command(lang: str, found: Asked) -> str:
     )
 
 
-def _param_name(error: failures.BadParameter) -> str:
+def _param_name(lang: str, error: failures.BadParameter) -> str:
     if error.param is not None:
-        return _names(error.param)
+        return _names(lang, error.param)
     hint = error.param_hint
     return hint if isinstance(hint, str) else " / ".join(hint or ())
 
@@ -259,7 +290,7 @@ def usage_error(lang: str, error: failures.UsageError, path: str) -> str:
     """A parsing error in ``lang``, from what the error knows, never from its English text."""
     again = tr(lang, "%(help)s explains the command.", help=f"{path} {HELP}")
     if isinstance(error, failures.MissingParameter):
-        said = tr(lang, "%(name)s is required.", name=_param_name(error))
+        said = tr(lang, "%(name)s is required.", name=_param_name(lang, error))
     elif isinstance(error, failures.NoSuchOption):
         said = tr(lang, "There is no option %(name)s.", name=error.option_name)
         if error.possibilities:
@@ -274,11 +305,11 @@ def usage_error(lang: str, error: failures.UsageError, path: str) -> str:
             said = tr(
                 lang,
                 "%(name)s does not accept this value: it takes %(allowed)s.",
-                name=_param_name(error),
+                name=_param_name(lang, error),
                 allowed=allowed,
             )
         else:  # raised by Mamar itself, already in the reader's words
-            said = f"{_param_name(error)}: {error.message}".lstrip(": ")
+            said = f"{_param_name(lang, error)}: {error.message}".lstrip(": ")
     else:
         said = tr(lang, "The command was not understood as written.")
     return f"{said} {again}"

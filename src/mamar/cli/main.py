@@ -20,6 +20,7 @@ from mamar import reads
 from mamar.api.messages import domain_message
 from mamar.cli import language
 from mamar.cli.creating import creates_database, may_create
+from mamar.cli.findings import difference_words, failure_words, organisation_words
 from mamar.cli.geo import control_app, import_osm, places_app, route_app
 from mamar.cli.language import cli_lang as cli_lang
 from mamar.config import Settings
@@ -275,14 +276,19 @@ def verify_command(
         task = bar.add_task(tr(cli_lang(), "verifying"), total=total)
         result = verify(conn, progress=lambda n: bar.advance(task, n), against=anchor)
     if not result.ok:
-        err.print(Text(result.describe(), style="red"))
+        err.print(Text(failure_words(result, cli_lang()), style="red"))
         raise typer.Exit(2)
     if read_models:
         with progress_bar() as bar, system.reading() as conn:
             task = bar.add_task(tr(cli_lang(), "replaying"), total=total)
             difference = compare(conn, progress=lambda n: bar.advance(task, n))
         if difference is not None:
-            err.print(red(tr(cli_lang(), "Error:"), difference.describe()))
+            lang = cli_lang()
+            named = None
+            if difference.organisation is not None:
+                with system.reading() as conn:
+                    named = organisation_words(conn, difference.organisation, lang)
+            err.print(red(tr(lang, "Error:"), difference_words(difference, lang, named)))
             raise typer.Exit(2)
     if checkpoint:
         with system.writing() as conn:

@@ -495,6 +495,10 @@ def demo(
     account per role."""
     from pathlib import Path
 
+    from mamar.cli.serving import refuse_a_taken_port
+
+    if serve:  # before the last demo's database is removed
+        refuse_a_taken_port(host, port)
     if synthetic is None:
         try:  # an unknown scenario leaves the last demo's database as it was
             runner.resolve(scenario)

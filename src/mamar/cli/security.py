@@ -32,8 +32,9 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the API (and pages, when installed) with uvicorn."""
-    from mamar.cli.serving import serve_app
+    from mamar.cli.serving import refuse_a_taken_port, serve_app
 
+    refuse_a_taken_port(host, port)
     serve_app(open_system(database), host=host, port=port, workers=workers)
 
 

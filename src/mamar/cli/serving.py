@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
 import importlib.util
@@ -17,9 +18,52 @@ from typing import Any
 import uvicorn
 
 from mamar.cli.language import cli_lang
-from mamar.cli.main import console
+from mamar.cli.main import console, fail
 from mamar.system import Mamar
-from mamar.web.i18n import ntr, tr
+from mamar.web.i18n import digits, ntr, tr
+
+
+def _taken(host: str, port: int) -> bool:
+    """Whether another program already listens on ``host:port`` (the probe keeps nothing)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (OSError, IndexError):
+        return False  # an address that cannot be resolved: uvicorn says so itself
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def refuse_a_taken_port(host: str, port: int) -> None:
+    """Stop before anything is made (no database, no key) when ``port`` is already in use,
+    saying so in the reader's language with a free port to choose instead."""
+    if not _taken(host, port):
+        return
+    lang = cli_lang()
+    free = next((p for p in range(port + 1, min(port + 100, 65536)) if not _taken(host, p)), 0)
+    advice = (
+        tr(
+            lang,
+            "Stop that program, or choose another port with --port, e.g. --port %(free)s.",
+            free=free,
+        )
+        if free
+        else tr(lang, "Stop that program, or choose another port with --port.")
+    )
+    said = tr(
+        lang,
+        "Port %(port)s on %(host)s is already in use by another program (perhaps another "
+        "Mamar server): nothing was started or created.",
+        port=digits(str(port), lang),
+        host=host,
+    )
+    raise fail(f"{said} {advice}")
 
 
 def build_app(system: Mamar) -> Any:
@@ -185,7 +229,12 @@ def serve_processes(*, host: str, port: int, workers: int, log_level: str | None
                 if process.is_alive() or stopping:
                     continue
                 if time.monotonic() - started < EARLY_EXIT_SECONDS:
-                    failed = f"a server process exited on starting (exit code {process.exitcode})"
+                    failed = tr(
+                        cli_lang(),
+                        "a server process exited on starting (exit code %(code)s): serving "
+                        "stops. If the port is taken, choose another with --port.",
+                        code=process.exitcode,
+                    )
                     break
                 console.print(
                     f"server process {process.pid} exited ({process.exitcode}): restarting"

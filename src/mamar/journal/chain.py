@@ -9,7 +9,7 @@ Hashing dominates, and CPython hashes one body at a time, so ``verify`` splits a
 long journal over several processes. A worker is this module run as a program
 (``python -m mamar.journal.chain``), reading one JSON request on stdin and writing
 progress lines and one result line on stdout. It imports only the standard
-library and the database driver, so it starts quickly.
+library, the database driver and ``journal.findings``, so it starts quickly.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mamar.journal.findings import Finding, Why, named
+
 Row = tuple[int, bytes, bytes, bytes]  # position, prev_hash, hash, body
-Problem = tuple[int, str]
+Problem = tuple[int, Finding]
 
 CHUNK = 5000
 
@@ -55,7 +57,9 @@ class Walk:
             "start_prev": None if self.start_prev is None else self.start_prev.hex(),
             "good": self.good,
             "good_hash": None if self.good_hash is None else self.good_hash.hex(),
-            "problem": None if self.problem is None else list(self.problem),
+            "problem": None
+            if self.problem is None
+            else [self.problem[0], self.problem[1].to_json()],
         }
 
     @classmethod
@@ -67,7 +71,7 @@ class Walk:
             start_prev=None if data["start_prev"] is None else bytes.fromhex(data["start_prev"]),
             good=int(data["good"]),
             good_hash=None if data["good_hash"] is None else bytes.fromhex(data["good_hash"]),
-            problem=None if problem is None else (int(problem[0]), str(problem[1])),
+            problem=None if problem is None else (int(problem[0]), Finding.from_json(problem[1])),
         )
 
 
@@ -80,16 +84,12 @@ def _diagnose(expected: int, prev: bytes, row: Row) -> Problem:
     ]
     if position == expected and malformed:
         # E.g. a body written back as text: its bytes are not the ones that were hashed.
-        return position, f"column '{malformed[0]}' is not stored as bytes: the row was altered"
+        return position, named(Why.NOT_BYTES, malformed[0])
     if position != expected:
-        return expected, f"event missing (the next present is position {position})"
+        return expected, named(Why.MISSING, next=position)
     if row_prev != prev:
-        return (
-            position,
-            "prev_hash is not the hash of the event before it "
-            "(an event was removed, inserted or reordered)",
-        )
-    return position, "hash is not SHA-256(prev_hash ‖ body): the body or the hash was altered"
+        return position, named(Why.PREVIOUS_HASH)
+    return position, named(Why.HASH)
 
 
 def walk(
@@ -131,7 +131,7 @@ def walk(
         if progress is not None:
             progress(len(rows))
     if expected <= last:
-        problem = (expected, f"event missing (the journal ends at {expected - 1})")
+        problem = (expected, named(Why.MISSING_AT_END, end=expected - 1))
         return Walk(first, last, start_prev, expected - 1, good_hash, problem)
     return Walk(first, last, start_prev, last, good_hash)
 

@@ -32,7 +32,16 @@ from mamar.db.tables import checkpoints, journal_head
 from mamar.domain.time import now_utc, utc_key
 from mamar.journal import merkle
 from mamar.journal.canonical import GENESIS_HASH
-from mamar.journal.chain import Row, Walk, postgres_chunks, sqlite_chunks, walk, worker_request
+from mamar.journal.chain import (
+    Problem,
+    Row,
+    Walk,
+    postgres_chunks,
+    sqlite_chunks,
+    walk,
+    worker_request,
+)
+from mamar.journal.findings import Finding, Why, named
 from mamar.journal.store import INDEXED
 
 log = logging.getLogger(__name__)
@@ -48,7 +57,12 @@ class VerifyResult:
     head_position: int
     head_hash: bytes
     failed_position: int | None = None
-    reason: str | None = None
+    finding: Finding | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """The finding in English, for the logs (people read :attr:`finding` in their words)."""
+        return None if self.finding is None else str(self.finding)
 
     def describe(self) -> str:
         if self.ok:
@@ -56,16 +70,13 @@ class VerifyResult:
         return f"FAILED at position {self.failed_position}: {self.reason}"
 
 
-Problem = tuple[int, str]
-
-
 # --- Columns against bodies (PostgreSQL: stored copies). ---
 
 
-def _column_reason(name: str) -> str:
+def _column_reason(name: str) -> Finding:
     if name == "body":
-        return "the body is not valid JSON: the body was altered"
-    return f"column '{name}' differs from the hashed body"
+        return named(Why.NOT_JSON)
+    return named(Why.COLUMN_DIFFERS, name)
 
 
 def _postgres_check(last: int) -> str:
@@ -252,15 +263,7 @@ def _join(walks: list[Walk]) -> tuple[int, bytes, Problem | None]:
     good, prev = 0, GENESIS_HASH
     for part in walks:
         if part.first > 1 and part.start_prev is not None and part.start_prev != prev:
-            return (
-                good,
-                prev,
-                (
-                    part.first,
-                    "prev_hash is not the hash of the event before it "
-                    "(an event was removed, inserted or reordered)",
-                ),
-            )
+            return good, prev, (part.first, named(Why.PREVIOUS_HASH))
         if part.good_hash is not None:
             good, prev = part.good, part.good_hash
         if part.problem is not None:
@@ -282,8 +285,8 @@ def _sqlite_problem(found: Any) -> Problem | None:
     if found is None:
         return None
     if found[1] == "body":
-        return int(found[0]), "column 'body' is not stored as bytes: the row was altered"
-    return int(found[0]), "the body names another position: rows were renumbered"
+        return int(found[0]), named(Why.NOT_BYTES, "body")
+    return int(found[0]), named(Why.RENUMBERED)
 
 
 def _checkpoint_problem(conn: Connection, upto: int) -> Problem | None:
@@ -297,7 +300,7 @@ def _checkpoint_problem(conn: Connection, upto: int) -> Problem | None:
     ).first()
     if row is None:
         return None
-    return int(row[0]), "hash differs from the checkpoint recorded for this position"
+    return int(row[0]), named(Why.CHECKPOINT)
 
 
 def _hash_at(conn: Connection, position: int) -> bytes:
@@ -333,17 +336,9 @@ class Anchor:
     def problem(self, conn: Connection, last: int) -> Problem | None:
         """What the verified journal (ending at ``last``) says against this anchor."""
         if self.position > last:
-            return (
-                last + 1,
-                f"the journal ends at position {last}, but position {self.position} was "
-                "recorded outside the database: events were removed",
-            )
+            return last + 1, named(Why.ANCHOR_AFTER_END, last=last, anchored=self.position)
         if _hash_at(conn, self.position) != self.hash:
-            return (
-                self.position,
-                "hash differs from the one kept outside the database for this position: "
-                "the record up to here was rewritten",
-            )
+            return self.position, named(Why.ANCHOR_HASH)
         return None
 
 
@@ -360,17 +355,9 @@ class TreeAnchor:
 
     def problem(self, conn: Connection, last: int) -> Problem | None:
         if self.size > last:
-            return (
-                last + 1,
-                f"the journal ends at position {last}, but the signed checkpoint kept outside "
-                f"the database covers {self.size} events: events were removed",
-            )
+            return last + 1, named(Why.TREE_AFTER_END, last=last, size=self.size)
         if _root_over_bodies(conn, self.size) != self.root:
-            return (
-                self.size,
-                f"the Merkle root of the first {self.size} events differs from the signed "
-                "checkpoint kept outside the database: the record up to here was rewritten",
-            )
+            return self.size, named(Why.TREE_ROOT, size=self.size)
         return None
 
 
@@ -436,8 +423,7 @@ def verify(
             last,
             prev,
             min(later),
-            f"the journal ends at position {last}, but a checkpoint was recorded "
-            f"at position {max(later)}: events after {last} were removed",
+            named(Why.CHECKPOINT_AFTER_END, last=last, checkpoint=max(later)),
         )
     if head_row is None and last > 0:
         return VerifyResult(
@@ -446,7 +432,7 @@ def verify(
             last,
             prev,
             last,
-            f"the chain head is missing, but the journal holds {last} events: the head was deleted",
+            named(Why.HEAD_MISSING, count=last),
         )
     if head_row is not None and (int(head_row.position), head_row.hash) != (last, prev):
         return VerifyResult(
@@ -455,8 +441,7 @@ def verify(
             last,
             prev,
             int(head_row.position),
-            f"the chain head says position {head_row.position}, but the journal "
-            f"ends at {last}: events were removed or the head was altered",
+            named(Why.HEAD_DIFFERS, head=int(head_row.position), last=last),
         )
     anchored = against.problem(conn, last) if against is not None else None
     if anchored is not None:

@@ -10,8 +10,9 @@ differs. It writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -38,13 +39,51 @@ _ENTITY = (
 _HISTORY = ("stream", "version", "kind", "operation", "position", "occurred_utc", "state")
 
 
+class Gap(Enum):
+    """How a read-model row differs from the journal; its value is its catalogue message
+    (``%(column)s`` a column in words, ``%(organisation)s`` an organisation's id, the other
+    placeholders numbers)."""
+
+    NOT_REPLAYABLE = "the event at position %(position)s of the journal cannot be replayed"
+    VERSION_MISSING = "version %(version)s is missing"
+    VERSION_MOVED = (
+        "version %(version)s is not what the journal gives at position %(position)s "
+        "(rows were added, removed or moved)"
+    )
+    VERSION_EXTRA = "version %(version)s is not in the journal"
+    VALUE = "%(column)s in the read model is not what the journal gives"
+    NUMBER = "%(column)s is %(have)s in the read model; the journal gives %(want)s"
+    STATE = "its stored state is not the one the journal gives"
+    ROW = "the row differs"
+    NO_SUCH_ENTITY = "the journal has no such entity"
+    ENTITY_MISSING = "the entity is missing from the read model"
+    MEMBER_EXTRA = "organisation %(organisation)s is not one the journal shares it with"
+    MEMBER_MISSING = "organisation %(organisation)s, which the journal gives it, is missing"
+
+
 @dataclass(frozen=True)
 class Difference:
-    """The first read-model row that is not what the journal gives."""
+    """The first read-model row that is not what the journal gives: in which table, for which
+    record, and how (``column`` a column's name, ``figures`` the numbers the sentence names);
+    ``detail`` adds what only a developer reads (the values, the replay's error)."""
 
     stream: str
     table: str
-    reason: str
+    gap: Gap
+    column: str | None = None
+    organisation: str | None = None
+    figures: Mapping[str, int] = field(default_factory=dict)
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The difference in English, for the logs."""
+        said = self.gap.value % {
+            "column": f"column '{self.column}'",
+            "organisation": repr(self.organisation),
+            **self.figures,
+        }
+        return f"{said} ({self.detail})" if self.detail else said
 
     def describe(self) -> str:
         return f"read model '{self.table}', entity {self.stream}: {self.reason}"
@@ -61,17 +100,18 @@ def _rows(
 def _differs(
     table: str, columns: tuple[str, ...], stored: tuple[Any, ...], expected: tuple[Any, ...]
 ) -> Difference:
+    stream = str(expected[0])
     for name, have, want in zip(columns, stored, expected, strict=True):
-        if have != want:
-            shown = f"{have!r}" if name != "state" else "another state"
-            return Difference(
-                str(expected[0]),
-                table,
-                f"column '{name}' is {shown} in the read model; the journal gives {want!r}"
-                if name != "state"
-                else "its stored state is not the one the journal gives",
-            )
-    return Difference(str(expected[0]), table, "the row differs")
+        if have == want:
+            continue
+        if name == "state":
+            return Difference(stream, table, Gap.STATE)
+        if isinstance(have, int) and isinstance(want, int):
+            figures = {"have": have, "want": want}
+            return Difference(stream, table, Gap.NUMBER, name, figures=figures)
+        detail = f"{have!r} in the read model; the journal gives {want!r}"
+        return Difference(stream, table, Gap.VALUE, name, detail=detail)
+    return Difference(stream, table, Gap.ROW)
 
 
 def compare(
@@ -89,7 +129,11 @@ def compare(
             )
         except Exception as exc:  # a body that hashes right but cannot be replayed
             return Difference(
-                event.stream, "journal", f"event {event.position} cannot be replayed: {exc}"
+                event.stream,
+                "journal",
+                Gap.NOT_REPLAYABLE,
+                figures={"position": event.position},
+                detail=str(exc),
             )
         states[event.stream] = new
         text = state_text(new)
@@ -97,14 +141,19 @@ def compare(
         expected = (*row, event.occurred_utc, text)
         stored = next(history, None)
         if stored is None:
-            return Difference(event.stream, "entity_history", f"version {event.version} is missing")
+            return Difference(
+                event.stream,
+                "entity_history",
+                Gap.VERSION_MISSING,
+                figures={"version": event.version},
+            )
         if stored != expected:
             if stored[:2] != expected[:2]:
                 return Difference(
                     str(stored[0]),
                     "entity_history",
-                    f"version {stored[1]} is not what the journal gives at position "
-                    f"{event.position} (rows were added, removed or moved)",
+                    Gap.VERSION_MOVED,
+                    figures={"version": int(stored[1]), "position": event.position},
                 )
             return _differs("entity_history", _HISTORY, stored, expected)
         current[event.stream] = (
@@ -124,20 +173,23 @@ def compare(
     extra = next(history, None)
     if extra is not None:
         return Difference(
-            str(extra[0]), "entity_history", f"version {extra[1]} is not in the journal"
+            str(extra[0]),
+            "entity_history",
+            Gap.VERSION_EXTRA,
+            figures={"version": int(extra[1])},
         )
     expected_rows = iter(sorted(current.items()))
     for stored in _rows(conn, entities, _ENTITY, (entities.c.stream,)):
         want = next(expected_rows, None)
         if want is None or stored[0] < want[0]:
-            return Difference(str(stored[0]), "entities", "the journal has no such entity")
+            return Difference(str(stored[0]), "entities", Gap.NO_SUCH_ENTITY)
         if stored[0] > want[0]:
-            return Difference(want[0], "entities", "the entity is missing from the read model")
+            return Difference(want[0], "entities", Gap.ENTITY_MISSING)
         if stored != want[1]:
             return _differs("entities", _ENTITY, stored, want[1])
     missing = next(expected_rows, None)
     if missing is not None:
-        return Difference(missing[0], "entities", "the entity is missing from the read model")
+        return Difference(missing[0], "entities", Gap.ENTITY_MISSING)
     return _members_differ(conn, states)
 
 
@@ -148,10 +200,6 @@ def _members_differ(conn: Connection, states: dict[str, EntityState]) -> Differe
     m = entity_members
     have = set(_rows(conn, m, ("stream", "organisation"), (m.c.stream, m.c.organisation)))
     for stream, organisation in sorted(have ^ want):
-        reason = (
-            f"organisation {organisation!r} is not one the journal shares it with"
-            if (stream, organisation) in have
-            else f"organisation {organisation!r}, which the journal gives it, is missing"
-        )
-        return Difference(stream, "entity_members", reason)
+        gap = Gap.MEMBER_EXTRA if (stream, organisation) in have else Gap.MEMBER_MISSING
+        return Difference(stream, "entity_members", gap, organisation=organisation)
     return None
