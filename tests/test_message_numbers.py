@@ -7,7 +7,6 @@ number in the API's JSON, a phone number)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,7 +16,6 @@ from mamar.domain.visibility import Role
 from mamar.manifests.lists import RowProblem
 from mamar.persons.personal import PHONE_PATTERN
 from mamar.system import Mamar
-from mamar.web import i18n
 from mamar.web.page import View
 from mamar.web.pages._people_words import problem_message
 from tests.api_support import Api, make_api, record
@@ -27,15 +25,6 @@ from tests.test_web_refusals import _beside
 from tests.web_support import OP, csrf, make_web
 
 LATIN_DIGIT = re.compile("[0-9]")
-
-
-@pytest.fixture
-def arabic_indic() -> Iterator[None]:
-    i18n.set_digits("arab")
-    try:
-        yield
-    finally:
-        i18n.set_digits("latn")
 
 
 def _sentences(lang: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ short offset ("GMT+2", "غرينتش+٢"); a ceasefire's daily hours say the zon
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,15 +20,6 @@ CLOCK = re.compile(r"(?<![\d:+\-])(?<!\d{4}-\d{2}-\d{2} )\d{1,2}:\d{2}(?![\d:])"
 #: What follows a clock that says its zone: "(GMT+2)", " ص (غرينتش+02:00)".
 ZONED = re.compile(r"(?:\s*[صم])?\s*\((?:GMT|غرينتش)")
 PAGES = ("contacts", "map", "dashboard", "negotiation", "routes/exit-route")
-
-
-@pytest.fixture
-def arabic_indic() -> Iterator[None]:
-    i18n.set_digits("arab")
-    try:
-        yield
-    finally:
-        i18n.set_digits("latn")
 
 
 def _unzoned(text: str) -> list[str]:
