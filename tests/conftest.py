@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from mamar.config import Settings
 from mamar.system import Mamar
 from mamar.vault.store import generate_key
+from mamar.web import i18n
 
 PG_ENV = "MAMAR_TEST_DATABASE_URL"
 
@@ -106,3 +107,13 @@ def _language_of_the_command_line_restored() -> Iterator[None]:
         os.environ.pop("MAMAR_LANG", None)
     else:
         os.environ["MAMAR_LANG"] = found
+
+
+@pytest.fixture
+def arabic_indic() -> Iterator[None]:
+    """The installation set to Arabic-Indic digits for Arabic (``MAMAR_DIGITS=arab``)."""
+    i18n.set_digits("arab")
+    try:
+        yield
+    finally:
+        i18n.set_digits("latn")

@@ -7,6 +7,7 @@ whole module. Without ``/usr/bin/chromium`` these tests skip, except under
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -173,6 +174,8 @@ def test_time_slider_changes_the_control_areas(page: Any, server: LiveServer) ->
     assert page.locator("path.control-area").count() == 2
     assert page.locator("path.front-line").count() == 0
     assert page.locator("#map-when").inner_text() != moment
+    # The moment the script writes says its zone, as the server's does ("غرينتش+٢"/"GMT+2").
+    assert re.search(r"غرينتش\s?[+\u2212-]", page.locator("#map-when").inner_text())
     assert len(page.locator("#list-control li").all()) == 2
     page.keyboard.press("End")
     page.wait_for_function("() => document.querySelector('#map').dataset.countControl === '3'")

@@ -16,7 +16,6 @@ from mamar.domain.model import commands, kind_of
 from mamar.journal import store
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from mamar.web import i18n
 from tests.arabic_text import texts_pattern, visible_text
 from tests.conftest import make_system
 from tests.test_access_matrix import _kind, routes
@@ -25,15 +24,6 @@ from tests.test_web_forms import _incident_form
 from tests.web_support import OP, Web, csrf, make_web
 
 LATIN_DIGIT = re.compile("[0-9]")
-
-
-@pytest.fixture
-def arabic_indic() -> Iterator[None]:
-    i18n.set_digits("arab")
-    try:
-        yield
-    finally:
-        i18n.set_digits("latn")
 
 
 def _parts(html: str, pattern: str) -> list[str]:

@@ -6,10 +6,13 @@ catalogues, Arabic first (``mamar.web.i18n``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
+from datetime import MAXYEAR, MINYEAR
 from typing import Any
 
 from mamar.domain.errors import DomainError
+from mamar.domain.text import LINE_MAX
 from mamar.i18n.labels import RECORD_KINDS, script_name, status_label, tag_name
 from mamar.persons.personal import PHONE_PATTERN
 from mamar.web.i18n import DEFAULT, N_, digits, number, tr
@@ -31,7 +34,7 @@ API: dict[str, str] = {
     "method_not_allowed": N_("this address does not accept this method"),
     "naive_time": N_("give the time with a UTC offset, e.g. 2016-12-13T19:00+02:00"),
     "time_out_of_range": N_(
-        "this time is outside the calendar once converted to UTC (years 1 to 9999)"
+        "this time is outside the calendar once converted to UTC (years %(first)s to %(last)s)"
     ),
     "bad_request": N_("the request could not be understood"),
     "internal_error": N_("an unexpected error occurred; nothing was recorded"),
@@ -41,11 +44,11 @@ VALIDATION: dict[str, str] = {
     "missing": N_("This field is required"),
     "extra_forbidden": N_("This field is not known"),
     "string_type": N_("Must be text"),
-    "int_type": N_("Must be a whole number written in digits, e.g. 12"),
-    "int_parsing": N_("Must be a whole number written in digits, e.g. 12"),
-    "int_from_float": N_("Must be a whole number written in digits, e.g. 12"),
-    "float_type": N_("Must be a number written in digits, e.g. 36.2"),
-    "float_parsing": N_("Must be a number written in digits, e.g. 36.2"),
+    "int_type": N_("Must be a whole number written in digits, e.g. %(example)s"),
+    "int_parsing": N_("Must be a whole number written in digits, e.g. %(example)s"),
+    "int_from_float": N_("Must be a whole number written in digits, e.g. %(example)s"),
+    "float_type": N_("Must be a number written in digits, e.g. %(example)s"),
+    "float_parsing": N_("Must be a number written in digits, e.g. %(example)s"),
     "bool_type": N_("Must be yes or no (true or false)"),
     "bool_parsing": N_("Must be yes or no (true or false)"),
     "dict_type": N_("Must be an object"),
@@ -84,7 +87,7 @@ VALIDATION: dict[str, str] = {
     ),
     "kind_invalid": N_("Not a kind of record (e.g. convoy or place)"),
     "time_out_of_range": N_(
-        "This time is outside the calendar once converted to UTC (years 1 to 9999)"
+        "This time is outside the calendar once converted to UTC (years %(first)s to %(last)s)"
     ),
     "text_hidden_character": N_(
         "The text holds a hidden or direction-changing character (U+%(code)s); remove it"
@@ -105,12 +108,12 @@ VALIDATION: dict[str, str] = {
     "region_unknown": N_("The region “%(subtag)s” is not known"),
     "value_error": N_("This value is not valid"),
     "assertion_error": N_("This value is not valid"),
-    "latitude_range": N_("Latitude must be between -90 and 90 degrees"),
-    "longitude_range": N_("Longitude must be between -180 and 180 degrees"),
+    "latitude_range": N_("Latitude must be between %(low)s and %(high)s degrees"),
+    "longitude_range": N_("Longitude must be between %(low)s and %(high)s degrees"),
     "time_naive": N_("Give the time with its UTC offset, e.g. 2016-12-13T19:00+02:00"),
     "timezone_unknown": N_("Unknown time zone: give a name like Asia/Damascus"),
     "name_missing": N_("Give the name in Arabic, in English, or both"),
-    "sha256_invalid": N_("Not a SHA-256 digest: 64 hexadecimal characters are expected"),
+    "sha256_invalid": N_("Not a SHA-256 digest: %(n)s hexadecimal characters are expected"),
     "breakdown_exceeds": N_("The breakdown adds up to %(parts)s, more than the total of %(total)s"),
     "ends_before_start": N_("The end must be after the start"),
     "ring_invalid": N_("A polygon's ring needs at least four points and must end where it starts"),
@@ -122,8 +125,8 @@ VALIDATION: dict[str, str] = {
     "photo_not_image": N_("This file is not a photo: choose a JPEG, PNG or WebP picture"),
     "photo_unreadable": N_("This photo is damaged and cannot be read: take it again"),
     "figure_invalid": N_(
-        "Not a figure: write a number (500), ~500 (about), >300 (at least), 1100-1200 (a range) "
-        "or unknown"
+        "Not a figure: write a number (%(exact)s), ~%(about)s (about), >%(least)s (at least), "
+        "%(low)s-%(high)s (a range) or unknown"
     ),
     "figure_unknown_with_value": N_("A figure that is not known has no number"),
     "figure_value_required": N_("Give the number"),
@@ -153,7 +156,7 @@ DOMAIN: dict[str, str] = {
     "not_a_list": N_("This text is not a list: it has no items"),
     "same_language": N_("The translation is in the language of the original"),
     "translation_one_line": N_(
-        "This text is one line: give its translation on one line too, of at most 200 characters"
+        "This text is one line: give its translation on one line too, of at most %(n)s characters"
     ),
     "empty_version": N_("The version is empty"),
     "unknown_version": N_("There is no such version of it"),
@@ -241,8 +244,53 @@ DOMAIN: dict[str, str] = {
 REFUSED = N_("The request was refused")
 
 
+def _calendar(lang: str) -> dict[str, object]:
+    """The years a time may fall in once converted to UTC: written as years (never grouped)."""
+    return {"first": digits(str(MINYEAR), lang), "last": digits(str(MAXYEAR), lang)}
+
+
+def _bounds(low: int, high: int) -> Callable[[str], dict[str, object]]:
+    return lambda lang: {"low": number(low, lang), "high": number(high, lang)}
+
+
+def _figures(lang: str) -> dict[str, object]:
+    """Figures as a person types them (never grouped)."""
+    typed = {"exact": 500, "about": 500, "least": 300, "low": 1100, "high": 1200}
+    return {name: digits(str(value), lang) for name, value in typed.items()}
+
+
+#: What a sentence says that its refusal does not carry, by code: a limit, in the reader's
+#: digits; an example of what to type, in the reader's digits too, as every field these are
+#: said for reads Arabic-Indic digits as well (a figure, a year of birth).
+SAID: dict[str, Callable[[str], dict[str, object]]] = {
+    "time_out_of_range": _calendar,
+    "latitude_range": _bounds(-90, 90),
+    "longitude_range": _bounds(-180, 180),
+    "sha256_invalid": lambda lang: {"n": number(hashlib.sha256().digest_size * 2, lang)},
+    "figure_invalid": _figures,
+    "translation_one_line": lambda lang: {"n": number(LINE_MAX, lang)},
+    "born_after_now": lambda lang: {"example": digits("1980", lang)},
+}
+
+#: The example of a number a refusal of one shows. A page's form reads Arabic-Indic digits
+#: too and says it in the reader's; JSON (the API) writes numbers in Latin digits only.
+NUMBER_EXAMPLES: dict[str, float] = {
+    "int_type": 12,
+    "int_parsing": 12,
+    "int_from_float": 12,
+    "float_type": 36.2,
+    "float_parsing": 36.2,
+}
+
+
+def said(code: str, lang: str) -> dict[str, object]:
+    """The particulars :data:`SAID` gives the sentence of ``code`` (none for most)."""
+    found = SAID.get(code)
+    return found(lang) if found else {}
+
+
 def api_message(code: str, lang: str, **params: object) -> str:
-    return tr(lang, API.get(code, API["bad_request"]), **params)
+    return tr(lang, API.get(code, API["bad_request"]), **said(code, lang), **params)
 
 
 #: Refusals whose particulars (``DomainError.params``) are said too, when every one of them
@@ -254,7 +302,7 @@ DOMAIN_DETAILED: dict[str, str] = {
     ),
 }
 DOMAIN_DETAILED["born_after_now"] = N_(
-    "The year of birth cannot be after %(year)s: write it with four digits, e.g. 1980"
+    "The year of birth cannot be after %(year)s: write it with four digits, e.g. %(example)s"
 )
 FINAL_STATUS = N_("The status cannot change from “%(current)s”: it is final")
 
@@ -264,17 +312,18 @@ def domain_message(exc: DomainError, lang: str) -> str:
     sentence for its code, with its particulars (a record's kind, statuses) in words too.
     The domain's own English sentence (``exc.message``) names ids: it is for the logs."""
     words = {name: _word(name, value, lang) for name, value in exc.params.items()}
+    fixed = said(exc.code, lang)
     if any(value is None for value in words.values()):
-        return tr(lang, DOMAIN.get(exc.code, REFUSED))
+        return tr(lang, DOMAIN.get(exc.code, REFUSED), **fixed)
     if exc.code == "illegal_transition" and words.get("allowed") == "":
         return tr(lang, FINAL_STATUS, current=words["current"])
     message = DOMAIN_DETAILED.get(exc.code)
     if message is not None and words:
         try:
-            return tr(lang, message, **words)
+            return tr(lang, message, **fixed, **words)
         except KeyError:
             pass
-    return tr(lang, DOMAIN.get(exc.code, REFUSED))
+    return tr(lang, DOMAIN.get(exc.code, REFUSED), **fixed)
 
 
 def _word(name: str, value: str | tuple[str, ...], lang: str) -> str | None:
@@ -305,18 +354,25 @@ def validation_message(
     lang: str,
     context: Mapping[str, Any] | None = None,
     field: str | None = None,
+    *,
+    in_form: bool = False,
 ) -> str:
     """A validation error in the catalogue's words, saying what is allowed.
 
     ``english`` (Pydantic's or a validator's sentence) is not shown: it is not in
     the catalogues. A string that must not be empty says the field is required. The
-    ``field`` refused (dotted) tells whether a bound is a year."""
+    ``field`` refused (dotted) tells whether a bound is a year. ``in_form``: the value was
+    typed in a page's form (which reads Arabic-Indic digits too), not sent as JSON."""
     del english
     years = field is not None and field.rsplit(".", 1)[-1] in YEAR_FIELDS
     params = {
         k: digits(str(v), lang) if years and isinstance(v, int) else _param(v, lang, k)
         for k, v in (context or {}).items()
     }
+    params = {**said(error_type, lang), **params}
+    if error_type in NUMBER_EXAMPLES:
+        example = NUMBER_EXAMPLES[error_type]
+        params["example"] = number(example, lang) if in_form else str(example)
     if error_type == "string_too_short" and str(params.get("min_length")) in ("1", "١"):
         error_type = "missing"
     if error_type == "string_pattern_mismatch" and (context or {}).get("pattern") == PHONE_PATTERN:

@@ -60,7 +60,7 @@ def _validation_errors(exc: ValidationError, lang: str) -> dict[str, str]:
         name = (field_of(error.get("loc", ())) or GENERAL).removesuffix(".original")
         english = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         message = validation_message(
-            str(error.get("type")), english, lang, error.get("ctx"), field=name
+            str(error.get("type")), english, lang, error.get("ctx"), field=name, in_form=True
         )
         errors.setdefault(name, message)
     return errors
@@ -153,7 +153,9 @@ def build(view: View, name: str, data: dict[str, Any]) -> Command:
 REQUIRED = N_("This field is required")
 #: A name or title in two languages left empty in both: either one is enough.
 EITHER = N_("Required in Arabic or in English: one of the two is enough")
-WHOLE = N_("Must be a whole number written in digits, e.g. 12")
+WHOLE = N_("Must be a whole number written in digits, e.g. %(example)s")
+#: The example :data:`WHOLE` gives (the reader's digits: the forms read Arabic-Indic too).
+WHOLE_EXAMPLE = 12
 AT_LEAST = N_("Must be %(ge)s or more")
 AT_MOST = N_("Must be %(le)s or less")
 #: The largest count a form takes: more people than a city holds is a slip of the keyboard.
@@ -170,7 +172,7 @@ def whole_number(view: View, name: str, typed: str | None) -> int | None:
     if cleaned.startswith("-") and cleaned[1:].isdigit():
         view.field_errors[name] = view.t(AT_LEAST, ge=i18n.number(0, view.lang))
     elif not cleaned.isdigit():
-        view.field_errors[name] = view.t(WHOLE)
+        view.field_errors[name] = view.t(WHOLE, example=WHOLE_EXAMPLE)
     elif int(cleaned) > LARGEST:
         view.field_errors[name] = view.t(AT_MOST, le=i18n.number(LARGEST, view.lang))
     else:
@@ -190,7 +192,7 @@ def version_number(view: View, name: str, typed: str | None, latest: int | None)
         return None
     cleaned = typed.strip().translate(_DIGITS)
     if not cleaned.removeprefix("-").isdigit():
-        view.field_errors[name] = view.t(WHOLE)
+        view.field_errors[name] = view.t(WHOLE, example=WHOLE_EXAMPLE)
         return None
     wanted = int(cleaned)
     if latest == 0:

@@ -162,10 +162,10 @@ def unit(
 def zone_name(tz: str | None, lang: str) -> str:
     """The time zone in words ("توقيت سوريا"), never its IANA identifier. A fixed offset
     (``Etc/GMT-2``, whose POSIX sign is inverted) or UTC has no name: it is said as its
-    offset from Greenwich ("غرينتش+02:00")."""
+    offset from Greenwich ("غرينتش+02:00"), in the reader's digits."""
     found = zone(tz)
     if found.key.startswith("Etc/") or found.key == "UTC":
-        return get_timezone_gmt(datetime.now(found), locale=lang)
+        return digits(get_timezone_gmt(datetime.now(found), locale=lang), lang)
     return get_timezone_name(found, locale=lang)
 
 
@@ -202,7 +202,21 @@ def when(value: str | datetime | None, lang: str, tz: str | None, fmt: str = "me
     if moment is None:
         return str(value)
     pattern = _PATTERNS.get((fmt, lang), fmt)
-    return digits(format_datetime(moment, pattern, tzinfo=zone(tz), locale=lang), lang)
+    written = format_datetime(moment, pattern, tzinfo=zone(tz), locale=lang)
+    if fmt in _SHORT_ZONED:
+        written = tr(lang, "%(time)s (%(zone)s)", time=written, zone=short_offset(moment, tz, lang))
+    return digits(written, lang)
+
+
+def short_offset(moment: datetime, tz: str | None, lang: str) -> str:
+    """The zone's offset from Greenwich at ``moment``, short (CLDR's short localized GMT
+    format, the ``O`` pattern Babel lacks): "غرينتش+2", "GMT+5:30", "GMT" for UTC itself;
+    the map's script writes the same (``Intl``'s ``shortOffset``)."""
+    shift = moment.astimezone(zone(tz)).utcoffset()
+    minutes = int(shift.total_seconds() // 60) if shift is not None else 0
+    hours, rest = divmod(abs(minutes), 60)
+    written = f"{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
+    return str(Locale.parse(lang).zone_formats["gmt"]) % (written if minutes else "")
 
 
 # Always with the time zone's offset (``GMT+02:00`` / ``غرينتش+02:00``): a time read
@@ -210,12 +224,15 @@ def when(value: str | datetime | None, lang: str, tz: str | None, fmt: str = "me
 _PATTERNS = {
     ("medium", "ar"): "d MMMM y، h:mm a (ZZZZ)",
     ("medium", "en"): "d MMMM y, HH:mm (ZZZZ)",
+    # Short (a list's line, a phone's width): the offset after it is short too (``short_offset``).
     ("short", "ar"): "d MMM، h:mm a",
     ("short", "en"): "d MMM, HH:mm",
     # One clock per language: CLDR's for Arabic (12-hour, ص/م), 24-hour for English.
     ("clock", "ar"): "h:mm a",
     ("clock", "en"): "HH:mm",
 }
+#: The formats written with the zone's short offset after them.
+_SHORT_ZONED = frozenset({"short"})
 
 
 def _parse(text: str) -> datetime | None:

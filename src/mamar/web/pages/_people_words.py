@@ -6,6 +6,7 @@ already translated, keyed by the value they name.
 
 from __future__ import annotations
 
+from mamar.manifests.commands import MAX_ON_VEHICLE
 from mamar.manifests.lists import RowProblem
 from mamar.web.i18n import N_
 from mamar.web.page import View
@@ -73,7 +74,7 @@ PROBLEMS = {
         "no vehicle is named (choose one for the whole list, or add a vehicle column)"
     ),
     "refused": N_(
-        "this family could not be put on its vehicle (a vehicle holds at most 500 people)"
+        "this family could not be put on its vehicle (a vehicle holds at most %(n)s people)"
     ),
     "unreadable": N_("the file cannot be read as CSV or Excel"),
     "empty": N_("the file holds no rows"),
@@ -106,7 +107,8 @@ def medical_words(v: View) -> dict[str, dict[str, str]]:
 
 def problem_message(v: View, problem: RowProblem) -> str:
     """One refused row in the page's language: "Row 7, Year of birth: …"."""
-    what = v.t(PROBLEMS.get(problem.code, PROBLEMS["bad_value"]))
+    # A refused family is said with the manifest's limit (the reader's digits, by ``View.t``).
+    what = v.t(PROBLEMS.get(problem.code, PROBLEMS["bad_value"]), n=MAX_ON_VEHICLE)
     if problem.column in COLUMNS:
         return v.t(
             "Row %(row)s, %(column)s: %(problem)s",

@@ -14,6 +14,7 @@ from mamar.access.rules import READ_ANY, RuleBook
 from mamar.ceasefires.events import CeasefireStatus
 from mamar.ceasefires.model import TRANSITIONS, CeasefireState, outside_windows, overlaps, windows
 from mamar.i18n.labels import precision_label
+from mamar.web import i18n
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
 from mamar.web.pages._formkit import (
@@ -200,17 +201,19 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
         daily = state.daily
         spans = windows(state)
         if daily is not None:
+            # The hours are the same clock every day in the ceasefire's zone: said by its name
+            # (its offset may change with summer time between the first day and the last).
+            hours_zone = state.timezone or v.timezone
+            hours = v.t(
+                "%(opens)s to %(closes)s, from %(first)s to %(last)s",
+                opens=i18n.when(spans[0].starts_at, v.lang, hours_zone, "clock"),
+                closes=i18n.when(spans[0].ends_at, v.lang, hours_zone, "clock"),
+                first=i18n.when(spans[0].starts_at, v.lang, hours_zone, DAY),
+                last=i18n.when(spans[-1].starts_at, v.lang, hours_zone, DAY),
+            )
+            zone_words = i18n.zone_name(hours_zone, v.lang)
             facts.append(
-                (
-                    v.t("Every day"),
-                    v.t(
-                        "%(opens)s to %(closes)s, from %(first)s to %(last)s",
-                        opens=daily.opens.strftime("%H:%M"),
-                        closes=daily.closes.strftime("%H:%M"),
-                        first=v.when(spans[0].starts_at, DAY),
-                        last=v.when(spans[-1].starts_at, DAY),
-                    ),
-                )
+                (v.t("Every day"), v.t("%(time)s (%(zone)s)", time=hours, zone=zone_words))
             )
         for label, at_time, precision in (
             (v.t("Starts"), c.get("starts_at"), c.get("starts_precision")),

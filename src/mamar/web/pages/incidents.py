@@ -12,7 +12,7 @@ from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.i18n.labels import category_label
 from mamar.incidents.categories import EventType, HumanitarianImpact, Weapon
 from mamar.incidents.events import Confidence, SourceKind
-from mamar.web import forms
+from mamar.web import forms, i18n
 from mamar.web.forms import language_of
 from mamar.web.i18n import N_
 from mamar.web.page import NavItem, View, add_nav, add_page, op_view
@@ -74,8 +74,10 @@ def _render_list(
     )
 
 
-LONGITUDE_TOO = N_("Give the longitude too: a point needs both, e.g. 37.13")
-LATITUDE_TOO = N_("Give the latitude too: a point needs both, e.g. 36.17")
+#: Half a point typed: the other half is asked for, with an example in the reader's digits
+#: (the fields read Arabic-Indic digits and decimal separator too).
+LONGITUDE_TOO = N_("Give the longitude too: a point needs both, e.g. %(example)s")
+LATITUDE_TOO = N_("Give the latitude too: a point needs both, e.g. %(example)s")
 
 
 def report_data(v: View, op: str) -> dict[str, Any]:
@@ -103,9 +105,9 @@ def report_data(v: View, op: str) -> dict[str, Any]:
     }
     typed = {name: f.get(name, "").strip() for name in ("lat", "lon")}
     if typed["lat"] and not typed["lon"]:  # half a point: the other half is asked for
-        v.field_errors["lon"] = v.t(LONGITUDE_TOO)
+        v.field_errors["lon"] = v.t(LONGITUDE_TOO, example=i18n.coordinate(37.13, v.lang))
     elif typed["lon"] and not typed["lat"]:
-        v.field_errors["lat"] = v.t(LATITUDE_TOO)
+        v.field_errors["lat"] = v.t(LATITUDE_TOO, example=i18n.coordinate(36.17, v.lang))
     elif lat is not None or lon is not None:
         data["point"] = {"lat": lat, "lon": lon}
     casualties = {}

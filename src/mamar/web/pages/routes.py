@@ -290,7 +290,7 @@ def _check_label(v: View, row: int) -> None:
         _LABEL.validate_python({"original": words, "language": forms.language_of(v, name)})
     except ValidationError as exc:
         first = exc.errors()[0]
-        message = validation_message(str(first["type"]), "", v.lang, first.get("ctx"))
+        message = validation_message(str(first["type"]), "", v.lang, first.get("ctx"), in_form=True)
         v.field_errors[waypoints.problem_key(row, "label")] = message
 
 

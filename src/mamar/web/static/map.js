@@ -207,12 +207,22 @@
     });
   }
 
+  // Every moment with its zone's offset ("GMT+2"), as the server writes a short one: a time
+  // read off the map may be relayed to someone in another zone.
   var formatter = null;
+  var shown = {
+    timeZone: box.getAttribute("data-tz") || "UTC", day: "numeric", month: "short",
+    year: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "shortOffset"
+  };
+  var locale = box.getAttribute("data-locale") || document.documentElement.getAttribute("data-locale") || lang;
   try {
-    formatter = new Intl.DateTimeFormat(box.getAttribute("data-locale") || document.documentElement.getAttribute("data-locale") || lang, {
-      timeZone: box.getAttribute("data-tz") || "UTC", dateStyle: "medium", timeStyle: "short"
-    });
-  } catch (e) { formatter = null; }
+    formatter = new Intl.DateTimeFormat(locale, shown);
+  } catch (e) {
+    try {
+      shown.timeZoneName = "short"; // an older browser: its short zone name or offset
+      formatter = new Intl.DateTimeFormat(locale, shown);
+    } catch (e2) { formatter = null; }
+  }
 
   function moment(iso) {
     var parsed = iso ? new Date(iso) : null;
