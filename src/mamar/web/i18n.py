@@ -205,11 +205,25 @@ def when(value: str | datetime | None, lang: str, tz: str | None, fmt: str = "me
     return digits(format_datetime(moment, pattern, tzinfo=zone(tz), locale=lang), lang)
 
 
+#: Precisions known only to the day: no clock time is shown for them.
+DAY_ONLY = frozenset({"day"})
+
+
+def when_known(
+    value: str | datetime | None, lang: str, tz: str | None, precision: str = "exact"
+) -> str:
+    """A moment in full as precisely as it is known: day, time and zone, or the day and
+    zone alone when it is known only to the day (no invented "12:00")."""
+    return when(value, lang, tz, "day" if precision in DAY_ONLY else "medium")
+
+
 # Always with the time zone's offset (``GMT+02:00`` / ``غرينتش+02:00``): a time read
 # off a page may be relayed by radio to someone in another zone.
 _PATTERNS = {
     ("medium", "ar"): "d MMMM y، h:mm a (ZZZZ)",
     ("medium", "en"): "d MMMM y, HH:mm (ZZZZ)",
+    ("day", "ar"): "d MMMM y (ZZZZ)",
+    ("day", "en"): "d MMMM y (ZZZZ)",
     ("short", "ar"): "d MMM، h:mm a",
     ("short", "en"): "d MMM, HH:mm",
     # One clock per language: CLDR's for Arabic (12-hour, ص/م), 24-hour for English.
