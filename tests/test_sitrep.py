@@ -369,7 +369,9 @@ def test_the_report_says_whose_account_it_was_made_for(aleppo: str, tmp_path: Pa
     html = tmp_path / "sitrep.html"
     _aleppo_report(aleppo, html, "html")
     page = html.read_text(encoding="utf-8")
-    made_for = 'لحساب «<span dir="auto">ضابط ارتباط الجانب الروسي</span>» (القيادة العسكرية الروسية)؛'
+    made_for = (
+        'لحساب «<span dir="auto">ضابط ارتباط الجانب الروسي</span>» (القيادة العسكرية الروسية)؛'
+    )
     assert made_for in page
     assert "للحساب" not in page
     pdf = tmp_path / "sitrep.pdf"
