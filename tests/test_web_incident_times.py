@@ -1,0 +1,32 @@
+"""An incident known only to the day is shown by its day alone, with its precision, on
+every page that says when it happened: the list, its page and its history."""
+
+from __future__ import annotations
+
+import re
+
+from mamar.system import Mamar
+from tests.web_support import OP, make_web
+
+BOMBARDMENT = "bombardment-east-aleppo"  # 8 December 2016, known only to the day
+
+
+def test_an_incident_known_only_to_the_day_shows_no_clock_time(system: Mamar) -> None:
+    web = make_web(system)
+    client = web.client("operations")
+    listed = client.get(f"/ops/{OP}/incidents?lang=ar").text
+    assert "8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم)</small>" in listed
+    assert "8 ديسمبر 2016، " not in listed
+    # An incident known to the minute keeps its time and zone.
+    assert re.search(r"14 ديسمبر 2016، \d+:\d\d [صم] \(غرينتش\+02:00\)", listed)
+    english = client.get(f"/ops/{OP}/incidents?lang=en").text
+    assert "8 December 2016 (GMT+02:00) <small>(to the day)</small>" in english
+    assert "8 December 2016, " not in english
+    twin = client.get(f"/ops/{OP}/incidents?format=json").json()
+    assert twin["precision"][BOMBARDMENT] == "day"
+    page = client.get(f"/ops/{OP}/incidents/{BOMBARDMENT}?lang=ar").text
+    occurred = page[page.index("<dt>وقت الحدوث</dt>") :]
+    assert occurred.startswith("<dt>وقت الحدوث</dt><dd>8 ديسمبر 2016 (غرينتش+02:00) <small>")
+    # Its history: the report, on the day alone.
+    assert "8 ديسمبر 2016، " not in page
+    assert ">8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم" in page
