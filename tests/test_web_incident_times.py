@@ -30,3 +30,29 @@ def test_an_incident_known_only_to_the_day_shows_no_clock_time(system: Mamar) ->
     # Its history: the report, on the day alone.
     assert "8 ديسمبر 2016، " not in page
     assert ">8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم" in page
+
+
+def test_an_escalation_raised_on_a_day_shows_no_clock_time(system: Mamar) -> None:
+    """An escalation recorded as raised on a day, its time not known: its page says the
+    day, its zone and its precision."""
+    from datetime import datetime
+
+    from mamar.domain.time import OccurredAt, Precision
+    from mamar.escalations.commands import RaiseEscalation
+    from mamar.services.commands import SYSTEM
+
+    web = make_web(system)
+    raised = RaiseEscalation.model_validate(
+        {
+            "id": "day-only",
+            "operation": OP,
+            "about": [{"kind": "incident", "id": BOMBARDMENT}],
+            "to_party": "russian-military",
+            "message": {"original": "القصف مستمر", "language": "ar"},
+        }
+    )
+    at = datetime.fromisoformat("2016-12-09T12:00+02:00")
+    system.execute(raised, actor=SYSTEM, occurred=OccurredAt(at=at, precision=Precision.DAY))
+    page = web.client("operations").get(f"/ops/{OP}/escalations/day-only?lang=ar").text
+    assert "<dd>9 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم)</small></dd>" in page
+    assert "9 ديسمبر 2016، " not in page

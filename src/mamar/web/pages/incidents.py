@@ -25,6 +25,7 @@ from mamar.web.pages._shared import (
     may,
     names_of,
     number,
+    precision_of,
     visibility_options,
 )
 from mamar.web.pages.translations import translate_form
@@ -281,7 +282,7 @@ def _render_detail(
         "escalations": escalations,
         "history": events,
         # How precisely it is known to have happened: its report's precision.
-        "precision": next((e["precision"] for e in events if e["type"] == REPORTED), "exact"),
+        "precision": precision_of(events, REPORTED),
     }
     parties = names_of(entities(v, "party", op), v.lang)
     return v.render(
