@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from mamar.cli import app
 from mamar.operations.model import OpenOperation
-from mamar.scenarios import runner as scenarios
 from mamar.services.commands import SYSTEM
 from tests.conftest import make_system
+from tests.helpers import aleppo_database
 
 runner = CliRunner()
 ISO = re.compile(r"\d{4}-\d\d-\d\d")
@@ -23,11 +23,7 @@ ZONE = re.compile(r"\((?:غرينتش|GMT)[+-]\d\d:\d\d\)")
 
 @pytest.fixture(scope="module")
 def aleppo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('aleppo') / 'aleppo.db'}"
-    system = make_system(url)
-    scenarios.run(system, scenarios.load("aleppo-2016"))
-    system.dispose()
-    return url
+    return aleppo_database(tmp_path_factory.mktemp("aleppo") / "aleppo.db")
 
 
 def said(url: str, *args: str, lang: str = "ar") -> str:
@@ -85,9 +81,8 @@ def test_every_line_of_a_timeline_is_in_one_zone(aleppo: str) -> None:
 def test_a_timeline_of_operations_in_two_zones_is_in_greenwich_time(tmp_path: Path) -> None:
     """Two operations in different zones: a timeline of both is in one zone, Greenwich
     time; a timeline of one is in that operation's zone."""
-    url = f"sqlite:///{tmp_path / 'two.db'}"
+    url = aleppo_database(tmp_path / "two.db")
     system = make_system(url)
-    scenarios.run(system, scenarios.load("aleppo-2016"))
     system.execute(
         OpenOperation.model_validate(
             {"id": "far", "name": {"en": "Far away"}, "timezone": "Asia/Kabul"}

@@ -22,6 +22,7 @@ from mamar.reports.making import SitrepRequest, make_sitrep
 from mamar.scenarios import runner
 from mamar.system import Mamar
 from tests.conftest import make_system
+from tests.helpers import aleppo_database
 from tests.org_support import OP, World, account, build, may_see
 
 AT = datetime.fromisoformat("2016-12-22T23:00+02:00")
@@ -321,11 +322,7 @@ def test_the_report_and_the_exports_on_each_engine(system: Mamar) -> None:
 
 @pytest.fixture(scope="module")
 def aleppo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('aleppo') / 'aleppo.db'}"
-    system = make_system(url)
-    runner.run(system, runner.load("aleppo-2016"))
-    system.dispose()
-    return url
+    return aleppo_database(tmp_path_factory.mktemp("aleppo") / "aleppo.db")
 
 
 def _aleppo_report(url: str, out: Path, fmt: str, lang: str = "ar") -> None:
