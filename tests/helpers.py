@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from mamar.domain.model import Actor
@@ -58,3 +59,15 @@ def account_in(
         actor=SYSTEM,
     )
     return system.actor(username)
+
+
+def aleppo_database(path: Path) -> str:
+    """The URL of a new SQLite file at ``path`` holding the aleppo-2016 scenario."""
+    from mamar.scenarios import runner
+    from tests.conftest import make_system
+
+    url = f"sqlite:///{path}"
+    system = make_system(url)
+    runner.run(system, runner.load("aleppo-2016"))
+    system.dispose()
+    return url

@@ -22,6 +22,7 @@ from mamar.reports.making import SitrepRequest, make_sitrep
 from mamar.scenarios import runner
 from mamar.system import Mamar
 from tests.conftest import make_system
+from tests.helpers import aleppo_database
 from tests.org_support import OP, World, account, build, may_see
 
 AT = datetime.fromisoformat("2016-12-22T23:00+02:00")
@@ -314,3 +315,64 @@ def test_the_report_and_the_exports_on_each_engine(system: Mamar) -> None:
     assert html.count("<svg") >= 2
     for fmt in ("geojson", "acled", "cap", "gpx"):
         assert make_export(system, reader, fmt=fmt, operation=OP).content
+
+
+# --- times: year, zone, precision -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def aleppo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return aleppo_database(tmp_path_factory.mktemp("aleppo") / "aleppo.db")
+
+
+def _aleppo_report(url: str, out: Path, fmt: str, lang: str = "ar") -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            *("report", "sitrep", "--as", "liaison-ru", "--at", "2016-12-16T12:00+02:00"),
+            *("--lang", lang, "--format", fmt, "-o", str(out), "--database", url),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_every_time_of_the_report_has_its_year_and_zone(aleppo: str, tmp_path: Path) -> None:
+    """A report is read far away and months later: each time says its year and its zone's
+    offset, and an incident known only to the day shows no clock time."""
+    html = tmp_path / "sitrep.html"
+    _aleppo_report(aleppo, html, "html")
+    page = html.read_text(encoding="utf-8")
+    assert "كما في 16 ديسمبر 2016، 12:00 م (غرينتش+02:00)" in page
+    assert re.search(r"أُعدّ في \d+ \w+ \d{4}، [\d:]+ [صم] \(غرينتش[+-]\d\d:\d\d\) لحساب", page)
+    # The ceasefire's history: when it came into force, in full.
+    assert "<td>13 ديسمبر 2016، 6:00 م (غرينتش+02:00)</td><td>ساري المفعول</td>" in page
+    # The bombardment of 8 December is known only to the day.
+    assert "8 ديسمبر 2016 (غرينتش+02:00)" in page
+    assert "8 ديسمبر 2016، " not in page
+    english = tmp_path / "sitrep.en.html"
+    _aleppo_report(aleppo, english, "html", "en")
+    assert "As of 16 December 2016, 12:00 (GMT+02:00)" in english.read_text(encoding="utf-8")
+    # The PDF made from it says the same (pdftotext reorders the figures of Arabic
+    # lines, so the header is read piece by piece).
+    pdf = tmp_path / "sitrep.pdf"
+    _aleppo_report(aleppo, pdf, "pdf")
+    text = joined(pdf_text(pdf.read_bytes(), tmp_path))
+    header = text[text.index("كمافي") : text.index("لحساب")]
+    assert header.count("2016") == 1 and header.count("غرينتش") == 2, header
+    assert "(باليوم)" in text
+
+
+def test_the_report_says_whose_account_it_was_made_for(aleppo: str, tmp_path: Path) -> None:
+    html = tmp_path / "sitrep.html"
+    _aleppo_report(aleppo, html, "html")
+    page = html.read_text(encoding="utf-8")
+    made_for = (
+        'لحساب «<span dir="auto">ضابط ارتباط الجانب الروسي</span>» (القيادة العسكرية الروسية)؛'
+    )
+    assert made_for in page
+    assert "للحساب" not in page
+    pdf = tmp_path / "sitrep.pdf"
+    _aleppo_report(aleppo, pdf, "pdf")
+    assert "لحساب«ضابطارتباطالجانبالروسي»(القيادةالعسكريةالروسية)؛" in joined(
+        pdf_text(pdf.read_bytes(), tmp_path)
+    )

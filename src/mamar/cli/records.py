@@ -27,7 +27,8 @@ from mamar.cli.main import (
     progress_bar,
     red,
 )
-from mamar.cli.render import entity_lines
+from mamar.cli.render import Clock, entity_lines
+from mamar.cli.zones import reading_zone
 from mamar.domain.errors import DomainError
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
@@ -41,7 +42,7 @@ from mamar.organisations.model import OrganisationKind, OrganisationState, Regis
 from mamar.scenarios import runner
 from mamar.services.commands import SYSTEM
 from mamar.system import Mamar
-from mamar.web.i18n import LANGUAGES, ntr, number, tr
+from mamar.web.i18n import DAY_ONLY, LANGUAGES, ntr, number, tr
 from mamar.web.render import local
 
 AsOption = Annotated[
@@ -190,10 +191,6 @@ def timeline(
     system = open_system(database)
     viewer = _viewer(system, as_)
     with system.reading() as conn:
-        zones = {
-            s.id: getattr(s, "timezone", "UTC")
-            for s in reads.visible_states(conn, viewer=viewer, operation=None, kinds=["operation"])
-        }
         entries = list(
             reads.timeline(
                 conn,
@@ -205,12 +202,13 @@ def timeline(
                 order=order,
             )
         )
-        speaker = speaker_for(conn, viewer, lang)
         if json:
             _print_json([e.as_dict() for e in entries])
             return
+        # One zone for every line, an organisation's or an account's too (see reading_zone).
+        named = [operation] if operation else [e.operation for e in entries]
+        speaker = speaker_for(conn, viewer, lang, reading_zone(conn, viewer, named))
         for e in entries:
-            speaker.timezone = zones.get(e.operation or "", "UTC")
             phrase = local(e.phrase, lang)
             qualifier = tr(lang, ", ").join(
                 x
@@ -305,13 +303,23 @@ def show(
             _print_json(data)
             return
         speaker = speaker_for(conn, viewer, lang, at_utc=at_utc)
+        clock = Clock(
+            zone=reading_zone(conn, viewer, [data.get("operation")]),
+            day_only=frozenset(
+                e.occurred_at
+                for e in reads.timeline(
+                    conn, viewer=viewer, entity=f"{kind}:{entity_id}", until_utc=at_utc
+                )
+                if e.precision in DAY_ONLY
+            ),
+        )
 
     def name(kind: str, entity_id: str) -> str | None:
         if speaker.record(kind, entity_id) is None:
             return None
         return str(speaker.name(kind, entity_id))
 
-    lines = entity_lines(data, lang, name=name)
+    lines = entity_lines(data, lang, name=name, clock=clock)
     console.print(lines, highlight=False, markup=False, soft_wrap=True)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from babel.lists import format_list
 from rich.console import Console
 from rich.text import Text
@@ -25,16 +24,29 @@ from mamar.i18n.labels import (
     total_words,
 )
 from mamar.i18n.refs import short_ref
-from mamar.web.i18n import digits, duration, has_words, ntr, number, tr
+from mamar.web.i18n import duration, has_words, ntr, number, tr, when, when_known
 from mamar.web.pages._valuewords import value_words
 from mamar.web.render import local
 
 
 def format_moment(text: str, zone: str, lang: str) -> str:
-    """A stored time (ISO with offset, or a UTC key) in the operation's time zone."""
+    """A stored time (ISO with offset, or a UTC key) in the operation's time zone, written
+    as everywhere else (CLDR's words for the language, the year, the zone's offset): "١٤
+    ديسمبر ٢٠١٦، ٩:٠٠ ص (غرينتش+02:00)"."""
     moment = parse_utc_key(text) if text.endswith("Z") else datetime.fromisoformat(text)
-    local = moment.astimezone(ZoneInfo(zone))
-    return digits(format_datetime(local, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
+    return when(moment, lang, zone)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How a record's times are read: in the zone ``zone``, and, for the moments in
+    ``day_only`` (those of its events known only to the day), the day alone."""
+
+    zone: str = "UTC"
+    day_only: frozenset[str] = frozenset()
+
+    def moment(self, text: str, lang: str) -> str:
+        return when_known(text, lang, self.zone, "day" if text in self.day_only else "exact")
 
 
 def print_overview(console: Console, data: dict[str, Any], lang: str) -> None:
@@ -219,7 +231,9 @@ def _choice(key: str, value: str, lang: str) -> str | None:
     return None
 
 
-def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
+def _value(
+    key: str, value: Any, lang: str, name: Namer | None = None, clock: Clock = Clock()
+) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -233,11 +247,7 @@ def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
     if key in ("event_type", "sub_event_type") and isinstance(value, str):
         return category_label(value, lang)
     if isinstance(value, str) and _MOMENT.match(value):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return digits(format_datetime(moment, "yyyy-MM-dd HH:mm (ZZZZ)", locale=lang), lang)
+        return clock.moment(value, lang)
     if isinstance(value, dict):
         return local(value, lang)
     if isinstance(value, str) and (called := _named(key, value, name)) is not None:
@@ -251,11 +261,17 @@ def _value(key: str, value: Any, lang: str, name: Namer | None = None) -> str:
 
 
 def entity_lines(
-    data: Any, lang: str, depth: int = 0, name: Namer | None = None, within: str = ""
+    data: Any,
+    lang: str,
+    depth: int = 0,
+    name: Namer | None = None,
+    within: str = "",
+    clock: Clock = Clock(),
 ) -> str:
     """A record's state for a person: each field by its label in ``lang`` (never the API's
-    snake_case name), nested records indented, user text in its own words, and each record
-    it refers to by its name (``name``), not its identifier."""
+    snake_case name), nested records indented, user text in its own words, each record it
+    refers to by its name (``name``), not its identifier, and each time as ``clock`` reads
+    it."""
     pad = "  " * depth
     lines: list[str] = []
     if isinstance(data, dict) and name is not None and _is_reference(data):
@@ -275,9 +291,9 @@ def entity_lines(
             if (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list):
                 lines.append(f"{pad}{title}:")
                 if value:
-                    lines.append(entity_lines(value, lang, depth + 1, name, str(key)))
+                    lines.append(entity_lines(value, lang, depth + 1, name, str(key), clock))
             else:
-                lines.append(f"{pad}{title}: {_value(str(key), value, lang, name)}")
+                lines.append(f"{pad}{title}: {_value(str(key), value, lang, name, clock)}")
     elif isinstance(data, list):
         for index, item in enumerate(data, 1):
             if isinstance(item, dict) and _is_reference(item) and name is not None:
@@ -285,7 +301,7 @@ def entity_lines(
                 lines.append(f"{pad}- {called if called is not None else '—'}")
             elif (isinstance(item, dict) and not _is_text(item)) or isinstance(item, list):
                 lines.append(f"{pad}{number(index, lang)}.")
-                lines.append(entity_lines(item, lang, depth + 1, name))
+                lines.append(entity_lines(item, lang, depth + 1, name, clock=clock))
             else:
-                lines.append(f"{pad}- {_value(within, item, lang, name)}")
+                lines.append(f"{pad}- {_value(within, item, lang, name, clock)}")
     return "\n".join(line for line in lines if line)

@@ -24,7 +24,7 @@ from mamar.i18n.labels import (
     language_name,
     status_label,
 )
-from mamar.web.i18n import N_, number, tr, when
+from mamar.web.i18n import DAY_ONLY, N_, number, tr, when
 
 
 def _plain(value: Any, lang: str) -> str:
@@ -216,10 +216,6 @@ def speaker_reading(
         return known[actor]
 
     return Speaker(lang, timezone, records, organisation, show)
-
-
-#: Precisions known only to the day: no clock time is shown for them.
-DAY_ONLY = frozenset({"day"})
 
 
 def clock(moment: str, speaker: Speaker) -> str:

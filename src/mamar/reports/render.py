@@ -44,8 +44,12 @@ def render_html(report: dict[str, Any], *, lang: str, made_at: datetime) -> str:
     """The report as a standalone HTML document in ``lang``."""
     tz = str(report["operation"].get("timezone") or "UTC")
 
-    def when(value: str | datetime | None, fmt: str = "short") -> str:
+    def when(value: str | datetime | None, fmt: str = "medium") -> str:
+        """A moment in full: a report is read far from the operation, and months later."""
         return i18n.when(value, lang, tz, fmt)
+
+    def happened(value: str | None, precision: str = "exact") -> str:
+        return i18n.when_known(value, lang, tz, precision)
 
     # The page footer, in the report's words, with the page counters CSS fills in.
     footer = i18n.tr(lang, "Page %(page)s of %(pages)s", page="\x00", pages="\x01")
@@ -57,6 +61,7 @@ def render_html(report: dict[str, Any], *, lang: str, made_at: datetime) -> str:
         "dir": i18n.DIRECTION[lang],
         "r": report,
         "when": when,
+        "happened": happened,
         "made_at": made_at,
         "footer_css": footer_css,
         # Who translated a text, by name (only organisations the reader may see).

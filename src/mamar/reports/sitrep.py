@@ -152,7 +152,7 @@ def _agreements(states: Sequence[EntityState]) -> list[dict[str, Any]]:
     return out
 
 
-def _incident(i: IncidentState) -> dict[str, Any]:
+def _incident(i: IncidentState, precision: str) -> dict[str, Any]:
     main = i.main_allegation()
     killed = i.casualties.killed.total if i.casualties.killed else None
     injured = i.casualties.injured.total if i.casualties.injured else None
@@ -160,6 +160,7 @@ def _incident(i: IncidentState) -> dict[str, Any]:
     return {
         "id": i.id,
         "occurred_at": i.occurred_at,
+        "precision": precision,
         "category": f"{i.event_type.value}/{sub}",
         "place": i.place,
         "alleged_perpetrator": i.main_perpetrator,
@@ -173,7 +174,11 @@ def _incident(i: IncidentState) -> dict[str, Any]:
     }
 
 
-def _incidents(states: Sequence[EntityState], since: str | None) -> dict[str, Any]:
+def _incidents(
+    states: Sequence[EntityState], since: str | None, precisions: dict[str, str]
+) -> dict[str, Any]:
+    """The incidents of the period; ``precisions``: how precisely each is known to have
+    happened (its report's precision, by incident id)."""
     chosen = [
         i
         for i in _of(states, IncidentState)
@@ -185,7 +190,7 @@ def _incidents(states: Sequence[EntityState], since: str | None) -> dict[str, An
     return {
         **summary,
         "count": len(chosen),
-        "listed": [_incident(i) for i in listed],
+        "listed": [_incident(i, precisions.get(i.id, "exact")) for i in listed],
         "not_listed": len(chosen) - len(listed),
     }
 
@@ -377,7 +382,11 @@ def situation_report(
         "place_names": {s.id: s.name.model_dump() for s in _of(states, PlaceState)},
         "ceasefires": _ceasefires(states),
         "agreements": _agreements(states),
-        "incidents": _incidents(states, since_utc),
+        "incidents": _incidents(
+            states,
+            since_utc,
+            {e.entity_id: e.precision for e in entries if e.type == "incident.reported"},
+        ),
         "escalations": _escalations(states, period.at),
         "guarantees": _guarantees(states),
         "convoys": _convoys(states),

@@ -219,11 +219,25 @@ def short_offset(moment: datetime, tz: str | None, lang: str) -> str:
     return str(Locale.parse(lang).zone_formats["gmt"]) % (written if minutes else "")
 
 
+#: Precisions known only to the day: no clock time is shown for them.
+DAY_ONLY = frozenset({"day"})
+
+
+def when_known(
+    value: str | datetime | None, lang: str, tz: str | None, precision: str = "exact"
+) -> str:
+    """A moment in full as precisely as it is known: day, time and zone, or the day and
+    zone alone when it is known only to the day (no invented "12:00")."""
+    return when(value, lang, tz, "day" if precision in DAY_ONLY else "medium")
+
+
 # Always with the time zone's offset (``GMT+02:00`` / ``غرينتش+02:00``): a time read
 # off a page may be relayed by radio to someone in another zone.
 _PATTERNS = {
     ("medium", "ar"): "d MMMM y، h:mm a (ZZZZ)",
     ("medium", "en"): "d MMMM y, HH:mm (ZZZZ)",
+    ("day", "ar"): "d MMMM y (ZZZZ)",
+    ("day", "en"): "d MMMM y (ZZZZ)",
     # Short (a list's line, a phone's width): the offset after it is short too (``short_offset``).
     ("short", "ar"): "d MMM، h:mm a",
     ("short", "en"): "d MMM, HH:mm",

@@ -291,6 +291,10 @@ class View:
             "path": request.url.path,
             "static": request.app.state.assets.url,
             "when": lambda value, fmt="medium": i18n.when(value, self.lang, self.timezone, fmt),
+            # When something happened, as precisely as it is known (the day alone: no time).
+            "happened": lambda value, precision="exact": i18n.when_known(
+                value, self.lang, self.timezone, precision
+            ),
             "name_of": name_of,
             "names": lambda kind, ids: [name_of(kind, i) for i in ids or ()],
             "saved": self.saved_notice(),

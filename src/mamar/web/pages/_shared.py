@@ -58,6 +58,12 @@ def history(v: View, kind: str, entity_id: str) -> list[dict[str, Any]]:
         ]
 
 
+def precision_of(events: list[dict[str, Any]], type_name: str) -> str:
+    """How precisely the event ``type_name`` among a record's ``events`` (its
+    :func:`history`) is known to have happened: the precision of the record's own time."""
+    return next((e["precision"] for e in events if e["type"] == type_name), "exact")
+
+
 def may(v: View, command_name: str) -> bool:
     return may_issue(v.principal, command_type(command_name))
 

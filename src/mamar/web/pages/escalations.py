@@ -14,7 +14,7 @@ from mamar.escalations.model import EscalationState, seconds_waiting, time_to_re
 from mamar.web import forms
 from mamar.web.forms import language_of
 from mamar.web.page import View, add_page, op_view
-from mamar.web.pages._shared import entities, history, may, names_of
+from mamar.web.pages._shared import entities, history, may, names_of, precision_of
 from mamar.web.pages.translations import translate_form
 from mamar.web.render import called
 
@@ -33,13 +33,16 @@ def _render(
             conn, viewer=v.actor, kind="escalation", entity_id=esc_id, at_utc=at
         )
     assert isinstance(state, EscalationState)
+    events = history(v, "escalation", esc_id)
     data: dict[str, Any] = {
         "escalation": record,
         "waiting_seconds": (
             seconds_waiting(state, v.moment() or now_utc()) if state.awaiting_since else None
         ),
         "answered_after_seconds": time_to_respond_seconds(state),
-        "history": history(v, "escalation", esc_id),
+        "history": events,
+        # How precisely it is known to have been raised.
+        "precision": precision_of(events, "escalation.raised"),
     }
     return v.render(
         "escalation.html",

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from markupsafe import Markup, escape
 from starlette.responses import Response
 
+from mamar import reads
 from mamar.access.rules import READ_ANY, RouteRule, RuleBook, command_rule
 from mamar.i18n.labels import category_label
 from mamar.incidents.categories import EventType, HumanitarianImpact, Weapon
@@ -25,6 +26,7 @@ from mamar.web.pages._shared import (
     may,
     names_of,
     number,
+    precision_of,
     visibility_options,
 )
 from mamar.web.pages.translations import translate_form
@@ -42,10 +44,20 @@ def _rule(name: str) -> RouteRule:
     return command_rule(name)
 
 
+#: The event that reports an incident: its time is the incident's, with its precision.
+REPORTED = "incident.reported"
+
+
 def _list_data(v: View, op: str) -> dict[str, Any]:
     items = entities(v, "incident", op)
     items.sort(key=lambda i: i.get("occurred_at") or "", reverse=True)
-    return {"items": items}
+    with v.system.reading() as conn:
+        reports = reads.timeline(
+            conn, viewer=v.actor, operation=op, types=[REPORTED], until_utc=v.at_utc()
+        )
+        # How precisely each incident is known to have happened, by its id.
+        precision = {e.entity_id: e.precision for e in reports}
+    return {"items": items, "precision": precision}
 
 
 def _render_list(
@@ -289,10 +301,13 @@ def _render_detail(
             s.get("kind") == "incident" and s.get("id") == incident_id for s in e.get("about", [])
         )
     ]
+    events = history(v, "incident", incident_id)
     data = {
         "incident": record,
         "escalations": escalations,
-        "history": history(v, "incident", incident_id),
+        "history": events,
+        # How precisely it is known to have happened: its report's precision.
+        "precision": precision_of(events, REPORTED),
     }
     parties = names_of(entities(v, "party", op), v.lang)
     return v.render(
