@@ -260,6 +260,10 @@ def test_a_person_is_erased_from_their_page_after_saying_why_on_a_phone(
         no_sideways_scroll(admin)
         accessible(admin)
         facts = admin.locator("dl.facts").inner_text()
+        # Each label beside its value, the label at the start of the line (the right).
+        label = admin.locator("dl.facts dt").first.bounding_box()
+        value = admin.locator("dl.facts dd").first.bounding_box()
+        assert abs(label["y"] - value["y"]) < 2 and label["x"] > value["x"], (label, value)
         assert "نور الحلبي" in facts and "إسعاف ١٢" in facts
         assert "لا يمكن التراجع عنه" in admin.locator("main p.error").inner_text()
         # Refused (far too long): the confirmation again, the reason as typed.
