@@ -336,6 +336,42 @@ def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
         context.close()
 
 
+#: Each name shown on the map that a control (zoom, layers, scale) covers, with the control.
+COVERED_LABELS = """
+box => {
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const controls = [...box.querySelectorAll('.leaflet-control')];
+  const names = [...box.querySelectorAll('.map-label:not(.label-hidden)>span')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden' && e.getBoundingClientRect().width);
+  return names.flatMap(n => controls
+    .filter(c => hit(n.getBoundingClientRect(), c.getBoundingClientRect()))
+    .map(c => [n.textContent, c.className]));
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_place_name_is_under_a_map_control_at_360_px(
+    browser: Any, server: LiveServer, lang: str
+) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        signed_in(page, server, "coordinator")
+        page.goto(op_url(server, f"map?lang={lang}"))
+        page.wait_for_function(
+            "() => Number(document.querySelector('#map').dataset.labelsShown) > 5"
+        )
+        page.wait_for_timeout(300)  # the last frame's placing
+        assert page.locator("#map").evaluate(COVERED_LABELS) == []
+        # The zoom is at the start of the line, the layer list at its end.
+        zoom = page.locator(".leaflet-control-zoom").bounding_box()
+        layers = page.locator(".leaflet-control-layers").bounding_box()
+        assert (zoom["x"] > layers["x"]) == (lang == "ar"), (zoom, layers)
+    finally:
+        context.close()
+
+
 def test_a_phone_shows_the_timeline_story_first_and_filters_without_script(
     browser: Any, server: LiveServer
 ) -> None:
