@@ -317,7 +317,7 @@ def test_a_new_incident_appears_on_an_open_map(page: Any, server: LiveServer) ->
         "map",
         "timeline",
         "incidents?lang=en",
-        "agreements/evacuation-agreement",  # the terms' comparison scrolls in its own box
+        "agreements/evacuation-agreement",
     ],
 )
 def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
@@ -368,6 +368,39 @@ def test_no_place_name_is_under_a_map_control_at_360_px(
         zoom = page.locator(".leaflet-control-zoom").bounding_box()
         layers = page.locator(".leaflet-control-layers").bounding_box()
         assert (zoom["x"] > layers["x"]) == (lang == "ar"), (zoom, layers)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "version"), [("ar", "الصيغة 1"), ("en", "Version 1")])
+def test_the_versions_of_an_agreement_compare_down_a_phone_without_sideways_scrolling(
+    browser: Any, server: LiveServer, lang: str, version: str
+) -> None:
+    from tests.test_browser_people import accessible
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        signed_in(page, server, "coordinator")
+        page.goto(op_url(server, f"agreements/evacuation-agreement?lang={lang}"))
+        table = page.locator("table.terms-compare")
+        widths = table.evaluate(
+            "t => [t.scrollWidth, t.clientWidth, t.parentElement.scrollWidth,"
+            " t.parentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+        # Each term's versions one under the other, each named; what changed still marked.
+        term = table.locator("tbody tr.change-changed").first
+        before, after = term.locator("td").nth(0), term.locator("td").nth(1)
+        assert before.get_attribute("data-label") == version
+        assert before.bounding_box()["y"] + before.bounding_box()["height"] <= (
+            after.bounding_box()["y"] + 1
+        )
+        label = before.evaluate("td => getComputedStyle(td, '::before').content")
+        assert version in label, label
+        assert term.locator("del").count() and term.locator("mark").count()
+        assert term.locator(".visually-hidden").count() >= 2  # said, not only coloured
+        accessible(page)
     finally:
         context.close()
 
