@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -336,6 +337,19 @@ def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
         context.close()
 
 
+@contextmanager
+def on_a_phone(browser: Any, server: LiveServer, path: str) -> Iterator[Any]:
+    """The operation's page at ``path`` on a phone (360 px), signed in as the coordinator."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        signed_in(page, server, "coordinator")
+        page.goto(op_url(server, path))
+        yield page
+    finally:
+        context.close()
+
+
 #: Each name shown on the map that a control (zoom, layers, scale) covers, with the control.
 COVERED_LABELS = """
 box => {
@@ -354,11 +368,7 @@ box => {
 def test_no_place_name_is_under_a_map_control_at_360_px(
     browser: Any, server: LiveServer, lang: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    try:
-        page = context.new_page()
-        signed_in(page, server, "coordinator")
-        page.goto(op_url(server, f"map?lang={lang}"))
+    with on_a_phone(browser, server, f"map?lang={lang}") as page:
         page.wait_for_function(
             "() => Number(document.querySelector('#map').dataset.labelsShown) > 5"
         )
@@ -368,8 +378,6 @@ def test_no_place_name_is_under_a_map_control_at_360_px(
         zoom = page.locator(".leaflet-control-zoom").bounding_box()
         layers = page.locator(".leaflet-control-layers").bounding_box()
         assert (zoom["x"] > layers["x"]) == (lang == "ar"), (zoom, layers)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("lang", "version"), [("ar", "الصيغة 1"), ("en", "Version 1")])
@@ -378,11 +386,7 @@ def test_the_versions_of_an_agreement_compare_down_a_phone_without_sideways_scro
 ) -> None:
     from tests.test_browser_people import accessible
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    try:
-        page = context.new_page()
-        signed_in(page, server, "coordinator")
-        page.goto(op_url(server, f"agreements/evacuation-agreement?lang={lang}"))
+    with on_a_phone(browser, server, f"agreements/evacuation-agreement?lang={lang}") as page:
         table = page.locator("table.terms-compare")
         widths = table.evaluate(
             "t => [t.scrollWidth, t.clientWidth, t.parentElement.scrollWidth,"
@@ -401,8 +405,6 @@ def test_the_versions_of_an_agreement_compare_down_a_phone_without_sideways_scro
         assert term.locator("del").count() and term.locator("mark").count()
         assert term.locator(".visually-hidden").count() >= 2  # said, not only coloured
         accessible(page)
-    finally:
-        context.close()
 
 
 def test_a_phone_shows_the_timeline_story_first_and_filters_without_script(
