@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from mamar.access.rules import RuleBook, command_rule
+from mamar.domain.errors import NotFound
 from mamar.domain.model import Command
 from mamar.i18n.labels import field_label
 from mamar.manifests.commands import ErasePersonal
@@ -46,18 +47,27 @@ def erased_person(v: View, command: Command) -> list[tuple[str, str]]:
 def add_routes(app: FastAPI, book: RuleBook) -> None:
     rule = command_rule(ERASE)
 
-    async def erase(request: Request, op: str, id: str, number: int) -> Response:
+    # The number is read after the door has answered: whoever may not erase is told so,
+    # whatever the address says.
+    async def erase(request: Request, op: str, id: str, number: str) -> Response:
         v = await op_view(request, rule, op)
-        reason = v.form.get("reason", "").strip()
-        data = {"id": id, "number": number, **({"reason": reason} if reason else {})}
-        try:
-            forms.run(v, ERASE, data)
-        except forms.FormErrors as exc:
-            if v.wants_json():
-                return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
-            return person_page(v, op, id, number, exc.status, exc.errors)
-        return v.redirect(f"/ops/{op}/vehicles/{id}/people/{number}")
+        if not number.isdigit():
+            raise NotFound("vehicle", id)
+        return _erase(v, op, id, int(number))
 
     add_page(
         app, book, "/ops/{op}/vehicles/{id}/people/{number}/erase", erase, rule, methods=("POST",)
     )
+
+
+def _erase(v: View, op: str, id: str, number: int) -> Response:
+    """Ask first (the confirmation), then erase; refused: the person's page says why."""
+    reason = v.form.get("reason", "").strip()
+    data = {"id": id, "number": number, **({"reason": reason} if reason else {})}
+    try:
+        forms.run(v, ERASE, data)
+    except forms.FormErrors as exc:
+        if v.wants_json():
+            return v.render("", forms.field_errors_json(exc.errors), title="", status=422)
+        return person_page(v, op, id, number, exc.status, exc.errors)
+    return v.redirect(f"/ops/{op}/vehicles/{id}/people/{number}")
