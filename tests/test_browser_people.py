@@ -233,3 +233,51 @@ def test_discrepancies_appear_live_at_reception_on_a_phone(phone: Any, server: L
     texts = phone.locator("section[aria-labelledby=h-wrong] li").all_inner_texts()
     assert "سمير ناصر" in texts[0] and "وصل دون أن يكون في أي قائمة ركاب" in texts[0]
     accessible(phone)
+
+
+def test_a_person_is_erased_from_their_page_after_saying_why_on_a_phone(
+    phone: Any, browser: Any, server: LiveServer
+) -> None:
+    vehicle = add_vehicle(phone, server, "إسعاف ١٢")
+    phone.goto(f"{server.url}/ops/{OP}/vehicles/{vehicle}/family")
+    phone.locator("[name='name.0']").fill("نور الحلبي")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    person = f"{server.url}/ops/{OP}/vehicles/{vehicle}/people/1"
+    phone.goto(person)
+    assert phone.locator("#h-erase").count() == 0  # the registrar may not erase
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        admin = context.new_page()
+        sign_in(admin, server.url, "sarc-admin")
+        admin.goto(person)
+        no_sideways_scroll(admin)
+        accessible(admin)
+        erase = admin.locator("section[aria-labelledby=h-erase]")
+        erase.locator("[name=phrase]").fill("عند الفجر")
+        with admin.expect_navigation():
+            erase.locator("button.danger").click()
+        no_sideways_scroll(admin)
+        accessible(admin)
+        facts = admin.locator("dl.facts").inner_text()
+        # Each label beside its value, the label at the start of the line (the right).
+        label = admin.locator("dl.facts dt").first.bounding_box()
+        value = admin.locator("dl.facts dd").first.bounding_box()
+        assert abs(label["y"] - value["y"]) < 2 and label["x"] > value["x"], (label, value)
+        assert "نور الحلبي" in facts and "إسعاف ١٢" in facts
+        assert "لا يمكن التراجع عنه" in admin.locator("main p.error").inner_text()
+        # Refused (far too long): the confirmation again, the reason as typed.
+        pasted = "طلبت العائلة محو بياناتها " * 40
+        admin.locator("#f-reason").fill(pasted)
+        with admin.expect_navigation():
+            admin.locator("button[name=confirmed]").click()
+        assert admin.locator("#f-reason").input_value() == pasted
+        assert admin.locator("#reason-error").is_visible()
+        admin.locator("#f-reason").fill("طلبت العائلة ذلك")
+        with admin.expect_navigation():
+            admin.locator("button[name=confirmed]").click()
+        assert admin.url == person
+        assert "نور الحلبي" not in admin.locator("main").inner_text()
+        assert admin.locator("#h-erase").count() == 0
+    finally:
+        context.close()

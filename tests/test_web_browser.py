@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -320,7 +321,7 @@ def test_a_new_incident_appears_on_an_open_map(page: Any, server: LiveServer) ->
         "map",
         "timeline",
         "incidents?lang=en",
-        "agreements/evacuation-agreement",  # the terms' comparison scrolls in its own box
+        "agreements/evacuation-agreement",
     ],
 )
 def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
@@ -337,6 +338,76 @@ def test_usable_at_360_px(browser: Any, server: LiveServer, path: str) -> None:
         assert nav.is_visible()
     finally:
         context.close()
+
+
+@contextmanager
+def on_a_phone(browser: Any, server: LiveServer, path: str) -> Iterator[Any]:
+    """The operation's page at ``path`` on a phone (360 px), signed in as the coordinator."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        signed_in(page, server, "coordinator")
+        page.goto(op_url(server, path))
+        yield page
+    finally:
+        context.close()
+
+
+#: Each name shown on the map that a control (zoom, layers, scale) covers, with the control.
+COVERED_LABELS = """
+box => {
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const controls = [...box.querySelectorAll('.leaflet-control')];
+  const names = [...box.querySelectorAll('.map-label:not(.label-hidden)>span')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden' && e.getBoundingClientRect().width);
+  return names.flatMap(n => controls
+    .filter(c => hit(n.getBoundingClientRect(), c.getBoundingClientRect()))
+    .map(c => [n.textContent, c.className]));
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_place_name_is_under_a_map_control_at_360_px(
+    browser: Any, server: LiveServer, lang: str
+) -> None:
+    with on_a_phone(browser, server, f"map?lang={lang}") as page:
+        page.wait_for_function(
+            "() => Number(document.querySelector('#map').dataset.labelsShown) > 5"
+        )
+        page.wait_for_timeout(300)  # the last frame's placing
+        assert page.locator("#map").evaluate(COVERED_LABELS) == []
+        # The zoom is at the start of the line, the layer list at its end.
+        zoom = page.locator(".leaflet-control-zoom").bounding_box()
+        layers = page.locator(".leaflet-control-layers").bounding_box()
+        assert (zoom["x"] > layers["x"]) == (lang == "ar"), (zoom, layers)
+
+
+@pytest.mark.parametrize(("lang", "version"), [("ar", "الصيغة 1"), ("en", "Version 1")])
+def test_the_versions_of_an_agreement_compare_down_a_phone_without_sideways_scrolling(
+    browser: Any, server: LiveServer, lang: str, version: str
+) -> None:
+    from tests.test_browser_people import accessible
+
+    with on_a_phone(browser, server, f"agreements/evacuation-agreement?lang={lang}") as page:
+        table = page.locator("table.terms-compare")
+        widths = table.evaluate(
+            "t => [t.scrollWidth, t.clientWidth, t.parentElement.scrollWidth,"
+            " t.parentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+        # Each term's versions one under the other, each named; what changed still marked.
+        term = table.locator("tbody tr.change-changed").first
+        before, after = term.locator("td").nth(0), term.locator("td").nth(1)
+        assert before.get_attribute("data-label") == version
+        assert before.bounding_box()["y"] + before.bounding_box()["height"] <= (
+            after.bounding_box()["y"] + 1
+        )
+        label = before.evaluate("td => getComputedStyle(td, '::before').content")
+        assert version in label, label
+        assert term.locator("del").count() and term.locator("mark").count()
+        assert term.locator(".visually-hidden").count() >= 2  # said, not only coloured
+        accessible(page)
 
 
 def test_a_phone_shows_the_timeline_story_first_and_filters_without_script(

@@ -10,7 +10,7 @@ from html import unescape
 from mamar import reads
 from mamar.journal import store
 from mamar.system import Mamar
-from tests.web_support import OP, Web, csrf, make_web
+from tests.web_support import OP, Web, csrf, make_web, signed_in
 
 
 def _hidden(page: str) -> dict[str, str]:
@@ -197,3 +197,80 @@ def test_the_reason_asked_on_confirming_says_its_language(sqlite_system: Mamar) 
         "language": "en",
         "translations": [],
     }
+
+
+def _listed_person(system: Mamar) -> tuple[str, str]:
+    """A vehicle of the Red Crescent with one person on it, listed by its registrar: the
+    vehicle's id, and the person's page."""
+    registrar = signed_in(system, "sarc-registrar")
+    added = registrar.post(
+        f"/ops/{OP}/manifests",
+        data={"csrf": csrf(registrar), "convoy": "first-wounded", "label": "إسعاف ٣"},
+    )
+    assert added.status_code == 303, added.text[-1500:]
+    vehicle = added.headers["location"].rsplit("/", 1)[1]
+    listed = registrar.post(
+        f"/ops/{OP}/vehicles/{vehicle}/family",
+        data={"csrf": csrf(registrar), "name.0": "عبد الله الحلبي", "year.0": "1975"},
+    )
+    assert listed.status_code == 303, listed.text[-1500:]
+    return vehicle, f"/ops/{OP}/vehicles/{vehicle}/people/1"
+
+
+def _erased(system: Mamar) -> list[str]:
+    with system.reading() as conn:
+        return [e.data["reason"] for e in store.read_all(conn) if e.type == "vehicle.person_erased"]
+
+
+def test_erasing_a_person_on_a_manifest_asks_first_from_their_page(system: Mamar) -> None:
+    make_web(system)
+    vehicle, person = _listed_person(system)
+    # The registrar reads the person but may not erase: no form, and the door refuses.
+    registrar = signed_in(system, "sarc-registrar")
+    assert 'id="h-erase"' not in registrar.get(f"{person}?lang=ar").text
+    refused = registrar.post(f"{person}/erase?lang=ar", data={"csrf": csrf(registrar)})
+    assert refused.status_code == 403 and _erased(system) == []
+    admin = signed_in(system, "sarc-admin")
+    page = admin.get(f"{person}?lang=ar").text
+    erase = page[page.index('id="h-erase"') :]
+    assert erase.index('name="occurred_at"') < erase.index('class="danger"')  # time first
+    path = f"{person}/erase?lang=ar"
+    asked = admin.post(path, data={"csrf": csrf(admin), "phrase": "بعد الظهر"})
+    assert asked.status_code == 409 and _erased(system) == []
+    assert "لا يمكن التراجع عنه" in asked.text and 'name="confirmed" value="yes"' in asked.text
+    named = _back_and_facts(admin, asked.text)
+    assert named["الشخص"] == "عبد الله الحلبي" and named["مركبة"] == "إسعاف ٣", named
+    assert "الرقم في قائمة ركاب المركبة" in named and "العدد" not in named, named
+    kept = _hidden(asked.text)
+    assert kept["phrase"] == "بعد الظهر"
+    again = admin.post(path, data={**kept, "confirmed": "yes"})
+    assert again.status_code == 422 and 'id="reason-error"' in again.text
+    # A reason refused (far too long): asked again, the reason as typed beside its message.
+    pasted = "طلبت العائلة محو بياناته " * 40
+    too_long = admin.post(path, data={**kept, "confirmed": "yes", "reason": pasted})
+    assert too_long.status_code == 422 and 'name="confirmed" value="yes"' in too_long.text
+    assert 'aria-describedby="reason-error"' in too_long.text and pasted.strip() in too_long.text
+    assert _erased(system) == [] and "عبد الله الحلبي" in admin.get(person).text
+    done = admin.post(path, data={**kept, "confirmed": "yes", "reason": "طلبت العائلة ذلك"})
+    assert done.status_code == 303 and done.headers["location"].endswith(person)
+    assert _erased(system) == ["طلبت العائلة ذلك"]
+    after = admin.get(f"{person}?lang=ar").text
+    assert "عبد الله الحلبي" not in after and 'id="h-erase"' not in after
+    # Erased already (the form sent from a page left open): said on the person's page.
+    twice = admin.post(path, data={**kept, "confirmed": "yes", "reason": "مرة ثانية"})
+    assert twice.status_code in (409, 422) and _erased(system) == ["طلبت العائلة ذلك"]
+    assert f"/ops/{OP}/vehicles/{vehicle}" in twice.text
+
+
+def test_the_number_of_a_person_on_a_manifest_is_named_so_in_the_general_form(
+    sqlite_system: Mamar,
+) -> None:
+    web = make_web(sqlite_system)
+    client = web.client("coordinator")
+    for lang, label, wrong in (
+        ("ar", "الرقم في قائمة ركاب المركبة", "العدد"),
+        ("en", "Number on the vehicle&#39;s manifest", ">Number <"),
+    ):
+        page = client.get(f"/ops/{OP}/record/vehicle.erase_person?lang={lang}").text
+        field = re.search(r'<label for="f-number">(.*?)</label>', page, re.S)
+        assert field is not None and label in field[1] and wrong not in field[0], page[-3000:]

@@ -471,8 +471,20 @@ FIELDS: dict[str, str] = {
 }
 
 
-def field_label(name: str, lang: str) -> str | None:
-    """A field's label (``batch_of`` → "دفعة من"), or None when the catalogue has none."""
+#: Fields whose name says too little alone: (kind of record, field) → the label. A vehicle's
+#: (or a tracing request's) ``number`` is a person's number on the vehicle's manifest, not a
+#: count; a phase's ``number`` is no such thing.
+KIND_FIELDS: dict[tuple[str, str], str] = {
+    ("vehicle", "number"): N_("Number on the vehicle's manifest"),
+    ("tracing", "number"): N_("Number on the vehicle's manifest"),
+}
+
+
+def field_label(name: str, lang: str, kind: str = "") -> str | None:
+    """A field's label (``batch_of`` → "دفعة من") on a record of ``kind`` (when known), or
+    None when the catalogue has none."""
+    if (kind, name) in KIND_FIELDS:
+        return tr(lang, KIND_FIELDS[kind, name])
     if name in FIELDS:
         return tr(lang, FIELDS[name])
     label = name.replace("_", " ").capitalize()

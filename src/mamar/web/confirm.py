@@ -4,6 +4,7 @@ sent again with every value it had (hidden) and ``confirmed=yes``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -74,8 +75,10 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
     ),
     ("vehicle.erase_person", None): Irreversible(
         N_(
-            "Erasing the person destroys their personal data for good (the vault's key for "
-            "it is shredded): no one, not even an administrator, can read it again."
+            "Erasing destroys this person's name, details and photo for good (the vault's "
+            "key for them is shredded): no one, not even an administrator, can read them "
+            "again, and it cannot be undone. Only their number on the manifest and their "
+            "journey remain."
         ),
         N_("Erase the personal data"),
         "reason",
@@ -89,6 +92,23 @@ ACTIONS: dict[tuple[str, str | None], Irreversible] = {
         "reason",
     ),
 }
+
+
+#: What a confirmation names beyond the record acted on, as label → words.
+Namer = Callable[[View, Command], list[tuple[str, str]]]
+#: Command → what else its confirmation names (see :func:`names`).
+NAMERS: dict[str, Namer] = {}
+
+
+def names(command: str) -> Callable[[Namer], Namer]:
+    """Register what the confirmation of ``command`` names besides its record: who a
+    person erased from a manifest is, where only their number is in the command."""
+
+    def register(namer: Namer) -> Namer:
+        NAMERS[command] = namer
+        return namer
+
+    return register
 
 
 class NeedsConfirmation(Exception):
@@ -132,6 +152,9 @@ def facts(view: View, command: Command | None) -> list[tuple[str, str]]:
         return []
     kind = command.kind
     said = [(_upper(view.t(RECORD_KINDS.get(kind, kind))), view.name_of(kind, command.id))]
+    namer = NAMERS.get(command.command_name)
+    if namer is not None:
+        said += namer(view, command)
     for name, prop in type(command).model_json_schema().get("properties", {}).items():
         kinds = prop.get(REFERS_TO) or next(
             (a[REFERS_TO] for a in prop.get("anyOf", []) if REFERS_TO in a), None

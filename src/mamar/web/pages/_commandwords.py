@@ -116,9 +116,10 @@ def command_words(name: str, lang: str) -> str:
     )
 
 
-def field_words(name: str, lang: str) -> str | Markup:
-    """The field's label; a field without one is shown as the API names it, marked as such."""
-    label = field_label(name, lang)
+def field_words(name: str, lang: str, kind: str = "") -> str | Markup:
+    """The field's label (of a record of ``kind``, when known); a field without one is shown
+    as the API names it, marked as such."""
+    label = field_label(name, lang, kind)
     if label is not None:
         return label
     return Markup('<code lang="en" dir="ltr">{}</code>').format(name)

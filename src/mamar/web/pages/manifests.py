@@ -138,8 +138,16 @@ PHOTO_HEADERS = {
 }
 
 
-def person_page(v: View, op: str, vehicle: str, number: int) -> Response:
-    """One person of a manifest: what the vault holds of them, their photo, their journey."""
+def person_page(
+    v: View,
+    op: str,
+    vehicle: str,
+    number: int,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    """One person of a manifest: what the vault holds of them, their photo, their journey;
+    for who may, the form that erases their personal data (``errors``: it was refused)."""
     with v.system.writing() as conn:
         state = get_state(
             conn, viewer=v.actor, kind="vehicle", entity_id=vehicle, at_utc=v.at_utc()
@@ -164,8 +172,11 @@ def person_page(v: View, op: str, vehicle: str, number: int) -> Response:
         },
         title=v.t("No. %(n)s on %(label)s", n=number, label=marked(state.label, v.lang))
         + Markup(" — {}").format(name),
+        status=status,
+        errors=errors,
         words=medical_words(v),
         facilities=dict(facility_options(v, op)),
+        can_erase=may(v, "vehicle.erase_person"),
     )
 
 

@@ -323,7 +323,7 @@ def _form(v: View, op: str, command: type[Command]) -> Form:
     items: list[Item] = []
     grow: list[tuple[str, str]] = []
     for field in fields:
-        label = field_words(field.name, v.lang)
+        label = field_words(field.name, v.lang, command.kind)
         if field.name == "id" and not command.creates:
             # The record acted on: picked by its name among those the viewer sees.
             items.append(F("id", v.t("Record"), "select", options(v, op, command.kind), True))

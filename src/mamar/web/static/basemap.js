@@ -94,6 +94,17 @@
     return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
   }
 
+  // The boxes of the map's controls, in the map's own coordinates (as its points are).
+  function controlBoxes(map) {
+    var container = map.getContainer();
+    var frame = container.getBoundingClientRect();
+    var x = frame.left + container.clientLeft, y = frame.top + container.clientTop;
+    return Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return { x0: r.left - x - 2, y0: r.top - y - 2, x1: r.right - x + 2, y1: r.bottom - y + 2, owner: null };
+    });
+  }
+
   Labels.prototype.declutter = function () {
     var map = this.map;
     var size = map.getSize();
@@ -109,10 +120,11 @@
         h: item.span.offsetHeight
       };
     });
-    // The points themselves are not covered by another's label.
+    // The points themselves are not covered by another's label, nor the map's controls
+    // (zoom, layers, scale): a label under a control could not be read.
     var placed = measured.filter(function (m) { return m.item.dot; }).map(function (m) {
       return { x0: m.at.x - 3, y0: m.at.y - 3, x1: m.at.x + 3, y1: m.at.y + 3, owner: m.item };
-    });
+    }).concat(controlBoxes(map));
     var shown = 0;
     measured.forEach(function (m) {
       var chosen = null;

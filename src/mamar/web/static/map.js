@@ -25,13 +25,17 @@
   var showButton = document.getElementById("map-show");
   if (showButton) showButton.hidden = true;
 
-  var map = L.map(box, { zoomControl: false, attributionControl: false });
-  // The zoom buttons named in the page's language (Leaflet's own titles are English).
+  var tiles = box.getAttribute("data-tiles");
+  // Without tiles (Mamar draws the base itself) the view may stop between zoom levels: the
+  // fit below, inset from the controls, then costs only the room the controls take.
+  var map = L.map(box, { zoomControl: false, attributionControl: false, zoomSnap: tiles ? 1 : 0.25 });
+  // The zoom buttons named in the page's language (Leaflet's own titles are English), at
+  // the start of the line (the right in Arabic); the layer list is at its end.
   L.control.zoom({
+    position: rtl ? "topright" : "topleft",
     zoomInTitle: box.getAttribute("data-label-zoom-in") || "+",
     zoomOutTitle: box.getAttribute("data-label-zoom-out") || "-"
   }).addTo(map);
-  var tiles = box.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
   // The base: the imported extract's roads and places (served by Mamar), a scale bar,
   // and labels placed so that they do not pile up.
@@ -155,6 +159,20 @@
     toggle.setAttribute("title", label("layers"));
   }
 
+  // What is fitted into view starts below the controls in the top corners (zoom, layers)
+  // and above the scale bar: no point of the operation, nor its name, begins under them.
+  function inset() {
+    var frame = box.getBoundingClientRect();
+    var top = 0, bottom = 0;
+    box.querySelectorAll(".leaflet-top .leaflet-control").forEach(function (c) {
+      top = Math.max(top, c.getBoundingClientRect().bottom - frame.top);
+    });
+    box.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (c) {
+      bottom = Math.max(bottom, frame.bottom - c.getBoundingClientRect().top);
+    });
+    return { paddingTopLeft: [16, 8 + top], paddingBottomRight: [16, 8 + bottom] };
+  }
+
   var shown = null;
   function draw(payload, fit) {
     shown = payload;
@@ -183,7 +201,7 @@
       var area = window.MamarMap && window.MamarMap.areaBounds(payload.area);
       if (area) bounds = area;
       if (!bounds.isValid()) bounds = areaBounds.isValid() ? areaBounds : placeBounds;
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+      if (bounds.isValid()) map.fitBounds(bounds, inset());
       else map.setView([0, 0], 2);
     }
     box.dispatchEvent(new CustomEvent("mamar:map-drawn", { bubbles: true, detail: counts }));
