@@ -245,6 +245,8 @@ def test_erasing_a_person_on_a_manifest_asks_first_from_their_page(system: Mamar
     assert kept["phrase"] == "بعد الظهر"
     again = admin.post(path, data={**kept, "confirmed": "yes"})
     assert again.status_code == 422 and 'id="reason-error"' in again.text
+    # Its reason is kept on one line: one line to type it on (no line break to refuse).
+    assert '<input type="text" id="f-reason" name="reason"' in again.text
     # A reason refused (far too long): asked again, the reason as typed beside its message.
     pasted = "طلبت العائلة محو بياناته " * 40
     too_long = admin.post(path, data={**kept, "confirmed": "yes", "reason": pasted})
