@@ -30,6 +30,11 @@ def test_an_incident_known_only_to_the_day_shows_no_clock_time(system: Mamar) ->
     # Its history: the report, on the day alone.
     assert "8 ديسمبر 2016، " not in page
     assert ">8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم" in page
+    # The map's list of incidents says it the same way.
+    mapped = client.get(f"/ops/{OP}/map?lang=ar").text
+    line = re.search(rf'<li><a href="/ops/{OP}/incidents/{BOMBARDMENT}">.*?</li>', mapped, re.S)
+    assert line is not None
+    assert "8 ديسمبر 2016 (غرينتش+02:00)" in line[0] and "8 ديسمبر، " not in line[0], line[0]
 
 
 def test_an_escalation_raised_on_a_day_shows_no_clock_time(system: Mamar) -> None:

@@ -48,16 +48,20 @@ def _rule(name: str) -> RouteRule:
 REPORTED = "incident.reported"
 
 
-def _list_data(v: View, op: str) -> dict[str, Any]:
-    items = entities(v, "incident", op)
-    items.sort(key=lambda i: i.get("occurred_at") or "", reverse=True)
+def report_precisions(v: View, op: str) -> dict[str, str]:
+    """How precisely each incident the viewer sees is known to have happened, by its id
+    (its report's precision), as of the page's moment."""
     with v.system.reading() as conn:
         reports = reads.timeline(
             conn, viewer=v.actor, operation=op, types=[REPORTED], until_utc=v.at_utc()
         )
-        # How precisely each incident is known to have happened, by its id.
-        precision = {e.entity_id: e.precision for e in reports}
-    return {"items": items, "precision": precision}
+        return {e.entity_id: e.precision for e in reports}
+
+
+def _list_data(v: View, op: str) -> dict[str, Any]:
+    items = entities(v, "incident", op)
+    items.sort(key=lambda i: i.get("occurred_at") or "", reverse=True)
+    return {"items": items, "precision": report_precisions(v, op)}
 
 
 def _render_list(

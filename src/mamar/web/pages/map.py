@@ -35,6 +35,7 @@ from mamar.system import Mamar
 from mamar.web.i18n import N_
 from mamar.web.map_layers import LAYERS, MapLayers
 from mamar.web.page import NavItem, PageError, View, add_nav, add_page, op_view
+from mamar.web.pages.incidents import report_precisions
 
 add_nav(NavItem("map", N_("Map"), "map", order=70))
 
@@ -126,6 +127,7 @@ def add_routes(app: FastAPI, book: RuleBook) -> None:
             slider=slider(layers, data["at"]),
             embedded=embedded_json(data),
             live=True,
+            precision=report_precisions(v, op),
         )
 
     add_page(app, book, "/ops/{op}/map", map_page, READ_ANY)
