@@ -59,7 +59,7 @@ def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, 
     )
     assert [e["type"] for e in typed] == ["convoy.counts_recorded"]
     arabic = runner.invoke(app, ["timeline", "-d", url, "--lang", "ar"])
-    assert arabic.exit_code == 0 and "أعداد قافلة «الدفعة الأولى»" in arabic.output
+    assert arabic.exit_code == 0 and "سُجّلت أعداد قافلة «الدفعة الأولى»" in arabic.output
     bad = runner.invoke(app, ["timeline", "-d", url, "--lang", "fr"])
     assert bad.exit_code != 0 and "ar or en" in " ".join(bad.output.replace("│", " ").split())
 
