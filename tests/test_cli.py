@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import re
@@ -222,7 +223,7 @@ def test_show_names_the_records_it_refers_to(
             sys, "argv", ["mamar", "--lang", lang, "show", "convoy:nope", "-d", url]
         )
         with pytest.raises(SystemExit) as stopped:
-            main()
+            contextvars.copy_context().run(main)  # its --lang stays in that run
         missing = capsys.readouterr().err
         assert stopped.value.code == 2 and said in missing, missing
         assert "رُفض" not in missing and "Refused" not in missing
