@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from mamar.cli import app
+from mamar.cli import app, main
 from mamar.projections.entities import dump
 from mamar.system import Mamar
 
@@ -58,7 +60,7 @@ def test_timeline_in_time_order_with_precision_and_filters(loaded: tuple[Mamar, 
     )
     assert [e["type"] for e in typed] == ["convoy.counts_recorded"]
     arabic = runner.invoke(app, ["timeline", "-d", url, "--lang", "ar"])
-    assert arabic.exit_code == 0 and "أعداد قافلة «الدفعة الأولى»" in arabic.output
+    assert arabic.exit_code == 0 and "سُجّلت أعداد قافلة «الدفعة الأولى»" in arabic.output
     bad = runner.invoke(app, ["timeline", "-d", url, "--lang", "fr"])
     assert bad.exit_code != 0 and "ar or en" in " ".join(bad.output.replace("│", " ").split())
 
@@ -184,7 +186,9 @@ def test_lang_applies_to_every_message_of_the_run(tmp_path: Path) -> None:
     assert "القوافل حسب الحالة" in overview.stdout and "Convoys" not in overview.stdout
 
 
-def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
+def test_show_names_the_records_it_refers_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Names, not ids: a convoy shown for a person names its operation, places, route,
     teams and escorts' parties in the chosen language, never by their identifiers."""
     database = tmp_path / "demo.db"
@@ -207,6 +211,22 @@ def test_show_names_the_records_it_refers_to(tmp_path: Path) -> None:
         assert raw not in arabic.output, raw
     english = runner.invoke(app, ["show", "convoy:first-wounded", "-d", url, "--lang", "en"])
     assert "Origin: Al-Amiriyah" in english.output or "Al-Amiriyah" in english.output
+    # A field with nothing recorded shows a dash, not a label left bare.
+    assert "المحطات: —" in arabic.output and "تنتظر: —" in arabic.output, arabic.output
+    assert "Stops: —" in english.output and "Waits for: —" in english.output, english.output
+    # A record that is not there is not found, not "refused" (as the command line says it).
+    for lang, said in (
+        ("ar", "لم يُعثر على قافلة بهذا المرجع: nope"),
+        ("en", "No convoy with this reference: nope"),
+    ):
+        monkeypatch.setattr(
+            sys, "argv", ["mamar", "--lang", lang, "show", "convoy:nope", "-d", url]
+        )
+        with pytest.raises(SystemExit) as stopped:
+            contextvars.copy_context().run(main)  # its --lang stays in that run
+        missing = capsys.readouterr().err
+        assert stopped.value.code == 2 and said in missing, missing
+        assert "رُفض" not in missing and "Refused" not in missing
     # Every record: those it refers to by their names, a choice in words, the record by its
     # short reference; no identifier, no code. The database given as a file, as demo takes it.
     seen = {

@@ -173,7 +173,7 @@ def test_a_page_title_is_the_records_name_without_the_translator_note() -> None:
         "translations": [{"text": "Shelling <b>here</b>", "language": "en", "translated_by": None}],
     }
     heading = Markup("Incident: {}").format(marked(text, "en"))
-    assert "translation" in str(heading)  # the page's heading keeps the note
+    assert "(translated from Arabic)" in str(heading)  # the page's heading keeps the note
     assert page_title(heading) == "Incident: Shelling <b>here</b>"
     assert page_title("Incident: <b>typed</b>") == "Incident: <b>typed</b>"  # text stays text
     # A name only in another language than the page's: a title cannot mark it with its

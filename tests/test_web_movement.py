@@ -191,7 +191,7 @@ def test_the_dashboard_shows_ranges_sources_and_unknown_instead_of_zero(system: 
     # The first convoy of wounded arrived with nobody's count: not known, not 0.
     assert "not known for 1 convoy" in english
     arabic = client.get(f"/ops/{OP}/dashboard?lang=ar").text
-    assert "غير معروف لقافلة واحدة" in arabic
+    assert "(عدا قافلة واحدة لم يُعرف عدد ركابها)" in arabic
 
 
 def test_incident_page_shows_and_adds_alleged_perpetrators(system: Mamar) -> None:

@@ -189,3 +189,18 @@ def test_static_files_are_long_cached_and_pages_gzipped(sqlite_system: Mamar) ->
     assert response.status_code == 200
     assert "immutable" in response.headers["cache-control"]
     assert client.get(css.replace(css.split("/")[2], "000000000000")).status_code == 404
+
+
+def test_an_unknown_perpetrator_and_a_translated_title_read_naturally(
+    sqlite_system: Mamar,
+) -> None:
+    """The unknown alleged perpetrator agrees with «الجهة» (as on the dashboard); a title
+    naming a translated text says from which language and by whom, not a bare «ترجمة»."""
+    client = make_web(sqlite_system).client("coordinator")
+    incident = client.get(f"/ops/{OP}/incidents/first-convoy-under-fire?lang=ar").text
+    assert "<dt>الجهة المنسوب إليها الفعل</dt><dd>غير معروفة</dd>" in incident
+    url = f"/ops/{OP}/guarantees/turkey-guarantees-renewed-agreement/outcome"
+    title = client.get(f"{url}?lang=ar").text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert title.endswith('<small class="translator">(ترجمة الجانب التركي عن الإنجليزية)</small>')
+    original = client.get(f"{url}?lang=en").text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "translator" not in original  # written in English: no note

@@ -447,6 +447,12 @@ def write_out(content: bytes, output: str) -> None:
             raise file_failure(error, output) from None
 
 
+def _refusal(lang: str, code: str, words: str) -> str:
+    """A refusal as printed: "Refused: <why>"; a record that is not there is not refused,
+    it is not found: its sentence alone."""
+    return words if code == "not_found" else tr(lang, "Refused: %(reason)s", reason=words)
+
+
 def _stop(message: str, lang: str, code: int) -> NoReturn:
     err.print(red(tr(lang, "Error:"), message))
     sys.exit(code)
@@ -475,12 +481,10 @@ def main() -> None:
     except OSError as exc:  # a file no command said more of: which file, what is wrong
         _stop(file_trouble(exc)(cli_lang()), cli_lang(), code=1)
     except SaidIn as exc:  # already in the user's words: say it as it is
-        err.print(tr(exc.language, "Refused: %(reason)s", reason=exc.message), highlight=False)
+        err.print(_refusal(exc.language, exc.code, exc.message), highlight=False)
         sys.exit(2)
     except DomainError as exc:  # the catalogue's sentence for the refusal, in --lang
         lang = cli_lang()
-        err.print(
-            tr(lang, "Refused: %(reason)s", reason=domain_message(exc, lang)), highlight=False
-        )
+        err.print(_refusal(lang, exc.code, domain_message(exc, lang)), highlight=False)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

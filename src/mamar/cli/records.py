@@ -29,13 +29,13 @@ from mamar.cli.main import (
 )
 from mamar.cli.render import Clock, entity_lines
 from mamar.cli.zones import reading_zone
-from mamar.domain.errors import DomainError
+from mamar.domain.errors import DomainError, SaidIn
 from mamar.domain.model import Actor, kind_of
 from mamar.domain.refs import REF_KINDS
 from mamar.domain.text import LocalName, LocalText
 from mamar.domain.time import utc_key
 from mamar.domain.visibility import INSTALLATION, Role
-from mamar.i18n.labels import organisation_kind_label, precision_label
+from mamar.i18n.labels import RECORD_KINDS, organisation_kind_label, precision_label
 from mamar.i18n.refs import read_ref
 from mamar.i18n.sentences import speaker_for, told, when_happened
 from mamar.organisations.model import OrganisationKind, OrganisationState, RegisterOrganisation
@@ -298,7 +298,20 @@ def show(
     moment = _parse_at(at)
     at_utc = utc_key(moment) if moment else None
     with system.reading() as conn:
-        data = reads.get_entity(conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc)
+        try:
+            data = reads.get_entity(
+                conn, viewer=viewer, kind=kind, entity_id=entity_id, at_utc=at_utc
+            )
+        except DomainError as exc:
+            if exc.code != "not_found" or kind not in RECORD_KINDS:
+                raise
+            said = tr(
+                lang,
+                "No %(kind)s with this reference: %(ref)s",
+                kind=tr(lang, RECORD_KINDS[kind]),
+                ref=entity_id,
+            )
+            raise SaidIn("not_found", said, language=lang) from None
         if json:
             _print_json(data)
             return

@@ -138,6 +138,10 @@ def words_list(items: list[str], lang: str) -> str:
     return format_list(items, locale=lang) if items else "—"
 
 
+#: What a field with nothing recorded shows (an empty list or record): the same dash in
+#: every language, never a label left bare.
+NOTHING = "—"
+
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 _CODE = re.compile(r"[a-z][a-z_]*")
 _BILINGUAL = ({"ar", "en"}, {"original", "language"})
@@ -288,10 +292,12 @@ def entity_lines(
                 continue
             label = field_label(str(key), lang) if isinstance(key, str) else None
             title = label or tr(lang, "Other field")
-            if (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list):
+            nested = (isinstance(value, dict) and not _is_text(value)) or isinstance(value, list)
+            if nested and not value:
+                lines.append(f"{pad}{title}: {NOTHING}")
+            elif nested:
                 lines.append(f"{pad}{title}:")
-                if value:
-                    lines.append(entity_lines(value, lang, depth + 1, name, str(key), clock))
+                lines.append(entity_lines(value, lang, depth + 1, name, str(key), clock))
             else:
                 lines.append(f"{pad}{title}: {_value(str(key), value, lang, name, clock)}")
     elif isinstance(data, list):

@@ -538,6 +538,8 @@ class Said:
     language: str | None
     translation: bool = False
     translated_by: str | None = None
+    #: A translation's original language (None: not a translation, or not known).
+    translated_from: str | None = None
 
     def foreign_to(self, lang: str) -> bool:
         """The words are in another language than ``lang`` (so they are marked)."""
@@ -576,10 +578,11 @@ def said(value: LocalText | dict[str, Any] | None, lang: str) -> Said:
         for words, tag, by in reversed(translations):
             if not words:
                 continue
+            source = language if language != UNDETERMINED else None
             if tag == lang:
-                return Said(words, tag, True, by)
+                return Said(words, tag, True, by, source)
             if close is None and primary_language(tag) == lang:
-                close = Said(words, tag, True, by)
+                close = Said(words, tag, True, by, source)
         if close is not None:
             return close
     return Said(original, language)

@@ -9,14 +9,18 @@ event carries are in the sentence. The web timeline and ``mamar timeline`` use t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from markupsafe import Markup
+
 from mamar.i18n.joined import JOINED, NAME_FIELDS, joined_refs
 from mamar.i18n.labels import (
+    RECORD_KINDS,
     category_label,
     event_label,
     figure_words,
@@ -50,6 +54,11 @@ class Speaker:
 
     def say(self, message: str, /, **params: Any) -> Any:
         return tr(self.lang, message, **params)
+
+    def go_on(self, message: str, /, sentence: Any, **params: Any) -> Any:
+        """``message`` continuing ``sentence`` ("%(sentence)s; …"): a full stop that ends it
+        (a user's text ending one) is dropped first, so that no "." runs into a "؛"."""
+        return self.say(message, sentence=unstopped(sentence), **params)
 
     def text(self, value: Any, limit: int = 160) -> Any:
         """A user's text (bilingual, one language with its translation, or plain)."""
@@ -117,6 +126,47 @@ class Speaker:
     def time(self, value: Any) -> str:
         """A moment a sentence names (an appointment, a window): day, time and zone."""
         return when(value, self.lang, self.timezone, "medium") if value else "—"
+
+
+#: A full stop (Latin, Arabic, Urdu's) ending a text, before any closing tags of a page.
+_FINAL_STOP = re.compile(r"\s*[.\u06d4]+(?=(?:\s*</[a-z]+>)*\s*$)")
+
+
+def unstopped(text: Any) -> Any:
+    """``text`` without the full stop that ends it (an ellipsis or a question mark stays)."""
+    if isinstance(text, Markup):
+        return Markup(_FINAL_STOP.sub("", str(text), count=1))
+    if isinstance(text, str) and not text.endswith(".."):
+        return _FINAL_STOP.sub("", text, count=1)
+    return text
+
+
+#: Record kinds whose name often begins with the kind's own word ("قافلة الحافلات…", "طريق
+#: الخروج", "اتفاق وقف إطلاق النار", "the Exit route agreement"): the sentence drops its word.
+NAMED_KINDS = ("convoy", "route", "agreement", "side")
+
+
+def without_repeated_kind(text: Any, lang: str) -> Any:
+    """``text`` where a kind's word right before a quoted name that begins with the same
+    word is left out: "قافلة «قافلة الحافلات»" → "«قافلة الحافلات»", "convoy “Convoy of
+    buses”" → "“Convoy of buses”" (a preposition joined to the word stays: "لـ«…»")."""
+    before = str(text)
+    after = before
+    for kind in NAMED_KINDS:
+        word = re.escape(tr(lang, RECORD_KINDS[kind]).strip())
+        if lang == "ar":
+            word = word.removeprefix("ال")
+            pattern = (
+                rf"(?<![\w\u0600-\u06ff])(?:(ب)(?:ال)?|(ل)ل?|ال)?{word}\s*«"
+                rf"(?=(?:\s*<[^>]+>)*\s*(?:ال)?{word}(?![\w\u0600-\u06ff]))"
+            )
+            after = re.sub(pattern, lambda m: f"{m[1] or m[2]}ـ«" if m[1] or m[2] else "«", after)
+        else:
+            pattern = rf"\b(?:the )?{word}\s*“(?=(?:\s*<[^>]+>)*\s*(?:the )?{word}\b)"
+            after = re.sub(pattern, "“", after, flags=re.IGNORECASE)
+    if after == before:
+        return text
+    return Markup(after) if isinstance(text, Markup) else after[:1].upper() + after[1:]
 
 
 def speaker_for(
@@ -286,7 +336,7 @@ def told(
     said = notes_after_quotes(sentence(entry, speaker))
     organisation = speaker.organisation(entry.actor)
     if organisation:
-        said = speaker.say(
+        said = speaker.go_on(
             "%(sentence)s (recorded by %(organisation)s)", sentence=said, organisation=organisation
         )
     recorded = order == "recorded"
@@ -356,7 +406,7 @@ def sentence(entry: Any, speaker: Speaker) -> Any:
     if builder is not None:
         said = builder(speaker, data, entity_id, name)
         if said is not None:
-            return said
+            return without_repeated_kind(said, speaker.lang)
     return speaker.say(
         "%(kind)s %(name)s: %(event)s",
         kind=kind_label(kind, speaker.lang),
@@ -571,11 +621,11 @@ def _convoy_figure(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) 
         figure=figure_words(figure, s.lang),
     )
     if data.get("stop") and s.record("place", data["stop"]) is not None:
-        said = s.say(
+        said = s.go_on(
             "%(sentence)s, at %(place)s", sentence=said, place=s.name("place", data["stop"])
         )
     if isinstance(figure, dict) and figure.get("source"):
-        said = s.say(
+        said = s.go_on(
             "%(sentence)s; source: %(source)s", sentence=said, source=s.text(figure["source"])
         )
     return said
@@ -739,14 +789,14 @@ def _incident(s: Speaker, data: dict[str, Any], entity_id: str, name: Any) -> An
     else:
         said = s.say("Incident reported (%(category)s): %(what)s", category=category, what=name)
     if data.get("alleged_perpetrator"):
-        said = s.say(
+        said = s.go_on(
             "%(sentence)s; alleged perpetrator: %(party)s",
             sentence=said,
             party=s.name("party", data["alleged_perpetrator"]),
         )
     casualties = data.get("casualties") or {}
     if isinstance(casualties.get("killed"), int) or isinstance(casualties.get("injured"), int):
-        said = s.say(
+        said = s.go_on(
             "%(sentence)s; killed: %(killed)s, injured: %(injured)s",
             sentence=said,
             killed=s.number(casualties.get("killed")),
@@ -984,7 +1034,7 @@ def _proposal_answer(s: Speaker, data: dict[str, Any], entity_id: str, name: Any
     message = _ANSWERS.get(str(data.get("outcome")), N_("Answer to the proposal of %(party)s"))
     said = s.say(message, party=_proposer(s, entity_id))
     if data.get("reasons"):
-        said = s.say("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reasons"]))
+        said = s.go_on("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reasons"]))
     return said
 
 
@@ -1020,7 +1070,7 @@ def _route_rejected(s: Speaker, data: dict[str, Any], entity_id: str, name: Any)
     )
     reasons = [s.text(r) for r in data.get("reasons") or []]
     if reasons:
-        said = s.say("%(sentence)s: %(reason)s", sentence=said, reason=s.join(reasons))
+        said = s.go_on("%(sentence)s: %(reason)s", sentence=said, reason=s.join(reasons))
     return said
 
 
@@ -1087,7 +1137,7 @@ _says_with_name(_NAMED, "name")
 
 def _with_reason(s: Speaker, said: Any, data: dict[str, Any]) -> Any:
     if data.get("reason"):
-        return s.say("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reason"]))
+        return s.go_on("%(sentence)s: %(reason)s", sentence=said, reason=s.text(data["reason"]))
     return said
 
 

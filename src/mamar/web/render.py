@@ -20,6 +20,7 @@ from mamar.i18n.labels import (
     event_label,
     figure_words,
     kind_label,
+    language_name,
     precision_label,
     status_label,
     total_parts,
@@ -58,12 +59,28 @@ NameOf = Callable[[str, str | None], Any]
 
 
 def translator_note(shown: Said, lang: str, name_of: NameOf | None = None) -> str:
-    """The small words after a translation: who translated it, when it is known and the
-    reader may see that organisation's name; else only that it is a translation."""
+    """The small words after a translation, in parentheses: from which language and by whom,
+    as far as each is known (the translator only when the reader may see that organisation's
+    name): "(translated from Arabic by the ICRC)", at least "(translated)"."""
     name = name_of("organisation", shown.translated_by) if name_of and shown.translated_by else None
-    if name and name != "—":
-        return i18n.tr(lang, "translated by %(organisation)s", organisation=name)
-    return i18n.tr(lang, "translation")
+    by = name if name and name != "—" else None
+    source = _language(shown.translated_from, lang)
+    if by and source:
+        return i18n.tr(
+            lang, "(translated from %(language)s by %(organisation)s)", language=source,
+            organisation=by,
+        )  # fmt: skip
+    if by:
+        return i18n.tr(lang, "(translated by %(organisation)s)", organisation=by)
+    if source:
+        return i18n.tr(lang, "(translated from %(language)s)", language=source)
+    return i18n.tr(lang, "(translated)")
+
+
+def _language(tag: str | None, lang: str) -> str | None:
+    """CLDR's name of the language ``tag`` in ``lang``; None for one CLDR does not name."""
+    name = language_name(tag, lang) if tag else None
+    return name if name and name != tag else None
 
 
 def marked(value: Any, lang: str, name_of: NameOf | None = None) -> Markup | str:
@@ -224,13 +241,14 @@ def option_lang(label: Any) -> Markup:
     return Markup(' lang="{}" dir="{}"').format(language, direction)
 
 
-def called(record: dict[str, Any], lang: str) -> Markup | str:
+def called(record: dict[str, Any], lang: str, name_of: NameOf | None = None) -> Markup | str:
     """What people call a record, in ``lang`` when it is given in it: its name, else
     its title, else what it says; marked with its language when that is another
-    (:func:`marked`). Never its id (ids are generated)."""
+    (:func:`marked`, who translated it named through ``name_of``). Never its id (ids are
+    generated)."""
     for key in NAME_FIELDS:
         if local(record.get(key), lang):
-            return marked(record.get(key), lang)
+            return marked(record.get(key), lang, name_of)
     return "—"
 
 

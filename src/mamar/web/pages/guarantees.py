@@ -74,7 +74,7 @@ def _outcome_form(v: View, op: str, guarantee_id: str | None) -> Form:
     record = entity(v, "guarantee", guarantee_id or "")
     legal = TRANSITIONS[GuaranteeOutcome(record["outcome"])]
     return Form(
-        v.t("Outcome of guarantee: %(name)s", name=called(record, v.lang)),
+        v.t("Outcome of guarantee: %(name)s", name=called(record, v.lang, v.name_of)),
         [
             F("incidents", v.t("Incidents that broke it"), "multi", options(v, op, "incident")),
             F("note", v.t("Note"), "prose"),
