@@ -359,7 +359,7 @@ def test_every_time_of_the_report_has_its_year_and_zone(aleppo: str, tmp_path: P
     text = joined(pdf_text(pdf.read_bytes(), tmp_path))
     header = text[text.index("كمافي") : text.index("لحساب")]
     assert header.count("2016") == 1 and header.count("غرينتش") == 2, header
-    assert "(باليوم)" in text
+    assert "(التاريخدونساعة)" in text  # joined: the words without spaces
 
 
 def test_the_report_says_whose_account_it_was_made_for(aleppo: str, tmp_path: Path) -> None:

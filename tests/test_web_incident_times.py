@@ -15,7 +15,7 @@ def test_an_incident_known_only_to_the_day_shows_no_clock_time(system: Mamar) ->
     web = make_web(system)
     client = web.client("operations")
     listed = client.get(f"/ops/{OP}/incidents?lang=ar").text
-    assert "8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم)</small>" in listed
+    assert "8 ديسمبر 2016 (غرينتش+02:00) <small>(التاريخ دون ساعة)</small>" in listed
     assert "8 ديسمبر 2016، " not in listed
     # An incident known to the minute keeps its time and zone.
     assert re.search(r"14 ديسمبر 2016، \d+:\d\d [صم] \(غرينتش\+02:00\)", listed)
@@ -29,7 +29,7 @@ def test_an_incident_known_only_to_the_day_shows_no_clock_time(system: Mamar) ->
     assert occurred.startswith("<dt>وقت الحدوث</dt><dd>8 ديسمبر 2016 (غرينتش+02:00) <small>")
     # Its history: the report, on the day alone.
     assert "8 ديسمبر 2016، " not in page
-    assert ">8 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم" in page
+    assert ">8 ديسمبر 2016 (غرينتش+02:00) <small>(التاريخ دون ساعة" in page
     # The map's list of incidents says it the same way.
     mapped = client.get(f"/ops/{OP}/map?lang=ar").text
     line = re.search(rf'<li><a href="/ops/{OP}/incidents/{BOMBARDMENT}">.*?</li>', mapped, re.S)
@@ -59,5 +59,5 @@ def test_an_escalation_raised_on_a_day_shows_no_clock_time(system: Mamar) -> Non
     at = datetime.fromisoformat("2016-12-09T12:00+02:00")
     system.execute(raised, actor=SYSTEM, occurred=OccurredAt(at=at, precision=Precision.DAY))
     page = web.client("operations").get(f"/ops/{OP}/escalations/day-only?lang=ar").text
-    assert "<dd>9 ديسمبر 2016 (غرينتش+02:00) <small>(باليوم)</small></dd>" in page
+    assert "<dd>9 ديسمبر 2016 (غرينتش+02:00) <small>(التاريخ دون ساعة)</small></dd>" in page
     assert "9 ديسمبر 2016، " not in page
