@@ -123,3 +123,31 @@ def test_a_port_in_use_is_said_in_the_readers_language_and_nothing_is_made(
     english = said["en"]
     assert f"Port {port} on 127.0.0.1 is already in use" in english, english
     assert "choose another port with --port" in english
+
+
+def test_a_server_process_that_dies_is_replaced_and_it_is_said_in_arabic(tmp_path: Path) -> None:
+    """A process lost after its start (killed, out of memory) is replaced; the supervisor
+    says so in the reader's language, as everything else it prints."""
+    port = free_port()
+    os.environ["MAMAR_LANG"] = "ar"  # the conftest puts it back after the test
+    server = _serve(tmp_path, port, workers=2)
+    try:
+        lines = _wait_for(server, "جاهز: ", seconds=120)
+        assert any("جاهز: " in line for line in lines), "".join(lines)
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        workers = [
+            pid
+            for pid in children
+            if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        ]
+        assert workers, children
+        time.sleep(12)  # past the window in which a lost process stops serving altogether
+        os.kill(int(workers[0]), signal.SIGKILL)
+        lines = _wait_for(server, "تُشغَّل عملية أخرى", seconds=60)
+        said = [line for line in lines if "توقفت إحدى عمليات الخادم" in line]
+        assert said and not LATIN_WORD.search(said[0]), "".join(lines)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

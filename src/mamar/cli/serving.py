@@ -237,7 +237,11 @@ def serve_processes(*, host: str, port: int, workers: int, log_level: str | None
                     )
                     break
                 console.print(
-                    f"server process {process.pid} exited ({process.exitcode}): restarting"
+                    tr(
+                        cli_lang(),
+                        "A server process stopped (exit code %(code)s): starting another.",
+                        code=digits(str(process.exitcode), cli_lang()),
+                    )
                 )
                 running[index] = start()
     finally:
