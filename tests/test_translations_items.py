@@ -639,4 +639,6 @@ def test_each_text_of_an_answer_has_its_own_link_and_the_form_names_a_note_in_wo
     form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=en").text
     assert '<option value="approvals.0.note" selected>Approvals 1 — Note</option>' in form
     form = client.get("/ops/op/routes/exit/translate?field=approvals.0.note&lang=ar").text
-    assert re.search('<option value="approvals\\.0\\.note" selected>الموافقات [1١] — ملاحظة<', form)
+    assert re.search(
+        '<option value="approvals\\.0\\.note" selected>ملاحظة في البند [1١] من الموافقات<', form
+    )

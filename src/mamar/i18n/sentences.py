@@ -28,7 +28,7 @@ from mamar.i18n.labels import (
     language_name,
     status_label,
 )
-from mamar.web.i18n import DAY_ONLY, N_, number, tr, when
+from mamar.web.i18n import DAY_ONLY, N_, number, tr, when, without_word_before_name
 
 
 def _plain(value: Any, lang: str) -> str:
@@ -149,21 +149,13 @@ NAMED_KINDS = ("convoy", "route", "agreement", "side")
 def without_repeated_kind(text: Any, lang: str) -> Any:
     """``text`` where a kind's word right before a quoted name that begins with the same
     word is left out: "قافلة «قافلة الحافلات»" → "«قافلة الحافلات»", "convoy “Convoy of
-    buses”" → "“Convoy of buses”" (a preposition joined to the word stays: "لـ«…»")."""
+    buses”" → "“Convoy of buses”" (a preposition joined to the word stays: "لـ«…»"). How a
+    word joins a name is the language's grammar, kept with the language mechanism
+    (:func:`mamar.web.i18n.without_word_before_name`)."""
     before = str(text)
     after = before
     for kind in NAMED_KINDS:
-        word = re.escape(tr(lang, RECORD_KINDS[kind]).strip())
-        if lang == "ar":
-            word = word.removeprefix("ال")
-            pattern = (
-                rf"(?<![\w\u0600-\u06ff])(?:(ب)(?:ال)?|(ل)ل?|ال)?{word}\s*«"
-                rf"(?=(?:\s*<[^>]+>)*\s*(?:ال)?{word}(?![\w\u0600-\u06ff]))"
-            )
-            after = re.sub(pattern, lambda m: f"{m[1] or m[2]}ـ«" if m[1] or m[2] else "«", after)
-        else:
-            pattern = rf"\b(?:the )?{word}\s*“(?=(?:\s*<[^>]+>)*\s*(?:the )?{word}\b)"
-            after = re.sub(pattern, "“", after, flags=re.IGNORECASE)
+        after = without_word_before_name(after, tr(lang, RECORD_KINDS[kind]).strip(), lang)
     if after == before:
         return text
     return Markup(after) if isinstance(text, Markup) else after[:1].upper() + after[1:]

@@ -11,6 +11,7 @@ directly (no compile step), so the two README commands still set everything up.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -278,3 +279,20 @@ def duration(seconds: float | None, lang: str) -> str:
     if len(parts) == 1:
         return parts[0]
     return tr(lang, "%(larger)s %(smaller)s", larger=parts[0], smaller=parts[1])
+
+
+def without_word_before_name(text: str, word: str, lang: str) -> str:
+    """``text`` without ``word`` (a kind of record: "القافلة", "convoy") where it comes right
+    before a quoted name that begins with it, as the language joins a word to a name: in
+    Arabic with or without its article, a preposition joined to it kept ("لقافلة «قافلة
+    …»" → "لـ«قافلة …»"); in English with or without "the", in any case."""
+    word = re.escape(word)
+    if lang == "ar":
+        word = word.removeprefix("ال")
+        pattern = (
+            rf"(?<![\w\u0600-\u06ff])(?:(ب)(?:ال)?|(ل)ل?|ال)?{word}\s*«"
+            rf"(?=(?:\s*<[^>]+>)*\s*(?:ال)?{word}(?![\w\u0600-\u06ff]))"
+        )
+        return re.sub(pattern, lambda m: f"{m[1] or m[2]}ـ«" if m[1] or m[2] else "«", text)
+    pattern = rf"\b(?:the )?{word}\s*“(?=(?:\s*<[^>]+>)*\s*(?:the )?{word}\b)"
+    return re.sub(pattern, "“", text, flags=re.IGNORECASE)
