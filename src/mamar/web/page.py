@@ -203,26 +203,33 @@ class View:
         """What the record ``kind:entity_id`` is called, read through the viewer; "—" if
         there is none or the viewer may not see it (a reference to a record not shared
         with the viewer tells nothing of it)."""
-        if not entity_id or self.principal is None:
-            return "—"
-        from mamar import reads
-        from mamar.domain.errors import DomainError
         from mamar.web.render import called
 
+        if not entity_id or self.principal is None:
+            return "—"
         known = self._names.get((kind, entity_id))
         if known is not None:
             return known
+        found = self.record_seen(kind, entity_id)
+        name = "—" if found is None else called(found, self.lang)
+        self._names[(kind, entity_id)] = name
+        return name
+
+    def record_seen(self, kind: str, entity_id: str) -> dict[str, Any] | None:
+        """The record ``kind:entity_id`` as the viewer may read it; None if there is none or
+        the viewer may not see it."""
+        from mamar import reads
+        from mamar.domain.errors import DomainError
+
+        if self.principal is None:
+            return None
         try:
             with self.system.reading() as conn:
-                found = reads.get_entity(
+                return reads.get_entity(
                     conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
                 )
         except DomainError:
-            name = "—"
-        else:
-            name = called(found, self.lang)
-        self._names[(kind, entity_id)] = name
-        return name
+            return None
 
     def organisation_name(self) -> dict[str, Any] | None:
         """The name of the signed-in account's organisation, as its viewer may read it."""
@@ -418,19 +425,11 @@ class View:
         """What the record ``stream`` is called, shortened to ``limit`` characters and
         marked with its language when that is not the page's; None if the reader may not
         see it or it has no name."""
-        from mamar import reads
-        from mamar.domain.errors import DomainError
         from mamar.web.render import called_text, option_lang
 
         kind, _, entity_id = stream.partition(":")
-        if not entity_id or self.principal is None:
-            return None
-        try:
-            with self.system.reading() as conn:
-                found = reads.get_entity(
-                    conn, viewer=self.principal.actor, kind=kind, entity_id=entity_id
-                )
-        except DomainError:
+        found = self.record_seen(kind, entity_id) if entity_id else None
+        if found is None:
             return None
         name = called_text(found, self.lang)
         if name == "—":
